@@ -1,0 +1,123 @@
+//! The command-line tree (clap derive): the global flags every command honours, the shared
+//! argument groups, and one variant per subcommand. Each subcommand's own `Args` lives in its
+//! module under [`crate::cmd`].
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::cmd;
+use crate::net::host::Family;
+
+/// Network diagnostics in one binary: names, addresses, subnets, ports, ping, TCP and UDP.
+#[derive(Debug, Parser)]
+#[command(
+    name = "nettool",
+    version,
+    about,
+    long_about = "Network diagnostics in one binary: who am I (hostname, ifconfig), what is that \
+                  name (resolve), is it up (ping), which network is this (subnet), what is that \
+                  port (portinfo), and can two programs talk (listen/connect over TCP, \
+                  udp-send/udp-recv over UDP).\n\n\
+                  Every command prints text for people and, with --json, JSON for programs \
+                  (one document, or NDJSON for a stream ending with a summary object).",
+    after_long_help = EXIT_STATUS,
+    propagate_version = true,
+    disable_help_subcommand = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Flags every command honours.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The exit-status section shared by every man page.
+pub const EXIT_STATUS: &str = "Exit status: 0 success or a \"yes\" answer; 1 a negative answer \
+(no reply, not found, different networks, refused, some targets down); 2 usage error, invalid \
+input, permission problem or any other error. A closed stdout (| head) ends quietly with 0.";
+
+/// Flags that mean the same for every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Print JSON: one document, or NDJSON (one object a line) for streams
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// When to colour the output (NO_COLOR is respected; never with --json or into a pipe)
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// Print less: results only, no progress lines
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Print more: which socket, server or method was used (repeat for more)
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+/// `--color` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour (not with --json).
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// `-4` / `-6`, for commands that choose an address family.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct FamilyArgs {
+    /// Use IPv4 only
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+
+    /// Use IPv6 only
+    #[arg(short = '6')]
+    pub ipv6: bool,
+}
+
+impl FamilyArgs {
+    /// The family these flags ask for.
+    #[must_use]
+    pub fn family(self) -> Family {
+        match (self.ipv4, self.ipv6) {
+            (true, _) => Family::V4,
+            (_, true) => Family::V6,
+            _ => Family::Any,
+        }
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print shell completions (bash, zsh, fish, elvish, powershell)
+    Completions(cmd::completions::Args),
+    /// Print the man page, or write every page into a directory
+    Man(cmd::man::Args),
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn clap_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_after_subcommand() {
+        let cli = Cli::try_parse_from(["nettool", "completions", "bash", "--json", "-q"]).unwrap();
+        assert!(cli.global.json);
+        assert!(cli.global.quiet);
+    }
+}

@@ -1,0 +1,6 @@
+//! One module per subcommand: `Args` (what the user typed) become a validated `Config`
+//! (no I/O), `run` does the work through [`crate::net`] and prints reports through
+//! [`crate::output::Output`].
+
+pub mod completions;
+pub mod man;

@@ -1,0 +1,138 @@
+//! Host names and address literals as every command takes them: `localhost`, `127.0.0.1`,
+//! `::1`, `[::1]`. Names go through the system resolver (getaddrinfo), so /etc/hosts and
+//! nsswitch count, with the address family asked for in the hints.
+
+use std::net::IpAddr;
+
+use crate::error::{Error, Result};
+
+/// Which address family a command may use (`-4`, `-6`, or either).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Family {
+    /// Either family.
+    #[default]
+    Any,
+    /// IPv4 only (`-4`).
+    V4,
+    /// IPv6 only (`-6`).
+    V6,
+}
+
+impl Family {
+    /// Whether `addr` belongs to this family.
+    #[must_use]
+    pub fn allows(self, addr: IpAddr) -> bool {
+        match self {
+            Self::Any => true,
+            Self::V4 => addr.is_ipv4(),
+            Self::V6 => addr.is_ipv6(),
+        }
+    }
+}
+
+/// An address literal, with or without IPv6 brackets; `None` for a name.
+#[must_use]
+pub fn parse_literal(text: &str) -> Option<IpAddr> {
+    let inner = text
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(text);
+    inner.parse().ok()
+}
+
+/// The addresses of `host` in the order the system resolver gives them, restricted to `family`.
+/// A literal is returned as it is (after checking it fits the family). An empty result or a
+/// resolver failure is an error naming the host.
+pub fn resolve(host: &str, family: Family) -> Result<Vec<IpAddr>> {
+    if host.trim().is_empty() {
+        return Err(Error::invalid(host, "empty host name"));
+    }
+    if let Some(addr) = parse_literal(host) {
+        return match (family, addr) {
+            (Family::V4, IpAddr::V6(_)) => Err(Error::invalid(
+                host,
+                "is an IPv6 address, but -4 asks for IPv4",
+            )),
+            (Family::V6, IpAddr::V4(_)) => Err(Error::invalid(
+                host,
+                "is an IPv4 address, but -6 asks for IPv6",
+            )),
+            _ => Ok(vec![addr]),
+        };
+    }
+    let hints = dns_lookup::AddrInfoHints {
+        address: match family {
+            Family::Any => libc::AF_UNSPEC,
+            Family::V4 => libc::AF_INET,
+            Family::V6 => libc::AF_INET6,
+        },
+        socktype: libc::SOCK_STREAM,
+        ..dns_lookup::AddrInfoHints::default()
+    };
+    let found = dns_lookup::getaddrinfo(Some(host), None, Some(hints))
+        .map_err(|e| Error::invalid(host, format!("cannot resolve: {}", lookup_reason(&e))))?;
+    let mut addrs: Vec<IpAddr> = Vec::new();
+    for info in found {
+        let addr = info
+            .map_err(|e| Error::invalid(host, format!("cannot resolve: {e}")))?
+            .sockaddr
+            .ip();
+        if family.allows(addr) && !addrs.contains(&addr) {
+            addrs.push(addr);
+        }
+    }
+    if addrs.is_empty() {
+        return Err(Error::invalid(
+            host,
+            "cannot resolve: no address of the requested family",
+        ));
+    }
+    Ok(addrs)
+}
+
+/// getaddrinfo's own message (`Name or service not known`), in lower case.
+pub fn lookup_reason(err: &dns_lookup::LookupError) -> String {
+    let text = err.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text).to_string();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals() {
+        assert_eq!(
+            parse_literal("127.0.0.1"),
+            Some("127.0.0.1".parse().unwrap())
+        );
+        assert_eq!(parse_literal("::1"), Some("::1".parse().unwrap()));
+        assert_eq!(parse_literal("[::1]"), Some("::1".parse().unwrap()));
+        assert_eq!(parse_literal("localhost"), None);
+        assert_eq!(parse_literal("300.1.1.1"), None);
+    }
+
+    #[test]
+    fn literal_family_mismatch() {
+        let err = resolve("::1", Family::V4).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "::1: is an IPv6 address, but -4 asks for IPv4"
+        );
+        assert!(resolve("127.0.0.1", Family::V6).is_err());
+        assert_eq!(
+            resolve("[::1]", Family::V6).unwrap(),
+            vec!["::1".parse::<IpAddr>().unwrap()]
+        );
+    }
+
+    #[test]
+    fn empty_host() {
+        assert!(resolve("", Family::Any).is_err());
+    }
+}

@@ -1,0 +1,4 @@
+//! Adapters over the operating system and the network crates.
+
+pub mod host;
+pub mod services;

@@ -1,0 +1,397 @@
+//! Where results and diagnostics go.
+//!
+//! Results go to stdout, diagnostics to stderr. In text mode a report is printed with its
+//! `Display` rendering; with `--json` a one-shot report is one pretty-printed JSON document and a
+//! stream is NDJSON, one compact object a line, flushed as it is written so that a reader sees
+//! each record when it happens. Writers are trait objects so a test can render into a buffer.
+
+mod table;
+
+use std::fmt::Display;
+use std::io::{self, IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+pub use table::table;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+use crate::error::{Error, Result};
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Human text.
+    Text,
+    /// JSON: one document for a one-shot command, NDJSON for a stream.
+    Json,
+}
+
+/// A colour role; the palette lives here so every command looks alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paint {
+    /// Headings and labels.
+    Bold,
+    /// A "yes" answer: reply, open, same network.
+    Good,
+    /// A "no" answer: loss, closed, different network.
+    Bad,
+    /// A warning or something worth a second look.
+    Warn,
+    /// Secondary detail.
+    Dim,
+}
+
+/// The printer every command writes through.
+pub struct Output {
+    format: Format,
+    color: bool,
+    quiet: bool,
+    verbose: u8,
+    out: Box<dyn Write + Send>,
+    err: Box<dyn Write + Send>,
+}
+
+impl Output {
+    /// An output on the process's stdout and stderr, configured from the global flags.
+    #[must_use]
+    pub fn from_args(global: &GlobalArgs) -> Self {
+        let format = if global.json {
+            Format::Json
+        } else {
+            Format::Text
+        };
+        let color = use_color(global.color, format, io::stdout().is_terminal());
+        Self::new(
+            format,
+            color,
+            global.quiet,
+            global.verbose,
+            Box::new(io::stdout()),
+            Box::new(io::stderr()),
+        )
+    }
+
+    /// An output on any writers (tests render into a [`SharedBuf`]).
+    #[must_use]
+    pub fn new(
+        format: Format,
+        color: bool,
+        quiet: bool,
+        verbose: u8,
+        out: Box<dyn Write + Send>,
+        err: Box<dyn Write + Send>,
+    ) -> Self {
+        Self {
+            format,
+            color,
+            quiet,
+            verbose,
+            out,
+            err,
+        }
+    }
+
+    /// The chosen format.
+    #[must_use]
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Whether `--json` was given.
+    #[must_use]
+    pub fn is_json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    /// Whether colour escapes may be written to stdout.
+    #[must_use]
+    pub fn color(&self) -> bool {
+        self.color
+    }
+
+    /// Whether `-q` was given.
+    #[must_use]
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// How many times `-v` was given.
+    #[must_use]
+    pub fn verbose(&self) -> u8 {
+        self.verbose
+    }
+
+    /// Print a one-shot report: its text rendering, or one JSON document.
+    pub fn report<R: Serialize + Display + ?Sized>(&mut self, report: &R) -> Result<()> {
+        match self.format {
+            Format::Text => {
+                let text = report.to_string();
+                self.write_text(&text)?;
+                if !text.is_empty() && !text.ends_with('\n') {
+                    self.write_text("\n")?;
+                }
+            }
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut self.out, report).map_err(json_error)?;
+                self.write_text("\n")?;
+            }
+        }
+        self.flush()
+    }
+
+    /// Print one record of a stream: its text rendering as a line, or one NDJSON line.
+    /// The output is flushed, so a reader sees the record at once.
+    pub fn record<R: Serialize + Display + ?Sized>(&mut self, record: &R) -> Result<()> {
+        match self.format {
+            Format::Text => {
+                let text = record.to_string();
+                self.write_text(&text)?;
+                if !text.ends_with('\n') {
+                    self.write_text("\n")?;
+                }
+            }
+            Format::Json => {
+                serde_json::to_writer(&mut self.out, record).map_err(json_error)?;
+                self.write_text("\n")?;
+            }
+        }
+        self.flush()
+    }
+
+    /// Print one record only in JSON mode (NDJSON); text mode prints nothing.
+    pub fn json_record<R: Serialize + ?Sized>(&mut self, record: &R) -> Result<()> {
+        if self.is_json() {
+            serde_json::to_writer(&mut self.out, record).map_err(json_error)?;
+            self.write_text("\n")?;
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Write text to stdout as it is (text mode output built by hand).
+    pub fn write_text(&mut self, text: &str) -> Result<()> {
+        self.write_bytes(text.as_bytes())
+    }
+
+    /// Write bytes to stdout as they are (pipe modes, `--raw`).
+    pub fn write_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        self.out
+            .write_all(bytes)
+            .map_err(|e| Error::io("write to stdout", e))
+    }
+
+    /// Flush stdout.
+    pub fn flush(&mut self) -> Result<()> {
+        self.out
+            .flush()
+            .map_err(|e| Error::io("write to stdout", e))
+    }
+
+    /// A progress or status line on stderr (`listening on 0.0.0.0:8001`), unless `-q`.
+    pub fn note(&mut self, message: impl Display) {
+        if !self.quiet {
+            self.stderr_line(format_args!("{message}"));
+        }
+    }
+
+    /// A detail on stderr shown only with `-v` (which socket, which server).
+    pub fn debug(&mut self, message: impl Display) {
+        if self.verbose > 0 {
+            self.stderr_line(format_args!("{message}"));
+        }
+    }
+
+    /// A warning on stderr, shown even with `-q`.
+    pub fn warn(&mut self, message: impl Display) {
+        self.stderr_line(format_args!("warning: {message}"));
+    }
+
+    fn stderr_line(&mut self, args: std::fmt::Arguments<'_>) {
+        // A failing stderr has nowhere to be reported; the command carries on.
+        let _ = writeln!(self.err, "{args}");
+        let _ = self.err.flush();
+    }
+
+    /// `text` wrapped in the colour for `paint` when colour is on, else unchanged.
+    #[must_use]
+    pub fn paint(&self, text: &str, paint: Paint) -> String {
+        paint_if(self.color, text, paint)
+    }
+}
+
+/// `text` wrapped in the ANSI style for `paint` when `color` holds.
+#[must_use]
+pub fn paint_if(color: bool, text: &str, paint: Paint) -> String {
+    if !color {
+        return text.to_string();
+    }
+    let style = match paint {
+        Paint::Bold => anstyle::Style::new().bold(),
+        Paint::Good => anstyle::AnsiColor::Green.on_default(),
+        Paint::Bad => anstyle::AnsiColor::Red.on_default(),
+        Paint::Warn => anstyle::AnsiColor::Yellow.on_default(),
+        Paint::Dim => anstyle::Style::new().dimmed(),
+    };
+    format!("{style}{text}{style:#}")
+}
+
+/// Whether to colour stdout: never with JSON, never when `NO_COLOR` is set (unless `always`),
+/// and with `auto` only on a terminal.
+#[must_use]
+pub fn use_color(choice: ColorChoice, format: Format, stdout_is_tty: bool) -> bool {
+    if format == Format::Json {
+        return false;
+    }
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stdout_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+fn json_error(err: serde_json::Error) -> Error {
+    match err.io_error_kind() {
+        Some(kind) => Error::io("write to stdout", io::Error::from(kind)),
+        None => Error::other(format!("cannot encode JSON: {err}")),
+    }
+}
+
+/// A cloneable in-memory writer, so tests can read back what an [`Output`] printed.
+#[derive(Debug, Clone, Default)]
+pub struct SharedBuf(Arc<Mutex<Vec<u8>>>);
+
+impl SharedBuf {
+    /// Everything written so far, as UTF-8 (lossy).
+    #[must_use]
+    pub fn contents(&self) -> String {
+        let bytes = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+impl Write for SharedBuf {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut bytes = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Output {
+    /// An output into two in-memory buffers (stdout, stderr), for tests.
+    #[must_use]
+    pub fn capture(format: Format) -> (Self, SharedBuf, SharedBuf) {
+        let (out, err) = (SharedBuf::default(), SharedBuf::default());
+        let output = Self::new(
+            format,
+            false,
+            false,
+            0,
+            Box::new(out.clone()),
+            Box::new(err.clone()),
+        );
+        (output, out, err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Sample {
+        name: &'static str,
+        rtt_ms: f64,
+    }
+
+    impl Display for Sample {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "{} {}", self.name, self.rtt_ms)
+        }
+    }
+
+    #[test]
+    fn text_report_ends_with_newline() {
+        let (mut out, stdout, _) = Output::capture(Format::Text);
+        out.report(&Sample {
+            name: "a",
+            rtt_ms: 0.041,
+        })
+        .unwrap();
+        assert_eq!(stdout.contents(), "a 0.041\n");
+    }
+
+    #[test]
+    fn json_record_is_one_line_with_numbers() {
+        let (mut out, stdout, _) = Output::capture(Format::Json);
+        out.record(&Sample {
+            name: "a",
+            rtt_ms: 0.041,
+        })
+        .unwrap();
+        out.record(&Sample {
+            name: "b",
+            rtt_ms: 1.0,
+        })
+        .unwrap();
+        assert_eq!(
+            stdout.contents(),
+            "{\"name\":\"a\",\"rtt_ms\":0.041}\n{\"name\":\"b\",\"rtt_ms\":1.0}\n"
+        );
+    }
+
+    #[test]
+    fn json_report_is_one_document() {
+        let (mut out, stdout, _) = Output::capture(Format::Json);
+        out.report(&Sample {
+            name: "a",
+            rtt_ms: 2.5,
+        })
+        .unwrap();
+        let value: serde_json::Value = serde_json::from_str(&stdout.contents()).unwrap();
+        assert_eq!(value["rtt_ms"], 2.5);
+    }
+
+    #[test]
+    fn color_rules() {
+        assert!(!use_color(ColorChoice::Always, Format::Json, true));
+        assert!(use_color(ColorChoice::Always, Format::Text, false));
+        assert!(!use_color(ColorChoice::Never, Format::Text, true));
+        assert!(!use_color(ColorChoice::Auto, Format::Text, false));
+    }
+
+    #[test]
+    fn paint_is_plain_without_color() {
+        assert_eq!(paint_if(false, "up", Paint::Good), "up");
+        assert_eq!(paint_if(true, "up", Paint::Good), "\u{1b}[32mup\u{1b}[0m");
+    }
+
+    #[test]
+    fn quiet_suppresses_notes_not_warnings() {
+        let (out, err) = (SharedBuf::default(), SharedBuf::default());
+        let mut output = Output::new(
+            Format::Text,
+            false,
+            true,
+            0,
+            Box::new(out),
+            Box::new(err.clone()),
+        );
+        output.note("listening");
+        output.warn("careful");
+        assert_eq!(err.contents(), "warning: careful\n");
+    }
+}

@@ -1,0 +1,218 @@
+//! Shared test harness: the built binary, root gating, network namespaces joined by veth pairs,
+//! and child processes that are ended by PID when the test ends.
+//!
+//! The network rule: tests send traffic only to loopback or to addresses inside namespaces that
+//! they created here. Every namespace has a unique name and is deleted on drop, even when the
+//! test fails.
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// The path of the built `nettool` binary.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_nettool"))
+}
+
+/// `nettool` as an assert_cmd command, with colour and locale settings that make output stable.
+pub fn nettool() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(bin());
+    cmd.env_remove("NO_COLOR").env("LC_ALL", "C");
+    cmd
+}
+
+/// Whether tests must not skip (CI sets `NETTOOL_TEST_REQUIRE_ROOT=1`).
+pub fn strict() -> bool {
+    std::env::var("NETTOOL_TEST_REQUIRE_ROOT").is_ok_and(|v| v == "1")
+}
+
+/// Whether this process runs as root.
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::geteuid() == 0
+    }
+}
+
+/// True when the test may go on as root; otherwise print why it skips (or fail when strict).
+pub fn root_or_skip(test: &str) -> bool {
+    if is_root() {
+        return true;
+    }
+    assert!(
+        !strict(),
+        "{test}: needs root, and NETTOOL_TEST_REQUIRE_ROOT=1 forbids skipping"
+    );
+    eprintln!("skipping {test}: needs root (raw sockets, network namespaces)");
+    false
+}
+
+/// True when `tool` is on PATH; otherwise print why the test skips (or fail when strict).
+pub fn tool_or_skip(test: &str, tool: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if found {
+        return true;
+    }
+    assert!(
+        !strict(),
+        "{test}: needs `{tool}` on PATH (.ci/run installs it)"
+    );
+    eprintln!("skipping {test}: `{tool}` is not installed");
+    false
+}
+
+/// Run a command to its end; panic with its stderr when it fails.
+pub fn run(program: &str, args: &[&str]) -> Output {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    assert!(
+        output.status.success(),
+        "{program} {} failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+static NEXT_NETNS: AtomicU32 = AtomicU32::new(0);
+
+/// A network namespace made for one test, deleted on drop.
+pub struct Netns {
+    /// Its name under /run/netns.
+    pub name: String,
+}
+
+impl Netns {
+    /// A new namespace with loopback up; `tag` says what it is for (kept short).
+    pub fn new(tag: &str) -> Self {
+        let n = NEXT_NETNS.fetch_add(1, Ordering::Relaxed);
+        let name = format!("nt{}-{n}-{tag}", std::process::id());
+        run("ip", &["netns", "add", &name]);
+        let ns = Self { name };
+        ns.exec(&["ip", "link", "set", "lo", "up"]);
+        ns
+    }
+
+    /// A command that runs inside this namespace.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new("ip");
+        cmd.args(["netns", "exec", &self.name]).arg(program);
+        cmd
+    }
+
+    /// `nettool` inside this namespace, as an assert_cmd command.
+    pub fn nettool(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new("ip");
+        cmd.args(["netns", "exec", &self.name]).arg(bin());
+        cmd.env_remove("NO_COLOR").env("LC_ALL", "C");
+        cmd
+    }
+
+    /// Run a command inside this namespace to its end; panic when it fails.
+    pub fn exec(&self, argv: &[&str]) -> Output {
+        let mut full = vec!["netns", "exec", &self.name];
+        full.extend_from_slice(argv);
+        run("ip", &full)
+    }
+
+    /// Set a sysctl inside this namespace (`net.ipv4.ip_forward`, `1`).
+    pub fn sysctl(&self, key: &str, value: &str) {
+        self.exec(&["sysctl", "-qw", &format!("{key}={value}")]);
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .status();
+    }
+}
+
+/// Join two namespaces with a veth pair named `a_if` (in `a`) and `b_if` (in `b`), both up.
+pub fn veth(a: &Netns, a_if: &str, b: &Netns, b_if: &str) {
+    run(
+        "ip",
+        &[
+            "link", "add", a_if, "netns", &a.name, "type", "veth", "peer", "name", b_if, "netns",
+            &b.name,
+        ],
+    );
+    a.exec(&["ip", "link", "set", a_if, "up"]);
+    b.exec(&["ip", "link", "set", b_if, "up"]);
+}
+
+/// A child process that is killed (by its PID) and reaped when the guard drops.
+pub struct ChildGuard(pub Child);
+
+impl ChildGuard {
+    /// The child's PID.
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
+    /// Wait for the child to exit on its own, at most `limit`; `None` if it is still running.
+    pub fn wait_timeout(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Some(status) = self.0.try_wait().expect("try_wait") {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        None
+    }
+
+    /// Send SIGINT (Ctrl-C) to the child.
+    pub fn interrupt(&self) {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.pid().to_string()])
+            .status();
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+pub fn free_tcp_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A UDP port on 127.0.0.1 that was free a moment ago.
+pub fn free_udp_port() -> u16 {
+    std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Poll `check` every 10 ms until it holds or `limit` passes; returns whether it held.
+pub fn wait_until(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    check()
+}
