@@ -28,8 +28,24 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand subnet 'Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test, split'
             cand completions 'Print shell completions (bash, zsh, fish, elvish, powershell)'
             cand man 'Print the man page, or write every page into a directory'
+        }
+        &'nettool;subnet'= {
+            cand --split 'Split the network: into subnets of a prefix (/26), or into N equal subnets (4)'
+            cand --color 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)'
+            cand -b 'Show address, mask and network in binary, laid out as address AND mask = network'
+            cand --binary 'Show address, mask and network in binary, laid out as address AND mask = network'
+            cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
+            cand -q 'Print less: results only, no progress lines'
+            cand --quiet 'Print less: results only, no progress lines'
+            cand -v 'Print more: which socket, server or method was used (repeat for more)'
+            cand --verbose 'Print more: which socket, server or method was used (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'nettool;completions'= {
             cand --color 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)'

@@ -97,6 +97,8 @@ impl FamilyArgs {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test, split
+    Subnet(cmd::subnet::Args),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(cmd::completions::Args),
     /// Print the man page, or write every page into a directory

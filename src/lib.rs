@@ -14,6 +14,7 @@ pub mod net;
 pub mod output;
 pub mod sanitize;
 pub mod services;
+pub mod subnet;
 
 use clap::Parser;
 
@@ -46,6 +47,7 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
     match command {
         Command::Completions(args) => cmd::completions::run(&args, out),
         Command::Man(args) => cmd::man::run(&args, out),
+        Command::Subnet(args) => cmd::subnet::run(args, out),
     }
 }
 

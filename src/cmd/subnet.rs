@@ -1,0 +1,518 @@
+//! `nettool subnet`: the subnet-mask arithmetic of a socket-programming course. An address AND
+//! its mask gives the network; two addresses are in the same network when both ANDs agree.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::exit::Outcome;
+use crate::output::{self, Output};
+use crate::subnet::{self, Facts, PrefixSource, Split};
+
+/// Arguments of `nettool subnet`.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = JSON_FIELDS)]
+pub struct Args {
+    /// The address: 192.168.21.36/24, 192.168.21.36/255.255.255.0, 2001:db8::1/64, or bare
+    /// (its classful default prefix)
+    #[arg(value_name = "ADDRESS[/PREFIX]", allow_hyphen_values = true)]
+    pub address: String,
+
+    /// After an address without a prefix: its dotted netmask (192.168.21.36 255.255.255.0), then
+    /// optionally an address to test for the same network; after ADDRESS/PREFIX: the address to
+    /// test (192.168.21.36/24 192.168.21.21)
+    #[arg(value_name = "NETMASK|ADDRESS", num_args = 0..=2)]
+    pub rest: Vec<String>,
+
+    /// Show address, mask and network in binary, laid out as address AND mask = network
+    #[arg(short, long)]
+    pub binary: bool,
+
+    /// Split the network: into subnets of a prefix (/26), or into N equal subnets (4)
+    #[arg(long, value_name = "/PREFIX|N")]
+    pub split: Option<String>,
+}
+
+const JSON_FIELDS: &str = "JSON output (--json), one document: input, address, version (4|6), \
+prefix, prefix_source (cidr|netmask|classful_default|single_address|ipv6_default), netmask, \
+wildcard, network, cidr, broadcast (null for /31, /32 and IPv6), first_host, last_host, addresses \
+and hosts (numbers; null for ::/0), class (A-E, null for IPv6), address_type (private, shared, \
+loopback, link_local, documentation, benchmarking, protocol_assignment, multicast, broadcast, \
+unique_local, ipv4_mapped, this_network, unspecified, reserved, public). With --binary: \
+binary {address, netmask, network}. With a second address: compare {address, network, \
+same_network}. With --split: subnets [{cidr, network, first_host, last_host, broadcast, hosts}]. \
+Exit status: 0, or with a second address 0 when both are in the same network and 1 when not; \
+2 for invalid input.";
+
+/// Validated arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The input as typed, for the report.
+    pub input: String,
+    /// The address and its prefix.
+    pub iface: subnet::Interface,
+    /// The second address, when testing for the same network.
+    pub compare: Option<IpAddr>,
+    /// Whether to show the binary layout.
+    pub binary: bool,
+    /// How to split the network.
+    pub split: Option<Split>,
+}
+
+impl TryFrom<Args> for Config {
+    type Error = Error;
+
+    fn try_from(args: Args) -> Result<Self> {
+        let mut rest = args.rest.iter().map(String::as_str);
+        let mut second = rest.next();
+        let has_prefix = args.address.contains('/');
+        // As with `ipcalc ADDRESS NETMASK`: after an IPv4 address without a prefix, the second
+        // argument is its netmask; an address to compare comes after it, or after a /PREFIX.
+        let mask = match second {
+            Some(s) if !has_prefix && !args.address.contains(':') => {
+                if !subnet::is_netmask(s) && !s.starts_with("255.") {
+                    return Err(Error::invalid(
+                        s,
+                        format!(
+                            "not a netmask; after an address without a prefix the second argument \
+                             is its netmask (to compare two addresses give the prefix: {}/{} {s})",
+                            args.address,
+                            subnet::default_prefix(subnet::parse_addr(&args.address)?).0
+                        ),
+                    ));
+                }
+                subnet::parse_netmask(s)?;
+                second = rest.next();
+                Some(s)
+            }
+            _ => None,
+        };
+        if let Some(extra) = rest.next() {
+            return Err(Error::invalid(
+                extra,
+                "too many arguments: give ADDRESS [NETMASK] [ADDRESS]",
+            ));
+        }
+        let iface = subnet::parse_interface(&args.address, mask)?;
+        let compare = match second {
+            None => None,
+            Some(text) => {
+                let other = subnet::parse_addr(text)?;
+                if other.is_ipv4() != iface.addr.is_ipv4() {
+                    return Err(Error::invalid(
+                        text,
+                        format!("cannot compare with {}: the families differ", iface.addr),
+                    ));
+                }
+                Some(other)
+            }
+        };
+        let split = args.split.as_deref().map(subnet::parse_split).transpose()?;
+        if let Some(how) = split {
+            // Validate now, so a bad split is an input error before anything is printed.
+            subnet::split(iface.net(), how, args.split.as_deref().unwrap_or_default())?;
+        }
+        let input = match mask {
+            Some(m) => format!("{} {m}", args.address),
+            None => args.address.clone(),
+        };
+        Ok(Self {
+            input,
+            iface,
+            compare,
+            binary: args.binary,
+            split,
+        })
+    }
+}
+
+/// The three lines of the AND, in binary.
+#[derive(Debug, Serialize)]
+pub struct BinaryLayout {
+    /// The address in binary.
+    pub address: String,
+    /// The netmask in binary.
+    pub netmask: String,
+    /// The network (address AND netmask) in binary.
+    pub network: String,
+}
+
+/// The same-network test.
+#[derive(Debug, Serialize)]
+pub struct Compare {
+    /// The second address.
+    pub address: IpAddr,
+    /// The second address AND the netmask.
+    pub network: IpAddr,
+    /// Whether both ANDs agree.
+    pub same_network: bool,
+    #[serde(skip)]
+    binary: Option<(String, String)>,
+}
+
+/// One row of a split.
+#[derive(Debug, Serialize)]
+pub struct SubnetRow {
+    /// The subnet in CIDR form.
+    pub cidr: IpNet,
+    /// Its network address.
+    pub network: IpAddr,
+    /// Its first usable host.
+    pub first_host: IpAddr,
+    /// Its last usable host.
+    pub last_host: IpAddr,
+    /// Its broadcast address (IPv4 /30 and larger).
+    pub broadcast: Option<IpAddr>,
+    /// Its usable hosts.
+    pub hosts: Option<u128>,
+}
+
+/// What `nettool subnet` reports.
+#[derive(Debug, Serialize)]
+pub struct SubnetReport {
+    /// The input as typed.
+    pub input: String,
+    /// The facts about the address and its network.
+    #[serde(flatten)]
+    pub facts: Facts,
+    /// The binary layout (with --binary).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub binary: Option<BinaryLayout>,
+    /// The same-network test (with a second address).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare: Option<Compare>,
+    /// The split (with --split).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnets: Option<Vec<SubnetRow>>,
+}
+
+/// Build the report for a config (no I/O).
+pub fn report(config: &Config) -> Result<SubnetReport> {
+    let facts = subnet::facts(&config.iface);
+    let binary = config.binary.then(|| BinaryLayout {
+        address: subnet::binary(facts.address),
+        netmask: subnet::binary(facts.netmask),
+        network: subnet::binary(facts.network),
+    });
+    let compare = config.compare.map(|other| {
+        let network = subnet::and(other, facts.netmask);
+        Compare {
+            address: other,
+            network,
+            same_network: network == facts.network,
+            binary: config
+                .binary
+                .then(|| (subnet::binary(other), subnet::binary(network))),
+        }
+    });
+    let subnets = match config.split {
+        None => None,
+        Some(how) => {
+            let nets = subnet::split(facts.cidr, how, &config.input)?;
+            Some(
+                nets.into_iter()
+                    .map(|net| {
+                        let f = subnet::facts(&subnet::Interface {
+                            addr: net.network(),
+                            prefix: net.prefix_len(),
+                            prefix_source: PrefixSource::Cidr,
+                        });
+                        SubnetRow {
+                            cidr: net,
+                            network: f.network,
+                            first_host: f.first_host,
+                            last_host: f.last_host,
+                            broadcast: f.broadcast,
+                            hosts: f.hosts,
+                        }
+                    })
+                    .collect(),
+            )
+        }
+    };
+    Ok(SubnetReport {
+        input: config.input.clone(),
+        facts,
+        binary,
+        compare,
+        subnets,
+    })
+}
+
+fn count(n: Option<u128>) -> String {
+    n.map_or_else(|| "2^128".to_string(), |n| n.to_string())
+}
+
+impl fmt::Display for SubnetReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = &self.facts;
+        let origin = match x.prefix_source {
+            PrefixSource::Cidr | PrefixSource::Netmask => String::new(),
+            PrefixSource::ClassfulDefault => format!(
+                "  (no mask given: class {:?} default)",
+                x.class.expect("classful default is IPv4")
+            ),
+            PrefixSource::SingleAddress => format!(
+                "  (no mask given: class {:?} has no default mask, so a single address)",
+                x.class.expect("class D and E are IPv4")
+            ),
+            PrefixSource::Ipv6Default => "  (no prefix given: /64, the usual IPv6 subnet)".into(),
+        };
+        writeln!(f, "Address:     {}", x.address)?;
+        if x.version == 4 {
+            writeln!(f, "Netmask:     {} = /{}{origin}", x.netmask, x.prefix)?;
+        } else {
+            writeln!(f, "Prefix:      /{}{origin}", x.prefix)?;
+        }
+        writeln!(f, "Wildcard:    {}", x.wildcard)?;
+        writeln!(f, "Network:     {}", x.cidr)?;
+        match x.broadcast {
+            Some(b) => writeln!(f, "Broadcast:   {b}")?,
+            None if x.version == 4 && x.prefix == 31 => {
+                writeln!(f, "Broadcast:   none (point-to-point link, RFC 3021)")?;
+            }
+            None if x.version == 4 => writeln!(f, "Broadcast:   none (a single host)")?,
+            None => writeln!(f, "Broadcast:   none (IPv6 has no broadcast)")?,
+        }
+        writeln!(f, "First host:  {}", x.first_host)?;
+        writeln!(f, "Last host:   {}", x.last_host)?;
+        writeln!(f, "Hosts:       {}", count(x.hosts))?;
+        if let Some(class) = x.class {
+            writeln!(f, "Class:       {class:?}")?;
+        }
+        write!(f, "Type:        {}", x.address_type.describe())?;
+        if let Some(b) = &self.binary {
+            let width = b.address.len();
+            writeln!(f, "\n")?;
+            writeln!(f, "    {}  {}", b.address, x.address)?;
+            writeln!(f, "AND {}  {} (/{})", b.netmask, x.netmask, x.prefix)?;
+            writeln!(f, "    {}", "-".repeat(width))?;
+            write!(f, "  = {}  {}", b.network, x.network)?;
+        }
+        if let Some(c) = &self.compare {
+            writeln!(f, "\n")?;
+            let pad = x.address.to_string().len().max(c.address.to_string().len());
+            if let (Some(b), Some((addr_bits, net_bits))) = (&self.binary, &c.binary) {
+                writeln!(f, "{:pad$}  {}", x.address, b.address)?;
+                writeln!(f, "{:pad$}  {}", "AND", b.netmask)?;
+                writeln!(f, "{:pad$}  {}", "=", b.network)?;
+                writeln!(f, "{:pad$}  {addr_bits}", c.address)?;
+                writeln!(f, "{:pad$}  {}", "AND", b.netmask)?;
+                writeln!(f, "{:pad$}  {net_bits}\n", "=")?;
+            }
+            writeln!(f, "{:pad$}  AND {} = {}", x.address, x.netmask, x.network)?;
+            writeln!(f, "{:pad$}  AND {} = {}", c.address, x.netmask, c.network)?;
+            if c.same_network {
+                write!(
+                    f,
+                    "same network: {} and {} are both in {}",
+                    x.address, c.address, x.cidr
+                )?;
+            } else {
+                write!(
+                    f,
+                    "different networks: {} is in {}, {} is in {}/{}",
+                    x.address, x.cidr, c.address, c.network, x.prefix
+                )?;
+            }
+        }
+        if let Some(rows) = &self.subnets {
+            let mut table =
+                output::table(["SUBNET", "FIRST HOST", "LAST HOST", "BROADCAST", "HOSTS"]);
+            for r in rows {
+                table.add_row([
+                    r.cidr.to_string(),
+                    r.first_host.to_string(),
+                    r.last_host.to_string(),
+                    r.broadcast.map_or_else(|| "-".into(), |b| b.to_string()),
+                    count(r.hosts),
+                ]);
+            }
+            write!(
+                f,
+                "\n\n{} subnets of /{}:\n",
+                rows.len(),
+                rows.first().map_or(0, |r| r.cidr.prefix_len())
+            )?;
+            let text = table.to_string();
+            let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+            write!(f, "{}", lines.join("\n"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Run `nettool subnet`.
+pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
+    let config = Config::try_from(args)?;
+    let report = report(&config)?;
+    out.report(&report)?;
+    Ok(match &report.compare {
+        Some(c) => Outcome::from_bool(c.same_network),
+        None => Outcome::Yes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(argv: &[&str]) -> Result<Config> {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Wrap {
+            #[command(flatten)]
+            args: Args,
+        }
+        let wrap = Wrap::try_parse_from(std::iter::once("subnet").chain(argv.iter().copied()))
+            .map_err(|e| Error::other(e.to_string()))?;
+        Config::try_from(wrap.args)
+    }
+
+    #[test]
+    fn second_argument_mask_or_address() {
+        let c = config(&["192.168.21.36", "255.255.255.0"]).unwrap();
+        assert_eq!((c.iface.prefix, c.compare), (24, None));
+        let c = config(&["192.168.21.36/24", "192.168.21.21"]).unwrap();
+        assert_eq!(c.compare, Some("192.168.21.21".parse().unwrap()));
+        let c = config(&["192.168.21.36/24", "255.255.255.0"]).unwrap();
+        assert_eq!(c.compare, Some("255.255.255.0".parse().unwrap()));
+        let c = config(&["192.168.21.36", "255.255.255.0", "192.168.22.1"]).unwrap();
+        assert_eq!(
+            (c.iface.prefix, c.compare),
+            (24, Some("192.168.22.1".parse().unwrap()))
+        );
+        let c = config(&["10.0.0.1/8", "10.0.0.2"]).unwrap();
+        assert_eq!(
+            (c.iface.prefix, c.compare),
+            (8, Some("10.0.0.2".parse().unwrap()))
+        );
+    }
+
+    #[test]
+    fn bad_configs() {
+        let table = [
+            (
+                &["10.0.0.1/8", "::1"][..],
+                "::1: cannot compare with 10.0.0.1: the families differ",
+            ),
+            (
+                &["10.0.0.1/8", "300.0.0.1"][..],
+                "300.0.0.1: octet 300 is out of range 0-255",
+            ),
+            (
+                &["10.0.0.1/8", "--split", "3"][..],
+                "3: equal subnets come in powers of two (2, 4, 8, ...); use /PREFIX for a size",
+            ),
+            (
+                &["10.0.0.1", "10.0.0.2"][..],
+                "10.0.0.2: not a netmask; after an address without a prefix the second argument \
+                 is its netmask (to compare two addresses give the prefix: 10.0.0.1/8 10.0.0.2)",
+            ),
+            (
+                &["10.0.0.1", "255.0.255.0"][..],
+                "255.0.255.0: netmask is not contiguous (its one bits must all come before its \
+                 zero bits)",
+            ),
+            (
+                &["-1"][..],
+                "-1: not an IP address (try 192.168.21.36/24 or 2001:db8::1/64)",
+            ),
+        ];
+        for (argv, want) in table {
+            assert_eq!(config(argv).unwrap_err().to_string(), want, "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn text_report() {
+        let r = report(&config(&["192.168.21.36/24"]).unwrap()).unwrap();
+        assert_eq!(
+            r.to_string(),
+            "Address:     192.168.21.36\n\
+             Netmask:     255.255.255.0 = /24\n\
+             Wildcard:    0.0.0.255\n\
+             Network:     192.168.21.0/24\n\
+             Broadcast:   192.168.21.255\n\
+             First host:  192.168.21.1\n\
+             Last host:   192.168.21.254\n\
+             Hosts:       254\n\
+             Class:       C\n\
+             Type:        private (RFC 1918)"
+        );
+    }
+
+    #[test]
+    fn binary_layout() {
+        let r = report(&config(&["192.168.21.36/24", "--binary"]).unwrap()).unwrap();
+        let text = r.to_string();
+        let tail: Vec<&str> = text.lines().skip(11).collect();
+        assert_eq!(
+            tail,
+            [
+                "    11000000.10101000.00010101.00100100  192.168.21.36",
+                "AND 11111111.11111111.11111111.00000000  255.255.255.0 (/24)",
+                "    -----------------------------------",
+                "  = 11000000.10101000.00010101.00000000  192.168.21.0",
+            ]
+        );
+    }
+
+    #[test]
+    fn compare_verdicts() {
+        let same = report(&config(&["192.168.21.36/24", "192.168.21.21"]).unwrap()).unwrap();
+        let text = same.to_string();
+        let tail: Vec<&str> = text.lines().skip(11).collect();
+        assert_eq!(
+            tail,
+            [
+                "192.168.21.36  AND 255.255.255.0 = 192.168.21.0",
+                "192.168.21.21  AND 255.255.255.0 = 192.168.21.0",
+                "same network: 192.168.21.36 and 192.168.21.21 are both in 192.168.21.0/24",
+            ]
+        );
+        let diff = report(&config(&["192.168.21.36/24", "192.168.22.21"]).unwrap()).unwrap();
+        assert!(!diff.compare.as_ref().unwrap().same_network);
+        assert!(diff.to_string().ends_with(
+            "different networks: 192.168.21.36 is in 192.168.21.0/24, 192.168.22.21 is in 192.168.22.0/24"
+        ));
+    }
+
+    #[test]
+    fn split_table() {
+        let r = report(&config(&["192.168.21.36/24", "--split", "/26"]).unwrap()).unwrap();
+        let text = r.to_string();
+        let tail: Vec<&str> = text.lines().skip(11).collect();
+        assert_eq!(
+            tail,
+            [
+                "4 subnets of /26:",
+                "SUBNET             FIRST HOST      LAST HOST       BROADCAST       HOSTS",
+                "192.168.21.0/26    192.168.21.1    192.168.21.62   192.168.21.63   62",
+                "192.168.21.64/26   192.168.21.65   192.168.21.126  192.168.21.127  62",
+                "192.168.21.128/26  192.168.21.129  192.168.21.190  192.168.21.191  62",
+                "192.168.21.192/26  192.168.21.193  192.168.21.254  192.168.21.255  62",
+            ]
+        );
+    }
+
+    #[test]
+    fn json_fields() {
+        let r = report(&config(&["10.1.2.3", "255.0.0.0", "10.200.0.1"]).unwrap()).unwrap();
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["input"], "10.1.2.3 255.0.0.0");
+        assert_eq!(v["prefix"], 8);
+        assert_eq!(v["prefix_source"], "netmask");
+        assert_eq!(v["netmask"], "255.0.0.0");
+        assert_eq!(v["broadcast"], "10.255.255.255");
+        assert_eq!(v["hosts"], 16_777_214);
+        assert_eq!(v["class"], "A");
+        assert_eq!(v["address_type"], "private");
+        assert_eq!(v["compare"]["same_network"], true);
+        assert_eq!(v["compare"]["network"], "10.0.0.0");
+        assert!(v.get("binary").is_none());
+    }
+}
