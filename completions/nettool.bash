@@ -19,8 +19,14 @@ _nettool() {
             nettool,completions)
                 cmd="nettool__subcmd__completions"
                 ;;
+            nettool,hostname)
+                cmd="nettool__subcmd__hostname"
+                ;;
             nettool,man)
                 cmd="nettool__subcmd__man"
+                ;;
+            nettool,portinfo)
+                cmd="nettool__subcmd__portinfo"
                 ;;
             nettool,subnet)
                 cmd="nettool__subcmd__subnet"
@@ -32,7 +38,7 @@ _nettool() {
 
     case "${cmd}" in
         nettool)
-            opts="-q -v -h -V --json --color --quiet --verbose --help --version subnet completions man"
+            opts="-q -v -h -V --json --color --quiet --verbose --help --version hostname subnet portinfo completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -67,6 +73,24 @@ _nettool() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        nettool__subcmd__hostname)
+            opts="-I -q -v -h -V --all-addresses --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         nettool__subcmd__man)
             opts="-q -v -h -V --dir --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -75,6 +99,28 @@ _nettool() {
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__portinfo)
+            opts="-q -v -h -V --tcp --udp --list --listening --check --services-file --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --services-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

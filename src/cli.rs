@@ -97,8 +97,12 @@ impl FamilyArgs {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// This host's name, fully qualified name and addresses (gethostname, getaddrinfo)
+    Hostname(cmd::hostname::Args),
     /// Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test, split
     Subnet(cmd::subnet::Args),
+    /// What a port is for (getservbyname), its range, and what is bound to it
+    Portinfo(cmd::portinfo::Args),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(cmd::completions::Args),
     /// Print the man page, or write every page into a directory

@@ -47,7 +47,9 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
     match command {
         Command::Completions(args) => cmd::completions::run(&args, out),
         Command::Man(args) => cmd::man::run(&args, out),
+        Command::Hostname(args) => cmd::hostname::run(&args, out),
         Command::Subnet(args) => cmd::subnet::run(args, out),
+        Command::Portinfo(args) => cmd::portinfo::run(args, out),
     }
 }
 

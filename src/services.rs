@@ -70,8 +70,114 @@ fn parse_line(line: &str) -> Option<ServiceEntry> {
     })
 }
 
+/// Development ports that the system services database usually lacks or names differently:
+/// (name, port, aliases, what uses it). All are TCP.
+pub const BUILTIN: &[(&str, u16, &[&str], &str)] = &[
+    (
+        "node",
+        3000,
+        &["express", "grafana"],
+        "Node.js/Express and Grafana development servers",
+    ),
+    ("mysql", 3306, &[], "MySQL"),
+    ("flask", 5000, &[], "Flask development server"),
+    ("vite", 5173, &[], "Vite development server"),
+    ("postgresql", 5432, &["postgres"], "PostgreSQL"),
+    ("amqp", 5672, &["rabbitmq"], "RabbitMQ (AMQP)"),
+    ("couchdb", 5984, &[], "CouchDB"),
+    ("redis", 6379, &[], "Redis"),
+    (
+        "kube-apiserver",
+        6443,
+        &["kubernetes"],
+        "Kubernetes API server",
+    ),
+    ("django", 8000, &[], "Django development server"),
+    (
+        "tomcat",
+        8080,
+        &["http-alt"],
+        "Apache Tomcat, HTTP alternate",
+    ),
+    ("influxdb", 8086, &[], "InfluxDB"),
+    ("consul", 8500, &[], "Consul HTTP API"),
+    ("jupyter", 8888, &[], "Jupyter notebook"),
+    ("minio", 9000, &[], "MinIO object storage"),
+    ("cassandra", 9042, &[], "Cassandra native protocol"),
+    ("prometheus", 9090, &[], "Prometheus"),
+    ("kafka", 9092, &[], "Apache Kafka"),
+    ("elasticsearch", 9200, &[], "Elasticsearch HTTP"),
+    ("memcached", 11211, &["memcache"], "memcached"),
+    ("mongodb", 27017, &["mongo"], "MongoDB"),
+];
+
+/// The IANA range a port belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PortRange {
+    /// 0-1023: system ports; binding needs privilege on Linux.
+    WellKnown,
+    /// 1024-49151: registered ports.
+    Registered,
+    /// 49152-65535: dynamic or private ports.
+    Dynamic,
+}
+
+impl PortRange {
+    /// The range a port belongs to.
+    #[must_use]
+    pub fn of(port: u16) -> Self {
+        match port {
+            0..=1023 => Self::WellKnown,
+            1024..=49151 => Self::Registered,
+            _ => Self::Dynamic,
+        }
+    }
+
+    /// Its name and bounds, as text.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::WellKnown => "well-known (0-1023)",
+            Self::Registered => "registered (1024-49151)",
+            Self::Dynamic => "dynamic (49152-65535)",
+        }
+    }
+}
+
+/// Parse `/proc/sys/net/ipv4/ip_local_port_range` (`32768\t60999`).
+#[must_use]
+pub fn parse_port_range(text: &str) -> Option<(u16, u16)> {
+    let mut words = text.split_whitespace().map(str::parse::<u16>);
+    match (words.next(), words.next()) {
+        (Some(Ok(lo)), Some(Ok(hi))) if lo <= hi => Some((lo, hi)),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ranges() {
+        assert_eq!(PortRange::of(0), PortRange::WellKnown);
+        assert_eq!(PortRange::of(1023), PortRange::WellKnown);
+        assert_eq!(PortRange::of(1024), PortRange::Registered);
+        assert_eq!(PortRange::of(49151), PortRange::Registered);
+        assert_eq!(PortRange::of(49152), PortRange::Dynamic);
+        assert_eq!(PortRange::of(65535), PortRange::Dynamic);
+        assert_eq!(parse_port_range("32768\t60999\n"), Some((32768, 60999)));
+        assert_eq!(parse_port_range("x"), None);
+        assert_eq!(parse_port_range("5 4"), None);
+    }
+
+    #[test]
+    fn builtin_table_is_sane() {
+        for (name, port, _, what) in BUILTIN {
+            assert!(!name.is_empty() && *port > 0 && !what.is_empty());
+        }
+        assert!(BUILTIN.iter().any(|e| e.0 == "mongodb" && e.1 == 27017));
+    }
+
     use super::*;
 
     #[test]

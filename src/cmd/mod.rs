@@ -3,5 +3,7 @@
 //! [`crate::output::Output`].
 
 pub mod completions;
+pub mod hostname;
 pub mod man;
+pub mod portinfo;
 pub mod subnet;

@@ -18,7 +18,7 @@ use crate::subnet::{self, Facts, PrefixSource, Split};
 pub struct Args {
     /// The address: 192.168.21.36/24, 192.168.21.36/255.255.255.0, 2001:db8::1/64, or bare
     /// (its classful default prefix)
-    #[arg(value_name = "ADDRESS[/PREFIX]", allow_hyphen_values = true)]
+    #[arg(value_name = "ADDRESS[/PREFIX]", allow_negative_numbers = true)]
     pub address: String,
 
     /// After an address without a prefix: its dotted netmask (192.168.21.36 255.255.255.0), then
@@ -284,7 +284,8 @@ impl fmt::Display for SubnetReport {
             writeln!(f, "Class:       {class:?}")?;
         }
         write!(f, "Type:        {}", x.address_type.describe())?;
-        if let Some(b) = &self.binary {
+        // With a second address the binary AND is shown side by side below, not twice.
+        if let (Some(b), None) = (&self.binary, &self.compare) {
             let width = b.address.len();
             writeln!(f, "\n")?;
             writeln!(f, "    {}  {}", b.address, x.address)?;
@@ -479,6 +480,28 @@ mod tests {
         assert!(diff.to_string().ends_with(
             "different networks: 192.168.21.36 is in 192.168.21.0/24, 192.168.22.21 is in 192.168.22.0/24"
         ));
+    }
+
+    #[test]
+    fn binary_compare_shows_each_and_once() {
+        let r = report(&config(&["192.168.21.36/24", "192.168.21.21", "-b"]).unwrap()).unwrap();
+        let text = r.to_string();
+        let tail: Vec<&str> = text.lines().skip(11).collect();
+        assert_eq!(
+            tail,
+            [
+                "192.168.21.36  11000000.10101000.00010101.00100100",
+                "AND            11111111.11111111.11111111.00000000",
+                "=              11000000.10101000.00010101.00000000",
+                "192.168.21.21  11000000.10101000.00010101.00010101",
+                "AND            11111111.11111111.11111111.00000000",
+                "=              11000000.10101000.00010101.00000000",
+                "",
+                "192.168.21.36  AND 255.255.255.0 = 192.168.21.0",
+                "192.168.21.21  AND 255.255.255.0 = 192.168.21.0",
+                "same network: 192.168.21.36 and 192.168.21.21 are both in 192.168.21.0/24",
+            ]
+        );
     }
 
     #[test]

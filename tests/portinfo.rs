@@ -1,0 +1,226 @@
+//! `nettool portinfo`: agreement with `getent services`, the built-in table, exit codes, and
+//! `--check` against a real listener.
+
+mod common;
+
+use common::nettool;
+use serde_json::Value;
+
+fn json(args: &[&str]) -> (Option<i32>, Value) {
+    let out = nettool()
+        .arg("portinfo")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code(), value)
+}
+
+/// (name, port/proto, aliases) from one line of getent's services output.
+fn getent_fields(line: &str) -> (String, String, Vec<String>) {
+    let mut words = line.split_whitespace().map(str::to_string);
+    let name = words.next().unwrap();
+    let port = words.next().unwrap();
+    (name, port, words.collect())
+}
+
+fn entry_fields(e: &Value) -> (String, String, Vec<String>) {
+    (
+        e["name"].as_str().unwrap().to_string(),
+        format!("{}/{}", e["port"], e["proto"].as_str().unwrap()),
+        e["aliases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap().to_string())
+            .collect(),
+    )
+}
+
+#[test]
+fn agrees_with_getent_for_every_entry() {
+    if !common::tool_or_skip("agrees_with_getent_for_every_entry", "getent") {
+        return;
+    }
+    let listing = String::from_utf8(common::run("getent", &["services"]).stdout).unwrap();
+    let peer: Vec<_> = listing
+        .lines()
+        .map(getent_fields)
+        .filter(|(_, port, _)| port.ends_with("/tcp") || port.ends_with("/udp"))
+        .collect();
+    assert!(peer.len() > 100, "getent listed {} services", peer.len());
+
+    // The whole database, in order.
+    let (code, all) = json(&["--list"]);
+    assert_eq!(code, Some(0));
+    let ours: Vec<_> = all["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["source"] == "system")
+        .map(entry_fields)
+        .collect();
+    assert_eq!(ours, peer);
+
+    // getservbyname and getservbyport with no protocol return the first entry that matches.
+    let mut names: Vec<&str> = peer.iter().map(|(n, _, _)| n.as_str()).collect();
+    names.dedup();
+    for name in names {
+        let want = getent_fields(
+            String::from_utf8(common::run("getent", &["services", name]).stdout)
+                .unwrap()
+                .trim(),
+        );
+        let (code, got) = json(&[name]);
+        assert_eq!(code, Some(0), "{name}");
+        assert_eq!(entry_fields(&got["entries"][0]), want, "by name: {name}");
+    }
+    let mut ports: Vec<String> = peer
+        .iter()
+        .map(|(_, p, _)| p.split('/').next().unwrap().to_string())
+        .collect();
+    ports.dedup();
+    for port in ports {
+        let want = getent_fields(
+            String::from_utf8(common::run("getent", &["services", &port]).stdout)
+                .unwrap()
+                .trim(),
+        );
+        let (_, got) = json(&[&port]);
+        assert_eq!(entry_fields(&got["entries"][0]), want, "by port: {port}");
+    }
+}
+
+#[test]
+fn name_to_port_and_port_to_name() {
+    let (code, v) = json(&["mysql", "--tcp"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(v["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(v["entries"][0]["port"], 3306);
+    assert_eq!(v["entries"][0]["proto"], "tcp");
+    assert_eq!(v["entries"][0]["range"], "registered");
+    assert_eq!(v["entries"][0]["source"], "system");
+    let (_, v) = json(&["22", "--tcp"]);
+    assert_eq!(v["entries"][0]["name"], "ssh");
+    assert_eq!(v["entries"][0]["range"], "well_known");
+    let (_, v) = json(&["smtp"]);
+    assert_eq!(v["entries"][0]["aliases"], serde_json::json!(["mail"]));
+}
+
+#[test]
+fn builtin_development_ports() {
+    for (name, port) in [
+        ("mongodb", 27017),
+        ("django", 8000),
+        ("flask", 5000),
+        ("redis", 6379),
+    ] {
+        let (code, v) = json(&[name, "--tcp"]);
+        assert_eq!(code, Some(0), "{name}");
+        let first = &v["entries"][0];
+        assert_eq!(
+            (first["name"].as_str(), first["port"].as_u64()),
+            (Some(name), Some(port))
+        );
+    }
+    let (_, v) = json(&["27017"]);
+    assert_eq!(v["entries"][0]["source"], "built_in");
+    assert_eq!(v["entries"][0]["description"], "MongoDB");
+}
+
+#[test]
+fn missing_services_file_leaves_builtin_table() {
+    let (code, v) = json(&["mongodb", "--services-file", "/nonexistent/services"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(v["system_file_read"], false);
+    assert_eq!(v["entries"][0]["port"], 27017);
+    let (code, _) = json(&["ssh", "--services-file", "/nonexistent/services"]);
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn ranges_lists_and_ephemeral() {
+    let (code, v) = json(&["20-25", "--tcp"]);
+    assert_eq!(code, Some(0));
+    let names: Vec<&str> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ftp-data", "ftp", "ssh", "telnet", "smtp"]);
+    let (_, v) = json(&["22,80", "--tcp"]);
+    assert_eq!(v["entries"].as_array().unwrap().len(), 2);
+    let range = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").unwrap();
+    let lo: u64 = range.split_whitespace().next().unwrap().parse().unwrap();
+    assert_eq!(v["ephemeral_range"][0], lo);
+}
+
+#[test]
+fn unknown_and_invalid() {
+    let out = nettool()
+        .args(["portinfo", "nosuchservice"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: no such service: nosuchservice\n"
+    );
+    for (arg, want) in [
+        ("70000", "error: 70000: port is out of range 0-65535\n"),
+        ("-1", "error: -1: port is out of range 0-65535\n"),
+        (
+            "12ab",
+            "error: 12ab: not a port number, range or service name\n",
+        ),
+    ] {
+        let out = nettool().args(["portinfo", arg]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{arg}");
+        assert_eq!(String::from_utf8(out.stderr).unwrap(), want);
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn check_sees_a_real_listener_and_its_process() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let (code, v) = json(&["--check", &port]);
+    assert_eq!(code, Some(0));
+    let check = &v["checks"][0];
+    assert_eq!(check["port"].as_u64(), Some(port.parse().unwrap()));
+    let sockets = check["sockets"].as_array().unwrap();
+    assert_eq!(sockets.len(), 1, "{sockets:?}");
+    assert_eq!(sockets[0]["proto"], "tcp");
+    assert_eq!(sockets[0]["local"], format!("127.0.0.1:{port}"));
+    assert_eq!(sockets[0]["state"], "LISTEN");
+    assert_eq!(sockets[0]["pid"], std::process::id());
+    assert_eq!(check["tcp_free"], false);
+    assert_eq!(check["udp_free"], true);
+
+    let out = nettool()
+        .args(["portinfo", "--listening", &port])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("tcp    127.0.0.1:{port}  LISTEN  ")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("(pid {})", std::process::id())),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("to bind: tcp not free, udp free\n"),
+        "{text}"
+    );
+    drop(listener);
+
+    let (code, v) = json(&["--check", &port]);
+    assert_eq!(code, Some(1), "nothing bound is a negative answer");
+    assert_eq!(v["checks"][0]["sockets"], serde_json::json!([]));
+    assert_eq!(v["checks"][0]["tcp_free"], true);
+}
