@@ -35,6 +35,8 @@ complete -c nettool -n "__fish_nettool_needs_command" -s V -l version -d 'Print 
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "hostname" -d 'This host\'s name, fully qualified name and addresses (gethostname, getaddrinfo)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "subnet" -d 'Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test, split'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "portinfo" -d 'What a port is for (getservbyname), its range, and what is bound to it'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-send" -d 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-recv" -d 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "man" -d 'Print the man page, or write every page into a directory'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -69,6 +71,44 @@ complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -s q -l quiet 
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l file -d 'Send this file\'s contents as one datagram' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s c -l count -d 'Send the message N times' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s i -l interval -d 'Wait this long between datagrams (250ms, 2s; default: none)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l rate -d 'Send at this many datagrams per second' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s s -l size -d 'With --seq, pad each datagram to this many bytes (at least the 20-byte stamp)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s t -l ttl -d 'Time to live (hop limit) for unicast and multicast datagrams' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l wait -d 'Wait this long for a reply after each datagram and print it (default 1s)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l seq -d 'Stamp each datagram with a sequence number and send time, for `udp-recv --stats`'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l broadcast -d 'Allow sending to a broadcast address (SO_BROADCAST)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s c -l count -d 'Stop after N datagrams' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l idle -d 'Stop after this long without a datagram (250ms, 2s, 1m)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l reply -d 'Answer each datagram with this text' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l join -d 'Join this multicast group' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l iface -d 'The interface to join the group on (default: the kernel\'s choice)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l echo -d 'Send each datagram back to its sender'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l broadcast -d 'Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l hex -d 'Show every payload as a hex dump (automatic for data that is not text)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l stats -d 'Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and jitter, printed at the end and on Ctrl-C (each datagram only with -v)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand completions" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"

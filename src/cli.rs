@@ -103,6 +103,10 @@ pub enum Command {
     Subnet(cmd::subnet::Args),
     /// What a port is for (getservbyname), its range, and what is bound to it
     Portinfo(cmd::portinfo::Args),
+    /// Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies
+    UdpSend(cmd::udp_send::Args),
+    /// Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream
+    UdpRecv(cmd::udp_recv::Args),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(cmd::completions::Args),
     /// Print the man page, or write every page into a directory

@@ -10,11 +10,13 @@ pub mod docs;
 pub mod duration;
 pub mod error;
 pub mod exit;
+pub mod hexdump;
 pub mod net;
 pub mod output;
 pub mod sanitize;
 pub mod services;
 pub mod subnet;
+pub mod udp_stats;
 
 use clap::Parser;
 
@@ -50,6 +52,8 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::Hostname(args) => cmd::hostname::run(&args, out),
         Command::Subnet(args) => cmd::subnet::run(args, out),
         Command::Portinfo(args) => cmd::portinfo::run(args, out),
+        Command::UdpSend(args) => cmd::udp_send::run(args, out),
+        Command::UdpRecv(args) => cmd::udp_recv::run(args, out),
     }
 }
 

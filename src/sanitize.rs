@@ -45,15 +45,11 @@ fn escape_into(out: &mut String, text: &str) {
     }
 }
 
-/// Whether `bytes` reads as text: valid UTF-8 with no controls other than tab, CR and LF.
+/// Whether `bytes` reads as text (to be shown escaped) rather than binary data (to be shown as a
+/// hex dump): valid UTF-8 with no NUL byte.
 #[must_use]
 pub fn is_text(bytes: &[u8]) -> bool {
-    std::str::from_utf8(bytes).is_ok_and(|s| {
-        s.chars().all(|c| {
-            matches!(c, '\t' | '\n' | '\r')
-                || !((c as u32) < 0x20 || c == '\x7f' || ('\u{80}'..='\u{9f}').contains(&c))
-        })
-    })
+    !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok()
 }
 
 #[cfg(test)]
@@ -81,8 +77,11 @@ mod tests {
     fn text_detection() {
         assert!(is_text(b"hello\n"));
         assert!(is_text("h\u{e9}".as_bytes()));
+        assert!(
+            is_text(b"\x1b[2J"),
+            "text with an escape sequence is shown escaped"
+        );
         assert!(!is_text(b"\x00\x01"));
         assert!(!is_text(b"\xff"));
-        assert!(!is_text(b"\x1b[2J"));
     }
 }

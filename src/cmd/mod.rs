@@ -7,3 +7,5 @@ pub mod hostname;
 pub mod man;
 pub mod portinfo;
 pub mod subnet;
+pub mod udp_recv;
+pub mod udp_send;

@@ -1,0 +1,440 @@
+//! `nettool udp-recv`: the course's UDP server. Bind, print each datagram (source, size,
+//! payload escaped or as a hex dump), optionally answer each sender (recvfrom/sendto), join a
+//! multicast group, and count a stamped stream's loss, duplicates, reordering and jitter.
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use serde::Serialize;
+
+use crate::cli::FamilyArgs;
+use crate::error::{Error, Result};
+use crate::exit::Outcome;
+use crate::hexdump::hexdump;
+use crate::net::host::Family;
+use crate::net::services::parse_port;
+use crate::net::udp::{self, BindOptions};
+use crate::output::Output;
+use crate::sanitize;
+use crate::services::Proto;
+use crate::udp_stats::{Stamp, StreamStats};
+
+/// Arguments of `nettool udp-recv`.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = JSON_FIELDS)]
+pub struct Args {
+    /// [ADDRESS] PORT: the address to bind (default: every address) and the port (number or
+    /// service name)
+    #[arg(value_name = "ADDRESS] [PORT", num_args = 1..=2, required = true)]
+    pub endpoint: Vec<String>,
+
+    /// Stop after N datagrams
+    #[arg(short = 'c', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Stop after this long without a datagram (250ms, 2s, 1m)
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::value_parser)]
+    pub idle: Option<Duration>,
+
+    /// Answer each datagram with this text
+    #[arg(long, value_name = "TEXT", conflicts_with = "echo")]
+    pub reply: Option<String>,
+
+    /// Send each datagram back to its sender
+    #[arg(long)]
+    pub echo: bool,
+
+    /// Join this multicast group
+    #[arg(long, value_name = "GROUP")]
+    pub join: Option<IpAddr>,
+
+    /// The interface to join the group on (default: the kernel's choice)
+    #[arg(long, value_name = "IFACE", requires = "join")]
+    pub iface: Option<String>,
+
+    /// Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)
+    #[arg(long)]
+    pub broadcast: bool,
+
+    /// Show every payload as a hex dump (automatic for data that is not text)
+    #[arg(long)]
+    pub hex: bool,
+
+    /// Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and
+    /// jitter, printed at the end and on Ctrl-C (each datagram only with -v)
+    #[arg(long)]
+    pub stats: bool,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub family: FamilyArgs,
+}
+
+const JSON_FIELDS: &str = "JSON output (--json) is NDJSON. One object per datagram: type \
+(\"datagram\"), time (RFC 3339, UTC), from (\"ip:port\"), size (bytes), encoding (\"text\" or \
+\"base64\"), payload, seq (for stamped datagrams). Last, one summary: type (\"summary\"), \
+datagrams, bytes, elapsed_ms, and with --stats stats {received, unique, lost, duplicated, \
+reordered, highest_seq, jitter_ms, unstamped, loss_pct}. Exit status: 0 when a datagram \
+arrived; 1 when none did (--idle, Ctrl-C); 2 on an error such as a port in use.";
+
+/// Validated arguments.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to bind.
+    pub bind: SocketAddr,
+    /// Stop after this many datagrams.
+    pub count: Option<u64>,
+    /// Stop after this much silence.
+    pub idle: Option<Duration>,
+    /// What to answer each sender with.
+    pub reply: Reply,
+    /// The multicast group to join, and on which interface.
+    pub join: Option<(IpAddr, Option<String>)>,
+    /// Whether to set SO_BROADCAST.
+    pub broadcast: bool,
+    /// Whether every payload is a hex dump.
+    pub hex: bool,
+    /// Whether to count a stamped stream.
+    pub stats: bool,
+}
+
+/// How `udp-recv` answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// Not at all.
+    None,
+    /// With fixed text.
+    Text(Vec<u8>),
+    /// With the datagram itself.
+    Echo,
+}
+
+impl TryFrom<Args> for Config {
+    type Error = Error;
+
+    fn try_from(args: Args) -> Result<Self> {
+        let family = args.family.family();
+        let (addr_text, port_text) = match args.endpoint.as_slice() {
+            [port] => (None, port.as_str()),
+            [addr, port] => (Some(addr.as_str()), port.as_str()),
+            _ => unreachable!("clap takes one or two values"),
+        };
+        let port = parse_port(port_text, Proto::Udp)?;
+        let ip = match addr_text {
+            Some(text) => Some(crate::net::host::resolve(text, family)?[0]),
+            None => None,
+        };
+        if let Some(group) = args.join {
+            if !group.is_multicast() {
+                return Err(Error::invalid(
+                    group.to_string(),
+                    "is not a multicast address",
+                ));
+            }
+        }
+        let v6 = match (ip, args.join, family) {
+            (Some(ip), _, _) => ip.is_ipv6(),
+            (None, Some(group), _) => group.is_ipv6(),
+            (None, None, Family::V6) => true,
+            (None, None, Family::V4) => false,
+            // Broadcast is IPv4 only; otherwise the IPv6 wildcard takes both families.
+            (None, None, Family::Any) => !args.broadcast,
+        };
+        let bind = match ip {
+            Some(ip) => SocketAddr::new(ip, port),
+            None => udp::wildcard(v6, port),
+        };
+        let reply = match (args.reply, args.echo) {
+            (Some(text), _) => Reply::Text(text.into_bytes()),
+            (None, true) => Reply::Echo,
+            (None, false) => Reply::None,
+        };
+        Ok(Self {
+            bind,
+            count: args.count,
+            idle: args.idle,
+            reply,
+            join: args.join.map(|g| (g, args.iface)),
+            broadcast: args.broadcast,
+            hex: args.hex,
+            stats: args.stats,
+        })
+    }
+}
+
+/// One received datagram, as printed.
+#[derive(Debug, Serialize)]
+pub struct DatagramRecord {
+    /// "datagram" (received) or "reply" (an answer to udp-send).
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// When it arrived.
+    pub time: String,
+    /// Its source.
+    pub from: SocketAddr,
+    /// Its size in bytes.
+    pub size: usize,
+    /// "text" or "base64".
+    pub encoding: &'static str,
+    /// The payload, as text or base64.
+    pub payload: String,
+    /// Its sequence number, when it carries a stamp.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+    #[serde(skip)]
+    text: String,
+}
+
+impl DatagramRecord {
+    /// The record for `bytes` from `from`, received at `at`; `hex` forces a hex dump.
+    #[must_use]
+    pub fn new(
+        kind: &'static str,
+        from: SocketAddr,
+        bytes: &[u8],
+        at: SystemTime,
+        hex: bool,
+    ) -> Self {
+        let time = humantime::format_rfc3339_micros(at).to_string();
+        let from = udp::canonical(from);
+        let is_text = std::str::from_utf8(bytes).is_ok();
+        let (encoding, payload) = if is_text {
+            ("text", String::from_utf8_lossy(bytes).into_owned())
+        } else {
+            (
+                "base64",
+                base64::engine::general_purpose::STANDARD.encode(bytes),
+            )
+        };
+        let clock = time.get(11..26).unwrap_or(&time);
+        let text = if hex || !sanitize::is_text(bytes) {
+            let label = if hex { "" } else { ", binary" };
+            format!(
+                "{clock}  {from}  {} bytes{label}\n{}",
+                bytes.len(),
+                hexdump(bytes, "  ").trim_end()
+            )
+        } else {
+            let shown = sanitize::escape_bytes(bytes.strip_suffix(b"\n").unwrap_or(bytes));
+            format!("{clock}  {from}  {} bytes  {shown}", bytes.len())
+        };
+        Self {
+            kind,
+            time,
+            from,
+            size: bytes.len(),
+            encoding,
+            payload,
+            seq: Stamp::decode(bytes).map(|s| s.seq),
+            text,
+        }
+    }
+}
+
+impl fmt::Display for DatagramRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// The end of a receive.
+#[derive(Debug, Serialize)]
+pub struct RecvSummary {
+    /// "summary".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Datagrams received.
+    pub datagrams: u64,
+    /// Payload bytes received.
+    pub bytes: u64,
+    /// From the bind to the end, in milliseconds.
+    pub elapsed_ms: f64,
+    /// The stream's statistics (with --stats).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats: Option<StatsRecord>,
+}
+
+/// Stream statistics with the loss percentage.
+#[derive(Debug, Serialize)]
+pub struct StatsRecord {
+    /// The counters.
+    #[serde(flatten)]
+    pub stats: StreamStats,
+    /// Lost datagrams as a share of those expected.
+    pub loss_pct: f64,
+}
+
+impl fmt::Display for RecvSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.elapsed_ms / 1000.0;
+        write!(
+            f,
+            "{} datagrams, {} bytes in {secs:.3} s",
+            self.datagrams, self.bytes
+        )?;
+        if let Some(s) = &self.stats {
+            let st = &s.stats;
+            write!(
+                f,
+                "\nstream: {} received, {} lost ({:.2}%), {} duplicated, {} reordered, jitter {:.3} ms",
+                st.received, st.lost, s.loss_pct, st.duplicated, st.reordered, st.jitter_ms
+            )?;
+            if st.unstamped > 0 {
+                write!(f, ", {} without a stamp", st.unstamped)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn now_ns(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// Run `nettool udp-recv`.
+pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
+    let config = Config::try_from(args)?;
+    let options = BindOptions {
+        broadcast: config.broadcast,
+        reuse: config.broadcast || config.join.is_some(),
+        recv_buffer: Some(8 << 20),
+    };
+    let socket = udp::bind(config.bind, options)?;
+    if let Some((group, iface)) = &config.join {
+        udp::join(&socket, *group, iface.as_deref())?;
+    }
+    socket
+        .set_nonblocking(true)
+        .map_err(|e| Error::io("set non-blocking", e))?;
+    let local = socket
+        .local_addr()
+        .map_err(|e| Error::io("getsockname", e))?;
+    match &config.join {
+        Some((group, _)) => out.note(format_args!("listening on udp {local}, joined {group}")),
+        None => out.note(format_args!("listening on udp {local}")),
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("start the async runtime", e))?;
+    runtime.block_on(receive(&config, socket, out))
+}
+
+async fn receive(
+    config: &Config,
+    socket: std::net::UdpSocket,
+    out: &mut Output,
+) -> Result<Outcome> {
+    let socket =
+        tokio::net::UdpSocket::from_std(socket).map_err(|e| Error::io("register socket", e))?;
+    let started = std::time::Instant::now();
+    let mut buf = vec![0u8; 65_536];
+    let mut stats = StreamStats::default();
+    let (mut datagrams, mut bytes) = (0u64, 0u64);
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    let show_each = !config.stats || out.verbose() > 0;
+    loop {
+        if config.count.is_some_and(|c| datagrams >= c) {
+            break;
+        }
+        let idle = async {
+            match config.idle {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        let (len, from) = tokio::select! {
+            received = socket.recv_from(&mut buf) => match received {
+                Ok(r) => r,
+                // An ICMP error from an earlier reply is not this receiver's business.
+                Err(e) if udp::is_port_unreachable(&e) => continue,
+                Err(e) => return Err(Error::io(format!("recvfrom on {}", config.bind), e)),
+            },
+            () = idle => break,
+            _ = &mut ctrl_c => break,
+        };
+        let at = SystemTime::now();
+        let payload = &buf[..len];
+        datagrams += 1;
+        bytes += len as u64;
+        if config.stats {
+            stats.record(payload, now_ns(at));
+        }
+        if show_each {
+            out.record(&DatagramRecord::new(
+                "datagram", from, payload, at, config.hex,
+            ))?;
+        }
+        let answer: Option<&[u8]> = match &config.reply {
+            Reply::None => None,
+            Reply::Text(text) => Some(text),
+            Reply::Echo => Some(payload),
+        };
+        if let Some(answer) = answer {
+            if let Err(e) = socket.send_to(answer, from).await {
+                out.warn(format_args!("reply to {}: {e}", udp::canonical(from)));
+            }
+        }
+    }
+    let summary = RecvSummary {
+        kind: "summary",
+        datagrams,
+        bytes,
+        elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+        stats: config.stats.then(|| {
+            let loss_pct = stats.loss_pct();
+            StatsRecord { stats, loss_pct }
+        }),
+    };
+    if out.is_json() || config.stats {
+        out.record(&summary)?;
+    } else {
+        out.note(&summary);
+    }
+    Ok(Outcome::from_bool(datagrams > 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_binary_records() {
+        let at = UNIX_EPOCH + Duration::from_micros(1_700_000_000_123_456);
+        let from: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
+        let r = DatagramRecord::new("datagram", from, b"hi \x1b[2J\n", at, false);
+        assert_eq!(
+            r.to_string(),
+            "22:13:20.123456  127.0.0.1:5000  8 bytes  hi \\x1b[2J"
+        );
+        let r = DatagramRecord::new("datagram", from, b"hi", at, true);
+        assert_eq!(
+            r.to_string(),
+            "22:13:20.123456  127.0.0.1:5000  2 bytes\n  0000  68 69                                             |hi|"
+        );
+        let r = DatagramRecord::new("datagram", from, b"hello\tworld\n", at, false);
+        assert_eq!(
+            r.to_string(),
+            "22:13:20.123456  127.0.0.1:5000  12 bytes  hello\\tworld"
+        );
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["payload"], "hello\tworld\n");
+        assert_eq!(v["encoding"], "text");
+        assert_eq!(v["from"], "127.0.0.1:5000");
+        assert_eq!(v["time"], "2023-11-14T22:13:20.123456Z");
+        let r = DatagramRecord::new("datagram", from, &[0xff, 0x00], at, false);
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(
+            (v["encoding"].as_str(), v["payload"].as_str()),
+            (Some("base64"), Some("/wA="))
+        );
+        assert!(
+            r.to_string()
+                .starts_with("22:13:20.123456  127.0.0.1:5000  2 bytes, binary\n  0000  ff 00")
+        );
+    }
+}

@@ -1,0 +1,451 @@
+//! `nettool udp-send`: the course's UDP client. Send a message, each stdin line, or a file as
+//! datagrams; repeat and pace them; stamp them for `udp-recv --stats`; and with `--wait` print
+//! the replies, as a request/response client such as a DNS resolver does.
+
+use std::io::{self, BufRead, IsTerminal, Read};
+use std::net::{IpAddr, SocketAddr, UdpSocket};
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+use crate::cli::FamilyArgs;
+use crate::cmd::udp_recv::DatagramRecord;
+use crate::error::{Error, Result};
+use crate::exit::Outcome;
+use crate::net::services::parse_port;
+use crate::net::udp::{self, BindOptions};
+use crate::output::Output;
+use crate::services::Proto;
+use crate::udp_stats::{STAMP_LEN, Stamp};
+
+/// Arguments of `nettool udp-send`.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = JSON_FIELDS)]
+pub struct Args {
+    /// The destination: a name, an address, a broadcast or a multicast address
+    pub host: String,
+
+    /// The destination port (number or service name)
+    pub port: String,
+
+    /// The message (default: each line of stdin is one datagram; with --seq, none)
+    #[arg(conflicts_with = "file")]
+    pub message: Option<String>,
+
+    /// Send this file's contents as one datagram
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Send the message N times
+    #[arg(short = 'c', long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: u64,
+
+    /// Wait this long between datagrams (250ms, 2s; default: none)
+    #[arg(short = 'i', long, value_name = "DURATION", value_parser = crate::duration::value_parser,
+          conflicts_with = "rate")]
+    pub interval: Option<Duration>,
+
+    /// Send at this many datagrams per second
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+
+    /// Stamp each datagram with a sequence number and send time, for `udp-recv --stats`
+    #[arg(long)]
+    pub seq: bool,
+
+    /// With --seq, pad each datagram to this many bytes (at least the 20-byte stamp)
+    #[arg(short = 's', long, value_name = "BYTES", requires = "seq")]
+    pub size: Option<usize>,
+
+    /// Allow sending to a broadcast address (SO_BROADCAST)
+    #[arg(long)]
+    pub broadcast: bool,
+
+    /// Time to live (hop limit) for unicast and multicast datagrams
+    #[arg(short = 't', long, value_name = "TTL", value_parser = clap::value_parser!(u32).range(1..=255))]
+    pub ttl: Option<u32>,
+
+    /// Wait this long for a reply after each datagram and print it (default 1s)
+    #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "1s",
+          value_parser = crate::duration::value_parser)]
+    pub wait: Option<Duration>,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub family: FamilyArgs,
+}
+
+const JSON_FIELDS: &str = "JSON output (--json) is NDJSON: with --wait one object per reply \
+(type \"reply\", time, from, size, encoding, payload, seq), and with -v one per datagram sent \
+(type \"sent\", seq, bytes); last a summary: type (\"summary\"), to, sent, bytes, replies, \
+elapsed_ms, rate_per_s. Exit status: 0 when every datagram was sent (with --wait: when a reply \
+came); 1 when the destination port is unreachable (no listener) or, with --wait, nothing \
+replied; 2 for invalid input, such as a datagram over the protocol's limit (65,507 bytes on \
+IPv4, 65,527 on IPv6).";
+
+/// Where the datagrams come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    /// One message, sent `count` times.
+    Message(Vec<u8>),
+    /// Each line of stdin, once.
+    Stdin,
+}
+
+/// Validated arguments.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The destination.
+    pub target: SocketAddr,
+    /// What to send.
+    pub payload: Payload,
+    /// How many times to send a message.
+    pub count: u64,
+    /// The pause between datagrams.
+    pub interval: Duration,
+    /// Whether to stamp datagrams.
+    pub seq: bool,
+    /// The padded size of stamped datagrams.
+    pub size: Option<usize>,
+    /// Whether to set SO_BROADCAST.
+    pub broadcast: bool,
+    /// The TTL.
+    pub ttl: Option<u32>,
+    /// How long to wait for a reply.
+    pub wait: Option<Duration>,
+}
+
+fn limit_error(input: &str, len: usize, addr: IpAddr) -> Error {
+    let (limit, family) = if addr.is_ipv4() {
+        ("65,507", "IPv4")
+    } else {
+        ("65,527", "IPv6")
+    };
+    Error::invalid(
+        input,
+        format!("a datagram of {len} bytes is over the {family} limit of {limit} bytes"),
+    )
+}
+
+impl TryFrom<Args> for Config {
+    type Error = Error;
+
+    fn try_from(args: Args) -> Result<Self> {
+        let port = parse_port(&args.port, Proto::Udp)?;
+        let ip = crate::net::host::resolve(&args.host, args.family.family())?[0];
+        let target = SocketAddr::new(ip, port);
+        let payload = match (args.message, &args.file) {
+            (Some(m), _) => Payload::Message(m.into_bytes()),
+            (None, Some(path)) => Payload::Message(
+                std::fs::read(path)
+                    .map_err(|e| Error::io(format!("read {}", path.display()), e))?,
+            ),
+            // A stamped stream needs no body: the stamp (and --size padding) is the datagram.
+            (None, None) if args.seq => Payload::Message(Vec::new()),
+            (None, None) => Payload::Stdin,
+        };
+        let max = udp::max_payload(ip);
+        if let Payload::Message(m) = &payload {
+            let len = if args.seq {
+                m.len() + STAMP_LEN
+            } else {
+                m.len()
+            };
+            if len > max {
+                let input = args
+                    .file
+                    .as_ref()
+                    .map_or("message".to_string(), |p| p.display().to_string());
+                return Err(limit_error(&input, len, ip));
+            }
+        }
+        if let Some(size) = args.size {
+            if size < STAMP_LEN {
+                return Err(Error::invalid(
+                    size.to_string(),
+                    format!("--size is below the {STAMP_LEN}-byte stamp"),
+                ));
+            }
+            if size > max {
+                return Err(limit_error(&size.to_string(), size, ip));
+            }
+        }
+        let interval = match (args.interval, args.rate) {
+            (Some(i), _) => i,
+            (None, Some(rate)) if rate.is_finite() && rate > 0.0 => {
+                Duration::try_from_secs_f64(1.0 / rate)
+                    .map_err(|_| Error::invalid(rate.to_string(), "rate out of range"))?
+            }
+            (None, Some(rate)) => {
+                return Err(Error::invalid(
+                    rate.to_string(),
+                    "--rate must be a positive number",
+                ));
+            }
+            (None, None) => Duration::ZERO,
+        };
+        if ip.is_ipv4() && ip == IpAddr::from([255, 255, 255, 255]) && !args.broadcast {
+            return Err(Error::invalid(
+                &args.host,
+                "is the broadcast address: add --broadcast",
+            ));
+        }
+        Ok(Self {
+            target,
+            payload,
+            count: args.count,
+            interval,
+            seq: args.seq,
+            size: args.size,
+            broadcast: args.broadcast,
+            ttl: args.ttl,
+            wait: args.wait,
+        })
+    }
+}
+
+/// One datagram sent (JSON with -v).
+#[derive(Debug, Serialize)]
+struct SentRecord {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    seq: u64,
+    bytes: usize,
+}
+
+impl std::fmt::Display for SentRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "sent #{} ({} bytes)", self.seq, self.bytes)
+    }
+}
+
+/// The end of a send.
+#[derive(Debug, Serialize)]
+pub struct SendSummary {
+    /// "summary".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The destination.
+    pub to: SocketAddr,
+    /// Datagrams sent.
+    pub sent: u64,
+    /// Payload bytes sent.
+    pub bytes: u64,
+    /// Replies received (with --wait).
+    pub replies: u64,
+    /// From the first send to the end, in milliseconds.
+    pub elapsed_ms: f64,
+    /// Datagrams per second.
+    pub rate_per_s: f64,
+}
+
+impl std::fmt::Display for SendSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "sent {} datagrams ({} bytes) to {} in {:.3} s ({:.0}/s)",
+            self.sent,
+            self.bytes,
+            self.to,
+            self.elapsed_ms / 1000.0,
+            self.rate_per_s
+        )?;
+        if self.replies > 0 {
+            write!(f, ", {} replies", self.replies)?;
+        }
+        Ok(())
+    }
+}
+
+struct Sender<'a> {
+    config: &'a Config,
+    socket: UdpSocket,
+    buf: Vec<u8>,
+    reply_buf: Vec<u8>,
+    sent: u64,
+    bytes: u64,
+    replies: u64,
+    started: Instant,
+}
+
+impl Sender<'_> {
+    fn unreachable(&self) -> Error {
+        Error::negative(format!(
+            "no listener on {} (port unreachable)",
+            self.config.target
+        ))
+    }
+
+    fn send(&mut self, message: &[u8], out: &mut Output) -> Result<()> {
+        if !self.config.interval.is_zero() {
+            let due = self.started + self.config.interval.mul_f64(self.sent as f64);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+        }
+        let datagram: &[u8] = if self.config.seq {
+            let sent_ns = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+            self.buf.clear();
+            self.buf.extend_from_slice(
+                &Stamp {
+                    seq: self.sent,
+                    sent_ns,
+                }
+                .encode(),
+            );
+            self.buf.extend_from_slice(message);
+            if let Some(size) = self.config.size {
+                self.buf.resize(size.max(self.buf.len()), 0);
+            }
+            &self.buf
+        } else {
+            message
+        };
+        let max = udp::max_payload(self.config.target.ip());
+        if datagram.len() > max {
+            return Err(limit_error(
+                "stdin line",
+                datagram.len(),
+                self.config.target.ip(),
+            ));
+        }
+        let len = datagram.len();
+        match self.socket.send(datagram) {
+            Ok(_) => {}
+            Err(e) if udp::is_port_unreachable(&e) => return Err(self.unreachable()),
+            Err(e) => return Err(Error::io(format!("sendto {}", self.config.target), e)),
+        }
+        if out.verbose() > 0 {
+            out.record(&SentRecord {
+                kind: "sent",
+                seq: self.sent,
+                bytes: len,
+            })?;
+        }
+        self.sent += 1;
+        self.bytes += len as u64;
+        if let Some(wait) = self.config.wait {
+            self.await_reply(wait, out)?;
+        }
+        Ok(())
+    }
+
+    fn await_reply(&mut self, wait: Duration, out: &mut Output) -> Result<()> {
+        self.socket
+            .set_read_timeout(Some(wait.max(Duration::from_millis(1))))
+            .map_err(|e| Error::io("set read timeout", e))?;
+        match self.socket.recv_from(&mut self.reply_buf) {
+            Ok((len, from)) => {
+                self.replies += 1;
+                let record = DatagramRecord::new(
+                    "reply",
+                    from,
+                    &self.reply_buf[..len],
+                    SystemTime::now(),
+                    false,
+                );
+                out.record(&record)
+            }
+            Err(e) if udp::is_port_unreachable(&e) => Err(self.unreachable()),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                out.note(format_args!(
+                    "no reply from {} within {}",
+                    self.config.target,
+                    humantime::format_duration(wait)
+                ));
+                Ok(())
+            }
+            Err(e) => Err(Error::io(format!("recvfrom {}", self.config.target), e)),
+        }
+    }
+}
+
+/// Run `nettool udp-send`.
+pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
+    let config = Config::try_from(args)?;
+    let target = config.target;
+    let options = BindOptions {
+        broadcast: config.broadcast,
+        ..BindOptions::default()
+    };
+    let socket = udp::bind(udp::wildcard(target.is_ipv6(), 0), options)?;
+    if let Some(ttl) = config.ttl {
+        udp::set_ttl(&socket, target.ip(), ttl)?;
+    }
+    socket.connect(target).map_err(|e| match e.kind() {
+        io::ErrorKind::PermissionDenied => Error::Permission(format!(
+            "connect udp {target}: permission denied (a broadcast address needs --broadcast)"
+        )),
+        _ => Error::io(format!("connect udp {target}"), e),
+    })?;
+    let mut sender = Sender {
+        config: &config,
+        socket,
+        buf: Vec::new(),
+        reply_buf: vec![0u8; 65_536],
+        sent: 0,
+        bytes: 0,
+        replies: 0,
+        started: Instant::now(),
+    };
+    match &config.payload {
+        Payload::Message(message) => {
+            for _ in 0..config.count {
+                sender.send(message, out)?;
+            }
+        }
+        Payload::Stdin => {
+            let stdin = io::stdin();
+            if stdin.is_terminal() {
+                out.note(format_args!(
+                    "each line you type is sent to {target} as one datagram; Ctrl-D ends"
+                ));
+            }
+            let mut reader = stdin.lock().take(u64::MAX);
+            let mut line = Vec::new();
+            loop {
+                line.clear();
+                let n = reader
+                    .read_until(b'\n', &mut line)
+                    .map_err(|e| Error::io("read stdin", e))?;
+                if n == 0 {
+                    break;
+                }
+                let body = line.strip_suffix(b"\n").unwrap_or(&line);
+                let body = body.strip_suffix(b"\r").unwrap_or(body).to_vec();
+                sender.send(&body, out)?;
+            }
+        }
+    }
+    let elapsed = sender.started.elapsed().as_secs_f64();
+    let summary = SendSummary {
+        kind: "summary",
+        to: target,
+        sent: sender.sent,
+        bytes: sender.bytes,
+        replies: sender.replies,
+        elapsed_ms: elapsed * 1000.0,
+        rate_per_s: if elapsed > 0.0 {
+            sender.sent as f64 / elapsed
+        } else {
+            0.0
+        },
+    };
+    if out.is_json() {
+        out.record(&summary)?;
+    } else {
+        out.note(&summary);
+    }
+    Ok(Outcome::from_bool(
+        config.wait.is_none() || sender.replies > 0,
+    ))
+}
