@@ -12,6 +12,10 @@ pub enum Proto {
     Tcp,
     /// UDP.
     Udp,
+    /// SCTP (listed in the services database; nettool has no SCTP commands).
+    Sctp,
+    /// AppleTalk DDP (listed in the services database for its historical entries).
+    Ddp,
 }
 
 impl Proto {
@@ -21,6 +25,8 @@ impl Proto {
         match self {
             Self::Tcp => "tcp",
             Self::Udp => "udp",
+            Self::Sctp => "sctp",
+            Self::Ddp => "ddp",
         }
     }
 }
@@ -44,8 +50,8 @@ pub struct ServiceEntry {
     pub aliases: Vec<String>,
 }
 
-/// Parse the text of a services file. Lines that do not parse are skipped, as the C library
-/// skips them; protocols other than tcp and udp (sctp, ddp) are left out.
+/// Parse the text of a services file. Lines that do not parse, or name a protocol other than
+/// tcp, udp, sctp and ddp, are skipped.
 #[must_use]
 pub fn parse(text: &str) -> Vec<ServiceEntry> {
     text.lines().filter_map(parse_line).collect()
@@ -60,6 +66,8 @@ fn parse_line(line: &str) -> Option<ServiceEntry> {
     let proto = match proto {
         "tcp" => Proto::Tcp,
         "udp" => Proto::Udp,
+        "sctp" => Proto::Sctp,
+        "ddp" => Proto::Ddp,
         _ => return None,
     };
     Some(ServiceEntry {
@@ -188,12 +196,14 @@ mod tests {
                     bad line\n\
                     x 99999/tcp\n\
                     sctp-thing 9/sctp\n\
+                    other 9/xyz\n\
                     domain\t\t53/udp\n";
         let entries = parse(text);
-        assert_eq!(entries.len(), 3);
+        assert_eq!(entries.len(), 4);
         assert_eq!(entries[1].name, "smtp");
         assert_eq!(entries[1].port, 25);
         assert_eq!(entries[1].aliases, ["mail"]);
-        assert_eq!(entries[2].proto, Proto::Udp);
+        assert_eq!(entries[2].proto, Proto::Sctp);
+        assert_eq!(entries[3].proto, Proto::Udp);
     }
 }

@@ -52,6 +52,7 @@ fn parse_line(line: &str, proto: Proto) -> Option<BoundSocket> {
         (Proto::Tcp, _) => return None,
         (Proto::Udp, 0x01) => "ESTAB",
         (Proto::Udp, _) => "UNCONN",
+        (Proto::Sctp | Proto::Ddp, _) => return None,
     };
     Some(BoundSocket {
         proto,
