@@ -21,9 +21,8 @@ pub struct Args {
     #[arg(value_name = "ADDRESS[/PREFIX]", allow_negative_numbers = true)]
     pub address: String,
 
-    /// After an address without a prefix: its dotted netmask (192.168.21.36 255.255.255.0), then
-    /// optionally an address to test for the same network; after ADDRESS/PREFIX: the address to
-    /// test (192.168.21.36/24 192.168.21.21)
+    /// A dotted netmask (192.168.21.36 255.255.255.0) and/or an address to test for the same
+    /// network (192.168.21.36/24 192.168.21.21; after a bare address its classful mask is used)
     #[arg(value_name = "NETMASK|ADDRESS", num_args = 0..=2)]
     pub rest: Vec<String>,
 
@@ -69,21 +68,12 @@ impl TryFrom<Args> for Config {
         let mut rest = args.rest.iter().map(String::as_str);
         let mut second = rest.next();
         let has_prefix = args.address.contains('/');
-        // As with `ipcalc ADDRESS NETMASK`: after an IPv4 address without a prefix, the second
-        // argument is its netmask; an address to compare comes after it, or after a /PREFIX.
+        // After an IPv4 address without a prefix, a second argument shaped like a netmask (a
+        // valid one, or one starting 255. or 0., which no host address does) is its netmask, as
+        // with `ipcalc ADDRESS NETMASK`, and must be contiguous; any other address is the one to
+        // compare, using the first address's classful default.
         let mask = match second {
-            Some(s) if !has_prefix && !args.address.contains(':') => {
-                if !subnet::is_netmask(s) && !s.starts_with("255.") {
-                    return Err(Error::invalid(
-                        s,
-                        format!(
-                            "not a netmask; after an address without a prefix the second argument \
-                             is its netmask (to compare two addresses give the prefix: {}/{} {s})",
-                            args.address,
-                            subnet::default_prefix(subnet::parse_addr(&args.address)?).0
-                        ),
-                    ));
-                }
+            Some(s) if !has_prefix && !args.address.contains(':') && looks_like_mask(s) => {
                 subnet::parse_netmask(s)?;
                 second = rest.next();
                 Some(s)
@@ -127,6 +117,11 @@ impl TryFrom<Args> for Config {
             split,
         })
     }
+}
+
+/// Whether a second argument is meant as a netmask rather than an address to compare.
+fn looks_like_mask(text: &str) -> bool {
+    subnet::is_netmask(text) || text.starts_with("255.") || text.starts_with("0.")
 }
 
 /// The three lines of the AND, in binary.
@@ -391,6 +386,12 @@ mod tests {
             (c.iface.prefix, c.compare),
             (8, Some("10.0.0.2".parse().unwrap()))
         );
+        let c = config(&["192.168.21.36", "192.168.21.21"]).unwrap();
+        assert_eq!(c.iface.prefix_source, PrefixSource::ClassfulDefault);
+        assert_eq!(
+            (c.iface.prefix, c.compare),
+            (24, Some("192.168.21.21".parse().unwrap()))
+        );
     }
 
     #[test]
@@ -409,9 +410,8 @@ mod tests {
                 "3: equal subnets come in powers of two (2, 4, 8, ...); use /PREFIX for a size",
             ),
             (
-                &["10.0.0.1", "10.0.0.2"][..],
-                "10.0.0.2: not a netmask; after an address without a prefix the second argument \
-                 is its netmask (to compare two addresses give the prefix: 10.0.0.1/8 10.0.0.2)",
+                &["10.0.0.1", "0.255.0.0"][..],
+                "0.255.0.0: netmask is not contiguous (its one bits must all come before its zero bits)",
             ),
             (
                 &["10.0.0.1", "255.0.255.0"][..],
