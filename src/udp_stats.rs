@@ -11,6 +11,10 @@ pub const MAGIC: [u8; 4] = *b"NTSQ";
 /// The stamp's length: magic, sequence number (u64), send time in ns since the epoch (u64).
 pub const STAMP_LEN: usize = 20;
 
+/// How far behind the highest sequence number duplicates are still recognised. Older
+/// sequence numbers are forgotten, so memory stays bounded however long the stream runs.
+pub const DUPLICATE_WINDOW: u64 = 1 << 16;
+
 /// A sequence number and send time, read from or written to a datagram's head.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
@@ -55,7 +59,8 @@ pub struct StreamStats {
     pub unique: u64,
     /// Sequence numbers below the highest seen that have not arrived.
     pub lost: u64,
-    /// Datagrams whose sequence number had already arrived.
+    /// Datagrams whose sequence number had already arrived (or lay more than
+    /// [`DUPLICATE_WINDOW`] behind the highest).
     pub duplicated: u64,
     /// Datagrams that arrived after one with a higher sequence number.
     pub reordered: u64,
@@ -81,7 +86,11 @@ impl StreamStats {
             return;
         };
         self.received += 1;
-        if !self.seen.insert(stamp.seq) {
+        let floor = self
+            .highest_seq
+            .map_or(0, |h| h.saturating_sub(DUPLICATE_WINDOW));
+        if stamp.seq < floor || !self.seen.insert(stamp.seq) {
+            // Already seen, or too far behind to tell: not counted as new.
             self.duplicated += 1;
             return;
         }
@@ -89,6 +98,13 @@ impl StreamStats {
         match self.highest_seq {
             Some(high) if stamp.seq < high => self.reordered += 1,
             _ => self.highest_seq = Some(stamp.seq),
+        }
+        if self.seen.len() as u64 > 2 * DUPLICATE_WINDOW {
+            let floor = self
+                .highest_seq
+                .unwrap_or(0)
+                .saturating_sub(DUPLICATE_WINDOW);
+            self.seen.retain(|&s| s >= floor);
         }
         // RFC 3550: D = (Rj - Ri) - (Sj - Si); J += (|D| - J) / 16.
         let transit = i128::from(arrival_ns) - i128::from(stamp.sent_ns);
@@ -159,6 +175,21 @@ mod tests {
         assert_eq!(stats.unstamped, 1);
         assert!((stats.loss_pct() - 20.0).abs() < 1e-9);
         assert_eq!(stats.jitter_ms, 0.0, "constant transit time has no jitter");
+    }
+
+    #[test]
+    fn memory_stays_bounded_and_old_numbers_are_not_new() {
+        let mut stats = StreamStats::default();
+        // A sender jumping to a huge sequence number costs nothing.
+        stats.record(&datagram(u64::MAX - 1, 0), 0);
+        stats.record(&datagram(0, 0), 0);
+        assert_eq!((stats.unique, stats.duplicated), (1, 1));
+        let mut stats = StreamStats::default();
+        for seq in 0..3 * DUPLICATE_WINDOW {
+            stats.record(&datagram(seq, 0), 0);
+        }
+        assert!(stats.seen.len() as u64 <= 2 * DUPLICATE_WINDOW + 1);
+        assert_eq!((stats.unique, stats.lost), (3 * DUPLICATE_WINDOW, 0));
     }
 
     #[test]

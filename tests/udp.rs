@@ -590,3 +590,18 @@ fn interop_with_socat_and_nc() {
     std::io::Read::read_exact(nc.0.stdout.as_mut().unwrap(), &mut got).unwrap();
     assert_eq!(&got, b"to nc\n");
 }
+
+#[test]
+fn ctrl_c_right_after_listening_still_prints_the_summary() {
+    let port = common::free_udp_port().to_string();
+    let (mut guard, out) = start_receiver(recv_cmd(&["127.0.0.1", &port, "--stats", "--json"]));
+    guard.interrupt();
+    let status = guard
+        .wait_timeout(Duration::from_secs(5))
+        .expect("exits on SIGINT");
+    assert_eq!(status.code(), Some(1), "no datagram arrived");
+    let records = lines(out);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["type"], "summary");
+    assert_eq!(records[0]["stats"]["received"], 0);
+}

@@ -309,13 +309,6 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     socket
         .set_nonblocking(true)
         .map_err(|e| Error::io("set non-blocking", e))?;
-    let local = socket
-        .local_addr()
-        .map_err(|e| Error::io("getsockname", e))?;
-    match &config.join {
-        Some((group, _)) => out.note(format_args!("listening on udp {local}, joined {group}")),
-        None => out.note(format_args!("listening on udp {local}")),
-    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -328,14 +321,24 @@ async fn receive(
     socket: std::net::UdpSocket,
     out: &mut Output,
 ) -> Result<Outcome> {
+    use tokio::signal::unix::{SignalKind, signal};
+    // The handler is in place before "listening" is announced, so a Ctrl-C right after that
+    // line still gets the summary.
+    let mut interrupt =
+        signal(SignalKind::interrupt()).map_err(|e| Error::io("install the SIGINT handler", e))?;
     let socket =
         tokio::net::UdpSocket::from_std(socket).map_err(|e| Error::io("register socket", e))?;
+    let local = socket
+        .local_addr()
+        .map_err(|e| Error::io("getsockname", e))?;
+    match &config.join {
+        Some((group, _)) => out.note(format_args!("listening on udp {local}, joined {group}")),
+        None => out.note(format_args!("listening on udp {local}")),
+    }
     let started = std::time::Instant::now();
     let mut buf = vec![0u8; 65_536];
     let mut stats = StreamStats::default();
     let (mut datagrams, mut bytes) = (0u64, 0u64);
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
     let show_each = !config.stats || out.verbose() > 0;
     loop {
         if config.count.is_some_and(|c| datagrams >= c) {
@@ -355,7 +358,7 @@ async fn receive(
                 Err(e) => return Err(Error::io(format!("recvfrom on {}", config.bind), e)),
             },
             () = idle => break,
-            _ = &mut ctrl_c => break,
+            _ = interrupt.recv() => break,
         };
         let at = SystemTime::now();
         let payload = &buf[..len];
