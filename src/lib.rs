@@ -12,6 +12,7 @@ pub mod error;
 pub mod exit;
 pub mod net;
 pub mod output;
+pub mod ping_stats;
 pub mod sanitize;
 pub mod services;
 
@@ -46,6 +47,7 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
     match command {
         Command::Completions(args) => cmd::completions::run(&args, out),
         Command::Man(args) => cmd::man::run(&args, out),
+        Command::Ping(args) => cmd::ping::run(args, out),
     }
 }
 

@@ -1,4 +1,6 @@
 //! Adapters over the operating system and the network crates.
 
 pub mod host;
+pub mod icmp;
+pub mod privilege;
 pub mod services;
