@@ -39,6 +39,7 @@ complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-send" -d 'Send 
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-recv" -d 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "man" -d 'Print the man page, or write every page into a directory'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "ping" -d 'Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
@@ -126,3 +127,28 @@ complete -c nettool -n "__fish_nettool_using_subcommand man" -s q -l quiet -d 'P
 complete -c nettool -n "__fish_nettool_using_subcommand man" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
 complete -c nettool -n "__fish_nettool_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand man" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s g -l generate -d 'Ping a range: -g CIDR (network and broadcast left out) or -g START END' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s c -l count -d 'Stop after COUNT probes per host (default: until Ctrl-C for one host, 1 for many)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s i -l interval -d 'Time between probes to a host (default 1s; below 2ms needs root)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s W -l wait -d 'How long to wait for each reply (default 10s for one host, 1s for many or --tcp)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s w -l deadline -d 'Stop after this long, whatever was sent or received' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s s -l size -d 'Payload bytes per probe (default 56, as ping)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s t -l ttl -d 'IP time to live (IPv6 hop limit), 1-255' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s I -l interface -d 'Source address or interface name to send from' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -l tcp -d 'Probe a TCP port instead of ICMP: a completed or refused handshake is a reply' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s D -l timestamps -d 'Print a Unix timestamp before each line, as ping -D'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s O -l outstanding -d 'Report a probe still unanswered when the next one is sent'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s f -l flood -d 'Flood: send as fast as replies come back, or 100 a second (root only, as ping)'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s n -l numeric -d 'Numeric output: never look up names of addresses'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s a -l alive -d 'Many targets: print only the targets that replied'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s u -l unreachable -d 'Many targets: print only the targets that did not reply'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s V -l version -d 'Print version'

@@ -111,6 +111,8 @@ pub enum Command {
     Completions(cmd::completions::Args),
     /// Print the man page, or write every page into a directory
     Man(cmd::man::Args),
+    /// Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping
+    Ping(cmd::ping::Args),
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod exit;
 pub mod hexdump;
 pub mod net;
 pub mod output;
+pub mod ping_stats;
 pub mod sanitize;
 pub mod services;
 pub mod subnet;
@@ -54,6 +55,7 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::Portinfo(args) => cmd::portinfo::run(args, out),
         Command::UdpSend(args) => cmd::udp_send::run(args, out),
         Command::UdpRecv(args) => cmd::udp_recv::run(args, out),
+        Command::Ping(args) => cmd::ping::run(args, out),
     }
 }
 

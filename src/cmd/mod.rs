@@ -5,6 +5,7 @@
 pub mod completions;
 pub mod hostname;
 pub mod man;
+pub mod ping;
 pub mod portinfo;
 pub mod subnet;
 pub mod udp_recv;

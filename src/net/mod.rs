@@ -1,6 +1,8 @@
 //! Adapters over the operating system and the network crates.
 
 pub mod host;
+pub mod icmp;
+pub mod privilege;
 pub mod services;
 pub mod sockets;
 pub mod udp;

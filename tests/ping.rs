@@ -1,0 +1,743 @@
+//! `nettool ping` against real sockets: loopback, and network namespaces joined by veth pairs
+//! (a reachable host, an address nobody has, a router that lets the TTL run out, and a test
+//! responder that delays and drops replies on purpose and records what it did).
+
+mod common;
+
+use std::os::fd::AsRawFd;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{ChildGuard, Netns, nettool, root_or_skip, veth};
+use serde_json::Value;
+
+fn ndjson(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
+}
+
+fn of_type<'a>(records: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    records.iter().filter(|r| r["type"] == kind).collect()
+}
+
+/// Parse ping's `rtt min/avg/max/mdev = a/b/c/d ms` into microseconds.
+fn rtt_line(text: &str) -> [u64; 4] {
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("rtt min/avg/max/mdev = "))
+        .expect("rtt line");
+    let figures = line
+        .trim_start_matches("rtt min/avg/max/mdev = ")
+        .split(' ')
+        .next()
+        .unwrap();
+    let v: Vec<u64> = figures
+        .split('/')
+        .map(|f| {
+            let (ms, us) = f.split_once('.').unwrap();
+            ms.parse::<u64>().unwrap() * 1000 + us.parse::<u64>().unwrap()
+        })
+        .collect();
+    [v[0], v[1], v[2], v[3]]
+}
+
+#[test]
+fn loopback_v4_text_is_pings_format_and_the_arithmetic_holds() {
+    if !root_or_skip("loopback_v4_text") {
+        return;
+    }
+    let out = nettool()
+        .args(["ping", "-c", "4", "-i", "0.05", "127.0.0.1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.");
+    let mut rtts = Vec::new();
+    for (i, line) in lines[1..5].iter().enumerate() {
+        let prefix = format!("64 bytes from 127.0.0.1: icmp_seq={} ttl=64 time=", i + 1);
+        assert!(line.starts_with(&prefix), "{line}");
+        let time = line[prefix.len()..].strip_suffix(" ms").unwrap();
+        let (ms, frac) = time.split_once('.').unwrap();
+        assert_eq!(
+            frac.len(),
+            3,
+            "sub-millisecond loopback times have 3 decimals: {line}"
+        );
+        rtts.push(ms.parse::<u64>().unwrap() * 1000 + frac.parse::<u64>().unwrap());
+    }
+    assert_eq!(lines[5], "");
+    assert_eq!(lines[6], "--- 127.0.0.1 ping statistics ---");
+    assert!(
+        lines[7].starts_with("4 packets transmitted, 4 received, 0% packet loss, time "),
+        "{}",
+        lines[7]
+    );
+    // The summary is computed from the same microseconds the reply lines show.
+    let [min, avg, max, mdev] = rtt_line(&text);
+    assert_eq!(min, *rtts.iter().min().unwrap());
+    assert_eq!(max, *rtts.iter().max().unwrap());
+    assert_eq!(avg, rtts.iter().sum::<u64>() / 4);
+    let mean_sq = rtts.iter().map(|r| r * r).sum::<u64>() / 4;
+    assert_eq!(mdev, (mean_sq - avg * avg).isqrt());
+    assert_eq!(lines.len(), 9);
+}
+
+#[test]
+fn loopback_json_fields_and_sequence() {
+    if !root_or_skip("loopback_json") {
+        return;
+    }
+    let out = nettool()
+        .args(["--json", "ping", "-c", "3", "-i", "0.05", "127.0.0.1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let records = ndjson(&out.stdout);
+    let replies = of_type(&records, "reply");
+    assert_eq!(replies.len(), 3);
+    for (i, r) in replies.iter().enumerate() {
+        assert_eq!(r["seq"], i as u64 + 1);
+        assert_eq!(r["from"], "127.0.0.1");
+        assert_eq!(r["target"], "127.0.0.1");
+        assert_eq!(r["ttl"], 64);
+        assert_eq!(r["bytes"], 64);
+        assert_eq!(r["dup"], false);
+        assert!(r["rtt_ms"].as_f64().unwrap() > 0.0, "{r}");
+    }
+    let summary = records.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["transmitted"], 3);
+    assert_eq!(summary["received"], 3);
+    assert_eq!(summary["loss_pct"], 0.0);
+    assert_eq!(summary["method"], "raw");
+    let rtts: Vec<f64> = replies
+        .iter()
+        .map(|r| r["rtt_ms"].as_f64().unwrap())
+        .collect();
+    let min = rtts.iter().copied().fold(f64::MAX, f64::min);
+    let max = rtts.iter().copied().fold(0.0, f64::max);
+    assert_eq!(summary["min_ms"].as_f64().unwrap(), min);
+    assert_eq!(summary["max_ms"].as_f64().unwrap(), max);
+    for key in ["avg_ms", "mdev_ms", "time_ms"] {
+        assert!(summary[key].is_number(), "{key}: {summary}");
+    }
+    assert_eq!(summary["rtts_ms"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn loopback_v6_and_flags() {
+    if !root_or_skip("loopback_v6") {
+        return;
+    }
+    let out = nettool()
+        .args([
+            "ping", "-6", "-c", "2", "-i", "0.05", "-s", "100", "-t", "9", "-D", "::1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "PING ::1(::1) 100 data bytes");
+    for (i, line) in lines[1..3].iter().enumerate() {
+        // [1700000000.123456] 108 bytes from ::1: icmp_seq=1 ttl=9 time=...
+        let (stamp, rest) = line.split_once("] ").unwrap();
+        let (secs, micros) = stamp.trim_start_matches('[').split_once('.').unwrap();
+        assert!(secs.parse::<u64>().unwrap() > 1_600_000_000);
+        assert_eq!(micros.len(), 6);
+        // -t sets the hop limit of our requests; the reply carries the kernel's own.
+        let want = format!("108 bytes from ::1: icmp_seq={} ttl=64 time=", i + 1);
+        assert!(rest.starts_with(&want), "{line}");
+    }
+    assert!(text.contains("2 packets transmitted, 2 received, 0% packet loss"));
+    // -q: header and summary only.
+    let out = nettool()
+        .args(["-q", "ping", "-c", "2", "-i", "0.05", "::1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("bytes from"), "{text}");
+    assert!(text.contains("--- ::1 ping statistics ---"));
+}
+
+#[test]
+fn many_loopback_targets_all_alive() {
+    if !root_or_skip("many_loopback") {
+        return;
+    }
+    let out = nettool()
+        .args([
+            "--json",
+            "ping",
+            "-g",
+            "127.0.1.0/28",
+            "-c",
+            "2",
+            "-i",
+            "0.05",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let records = ndjson(&out.stdout);
+    let summaries = of_type(&records, "summary");
+    assert_eq!(summaries.len(), 14);
+    for (i, s) in summaries.iter().enumerate() {
+        assert_eq!(s["target"], format!("127.0.1.{}", i + 1));
+        assert_eq!(s["transmitted"], 2);
+        assert_eq!(s["received"], 2);
+        assert_eq!(s["loss_pct"], 0.0);
+    }
+    assert_eq!(of_type(&records, "reply").len(), 28);
+    // The table: a header and one row per target, each ending in a two-bar sparkline.
+    let out = nettool()
+        .args(["ping", "-g", "127.0.1.0/28"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("127.0.1.")).collect();
+    assert_eq!(rows.len(), 14, "{text}");
+    assert!(text.lines().next().unwrap().starts_with("TARGET"));
+    for row in rows {
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(&cells[2..5], &["1", "1", "0%"], "{row}");
+        assert_eq!(cells[8], "▁", "{row}");
+    }
+    // -a: the alive names, one a line, as fping -a.
+    let out = nettool()
+        .args(["ping", "-a", "-g", "127.0.1.1", "127.0.1.3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "127.0.1.1\n127.0.1.2\n127.0.1.3\n"
+    );
+}
+
+#[test]
+fn tcp_probe_open_and_closed_ports() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let open = listener.local_addr().unwrap().port();
+    let closed = common::free_tcp_port();
+    let out = nettool()
+        .args([
+            "--json",
+            "ping",
+            "--tcp",
+            &open.to_string(),
+            "-c",
+            "2",
+            "-i",
+            "0.05",
+            "127.0.0.1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let records = ndjson(&out.stdout);
+    let replies = of_type(&records, "reply");
+    assert_eq!(replies.len(), 2);
+    assert!(replies.iter().all(|r| r["state"] == "open"));
+    assert_eq!(records.last().unwrap()["method"], "tcp");
+    assert_eq!(records.last().unwrap()["received"], 2);
+    // A refused connection (RST) proves the host is up: a reply, exit 0.
+    let out = nettool()
+        .args([
+            "ping",
+            "--tcp",
+            &closed.to_string(),
+            "-c",
+            "2",
+            "-i",
+            "0.05",
+            "127.0.0.1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.lines().next().unwrap(),
+        format!("TCP PING 127.0.0.1 (127.0.0.1) port {closed}.")
+    );
+    let want = format!("reply from 127.0.0.1 port {closed}: tcp_seq=1 closed time=");
+    assert!(text.contains(&want), "{text}");
+    assert!(text.contains("2 packets transmitted, 2 received, 0% packet loss"));
+    drop(listener);
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let table: [(&[&str], &str); 10] = [
+        (
+            &["-c", "0", "127.0.0.1"],
+            "error: -c 0: the count must be at least 1\n",
+        ),
+        (
+            &["-c", "-1", "127.0.0.1"],
+            "error: -c -1: the count must be at least 1\n",
+        ),
+        (
+            &["-i", "-1", "127.0.0.1"],
+            "error: invalid value '-1' for '--interval <DURATION>': a duration cannot be negative\n",
+        ),
+        (
+            &["-s", "70000", "127.0.0.1"],
+            "error: -s 70000: the payload size must be 0-65507 bytes\n",
+        ),
+        (
+            &["-t", "0", "127.0.0.1"],
+            "error: -t 0: the TTL must be 1-255\n",
+        ),
+        (
+            &["-t", "256", "127.0.0.1"],
+            "error: -t 256: the TTL must be 1-255\n",
+        ),
+        (
+            &["-g", "10.0.0.0/33"],
+            "error: 10.0.0.0/33: the prefix length is out of range (IPv4 0-32, IPv6 0-128)\n",
+        ),
+        (
+            &["-4", "::1"],
+            "error: ::1: is an IPv6 address, but -4 asks for IPv4\n",
+        ),
+        (
+            &["-6", "127.0.0.1"],
+            "error: 127.0.0.1: is an IPv4 address, but -6 asks for IPv6\n",
+        ),
+        (
+            &[],
+            "error: HOST: name a host to ping, or a range with -g\n",
+        ),
+    ];
+    for (argv, want) in table {
+        let out = nettool().arg("ping").args(argv).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{argv:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), want, "{argv:?}");
+        assert!(out.stdout.is_empty());
+    }
+    // An unknown name: exit 2 naming it, without waiting for any probe.
+    let out = nettool()
+        .args(["ping", "-c", "1", "no-such-host.invalid"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: no-such-host.invalid: cannot resolve"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1);
+}
+
+#[test]
+fn ctrl_c_prints_the_summary() {
+    if !root_or_skip("ctrl_c") {
+        return;
+    }
+    let child = std::process::Command::new(common::bin())
+        .args(["ping", "-i", "0.05", "127.0.0.1"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut guard = ChildGuard(child);
+    std::thread::sleep(Duration::from_millis(400));
+    guard.interrupt();
+    let status = guard
+        .wait_timeout(Duration::from_secs(5))
+        .expect("ping ends on SIGINT");
+    assert_eq!(status.code(), Some(0));
+    let mut text = String::new();
+    std::io::Read::read_to_string(guard.0.stdout.as_mut().unwrap(), &mut text).unwrap();
+    let replies = text.lines().filter(|l| l.contains(" bytes from ")).count();
+    assert!(replies >= 2, "{text}");
+    assert!(text.contains("--- 127.0.0.1 ping statistics ---"), "{text}");
+    let stats = text
+        .lines()
+        .find(|l| l.contains("packets transmitted"))
+        .unwrap();
+    let sent: usize = stats.split(' ').next().unwrap().parse().unwrap();
+    assert!(stats.contains(&format!(", {replies} received,")), "{stats}");
+    // A probe sent just before the signal may be counted lost, never more than one.
+    assert!(sent == replies || sent == replies + 1, "{stats}");
+}
+
+#[test]
+fn dgram_socket_when_raw_is_refused_and_one_error_when_both_are() {
+    if !root_or_skip("dgram_fallback") || !common::tool_or_skip("dgram_fallback", "setpriv") {
+        return;
+    }
+    let drop_raw = ["--inh-caps=-net_raw", "--bounding-set=-net_raw"];
+    // Default ping_group_range (1 0) and no CAP_NET_RAW: both refused.
+    let ns = Netns::new("noicmp");
+    let out = ns
+        .command("setpriv")
+        .args(drop_raw)
+        .arg(common::bin())
+        .args(["ping", "-c", "1", "127.0.0.1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("setcap cap_net_raw+ep "), "{err}");
+    assert!(
+        err.contains("sysctl -w net.ipv4.ping_group_range=\"0 2147483647\""),
+        "{err}"
+    );
+    assert!(err.contains("--tcp PORT"), "{err}");
+    // The group range widened in this namespace: the datagram socket, said with -v and in JSON.
+    ns.sysctl("net.ipv4.ping_group_range", "0 2147483647");
+    for target in ["127.0.0.1", "::1"] {
+        let out = ns
+            .command("setpriv")
+            .args(drop_raw)
+            .arg(common::bin())
+            .args(["-v", "--json", "ping", "-c", "2", "-i", "0.05", target])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{target}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("using dgram ICMP"));
+        let records = ndjson(&out.stdout);
+        let replies = of_type(&records, "reply");
+        assert_eq!(replies.len(), 2);
+        assert_eq!(replies[1]["seq"], 2);
+        assert_eq!(replies[0]["ttl"], 64, "TTL from the control message");
+        assert_eq!(records.last().unwrap()["method"], "dgram");
+    }
+}
+
+/// Two namespaces on one veth link: `a` at 10.X.0.1/24, `b` at 10.X.0.2/24.
+fn pair(tag: &str, net: u8) -> (Netns, Netns) {
+    let a = Netns::new(&format!("{tag}a"));
+    let b = Netns::new(&format!("{tag}b"));
+    veth(&a, "va", &b, "vb");
+    a.exec(&[
+        "ip",
+        "addr",
+        "add",
+        &format!("10.{net}.0.1/24"),
+        "dev",
+        "va",
+    ]);
+    b.exec(&[
+        "ip",
+        "addr",
+        "add",
+        &format!("10.{net}.0.2/24"),
+        "dev",
+        "vb",
+    ]);
+    (a, b)
+}
+
+#[test]
+fn namespace_reachable_and_hostless_addresses() {
+    if !root_or_skip("netns_hosts") {
+        return;
+    }
+    let (a, _b) = pair("h", 71);
+    let out = a
+        .nettool()
+        .args(["ping", "-c", "2", "-i", "0.05", "10.71.0.2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("64 bytes from 10.71.0.2: icmp_seq=2 ttl=64 time="),
+        "{text}"
+    );
+    // Nobody has 10.71.0.9: every probe lost, exit 1, and -w bounds the run.
+    let started = Instant::now();
+    let out = a
+        .nettool()
+        .args(["--json", "ping", "-w", "1.5", "-i", "0.2", "10.71.0.9"])
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(1));
+    let records = ndjson(&out.stdout);
+    let summary = records.last().unwrap();
+    assert_eq!(summary["received"], 0);
+    assert_eq!(summary["loss_pct"], 100.0);
+    assert!(summary["min_ms"].is_null());
+    let sent = summary["transmitted"].as_u64().unwrap();
+    assert!(sent >= 2);
+    // Every probe is accounted for: a timeout or an error record each.
+    let accounted = of_type(&records, "timeout").len() + of_type(&records, "error").len();
+    assert_eq!(accounted as u64, sent);
+    // A mix of alive and dead: one row each, exit 1 because one did not answer.
+    let out = a
+        .nettool()
+        .args(["--json", "ping", "-W", "0.5", "10.71.0.2", "10.71.0.9"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let records = ndjson(&out.stdout);
+    let summaries = of_type(&records, "summary");
+    assert_eq!(summaries.len(), 2);
+    assert_eq!(
+        (
+            summaries[0]["target"].as_str(),
+            summaries[0]["received"].as_u64()
+        ),
+        (Some("10.71.0.2"), Some(1))
+    );
+    assert_eq!(
+        (
+            summaries[1]["target"].as_str(),
+            summaries[1]["received"].as_u64()
+        ),
+        (Some("10.71.0.9"), Some(0))
+    );
+    let out = a
+        .nettool()
+        .args(["ping", "-u", "-W", "0.5", "10.71.0.2", "10.71.0.9"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "10.71.0.9\n");
+}
+
+#[test]
+fn router_reports_time_to_live_exceeded() {
+    if !root_or_skip("ttl_exceeded") {
+        return;
+    }
+    let client = Netns::new("tc");
+    let router = Netns::new("tr");
+    let server = Netns::new("ts");
+    veth(&client, "c0", &router, "r0");
+    veth(&router, "r1", &server, "s0");
+    client.exec(&["ip", "addr", "add", "10.72.1.2/24", "dev", "c0"]);
+    client.exec(&["ip", "route", "add", "default", "via", "10.72.1.1"]);
+    router.exec(&["ip", "addr", "add", "10.72.1.1/24", "dev", "r0"]);
+    router.exec(&["ip", "addr", "add", "10.72.2.1/24", "dev", "r1"]);
+    router.sysctl("net.ipv4.ip_forward", "1");
+    server.exec(&["ip", "addr", "add", "10.72.2.2/24", "dev", "s0"]);
+    server.exec(&["ip", "route", "add", "default", "via", "10.72.2.1"]);
+    // Through the router, the server answers with one hop used up.
+    let out = client
+        .nettool()
+        .args(["ping", "-c", "1", "10.72.2.2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("icmp_seq=1 ttl=63 time="));
+    // -t 1: the router reports, and the report names it.
+    let out = client
+        .nettool()
+        .args([
+            "ping",
+            "-t",
+            "1",
+            "-c",
+            "2",
+            "-i",
+            "0.1",
+            "-W",
+            "1",
+            "10.72.2.2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("From 10.72.1.1 icmp_seq=1 Time to live exceeded\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("From 10.72.1.1 icmp_seq=2 Time to live exceeded\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 packets transmitted, 0 received, +2 errors, 100% packet loss"),
+        "{text}"
+    );
+    let out = client
+        .nettool()
+        .args([
+            "--json",
+            "ping",
+            "-t",
+            "1",
+            "-c",
+            "1",
+            "-W",
+            "1",
+            "10.72.2.2",
+        ])
+        .output()
+        .unwrap();
+    let records = ndjson(&out.stdout);
+    let errors = of_type(&records, "error");
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["from"], "10.72.1.1");
+    assert_eq!(errors[0]["seq"], 1);
+    assert_eq!(errors[0]["icmp_type"], 11);
+    assert_eq!(errors[0]["error"], "Time to live exceeded");
+    assert_eq!(records.last().unwrap()["errors"], 1);
+}
+
+/// What the test responder did with each echo request: the sequence, and how long after
+/// receiving it the reply left (`None`: dropped on purpose).
+type Log = Arc<Mutex<Vec<(u16, Option<Duration>)>>>;
+
+/// Answer echo requests in `ns` from a raw socket (the kernel's own replies are off there),
+/// `delay` late, dropping every request whose sequence number is a multiple of `drop_every`.
+fn responder(
+    ns: &Netns,
+    delay: Duration,
+    drop_every: u16,
+    stop: Arc<AtomicBool>,
+) -> (Log, std::thread::JoinHandle<()>) {
+    let log: Log = Arc::default();
+    let path = format!("/run/netns/{}", ns.name);
+    let record = log.clone();
+    let ready = Arc::new(AtomicBool::new(false));
+    let ready_flag = ready.clone();
+    let handle = std::thread::spawn(move || {
+        let file = std::fs::File::open(&path).unwrap();
+        // SAFETY: setns on an open namespace file; it changes only this thread's namespace.
+        #[allow(unsafe_code)]
+        let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+        assert_eq!(rc, 0, "setns");
+        let socket = socket2::Socket::new(
+            socket2::Domain::IPV4,
+            socket2::Type::RAW,
+            Some(socket2::Protocol::ICMPV4),
+        )
+        .unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap();
+        ready_flag.store(true, Ordering::SeqCst);
+        let started = Instant::now();
+        let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); 2048];
+        while !stop.load(Ordering::SeqCst) && started.elapsed() < Duration::from_secs(20) {
+            let Ok((len, from)) = socket.recv_from(&mut buf) else {
+                continue;
+            };
+            // SAFETY: recv_from initialised the first `len` bytes.
+            #[allow(unsafe_code)]
+            let packet: Vec<u8> = buf[..len]
+                .iter()
+                .map(|b| unsafe { b.assume_init() })
+                .collect();
+            let header = usize::from(packet[0] & 0x0f) * 4;
+            let icmp = &packet[header..];
+            if icmp[0] != 8 {
+                continue;
+            }
+            let seq = u16::from_be_bytes([icmp[6], icmp[7]]);
+            let received = Instant::now();
+            if seq % drop_every == 0 {
+                record.lock().unwrap().push((seq, None));
+                continue;
+            }
+            std::thread::sleep(delay);
+            let mut reply = icmp.to_vec();
+            reply[0] = 0;
+            reply[2] = 0;
+            reply[3] = 0;
+            let sum = checksum(&reply);
+            reply[2..4].copy_from_slice(&sum.to_be_bytes());
+            socket.send_to(&reply, &from).unwrap();
+            record.lock().unwrap().push((seq, Some(received.elapsed())));
+        }
+    });
+    assert!(common::wait_until(Duration::from_secs(5), || ready.load(Ordering::SeqCst)));
+    (log, handle)
+}
+
+fn checksum(bytes: &[u8]) -> u16 {
+    let mut sum: u32 = bytes
+        .chunks(2)
+        .map(|c| u32::from(u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])))
+        .sum();
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+#[test]
+fn impaired_peer_loss_and_delay_are_reported_exactly() {
+    if !root_or_skip("impaired_peer") {
+        return;
+    }
+    let (a, b) = pair("imp", 73);
+    // One kernel-answered probe first, so that neither side waits for ARP during the run.
+    a.nettool()
+        .args(["ping", "-c", "1", "10.73.0.2"])
+        .assert()
+        .code(0);
+    b.sysctl("net.ipv4.icmp_echo_ignore_all", "1");
+    let stop = Arc::new(AtomicBool::new(false));
+    let delay = Duration::from_millis(30);
+    let (log, handle) = responder(&b, delay, 3, stop.clone());
+    let out = a
+        .nettool()
+        .args([
+            "--json",
+            "ping",
+            "-c",
+            "9",
+            "-i",
+            "0.05",
+            "-W",
+            "1",
+            "10.73.0.2",
+        ])
+        .output()
+        .unwrap();
+    stop.store(true, Ordering::SeqCst);
+    handle.join().unwrap();
+    let log = log.lock().unwrap().clone();
+    assert_eq!(log.len(), 9, "the responder saw every request: {log:?}");
+    let dropped = log.iter().filter(|(_, d)| d.is_none()).count() as u64;
+    assert_eq!(dropped, 3);
+    let records = ndjson(&out.stdout);
+    let summary = records.last().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(summary["transmitted"], 9);
+    assert_eq!(summary["received"], 9 - dropped);
+    let lost: Vec<u64> = of_type(&records, "timeout")
+        .iter()
+        .map(|r| r["seq"].as_u64().unwrap())
+        .collect();
+    let dropped_seqs: Vec<u64> = log
+        .iter()
+        .filter(|(_, d)| d.is_none())
+        .map(|(s, _)| u64::from(*s))
+        .collect();
+    assert_eq!(lost, dropped_seqs);
+    for r in of_type(&records, "reply") {
+        let rtt = r["rtt_ms"].as_f64().unwrap();
+        let seq = r["seq"].as_u64().unwrap();
+        // The real delay is what the responder measured between the request and its reply.
+        let real = log
+            .iter()
+            .find(|(s, _)| u64::from(*s) == seq)
+            .unwrap()
+            .1
+            .unwrap();
+        let delay_ms = real.as_secs_f64() * 1000.0;
+        assert!(real >= delay);
+        assert!(
+            (rtt - delay_ms).abs() <= 1.0,
+            "rtt {rtt} ms should be within 1 ms of the {delay_ms} ms delay: {records:?}"
+        );
+    }
+    assert!((summary["loss_pct"].as_f64().unwrap() - 100.0 * 3.0 / 9.0).abs() < 1e-9);
+}
