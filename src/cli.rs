@@ -101,6 +101,8 @@ pub enum Command {
     Completions(cmd::completions::Args),
     /// Print the man page, or write every page into a directory
     Man(cmd::man::Args),
+    /// Resolve names and addresses: the system resolver, or any DNS server and record type
+    Resolve(cmd::resolve::Args),
 }
 
 #[cfg(test)]

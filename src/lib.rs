@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod dns_name;
 pub mod docs;
 pub mod duration;
 pub mod error;
@@ -46,6 +47,7 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
     match command {
         Command::Completions(args) => cmd::completions::run(&args, out),
         Command::Man(args) => cmd::man::run(&args, out),
+        Command::Resolve(args) => cmd::resolve::run(&cmd::resolve::Config::try_from(args)?, out),
     }
 }
 

@@ -4,3 +4,4 @@
 
 pub mod completions;
 pub mod man;
+pub mod resolve;
