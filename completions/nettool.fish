@@ -40,6 +40,7 @@ complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-recv" -d 'Recei
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "man" -d 'Print the man page, or write every page into a directory'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "ping" -d 'Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "resolve" -d 'Resolve names and addresses: the system resolver, or any DNS server and record type'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
@@ -152,3 +153,23 @@ complete -c nettool -n "__fish_nettool_using_subcommand ping" -s q -l quiet -d '
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s t -l type -d 'Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s x -l reverse -d 'Reverse lookup of an address (PTR in DNS mode, getnameinfo otherwise)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l server -d 'The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353 (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l timeout -d 'How long to wait for an answer to one try (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tries -d 'How many tries a query gets before it fails (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s f -l file -d 'Read names from FILE, one a line (`-` for stdin; blank lines and # comments skipped)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l concurrency -d 'How many lookups may be in flight at once' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l dns -d 'Ask DNS directly instead of the system resolver (the first server in /etc/resolv.conf unless one is named)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tcp -d 'Query over TCP (DNS mode); over UDP a truncated answer is asked again over TCP anyway'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l short -d 'Print only the data, one item a line (as dig +short)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s V -l version -d 'Print version'

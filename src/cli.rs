@@ -113,6 +113,8 @@ pub enum Command {
     Man(cmd::man::Args),
     /// Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping
     Ping(cmd::ping::Args),
+    /// Resolve names and addresses: the system resolver, or any DNS server and record type
+    Resolve(cmd::resolve::Args),
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod dns_name;
 pub mod docs;
 pub mod duration;
 pub mod error;
@@ -56,6 +57,7 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::UdpSend(args) => cmd::udp_send::run(args, out),
         Command::UdpRecv(args) => cmd::udp_recv::run(args, out),
         Command::Ping(args) => cmd::ping::run(args, out),
+        Command::Resolve(args) => cmd::resolve::run(&cmd::resolve::Config::try_from(args)?, out),
     }
 }
 

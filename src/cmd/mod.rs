@@ -7,6 +7,7 @@ pub mod hostname;
 pub mod man;
 pub mod ping;
 pub mod portinfo;
+pub mod resolve;
 pub mod subnet;
 pub mod udp_recv;
 pub mod udp_send;

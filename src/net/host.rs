@@ -60,16 +60,7 @@ pub fn resolve(host: &str, family: Family) -> Result<Vec<IpAddr>> {
             _ => Ok(vec![addr]),
         };
     }
-    let hints = dns_lookup::AddrInfoHints {
-        address: match family {
-            Family::Any => libc::AF_UNSPEC,
-            Family::V4 => libc::AF_INET,
-            Family::V6 => libc::AF_INET6,
-        },
-        socktype: libc::SOCK_STREAM,
-        ..dns_lookup::AddrInfoHints::default()
-    };
-    let found = dns_lookup::getaddrinfo(Some(host), None, Some(hints))
+    let found = dns_lookup::getaddrinfo(Some(host), None, Some(hints(family, 0)))
         .map_err(|e| Error::invalid(host, format!("cannot resolve: {}", lookup_reason(&e))))?;
     let mut addrs: Vec<IpAddr> = Vec::new();
     for info in found {
@@ -88,6 +79,21 @@ pub fn resolve(host: &str, family: Family) -> Result<Vec<IpAddr>> {
         ));
     }
     Ok(addrs)
+}
+
+/// getaddrinfo hints for one stream socket per address of `family`, with `flags` (`AI_*`).
+#[must_use]
+pub fn hints(family: Family, flags: i32) -> dns_lookup::AddrInfoHints {
+    dns_lookup::AddrInfoHints {
+        address: match family {
+            Family::Any => libc::AF_UNSPEC,
+            Family::V4 => libc::AF_INET,
+            Family::V6 => libc::AF_INET6,
+        },
+        socktype: libc::SOCK_STREAM,
+        flags,
+        ..dns_lookup::AddrInfoHints::default()
+    }
 }
 
 /// getaddrinfo's own message (`Name or service not known`), in lower case.

@@ -202,6 +202,12 @@ impl Output {
         }
     }
 
+    /// An error about one item of a stream on stderr (`error: MESSAGE`), shown even with `-q`;
+    /// the command goes on with the other items.
+    pub fn error_line(&mut self, message: impl Display) {
+        self.stderr_line(format_args!("error: {message}"));
+    }
+
     /// A warning on stderr, shown even with `-q`.
     pub fn warn(&mut self, message: impl Display) {
         self.stderr_line(format_args!("warning: {message}"));

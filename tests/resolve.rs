@@ -1,0 +1,624 @@
+//! `nettool resolve` against a real DNS server on a loopback port (hickory-server, in this
+//! process), the system resolver with /etc/hosts names and address literals, bulk lookups, and
+//! dig for interoperability. Every DNS-mode run names its server; nothing leaves loopback.
+
+mod common;
+#[path = "common/dns_server.rs"]
+mod dns_server;
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use common::nettool;
+use dns_server::{BULK_NAMES, DnsServer, SilentPort, TTL};
+use serde_json::{Value, json};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    run_with_stdin(args, None)
+}
+
+fn run_with_stdin(args: &[&str], stdin: Option<String>) -> Run {
+    let mut cmd = nettool();
+    cmd.arg("resolve").args(args);
+    if let Some(input) = stdin {
+        cmd.write_stdin(input);
+    }
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn json_doc(args: &[&str]) -> (i32, Value) {
+    let mut full = vec!["--json"];
+    full.extend_from_slice(args);
+    let r = run(&full);
+    let value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not one JSON document ({e}): {}\n{}", r.stdout, r.stderr));
+    (r.code, value)
+}
+
+/// `--short` output lines for one query.
+fn short(server: &DnsServer, rtype: &str, name: &str) -> Vec<String> {
+    let r = run(&[&server.at(), "-t", rtype, "--short", name]);
+    assert_eq!(r.code, 0, "{rtype} {name}: {}", r.stderr);
+    r.stdout.lines().map(str::to_string).collect()
+}
+
+#[test]
+fn every_record_type_short() {
+    let server = DnsServer::start();
+    let big = dns_server::big_txt_chunks()
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let table: Vec<(&str, &str, Vec<&str>)> = vec![
+        ("A", "www.test", vec!["192.0.2.10", "192.0.2.11"]),
+        ("AAAA", "www.test", vec!["2001:db8::10"]),
+        ("CNAME", "alias.test", vec!["alias2.test."]),
+        ("MX", "mx.test", vec!["10 mail.test.", "20 mail2.test."]),
+        ("NS", "test", vec!["ns1.test.", "ns2.test."]),
+        ("TXT", "txt.test", vec!["\"hello world\" \"second string\""]),
+        ("TXT", "big.test", vec![big.as_str()]),
+        (
+            "SOA",
+            "test",
+            vec!["ns1.test. hostmaster.test. 2024010101 3600 600 86400 300"],
+        ),
+        ("SRV", "_sip._tcp.test", vec!["10 60 5060 sip.test."]),
+        ("CAA", "caa.test", vec!["0 issue \"ca.example\""]),
+        ("PTR", "10.2.0.192.in-addr.arpa", vec!["www.test."]),
+    ];
+    for (rtype, name, want) in table {
+        let mut got = short(&server, rtype, name);
+        got.sort();
+        assert_eq!(got, want, "{rtype} {name}");
+    }
+}
+
+#[test]
+fn answers_show_name_type_ttl_data_and_footer() {
+    let server = DnsServer::start();
+    let r = run(&[&server.at(), "-t", "MX", "mx.test"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    let mut records = lines[..2].to_vec();
+    records.sort_unstable();
+    assert_eq!(
+        records,
+        vec![
+            "mx.test.\t300\tIN\tMX\t10 mail.test.",
+            "mx.test.\t300\tIN\tMX\t20 mail2.test."
+        ]
+    );
+    let footer = format!(
+        ";; mx.test. MX: NOERROR, 2 answers, server {} over UDP, ",
+        server.addr
+    );
+    assert!(lines[2].starts_with(&footer), "{}", lines[2]);
+    assert!(lines[2].ends_with(" ms"), "{}", lines[2]);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
+
+#[test]
+fn server_forms_are_equivalent() {
+    let server = DnsServer::start();
+    let port = server.addr.port().to_string();
+    let addr = server.addr.to_string();
+    for args in [
+        vec![server.at(), "www.test".into()],
+        vec!["--server".into(), addr.clone(), "www.test".into()],
+        vec!["www.test".into(), "--server".into(), addr],
+    ] {
+        let mut full: Vec<&str> = args.iter().map(String::as_str).collect();
+        full.extend(["-4", "--short"]);
+        let r = run(&full);
+        assert_eq!(r.code, 0, "{full:?}: {}", r.stderr);
+        assert_eq!(r.stdout, "192.0.2.10\n192.0.2.11\n", "{full:?}");
+    }
+    // A server on ::1 with the bracketed form.
+    let v6 = DnsServer::start_on("::1");
+    let r = run(&[
+        &format!("@[::1]:{}", v6.addr.port()),
+        "-t",
+        "AAAA",
+        "--short",
+        "www.test",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "2001:db8::10\n");
+    assert!(!port.is_empty());
+}
+
+#[test]
+fn json_one_document_with_numbers() {
+    let server = DnsServer::start();
+    let (code, doc) = json_doc(&[&server.at(), "-t", "A,AAAA,MX", "www.test"]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["kind"], "name");
+    assert_eq!(doc["name"], "www.test");
+    assert_eq!(doc["query"], "www.test.");
+    assert_eq!(doc["mode"], "dns");
+    assert_eq!(doc["status"], "resolved");
+    assert_eq!(doc["server"], server.addr.to_string());
+    assert!(doc["time_ms"].is_number());
+    assert_eq!(doc["error"], Value::Null);
+    let queries = doc["queries"].as_array().unwrap();
+    let types: Vec<&str> = queries
+        .iter()
+        .map(|q| q["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["A", "AAAA", "MX"]);
+    let a = &queries[0];
+    assert_eq!(a["status"], "resolved");
+    assert_eq!(a["rcode"], "NOERROR");
+    assert_eq!(a["transport"], "udp");
+    assert!(a["time_ms"].as_f64().unwrap() >= 0.0);
+    let mut answers = a["answers"].as_array().unwrap().clone();
+    answers.sort_by_key(|v| v["data"].as_str().unwrap().to_string());
+    assert_eq!(
+        answers,
+        vec![
+            json!({"name": "www.test.", "type": "A", "ttl": TTL, "data": "192.0.2.10"}),
+            json!({"name": "www.test.", "type": "A", "ttl": TTL, "data": "192.0.2.11"}),
+        ]
+    );
+    assert_eq!(
+        queries[1]["answers"],
+        json!([{"name": "www.test.", "type": "AAAA", "ttl": 300, "data": "2001:db8::10"}])
+    );
+    // www has no MX: that query is empty, the name still resolved.
+    assert_eq!(queries[2]["status"], "not_found");
+    assert_eq!(queries[2]["rcode"], "NOERROR");
+    assert_eq!(queries[2]["answers"], json!([]));
+    assert_eq!(queries[2]["error"], "no MX record");
+}
+
+#[test]
+fn cname_chain_is_shown() {
+    let server = DnsServer::start();
+    let (code, doc) = json_doc(&[&server.at(), "-t", "A", "alias.test"]);
+    assert_eq!(code, 0);
+    let answers: Vec<(String, String)> = doc["queries"][0]["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                format!(
+                    "{} {}",
+                    a["name"].as_str().unwrap(),
+                    a["type"].as_str().unwrap()
+                ),
+                a["data"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        answers[..2],
+        [
+            ("alias.test. CNAME".into(), "alias2.test.".into()),
+            ("alias2.test. CNAME".into(), "www.test.".into()),
+        ]
+    );
+    let mut rest: Vec<_> = answers[2..].to_vec();
+    rest.sort();
+    assert_eq!(
+        rest,
+        vec![
+            ("www.test. A".to_string(), "192.0.2.10".to_string()),
+            ("www.test. A".to_string(), "192.0.2.11".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn truncated_udp_answer_is_retried_over_tcp() {
+    let server = DnsServer::start();
+    let (code, doc) = json_doc(&[&server.at(), "-t", "TXT", "big.test"]);
+    assert_eq!(code, 0);
+    let query = &doc["queries"][0];
+    assert_eq!(query["transport"], "tcp_after_truncation");
+    let data = query["answers"][0]["data"].as_str().unwrap();
+    assert!(data.len() > 1232, "{}", data.len());
+    let want: Vec<String> = dns_server::big_txt_chunks()
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect();
+    assert_eq!(data, want.join(" "));
+    let r = run(&[&server.at(), "-t", "TXT", "big.test"]);
+    assert!(
+        r.stdout.contains("over TCP (UDP answer truncated)"),
+        "{}",
+        r.stdout
+    );
+
+    // --tcp asks over TCP from the start; a small answer comes back the same.
+    let (code, doc) = json_doc(&[&server.at(), "--tcp", "-t", "TXT", "txt.test"]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["queries"][0]["transport"], "tcp");
+    assert_eq!(
+        doc["queries"][0]["answers"][0]["data"],
+        "\"hello world\" \"second string\""
+    );
+}
+
+#[test]
+fn txt_control_characters_are_escaped() {
+    let server = DnsServer::start();
+    let r = run(&[&server.at(), "-t", "TXT", "ctrl.test", "--short"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "\"bell\\x07esc\\x1b[2J\"\n");
+    assert!(!r.stdout.contains('\x1b'));
+}
+
+#[test]
+fn nxdomain_exits_1_naming_the_name() {
+    let server = DnsServer::start();
+    let r = run(&[&server.at(), "nope.test"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: nope.test: no such name nope.test. (NXDOMAIN from {})\n",
+            server.addr
+        )
+    );
+    assert!(
+        r.stdout.contains(";; nope.test. A: NXDOMAIN, 0 answers"),
+        "{}",
+        r.stdout
+    );
+    // No record of the type: also a negative answer.
+    let r = run(&[&server.at(), "-t", "MX", "v4only.test"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: v4only.test: v4only.test. has no MX record (server {})\n",
+            server.addr
+        )
+    );
+    let (code, doc) = json_doc(&[&server.at(), "nope.test"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["status"], "not_found");
+    assert_eq!(doc["queries"][0]["rcode"], "NXDOMAIN");
+}
+
+#[test]
+fn silent_server_times_out_exit_2() {
+    let silent = SilentPort::new();
+    let at = format!("@{}", silent.addr);
+    let r = run(&[
+        &at,
+        "--timeout",
+        "200ms",
+        "--tries",
+        "2",
+        "-t",
+        "A",
+        "www.test",
+    ]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: www.test: no answer from {} (timed out)\n",
+            silent.addr
+        )
+    );
+    let (code, doc) = json_doc(&[&at, "--timeout", "200ms", "-t", "A", "www.test"]);
+    assert_eq!(code, 2);
+    assert_eq!(doc["status"], "failed");
+    assert_eq!(doc["queries"][0]["rcode"], Value::Null);
+    // The defaults (1 s, 2 tries) give up on their own too.
+    let r = run(&[&at, "-t", "A", "www.test"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn refused_query_exits_2() {
+    // The test server is authoritative for test. only: a name elsewhere is refused.
+    let server = DnsServer::start();
+    let r = run(&[&server.at(), "-t", "A", "example.org"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        format!("error: example.org: {} answered REFUSED\n", server.addr)
+    );
+}
+
+#[test]
+fn invalid_names_exit_2_naming_name_and_server() {
+    let server = DnsServer::start();
+    let long_label = format!("{}.test", "a".repeat(64));
+    let long_name = format!("{0}.{0}.{0}.{0}", "a".repeat(63));
+    let table = [
+        (
+            long_label.as_str(),
+            "label 'aaaaaaaaaaaaaaaa...' is 64 bytes long, over the limit of 63",
+        ),
+        (
+            long_name.as_str(),
+            "name is 255 bytes long, over the limit of 253",
+        ),
+        ("a..test", "empty label (label 2)"),
+        ("bad_ch@r.test", "bad character '@' in label 'bad_ch@r'"),
+    ];
+    for (name, reason) in table {
+        let r = run(&[&server.at(), name]);
+        assert_eq!(r.code, 2, "{name}");
+        assert_eq!(
+            r.stderr,
+            format!("error: {name}: {reason}; not sent to {}\n", server.addr),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn reverse_lookups_in_dns_mode() {
+    let server = DnsServer::start();
+    for args in [
+        vec!["-x", "192.0.2.10"],
+        vec!["192.0.2.10"],
+        vec!["2001:db8::10"],
+    ] {
+        let mut full = vec![server.at()];
+        full.extend(args.iter().map(|s| s.to_string()));
+        full.push("--short".into());
+        let full: Vec<&str> = full.iter().map(String::as_str).collect();
+        let r = run(&full);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stdout, "www.test.\n", "{args:?}");
+    }
+    let (code, doc) = json_doc(&[&server.at(), "-x", "192.0.2.10"]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["query"], "10.2.0.192.in-addr.arpa.");
+    assert_eq!(doc["queries"][0]["type"], "PTR");
+}
+
+#[test]
+fn system_mode_hosts_file_and_literal() {
+    // /etc/hosts: 127.0.0.1 localhost (and no ::1 line, hence -4).
+    let r = run(&["-4", "localhost"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines[0], "localhost\t127.0.0.1");
+    assert!(
+        lines[1].starts_with(
+            ";; localhost: resolved, system resolver (getaddrinfo, canonical name localhost), "
+        ),
+        "{}",
+        lines[1]
+    );
+    let (code, doc) = json_doc(&["-4", "localhost"]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["mode"], "system");
+    assert_eq!(doc["status"], "resolved");
+    assert_eq!(doc["canonical_name"], "localhost");
+    assert_eq!(doc["addresses"], json!(["127.0.0.1"]));
+    assert!(doc["time_ms"].is_number());
+    assert!(doc.get("queries").is_none());
+
+    // An address literal: getnameinfo, which reads /etc/hosts too.
+    let r = run(&["--short", "127.0.0.1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "localhost\n");
+    let (code, doc) = json_doc(&["-x", "127.0.0.1"]);
+    assert_eq!(code, 0);
+    assert_eq!(doc["hostname"], "localhost");
+
+    // -6 has no address for localhost here, and a v4 literal does not fit -6.
+    let r = run(&["-6", "127.0.0.1"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: 127.0.0.1: is an IPv4 address, but -6 asks for the other family\n"
+    );
+}
+
+#[test]
+fn several_names_stream_then_summary() {
+    let server = DnsServer::start();
+    let r = run(&[
+        &server.at(),
+        "-4",
+        "--short",
+        "www.test",
+        "mail.test",
+        "nope.test",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut lines: Vec<&str> = r.stdout.lines().collect();
+    lines.sort_unstable();
+    assert_eq!(lines, ["192.0.2.10", "192.0.2.11", "192.0.2.25"]);
+    // The not-found name is named on stderr, then the summary (--short sends it there).
+    let mut err = r.stderr.lines();
+    assert_eq!(
+        err.next(),
+        Some(
+            format!(
+                "error: nope.test: no such name nope.test. (NXDOMAIN from {})",
+                server.addr
+            )
+            .as_str()
+        )
+    );
+    let summary = err.next().unwrap();
+    assert!(
+        summary.starts_with(";; 3 names: 2 resolved, 1 not found, 0 failed; 3 queries in "),
+        "{summary}"
+    );
+}
+
+#[test]
+fn bulk_from_file_every_answer_checked() {
+    let server = DnsServer::start();
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    writeln!(file, "# bulk names").unwrap();
+    for i in 0..BULK_NAMES {
+        writeln!(file, "h{i}.bulk.test").unwrap();
+    }
+    writeln!(file).unwrap();
+    writeln!(file, "missing1.bulk.test").unwrap();
+    writeln!(file, "missing2.bulk.test").unwrap();
+    let path = file.path().to_str().unwrap().to_string();
+    let r = run(&[
+        "--json",
+        &server.at(),
+        "-4",
+        "--concurrency",
+        "64",
+        "-f",
+        &path,
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len() as u32, BULK_NAMES + 3);
+    let mut seen = BTreeSet::new();
+    for line in &lines[..lines.len() - 1] {
+        let name = line["name"].as_str().unwrap();
+        if let Some(index) = name
+            .strip_prefix('h')
+            .and_then(|n| n.strip_suffix(".bulk.test"))
+        {
+            let index: u32 = index.parse().unwrap();
+            assert_eq!(line["status"], "resolved", "{line}");
+            assert_eq!(
+                line["queries"][0]["answers"],
+                json!([{"name": format!("{name}."), "type": "A", "ttl": 300,
+                        "data": dns_server::bulk_addr(index).to_string()}]),
+                "{name}"
+            );
+            assert!(seen.insert(index), "{name} twice");
+        } else {
+            assert!(name.starts_with("missing"), "{name}");
+            assert_eq!(line["status"], "not_found");
+        }
+    }
+    assert_eq!(seen.len() as u32, BULK_NAMES);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["kind"], "summary");
+    assert_eq!(summary["names"], BULK_NAMES + 2);
+    assert_eq!(summary["resolved"], BULK_NAMES);
+    assert_eq!(summary["not_found"], 2);
+    assert_eq!(summary["failed"], 0);
+    assert_eq!(summary["queries"], BULK_NAMES + 2);
+    assert!(summary["elapsed_ms"].as_f64().unwrap() > 0.0);
+    assert!(summary["queries_per_second"].as_f64().unwrap() > 0.0);
+    let stderr_lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(stderr_lines.len(), 2, "{}", r.stderr);
+}
+
+#[test]
+fn names_from_stdin() {
+    let server = DnsServer::start();
+    let input = "www.test\nmx.test\n\n".to_string();
+    let r = run_with_stdin(&[&server.at(), "-t", "A", "-f", "-"], Some(input));
+    assert_eq!(r.code, 1, "mx.test has no A record: {}", r.stderr);
+    assert!(
+        r.stdout.contains("www.test.\t300\tIN\tA\t192.0.2.10"),
+        "{}",
+        r.stdout
+    );
+    let summary = r.stdout.lines().last().unwrap();
+    assert!(
+        summary.starts_with(";; 2 names: 1 resolved, 1 not found, 0 failed; 2 queries in "),
+        "{summary}"
+    );
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    for (args, want) in [
+        (
+            vec!["-t", "BOGUS", "@127.0.0.1", "a.test"],
+            "error: BOGUS: unknown record type",
+        ),
+        (
+            vec!["@nowhere", "a.test"],
+            "error: @nowhere: not an address",
+        ),
+        (
+            vec!["--tcp", "a.test"],
+            "error: --tcp: applies to DNS mode only",
+        ),
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(r.stderr.starts_with(want), "{args:?}: {}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1);
+    }
+}
+
+/// dig's answer section as a set of normalised lines.
+fn dig_answers(server: &DnsServer, rtype: &str, name: &str) -> BTreeSet<String> {
+    let out = std::process::Command::new("dig")
+        .args([
+            &format!("@{}", server.addr.ip()),
+            "-p",
+            &server.addr.port().to_string(),
+            "+noall",
+            "+answer",
+            "+tries=1",
+            "+time=2",
+            name,
+            rtype,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "dig {rtype} {name}");
+    normalise(&String::from_utf8(out.stdout).unwrap())
+}
+
+fn normalise(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter(|l| !l.starts_with(";;") && !l.trim().is_empty())
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+#[test]
+fn interop_answers_equal_digs() {
+    if !common::tool_or_skip("interop_answers_equal_digs", "dig") {
+        return;
+    }
+    let server = DnsServer::start();
+    let cases = [
+        ("A", "www.test"),
+        ("AAAA", "www.test"),
+        ("A", "alias.test"),
+        ("CNAME", "alias.test"),
+        ("MX", "mx.test"),
+        ("NS", "test"),
+        ("TXT", "txt.test"),
+        ("TXT", "big.test"),
+        ("SOA", "test"),
+        ("SRV", "_sip._tcp.test"),
+        ("CAA", "caa.test"),
+        ("PTR", "10.2.0.192.in-addr.arpa"),
+        ("A", "h42.bulk.test"),
+    ];
+    for (rtype, name) in cases {
+        let ours = run(&[&server.at(), "-t", rtype, name]);
+        assert_eq!(ours.code, 0, "{rtype} {name}: {}", ours.stderr);
+        let theirs = dig_answers(&server, rtype, name);
+        assert!(!theirs.is_empty(), "dig found nothing for {rtype} {name}");
+        assert_eq!(normalise(&ours.stdout), theirs, "{rtype} {name}");
+    }
+}
