@@ -19,6 +19,9 @@ _nettool() {
             nettool,completions)
                 cmd="nettool__subcmd__completions"
                 ;;
+            nettool,ifconfig)
+                cmd="nettool__subcmd__ifconfig"
+                ;;
             nettool,man)
                 cmd="nettool__subcmd__man"
                 ;;
@@ -29,7 +32,7 @@ _nettool() {
 
     case "${cmd}" in
         nettool)
-            opts="-q -v -h -V --json --color --quiet --verbose --help --version completions man"
+            opts="-q -v -h -V --json --color --quiet --verbose --help --version ifconfig completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -53,6 +56,28 @@ _nettool() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__ifconfig)
+            opts="-a -s -4 -6 -q -v -h -V --all --short --routes --route-to --neighbors --neighbours --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --route-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

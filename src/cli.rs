@@ -97,6 +97,8 @@ impl FamilyArgs {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Interfaces, addresses, MACs and vendors, counters, routes and neighbours
+    Ifconfig(cmd::ifconfig::Args),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(cmd::completions::Args),
     /// Print the man page, or write every page into a directory

@@ -10,6 +10,7 @@ pub mod docs;
 pub mod duration;
 pub mod error;
 pub mod exit;
+pub mod mac;
 pub mod net;
 pub mod output;
 pub mod sanitize;
@@ -44,6 +45,7 @@ pub fn main_entry() -> u8 {
 /// Run one parsed command.
 pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
     match command {
+        Command::Ifconfig(args) => cmd::ifconfig::run(args, out),
         Command::Completions(args) => cmd::completions::run(&args, out),
         Command::Man(args) => cmd::man::run(&args, out),
     }

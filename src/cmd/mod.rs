@@ -3,4 +3,5 @@
 //! [`crate::output::Output`].
 
 pub mod completions;
+pub mod ifconfig;
 pub mod man;
