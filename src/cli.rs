@@ -107,6 +107,8 @@ pub enum Command {
     UdpSend(cmd::udp_send::Args),
     /// Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream
     UdpRecv(cmd::udp_recv::Args),
+    /// Interfaces, addresses, MACs and vendors, counters, routes and neighbours
+    Ifconfig(cmd::ifconfig::Args),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(cmd::completions::Args),
     /// Print the man page, or write every page into a directory

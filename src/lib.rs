@@ -12,6 +12,7 @@ pub mod duration;
 pub mod error;
 pub mod exit;
 pub mod hexdump;
+pub mod mac;
 pub mod net;
 pub mod output;
 pub mod ping_stats;
@@ -49,6 +50,7 @@ pub fn main_entry() -> u8 {
 /// Run one parsed command.
 pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
     match command {
+        Command::Ifconfig(args) => cmd::ifconfig::run(args, out),
         Command::Completions(args) => cmd::completions::run(&args, out),
         Command::Man(args) => cmd::man::run(&args, out),
         Command::Hostname(args) => cmd::hostname::run(&args, out),

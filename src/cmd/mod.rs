@@ -4,6 +4,7 @@
 
 pub mod completions;
 pub mod hostname;
+pub mod ifconfig;
 pub mod man;
 pub mod ping;
 pub mod portinfo;

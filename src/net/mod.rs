@@ -3,7 +3,10 @@
 pub mod dns;
 pub mod host;
 pub mod icmp;
+pub mod iface;
+pub mod neigh;
 pub mod privilege;
+pub mod route;
 pub mod services;
 pub mod sockets;
 pub mod sysresolve;

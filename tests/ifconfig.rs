@@ -1,0 +1,575 @@
+//! `nettool ifconfig` against interfaces, routes and neighbours that the test configures in its
+//! own network namespaces, compared field by field with what was configured and with
+//! `ip -j addr` / `ip -j route` in the same namespace.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Netns, run};
+use serde_json::Value;
+
+const A_MAC: &str = "00:50:56:12:34:56"; // VMware's OUI, universally administered
+const B_MAC: &str = "08:00:27:00:00:02"; // PCS Systemtechnik (VirtualBox)
+const DOWN_MAC: &str = "02:00:00:00:00:c0"; // locally administered
+
+/// Namespace `a` (the one inspected) joined to `b` (the peer) by veth a0/b0, plus a second
+/// pair c0/d0 whose a-side end c0 is left down.
+struct Lab {
+    a: Netns,
+    b: Netns,
+}
+
+impl Lab {
+    fn new(tag: &str) -> Self {
+        let (a, b) = (
+            Netns::new(&format!("{tag}a")),
+            Netns::new(&format!("{tag}b")),
+        );
+        for (x, y) in [("a0", "b0"), ("c0", "d0")] {
+            run(
+                "ip",
+                &[
+                    "link", "add", x, "netns", &a.name, "type", "veth", "peer", "name", y, "netns",
+                    &b.name,
+                ],
+            );
+        }
+        a.exec(&["ip", "link", "set", "a0", "address", A_MAC, "mtu", "1400"]);
+        a.exec(&["ip", "link", "set", "c0", "address", DOWN_MAC]);
+        b.exec(&["ip", "link", "set", "b0", "address", B_MAC, "mtu", "1400"]);
+        a.exec(&["ip", "addr", "add", "10.77.0.1/24", "brd", "+", "dev", "a0"]);
+        a.exec(&[
+            "ip",
+            "-6",
+            "addr",
+            "add",
+            "fd77::1/64",
+            "dev",
+            "a0",
+            "nodad",
+        ]);
+        b.exec(&["ip", "addr", "add", "10.77.0.2/24", "brd", "+", "dev", "b0"]);
+        b.exec(&[
+            "ip",
+            "-6",
+            "addr",
+            "add",
+            "fd77::2/64",
+            "dev",
+            "b0",
+            "nodad",
+        ]);
+        a.exec(&["ip", "link", "set", "a0", "up"]);
+        b.exec(&["ip", "link", "set", "b0", "up"]);
+        b.exec(&["ip", "link", "set", "d0", "up"]);
+        a.exec(&["ip", "route", "add", "default", "via", "10.77.0.2"]);
+        a.exec(&["ip", "-6", "route", "add", "default", "via", "fd77::2"]);
+        Self { a, b }
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self
+            .a
+            .nettool()
+            .arg("ifconfig")
+            .args(args)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "nettool ifconfig {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn ip_json(&self, args: &[&str]) -> Value {
+        let mut argv = vec!["ip", "-j"];
+        argv.extend_from_slice(args);
+        serde_json::from_slice(&self.a.exec(&argv).stdout).unwrap()
+    }
+}
+
+fn iface<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["interfaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("{name} missing from {report}"))
+}
+
+fn names(report: &Value) -> Vec<String> {
+    report["interfaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn address<'a>(iface: &'a Value, addr: &str) -> &'a Value {
+    iface["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["address"] == addr)
+        .unwrap_or_else(|| panic!("{addr} missing from {iface}"))
+}
+
+fn flags(v: &Value) -> BTreeSet<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn interfaces_equal_configuration() {
+    if !common::root_or_skip("interfaces_equal_configuration") {
+        return;
+    }
+    let lab = Lab::new("cfg");
+    let all = lab.json(&["-a"]);
+    assert_eq!(all["primary_ipv4"], "10.77.0.1");
+    assert_eq!(all["primary_ipv6"], "fd77::1");
+
+    let a0 = iface(&all, "a0");
+    assert_eq!(a0["state"], "UP");
+    assert_eq!(a0["mtu"], 1400);
+    assert_eq!(a0["link_type"], "ether");
+    for flag in ["UP", "BROADCAST", "MULTICAST", "RUNNING", "LOWER_UP"] {
+        assert!(flags(&a0["flags"]).contains(flag), "{flag} in {a0}");
+    }
+    assert_eq!(a0["mac"]["address"], A_MAC);
+    assert_eq!(a0["mac"]["administration"], "universal");
+    assert_eq!(a0["mac"]["cast"], "unicast");
+    assert_eq!(a0["mac"]["oui"], "00:50:56");
+    assert_eq!(a0["mac"]["vendor"], "VMware, Inc.");
+
+    let v4 = address(a0, "10.77.0.1");
+    assert_eq!(v4["family"], "inet");
+    assert_eq!(v4["prefix_len"], 24);
+    assert_eq!(v4["netmask"], "255.255.255.0");
+    assert_eq!(v4["network"], "10.77.0.0");
+    assert_eq!(v4["broadcast"], "10.77.0.255");
+    assert_eq!(v4["scope"], "global");
+    assert_eq!(v4["primary"], true);
+    let v6 = address(a0, "fd77::1");
+    assert_eq!(v6["family"], "inet6");
+    assert_eq!(v6["prefix_len"], 64);
+    assert_eq!(v6["network"], "fd77::");
+    assert_eq!(v6["netmask"], Value::Null);
+    assert_eq!(v6["scope"], "global");
+    assert_eq!(v6["primary"], true);
+    let link_local = a0["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["address"].as_str().unwrap().starts_with("fe80:"))
+        .expect("a link-local address");
+    assert_eq!(link_local["scope"], "link");
+    assert_eq!(link_local["primary"], false);
+
+    let c0 = iface(&all, "c0");
+    assert_eq!(c0["state"], "DOWN");
+    assert!(!flags(&c0["flags"]).contains("UP"));
+    assert_eq!(c0["mac"]["address"], DOWN_MAC);
+    assert_eq!(c0["mac"]["administration"], "local");
+    assert_eq!(c0["mac"]["vendor"], Value::Null);
+    assert_eq!(c0["addresses"], serde_json::json!([]));
+    for counter in ["rx_bytes", "rx_packets", "tx_bytes", "tx_packets"] {
+        assert_eq!(c0["counters"][counter], 0, "{counter}");
+    }
+
+    let lo = iface(&all, "lo");
+    assert_eq!(lo["mac"], Value::Null);
+    assert_eq!(lo["link_type"], "loopback");
+    assert_eq!(address(lo, "127.0.0.1")["scope"], "host");
+
+    // Without -a the down interface is left out; naming it shows it alone.
+    let up = lab.json(&[]);
+    assert_eq!(names(&up), ["lo", "a0"]);
+    let only = lab.json(&["c0"]);
+    assert_eq!(names(&only), ["c0"]);
+}
+
+#[test]
+fn interfaces_equal_ip_addr() {
+    if !common::root_or_skip("interfaces_equal_ip_addr") {
+        return;
+    }
+    let lab = Lab::new("ipa");
+    let ours = lab.json(&["-a"]);
+    let theirs = lab.ip_json(&["addr"]);
+    let theirs = theirs.as_array().unwrap();
+    assert_eq!(ours["interfaces"].as_array().unwrap().len(), theirs.len());
+    for ip in theirs {
+        let name = ip["ifname"].as_str().unwrap();
+        let me = iface(&ours, name);
+        assert_eq!(me["index"], ip["ifindex"], "{name}");
+        assert_eq!(me["mtu"], ip["mtu"], "{name}");
+        assert_eq!(me["state"], ip["operstate"], "{name}");
+        let mac = ip["address"].as_str().unwrap();
+        if mac == "00:00:00:00:00:00" {
+            assert_eq!(me["mac"], Value::Null, "{name}");
+        } else {
+            assert_eq!(me["mac"]["address"], mac, "{name}");
+        }
+        // ip does not print RUNNING; otherwise the same flag names.
+        let mut mine = flags(&me["flags"]);
+        mine.remove("RUNNING");
+        assert_eq!(mine, flags(&ip["flags"]), "{name}");
+
+        let want: BTreeSet<(String, String, u64, String, String)> = ip["addr_info"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["family"].as_str().unwrap().to_string(),
+                    a["local"].as_str().unwrap().to_string(),
+                    a["prefixlen"].as_u64().unwrap(),
+                    a["broadcast"].as_str().unwrap_or("").to_string(),
+                    a["scope"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let got: BTreeSet<(String, String, u64, String, String)> = me["addresses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                // ip prints a broadcast only when one was configured (brd +): lo has none.
+                let brd = if name == "lo" {
+                    ""
+                } else {
+                    a["broadcast"].as_str().unwrap_or("")
+                };
+                (
+                    a["family"].as_str().unwrap().to_string(),
+                    a["address"].as_str().unwrap().to_string(),
+                    a["prefix_len"].as_u64().unwrap(),
+                    brd.to_string(),
+                    a["scope"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{name}");
+    }
+}
+
+#[test]
+fn counters_bracketed_by_ip() {
+    if !common::root_or_skip("counters_bracketed_by_ip")
+        || !common::tool_or_skip("counters", "ping")
+    {
+        return;
+    }
+    let lab = Lab::new("cnt");
+    lab.a
+        .exec(&["ping", "-c", "3", "-i", "0.2", "-W", "2", "10.77.0.2"]);
+    let stats = |v: &Value| -> Vec<u64> {
+        let s = &v[0]["stats64"];
+        vec![
+            s["rx"]["bytes"].as_u64().unwrap(),
+            s["rx"]["packets"].as_u64().unwrap(),
+            s["tx"]["bytes"].as_u64().unwrap(),
+            s["tx"]["packets"].as_u64().unwrap(),
+        ]
+    };
+    let before = stats(&lab.ip_json(&["-s", "link", "show", "a0"]));
+    let ours = lab.json(&["a0"]);
+    let after = stats(&lab.ip_json(&["-s", "link", "show", "a0"]));
+    let c = &iface(&ours, "a0")["counters"];
+    let mine: Vec<u64> = ["rx_bytes", "rx_packets", "tx_bytes", "tx_packets"]
+        .iter()
+        .map(|k| c[k].as_u64().unwrap())
+        .collect();
+    for i in 0..4 {
+        assert!(
+            before[i] <= mine[i] && mine[i] <= after[i],
+            "{before:?} {mine:?} {after:?}"
+        );
+    }
+    assert!(
+        mine[1] >= 3 && mine[3] >= 3,
+        "three pings each way: {mine:?}"
+    );
+    assert_eq!(c["rx_errors"], 0);
+    assert_eq!(c["tx_dropped"], 0);
+
+    // Text: raw numbers beside human units.
+    let out = lab.a.nettool().args(["ifconfig", "a0"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("RX ")
+                && l.contains(&format!("({} bytes)", mine[0]))),
+        "{text}"
+    );
+}
+
+#[test]
+fn routes_equal_ip_route() {
+    if !common::root_or_skip("routes_equal_ip_route") {
+        return;
+    }
+    let lab = Lab::new("rt");
+    let ours = lab.json(&["--routes"]);
+    let ours = ours["routes"].as_array().unwrap();
+    let mut theirs = lab.ip_json(&["route"]).as_array().unwrap().clone();
+    theirs.extend(
+        lab.ip_json(&["-6", "route"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .cloned(),
+    );
+    assert_eq!(ours.len(), theirs.len(), "{ours:?} vs {theirs:?}");
+    for (me, ip) in ours.iter().zip(&theirs) {
+        let dst = ip["dst"].as_str().unwrap();
+        let v6 = me["family"] == "inet6";
+        let dst = match dst {
+            "default" if v6 => "::/0".to_string(),
+            "default" => "0.0.0.0/0".to_string(),
+            d if d.contains('/') => d.to_string(),
+            d if v6 => format!("{d}/128"),
+            d => format!("{d}/32"),
+        };
+        assert_eq!(me["destination"], dst.as_str());
+        assert_eq!(me["default"], ip["dst"] == "default");
+        assert_eq!(
+            me["gateway"],
+            ip.get("gateway").cloned().unwrap_or(Value::Null)
+        );
+        assert_eq!(me["interface"], ip["dev"]);
+        assert_eq!(me["metric"], ip.get("metric").cloned().unwrap_or(0.into()));
+        assert_eq!(
+            me["protocol"],
+            ip.get("protocol").cloned().unwrap_or("boot".into())
+        );
+        assert_eq!(
+            me["scope"],
+            ip.get("scope").cloned().unwrap_or("global".into())
+        );
+        assert_eq!(
+            me["prefsrc"],
+            ip.get("prefsrc").cloned().unwrap_or(Value::Null)
+        );
+    }
+    let default4 = ours
+        .iter()
+        .find(|r| r["destination"] == "0.0.0.0/0")
+        .unwrap();
+    assert_eq!(default4["gateway"], "10.77.0.2");
+    assert_eq!(default4["interface"], "a0");
+    assert_eq!(default4["default"], true);
+    let default6 = ours.iter().find(|r| r["destination"] == "::/0").unwrap();
+    assert_eq!(default6["gateway"], "fd77::2");
+
+    let out = lab
+        .a
+        .nettool()
+        .args(["ifconfig", "--routes"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("default (0.0.0.0/0)"))
+        .unwrap();
+    let cols: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(cols[2..5], ["10.77.0.2", "a0", "0"], "{text}");
+}
+
+#[test]
+fn route_to_on_link_and_via_gateway() {
+    if !common::root_or_skip("route_to_on_link_and_via_gateway") {
+        return;
+    }
+    let lab = Lab::new("to");
+    let cases = [
+        (
+            "10.77.0.99",
+            "10.77.0.0/24",
+            Value::Null,
+            true,
+            "10.77.0.1",
+            false,
+        ),
+        (
+            "198.51.100.7",
+            "0.0.0.0/0",
+            "10.77.0.2".into(),
+            false,
+            "10.77.0.1",
+            true,
+        ),
+        ("fd77::99", "fd77::/64", Value::Null, true, "fd77::1", false),
+        (
+            "2001:db8::1",
+            "::/0",
+            "fd77::2".into(),
+            false,
+            "fd77::1",
+            true,
+        ),
+    ];
+    for (dst, route, gateway, on_link, source, default) in cases {
+        let r = lab.json(&["--route-to", dst]);
+        assert_eq!(r["destination"], dst);
+        assert_eq!(r["route"], route, "{dst}");
+        assert_eq!(r["gateway"], gateway, "{dst}");
+        assert_eq!(r["on_link"], on_link, "{dst}");
+        assert_eq!(r["source"], source, "{dst}");
+        assert_eq!(r["interface"], "a0", "{dst}");
+        assert_eq!(r["default"], default, "{dst}");
+        assert_eq!(r["local"], false, "{dst}");
+    }
+    let own = lab.json(&["--route-to", "10.77.0.1"]);
+    assert_eq!(own["local"], true);
+
+    let text = lab
+        .a
+        .nettool()
+        .args(["ifconfig", "--route-to", "10.77.0.99"])
+        .output()
+        .unwrap();
+    assert_eq!(text.status.code(), Some(0));
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "10.77.0.99 is on-link: in the attached network 10.77.0.0/24, delivered directly"
+    );
+    let via = lab
+        .a
+        .nettool()
+        .args(["ifconfig", "--route-to", "198.51.100.7"])
+        .output()
+        .unwrap();
+    let via = String::from_utf8(via.stdout).unwrap();
+    assert_eq!(
+        via.lines().next().unwrap(),
+        "198.51.100.7 is not on-link: sent via gateway 10.77.0.2"
+    );
+
+    // The peer has no default route: no route is a negative answer.
+    lab.b
+        .nettool()
+        .args(["ifconfig", "--route-to", "198.51.100.7"])
+        .assert()
+        .code(1)
+        .stderr("error: no route to 198.51.100.7\n");
+    // A bad address is invalid input.
+    lab.a
+        .nettool()
+        .args(["ifconfig", "--route-to", "10.77.0.300"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::starts_with(
+            "error: 10.77.0.300: not an IP address",
+        ));
+}
+
+#[test]
+fn neighbours_after_ping() {
+    if !common::root_or_skip("neighbours_after_ping") || !common::tool_or_skip("neighbours", "ping")
+    {
+        return;
+    }
+    let lab = Lab::new("nb");
+    lab.a.exec(&["ping", "-c", "1", "-W", "2", "10.77.0.2"]);
+    lab.a.exec(&["ping", "-6", "-c", "1", "-W", "2", "fd77::2"]);
+    let report = lab.json(&["--neighbours"]);
+    let all = report["neighbours"].as_array().unwrap();
+    let find = |addr: &str| {
+        all.iter()
+            .find(|n| n["address"] == addr)
+            .unwrap_or_else(|| panic!("{addr} missing from {report}"))
+    };
+    let v4 = find("10.77.0.2");
+    assert_eq!(v4["family"], "inet");
+    assert_eq!(v4["mac"]["address"], B_MAC);
+    assert_eq!(v4["mac"]["vendor"], "PCS Systemtechnik GmbH");
+    assert_eq!(v4["interface"], "a0");
+    assert_eq!(v4["state"], "complete");
+    let v6 = find("fd77::2");
+    assert_eq!(v6["family"], "inet6");
+    assert_eq!(v6["mac"]["address"], B_MAC);
+    assert_eq!(v6["interface"], "a0");
+    assert!(
+        ["reachable", "stale", "delay", "probe"].contains(&v6["state"].as_str().unwrap()),
+        "{v6}"
+    );
+
+    let out = lab
+        .a
+        .nettool()
+        .args(["ifconfig", "--neighbours", "-4"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(lines[0], ["ADDRESS", "MAC", "VENDOR", "INTERFACE", "STATE"]);
+    assert_eq!(
+        lines[1],
+        [
+            "10.77.0.2",
+            B_MAC,
+            "PCS",
+            "Systemtechnik",
+            "GmbH",
+            "a0",
+            "complete"
+        ]
+    );
+    assert_eq!(lines.len(), 2, "{text}");
+}
+
+#[test]
+fn short_lines_and_unknown_interface() {
+    if !common::root_or_skip("short_lines_and_unknown_interface") {
+        return;
+    }
+    let lab = Lab::new("sh");
+    let out = lab
+        .a
+        .nettool()
+        .args(["ifconfig", "-s", "-a"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0], ["INTERFACE", "STATE", "MAC", "ADDRESSES"]);
+    let a0 = rows.iter().find(|r| r[0] == "a0").unwrap();
+    assert_eq!(a0[1..5], ["UP", A_MAC, "10.77.0.1/24", "(primary)"]);
+    assert_eq!(a0[5], "fd77::1/64");
+    let c0 = rows.iter().find(|r| r[0] == "c0").unwrap();
+    assert_eq!(c0[1..], ["DOWN", DOWN_MAC]);
+
+    let short = lab.json(&["-s"]);
+    let a0 = iface(&short, "a0");
+    assert_eq!(a0["state"], "UP");
+    assert_eq!(a0["mac"], A_MAC);
+    assert_eq!(a0["primary"], "10.77.0.1");
+    assert_eq!(a0["addresses"][0], "10.77.0.1/24");
+    assert_eq!(names(&short), ["lo", "a0"]);
+
+    lab.a
+        .nettool()
+        .args(["ifconfig", "nosuch0"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("error: no such interface: nosuch0 (interfaces here: lo, a0, c0)\n");
+}
