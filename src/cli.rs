@@ -103,6 +103,10 @@ pub enum Command {
     Subnet(cmd::subnet::Args),
     /// What a port is for (getservbyname), its range, and what is bound to it
     Portinfo(cmd::portinfo::Args),
+    /// Wait for TCP connections: chat, pipe (like nc -l), several clients, a room, an echo service
+    Listen(cmd::listen::Args),
+    /// Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open
+    Connect(cmd::connect::Args),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(cmd::completions::Args),
     /// Print the man page, or write every page into a directory

@@ -4,6 +4,7 @@
 //! config with no I/O, `run` does the work through the [`net`] adapters and prints reports through
 //! [`output::Output`], and [`main_entry`] maps the result to an exit code ([`exit`]).
 
+pub mod chat;
 pub mod cli;
 pub mod cmd;
 pub mod docs;
@@ -50,6 +51,8 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::Hostname(args) => cmd::hostname::run(&args, out),
         Command::Subnet(args) => cmd::subnet::run(args, out),
         Command::Portinfo(args) => cmd::portinfo::run(args, out),
+        Command::Listen(args) => cmd::listen::run(&args, out),
+        Command::Connect(args) => cmd::connect::run(&args, out),
     }
 }
 

@@ -3,7 +3,9 @@
 //! [`crate::output::Output`].
 
 pub mod completions;
+pub mod connect;
 pub mod hostname;
+pub mod listen;
 pub mod man;
 pub mod portinfo;
 pub mod subnet;

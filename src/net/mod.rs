@@ -3,3 +3,4 @@
 pub mod host;
 pub mod services;
 pub mod sockets;
+pub mod tcp;
