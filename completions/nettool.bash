@@ -19,11 +19,17 @@ _nettool() {
             nettool,completions)
                 cmd="nettool__subcmd__completions"
                 ;;
+            nettool,connect)
+                cmd="nettool__subcmd__connect"
+                ;;
             nettool,hostname)
                 cmd="nettool__subcmd__hostname"
                 ;;
             nettool,ifconfig)
                 cmd="nettool__subcmd__ifconfig"
+                ;;
+            nettool,listen)
+                cmd="nettool__subcmd__listen"
                 ;;
             nettool,man)
                 cmd="nettool__subcmd__man"
@@ -53,7 +59,7 @@ _nettool() {
 
     case "${cmd}" in
         nettool)
-            opts="-q -v -h -V --json --color --quiet --verbose --help --version hostname subnet portinfo udp-send udp-recv ifconfig completions man ping resolve"
+            opts="-q -v -h -V --json --color --quiet --verbose --help --version hostname subnet portinfo udp-send udp-recv ifconfig listen connect completions man ping resolve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -77,6 +83,56 @@ _nettool() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__connect)
+            opts="-w -s -p -z -4 -6 -D -q -v -h -V --wait --source --source-port --zero --pipe --chat --send-only --recv-only --timestamps --quit-word --max-line --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --quit-word)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -114,6 +170,52 @@ _nettool() {
             fi
             case "${prev}" in
                 --route-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__listen)
+            opts="-k -4 -6 -D -q -v -h -V --keep-open --concurrent --room --echo --max-clients --allow --deny --nick --room-queue --pipe --chat --send-only --recv-only --timestamps --quit-word --max-line --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max-clients)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deny)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nick)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --room-queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --quit-word)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-line)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

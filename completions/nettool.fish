@@ -38,6 +38,8 @@ complete -c nettool -n "__fish_nettool_needs_command" -f -a "portinfo" -d 'What 
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-send" -d 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-recv" -d 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "ifconfig" -d 'Interfaces, addresses, MACs and vendors, counters, routes and neighbours'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "listen" -d 'Wait for TCP connections: chat, pipe (like nc -l), several clients, a room, an echo service'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "connect" -d 'Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "man" -d 'Print the man page, or write every page into a directory'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "ping" -d 'Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping'
@@ -127,6 +129,53 @@ complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s q -l quiet 
 complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
 complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l max-clients -d 'Serve at most this many clients at once; more are refused and logged' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l allow -d 'Serve only peers in this network (repeatable; 127.0.0.0/8, ::1/128)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l deny -d 'Refuse peers in this network (repeatable; wins over --allow)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l nick -d 'Room: this terminal\'s nickname' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l room-queue -d 'Room: drop a member when more than this many bytes wait to be sent to it' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l quit-word -d 'Chat: a line that ends the session when typed alone (repeatable; besides /quit)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l max-line -d 'Chat and room: the longest line kept; longer lines are cut with a notice' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -s k -l keep-open -d 'After a client leaves, wait for the next one'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l concurrent -d 'Serve every client at once (their data goes to stdout, stdin goes to all of them)'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l room -d 'A chat room: every client\'s line goes to every other client, and this terminal joins'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l echo -d 'An echo service: every client gets back what it sends'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l pipe -d 'Pipe mode: a byte-exact stream both ways (the default when stdin is not a terminal)'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l chat -d 'Chat mode: lines, labelled and escaped (the default when stdin is a terminal)'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l send-only -d 'Only send; ignore what the peer sends'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l recv-only -d 'Only receive; do not read stdin'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -s D -l timestamps -d 'Chat: show the time (UTC) before each received line'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -s w -l wait -d 'Give up connecting after this long (250ms, 2s, 1m; a bare number is seconds)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -s s -l source -d 'Connect from this local address' -r
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -s p -l source-port -d 'Connect from this local port' -r
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l quit-word -d 'Chat: a line that ends the session when typed alone (repeatable; besides /quit)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l max-line -d 'Chat and room: the longest line kept; longer lines are cut with a notice' -r
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -s z -l zero -d 'Only test whether the port accepts a connection (exit 0 open, 1 refused or timed out)'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l pipe -d 'Pipe mode: a byte-exact stream both ways (the default when stdin is not a terminal)'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l chat -d 'Chat mode: lines, labelled and escaped (the default when stdin is a terminal)'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l send-only -d 'Only send; ignore what the peer sends'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l recv-only -d 'Only receive; do not read stdin'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -s D -l timestamps -d 'Chat: show the time (UTC) before each received line'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand completions" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"

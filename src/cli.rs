@@ -109,6 +109,10 @@ pub enum Command {
     UdpRecv(cmd::udp_recv::Args),
     /// Interfaces, addresses, MACs and vendors, counters, routes and neighbours
     Ifconfig(cmd::ifconfig::Args),
+    /// Wait for TCP connections: chat, pipe (like nc -l), several clients, a room, an echo service
+    Listen(cmd::listen::Args),
+    /// Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open
+    Connect(cmd::connect::Args),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(cmd::completions::Args),
     /// Print the man page, or write every page into a directory

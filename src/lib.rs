@@ -4,6 +4,7 @@
 //! config with no I/O, `run` does the work through the [`net`] adapters and prints reports through
 //! [`output::Output`], and [`main_entry`] maps the result to an exit code ([`exit`]).
 
+pub mod chat;
 pub mod cli;
 pub mod cmd;
 pub mod dns_name;
@@ -60,6 +61,8 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::UdpRecv(args) => cmd::udp_recv::run(args, out),
         Command::Ping(args) => cmd::ping::run(args, out),
         Command::Resolve(args) => cmd::resolve::run(&cmd::resolve::Config::try_from(args)?, out),
+        Command::Listen(args) => cmd::listen::run(&args, out),
+        Command::Connect(args) => cmd::connect::run(&args, out),
     }
 }
 

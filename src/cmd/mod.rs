@@ -3,8 +3,10 @@
 //! [`crate::output::Output`].
 
 pub mod completions;
+pub mod connect;
 pub mod hostname;
 pub mod ifconfig;
+pub mod listen;
 pub mod man;
 pub mod ping;
 pub mod portinfo;

@@ -10,4 +10,5 @@ pub mod route;
 pub mod services;
 pub mod sockets;
 pub mod sysresolve;
+pub mod tcp;
 pub mod udp;

@@ -1,0 +1,337 @@
+//! Line handling for the chat and room modes of `listen`/`connect`: splitting a byte stream into
+//! lines with a length bound (an over-long line is cut, the rest of it dropped, never buffered
+//! without end), quit words, room commands, nicknames and the access rules checked at accept
+//! time. No I/O here.
+
+use std::net::{IpAddr, SocketAddr};
+
+use ipnet::IpNet;
+
+/// The default longest line kept in chat and room modes: 64 KiB.
+pub const DEFAULT_MAX_LINE: usize = 64 * 1024;
+
+/// The longest nickname a room member may take.
+pub const MAX_NICK: usize = 32;
+
+/// One piece of a stream split into lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// A whole line, without its `\n` (and without a `\r` before it).
+    Line(Vec<u8>),
+    /// The first `max` bytes of a line that was longer; the rest up to its `\n` is dropped.
+    Cut(Vec<u8>),
+}
+
+impl Piece {
+    /// The bytes kept.
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Self::Line(b) | Self::Cut(b) => b,
+        }
+    }
+}
+
+/// Splits a byte stream into lines of at most `max` bytes, holding at most `max` bytes.
+#[derive(Debug)]
+pub struct LineSplitter {
+    buf: Vec<u8>,
+    max: usize,
+    /// Inside an over-long line whose head was already given out: drop bytes until `\n`.
+    skipping: bool,
+}
+
+impl LineSplitter {
+    /// A splitter that cuts lines longer than `max` bytes (`max` at least 1).
+    #[must_use]
+    pub fn new(max: usize) -> Self {
+        Self {
+            buf: Vec::new(),
+            max: max.max(1),
+            skipping: false,
+        }
+    }
+
+    /// Feed bytes; complete lines (and cut heads of over-long ones) are appended to `out`.
+    pub fn push(&mut self, mut data: &[u8], out: &mut Vec<Piece>) {
+        while !data.is_empty() {
+            let newline = data.iter().position(|&b| b == b'\n');
+            if self.skipping {
+                match newline {
+                    Some(at) => {
+                        self.skipping = false;
+                        data = &data[at + 1..];
+                    }
+                    None => return,
+                }
+                continue;
+            }
+            let room = self.max - self.buf.len();
+            match newline {
+                Some(at) if at <= room => {
+                    self.buf.extend_from_slice(&data[..at]);
+                    data = &data[at + 1..];
+                    let mut line = std::mem::take(&mut self.buf);
+                    if line.last() == Some(&b'\r') {
+                        line.pop();
+                    }
+                    out.push(Piece::Line(line));
+                }
+                _ if data.len() <= room && newline.is_none() => {
+                    self.buf.extend_from_slice(data);
+                    return;
+                }
+                _ => {
+                    // The line goes past the bound: give out its head, skip to its end.
+                    self.buf.extend_from_slice(&data[..room]);
+                    data = &data[room..];
+                    out.push(Piece::Cut(std::mem::take(&mut self.buf)));
+                    self.skipping = true;
+                }
+            }
+        }
+    }
+
+    /// At end of stream: the last line if it had no `\n`.
+    pub fn finish(&mut self) -> Option<Piece> {
+        self.skipping = false;
+        if self.buf.is_empty() {
+            return None;
+        }
+        let mut line = std::mem::take(&mut self.buf);
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        Some(Piece::Line(line))
+    }
+
+    /// How many bytes are held waiting for a `\n` (never more than the bound).
+    #[must_use]
+    pub fn pending(&self) -> usize {
+        self.buf.len()
+    }
+}
+
+/// Whether a line typed by the user ends the session: `/quit` or one of the quit words (the
+/// line with surrounding blanks removed must equal the word).
+#[must_use]
+pub fn is_quit(line: &[u8], quit_words: &[String]) -> bool {
+    let text = String::from_utf8_lossy(line);
+    let text = text.trim();
+    text == "/quit" || quit_words.iter().any(|w| w == text)
+}
+
+/// A line a room member sent: a command or a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoomInput {
+    /// `/nick NAME`: a valid new nickname.
+    Nick(String),
+    /// `/nick` with a name that cannot be used, and why.
+    BadNick(String),
+    /// `/quit`: leave the room.
+    Quit,
+    /// Anything else: a message for the others.
+    Message,
+}
+
+/// Classify one line sent by a room member.
+#[must_use]
+pub fn room_input(line: &[u8]) -> RoomInput {
+    let text = String::from_utf8_lossy(line);
+    let text = text.trim();
+    if text == "/quit" {
+        return RoomInput::Quit;
+    }
+    match text.strip_prefix("/nick") {
+        Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => {
+            match check_nick(rest.trim()) {
+                Ok(name) => RoomInput::Nick(name),
+                Err(reason) => RoomInput::BadNick(reason),
+            }
+        }
+        _ => RoomInput::Message,
+    }
+}
+
+/// A nickname is 1 to 32 characters, none of them blank or a control character.
+pub fn check_nick(name: &str) -> Result<String, String> {
+    if name.is_empty() {
+        return Err("usage: /nick NAME".to_string());
+    }
+    if name.chars().count() > MAX_NICK {
+        return Err(format!("a nickname has at most {MAX_NICK} characters"));
+    }
+    if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("a nickname has no blanks or control characters".to_string());
+    }
+    Ok(name.to_string())
+}
+
+/// The address a peer is shown by: IPv4-mapped IPv6 addresses (from a dual-stack socket) as
+/// plain IPv4.
+#[must_use]
+pub fn peer_addr(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => SocketAddr::new(IpAddr::V4(v4), addr.port()),
+            None => addr,
+        },
+        IpAddr::V4(_) => addr,
+    }
+}
+
+/// Who may connect: `--allow` and `--deny` networks, checked at accept time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Acl {
+    /// When not empty, only peers in one of these networks are served.
+    pub allow: Vec<IpNet>,
+    /// Peers in one of these networks are refused (deny wins over allow).
+    pub deny: Vec<IpNet>,
+}
+
+impl Acl {
+    /// `None` when `peer` may connect, else why not (naming the rule).
+    #[must_use]
+    pub fn refusal(&self, peer: IpAddr) -> Option<String> {
+        let peer = match peer {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(peer, IpAddr::V4),
+            IpAddr::V4(_) => peer,
+        };
+        if let Some(net) = self.deny.iter().find(|n| n.contains(&peer)) {
+            return Some(format!("denied by --deny {net}"));
+        }
+        if !self.allow.is_empty() && !self.allow.iter().any(|n| n.contains(&peer)) {
+            return Some("not in any --allow network".to_string());
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(max: usize, chunks: &[&[u8]]) -> (Vec<Piece>, Option<Piece>) {
+        let mut s = LineSplitter::new(max);
+        let mut out = Vec::new();
+        for c in chunks {
+            s.push(c, &mut out);
+            assert!(s.pending() <= max);
+        }
+        let last = s.finish();
+        (out, last)
+    }
+
+    fn line(s: &str) -> Piece {
+        Piece::Line(s.as_bytes().to_vec())
+    }
+
+    fn cut(s: &str) -> Piece {
+        Piece::Cut(s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn splits_lines() {
+        type Case<'a> = (usize, Vec<&'a [u8]>, Vec<Piece>, Option<Piece>);
+        let table: Vec<Case> = vec![
+            (10, vec![b"a\nb\n"], vec![line("a"), line("b")], None),
+            (
+                10,
+                vec![b"he", b"llo\nwo", b"rld"],
+                vec![line("hello")],
+                Some(line("world")),
+            ),
+            (10, vec![b"crlf\r\n"], vec![line("crlf")], None),
+            (10, vec![b"\n\n"], vec![line(""), line("")], None),
+            (10, vec![b""], vec![], None),
+            // Exactly the bound is kept whole.
+            (5, vec![b"12345\n"], vec![line("12345")], None),
+            // One past the bound is cut, the rest of the line dropped.
+            (
+                5,
+                vec![b"123456\nok\n"],
+                vec![cut("12345"), line("ok")],
+                None,
+            ),
+            (
+                3,
+                vec![b"abcdefgh", b"ijk", b"lm\nz\n"],
+                vec![cut("abc"), line("z")],
+                None,
+            ),
+            (3, vec![b"ab", b"cd", b"\n"], vec![cut("abc")], None),
+            // A cut line with no end at EOF leaves nothing behind.
+            (2, vec![b"abcdef"], vec![cut("ab")], None),
+        ];
+        for (max, chunks, want, want_last) in table {
+            let (got, last) = split(max, &chunks);
+            assert_eq!(got, want, "{chunks:?}");
+            assert_eq!(last, want_last, "{chunks:?}");
+        }
+    }
+
+    #[test]
+    fn huge_line_is_never_buffered() {
+        let mut s = LineSplitter::new(1024);
+        let mut out = Vec::new();
+        let chunk = vec![b'x'; 4096];
+        for _ in 0..1000 {
+            s.push(&chunk, &mut out);
+            assert!(s.pending() <= 1024);
+        }
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].bytes().len(), 1024);
+    }
+
+    #[test]
+    fn quit_words() {
+        let words = vec!["q".to_string(), "##".to_string()];
+        assert!(is_quit(b"q", &words));
+        assert!(is_quit(b" ## ", &words));
+        assert!(is_quit(b"/quit", &words));
+        assert!(!is_quit(b"quit", &words));
+        assert!(!is_quit(b"q q", &words));
+        assert!(!is_quit(b"q", &[]));
+        assert!(is_quit(b"/quit", &[]));
+    }
+
+    #[test]
+    fn room_inputs() {
+        assert_eq!(room_input(b"/nick alice"), RoomInput::Nick("alice".into()));
+        assert_eq!(room_input(b"/nick  bob "), RoomInput::Nick("bob".into()));
+        assert_eq!(room_input(b"/quit"), RoomInput::Quit);
+        assert_eq!(room_input(b"hello"), RoomInput::Message);
+        assert_eq!(room_input(b"/nickname"), RoomInput::Message);
+        assert!(matches!(room_input(b"/nick"), RoomInput::BadNick(_)));
+        assert!(matches!(room_input(b"/nick a\x1bb"), RoomInput::BadNick(_)));
+        let long = format!("/nick {}", "n".repeat(33));
+        assert!(matches!(room_input(long.as_bytes()), RoomInput::BadNick(_)));
+    }
+
+    #[test]
+    fn mapped_addresses_shown_as_v4() {
+        let mapped: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
+        assert_eq!(peer_addr(mapped).to_string(), "127.0.0.1:5000");
+        let v6: SocketAddr = "[::1]:5000".parse().unwrap();
+        assert_eq!(peer_addr(v6), v6);
+    }
+
+    #[test]
+    fn acl_rules() {
+        let acl = Acl {
+            allow: vec!["127.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()],
+            deny: vec!["127.0.0.2/32".parse().unwrap()],
+        };
+        let table = [
+            ("127.0.0.1", None),
+            ("::ffff:127.0.0.1", None),
+            ("::1", None),
+            ("127.0.0.2", Some("denied by --deny 127.0.0.2/32")),
+            ("10.0.0.1", Some("not in any --allow network")),
+        ];
+        for (ip, want) in table {
+            assert_eq!(acl.refusal(ip.parse().unwrap()).as_deref(), want, "{ip}");
+        }
+        assert_eq!(Acl::default().refusal("10.0.0.1".parse().unwrap()), None);
+    }
+}

@@ -1,0 +1,380 @@
+//! `nettool connect HOST PORT`: open a TCP connection and talk over it: chat (a terminal on
+//! stdin) or a byte-exact pipe (like nc), or with `-z` only test whether the port accepts.
+
+use std::fmt;
+use std::io::IsTerminal;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::chat::DEFAULT_MAX_LINE;
+use crate::cli::FamilyArgs;
+use crate::error::{Error, Result};
+use crate::exit::Outcome;
+use crate::net::host::{self, Family};
+use crate::net::services::parse_port;
+use crate::net::tcp::pipe::{self, Directions, Moved, Source};
+use crate::net::tcp::session::{self, ChatEnd, ChatOptions, Event};
+use crate::net::tcp::{self, ConnectOptions};
+use crate::output::Output;
+use crate::services::Proto;
+
+/// Arguments of `nettool connect`.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = CONNECT_JSON)]
+pub struct Args {
+    /// Host name or address (127.0.0.1, ::1, [::1], localhost)
+    pub host: String,
+
+    /// Port number or service name (8001, http-alt)
+    pub port: String,
+
+    /// Give up connecting after this long (250ms, 2s, 1m; a bare number is seconds)
+    #[arg(short = 'w', long = "wait", value_name = "DURATION", value_parser = crate::duration::value_parser)]
+    pub timeout: Option<Duration>,
+
+    /// Connect from this local address
+    #[arg(short = 's', long = "source", value_name = "ADDR")]
+    pub source: Option<String>,
+
+    /// Connect from this local port
+    #[arg(short = 'p', long = "source-port", value_name = "PORT")]
+    pub source_port: Option<String>,
+
+    /// Only test whether the port accepts a connection (exit 0 open, 1 refused or timed out)
+    #[arg(short = 'z', long = "zero")]
+    pub zero: bool,
+
+    /// IPv4 or IPv6 only.
+    #[command(flatten)]
+    pub family: FamilyArgs,
+
+    /// Chat or pipe, and their settings.
+    #[command(flatten)]
+    pub mode: ModeArgs,
+}
+
+/// The talking settings shared by `listen` and `connect`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ModeArgs {
+    /// Pipe mode: a byte-exact stream both ways (the default when stdin is not a terminal)
+    #[arg(long, conflicts_with = "chat")]
+    pub pipe: bool,
+
+    /// Chat mode: lines, labelled and escaped (the default when stdin is a terminal)
+    #[arg(long)]
+    pub chat: bool,
+
+    /// Only send; ignore what the peer sends
+    #[arg(long, conflicts_with = "recv_only")]
+    pub send_only: bool,
+
+    /// Only receive; do not read stdin
+    #[arg(long)]
+    pub recv_only: bool,
+
+    /// Chat: show the time (UTC) before each received line
+    #[arg(short = 'D', long = "timestamps")]
+    pub timestamps: bool,
+
+    /// Chat: a line that ends the session when typed alone (repeatable; besides /quit)
+    #[arg(long = "quit-word", value_name = "WORD", default_values_t = ["q".to_string(), "##".to_string()])]
+    pub quit_words: Vec<String>,
+
+    /// Chat and room: the longest line kept; longer lines are cut with a notice
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE)]
+    pub max_line: usize,
+}
+
+/// The validated talking settings.
+#[derive(Debug, Clone)]
+pub struct Mode {
+    /// Pipe mode (else chat).
+    pub pipe: bool,
+    /// The directions moved.
+    pub dirs: Directions,
+    /// Chat settings (also used by the room).
+    pub chat: ChatOptions,
+}
+
+impl ModeArgs {
+    /// Validate; `stdin_is_tty` picks the default mode.
+    pub fn to_mode(&self, stdin_is_tty: bool) -> Result<Mode> {
+        if self.max_line == 0 {
+            return Err(Error::invalid(
+                "--max-line 0",
+                "the line bound must be at least 1",
+            ));
+        }
+        if let Some(w) = self.quit_words.iter().find(|w| w.trim().is_empty()) {
+            return Err(Error::invalid(
+                format!("--quit-word {w:?}"),
+                "a quit word cannot be empty",
+            ));
+        }
+        let pipe = self.pipe || (!self.chat && !stdin_is_tty);
+        let dirs = Directions {
+            send: !self.recv_only,
+            recv: !self.send_only,
+        };
+        Ok(Mode {
+            pipe,
+            dirs,
+            chat: ChatOptions {
+                quit_words: self
+                    .quit_words
+                    .iter()
+                    .map(|w| w.trim().to_string())
+                    .collect(),
+                timestamps: self.timestamps,
+                max_line: self.max_line,
+                send: dirs.send,
+                recv: dirs.recv,
+            },
+        })
+    }
+}
+
+/// The NDJSON event fields, shared by the man pages of `listen` and `connect`.
+macro_rules! event_fields {
+    () => {
+        "With --json, chat and room modes print NDJSON records: {event, time (UTC, RFC 3339), \
+peer, nick, text (control characters escaped), handshake_ms, bytes_in, bytes_out, duration_s, \
+connections}, fields absent when they do not apply. Events: connected (peer, handshake_ms), \
+connection (peer), line (peer, text), message (room: peer, nick, text), cut (a line longer than \
+--max-line: its head was shown, the rest dropped), refused (peer, text: the rule), join, leave, \
+nick (peer, nick: the new name), dropped (a room member too slow to read), peer_closed, closed \
+(peer, bytes_in, bytes_out), and last summary (bytes_in, bytes_out, duration_s, connections). \
+Pipe mode passes raw bytes on stdout; its events go to stderr as text."
+    };
+}
+pub(crate) use event_fields;
+
+const CONNECT_JSON: &str = concat!(
+    "JSON output (--json): with -z one document {host, address, port, open, handshake_ms}. ",
+    event_fields!(),
+    " Exit status: 0 when the session ended normally (-z: the port is open); 1 connection \
+refused, timed out, or reset mid-stream; 2 invalid input or any other error."
+);
+
+/// Validated `connect` arguments.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The host as typed.
+    pub host: String,
+    /// The port.
+    pub port: u16,
+    /// Address family.
+    pub family: Family,
+    /// Connect options.
+    pub connect: ConnectOptions,
+    /// `-z`.
+    pub zero: bool,
+    /// Chat or pipe.
+    pub mode: Mode,
+}
+
+impl Config {
+    /// Validate `args` (no I/O); `stdin_is_tty` picks the default mode.
+    pub fn from_args(args: &Args, stdin_is_tty: bool) -> Result<Self> {
+        let port = parse_port(&args.port, Proto::Tcp)?;
+        if port == 0 {
+            return Err(Error::invalid(&args.port, "port 0 cannot be connected to"));
+        }
+        let source = args
+            .source
+            .as_deref()
+            .map(|s| {
+                host::parse_literal(s)
+                    .ok_or_else(|| Error::invalid(s, "the source must be an IP address"))
+            })
+            .transpose()?;
+        let source_port = args
+            .source_port
+            .as_deref()
+            .map(|p| parse_port(p, Proto::Tcp))
+            .transpose()?;
+        if args.timeout == Some(Duration::ZERO) {
+            return Err(Error::invalid(
+                "-w 0",
+                "the connect timeout must be above zero",
+            ));
+        }
+        Ok(Self {
+            host: args.host.clone(),
+            port,
+            family: args.family.family(),
+            connect: ConnectOptions {
+                timeout: args.timeout,
+                source,
+                source_port,
+            },
+            zero: args.zero,
+            mode: args.mode.to_mode(stdin_is_tty)?,
+        })
+    }
+}
+
+/// The `-z` answer.
+#[derive(Debug, Serialize)]
+pub struct ZeroReport {
+    /// The host as typed.
+    pub host: String,
+    /// The address that accepted.
+    pub address: IpAddr,
+    /// The port.
+    pub port: u16,
+    /// Always true (a closed port is an error, exit 1).
+    pub open: bool,
+    /// The handshake time.
+    pub handshake_ms: f64,
+}
+
+impl fmt::Display for ZeroReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} port {} open ({:.2} ms)",
+            self.address, self.port, self.handshake_ms
+        )
+    }
+}
+
+/// A tokio runtime for the TCP commands.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("start the runtime", e))
+}
+
+/// Milliseconds with microsecond precision.
+#[must_use]
+pub fn millis(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+/// Run `nettool connect`.
+pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
+    let config = Config::from_args(args, std::io::stdin().is_terminal())?;
+    let addrs = host::resolve(&config.host, config.family)?;
+    let rt = runtime()?;
+    let started = Instant::now();
+    let connected = rt.block_on(tcp::connect(&addrs, config.port, &config.connect))?;
+    let peer = connected.peer;
+    let handshake_ms = millis(connected.handshake);
+    if config.zero {
+        out.report(&ZeroReport {
+            host: config.host.clone(),
+            address: peer.ip(),
+            port: config.port,
+            open: true,
+            handshake_ms,
+        })?;
+        return Ok(Outcome::Yes);
+    }
+    let mut hello = Event::new("connected").peer(peer);
+    hello.handshake_ms = Some(handshake_ms);
+    let mode = &config.mode;
+    if mode.pipe {
+        out.note(&hello);
+        let stream = connected
+            .stream
+            .into_std()
+            .map_err(|e| Error::io("socket", e))?;
+        drop(rt);
+        let moved = pipe::run(stream, mode.dirs, &Source::Stdin)?;
+        out.debug(format!(
+            "{} bytes in, {} bytes out",
+            moved.bytes_in, moved.bytes_out
+        ));
+        return Ok(Outcome::Yes);
+    }
+    hello.emit(out)?;
+    let mut input = session::stdin_lines(mode.chat.max_line);
+    let mut moved = Moved::default();
+    let end = rt.block_on(session::chat(
+        connected.stream,
+        peer,
+        &mut input,
+        &mode.chat,
+        out,
+        &mut moved,
+    ));
+    // The stdin thread may still be blocked in read(): do not wait for it.
+    rt.shutdown_background();
+    let end = end?;
+    let mut summary = Event::new("summary").moved(moved);
+    summary.duration_s = Some(started.elapsed().as_secs_f64());
+    summary.emit(out)?;
+    debug_assert!(matches!(end, ChatEnd::Local | ChatEnd::Peer));
+    Ok(Outcome::Yes)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn config(argv: &[&str], tty: bool) -> Result<Config> {
+        let mut full = vec!["connect"];
+        full.extend_from_slice(argv);
+        let wrap = Wrap::try_parse_from(full).map_err(|e| Error::other(e.to_string()))?;
+        Config::from_args(&wrap.args, tty)
+    }
+
+    #[test]
+    fn good_inputs() {
+        let c = config(&["127.0.0.1", "8001"], false).unwrap();
+        assert_eq!(c.port, 8001);
+        assert!(c.mode.pipe);
+        assert_eq!(c.mode.chat.quit_words, vec!["q", "##"]);
+        let c = config(
+            &["::1", "http", "-w", "2s", "-s", "::1", "-p", "4000"],
+            true,
+        )
+        .unwrap();
+        assert_eq!(c.port, 80);
+        assert!(!c.mode.pipe);
+        assert_eq!(c.connect.timeout, Some(Duration::from_secs(2)));
+        assert_eq!(c.connect.source, Some("::1".parse().unwrap()));
+        assert_eq!(c.connect.source_port, Some(4000));
+        let c = config(&["h", "1", "--pipe", "--quit-word", "bye"], true).unwrap();
+        assert!(c.mode.pipe);
+        assert_eq!(c.mode.chat.quit_words, vec!["bye"]);
+        let c = config(&["h", "1", "--chat", "--send-only"], false).unwrap();
+        assert!(!c.mode.pipe);
+        assert!(c.mode.dirs.send && !c.mode.dirs.recv);
+    }
+
+    #[test]
+    fn bad_inputs() {
+        let table: [(&[&str], &str); 7] = [
+            (&["h", "70000"], "70000"),
+            (&["h", "0"], "port 0"),
+            (
+                &["h", "1", "-s", "nohost"],
+                "the source must be an IP address",
+            ),
+            (&["h", "1", "-p", "x-no-such"], "x-no-such"),
+            (&["h", "1", "-w", "0"], "above zero"),
+            (&["h", "1", "--max-line", "0"], "at least 1"),
+            (&["h", "1", "--quit-word", " "], "cannot be empty"),
+        ];
+        for (argv, want) in table {
+            let err = config(argv, false).unwrap_err();
+            assert!(err.to_string().contains(want), "{argv:?}: {err}");
+        }
+        assert!(config(&["h", "1", "--pipe", "--chat"], false).is_err());
+        assert!(config(&["h", "1", "--send-only", "--recv-only"], false).is_err());
+    }
+}

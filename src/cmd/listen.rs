@@ -1,0 +1,472 @@
+//! `nettool listen [ADDR] PORT`: wait for TCP connections and talk with them: one peer in chat
+//! or pipe mode, several in turn (`-k`) or at once (`--concurrent`), a chat room (`--room`), or
+//! an echo service (`--echo`), with access rules and a client limit checked at accept time.
+
+use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
+
+use ipnet::IpNet;
+
+use super::connect::{Mode, ModeArgs, event_fields, runtime};
+use crate::chat::{Acl, peer_addr};
+use crate::cli::FamilyArgs;
+use crate::error::{Error, Result};
+use crate::exit::Outcome;
+use crate::net::host::{self, Family};
+use crate::net::services::parse_port;
+use crate::net::tcp::pipe::{self, Moved, SharedStdin, Source};
+use crate::net::tcp::room::{self, HubOptions};
+use crate::net::tcp::session::{self, ChatEnd, Event};
+use crate::net::tcp::{self, Listener};
+use crate::output::Output;
+use crate::services::Proto;
+
+/// The default bound on bytes queued for one room member.
+pub const DEFAULT_ROOM_QUEUE: usize = 1 << 20;
+
+/// Arguments of `nettool listen`.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = LISTEN_JSON)]
+pub struct Args {
+    /// [ADDR] PORT: the local address (default every interface, IPv4 and IPv6) and the port
+    /// (number or service name)
+    #[arg(value_name = "ADDR PORT", num_args = 1..=2, required = true)]
+    pub target: Vec<String>,
+
+    /// After a client leaves, wait for the next one
+    #[arg(short = 'k', long = "keep-open")]
+    pub keep_open: bool,
+
+    /// Serve every client at once (their data goes to stdout, stdin goes to all of them)
+    #[arg(long, conflicts_with_all = ["room", "echo"])]
+    pub concurrent: bool,
+
+    /// A chat room: every client's line goes to every other client, and this terminal joins
+    #[arg(long, conflicts_with = "echo")]
+    pub room: bool,
+
+    /// An echo service: every client gets back what it sends
+    #[arg(long)]
+    pub echo: bool,
+
+    /// Serve at most this many clients at once; more are refused and logged
+    #[arg(long, value_name = "N")]
+    pub max_clients: Option<usize>,
+
+    /// Serve only peers in this network (repeatable; 127.0.0.0/8, ::1/128)
+    #[arg(long, value_name = "CIDR")]
+    pub allow: Vec<String>,
+
+    /// Refuse peers in this network (repeatable; wins over --allow)
+    #[arg(long, value_name = "CIDR")]
+    pub deny: Vec<String>,
+
+    /// Room: this terminal's nickname
+    #[arg(long, value_name = "NAME", default_value = "server")]
+    pub nick: String,
+
+    /// Room: drop a member when more than this many bytes wait to be sent to it
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_ROOM_QUEUE)]
+    pub room_queue: usize,
+
+    /// IPv4 or IPv6 only.
+    #[command(flatten)]
+    pub family: FamilyArgs,
+
+    /// Chat or pipe, and their settings.
+    #[command(flatten)]
+    pub mode: ModeArgs,
+}
+
+const LISTEN_JSON: &str = concat!(
+    event_fields!(),
+    " Exit status: 0 when the listener ended normally; 1 when its single session was reset by \
+the peer; 2 when the port is in use (the message names the process holding it, where visible), \
+below 1024 without privilege, or on invalid input."
+);
+
+/// How connections are served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Serve {
+    /// One client, or one after another with `-k`.
+    Sequential {
+        /// `-k`.
+        keep_open: bool,
+    },
+    /// `--concurrent`.
+    Concurrent,
+    /// `--room`.
+    Room,
+    /// `--echo`.
+    Echo,
+}
+
+/// Validated `listen` arguments.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The local address, if one was given.
+    pub addr: Option<IpAddr>,
+    /// The port.
+    pub port: u16,
+    /// Address family.
+    pub family: Family,
+    /// How clients are served.
+    pub serve: Serve,
+    /// `--max-clients`.
+    pub max_clients: Option<usize>,
+    /// `--allow` / `--deny`.
+    pub acl: Acl,
+    /// Room nickname of this terminal.
+    pub nick: String,
+    /// Room queue bound.
+    pub room_queue: usize,
+    /// Chat or pipe.
+    pub mode: Mode,
+}
+
+fn parse_nets(values: &[String], flag: &str) -> Result<Vec<IpNet>> {
+    values
+        .iter()
+        .map(|v| {
+            v.parse::<IpNet>()
+                .or_else(|_| v.parse::<IpAddr>().map(IpNet::from))
+                .map(|n| n.trunc())
+                .map_err(|_| {
+                    Error::invalid(
+                        format!("{flag} {v}"),
+                        "not a network: expected ADDR/PREFIX such as 127.0.0.0/8 or ::1/128",
+                    )
+                })
+        })
+        .collect()
+}
+
+impl Config {
+    /// Validate `args` (no I/O); `stdin_is_tty` picks the default mode.
+    pub fn from_args(args: &Args, stdin_is_tty: bool) -> Result<Self> {
+        let (addr_text, port_text) = match args.target.as_slice() {
+            [port] => (None, port),
+            [addr, port] => (Some(addr), port),
+            _ => return Err(Error::invalid("listen", "expected [ADDR] PORT")),
+        };
+        let family = args.family.family();
+        let addr = addr_text
+            .map(|a| {
+                let ip = host::parse_literal(a).ok_or_else(|| {
+                    Error::invalid(a.as_str(), "the local address must be an IP address")
+                })?;
+                if !family.allows(ip) {
+                    return Err(Error::invalid(
+                        a.as_str(),
+                        "is not of the family asked for with -4/-6",
+                    ));
+                }
+                Ok(ip)
+            })
+            .transpose()?;
+        let port = parse_port(port_text, Proto::Tcp)?;
+        let serve = if args.echo {
+            Serve::Echo
+        } else if args.room {
+            Serve::Room
+        } else if args.concurrent {
+            Serve::Concurrent
+        } else {
+            Serve::Sequential {
+                keep_open: args.keep_open,
+            }
+        };
+        if args.max_clients == Some(0) {
+            return Err(Error::invalid("--max-clients 0", "must be at least 1"));
+        }
+        if args.room_queue < 1024 {
+            return Err(Error::invalid(
+                format!("--room-queue {}", args.room_queue),
+                "must be at least 1024 bytes",
+            ));
+        }
+        let nick = crate::chat::check_nick(&args.nick)
+            .map_err(|reason| Error::invalid(format!("--nick {}", args.nick), reason))?;
+        Ok(Self {
+            addr,
+            port,
+            family,
+            serve,
+            max_clients: args.max_clients,
+            acl: Acl {
+                allow: parse_nets(&args.allow, "--allow")?,
+                deny: parse_nets(&args.deny, "--deny")?,
+            },
+            nick,
+            room_queue: args.room_queue,
+            mode: args.mode.to_mode(stdin_is_tty)?,
+        })
+    }
+}
+
+/// Run `nettool listen`.
+pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
+    let config = Config::from_args(args, std::io::stdin().is_terminal())?;
+    let rt = runtime()?;
+    let Listener { listener, shown } = {
+        let _guard = rt.enter();
+        tcp::listen(config.addr, config.port, config.family)?
+    };
+    let shown: Vec<String> = shown.iter().map(SocketAddr::to_string).collect();
+    out.note(format!("listening on {}", shown.join(" and ")));
+    let started = Instant::now();
+    let result = match config.serve {
+        Serve::Sequential { keep_open } if config.mode.pipe => {
+            let listener = listener
+                .into_std()
+                .map_err(|e| Error::io("listening socket", e))?;
+            listener
+                .set_nonblocking(false)
+                .map_err(|e| Error::io("listening socket", e))?;
+            drop(rt);
+            return serve_pipe(&listener, keep_open, &config, out);
+        }
+        Serve::Sequential { keep_open } => {
+            rt.block_on(serve_chat(listener, keep_open, &config, out))
+        }
+        Serve::Echo => rt.block_on(serve_echo(listener, &config, out)),
+        Serve::Concurrent | Serve::Room => {
+            let raw = config.mode.pipe && config.serve == Serve::Concurrent;
+            let opts = HubOptions {
+                room: config.serve == Serve::Room,
+                raw,
+                max_line: config.mode.chat.max_line,
+                queue_limit: config.room_queue,
+                max_clients: config.max_clients,
+                acl: config.acl.clone(),
+                timestamps: config.mode.chat.timestamps,
+                local_nick: config.nick.clone(),
+                quit_words: config.mode.chat.quit_words.clone(),
+            };
+            let input = if raw {
+                session::stdin_chunks()
+            } else {
+                session::stdin_lines(config.mode.chat.max_line)
+            };
+            rt.block_on(room::serve(listener, &opts, input, out))
+        }
+    };
+    rt.shutdown_background();
+    let (moved, connections) = result?;
+    let mut summary = Event::new("summary").moved(moved);
+    summary.duration_s = Some(started.elapsed().as_secs_f64());
+    summary.connections = Some(connections);
+    summary.emit(out)?;
+    Ok(Outcome::Yes)
+}
+
+/// Whether an accepted peer may stay; a refused one is logged (and closed by the caller).
+fn admit(config: &Config, peer: SocketAddr, out: &mut Output) -> Result<bool> {
+    match config.acl.refusal(peer.ip()) {
+        Some(reason) => {
+            Event::new("refused").peer(peer).text(reason).emit(out)?;
+            Ok(false)
+        }
+        None => Ok(true),
+    }
+}
+
+/// Pipe mode, one client at a time (blocking sockets, so splice can be used).
+fn serve_pipe(
+    listener: &std::net::TcpListener,
+    keep_open: bool,
+    config: &Config,
+    out: &mut Output,
+) -> Result<Outcome> {
+    let source = if keep_open {
+        Source::Shared(SharedStdin::start())
+    } else {
+        Source::Stdin
+    };
+    loop {
+        let (stream, peer) = listener.accept().map_err(|e| Error::io("accept", e))?;
+        let peer = peer_addr(peer);
+        if !admit(config, peer, out)? {
+            continue;
+        }
+        out.note(Event::new("connection").peer(peer));
+        match pipe::run(stream, config.mode.dirs, &source) {
+            Ok(moved) => out.note(Event::new("closed").peer(peer).moved(moved)),
+            Err(e) if keep_open => out.note(format!("connection from {peer}: {e}")),
+            Err(e) => return Err(e),
+        }
+        if !keep_open {
+            return Ok(Outcome::Yes);
+        }
+    }
+}
+
+/// Chat mode, one client at a time.
+async fn serve_chat(
+    listener: tokio::net::TcpListener,
+    keep_open: bool,
+    config: &Config,
+    out: &mut Output,
+) -> Result<(Moved, u64)> {
+    let mut input = session::stdin_lines(config.mode.chat.max_line);
+    let mut total = Moved::default();
+    let mut connections = 0;
+    loop {
+        let (stream, peer) = listener
+            .accept()
+            .await
+            .map_err(|e| Error::io("accept", e))?;
+        let peer = peer_addr(peer);
+        if !admit(config, peer, out)? {
+            continue;
+        }
+        connections += 1;
+        Event::new("connection").peer(peer).emit(out)?;
+        let mut moved = Moved::default();
+        let end = session::chat(stream, peer, &mut input, &config.mode.chat, out, &mut moved).await;
+        total.bytes_in += moved.bytes_in;
+        total.bytes_out += moved.bytes_out;
+        Event::new("closed").peer(peer).moved(moved).emit(out)?;
+        match end {
+            Ok(ChatEnd::Local) => return Ok((total, connections)),
+            Ok(ChatEnd::Peer) if !keep_open => return Ok((total, connections)),
+            Ok(ChatEnd::Peer) => {}
+            Err(e) if keep_open => out.note(format!("connection from {peer}: {e}")),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The echo service: every client at once, until Ctrl-C.
+async fn serve_echo(
+    listener: tokio::net::TcpListener,
+    config: &Config,
+    out: &mut Output,
+) -> Result<(Moved, u64)> {
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut active = 0usize;
+    let mut connections = 0u64;
+    let mut total = Moved::default();
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        tokio::select! {
+            _ = &mut ctrl_c => return Ok((total, connections)),
+            accepted = listener.accept() => {
+                let (stream, peer) = accepted.map_err(|e| Error::io("accept", e))?;
+                let peer = peer_addr(peer);
+                if !admit(config, peer, out)? {
+                    continue;
+                }
+                if let Some(max) = config.max_clients
+                    && active >= max
+                {
+                    Event::new("refused")
+                        .peer(peer)
+                        .text(format!("--max-clients {max} reached"))
+                        .emit(out)?;
+                    continue;
+                }
+                active += 1;
+                connections += 1;
+                Event::new("connection").peer(peer).emit(out)?;
+                let done = done_tx.clone();
+                tokio::spawn(async move {
+                    let result = session::echo(stream).await;
+                    let _ = done.send((peer, result));
+                });
+            }
+            Some((peer, result)) = done_rx.recv() => {
+                active -= 1;
+                match result {
+                    Ok(moved) => {
+                        total.bytes_in += moved.bytes_in;
+                        total.bytes_out += moved.bytes_out;
+                        Event::new("closed").peer(peer).moved(moved).emit(out)?;
+                    }
+                    Err(e) => out.note(format!(
+                        "connection from {peer}: {}",
+                        Error::io("echo", e)
+                    )),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn config(argv: &[&str]) -> Result<Config> {
+        let mut full = vec!["listen"];
+        full.extend_from_slice(argv);
+        let wrap = Wrap::try_parse_from(full).map_err(|e| Error::other(e.to_string()))?;
+        Config::from_args(&wrap.args, false)
+    }
+
+    #[test]
+    fn good_inputs() {
+        let c = config(&["8001"]).unwrap();
+        assert_eq!((c.addr, c.port), (None, 8001));
+        assert_eq!(c.serve, Serve::Sequential { keep_open: false });
+        let c = config(&["::1", "http-alt", "-k"]).unwrap();
+        assert_eq!(c.addr, Some("::1".parse().unwrap()));
+        assert_eq!(c.port, 8080);
+        assert_eq!(c.serve, Serve::Sequential { keep_open: true });
+        let c = config(&["[::1]", "1", "--room", "--max-clients", "3"]).unwrap();
+        assert_eq!(c.serve, Serve::Room);
+        assert_eq!(c.max_clients, Some(3));
+        let c = config(&[
+            "1",
+            "--echo",
+            "--allow",
+            "127.0.0.0/8",
+            "--allow",
+            "::1",
+            "--deny",
+            "127.0.0.9/8",
+        ])
+        .unwrap();
+        assert_eq!(c.serve, Serve::Echo);
+        assert_eq!(c.acl.allow.len(), 2);
+        assert_eq!(c.acl.allow[1].to_string(), "::1/128");
+        assert_eq!(c.acl.deny[0].to_string(), "127.0.0.0/8");
+        assert_eq!(
+            config(&["1", "--concurrent"]).unwrap().serve,
+            Serve::Concurrent
+        );
+    }
+
+    #[test]
+    fn bad_inputs() {
+        let table: [(&[&str], &str); 8] = [
+            (&["70000"], "70000"),
+            (&["nohost", "1"], "must be an IP address"),
+            (&["-4", "::1", "1"], "family"),
+            (
+                &["1", "--allow", "10.0.0.0/33"],
+                "--allow 10.0.0.0/33: not a network",
+            ),
+            (&["1", "--deny", "x"], "--deny x: not a network"),
+            (&["1", "--max-clients", "0"], "at least 1"),
+            (&["1", "--nick", "a b"], "--nick a b"),
+            (&["1", "--room-queue", "10"], "at least 1024"),
+        ];
+        for (argv, want) in table {
+            let err = config(argv).unwrap_err();
+            assert!(err.to_string().contains(want), "{argv:?}: {err}");
+        }
+        assert!(config(&["1", "--room", "--echo"]).is_err());
+        assert!(config(&["1", "2", "3"]).is_err());
+    }
+}

@@ -1,0 +1,343 @@
+//! TCP sockets for `listen` and `connect`: a dual-stack listening socket, a connect with a
+//! deadline and a chosen source address or port, and a byte copier that moves data between a
+//! pipe and a socket with splice(2) when it can.
+
+pub mod pipe;
+pub mod room;
+pub mod session;
+
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::os::fd::{AsRawFd, BorrowedFd};
+use std::time::{Duration, Instant};
+
+use socket2::{Domain, Protocol, Socket, Type};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::error::{Error, Result};
+use crate::net::host::Family;
+use crate::services::Proto;
+
+/// The listen backlog.
+const BACKLOG: i32 = 1024;
+
+/// A bound, listening socket and the addresses it answers on (for the `listening on` line).
+pub struct Listener {
+    /// The socket.
+    pub listener: TcpListener,
+    /// `0.0.0.0:8001` and `[::]:8001` for a dual-stack socket; the one bound address otherwise.
+    pub shown: Vec<SocketAddr>,
+}
+
+/// Bind and listen on `addr` (or every interface) and `port`. Without an address and without
+/// `-4`/`-6`, one IPv6 socket that also takes IPv4 (v6only off) is used, falling back to IPv4
+/// alone where the system has no IPv6.
+pub fn listen(addr: Option<IpAddr>, port: u16, family: Family) -> Result<Listener> {
+    let (ip, dual) = match (addr, family) {
+        (Some(ip), _) => (ip, false),
+        (None, Family::V4) => (IpAddr::V4(Ipv4Addr::UNSPECIFIED), false),
+        (None, Family::V6) => (IpAddr::V6(Ipv6Addr::UNSPECIFIED), false),
+        (None, Family::Any) => (IpAddr::V6(Ipv6Addr::UNSPECIFIED), true),
+    };
+    let target = SocketAddr::new(ip, port);
+    match bind_one(target, dual) {
+        Ok(listener) => {
+            let bound = listener
+                .local_addr()
+                .map_err(|e| Error::io("getsockname", e))?;
+            let shown = if dual {
+                vec![
+                    SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), bound.port()),
+                    bound,
+                ]
+            } else {
+                vec![bound]
+            };
+            Ok(Listener { listener, shown })
+        }
+        Err(err)
+            if dual
+                && matches!(
+                    err.raw_os_error(),
+                    Some(libc::EAFNOSUPPORT | libc::EADDRNOTAVAIL)
+                ) =>
+        {
+            listen(None, port, Family::V4)
+        }
+        Err(err) => Err(bind_error(target, err)),
+    }
+}
+
+fn bind_one(target: SocketAddr, dual: bool) -> io::Result<TcpListener> {
+    let socket = Socket::new(
+        Domain::for_address(target),
+        Type::STREAM,
+        Some(Protocol::TCP),
+    )?;
+    if target.is_ipv6() {
+        socket.set_only_v6(!dual)?;
+    }
+    socket.set_reuse_address(true)?;
+    socket.set_nonblocking(true)?;
+    socket.bind(&target.into())?;
+    socket.listen(BACKLOG)?;
+    TcpListener::from_std(socket.into())
+}
+
+/// The error for a failed bind: a port in use names the process holding it; a privileged port
+/// says that it needs privilege.
+#[must_use]
+pub fn bind_error(target: SocketAddr, err: io::Error) -> Error {
+    let port = target.port();
+    match err.raw_os_error() {
+        Some(libc::EADDRINUSE) => {
+            let holder = crate::net::sockets::holder(port, Proto::Tcp)
+                .map_or_else(String::new, |h| format!(" by {h}"));
+            Error::other(format!(
+                "bind {target}: port {port} is already in use{holder}"
+            ))
+        }
+        Some(libc::EACCES) if port < 1024 => Error::Permission(format!(
+            "bind {target}: port {port} is below 1024 and needs privilege (run as root, or \
+             setcap cap_net_bind_service+ep $(which nettool), or use a port from 1024 up)"
+        )),
+        _ => Error::io(format!("bind {target}"), err),
+    }
+}
+
+/// How to connect.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    /// Give up on one address after this long (`-w`).
+    pub timeout: Option<Duration>,
+    /// Bind the local end to this address first (`-s`).
+    pub source: Option<IpAddr>,
+    /// Bind the local end to this port first (`-p`).
+    pub source_port: Option<u16>,
+}
+
+/// An established connection.
+pub struct Connected {
+    /// The stream.
+    pub stream: TcpStream,
+    /// The address it reached.
+    pub peer: SocketAddr,
+    /// How long the three-way handshake took.
+    pub handshake: Duration,
+}
+
+/// Connect to the first of `addrs` that accepts. Refused and timed-out attempts are negative
+/// answers (exit 1); the error names the last address tried.
+pub async fn connect(addrs: &[IpAddr], port: u16, opts: &ConnectOptions) -> Result<Connected> {
+    let mut last = None;
+    for &ip in addrs {
+        let target = SocketAddr::new(ip, port);
+        match connect_one(target, opts).await {
+            Ok(c) => return Ok(c),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| Error::other("no address to connect to")))
+}
+
+async fn connect_one(target: SocketAddr, opts: &ConnectOptions) -> Result<Connected> {
+    let context = format!("connect {target}");
+    let socket = if target.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()
+    } else {
+        tokio::net::TcpSocket::new_v6()
+    }
+    .map_err(|e| Error::io(&context, e))?;
+    if opts.source.is_some() || opts.source_port.is_some() {
+        let ip = opts.source.unwrap_or(match target {
+            SocketAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            SocketAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+        });
+        if ip.is_ipv4() != target.is_ipv4() {
+            return Err(Error::invalid(
+                ip.to_string(),
+                format!("source address is not of the same family as {target}"),
+            ));
+        }
+        let local = SocketAddr::new(ip, opts.source_port.unwrap_or(0));
+        socket
+            .set_reuseaddr(true)
+            .map_err(|e| Error::io(&context, e))?;
+        socket
+            .bind(local)
+            .map_err(|e| Error::io(format!("bind {local}"), e))?;
+    }
+    let start = Instant::now();
+    let attempt = socket.connect(target);
+    let result = match opts.timeout {
+        Some(limit) => match tokio::time::timeout(limit, attempt).await {
+            Ok(r) => r,
+            Err(_) => {
+                return Err(Error::negative(format!(
+                    "{context}: timed out after {}",
+                    humantime::format_duration(limit)
+                )));
+            }
+        },
+        None => attempt.await,
+    };
+    let handshake = start.elapsed();
+    match result {
+        Ok(stream) => {
+            let _ = stream.set_nodelay(true);
+            Ok(Connected {
+                stream,
+                peer: target,
+                handshake,
+            })
+        }
+        Err(e) if is_negative(&e) => Err(Error::negative(Error::io(&context, e).to_string())),
+        Err(e) => Err(Error::io(context, e)),
+    }
+}
+
+/// Refused, unreachable and timed out: the port does not take connections (exit 1).
+fn is_negative(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::TimedOut
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// Whether an error on an established connection means the peer reset or vanished.
+#[must_use]
+pub fn is_reset(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::ConnectionReset
+            | io::ErrorKind::BrokenPipe
+            | io::ErrorKind::ConnectionAborted
+    )
+}
+
+/// The size of one copy step (and of the read/write buffer when splice cannot be used).
+const CHUNK: usize = 1 << 20;
+
+/// Whether `fd` is a pipe (or FIFO).
+fn is_pipe(fd: BorrowedFd<'_>) -> bool {
+    nix::sys::stat::fstat(fd).is_ok_and(|st| (st.st_mode & libc::S_IFMT) == libc::S_IFIFO)
+}
+
+/// Copy every byte from `from` to `to` until end of input; returns the count. Uses splice(2)
+/// when one end is a pipe (no copy through user space), read/write with a large buffer
+/// otherwise. Both descriptors must be in blocking mode.
+pub fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> io::Result<u64> {
+    if is_pipe(from) || is_pipe(to) {
+        match splice_all(from, to) {
+            Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {}
+            other => return other,
+        }
+    }
+    let mut buf = vec![0u8; CHUNK];
+    let mut total = 0u64;
+    loop {
+        let n = match nix::unistd::read(from, &mut buf) {
+            Ok(0) => return Ok(total),
+            Ok(n) => n,
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let mut done = 0;
+        while done < n {
+            match nix::unistd::write(to, &buf[done..n]) {
+                Ok(w) => done += w,
+                Err(nix::errno::Errno::EINTR) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        total += n as u64;
+    }
+}
+
+/// splice(2) until end of input. An `EINVAL` before the first byte means splice cannot be used
+/// between these two descriptors, and the caller falls back to read/write.
+fn splice_all(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> io::Result<u64> {
+    let mut total = 0u64;
+    loop {
+        match splice_once(from, to, CHUNK) {
+            Ok(0) => return Ok(total),
+            Ok(n) => total += n as u64,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.raw_os_error() == Some(libc::EINVAL) && total > 0 => {
+                return Err(io::Error::other("splice failed after data was moved"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[allow(unsafe_code)]
+fn splice_once(from: BorrowedFd<'_>, to: BorrowedFd<'_>, len: usize) -> io::Result<usize> {
+    // SAFETY: both descriptors are borrowed open files for the duration of the call; null
+    // offsets make the kernel use (and advance) the files' own positions, as pipes and sockets
+    // require; no user memory is passed.
+    let n = unsafe {
+        libc::splice(
+            from.as_raw_fd(),
+            std::ptr::null_mut(),
+            to.as_raw_fd(),
+            std::ptr::null_mut(),
+            len,
+            libc::SPLICE_F_MOVE | libc::SPLICE_F_MORE,
+        )
+    };
+    if n < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(n as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_use_error_names_port() {
+        let target: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        let err = bind_error(target, io::Error::from_raw_os_error(libc::EADDRINUSE));
+        assert!(
+            err.to_string()
+                .starts_with("bind 127.0.0.1:1: port 1 is already in use")
+        );
+        assert_eq!(err.exit_code(), 2);
+        let err = bind_error(target, io::Error::from_raw_os_error(libc::EACCES));
+        assert!(
+            err.to_string()
+                .contains("port 1 is below 1024 and needs privilege")
+        );
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn copy_through_a_pipe_and_a_file() {
+        use std::io::{Read, Write};
+        let (r, mut w) = std::io::pipe().unwrap();
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let writer = {
+            let data = data.clone();
+            std::thread::spawn(move || w.write_all(&data).unwrap())
+        };
+        let mut file = tempfile::tempfile().unwrap();
+        let n = copy(
+            std::os::fd::AsFd::as_fd(&r),
+            std::os::fd::AsFd::as_fd(&file),
+        )
+        .unwrap();
+        writer.join().unwrap();
+        assert_eq!(n, data.len() as u64);
+        let mut back = Vec::new();
+        std::io::Seek::rewind(&mut file).unwrap();
+        file.read_to_end(&mut back).unwrap();
+        assert_eq!(back, data);
+    }
+}

@@ -1,0 +1,383 @@
+//! Many clients at once: the chat room (`listen --room`: every member's line goes to every
+//! other member, prefixed by its nickname, and the listening terminal takes part) and the
+//! concurrent server (`listen --concurrent`: every client talks with the listening terminal
+//! only). One task, the hub, owns the member list; each member has a reader task and a writer
+//! task. A member's outgoing queue is bounded in bytes: a member that does not read is dropped
+//! with a notice when its queue overflows, so it cannot stall the others.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
+
+use super::pipe::Moved;
+use super::session::Event;
+use crate::chat::{Acl, LineSplitter, Piece, RoomInput, is_quit, peer_addr, room_input};
+use crate::error::{Error, Result};
+use crate::output::Output;
+use crate::sanitize::escape_bytes;
+
+/// How the many-client server behaves.
+#[derive(Debug, Clone)]
+pub struct HubOptions {
+    /// Room: members' lines go to each other (else only to the listening terminal).
+    pub room: bool,
+    /// Raw bytes instead of lines (`--concurrent` in pipe mode).
+    pub raw: bool,
+    /// The longest line kept.
+    pub max_line: usize,
+    /// The most bytes queued for one member before it is dropped.
+    pub queue_limit: usize,
+    /// The most members at once.
+    pub max_clients: Option<usize>,
+    /// Who may connect.
+    pub acl: Acl,
+    /// Timestamps in the text rendering.
+    pub timestamps: bool,
+    /// The listening terminal's nickname in the room.
+    pub local_nick: String,
+    /// Words that end the server when typed on the listening terminal.
+    pub quit_words: Vec<String>,
+}
+
+#[derive(Default)]
+struct Counters {
+    bytes_in: AtomicU64,
+    bytes_out: AtomicU64,
+}
+
+struct Member {
+    addr: SocketAddr,
+    nick: String,
+    tx: mpsc::UnboundedSender<Arc<[u8]>>,
+    queued: Arc<AtomicUsize>,
+    counters: Arc<Counters>,
+    reader: AbortHandle,
+    writer: AbortHandle,
+}
+
+enum HubMsg {
+    Data(u64, Piece),
+    Leave(u64, Option<String>),
+}
+
+/// Serve until the listening terminal quits or Ctrl-C; returns what was moved in total and
+/// how many connections were accepted.
+pub async fn serve(
+    listener: TcpListener,
+    opts: &HubOptions,
+    mut input: mpsc::Receiver<Piece>,
+    out: &mut Output,
+) -> Result<(Moved, u64)> {
+    let (hub_tx, mut hub_rx) = mpsc::channel::<HubMsg>(1024);
+    let mut members: HashMap<u64, Member> = HashMap::new();
+    let mut next_id = 0u64;
+    let mut total = Moved::default();
+    let mut input_open = true;
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        tokio::select! {
+            _ = &mut ctrl_c => break,
+            accepted = listener.accept() => {
+                let (stream, addr) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        out.warn(format!("accept: {e}"));
+                        continue;
+                    }
+                };
+                let addr = peer_addr(addr);
+                if let Some(reason) = opts.acl.refusal(addr.ip()) {
+                    Event::new("refused").peer(addr).text(reason).emit(out)?;
+                    continue;
+                }
+                if let Some(max) = opts.max_clients
+                    && members.len() >= max
+                {
+                    let reason = format!("--max-clients {max} reached");
+                    Event::new("refused").peer(addr).text(reason).emit(out)?;
+                    continue;
+                }
+                next_id += 1;
+                let member = start_member(next_id, stream, addr, opts, hub_tx.clone());
+                Event::new("connection").peer(addr).emit(out)?;
+                if opts.room {
+                    let text = format!("* {} joined\n", member.nick);
+                    broadcast(&mut members, None, text.as_bytes(), opts, out)?;
+                }
+                members.insert(next_id, member);
+            }
+            msg = hub_rx.recv() => {
+                let Some(msg) = msg else { break };
+                match msg {
+                    HubMsg::Data(id, piece) => on_data(&mut members, id, &piece, opts, out)?,
+                    HubMsg::Leave(id, reason) => {
+                        if let Some(m) = members.remove(&id) {
+                            leave(&m, reason, &mut total, opts, out)?;
+                            if opts.room {
+                                let text = format!("* {} left\n", m.nick);
+                                broadcast(&mut members, None, text.as_bytes(), opts, out)?;
+                            }
+                        }
+                    }
+                }
+            }
+            piece = input.recv(), if input_open => {
+                let Some(piece) = piece else {
+                    input_open = false;
+                    continue;
+                };
+                if !opts.raw && is_quit(piece.bytes(), &opts.quit_words) {
+                    break;
+                }
+                let bytes = if opts.raw {
+                    piece.bytes().to_vec()
+                } else if opts.room {
+                    format!("[{}] {}\n", opts.local_nick, escape_bytes(piece.bytes())).into_bytes()
+                } else {
+                    let mut b = piece.bytes().to_vec();
+                    b.push(b'\n');
+                    b
+                };
+                broadcast(&mut members, None, &bytes, opts, out)?;
+            }
+        }
+    }
+    for (_, m) in members.drain() {
+        m.reader.abort();
+        m.writer.abort();
+        total.bytes_in += m.counters.bytes_in.load(Ordering::Relaxed);
+        total.bytes_out += m.counters.bytes_out.load(Ordering::Relaxed);
+    }
+    Ok((total, next_id))
+}
+
+fn leave(
+    m: &Member,
+    reason: Option<String>,
+    total: &mut Moved,
+    opts: &HubOptions,
+    out: &mut Output,
+) -> Result<()> {
+    m.reader.abort();
+    m.writer.abort();
+    let moved = Moved {
+        bytes_in: m.counters.bytes_in.load(Ordering::Relaxed),
+        bytes_out: m.counters.bytes_out.load(Ordering::Relaxed),
+    };
+    total.bytes_in += moved.bytes_in;
+    total.bytes_out += moved.bytes_out;
+    if opts.room {
+        let mut e = Event::new("leave").peer(m.addr).nick(&m.nick);
+        if let Some(r) = &reason {
+            e = e.text(r.clone());
+        }
+        e.emit(out)?;
+    }
+    let mut closed = Event::new("closed").peer(m.addr).moved(moved);
+    if let Some(r) = reason {
+        closed = closed.text(r);
+    }
+    closed.emit(out)
+}
+
+fn on_data(
+    members: &mut HashMap<u64, Member>,
+    id: u64,
+    piece: &Piece,
+    opts: &HubOptions,
+    out: &mut Output,
+) -> Result<()> {
+    let Some(m) = members.get_mut(&id) else {
+        return Ok(());
+    };
+    if opts.raw {
+        return out.write_bytes(piece.bytes()).and_then(|()| out.flush());
+    }
+    if opts.room {
+        match room_input(piece.bytes()) {
+            RoomInput::Quit => {
+                // The reader stops; the writer closes when the member is removed.
+                let m = members.remove(&id).expect("member present");
+                let mut total = Moved::default();
+                leave(&m, None, &mut total, opts, out)?;
+                let text = format!("* {} left\n", m.nick);
+                return broadcast(members, None, text.as_bytes(), opts, out);
+            }
+            RoomInput::Nick(name) => {
+                let old = std::mem::replace(&mut m.nick, name.clone());
+                Event::new("nick").peer(m.addr).nick(&name).emit(out)?;
+                let text = format!("* {old} is now {name}\n");
+                return broadcast(members, None, text.as_bytes(), opts, out);
+            }
+            RoomInput::BadNick(reason) => {
+                let text = format!("* {reason}\n");
+                let bytes: Arc<[u8]> = Arc::from(text.as_bytes());
+                m.queued.fetch_add(bytes.len(), Ordering::SeqCst);
+                let _ = m.tx.send(bytes);
+                return Ok(());
+            }
+            RoomInput::Message => {}
+        }
+    }
+    let text = escape_bytes(piece.bytes());
+    let (addr, nick) = (m.addr, m.nick.clone());
+    let mut event = Event::new("message")
+        .peer(addr)
+        .text(text.clone())
+        .stamped(opts.timestamps);
+    if opts.room {
+        event = event.nick(&nick);
+    } else {
+        event.event = "line";
+    }
+    event.emit(out)?;
+    if let Piece::Cut(_) = piece {
+        Event::new("cut")
+            .peer(addr)
+            .text(format!(
+                "longer than {} bytes, the rest was dropped",
+                opts.max_line
+            ))
+            .emit(out)?;
+    }
+    if opts.room {
+        let line = format!("[{nick}] {text}\n");
+        broadcast(members, Some(id), line.as_bytes(), opts, out)?;
+    }
+    Ok(())
+}
+
+/// Queue `bytes` for every member but `except`; members whose queue would overflow are
+/// dropped, and the others told.
+fn broadcast(
+    members: &mut HashMap<u64, Member>,
+    except: Option<u64>,
+    bytes: &[u8],
+    opts: &HubOptions,
+    out: &mut Output,
+) -> Result<()> {
+    let shared: Arc<[u8]> = Arc::from(bytes);
+    let mut dropped = Vec::new();
+    for (&id, m) in members.iter() {
+        if Some(id) == except {
+            continue;
+        }
+        let queued = m.queued.load(Ordering::SeqCst);
+        if queued + shared.len() > opts.queue_limit {
+            dropped.push(id);
+            continue;
+        }
+        m.queued.fetch_add(shared.len(), Ordering::SeqCst);
+        let _ = m.tx.send(Arc::clone(&shared));
+    }
+    for id in dropped {
+        if let Some(m) = members.remove(&id) {
+            let reason = format!(
+                "too slow: more than {} bytes waiting to be sent",
+                opts.queue_limit
+            );
+            Event::new("dropped")
+                .peer(m.addr)
+                .nick(&m.nick)
+                .text(reason.clone())
+                .emit(out)?;
+            let mut total = Moved::default();
+            leave(&m, Some(reason.clone()), &mut total, opts, out)?;
+            let notice = format!("* {} was dropped: {reason}\n", m.nick);
+            broadcast(members, None, notice.as_bytes(), opts, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn start_member(
+    id: u64,
+    stream: TcpStream,
+    addr: SocketAddr,
+    opts: &HubOptions,
+    hub: mpsc::Sender<HubMsg>,
+) -> Member {
+    let _ = stream.set_nodelay(true);
+    let (mut reader, mut writer) = stream.into_split();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Arc<[u8]>>();
+    let queued = Arc::new(AtomicUsize::new(0));
+    let counters = Arc::new(Counters::default());
+
+    let (raw, max_line) = (opts.raw, opts.max_line);
+    let reader_counters = Arc::clone(&counters);
+    let reader_hub = hub.clone();
+    let reader_task = tokio::spawn(async move {
+        let mut splitter = LineSplitter::new(max_line);
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut pieces = Vec::new();
+        let reason = loop {
+            match reader.read(&mut buf).await {
+                Ok(0) => break None,
+                Ok(n) => {
+                    reader_counters
+                        .bytes_in
+                        .fetch_add(n as u64, Ordering::Relaxed);
+                    if raw {
+                        pieces.push(Piece::Line(buf[..n].to_vec()));
+                    } else {
+                        splitter.push(&buf[..n], &mut pieces);
+                    }
+                    for piece in pieces.drain(..) {
+                        if reader_hub.send(HubMsg::Data(id, piece)).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+                Err(e) => break Some(Error::io("receive", e).to_string()),
+            }
+        };
+        if let Some(last) = splitter.finish() {
+            let _ = reader_hub.send(HubMsg::Data(id, last)).await;
+        }
+        let _ = reader_hub.send(HubMsg::Leave(id, reason)).await;
+    });
+
+    let writer_queued = Arc::clone(&queued);
+    let writer_counters = Arc::clone(&counters);
+    let writer_task = tokio::spawn(async move {
+        let mut batch = Vec::with_capacity(64 * 1024);
+        while let Some(first) = rx.recv().await {
+            batch.clear();
+            batch.extend_from_slice(&first);
+            while batch.len() < 256 * 1024 {
+                match rx.try_recv() {
+                    Ok(more) => batch.extend_from_slice(&more),
+                    Err(_) => break,
+                }
+            }
+            if let Err(e) = writer.write_all(&batch).await {
+                let _ = hub
+                    .send(HubMsg::Leave(id, Some(Error::io("send", e).to_string())))
+                    .await;
+                return;
+            }
+            writer_queued.fetch_sub(batch.len(), Ordering::SeqCst);
+            writer_counters
+                .bytes_out
+                .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        }
+        let _ = writer.shutdown().await;
+    });
+
+    Member {
+        addr,
+        nick: addr.to_string(),
+        tx,
+        queued,
+        counters,
+        reader: reader_task.abort_handle(),
+        writer: writer_task.abort_handle(),
+    }
+}
