@@ -108,6 +108,7 @@ pub async fn serve(
                 let member = start_member(next_id, stream, addr, opts, hub_tx.clone());
                 Event::new("connection").peer(addr).emit(out)?;
                 if opts.room {
+                    Event::new("join").peer(addr).nick(&member.nick).emit(out)?;
                     let text = format!("* {} joined\n", member.nick);
                     broadcast(&mut members, None, text.as_bytes(), opts, out)?;
                 }
@@ -166,7 +167,10 @@ fn leave(
     out: &mut Output,
 ) -> Result<()> {
     m.reader.abort();
-    m.writer.abort();
+    // A member that left on its own gets what was queued for it; one dropped or failed does not.
+    if reason.is_some() {
+        m.writer.abort();
+    }
     let moved = Moved {
         bytes_in: m.counters.bytes_in.load(Ordering::Relaxed),
         bytes_out: m.counters.bytes_out.load(Ordering::Relaxed),

@@ -261,6 +261,7 @@ pub async fn chat(
                 let Some(piece) = piece else {
                     // Ctrl-D: close our side; the peer reports it.
                     let _ = writer.shutdown().await;
+                    drain(&mut reader).await;
                     return Ok(ChatEnd::Local);
                 };
                 if let Piece::Cut(_) = piece {
@@ -268,6 +269,7 @@ pub async fn chat(
                 }
                 if is_quit(piece.bytes(), &opts.quit_words) {
                     let _ = writer.shutdown().await;
+                    drain(&mut reader).await;
                     return Ok(ChatEnd::Local);
                 }
                 let mut line = piece.bytes().to_vec();
@@ -302,6 +304,20 @@ pub async fn chat(
             }
         }
     }
+}
+
+/// After our side closed, read what is left for a moment, so the connection ends with the
+/// peer's close rather than a reset (closing a socket with unread data sends a reset).
+async fn drain(reader: &mut tokio::net::tcp::OwnedReadHalf) {
+    let mut buf = vec![0u8; 16 * 1024];
+    let wait = async {
+        while let Ok(n) = reader.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), wait).await;
 }
 
 fn show(piece: &Piece, peer: SocketAddr, opts: &ChatOptions, out: &mut Output) -> Result<()> {
