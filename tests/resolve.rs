@@ -339,6 +339,30 @@ fn refused_query_exits_2() {
 }
 
 #[test]
+fn special_use_names_are_asked_of_the_server() {
+    // localhost. and 127.in-addr.arpa. are answered by the server like any name (here: refused,
+    // as the test server serves test. only), never made up without asking.
+    let server = DnsServer::start();
+    for (args, shown) in [
+        (vec!["-t", "A", "localhost."], "localhost."),
+        (vec!["-t", "AAAA", "localhost"], "localhost"),
+        (vec!["-x", "127.0.0.1"], "127.0.0.1"),
+        (vec!["-t", "A", "name.invalid"], "name.invalid"),
+    ] {
+        let mut argv = vec![server.at()];
+        argv.extend(args.iter().map(ToString::to_string));
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        let r = run(&argv);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            format!("error: {shown}: {} answered REFUSED\n", server.addr),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
 fn invalid_names_exit_2_naming_name_and_server() {
     let server = DnsServer::start();
     let long_label = format!("{}.test", "a".repeat(64));

@@ -1,10 +1,14 @@
-//! Asking one DNS server directly, through hickory-resolver.
+//! Asking one DNS server directly, through hickory-resolver's name-server pool.
 //!
-//! Two resolvers are built for the chosen server: one that speaks only UDP and one that speaks
+//! Two pools are built for the chosen server: one that speaks only UDP and one that speaks
 //! only TCP. A query goes over UDP first; when the server's answer is truncated, the UDP
-//! resolver gives up with `Truncated` and the query is repeated over TCP. Keeping the two apart
+//! pool gives up with `Truncated` and the query is repeated over TCP. Keeping the two apart
 //! is what lets the report say which transport carried the answer (hickory's own retry over
 //! TCP would hide it).
+//!
+//! The pool is used rather than hickory's `Resolver`, because the resolver answers some names
+//! itself without asking anyone (`localhost.`, `127.in-addr.arpa.`, `.invalid.`, `.onion.`, as
+//! RFC 6761 asks of system resolvers), and a report that names a server must come from it.
 //!
 //! hickory's defaults wait `timeout x (attempts + 1)`, 15 s against a dead server; here the
 //! caller's `timeout` and `tries` are used as they are (`attempts = tries - 1`), so the defaults
@@ -15,13 +19,13 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hickory_resolver::config::{
-    ConnectionConfig, NameServerConfig, ProtocolConfig, ResolverConfig, ResolverOpts,
-};
+use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ProtocolConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::net::{DnsError, NetError};
-use hickory_resolver::proto::op::ResponseCode;
-use hickory_resolver::{Resolver, TokioResolver};
+use hickory_resolver::net::xfer::FirstAnswer;
+use hickory_resolver::net::{DnsError, DnsHandle, NetError, RetryDnsHandle};
+use hickory_resolver::proto::op::{DnsRequestOptions, Query, ResponseCode};
+use hickory_resolver::proto::rr::Name;
+use hickory_resolver::{NameServerPool, PoolContext, TlsConfig};
 use serde::Serialize;
 
 use crate::dns_name::{self, Rtype};
@@ -128,9 +132,12 @@ pub struct ClientOptions {
 #[derive(Clone)]
 pub struct Client {
     server: SocketAddr,
-    udp: Option<Arc<TokioResolver>>,
-    tcp: Arc<TokioResolver>,
+    udp: Option<Arc<Pool>>,
+    tcp: Arc<Pool>,
 }
+
+/// One server over one transport, tried as often as asked.
+type Pool = RetryDnsHandle<NameServerPool<TokioRuntimeProvider>>;
 
 impl Client {
     /// A client that asks `server` only. Must be called inside a tokio runtime.
@@ -153,23 +160,34 @@ impl Client {
     /// Ask for `rtype` records of `name` (fully qualified, already validated).
     pub async fn query(&self, name: &str, rtype: Rtype) -> Exchange {
         let start = Instant::now();
+        let name = match Name::from_utf8(name) {
+            Ok(name) => name,
+            Err(e) => {
+                return Exchange {
+                    result: Err(Failure::Unreachable(format!("invalid name: {e}"))),
+                    transport: if self.udp.is_some() {
+                        Transport::Udp
+                    } else {
+                        Transport::Tcp
+                    },
+                    elapsed: start.elapsed(),
+                };
+            }
+        };
+        let query = Query::query(name, rtype.record_type());
         let (result, transport) = match &self.udp {
-            Some(udp) => match udp.lookup(name, rtype.record_type()).await {
-                Err(NetError::Truncated) => (
-                    self.tcp.lookup(name, rtype.record_type()).await,
-                    Transport::TcpAfterTruncation,
-                ),
+            Some(udp) => match ask(udp, query.clone()).await {
+                Err(NetError::Truncated) => {
+                    (ask(&self.tcp, query).await, Transport::TcpAfterTruncation)
+                }
                 other => (other, Transport::Udp),
             },
-            None => (
-                self.tcp.lookup(name, rtype.record_type()).await,
-                Transport::Tcp,
-            ),
+            None => (ask(&self.tcp, query).await, Transport::Tcp),
         };
         let result = match result {
-            Ok(lookup) => {
-                let records: Vec<DnsRecord> = lookup
-                    .answers()
+            Ok(response) => {
+                let records: Vec<DnsRecord> = response
+                    .answers
                     .iter()
                     .map(|record| DnsRecord {
                         name: record.name.to_string(),
@@ -194,30 +212,35 @@ impl Client {
     }
 }
 
-/// A resolver for `server` over one protocol, with the caller's timeout and tries, no cache,
-/// no search list and no hosts file.
-fn build(
-    server: SocketAddr,
-    protocol: ProtocolConfig,
-    options: ClientOptions,
-) -> Result<Resolver<TokioRuntimeProvider>> {
+/// One query, recursion desired, EDNS on (as dig sends it); a negative answer becomes the
+/// error hickory gives for it.
+async fn ask(
+    pool: &Pool,
+    query: Query,
+) -> std::result::Result<hickory_resolver::proto::op::DnsResponse, NetError> {
+    let response = pool
+        .lookup(query, DnsRequestOptions::default())
+        .first_answer()
+        .await?;
+    DnsError::from_response(response).map_err(NetError::from)
+}
+
+/// A pool of the one `server` over one protocol, with the caller's timeout and tries.
+fn build(server: SocketAddr, protocol: ProtocolConfig, options: ClientOptions) -> Result<Pool> {
     let mut connection = ConnectionConfig::new(protocol);
     connection.port = server.port();
     let name_server = NameServerConfig::new(server.ip(), true, vec![connection]);
-    let config = ResolverConfig::from_name_servers(vec![name_server]);
-    let mut builder = Resolver::builder_with_config(config, TokioRuntimeProvider::default());
-    let opts: &mut ResolverOpts = builder.options_mut();
+    let mut opts = ResolverOpts::default();
     opts.timeout = options.timeout;
     opts.attempts = options.tries.max(1) - 1;
-    opts.cache_size = 0;
-    opts.ndots = 0;
     opts.num_concurrent_reqs = 1;
     opts.max_active_requests = options.in_flight.max(1);
-    opts.use_hosts_file = hickory_resolver::config::ResolveHosts::Never;
-    opts.preserve_intermediates = true;
-    builder
-        .build()
-        .map_err(|e| Error::other(format!("cannot set up a DNS client for {server}: {e}")))
+    let attempts = opts.attempts;
+    let tls = TlsConfig::new()
+        .map_err(|e| Error::other(format!("cannot set up a DNS client for {server}: {e}")))?;
+    let context = Arc::new(PoolContext::new(opts, tls));
+    let pool = NameServerPool::from_config([name_server], context, TokioRuntimeProvider::default());
+    Ok(RetryDnsHandle::new(pool, attempts))
 }
 
 /// Map hickory's error onto the few cases a user acts on differently.
