@@ -33,17 +33,17 @@ complete -c nettool -n "__fish_nettool_needs_command" -s v -l verbose -d 'Print 
 complete -c nettool -n "__fish_nettool_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_needs_command" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "hostname" -d 'This host\'s name, fully qualified name and addresses (gethostname, getaddrinfo)'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "resolve" -d 'Resolve names and addresses: the system resolver, or any DNS server and record type'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "ifconfig" -d 'Interfaces, addresses, MACs and vendors, counters, routes and neighbours'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "ping" -d 'Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "subnet" -d 'Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test, split'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "portinfo" -d 'What a port is for (getservbyname), its range, and what is bound to it'
-complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-send" -d 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies'
-complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-recv" -d 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream'
-complete -c nettool -n "__fish_nettool_needs_command" -f -a "ifconfig" -d 'Interfaces, addresses, MACs and vendors, counters, routes and neighbours'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "listen" -d 'Wait for TCP connections: chat, pipe (like nc -l), several clients, a room, an echo service'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "connect" -d 'Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-send" -d 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-recv" -d 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "man" -d 'Print the man page, or write every page into a directory'
-complete -c nettool -n "__fish_nettool_needs_command" -f -a "ping" -d 'Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping'
-complete -c nettool -n "__fish_nettool_needs_command" -f -a "resolve" -d 'Resolve names and addresses: the system resolver, or any DNS server and record type'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
@@ -53,6 +53,66 @@ complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s q -l quiet 
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s t -l type -d 'Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s x -l reverse -d 'Reverse lookup of an address (PTR in DNS mode, getnameinfo otherwise)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l server -d 'The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353 (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l timeout -d 'How long to wait for an answer to one try (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tries -d 'How many tries a query gets before it fails (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s f -l file -d 'Read names from FILE, one a line (`-` for stdin; blank lines and # comments skipped)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l concurrency -d 'How many lookups may be in flight at once' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l dns -d 'Ask DNS directly instead of the system resolver (the first server in /etc/resolv.conf unless one is named)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tcp -d 'Query over TCP (DNS mode); over UDP a truncated answer is asked again over TCP anyway'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l short -d 'Print only the data, one item a line (as dig +short)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l route-to -d 'Show the route, interface, source address and gateway that reach ADDR' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s a -l all -d 'Include interfaces that are down'
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s s -l short -d 'One short line per interface: name, state, MAC, addresses (like `ip -br addr`)'
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l routes -d 'Show the routing table (IPv4 and IPv6), default routes marked'
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l neighbours -l neighbors -d 'Show the neighbour tables: ARP (IPv4) and NDP (IPv6)'
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s g -l generate -d 'Ping a range: -g CIDR (network and broadcast left out) or -g START END' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s c -l count -d 'Stop after COUNT probes per host (default: until Ctrl-C for one host, 1 for many)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s i -l interval -d 'Time between probes to a host (default 1s; below 2ms needs root)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s W -l wait -d 'How long to wait for each reply (default 10s for one host, 1s for many or --tcp)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s w -l deadline -d 'Stop after this long, whatever was sent or received' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s s -l size -d 'Payload bytes per probe (default 56, as ping)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s t -l ttl -d 'IP time to live (IPv6 hop limit), 1-255' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s I -l interface -d 'Source address or interface name to send from' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -l tcp -d 'Probe a TCP port instead of ICMP: a completed or refused handshake is a reply' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s D -l timestamps -d 'Print a Unix timestamp before each line, as ping -D'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s O -l outstanding -d 'Report a probe still unanswered when the next one is sent'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s f -l flood -d 'Flood: send as fast as replies come back, or 100 a second (root only, as ping)'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s n -l numeric -d 'Numeric output: never look up names of addresses'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s a -l alive -d 'Many targets: print only the targets that replied'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s u -l unreachable -d 'Many targets: print only the targets that did not reply'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l split -d 'Split the network: into subnets of a prefix (/26), or into N equal subnets (4)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
@@ -76,59 +136,6 @@ complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -s q -l quiet 
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l file -d 'Send this file\'s contents as one datagram' -r -F
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s c -l count -d 'Send the message N times' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s i -l interval -d 'Wait this long between datagrams (250ms, 2s; default: none)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l rate -d 'Send at this many datagrams per second' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s s -l size -d 'With --seq, pad each datagram to this many bytes (at least the 20-byte stamp)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s t -l ttl -d 'Time to live (hop limit) for unicast and multicast datagrams' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l wait -d 'Wait this long for a reply after each datagram and print it (default 1s)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
-always\t'Always colour (not with --json)'
-never\t'Never colour'"
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l seq -d 'Stamp each datagram with a sequence number and send time, for `udp-recv --stats`'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l broadcast -d 'Allow sending to a broadcast address (SO_BROADCAST)'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s 4 -d 'Use IPv4 only'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s 6 -d 'Use IPv6 only'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s q -l quiet -d 'Print less: results only, no progress lines'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s c -l count -d 'Stop after N datagrams' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l idle -d 'Stop after this long without a datagram (250ms, 2s, 1m)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l reply -d 'Answer each datagram with this text' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l join -d 'Join this multicast group' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l iface -d 'The interface to join the group on (default: the kernel\'s choice)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
-always\t'Always colour (not with --json)'
-never\t'Never colour'"
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l echo -d 'Send each datagram back to its sender'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l broadcast -d 'Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l hex -d 'Show every payload as a hex dump (automatic for data that is not text)'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l stats -d 'Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and jitter, printed at the end and on Ctrl-C (each datagram only with -v)'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 4 -d 'Use IPv4 only'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 6 -d 'Use IPv6 only'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s q -l quiet -d 'Print less: results only, no progress lines'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l route-to -d 'Show the route, interface, source address and gateway that reach ADDR' -r
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
-always\t'Always colour (not with --json)'
-never\t'Never colour'"
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s a -l all -d 'Include interfaces that are down'
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s s -l short -d 'One short line per interface: name, state, MAC, addresses (like `ip -br addr`)'
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l routes -d 'Show the routing table (IPv4 and IPv6), default routes marked'
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l neighbours -l neighbors -d 'Show the neighbour tables: ARP (IPv4) and NDP (IPv6)'
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s 4 -d 'Use IPv4 only'
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s 6 -d 'Use IPv6 only'
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s q -l quiet -d 'Print less: results only, no progress lines'
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l max-clients -d 'Serve at most this many clients at once; more are refused and logged' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l allow -d 'Serve only peers in this network (repeatable; 127.0.0.0/8, ::1/128)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l deny -d 'Refuse peers in this network (repeatable; wins over --allow)' -r
@@ -176,6 +183,44 @@ complete -c nettool -n "__fish_nettool_using_subcommand connect" -s q -l quiet -
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l file -d 'Send this file\'s contents as one datagram' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s c -l count -d 'Send the message N times' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s i -l interval -d 'Wait this long between datagrams (250ms, 2s; default: none)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l rate -d 'Send at this many datagrams per second' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s s -l size -d 'With --seq, pad each datagram to this many bytes (at least the 20-byte stamp)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s t -l ttl -d 'Time to live (hop limit) for unicast and multicast datagrams' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l wait -d 'Wait this long for a reply after each datagram and print it (default 1s)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l seq -d 'Stamp each datagram with a sequence number and send time, for `udp-recv --stats`'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l broadcast -d 'Allow sending to a broadcast address (SO_BROADCAST)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s c -l count -d 'Stop after N datagrams' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l idle -d 'Stop after this long without a datagram (250ms, 2s, 1m)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l reply -d 'Answer each datagram with this text' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l join -d 'Join this multicast group' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l iface -d 'The interface to join the group on (default: the kernel\'s choice)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l echo -d 'Send each datagram back to its sender'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l broadcast -d 'Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l hex -d 'Show every payload as a hex dump (automatic for data that is not text)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l stats -d 'Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and jitter, printed at the end and on Ctrl-C (each datagram only with -v)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand completions" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
@@ -193,48 +238,3 @@ complete -c nettool -n "__fish_nettool_using_subcommand man" -s q -l quiet -d 'P
 complete -c nettool -n "__fish_nettool_using_subcommand man" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
 complete -c nettool -n "__fish_nettool_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand man" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s g -l generate -d 'Ping a range: -g CIDR (network and broadcast left out) or -g START END' -r
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s c -l count -d 'Stop after COUNT probes per host (default: until Ctrl-C for one host, 1 for many)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s i -l interval -d 'Time between probes to a host (default 1s; below 2ms needs root)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s W -l wait -d 'How long to wait for each reply (default 10s for one host, 1s for many or --tcp)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s w -l deadline -d 'Stop after this long, whatever was sent or received' -r
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s s -l size -d 'Payload bytes per probe (default 56, as ping)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s t -l ttl -d 'IP time to live (IPv6 hop limit), 1-255' -r
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s I -l interface -d 'Source address or interface name to send from' -r
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -l tcp -d 'Probe a TCP port instead of ICMP: a completed or refused handshake is a reply' -r
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
-always\t'Always colour (not with --json)'
-never\t'Never colour'"
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s D -l timestamps -d 'Print a Unix timestamp before each line, as ping -D'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s O -l outstanding -d 'Report a probe still unanswered when the next one is sent'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s f -l flood -d 'Flood: send as fast as replies come back, or 100 a second (root only, as ping)'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s n -l numeric -d 'Numeric output: never look up names of addresses'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s a -l alive -d 'Many targets: print only the targets that replied'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s u -l unreachable -d 'Many targets: print only the targets that did not reply'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s 4 -d 'Use IPv4 only'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s 6 -d 'Use IPv6 only'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s q -l quiet -d 'Print less: results only, no progress lines'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s t -l type -d 'Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA (DNS mode)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s x -l reverse -d 'Reverse lookup of an address (PTR in DNS mode, getnameinfo otherwise)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l server -d 'The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353 (DNS mode)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l timeout -d 'How long to wait for an answer to one try (DNS mode)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tries -d 'How many tries a query gets before it fails (DNS mode)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s f -l file -d 'Read names from FILE, one a line (`-` for stdin; blank lines and # comments skipped)' -r -F
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l concurrency -d 'How many lookups may be in flight at once' -r
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
-always\t'Always colour (not with --json)'
-never\t'Never colour'"
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l dns -d 'Ask DNS directly instead of the system resolver (the first server in /etc/resolv.conf unless one is named)'
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tcp -d 'Query over TCP (DNS mode); over UDP a truncated answer is asked again over TCP anyway'
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l short -d 'Print only the data, one item a line (as dig +short)'
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s 4 -d 'Use IPv4 only'
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s 6 -d 'Use IPv6 only'
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s q -l quiet -d 'Print less: results only, no progress lines'
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s V -l version -d 'Print version'

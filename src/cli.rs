@@ -99,28 +99,28 @@ impl FamilyArgs {
 pub enum Command {
     /// This host's name, fully qualified name and addresses (gethostname, getaddrinfo)
     Hostname(cmd::hostname::Args),
+    /// Resolve names and addresses: the system resolver, or any DNS server and record type
+    Resolve(cmd::resolve::Args),
+    /// Interfaces, addresses, MACs and vendors, counters, routes and neighbours
+    Ifconfig(cmd::ifconfig::Args),
+    /// Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping
+    Ping(cmd::ping::Args),
     /// Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test, split
     Subnet(cmd::subnet::Args),
     /// What a port is for (getservbyname), its range, and what is bound to it
     Portinfo(cmd::portinfo::Args),
-    /// Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies
-    UdpSend(cmd::udp_send::Args),
-    /// Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream
-    UdpRecv(cmd::udp_recv::Args),
-    /// Interfaces, addresses, MACs and vendors, counters, routes and neighbours
-    Ifconfig(cmd::ifconfig::Args),
     /// Wait for TCP connections: chat, pipe (like nc -l), several clients, a room, an echo service
     Listen(cmd::listen::Args),
     /// Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open
     Connect(cmd::connect::Args),
+    /// Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies
+    UdpSend(cmd::udp_send::Args),
+    /// Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream
+    UdpRecv(cmd::udp_recv::Args),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(cmd::completions::Args),
     /// Print the man page, or write every page into a directory
     Man(cmd::man::Args),
-    /// Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping
-    Ping(cmd::ping::Args),
-    /// Resolve names and addresses: the system resolver, or any DNS server and record type
-    Resolve(cmd::resolve::Args),
 }
 
 #[cfg(test)]
