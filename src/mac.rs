@@ -145,10 +145,29 @@ pub fn vendor(bytes: [u8; 6]) -> Option<&'static str> {
     registry_lookup(bytes)
 }
 
+/// The IEEE registry (MA-L, MA-M, MA-S, CID and IAB) as `PREFIX<tab>NAME` lines, made by
+/// scripts/oui-table.py. Kept as one string: a table of string pointers would be relocated, and
+/// so read and dirtied, at every start of every command (7 MiB of memory and a millisecond).
+#[cfg(feature = "oui")]
+const REGISTRY: &str = include_str!("../data/oui.tsv");
+
 #[cfg(feature = "oui")]
 fn registry_lookup(bytes: [u8; 6]) -> Option<&'static str> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static INDEX: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        REGISTRY
+            .lines()
+            .filter_map(|line| line.split_once('\t'))
+            .collect()
+    });
     let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
-    oui_data::lookup(&hex).map(oui_data::OuiData::organization)
+    // The longest assignment wins: a 36-bit (MA-S, IAB) or 28-bit (MA-M) block inside a
+    // 24-bit one registered to the IEEE itself.
+    [9, 7, 6]
+        .into_iter()
+        .find_map(|digits| index.get(&hex[..digits]).copied())
 }
 
 #[cfg(not(feature = "oui"))]
@@ -215,6 +234,9 @@ mod tests {
             ("00:00:0c:07:ac:01", "Cisco Systems, Inc"),
             ("b8:27:eb:00:00:01", "Raspberry Pi Foundation"),
             ("3c:5a:b4:00:00:01", "Google, Inc."),
+            // A 36-bit IAB block and a 28-bit MA-M block inside 24-bit blocks of the IEEE.
+            ("00:50:c2:00:0a:bc", "T.L.S. Corp."),
+            ("c8:5c:e2:7a:bc:de", "SYNERGY SYSTEMS AND SOLUTIONS"),
         ];
         for (text, vendor) in cases {
             let info = MacInfo::parse(text).unwrap();
