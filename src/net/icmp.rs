@@ -9,6 +9,12 @@
 //! identifier is ours, its source is a target, its sequence is outstanding and (IPv4) its
 //! checksum is right. The kernel checks ICMPv6 checksums itself. A datagram socket gets only
 //! its own replies (the kernel owns the identifier), and ICMP errors on its error queue.
+//!
+//! surge-ping is not used, for three things ping must do that it cannot: it hands each reply to
+//! the one request waiting for it and drops the rest, so a duplicate can never be marked
+//! `(DUP!)`; it does not read a datagram socket's error queue (`IP_RECVERR`), so without root an
+//! unreachable host or an expired TTL would look like silence; and its receive task with a
+//! channel per request costs more CPU per reply than a flood ping can afford.
 
 use std::io::{self, IoSliceMut};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
