@@ -371,6 +371,39 @@ fn ctrl_c_prints_the_summary() {
 }
 
 #[test]
+fn ctrl_c_ends_an_endless_flood() {
+    // A flood on loopback never has to wait for a reply; Ctrl-C must still get through.
+    if !root_or_skip("ctrl_c_flood") {
+        return;
+    }
+    let child = std::process::Command::new(common::bin())
+        .args(["ping", "-q", "-f", "127.0.0.1"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut guard = ChildGuard(child);
+    std::thread::sleep(Duration::from_millis(400));
+    guard.interrupt();
+    let status = guard
+        .wait_timeout(Duration::from_secs(5))
+        .expect("a flood ends on SIGINT");
+    assert_eq!(status.code(), Some(0));
+    let mut text = String::new();
+    std::io::Read::read_to_string(guard.0.stdout.as_mut().unwrap(), &mut text).unwrap();
+    let stats = text
+        .lines()
+        .find(|l| l.contains("packets transmitted"))
+        .unwrap_or_else(|| panic!("no summary: {text}"));
+    let numbers: Vec<u64> = stats
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let (sent, received) = (numbers[0], numbers[1]);
+    assert!(received > 100, "{stats}");
+    assert!(sent == received || sent == received + 1, "{stats}");
+}
+
+#[test]
 fn dgram_socket_when_raw_is_refused_and_one_error_when_both_are() {
     if !root_or_skip("dgram_fallback") || !common::tool_or_skip("dgram_fallback", "setpriv") {
         return;

@@ -849,16 +849,23 @@ impl<'c> IcmpRun<'c> {
             signal(SignalKind::interrupt()).map_err(|e| Error::io("catch Ctrl-C", e))?;
         let deadline = self.config.deadline.map(|d| Instant::now() + d);
         let mut buf = vec![0u8; usize::from(self.config.size) + 1024];
+        // A flood takes one reply at a time and sends the next at once, then looks for its
+        // reply without waiting (on loopback it is queued before the send returns): a send and
+        // a receive per probe, as ping -f, instead of a wait and an empty read besides.
+        let flood = self.config.flood && self.config.interval.is_zero();
+        let per_turn = if flood { 1 } else { 4096 };
+        let mut busy_turns = 0u32;
         loop {
+            let mut queued = false;
             for i in 0..self.sockets.len() {
-                self.drain(i, &mut buf, out)?;
+                queued |= self.drain(i, &mut buf, per_turn, out)?;
             }
             let now = Instant::now();
             self.expire(now, out)?;
             if deadline.is_some_and(|d| now >= d) {
                 break;
             }
-            self.send_due(now, out)?;
+            let sent = self.send_due(now, out)?;
             if self.done() {
                 break;
             }
@@ -866,6 +873,23 @@ impl<'c> IcmpRun<'c> {
                 out.write_text(&std::mem::take(&mut self.pending_text))?;
             }
             out.flush()?;
+            if flood && (sent || queued) {
+                // Ctrl-C, without waiting for anything else; now and then the runtime gets a
+                // turn, since the signal reaches us only through its event loop.
+                busy_turns += 1;
+                if busy_turns % 64 == 0 {
+                    tokio::task::yield_now().await;
+                }
+                let interrupted = tokio::select! {
+                    biased;
+                    _ = sigint.recv() => true,
+                    () = std::future::ready(()) => false,
+                };
+                if interrupted {
+                    break;
+                }
+                continue;
+            }
             let wake = [self.next_send(), self.expiry.front().map(|e| e.0), deadline]
                 .into_iter()
                 .flatten()
@@ -919,7 +943,9 @@ impl<'c> IcmpRun<'c> {
         t.next_due
     }
 
-    fn send_due(&mut self, now: Instant, out: &mut Output) -> Result<()> {
+    /// Send every probe that is due; whether one was sent.
+    fn send_due(&mut self, now: Instant, out: &mut Output) -> Result<bool> {
+        let mut sent = false;
         for i in 0..self.targets.len() {
             if self.config.many && self.in_flight >= MAX_IN_FLIGHT {
                 break;
@@ -928,12 +954,13 @@ impl<'c> IcmpRun<'c> {
             if t.finished_sending(self.config.count) || self.due_at(t) > now {
                 continue;
             }
-            self.send_one(i, out)?;
+            sent |= self.send_one(i, out)?;
         }
-        Ok(())
+        Ok(sent)
     }
 
-    fn send_one(&mut self, i: usize, out: &mut Output) -> Result<()> {
+    /// Send the next probe to target `i`; false when the send queue was full.
+    fn send_one(&mut self, i: usize, out: &mut Output) -> Result<bool> {
         let seq = self.targets[i].next_seq;
         if self.config.outstanding && self.line_output(out) {
             let prev = seq.wrapping_sub(1);
@@ -956,7 +983,7 @@ impl<'c> IcmpRun<'c> {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 // The send queue is full: try again on the next turn.
-                return Ok(());
+                return Ok(false);
             }
             Err(e) if t.sent == 0 && !self.config.many => {
                 return Err(Error::io(format!("send to {addr}"), e));
@@ -993,23 +1020,30 @@ impl<'c> IcmpRun<'c> {
         if self.config.flood && !out.quiet() && self.single_text(out) {
             self.pending_text.push('.');
         }
-        Ok(())
+        Ok(true)
     }
 
-    /// Read everything the socket has queued (bounded, so sending keeps its turn).
-    fn drain(&mut self, socket: usize, buf: &mut [u8], out: &mut Output) -> Result<()> {
-        for _ in 0..4096 {
+    /// Read what the socket has queued, `at_most` packets (so sending keeps its turn); whether
+    /// more may be queued (false once a read found nothing).
+    fn drain(
+        &mut self,
+        socket: usize,
+        buf: &mut [u8],
+        at_most: usize,
+        out: &mut Output,
+    ) -> Result<bool> {
+        for _ in 0..at_most {
             let got = self.sockets[socket]
                 .try_recv(buf)
                 .map_err(|e| Error::io("receive ICMP", e))?;
             let at = Instant::now();
             match got {
-                None => break,
+                None => return Ok(false),
                 Some(None) => {}
                 Some(Some(incoming)) => self.handle(socket, incoming, at, out)?,
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     fn handle(
