@@ -338,13 +338,11 @@ fn bad_input_is_one_line_and_exit_2() {
     assert_eq!(err.lines().count(), 1);
 }
 
-#[test]
-fn ctrl_c_prints_the_summary() {
-    if !root_or_skip("ctrl_c") {
-        return;
-    }
+/// `nettool ping ARGS`, interrupted after 400 ms: it must end within 5 s with exit 0; its stdout.
+fn interrupted_after_400ms(args: &[&str]) -> String {
     let child = std::process::Command::new(common::bin())
-        .args(["ping", "-i", "0.05", "127.0.0.1"])
+        .arg("ping")
+        .args(args)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -357,6 +355,15 @@ fn ctrl_c_prints_the_summary() {
     assert_eq!(status.code(), Some(0));
     let mut text = String::new();
     std::io::Read::read_to_string(guard.0.stdout.as_mut().unwrap(), &mut text).unwrap();
+    text
+}
+
+#[test]
+fn ctrl_c_prints_the_summary() {
+    if !root_or_skip("ctrl_c") {
+        return;
+    }
+    let text = interrupted_after_400ms(&["-i", "0.05", "127.0.0.1"]);
     let replies = text.lines().filter(|l| l.contains(" bytes from ")).count();
     assert!(replies >= 2, "{text}");
     assert!(text.contains("--- 127.0.0.1 ping statistics ---"), "{text}");
@@ -376,20 +383,7 @@ fn ctrl_c_ends_an_endless_flood() {
     if !root_or_skip("ctrl_c_flood") {
         return;
     }
-    let child = std::process::Command::new(common::bin())
-        .args(["ping", "-q", "-f", "127.0.0.1"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut guard = ChildGuard(child);
-    std::thread::sleep(Duration::from_millis(400));
-    guard.interrupt();
-    let status = guard
-        .wait_timeout(Duration::from_secs(5))
-        .expect("a flood ends on SIGINT");
-    assert_eq!(status.code(), Some(0));
-    let mut text = String::new();
-    std::io::Read::read_to_string(guard.0.stdout.as_mut().unwrap(), &mut text).unwrap();
+    let text = interrupted_after_400ms(&["-q", "-f", "127.0.0.1"]);
     let stats = text
         .lines()
         .find(|l| l.contains("packets transmitted"))
