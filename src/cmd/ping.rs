@@ -772,6 +772,11 @@ impl<'c> IcmpRun<'c> {
         let mut targets = Vec::new();
         let mut by_addr = HashMap::new();
         let now = Instant::now();
+        // Room for every probe of a counted run up front: growing the maps costs a flood
+        // more than the probes themselves.
+        let expected = config
+            .count
+            .map_or(0, |c| usize::try_from(c.min(1 << 16)).unwrap_or(0));
         for (spec, addr) in resolved {
             let v6 = addr.is_ipv6();
             let socket = match sockets.iter().position(|s| s.is_v6() == v6) {
@@ -797,8 +802,8 @@ impl<'c> IcmpRun<'c> {
                 spec,
                 addr,
                 stats: RttStats::default(),
-                probes: HashMap::new(),
-                samples: Vec::new(),
+                probes: HashMap::with_capacity(expected),
+                samples: Vec::with_capacity(expected),
                 next_seq: 1,
                 sent: 0,
                 outstanding: 0,
@@ -871,8 +876,12 @@ impl<'c> IcmpRun<'c> {
             }
             if !self.pending_text.is_empty() {
                 out.write_text(&std::mem::take(&mut self.pending_text))?;
+                out.flush()?;
+            } else if !flood || out.is_json() {
+                // Reply lines and records were written as they came; a flood in text writes
+                // only dots, which go through pending_text.
+                out.flush()?;
             }
-            out.flush()?;
             if flood && (sent || queued) {
                 // Ctrl-C, without waiting for anything else; now and then the runtime gets a
                 // turn, since the signal reaches us only through its event loop.
