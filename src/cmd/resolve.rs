@@ -712,7 +712,10 @@ fn not_found_reason(name: &str, queries: &[QueryReport], server: &str) -> String
 
 /// Look up every target, print each result as it arrives, then the summary.
 pub fn run(config: &Config, out: &mut Output) -> Result<Outcome> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // One thread: DNS queries are waits on sockets, and handing each answer between worker
+    // threads cost more than the queries in bulk runs. Lookups through the system resolver
+    // block, so they run on tokio's blocking pool either way.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::io("start the async runtime", e))?;
