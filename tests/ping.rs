@@ -622,10 +622,13 @@ type Log = Arc<Mutex<Vec<(u16, Option<Duration>)>>>;
 
 /// Answer echo requests in `ns` from a raw socket (the kernel's own replies are off there),
 /// `delay` late, dropping every request whose sequence number is a multiple of `drop_every`.
+/// With `extras`, each answer is followed by a duplicate of it and by three replies that are not
+/// nettool's: another identifier, a broken checksum, and a sequence number never sent.
 fn responder(
     ns: &Netns,
     delay: Duration,
     drop_every: u16,
+    extras: bool,
     stop: Arc<AtomicBool>,
 ) -> (Log, std::thread::JoinHandle<()>) {
     let log: Log = Arc::default();
@@ -681,6 +684,25 @@ fn responder(
             reply[2..4].copy_from_slice(&sum.to_be_bytes());
             socket.send_to(&reply, &from).unwrap();
             record.lock().unwrap().push((seq, Some(received.elapsed())));
+            if extras {
+                socket.send_to(&reply, &from).unwrap();
+                let resum = |mut packet: Vec<u8>| {
+                    packet[2] = 0;
+                    packet[3] = 0;
+                    let sum = checksum(&packet);
+                    packet[2..4].copy_from_slice(&sum.to_be_bytes());
+                    packet
+                };
+                let mut other_ident = reply.clone();
+                other_ident[4] ^= 0x55;
+                let mut unsent_seq = reply.clone();
+                unsent_seq[6..8].copy_from_slice(&seq.wrapping_add(1000).to_be_bytes());
+                let mut broken = reply.clone();
+                broken[2] ^= 0x01;
+                for packet in [resum(other_ident), resum(unsent_seq), broken] {
+                    socket.send_to(&packet, &from).unwrap();
+                }
+            }
         }
     });
     assert!(common::wait_until(Duration::from_secs(5), || ready.load(Ordering::SeqCst)));
@@ -712,7 +734,7 @@ fn impaired_peer_loss_and_delay_are_reported_exactly() {
     b.sysctl("net.ipv4.icmp_echo_ignore_all", "1");
     let stop = Arc::new(AtomicBool::new(false));
     let delay = Duration::from_millis(30);
-    let (log, handle) = responder(&b, delay, 3, stop.clone());
+    let (log, handle) = responder(&b, delay, 3, false, stop.clone());
     let out = a
         .nettool()
         .args([
@@ -767,4 +789,77 @@ fn impaired_peer_loss_and_delay_are_reported_exactly() {
         );
     }
     assert!((summary["loss_pct"].as_f64().unwrap() - 100.0 * 3.0 / 9.0).abs() < 1e-9);
+}
+
+#[test]
+fn duplicates_are_marked_and_other_replies_ignored() {
+    if !root_or_skip("duplicates") {
+        return;
+    }
+    let (a, b) = pair("dup", 74);
+    a.nettool()
+        .args(["ping", "-c", "1", "10.74.0.2"])
+        .assert()
+        .code(0);
+    b.sysctl("net.ipv4.icmp_echo_ignore_all", "1");
+    let stop = Arc::new(AtomicBool::new(false));
+    let (log, handle) = responder(&b, Duration::ZERO, u16::MAX, true, stop.clone());
+    let out = a
+        .nettool()
+        .args(["ping", "-n", "-c", "3", "-i", "0.2", "-W", "1", "10.74.0.2"])
+        .output()
+        .unwrap();
+    let json = a
+        .nettool()
+        .args([
+            "--json",
+            "ping",
+            "-c",
+            "2",
+            "-i",
+            "0.2",
+            "-W",
+            "1",
+            "10.74.0.2",
+        ])
+        .output()
+        .unwrap();
+    stop.store(true, Ordering::SeqCst);
+    handle.join().unwrap();
+    assert_eq!(
+        log.lock().unwrap().len(),
+        5,
+        "the responder answered every request"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("bytes from")).collect();
+    // Each sequence once, then once more marked; nothing from the foreign replies.
+    assert_eq!(lines.len(), 6, "{text}");
+    for seq in 1..=3 {
+        let of_seq: Vec<&&str> = lines
+            .iter()
+            .filter(|l| l.contains(&format!("icmp_seq={seq} ")))
+            .collect();
+        assert_eq!(of_seq.len(), 2, "{text}");
+        assert!(!of_seq[0].ends_with("(DUP!)"), "{text}");
+        assert!(of_seq[1].ends_with(" ms (DUP!)"), "{text}");
+        assert!(of_seq[0].starts_with("64 bytes from 10.74.0.2: "), "{text}");
+    }
+    assert!(
+        text.contains("3 packets transmitted, 3 received, +3 duplicates, 0% packet loss"),
+        "{text}"
+    );
+    let records = ndjson(&json.stdout);
+    let replies = of_type(&records, "reply");
+    assert_eq!(replies.len(), 4, "{records:?}");
+    assert_eq!(
+        replies.iter().filter(|r| r["dup"] == true).count(),
+        2,
+        "{records:?}"
+    );
+    let summary = records.last().unwrap();
+    assert_eq!(summary["transmitted"], 2);
+    assert_eq!(summary["received"], 2);
+    assert_eq!(summary["duplicates"], 2);
 }
