@@ -646,3 +646,80 @@ fn interop_answers_equal_digs() {
         assert_eq!(normalise(&ours.stdout), theirs, "{rtype} {name}");
     }
 }
+
+/// A server on a loopback port that ignores the first datagram of every query ID and answers
+/// the second with one A record (192.0.2.7), built by hand from the query's bytes. It records
+/// the ID of every datagram it received.
+fn forgetful_server() -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::Mutex<Vec<u16>>>,
+) {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(std::time::Duration::from_millis(100)))
+        .unwrap();
+    let addr = socket.local_addr().unwrap();
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<u16>>> = std::sync::Arc::default();
+    let log = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        let mut buf = [0u8; 1500];
+        while started.elapsed() < std::time::Duration::from_secs(20) {
+            let Ok((len, from)) = socket.recv_from(&mut buf) else {
+                continue;
+            };
+            let query = &buf[..len];
+            let id = u16::from_be_bytes([query[0], query[1]]);
+            let repeat = {
+                let mut seen = log.lock().unwrap();
+                seen.push(id);
+                seen.iter().filter(|&&s| s == id).count() > 1
+            };
+            if !repeat {
+                continue;
+            }
+            // The question: the name's labels up to the root, then type and class.
+            let mut end = 12;
+            while query[end] != 0 {
+                end += usize::from(query[end]) + 1;
+            }
+            end += 5;
+            let mut reply = query[..end].to_vec();
+            reply[2] |= 0x80; // a response
+            reply[3] = 0x80; // recursion available, NOERROR
+            reply[6..12].copy_from_slice(&[0, 1, 0, 0, 0, 0]); // one answer, nothing else
+            reply.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 7]);
+            socket.send_to(&reply, from).unwrap();
+        }
+    });
+    (addr, seen)
+}
+
+#[test]
+fn a_lost_query_is_sent_again_within_the_try() {
+    let (addr, seen) = forgetful_server();
+    let at = format!("@{addr}");
+    // One try of 3 s: the answer comes from the second datagram of the same query.
+    let r = run(&[
+        &at,
+        "--tries",
+        "1",
+        "--timeout",
+        "3s",
+        "-t",
+        "A",
+        "lost.test",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(
+            "lost.test.\t60\tIN\tA\t192.0.2.7\n;; lost.test. A: NOERROR, 1 answer, server "
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(" over UDP, "), "{}", r.stdout);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[0], seen[1], "the same query twice: {seen:?}");
+}

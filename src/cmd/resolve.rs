@@ -767,14 +767,23 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
                 None => exhausted = true,
             }
         }
-        let Some(joined) = set.join_next().await else {
-            break;
+        // Results that are ready are written together; stdout is flushed before each wait.
+        let joined = match set.try_join_next() {
+            Some(joined) => joined,
+            None => {
+                out.flush()?;
+                let Some(joined) = set.join_next().await else {
+                    break;
+                };
+                joined
+            }
         };
         let report = joined.map_err(|e| Error::other(format!("lookup task failed: {e}")))?;
         summary.add(&report);
         emit(out, &report, many)?;
         if let Some(problem) = report.problem() {
             if many {
+                out.flush()?;
                 out.error_line(&problem);
             }
             last_problem = Some(problem);
@@ -797,7 +806,7 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
 fn emit(out: &mut Output, report: &NameReport, many: bool) -> Result<()> {
     if out.is_json() {
         return if many {
-            out.record(report)
+            out.record_unflushed(report)
         } else {
             out.report(report)
         };
@@ -805,7 +814,7 @@ fn emit(out: &mut Output, report: &NameReport, many: bool) -> Result<()> {
     if report.status == Status::Resolved || !report.short {
         let text = report.to_string();
         if !text.is_empty() {
-            out.record(&text)?;
+            out.record_unflushed(&text)?;
         }
     }
     Ok(())

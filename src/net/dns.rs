@@ -1,10 +1,9 @@
 //! Asking one DNS server directly, through hickory-resolver's name-server pool.
 //!
-//! Two pools are built for the chosen server: one that speaks only UDP and one that speaks
-//! only TCP. A query goes over UDP first; when the server's answer is truncated, the UDP
-//! pool gives up with `Truncated` and the query is repeated over TCP. Keeping the two apart
-//! is what lets the report say which transport carried the answer (hickory's own retry over
-//! TCP would hide it).
+//! A query goes over UDP first, on one long-lived socket ([`crate::net::dns_udp`]); when the
+//! server's answer is truncated, the query is repeated over TCP through hickory's name-server
+//! pool. Keeping the two apart is what lets the report say which transport carried the answer
+//! (hickory's own retry over TCP would hide it).
 //!
 //! The pool is used rather than hickory's `Resolver`, because the resolver answers some names
 //! itself without asking anyone (`localhost.`, `127.in-addr.arpa.`, `.invalid.`, `.onion.`, as
@@ -30,6 +29,7 @@ use serde::Serialize;
 
 use crate::dns_name::{self, Rtype};
 use crate::error::{Error, Result};
+use crate::net::dns_udp::{UdpFailure, UdpMux};
 
 /// How a query travelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -132,11 +132,11 @@ pub struct ClientOptions {
 #[derive(Clone)]
 pub struct Client {
     server: SocketAddr,
-    udp: Option<Arc<Pool>>,
+    udp: Option<Arc<UdpMux>>,
     tcp: Arc<Pool>,
 }
 
-/// One server over one transport, tried as often as asked.
+/// One server over TCP, tried as often as asked.
 type Pool = RetryDnsHandle<NameServerPool<TokioRuntimeProvider>>;
 
 impl Client {
@@ -145,7 +145,9 @@ impl Client {
         let udp = if options.tcp {
             None
         } else {
-            Some(Arc::new(build(server, ProtocolConfig::Udp, options)?))
+            let mux = UdpMux::new(server, options.timeout, options.tries)
+                .map_err(|e| Error::io(format!("open a UDP socket for {server}"), e))?;
+            Some(Arc::new(mux))
         };
         let tcp = Arc::new(build(server, ProtocolConfig::Tcp, options)?);
         Ok(Self { server, udp, tcp })
@@ -176,11 +178,13 @@ impl Client {
         };
         let query = Query::query(name, rtype.record_type());
         let (result, transport) = match &self.udp {
-            Some(udp) => match ask(udp, query.clone()).await {
-                Err(NetError::Truncated) => {
+            Some(udp) => match udp.ask(query.clone()).await {
+                Ok(message) if message.metadata.truncation => {
                     (ask(&self.tcp, query).await, Transport::TcpAfterTruncation)
                 }
-                other => (other, Transport::Udp),
+                Ok(message) => (checked(message), Transport::Udp),
+                Err(UdpFailure::Timeout) => (Err(NetError::Timeout), Transport::Udp),
+                Err(UdpFailure::Io(e)) => (Err(NetError::from(e)), Transport::Udp),
             },
             None => (ask(&self.tcp, query).await, Transport::Tcp),
         };
@@ -222,6 +226,15 @@ async fn ask(
         .lookup(query, DnsRequestOptions::default())
         .first_answer()
         .await?;
+    DnsError::from_response(response).map_err(NetError::from)
+}
+
+/// An answer that came over UDP, judged as hickory judges one from its pool.
+fn checked(
+    message: hickory_resolver::proto::op::Message,
+) -> std::result::Result<hickory_resolver::proto::op::DnsResponse, NetError> {
+    let response =
+        hickory_resolver::proto::op::DnsResponse::from_message(message).map_err(NetError::from)?;
     DnsError::from_response(response).map_err(NetError::from)
 }
 

@@ -1,6 +1,7 @@
 //! Adapters over the operating system and the network crates.
 
 pub mod dns;
+pub mod dns_udp;
 pub mod host;
 pub mod icmp;
 pub mod iface;

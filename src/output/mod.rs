@@ -143,6 +143,13 @@ impl Output {
     /// Print one record of a stream: its text rendering as a line, or one NDJSON line.
     /// The output is flushed, so a reader sees the record at once.
     pub fn record<R: Serialize + Display + ?Sized>(&mut self, record: &R) -> Result<()> {
+        self.record_unflushed(record)?;
+        self.flush()
+    }
+
+    /// As [`Output::record`], without the flush: for a stream that flushes itself before each
+    /// wait, so that a burst of records takes one write.
+    pub fn record_unflushed<R: Serialize + Display + ?Sized>(&mut self, record: &R) -> Result<()> {
         match self.format {
             Format::Text => {
                 let text = record.to_string();
@@ -156,7 +163,7 @@ impl Output {
                 self.write_text("\n")?;
             }
         }
-        self.flush()
+        Ok(())
     }
 
     /// Print one record only in JSON mode (NDJSON); text mode prints nothing.
