@@ -883,19 +883,19 @@ impl<'c> IcmpRun<'c> {
                 out.flush()?;
             }
             if flood && (sent || queued) {
-                // Ctrl-C, without waiting for anything else; now and then the runtime gets a
-                // turn, since the signal reaches us only through its event loop.
-                busy_turns += 1;
+                // Every 64 probes the runtime gets a turn (a signal reaches us only through its
+                // event loop) and Ctrl-C is looked at, without waiting for anything else.
+                busy_turns = busy_turns.wrapping_add(1);
                 if busy_turns % 64 == 0 {
                     tokio::task::yield_now().await;
-                }
-                let interrupted = tokio::select! {
-                    biased;
-                    _ = sigint.recv() => true,
-                    () = std::future::ready(()) => false,
-                };
-                if interrupted {
-                    break;
+                    let interrupted = tokio::select! {
+                        biased;
+                        _ = sigint.recv() => true,
+                        () = std::future::ready(()) => false,
+                    };
+                    if interrupted {
+                        break;
+                    }
                 }
                 continue;
             }
