@@ -89,6 +89,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;ifconfig' {
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Show this routing table instead of main (local: this host''s own and broadcast addresses)')
             [CompletionResult]::new('--route-to', '--route-to', [CompletionResultType]::ParameterName, 'Show the route, interface, source address and gateway that reach ADDR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Include interfaces that are down')

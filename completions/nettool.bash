@@ -163,12 +163,16 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__ifconfig)
-            opts="-a -s -4 -6 -q -v -h -V --all --short --routes --route-to --neighbors --neighbours --json --color --quiet --verbose --help --version"
+            opts="-a -s -4 -6 -q -v -h -V --all --short --routes --table --route-to --neighbors --neighbours --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --table)
+                    COMPREPLY=($(compgen -W "main local all" -- "${cur}"))
+                    return 0
+                    ;;
                 --route-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -83,6 +83,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --version 'Print version'
         }
         &'nettool;ifconfig'= {
+            cand --table 'Show this routing table instead of main (local: this host''s own and broadcast addresses)'
             cand --route-to 'Show the route, interface, source address and gateway that reach ADDR'
             cand --color 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)'
             cand -a 'Include interfaces that are down'

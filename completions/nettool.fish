@@ -73,6 +73,9 @@ complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s q -l quiet -
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l table -d 'Show this routing table instead of main (local: this host\'s own and broadcast addresses)' -r -f -a "main\t'The `main` table, as `ip route` shows it'
+local\t'The `local` table: this host\'s own and broadcast addresses'
+all\t'Every table'"
 complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l route-to -d 'Show the route, interface, source address and gateway that reach ADDR' -r
 complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'

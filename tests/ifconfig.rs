@@ -331,15 +331,7 @@ fn routes_equal_ip_route() {
     );
     assert_eq!(ours.len(), theirs.len(), "{ours:?} vs {theirs:?}");
     for (me, ip) in ours.iter().zip(&theirs) {
-        let dst = ip["dst"].as_str().unwrap();
-        let v6 = me["family"] == "inet6";
-        let dst = match dst {
-            "default" if v6 => "::/0".to_string(),
-            "default" => "0.0.0.0/0".to_string(),
-            d if d.contains('/') => d.to_string(),
-            d if v6 => format!("{d}/128"),
-            d => format!("{d}/32"),
-        };
+        let dst = prefix_of(ip, me["family"] == "inet6");
         assert_eq!(me["destination"], dst.as_str());
         assert_eq!(me["default"], ip["dst"] == "default");
         assert_eq!(
@@ -384,6 +376,119 @@ fn routes_equal_ip_route() {
         .unwrap();
     let cols: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(cols[2..5], ["10.77.0.2", "a0", "0"], "{text}");
+}
+
+/// The destination `ip -j route` prints, as a prefix (`default` and host routes spelled out).
+fn prefix_of(ip: &Value, v6: bool) -> String {
+    match ip["dst"].as_str().unwrap() {
+        "default" if v6 => "::/0".to_string(),
+        "default" => "0.0.0.0/0".to_string(),
+        d if d.contains('/') => d.to_string(),
+        d if v6 => format!("{d}/128"),
+        d => format!("{d}/32"),
+    }
+}
+
+#[test]
+fn route_to_equals_ip_route_get() {
+    if !common::root_or_skip("route_to_equals_ip_route_get") {
+        return;
+    }
+    let lab = Lab::new("rg");
+    for dst in [
+        "10.77.0.99",
+        "198.51.100.7",
+        "10.77.0.1",
+        "10.77.0.255",
+        "127.0.0.5",
+        "fd77::99",
+        "2001:db8::1",
+        "::1",
+    ] {
+        let v6 = dst.contains(':');
+        let ours = lab.json(&["--route-to", dst]);
+        // The route as used, and the table entry it comes from (ip route get fibmatch).
+        let get = &lab.ip_json(&["route", "get", dst])[0];
+        let fib = &lab.ip_json(&["route", "get", "fibmatch", dst])[0];
+        assert_eq!(ours["destination"], dst);
+        assert_eq!(ours["interface"], get["dev"], "{dst}: {get}");
+        assert_eq!(ours["source"], get["prefsrc"], "{dst}: {get}");
+        assert_eq!(
+            ours["gateway"],
+            get.get("gateway").cloned().unwrap_or(Value::Null),
+            "{dst}: {get}"
+        );
+        assert_eq!(ours["route"], prefix_of(fib, v6).as_str(), "{dst}: {fib}");
+        assert_eq!(
+            ours["type"],
+            fib.get("type").cloned().unwrap_or("unicast".into()),
+            "{dst}: {fib}"
+        );
+        assert_eq!(
+            ours["table"],
+            fib.get("table").cloned().unwrap_or("main".into()),
+            "{dst}: {fib}"
+        );
+        assert_eq!(
+            ours["metric"],
+            fib.get("metric").cloned().unwrap_or(0.into()),
+            "{dst}: {fib}"
+        );
+        assert_eq!(ours["local"], ours["type"] == "local", "{dst}");
+    }
+    // The loopback network is this host's own, from the local routes.
+    let lo = lab.json(&["--route-to", "127.0.0.5"]);
+    assert_eq!(lo["type"], "local");
+    assert_eq!(lo["route"], "127.0.0.0/8");
+    assert_eq!(lo["interface"], "lo");
+    assert_eq!(lo["source"], "127.0.0.1");
+}
+
+#[test]
+fn local_table_equals_ip_route_show_table_local() {
+    if !common::root_or_skip("local_table") {
+        return;
+    }
+    let lab = Lab::new("lt");
+    let ours = lab.json(&["--table", "local"]);
+    let ours = ours["routes"].as_array().unwrap();
+    let mut theirs: Vec<(String, String, Value)> = Vec::new();
+    for (family, v6) in [("-4", false), ("-6", true)] {
+        for ip in lab
+            .ip_json(&[family, "route", "show", "table", "local"])
+            .as_array()
+            .unwrap()
+        {
+            theirs.push((
+                prefix_of(ip, v6),
+                ip.get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("unicast")
+                    .to_string(),
+                ip["dev"].clone(),
+            ));
+        }
+    }
+    let ours: Vec<(String, String, Value)> = ours
+        .iter()
+        .map(|r| {
+            assert_eq!(r["table"], "local");
+            (
+                r["destination"].as_str().unwrap().to_string(),
+                r["type"].as_str().unwrap().to_string(),
+                r["interface"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(ours, theirs);
+    assert!(
+        ours.iter()
+            .any(|(d, t, _)| d == "10.77.0.1/32" && t == "local")
+    );
+    assert!(
+        ours.iter()
+            .any(|(d, t, _)| d == "10.77.0.255/32" && t == "broadcast")
+    );
 }
 
 #[test]

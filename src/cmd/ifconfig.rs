@@ -18,6 +18,7 @@ use crate::net::iface::{self, Counters, Interface};
 use crate::net::neigh::{self, Neighbour};
 use crate::net::route::{self, Route};
 use crate::output::{Output, table};
+use crate::subnet;
 
 const JSON_FIELDS: &str = "JSON output (--json), numbers as numbers:\n\n\
 Default and IFACE: {\"primary_ipv4\", \"primary_ipv6\" (the source addresses the default routes \
@@ -32,13 +33,16 @@ to /30, else null), \"scope\" (global|link|site|host), \"primary\" (bool)}], \"c
 \"tx_errors\", \"tx_dropped\"}}]}\n\n\
 -s: {\"interfaces\": [{\"name\", \"state\", \"mac\" (string or null), \"addresses\" \
 ([\"10.0.0.1/24\", ...]), \"primary\" (the primary address on it, or null)}]}\n\n\
---routes: {\"routes\": [{\"family\", \"destination\" (\"0.0.0.0/0\" for default), \"default\" \
-(bool), \"gateway\" (null when on-link), \"interface\", \"metric\", \"protocol\" (kernel, boot, \
-static, dhcp, ra, ...), \"scope\", \"prefsrc\", \"type\" (unicast, unreachable, ...)}]}\n\n\
---route-to ADDR: {\"destination\", \"route\" (the matching prefix), \"default\" (bool), \
-\"interface\", \"gateway\" (null when on-link), \"on_link\" (bool: same network, delivered \
-directly), \"local\" (bool: the address is this host's own), \"source\" (the source address the \
-kernel picks), \"metric\"}. No route: exit 1.\n\n\
+--routes (the main table; --table local|all for others): {\"routes\": [{\"family\", \
+\"destination\" (\"0.0.0.0/0\" for default), \"default\" (bool), \"gateway\" (null when \
+on-link), \"interface\", \"metric\", \"protocol\" (kernel, boot, static, dhcp, ra, ...), \
+\"scope\", \"prefsrc\", \"type\" (unicast, local, broadcast, unreachable, ...), \"table\" \
+(main, local, default or a number)}]}\n\n\
+--route-to ADDR (the kernel's answer, as ip route get and ip route get fibmatch): \
+{\"destination\", \"route\" (the table entry's prefix), \"default\" (bool), \"type\", \
+\"table\", \"interface\", \"gateway\" (null when on-link), \"on_link\" (bool: delivered \
+directly), \"local\" (bool: the address is this host's own), \"source\" (the source address \
+the kernel picks), \"metric\"}. No route: exit 1.\n\n\
 --neighbours: {\"neighbours\": [{\"family\", \"address\", \"mac\" (as above, or null while \
 unresolved), \"interface\", \"state\" (reachable, stale, delay, probe, failed, incomplete, \
 permanent; ARP entries read from /proc/net/arp say complete)}]}\n\n\
@@ -65,6 +69,10 @@ pub struct Args {
     #[arg(long, conflicts_with_all = ["route_to", "neighbours"])]
     pub routes: bool,
 
+    /// Show this routing table instead of main (local: this host's own and broadcast addresses)
+    #[arg(long, value_enum, conflicts_with_all = ["route_to", "neighbours", "short"])]
+    pub table: Option<route::Tables>,
+
     /// Show the route, interface, source address and gateway that reach ADDR
     #[arg(long, value_name = "ADDR", conflicts_with = "neighbours")]
     pub route_to: Option<String>,
@@ -85,8 +93,8 @@ pub enum View {
     Interfaces,
     /// One line per interface.
     Short,
-    /// The routing table.
-    Routes,
+    /// The routing tables chosen.
+    Routes(route::Tables),
     /// The route to one address, with an optional IPv6 zone (interface name).
     RouteTo(IpAddr, Option<String>),
     /// ARP and NDP tables.
@@ -129,8 +137,8 @@ impl TryFrom<Args> for Config {
                 ));
             }
             View::RouteTo(addr, zone)
-        } else if args.routes {
-            View::Routes
+        } else if args.routes || args.table.is_some() {
+            View::Routes(args.table.unwrap_or(route::Tables::Main))
         } else if args.neighbours {
             View::Neighbours
         } else if args.short {
@@ -184,7 +192,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     match &config.view {
         View::Interfaces | View::Short => {
             let names = iface::names(&interfaces);
-            let routes = route::routes(&names)?;
+            let routes = route::routes(&names, route::Tables::Main)?;
             let report = InterfacesReport::build(&config, &interfaces, &routes);
             if config.view == View::Short {
                 out.report(&ShortReport::from(&report))?;
@@ -192,9 +200,9 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
                 out.report(&report)?;
             }
         }
-        View::Routes => {
+        View::Routes(tables) => {
             let names = iface::names(&interfaces);
-            let routes = route::routes(&names)?
+            let routes = route::routes(&names, *tables)?
                 .into_iter()
                 .filter(|r| wanted(&config, r.destination.addr(), r.interface.as_deref()))
                 .collect();
@@ -253,20 +261,34 @@ impl AddressReport {
     #[must_use]
     pub fn new(net: IpNet, primary: bool) -> Self {
         match net {
-            IpNet::V4(n) => Self {
-                family: "inet",
-                address: IpAddr::V4(n.addr()),
-                prefix_len: n.prefix_len(),
-                netmask: Some(n.netmask()),
-                network: IpAddr::V4(n.network()),
-                broadcast: (n.prefix_len() <= 30).then(|| n.broadcast()),
-                scope: if n.addr().is_loopback() {
-                    "host"
-                } else {
-                    "global"
-                },
-                primary,
-            },
+            IpNet::V4(n) => {
+                // Netmask, network and broadcast as `nettool subnet` computes them.
+                let facts = subnet::facts(&subnet::Interface {
+                    addr: IpAddr::V4(n.addr()),
+                    prefix: n.prefix_len(),
+                    prefix_source: subnet::PrefixSource::Cidr,
+                });
+                Self {
+                    family: "inet",
+                    address: facts.address,
+                    prefix_len: facts.prefix,
+                    netmask: match facts.netmask {
+                        IpAddr::V4(mask) => Some(mask),
+                        IpAddr::V6(_) => None,
+                    },
+                    network: facts.network,
+                    broadcast: facts.broadcast.and_then(|b| match b {
+                        IpAddr::V4(b) => Some(b),
+                        IpAddr::V6(_) => None,
+                    }),
+                    scope: if n.addr().is_loopback() {
+                        "host"
+                    } else {
+                        "global"
+                    },
+                    primary,
+                }
+            }
             IpNet::V6(n) => Self {
                 family: "inet6",
                 address: IpAddr::V6(n.addr()),
@@ -624,10 +646,16 @@ impl fmt::Display for RoutesReport {
 pub struct RouteToReport {
     /// The address asked about.
     pub destination: IpAddr,
-    /// The matching prefix.
+    /// The prefix of the routing table that matched (the address itself when the table has no
+    /// wider entry for the kernel's answer).
     pub route: IpNet,
     /// Whether that prefix is a default route.
     pub default: bool,
+    /// The route's type: `unicast`, `local` (this host's own address), `broadcast`, ...
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The table the route is in: `main`, `local`, or another.
+    pub table: String,
     /// The outgoing interface.
     pub interface: Option<String>,
     /// The next hop; none when the address is on-link.
@@ -643,46 +671,39 @@ pub struct RouteToReport {
 }
 
 fn route_to(addr: IpAddr, zone: Option<&str>, interfaces: &[Interface]) -> Result<RouteToReport> {
-    let scope_id = match zone {
-        Some(name) => {
+    let oif = match zone {
+        Some(name) => Some(
             interfaces
                 .iter()
                 .find(|i| i.name == name)
                 .ok_or_else(|| {
                     Error::negative(format!("no such interface: {name} (the zone of {addr})"))
                 })?
-                .index
-        }
-        None => 0,
+                .index,
+        ),
+        None => None,
     };
     let names = iface::names(interfaces);
-    let routes = route::routes(&names)?;
-    let found = route::longest_match(&routes, addr)
+    // The kernel's own answers, as `ip route get` and `ip route get fibmatch` ask for them: the
+    // route as used, and the table entry it comes from.
+    let used = route::route_get(addr, oif, false, &names)?
         .ok_or_else(|| Error::negative(format!("no route to {addr}")))?;
-    if found.kind != "unicast" {
-        return Err(Error::negative(format!(
-            "no route to {addr}: {} route {}",
-            found.kind, found.destination
-        )));
-    }
-    let scope_id = if scope_id == 0 {
-        found.ifindex.unwrap_or(0)
-    } else {
-        scope_id
-    };
-    let source = route::source_for(addr, scope_id).ok();
+    let entry = route::route_get(addr, oif, true, &names)?.unwrap_or_else(|| used.clone());
+    let source = used
+        .prefsrc
+        .or_else(|| route::source_for(addr, oif.or(used.ifindex).unwrap_or(0)).ok());
     Ok(RouteToReport {
         destination: addr,
-        route: found.destination,
-        default: found.default,
-        interface: found.interface.clone(),
-        gateway: found.gateway,
-        on_link: found.gateway.is_none(),
-        local: interfaces
-            .iter()
-            .any(|i| i.addresses.iter().any(|n| n.addr() == addr)),
+        route: entry.destination,
+        default: entry.default,
+        kind: entry.kind,
+        table: entry.table.clone(),
+        interface: used.interface.clone(),
+        gateway: used.gateway,
+        on_link: used.gateway.is_none(),
+        local: entry.kind == "local",
         source,
-        metric: found.metric,
+        metric: entry.metric,
     })
 }
 
@@ -697,7 +718,15 @@ impl fmt::Display for RouteToReport {
             (false, Some(g)) => format!("is not on-link: sent via gateway {g}"),
         };
         writeln!(f, "{} {how}", self.destination)?;
-        let mut t = table(["ROUTE", "INTERFACE", "GATEWAY", "SOURCE", "METRIC"]);
+        let mut t = table([
+            "ROUTE",
+            "TYPE",
+            "TABLE",
+            "INTERFACE",
+            "GATEWAY",
+            "SOURCE",
+            "METRIC",
+        ]);
         let route = if self.default {
             format!("default ({})", self.route)
         } else {
@@ -705,6 +734,8 @@ impl fmt::Display for RouteToReport {
         };
         t.add_row([
             route,
+            self.kind.to_string(),
+            self.table.clone(),
             or_dash(self.interface.as_ref()),
             self.gateway
                 .map_or_else(|| "on-link".to_string(), |g| g.to_string()),
@@ -750,6 +781,37 @@ mod tests {
     use clap::Parser;
 
     use super::*;
+
+    #[test]
+    fn ipv4_address_facts_are_subnets() {
+        for text in [
+            "192.168.21.36/24",
+            "10.0.0.1/31",
+            "10.0.0.1/32",
+            "172.16.5.4/12",
+        ] {
+            let net: IpNet = text.parse().unwrap();
+            let report = AddressReport::new(net, false);
+            let facts = subnet::facts(&subnet::Interface {
+                addr: net.addr(),
+                prefix: net.prefix_len(),
+                prefix_source: subnet::PrefixSource::Cidr,
+            });
+            assert_eq!(
+                report.netmask.map(IpAddr::V4),
+                Some(facts.netmask),
+                "{text}"
+            );
+            assert_eq!(report.network, facts.network, "{text}");
+            assert_eq!(report.broadcast.map(IpAddr::V4), facts.broadcast, "{text}");
+        }
+        let r = AddressReport::new("192.168.21.36/24".parse().unwrap(), true);
+        assert_eq!(r.netmask, Some("255.255.255.0".parse().unwrap()));
+        assert_eq!(r.network, "192.168.21.0".parse::<IpAddr>().unwrap());
+        assert_eq!(r.broadcast, Some("192.168.21.255".parse().unwrap()));
+        let r = AddressReport::new("10.0.0.1/31".parse().unwrap(), false);
+        assert_eq!(r.broadcast, None);
+    }
     use crate::cli::{Cli, Command};
 
     fn config(argv: &[&str]) -> Result<Config> {
@@ -764,11 +826,16 @@ mod tests {
 
     #[test]
     fn views() {
-        let cases: [(&[&str], View); 7] = [
+        let cases: [(&[&str], View); 9] = [
             (&[], View::Interfaces),
             (&["-a"], View::Interfaces),
             (&["-s"], View::Short),
-            (&["--routes"], View::Routes),
+            (&["--routes"], View::Routes(route::Tables::Main)),
+            (
+                &["--routes", "--table", "local"],
+                View::Routes(route::Tables::Local),
+            ),
+            (&["--table", "all"], View::Routes(route::Tables::All)),
             (&["--neighbours"], View::Neighbours),
             (&["--neighbors"], View::Neighbours),
             (

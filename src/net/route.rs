@@ -1,7 +1,7 @@
-//! The routing table (IPv4 and IPv6, the `main` table that `ip route` shows) read over
-//! rtnetlink, and the route to one address: longest prefix match over that table, with the source
-//! address the kernel would pick learned from a connected UDP socket (connecting a UDP socket
-//! sends nothing).
+//! The routing tables (IPv4 and IPv6; `main` as `ip route` shows it, `local`, or all) read over
+//! rtnetlink, and the route to one address as the kernel itself answers it (RTM_GETROUTE with
+//! the destination, what `ip route get` asks: policy rules, the `local` table and every other
+//! table count). Asking sends nothing on the network.
 
 use std::collections::HashMap;
 use std::io;
@@ -9,11 +9,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 
 use ipnet::IpNet;
 use neli::consts::nl::NlmF;
-use neli::consts::rtnl::{RtAddrFamily, RtScope, RtTable, Rta, Rtm, Rtn, Rtprot};
+use neli::consts::rtnl::{RtAddrFamily, RtScope, RtTable, Rta, Rtm, RtmF, Rtn, Rtprot};
 use neli::consts::socket::NlFamily;
 use neli::nl::{NlPayload, Nlmsghdr};
 use neli::router::synchronous::NlRouter;
 use neli::rtnl::{Rtmsg, RtmsgBuilder};
+use neli::types::{Buffer, RtBuffer};
 use neli::utils::Groups;
 use neli::{FromBytesWithInput, Size, ToBytes};
 use serde::Serialize;
@@ -22,8 +23,42 @@ use crate::error::{Error, Result};
 
 /// The `main` routing table's id.
 const MAIN_TABLE: u32 = 254;
+/// The `local` routing table's id (this host's own and broadcast addresses).
+const LOCAL_TABLE: u32 = 255;
 
-/// One route of the `main` table.
+/// Which routing tables to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Tables {
+    /// The `main` table, as `ip route` shows it.
+    Main,
+    /// The `local` table: this host's own and broadcast addresses.
+    Local,
+    /// Every table.
+    All,
+}
+
+impl Tables {
+    fn wants(self, table: u32) -> bool {
+        match self {
+            Self::Main => table == MAIN_TABLE,
+            Self::Local => table == LOCAL_TABLE,
+            Self::All => true,
+        }
+    }
+}
+
+/// The name `ip route` uses for a table id.
+#[must_use]
+pub fn table_name(table: u32) -> String {
+    match table {
+        253 => "default".to_string(),
+        MAIN_TABLE => "main".to_string(),
+        LOCAL_TABLE => "local".to_string(),
+        n => n.to_string(),
+    }
+}
+
+/// One route of a routing table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Route {
     /// `inet` or `inet6`.
@@ -47,9 +82,11 @@ pub struct Route {
     pub scope: &'static str,
     /// The preferred source address the route names, if any.
     pub prefsrc: Option<IpAddr>,
-    /// `unicast`, `unreachable`, `blackhole`, `prohibit`, `multicast`, ...
+    /// `unicast`, `local`, `broadcast`, `unreachable`, `blackhole`, `prohibit`, ...
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// The table it is in: `main`, `local`, `default` or a number.
+    pub table: String,
 }
 
 impl Route {
@@ -74,6 +111,7 @@ impl Route {
             scope: "global",
             prefsrc: None,
             kind: "unicast",
+            table: "main".to_string(),
         }
     }
 }
@@ -104,23 +142,35 @@ where
     Ok(())
 }
 
-/// Every route of the `main` table, IPv4 then IPv6, with interface names from `names`.
-pub fn routes(names: &HashMap<u32, String>) -> Result<Vec<Route>> {
+/// A route request for one family: a dump with no attributes, or a lookup of one destination.
+fn request(
+    family: RtAddrFamily,
+    dst_len: u8,
+    flags: RtmF,
+    attrs: RtBuffer<Rta, Buffer>,
+) -> Result<Rtmsg> {
+    RtmsgBuilder::default()
+        .rtm_family(family)
+        .rtm_dst_len(dst_len)
+        .rtm_src_len(0)
+        .rtm_tos(0)
+        .rtm_table(RtTable::Unspec)
+        .rtm_protocol(Rtprot::Unspec)
+        .rtm_scope(RtScope::Universe)
+        .rtm_type(Rtn::Unspec)
+        .rtm_flags(flags)
+        .rtattrs(attrs)
+        .build()
+        .map_err(|e| Error::other(format!("netlink: cannot build a route request: {e}")))
+}
+
+/// Every route of the chosen tables, IPv4 then IPv6, with interface names from `names`.
+pub fn routes(names: &HashMap<u32, String>, tables: Tables) -> Result<Vec<Route>> {
     let mut all = Vec::new();
     for family in [RtAddrFamily::Inet, RtAddrFamily::Inet6] {
-        let request = RtmsgBuilder::default()
-            .rtm_family(family)
-            .rtm_dst_len(0)
-            .rtm_src_len(0)
-            .rtm_tos(0)
-            .rtm_table(RtTable::Unspec)
-            .rtm_protocol(Rtprot::Unspec)
-            .rtm_scope(RtScope::Universe)
-            .rtm_type(Rtn::Unspec)
-            .build()
-            .map_err(|e| Error::other(format!("netlink: cannot build a route request: {e}")))?;
+        let request = request(family, 0, RtmF::empty(), RtBuffer::new())?;
         netlink_dump("routes", Rtm::Getroute, request, |msg: &Rtmsg| {
-            if let Some(route) = route_from(msg, names) {
+            if let Some(route) = route_from(msg, names).filter(|r| tables.wants(r.table_id())) {
                 all.push(route);
             }
         })?;
@@ -144,9 +194,6 @@ fn route_from(msg: &Rtmsg, names: &HashMap<u32, String>) -> Option<Route> {
             _ => {}
         }
     }
-    if table != MAIN_TABLE {
-        return None;
-    }
     let len = *msg.rtm_dst_len();
     let addr = dst.unwrap_or(if v4 {
         IpAddr::V4(Ipv4Addr::UNSPECIFIED)
@@ -166,7 +213,94 @@ fn route_from(msg: &Rtmsg, names: &HashMap<u32, String>) -> Option<Route> {
         scope: scope_name(u8::from(*msg.rtm_scope())),
         prefsrc,
         kind: type_name(u8::from(*msg.rtm_type())),
+        table: table_name(table),
     })
+}
+
+impl Route {
+    fn table_id(&self) -> u32 {
+        match self.table.as_str() {
+            "default" => 253,
+            "main" => MAIN_TABLE,
+            "local" => LOCAL_TABLE,
+            n => n.parse().unwrap_or(0),
+        }
+    }
+}
+
+/// Ask the kernel which route it uses for `dst` (leaving through `oif` when given, for an IPv6
+/// zone), as `ip route get` does: with `fib_match` the table entry itself (its prefix, table and
+/// metric, as `ip route get fibmatch`), without it the route as used (interface, gateway and the
+/// source address picked). `Ok(None)` when it has none: network unreachable, or a route of type
+/// unreachable, prohibit or blackhole.
+pub fn route_get(
+    dst: IpAddr,
+    oif: Option<u32>,
+    fib_match: bool,
+    names: &HashMap<u32, String>,
+) -> Result<Option<Route>> {
+    use neli::err::RouterError;
+    use neli::rtnl::RtattrBuilder;
+
+    let fail = |detail: String| {
+        Error::other(format!(
+            "netlink: cannot look up the route to {dst}: {detail}"
+        ))
+    };
+    let (family, bytes, len) = match dst {
+        IpAddr::V4(a) => (RtAddrFamily::Inet, a.octets().to_vec(), 32),
+        IpAddr::V6(a) => (RtAddrFamily::Inet6, a.octets().to_vec(), 128),
+    };
+    let mut attrs = RtBuffer::new();
+    attrs.push(
+        RtattrBuilder::default()
+            .rta_type(Rta::Dst)
+            .rta_payload(Buffer::from(bytes))
+            .build()
+            .map_err(|e| fail(e.to_string()))?,
+    );
+    if let Some(index) = oif {
+        attrs.push(
+            RtattrBuilder::default()
+                .rta_type(Rta::Oif)
+                .rta_payload(index)
+                .build()
+                .map_err(|e| fail(e.to_string()))?,
+        );
+    }
+    let flags = if fib_match {
+        RtmF::FIBMATCH
+    } else {
+        RtmF::empty()
+    };
+    let request = request(family, len, flags, attrs)?;
+    let (socket, _) = NlRouter::connect(NlFamily::Route, None, Groups::empty())
+        .map_err(|e| fail(e.to_string()))?;
+    let answers = socket
+        .send::<Rtm, Rtmsg, Rtm, Rtmsg>(Rtm::Getroute, NlmF::REQUEST, NlPayload::Payload(request))
+        .map_err(|e| fail(e.to_string()))?;
+    for answer in answers {
+        match answer {
+            Ok(header) => {
+                let header: Nlmsghdr<Rtm, Rtmsg> = header;
+                if let Some(msg) = header.get_payload() {
+                    return Ok(route_from(msg, names)
+                        .filter(|r| !matches!(r.kind, "unreachable" | "prohibit" | "blackhole")));
+                }
+            }
+            Err(RouterError::Nlmsgerr(e)) => {
+                let errno = e.error().abs();
+                return match errno {
+                    libc::ENETUNREACH | libc::EHOSTUNREACH | libc::EACCES | libc::EINVAL => {
+                        Ok(None)
+                    }
+                    _ => Err(fail(io::Error::from_raw_os_error(errno).to_string())),
+                };
+            }
+            Err(e) => return Err(fail(e.to_string())),
+        }
+    }
+    Ok(None)
 }
 
 fn u32_of(bytes: &[u8]) -> Option<u32> {
@@ -239,16 +373,6 @@ pub fn type_name(kind: u8) -> &'static str {
     }
 }
 
-/// The route the table gives for `dst`: the longest prefix that contains it, and among those the
-/// lowest metric (what the kernel does for the `main` table when no policy rule says otherwise).
-#[must_use]
-pub fn longest_match(routes: &[Route], dst: IpAddr) -> Option<&Route> {
-    routes
-        .iter()
-        .filter(|r| r.destination.contains(&dst))
-        .min_by_key(|r| (std::cmp::Reverse(r.destination.prefix_len()), r.metric))
-}
-
 /// The source address the kernel picks for packets to `dst`, learned by connecting a UDP socket
 /// (which sends no packet) and asking for its local address.
 pub fn source_for(dst: IpAddr, scope_id: u32) -> io::Result<IpAddr> {
@@ -267,39 +391,6 @@ pub fn source_for(dst: IpAddr, scope_id: u32) -> io::Result<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn longest_prefix_then_lowest_metric() {
-        let table = vec![
-            Route::sample("0.0.0.0/0", Some("10.0.0.1"), "eth0", 100),
-            Route::sample("0.0.0.0/0", Some("10.0.0.254"), "eth1", 50),
-            Route::sample("10.0.0.0/24", None, "eth0", 0),
-            Route::sample("10.0.0.0/16", None, "eth1", 0),
-            Route::sample("fd00::/64", None, "eth0", 256),
-            Route::sample("::/0", Some("fd00::1"), "eth0", 1024),
-        ];
-        let cases = [
-            ("10.0.0.7", "10.0.0.0/24"),
-            ("10.0.9.7", "10.0.0.0/16"),
-            ("192.0.2.1", "0.0.0.0/0"),
-            ("fd00::9", "fd00::/64"),
-            ("2001:db8::1", "::/0"),
-        ];
-        for (dst, want) in cases {
-            let got = longest_match(&table, dst.parse().unwrap()).unwrap();
-            assert_eq!(got.destination.to_string(), want, "{dst}");
-        }
-        let default = longest_match(&table, "192.0.2.1".parse().unwrap()).unwrap();
-        assert_eq!(default.metric, 50);
-        assert_eq!(default.interface.as_deref(), Some("eth1"));
-    }
-
-    #[test]
-    fn no_route_is_none() {
-        let table = vec![Route::sample("10.0.0.0/24", None, "eth0", 0)];
-        assert!(longest_match(&table, "10.0.1.1".parse().unwrap()).is_none());
-        assert!(longest_match(&table, "fd00::1".parse().unwrap()).is_none());
-    }
 
     #[test]
     fn names_of_numbers() {
