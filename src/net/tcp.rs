@@ -232,6 +232,13 @@ fn is_pipe(fd: BorrowedFd<'_>) -> bool {
 /// otherwise. Both descriptors must be in blocking mode.
 pub fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> io::Result<u64> {
     if is_pipe(from) || is_pipe(to) {
+        // A shell pipe holds 64 KiB: widen it (as far as fs.pipe-max-size lets an unprivileged
+        // process, 1 MiB by default) so that each splice and each wake-up moves more.
+        for fd in [from, to] {
+            if is_pipe(fd) {
+                widen_pipe(fd);
+            }
+        }
         match splice_all(from, to) {
             Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {}
             other => return other,
@@ -256,6 +263,12 @@ pub fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> io::Result<u64> {
         }
         total += n as u64;
     }
+}
+
+/// Ask for a pipe buffer of [`CHUNK`] bytes; a refusal leaves the pipe as it was.
+fn widen_pipe(fd: BorrowedFd<'_>) {
+    let size = i32::try_from(CHUNK).unwrap_or(i32::MAX);
+    let _ = nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETPIPE_SZ(size));
 }
 
 /// splice(2) until end of input. An `EINVAL` before the first byte means splice cannot be used

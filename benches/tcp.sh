@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# nettool listen / connect against nc, ncat and socat, side by side in one run:
+#   1. 2 GiB through the same shell pipes over 127.0.0.1: MiB/s and CPU time (target: at least
+#      1.5x nc's throughput);
+#   2. a room of 200 members, each sending 50 lines at once: lines delivered per second, against
+#      ncat --broker.
+# Run it inside a namespace with only loopback: ../shared/sandbox benches/tcp.sh
+# (SKIP_PIPE=1 runs the room part only.)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need nc netcat-openbsd
+need ncat
+need socat
+need ss iproute2
+need python3
+build_release
+BYTES=${BYTES:-$((2 << 30))}
+PIPE_RUNS=${PIPE_RUNS:-3}
+MEMBERS=${MEMBERS:-200}
+LINES=${LINES:-50}
+ROOM_RUNS=${ROOM_RUNS:-3}
+PORT=${PORT:-47301}
+[ "${SKIP_PIPE:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" pipe "$BYTES" "$PIPE_RUNS" "$PORT" "$NETTOOL"
+python3 "$BENCH_DIR/tcp_measure.py" room "$MEMBERS" "$LINES" "$ROOM_RUNS" "$((PORT + 1))" "$NETTOOL"

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""TCP measurements for benches/tcp.sh, every peer side by side in one run.
+
+pipe BYTES RUNS PORT NETTOOL
+    BYTES of zeros through the same shell pipes (head -c BYTES /dev/zero | CLIENT, SERVER | wc -c)
+    over 127.0.0.1, for nettool listen/connect, nc, ncat and socat: the byte count received is
+    checked, and the median wall time, MiB/s and CPU time (user + system of everything both
+    shells ran, from wait4) are printed, then nettool's ratios.
+
+room MEMBERS LINES RUNS PORT NETTOOL
+    MEMBERS clients join nettool listen --room, and ncat --broker; each sends LINES lines at
+    once; the time until every member has every other member's lines gives the deliveries per
+    second (MEMBERS x (MEMBERS - 1) x LINES deliveries a run), median of RUNS.
+
+Everything talks over 127.0.0.1; every wait is bounded; only processes started here are ended."""
+import os
+import selectors
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+LIMIT = 120.0  # seconds for any one run
+
+
+def listening(port):
+    """Wait until something listens on 127.0.0.1:port (read from ss, so no connection is used)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        out = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True)
+        if out.stdout.strip():
+            return
+        time.sleep(0.02)
+    sys.exit(f"nothing listened on port {port}")
+
+
+def end(proc):
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+def shell(command):
+    return subprocess.Popen(["sh", "-c", command], start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+
+def pipe_run(size, port, server, client):
+    """One transfer; (wall seconds, bytes received). Both shells are reaped here, so their CPU
+    time (and that of what they ran) shows in os.times()'s children fields."""
+    srv = shell(f"{server} | wc -c")
+    cli = None
+    try:
+        listening(port)
+        start = time.monotonic()
+        cli = shell(f"head -c {size} /dev/zero | {client}")
+        cli.wait(timeout=LIMIT)
+        out, _ = srv.communicate(timeout=LIMIT)
+        wall = time.monotonic() - start
+    finally:
+        end(srv)
+        if cli is not None:
+            end(cli)
+    return wall, int(out.split()[0])
+
+
+def pipe(size, runs, port, nettool):
+    tools = [
+        ("nettool", f"{nettool} -q listen 127.0.0.1 {port} < /dev/null",
+         f"{nettool} -q connect 127.0.0.1 {port}"),
+        ("nc", f"nc -l 127.0.0.1 {port} < /dev/null", f"nc -N 127.0.0.1 {port}"),
+        ("ncat", f"ncat --recv-only -l 127.0.0.1 {port}", f"ncat --send-only 127.0.0.1 {port}"),
+        ("socat", f"socat -u TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr STDOUT",
+         f"socat -u STDIN TCP:127.0.0.1:{port}"),
+    ]
+    results = {}
+    for _ in range(runs):  # the tools take turns, so a slow moment hits all of them
+        for name, server, client in tools:
+            before = os.times()
+            wall, got = pipe_run(size, port, server, client)
+            after = os.times()
+            if got != size:
+                sys.exit(f"{name}: received {got} of {size} bytes")
+            # Both shells and everything they ran: the children's user + system time.
+            cpu = (after.children_user - before.children_user) + \
+                  (after.children_system - before.children_system)
+            results.setdefault(name, []).append((wall, cpu))
+            port_wait(port)
+    mib = size / (1 << 20)
+    print(f"== pipe: {mib:.0f} MiB over 127.0.0.1 through shell pipes, median of {runs} runs")
+    medians = {}
+    for name, runs_of in results.items():
+        wall = statistics.median(w for w, _ in runs_of)
+        cpu = statistics.median(c for _, c in runs_of)
+        medians[name] = (wall, cpu)
+        print(f"  {name:8} {mib / wall:8.0f} MiB/s  {wall:7.3f} s wall  {cpu:7.3f} s CPU"
+              " (both ends, head and wc included)")
+    ours = medians["nettool"]
+    for name, (wall, cpu) in medians.items():
+        if name != "nettool":
+            print(f"  ratio nettool/{name} throughput: {wall / ours[0]:.2f}   CPU: {ours[1] / cpu:.2f}")
+
+
+def port_wait(port):
+    """Let the port leave the listening state before the next server binds it."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        out = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True)
+        if not out.stdout.strip():
+            return
+        time.sleep(0.02)
+
+
+def room_run(members, lines, port, server):
+    srv = subprocess.Popen(server, start_new_session=True, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    socks = []
+    try:
+        listening(port)
+        for _ in range(members):
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.setblocking(False)
+            socks.append(s)
+        time.sleep(1.0)  # every join announced and read below as noise
+        sel = selectors.DefaultSelector()
+        got = {}
+        for i, s in enumerate(socks):
+            sel.register(s, selectors.EVENT_READ, i)
+            got[i] = 0
+        drain(sel, got, 0.3)
+        for i in got:
+            got[i] = 0
+        want = (members - 1) * lines
+        start = time.monotonic()
+        for i, s in enumerate(socks):
+            s.sendall(b"".join(b"MSG %d %d\n" % (i, j) for j in range(lines)))
+        done = drain(sel, got, LIMIT, want)
+        elapsed = time.monotonic() - start
+        if not done:
+            short = sum(1 for v in got.values() if v < want)
+            sys.exit(f"{server[0]}: {short} members did not get all {want} lines")
+        return members * want / elapsed
+    finally:
+        for s in socks:
+            s.close()
+        end(srv)
+
+
+def drain(sel, got, seconds, want=None):
+    """Read every member; count the MSG lines each received. With `want`: until all have it."""
+    deadline = time.monotonic() + seconds
+    tail = {i: b"" for i in got}
+    while time.monotonic() < deadline:
+        if want is not None and all(v >= want for v in got.values()):
+            return True
+        for key, _ in sel.select(timeout=0.05):
+            try:
+                data = key.fileobj.recv(1 << 20)
+            except BlockingIOError:
+                continue
+            if not data:
+                sel.unregister(key.fileobj)
+                continue
+            i = key.data
+            text = tail[i] + data
+            cut = text.rfind(b"\n") + 1
+            got[i] += text[:cut].count(b"MSG ")
+            tail[i] = text[cut:]
+    return want is not None and all(v >= want for v in got.values())
+
+
+def room(members, lines, runs, port, nettool):
+    tools = [
+        ("nettool listen --room", [nettool, "-q", "listen", "127.0.0.1", str(port), "--room"]),
+        ("ncat --broker", ["ncat", "--broker", "--max-conns", str(members + 10), "-l",
+                           "127.0.0.1", str(port)]),
+    ]
+    rates = {}
+    for _ in range(runs):
+        for name, server in tools:
+            rates.setdefault(name, []).append(room_run(members, lines, port, server))
+            port_wait(port)
+    print(f"== room fan-out: {members} members each sending {lines} lines at once, "
+          f"{members * (members - 1) * lines} deliveries a run, median of {runs} runs")
+    medians = {name: statistics.median(r) for name, r in rates.items()}
+    for name, rate in medians.items():
+        print(f"  {name:22} {rate:10.0f} lines delivered/s")
+    ours, theirs = medians["nettool listen --room"], medians["ncat --broker"]
+    print(f"  ratio nettool/ncat deliveries per second: {ours / theirs:.2f}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "pipe":
+        pipe(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+    else:
+        room(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
