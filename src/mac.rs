@@ -153,21 +153,39 @@ const REGISTRY: &str = include_str!("../data/oui.tsv");
 
 #[cfg(feature = "oui")]
 fn registry_lookup(bytes: [u8; 6]) -> Option<&'static str> {
-    use std::collections::HashMap;
-    use std::sync::OnceLock;
-    static INDEX: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    let index = INDEX.get_or_init(|| {
-        REGISTRY
-            .lines()
-            .filter_map(|line| line.split_once('\t'))
-            .collect()
-    });
     let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
     // The longest assignment wins: a 36-bit (MA-S, IAB) or 28-bit (MA-M) block inside a
     // 24-bit one registered to the IEEE itself.
     [9, 7, 6]
         .into_iter()
-        .find_map(|digits| index.get(&hex[..digits]).copied())
+        .find_map(|digits| find_line(REGISTRY, &hex[..digits]))
+}
+
+/// Binary search over the sorted `KEY<tab>VALUE` lines of `table`, by byte offsets (as look(1)
+/// does), so that a lookup reads a few pages of the table and builds nothing.
+#[cfg(any(feature = "oui", test))]
+fn find_line<'a>(table: &'a str, key: &str) -> Option<&'a str> {
+    let bytes = table.as_bytes();
+    // lo and hi are line starts; the key, if present, is on a line in [lo, hi).
+    let (mut lo, mut hi) = (0, bytes.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = bytes[lo..mid]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(lo, |p| lo + p + 1);
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| start + p);
+        let (line_key, value) = table[start..end].split_once('\t')?;
+        match line_key.cmp(key) {
+            std::cmp::Ordering::Equal => return Some(value),
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    None
 }
 
 #[cfg(not(feature = "oui"))]
@@ -222,6 +240,35 @@ mod tests {
         );
         for bad in ["", "00:50:56", "zz:00:00:00:00:00", "00:50:56:aa:bb:cc:dd"] {
             assert!(MacInfo::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn find_line_finds_every_key_and_nothing_else() {
+        let table = "0001\ta\n0002\tb\n00020\tc\n0003\td\n1\te\n";
+        for (key, want) in [
+            ("0001", Some("a")),
+            ("0002", Some("b")),
+            ("00020", Some("c")),
+            ("0003", Some("d")),
+            ("1", Some("e")),
+            ("0000", None),
+            ("00021", None),
+            ("2", None),
+            ("", None),
+        ] {
+            assert_eq!(find_line(table, key), want, "{key}");
+        }
+        assert_eq!(find_line("", "0001"), None);
+        assert_eq!(find_line("0001\ta", "0001"), Some("a"));
+    }
+
+    #[cfg(feature = "oui")]
+    #[test]
+    fn every_registry_line_is_found() {
+        for line in REGISTRY.lines() {
+            let (key, value) = line.split_once('\t').unwrap();
+            assert_eq!(find_line(REGISTRY, key), Some(value), "{key}");
         }
     }
 
