@@ -614,6 +614,30 @@ fn router_reports_time_to_live_exceeded() {
     assert_eq!(errors[0]["icmp_type"], 11);
     assert_eq!(errors[0]["error"], "Time to live exceeded");
     assert_eq!(records.last().unwrap()["errors"], 1);
+
+    // A network the router holds an unreachable route for: it answers Host Unreachable.
+    router.exec(&["ip", "route", "add", "unreachable", "10.72.9.0/24"]);
+    // One ICMP error a second at most by default: none withheld here.
+    router.sysctl("net.ipv4.icmp_ratelimit", "0");
+    let out = client
+        .nettool()
+        .args(["ping", "-c", "2", "-i", "0.1", "-W", "1", "10.72.9.1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for seq in [1, 2] {
+        assert!(
+            text.contains(&format!(
+                "From 10.72.1.1 icmp_seq={seq} Destination Host Unreachable\n"
+            )),
+            "{text}"
+        );
+    }
+    assert!(
+        text.contains("2 packets transmitted, 0 received, +2 errors, 100% packet loss"),
+        "{text}"
+    );
 }
 
 /// What the test responder did with each echo request: the sequence, and how long after
