@@ -302,13 +302,13 @@ fn counters_bracketed_by_ip() {
     assert_eq!(c["rx_errors"], 0);
     assert_eq!(c["tx_dropped"], 0);
 
-    // Text: raw numbers beside human units.
+    // Text: the raw number (beside human units from 1 KiB).
     let out = lab.a.nettool().args(["ifconfig", "a0"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.lines()
             .any(|l| l.trim_start().starts_with("RX ")
-                && l.contains(&format!("({} bytes)", mine[0]))),
+                && l.contains(&format!("{} bytes", mine[0]))),
         "{text}"
     );
 }

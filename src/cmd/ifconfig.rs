@@ -407,6 +407,15 @@ impl InterfacesReport {
     }
 }
 
+/// A byte counter as ifconfig shows it: `512 bytes`, or `2.0 KiB (2048 bytes)`.
+fn byte_count(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{} ({bytes} bytes)", human_bytes(bytes))
+    }
+}
+
 /// Bytes in binary units: `0 B`, `1.5 KiB`, `3.2 GiB`.
 #[must_use]
 pub fn human_bytes(bytes: u64) -> String {
@@ -486,18 +495,16 @@ impl fmt::Display for InterfaceReport {
         if let Some(c) = &self.counters {
             writeln!(
                 f,
-                "    RX {} ({} bytes)  {} packets  {} errors  {} dropped",
-                human_bytes(c.rx_bytes),
-                c.rx_bytes,
+                "    RX {}  {} packets  {} errors  {} dropped",
+                byte_count(c.rx_bytes),
                 c.rx_packets,
                 c.rx_errors,
                 c.rx_dropped
             )?;
             writeln!(
                 f,
-                "    TX {} ({} bytes)  {} packets  {} errors  {} dropped",
-                human_bytes(c.tx_bytes),
-                c.tx_bytes,
+                "    TX {}  {} packets  {} errors  {} dropped",
+                byte_count(c.tx_bytes),
                 c.tx_packets,
                 c.tx_errors,
                 c.tx_dropped
@@ -977,6 +984,8 @@ mod tests {
             counters: Some(Counters {
                 rx_bytes: 2048,
                 rx_packets: 3,
+                tx_bytes: 512,
+                tx_packets: 4,
                 ..Counters::default()
             }),
             link_type: "ether",
@@ -1006,6 +1015,7 @@ mod tests {
             lines[4],
             "    RX 2.0 KiB (2048 bytes)  3 packets  0 errors  0 dropped"
         );
+        assert_eq!(lines[5], "    TX 512 bytes  4 packets  0 errors  0 dropped");
         let short = ShortReport::from(&report).to_string();
         let short: Vec<&str> = short.lines().map(str::trim_end).collect();
         assert_eq!(
