@@ -215,9 +215,20 @@ fn zero_io_open_and_closed() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        format!("error: connect 127.0.0.1:{port}: connection refused\n")
+        String::from_utf8_lossy(&out.stdout),
+        format!("127.0.0.1 port {port} closed (connection refused)\n")
     );
+    assert!(out.stderr.is_empty());
+    let out = nettool()
+        .args(["connect", "-z", "127.0.0.1", &port.to_string(), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["open"], false);
+    assert_eq!(v["port"], port);
+    assert_eq!(v["handshake_ms"], Value::Null);
+    assert_eq!(v["reason"], "connection refused");
 }
 
 #[test]

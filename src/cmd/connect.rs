@@ -152,7 +152,8 @@ Pipe mode passes raw bytes on stdout; its events go to stderr as text."
 pub(crate) use event_fields;
 
 const CONNECT_JSON: &str = concat!(
-    "JSON output (--json): with -z one document {host, address, port, open, handshake_ms}. ",
+    "JSON output (--json): with -z one document {host, address, port, open, handshake_ms \
+(null when closed), reason (why not: connection refused, timed out after ...; null when open)}. ",
     event_fields!(),
     " Exit status: 0 when the session ended normally (-z: the port is open); 1 connection \
 refused, timed out, or reset mid-stream; 2 invalid input or any other error."
@@ -225,20 +226,73 @@ pub struct ZeroReport {
     pub address: IpAddr,
     /// The port.
     pub port: u16,
-    /// Always true (a closed port is an error, exit 1).
+    /// Whether it accepted the connection (false: exit 1).
     pub open: bool,
-    /// The handshake time.
-    pub handshake_ms: f64,
+    /// The handshake time, when it accepted.
+    pub handshake_ms: Option<f64>,
+    /// Why not, when it did not: `connection refused`, `timed out after 2s`.
+    pub reason: Option<String>,
 }
 
 impl fmt::Display for ZeroReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} port {} open ({:.2} ms)",
-            self.address, self.port, self.handshake_ms
-        )
+        match (self.handshake_ms, &self.reason) {
+            (Some(ms), _) => write!(f, "{} port {} open ({ms:.2} ms)", self.address, self.port),
+            (None, reason) => write!(
+                f,
+                "{} port {} closed ({})",
+                self.address,
+                self.port,
+                reason.as_deref().unwrap_or("no answer")
+            ),
+        }
     }
+}
+
+/// `-z`: whether the port accepted; a refusal or a timeout is a report too (exit 1), any other
+/// failure an error.
+fn zero_report(
+    config: &Config,
+    addrs: &[IpAddr],
+    connected: Result<tcp::Connected>,
+    out: &mut Output,
+) -> Result<Outcome> {
+    let (report, outcome) = match connected {
+        Ok(c) => (
+            ZeroReport {
+                host: config.host.clone(),
+                address: c.peer.ip(),
+                port: config.port,
+                open: true,
+                handshake_ms: Some(millis(c.handshake)),
+                reason: None,
+            },
+            Outcome::Yes,
+        ),
+        Err(e) if e.exit_code() == 1 => {
+            let text = e.to_string();
+            // "connect 127.0.0.1:8001: connection refused": the reason is the last part.
+            let reason = text.rsplit(": ").next().unwrap_or(&text).to_string();
+            let address = addrs
+                .last()
+                .copied()
+                .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+            (
+                ZeroReport {
+                    host: config.host.clone(),
+                    address,
+                    port: config.port,
+                    open: false,
+                    handshake_ms: None,
+                    reason: Some(reason),
+                },
+                Outcome::No,
+            )
+        }
+        Err(e) => return Err(e),
+    };
+    out.report(&report)?;
+    Ok(outcome)
 }
 
 /// A tokio runtime for the TCP commands.
@@ -262,19 +316,13 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let addrs = host::resolve(&config.host, config.family)?;
     let rt = runtime()?;
     let started = Instant::now();
-    let connected = rt.block_on(tcp::connect(&addrs, config.port, &config.connect))?;
+    let connected = rt.block_on(tcp::connect(&addrs, config.port, &config.connect));
+    if config.zero {
+        return zero_report(&config, &addrs, connected, out);
+    }
+    let connected = connected?;
     let peer = connected.peer;
     let handshake_ms = millis(connected.handshake);
-    if config.zero {
-        out.report(&ZeroReport {
-            host: config.host.clone(),
-            address: peer.ip(),
-            port: config.port,
-            open: true,
-            handshake_ms,
-        })?;
-        return Ok(Outcome::Yes);
-    }
     let mut hello = Event::new("connected").peer(peer);
     hello.handshake_ms = Some(handshake_ms);
     let mode = &config.mode;
