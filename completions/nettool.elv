@@ -61,7 +61,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -x 'Reverse lookup of an address (PTR in DNS mode, getnameinfo otherwise)'
             cand --reverse 'Reverse lookup of an address (PTR in DNS mode, getnameinfo otherwise)'
             cand --server 'The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353 (DNS mode)'
-            cand --timeout 'How long to wait for an answer to one try (DNS mode)'
+            cand --timeout 'How long to wait for an answer to one try (DNS mode; over UDP the query is sent again every 250 ms meanwhile)'
             cand --tries 'How many tries a query gets before it fails (DNS mode)'
             cand -f 'Read names from FILE, one a line (`-` for stdin; blank lines and # comments skipped)'
             cand --file 'Read names from FILE, one a line (`-` for stdin; blank lines and # comments skipped)'

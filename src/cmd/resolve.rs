@@ -78,7 +78,7 @@ pub struct Args {
     #[arg(long)]
     pub tcp: bool,
 
-    /// How long to wait for an answer to one try (DNS mode)
+    /// How long to wait for an answer to one try (DNS mode; over UDP the query is sent again every 250 ms meanwhile)
     #[arg(long, value_name = "DURATION", value_parser = duration::value_parser, default_value = "1s")]
     pub timeout: Duration,
 
