@@ -123,6 +123,18 @@ pub enum Command {
     Man(cmd::man::Args),
 }
 
+/// Parse `argv` (without the program or subcommand name) as the arguments `A` of subcommand
+/// `name`, as the command line would: for the commands' unit tests.
+#[cfg(test)]
+pub(crate) fn parse_args<A: clap::Args + clap::FromArgMatches>(
+    name: &'static str,
+    argv: &[&str],
+) -> Result<A, clap::Error> {
+    let matches = A::augment_args(clap::Command::new(name))
+        .try_get_matches_from(std::iter::once(name).chain(argv.iter().copied()))?;
+    A::from_arg_matches(&matches)
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;

@@ -363,21 +363,12 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
-
     use super::*;
 
-    #[derive(Parser)]
-    struct Wrap {
-        #[command(flatten)]
-        args: Args,
-    }
-
     fn config(argv: &[&str], tty: bool) -> Result<Config> {
-        let mut full = vec!["connect"];
-        full.extend_from_slice(argv);
-        let wrap = Wrap::try_parse_from(full).map_err(|e| Error::other(e.to_string()))?;
-        Config::from_args(&wrap.args, tty)
+        let args: Args =
+            crate::cli::parse_args("connect", argv).map_err(|e| Error::other(e.to_string()))?;
+        Config::from_args(&args, tty)
     }
 
     #[test]

@@ -397,21 +397,12 @@ async fn serve_echo(
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
-
     use super::*;
 
-    #[derive(Parser)]
-    struct Wrap {
-        #[command(flatten)]
-        args: Args,
-    }
-
     fn config(argv: &[&str]) -> Result<Config> {
-        let mut full = vec!["listen"];
-        full.extend_from_slice(argv);
-        let wrap = Wrap::try_parse_from(full).map_err(|e| Error::other(e.to_string()))?;
-        Config::from_args(&wrap.args, false)
+        let args: Args =
+            crate::cli::parse_args("listen", argv).map_err(|e| Error::other(e.to_string()))?;
+        Config::from_args(&args, false)
     }
 
     #[test]

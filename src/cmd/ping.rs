@@ -1494,21 +1494,12 @@ mod tcp {
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
-
     use super::*;
 
-    #[derive(Debug, Parser)]
-    struct Wrap {
-        #[command(flatten)]
-        args: Args,
-    }
-
     fn config(argv: &[&str]) -> Result<Config> {
-        let mut full = vec!["ping"];
-        full.extend_from_slice(argv);
-        let wrap = Wrap::try_parse_from(full).map_err(|e| Error::other(e.to_string()))?;
-        Config::try_from(wrap.args)
+        let args: Args =
+            crate::cli::parse_args("ping", argv).map_err(|e| Error::other(e.to_string()))?;
+        Config::try_from(args)
     }
 
     fn err(argv: &[&str]) -> String {

@@ -900,20 +900,10 @@ impl Inputs {
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
-
     use super::*;
 
-    #[derive(Parser)]
-    struct Wrap {
-        #[command(flatten)]
-        args: Args,
-    }
-
     fn config(argv: &[&str]) -> Result<Config> {
-        let mut full = vec!["resolve"];
-        full.extend_from_slice(argv);
-        Config::try_from(Wrap::try_parse_from(full).expect("parses").args)
+        Config::try_from(crate::cli::parse_args::<Args>("resolve", argv).expect("parses"))
     }
 
     fn name(input: &str) -> Target {
@@ -1055,9 +1045,10 @@ mod tests {
             &["--timeout", "x", "a"],
             &["-4", "-6", "a"],
         ] {
-            let mut full = vec!["resolve"];
-            full.extend_from_slice(argv);
-            assert!(Wrap::try_parse_from(full).is_err(), "{argv:?}");
+            assert!(
+                crate::cli::parse_args::<Args>("resolve", argv).is_err(),
+                "{argv:?}"
+            );
         }
     }
 

@@ -357,15 +357,9 @@ mod tests {
     use super::*;
 
     fn config(argv: &[&str]) -> Result<Config> {
-        use clap::Parser;
-        #[derive(clap::Parser)]
-        struct Wrap {
-            #[command(flatten)]
-            args: Args,
-        }
-        let wrap = Wrap::try_parse_from(std::iter::once("subnet").chain(argv.iter().copied()))
-            .map_err(|e| Error::other(e.to_string()))?;
-        Config::try_from(wrap.args)
+        let args: Args =
+            crate::cli::parse_args("subnet", argv).map_err(|e| Error::other(e.to_string()))?;
+        Config::try_from(args)
     }
 
     #[test]
