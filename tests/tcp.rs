@@ -384,16 +384,10 @@ fn nc_connects_to_nettool_listen() {
     assert_eq!(l.out(), b"hello nettool\n");
 }
 
-#[test]
-fn nettool_connects_to_nc_listen() {
-    if !tool_or_skip("nettool_connects_to_nc_listen", "nc") {
-        return;
-    }
-    let port = free_tcp_port();
-    let mut cmd = Command::new("nc");
-    cmd.args(["-N", "-l", "127.0.0.1", &port.to_string()]);
-    let mut l = Proc::start(cmd, stdin_bytes(b"from nc\n"));
-    let out = (0..300)
+/// `nettool connect 127.0.0.1 PORT` with "from nettool\n" on stdin, tried every 10 ms (at most
+/// 300 times) until `peer`, started just before, listens and the session ends with exit 0.
+fn connect_once_listening(port: u16, peer: &str) -> std::process::Output {
+    (0..300)
         .map(|_| {
             std::thread::sleep(Duration::from_millis(10));
             nettool()
@@ -404,7 +398,19 @@ fn nettool_connects_to_nc_listen() {
                 .unwrap()
         })
         .find(|o| o.status.code() == Some(0))
-        .expect("nc never listened");
+        .unwrap_or_else(|| panic!("{peer} never listened"))
+}
+
+#[test]
+fn nettool_connects_to_nc_listen() {
+    if !tool_or_skip("nettool_connects_to_nc_listen", "nc") {
+        return;
+    }
+    let port = free_tcp_port();
+    let mut cmd = Command::new("nc");
+    cmd.args(["-N", "-l", "127.0.0.1", &port.to_string()]);
+    let mut l = Proc::start(cmd, stdin_bytes(b"from nc\n"));
+    let out = connect_once_listening(port, "nc");
     assert_eq!(out.stdout, b"from nc\n");
     assert_eq!(l.exit(), Some(0));
     assert_eq!(l.out(), b"from nettool\n");
@@ -440,18 +446,7 @@ fn socat_both_directions() {
         &format!("TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr"),
     ]);
     let mut s = Proc::start(cmd, stdin_bytes(b"from socat\n"));
-    let out = (0..300)
-        .map(|_| {
-            std::thread::sleep(Duration::from_millis(10));
-            nettool()
-                .args(["connect", "127.0.0.1", &port.to_string()])
-                .write_stdin("from nettool\n")
-                .timeout(LIMIT)
-                .output()
-                .unwrap()
-        })
-        .find(|o| o.status.code() == Some(0))
-        .expect("socat never listened");
+    let out = connect_once_listening(port, "socat");
     assert_eq!(out.stdout, b"from socat\n");
     assert_eq!(s.exit(), Some(0));
     assert_eq!(s.out(), b"from nettool\n");
