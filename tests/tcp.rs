@@ -20,9 +20,14 @@ struct Proc {
     child: ChildGuard,
     stderr: Arc<Mutex<String>>,
     stdout: Arc<Mutex<Vec<u8>>>,
+    /// The threads collecting stdout and stderr; they end when the child's pipes close.
+    collectors: Vec<std::thread::JoinHandle<()>>,
 }
 
-fn collect<R: Read + Send + 'static>(mut from: R, into: Arc<Mutex<Vec<u8>>>) {
+fn collect<R: Read + Send + 'static>(
+    mut from: R,
+    into: Arc<Mutex<Vec<u8>>>,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut buf = [0u8; 65536];
         while let Ok(n) = from.read(&mut buf) {
@@ -31,7 +36,7 @@ fn collect<R: Read + Send + 'static>(mut from: R, into: Arc<Mutex<Vec<u8>>>) {
             }
             into.lock().unwrap().extend_from_slice(&buf[..n]);
         }
-    });
+    })
 }
 
 impl Proc {
@@ -42,11 +47,11 @@ impl Proc {
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn");
         let stdout = Arc::new(Mutex::new(Vec::new()));
-        collect(child.stdout.take().unwrap(), Arc::clone(&stdout));
+        let out_thread = collect(child.stdout.take().unwrap(), Arc::clone(&stdout));
         let stderr = Arc::new(Mutex::new(String::new()));
         let err = child.stderr.take().unwrap();
         let sink = Arc::clone(&stderr);
-        std::thread::spawn(move || {
+        let err_thread = std::thread::spawn(move || {
             for line in BufReader::new(err).lines().map_while(Result::ok) {
                 let mut s = sink.lock().unwrap();
                 s.push_str(&line);
@@ -57,6 +62,7 @@ impl Proc {
             child: ChildGuard(child),
             stderr,
             stdout,
+            collectors: vec![out_thread, err_thread],
         }
     }
 
@@ -82,12 +88,17 @@ impl Proc {
         );
     }
 
-    /// Wait for the exit; its code.
+    /// Wait for the exit, and for everything it wrote to be collected; its code.
     fn exit(&mut self) -> Option<i32> {
-        self.child
+        let code = self
+            .child
             .wait_timeout(LIMIT)
             .expect("process did not exit")
-            .code()
+            .code();
+        for collector in self.collectors.drain(..) {
+            collector.join().expect("collector thread");
+        }
+        code
     }
 }
 
