@@ -744,22 +744,53 @@ fn checksum(bytes: &[u8]) -> u16 {
     !(sum as u16)
 }
 
+/// Namespace `a` joined to `b` (10.NET.0.1 and .2), where the kernel's echo replies are off and
+/// [`responder`] answers instead.
+struct ResponderLab {
+    a: Netns,
+    _b: Netns,
+    log: Log,
+    stop: Arc<AtomicBool>,
+    handle: std::thread::JoinHandle<()>,
+}
+
+impl ResponderLab {
+    fn new(tag: &str, net: u8, delay: Duration, drop_every: u16, extras: bool) -> Self {
+        let (a, b) = pair(tag, net);
+        // One kernel-answered probe first, so that neither side waits for ARP during the run.
+        a.nettool()
+            .args(["ping", "-c", "1", &format!("10.{net}.0.2")])
+            .assert()
+            .code(0);
+        b.sysctl("net.ipv4.icmp_echo_ignore_all", "1");
+        let stop = Arc::new(AtomicBool::new(false));
+        let (log, handle) = responder(&b, delay, drop_every, extras, stop.clone());
+        Self {
+            a,
+            _b: b,
+            log,
+            stop,
+            handle,
+        }
+    }
+
+    /// Stop the responder; what it did.
+    fn finish(self) -> Vec<(u16, Option<Duration>)> {
+        self.stop.store(true, Ordering::SeqCst);
+        self.handle.join().unwrap();
+        self.log.lock().unwrap().clone()
+    }
+}
+
 #[test]
 fn impaired_peer_loss_and_delay_are_reported_exactly() {
     if !root_or_skip("impaired_peer") {
         return;
     }
-    let (a, b) = pair("imp", 73);
-    // One kernel-answered probe first, so that neither side waits for ARP during the run.
-    a.nettool()
-        .args(["ping", "-c", "1", "10.73.0.2"])
-        .assert()
-        .code(0);
-    b.sysctl("net.ipv4.icmp_echo_ignore_all", "1");
-    let stop = Arc::new(AtomicBool::new(false));
     let delay = Duration::from_millis(30);
-    let (log, handle) = responder(&b, delay, 3, false, stop.clone());
-    let out = a
+    let lab = ResponderLab::new("imp", 73, delay, 3, false);
+    let out = lab
+        .a
         .nettool()
         .args([
             "--json",
@@ -774,9 +805,7 @@ fn impaired_peer_loss_and_delay_are_reported_exactly() {
         ])
         .output()
         .unwrap();
-    stop.store(true, Ordering::SeqCst);
-    handle.join().unwrap();
-    let log = log.lock().unwrap().clone();
+    let log = lab.finish();
     assert_eq!(log.len(), 9, "the responder saw every request: {log:?}");
     let dropped = log.iter().filter(|(_, d)| d.is_none()).count() as u64;
     assert_eq!(dropped, 3);
@@ -820,20 +849,15 @@ fn duplicates_are_marked_and_other_replies_ignored() {
     if !root_or_skip("duplicates") {
         return;
     }
-    let (a, b) = pair("dup", 74);
-    a.nettool()
-        .args(["ping", "-c", "1", "10.74.0.2"])
-        .assert()
-        .code(0);
-    b.sysctl("net.ipv4.icmp_echo_ignore_all", "1");
-    let stop = Arc::new(AtomicBool::new(false));
-    let (log, handle) = responder(&b, Duration::ZERO, u16::MAX, true, stop.clone());
-    let out = a
+    let lab = ResponderLab::new("dup", 74, Duration::ZERO, u16::MAX, true);
+    let out = lab
+        .a
         .nettool()
         .args(["ping", "-n", "-c", "3", "-i", "0.2", "-W", "1", "10.74.0.2"])
         .output()
         .unwrap();
-    let json = a
+    let json = lab
+        .a
         .nettool()
         .args([
             "--json",
@@ -848,10 +872,8 @@ fn duplicates_are_marked_and_other_replies_ignored() {
         ])
         .output()
         .unwrap();
-    stop.store(true, Ordering::SeqCst);
-    handle.join().unwrap();
     assert_eq!(
-        log.lock().unwrap().len(),
+        lab.finish().len(),
         5,
         "the responder answered every request"
     );
