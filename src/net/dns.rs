@@ -1,4 +1,5 @@
-//! Asking one DNS server directly, through hickory-resolver's name-server pool.
+//! Asking one DNS server directly: over UDP on a socket of our own, over TCP through
+//! hickory-resolver's name-server pool.
 //!
 //! A query goes over UDP first, on one long-lived socket ([`crate::net::dns_udp`]); when the
 //! server's answer is truncated, the query is repeated over TCP through hickory's name-server
@@ -11,7 +12,7 @@
 //!
 //! hickory's defaults wait `timeout x (attempts + 1)`, 15 s against a dead server; here the
 //! caller's `timeout` and `tries` are used as they are (`attempts = tries - 1`), so the defaults
-//! of the command (1 s, 2 tries) fail a dead server within about 2 s. The cache is off, so every
+//! of the command (1 s, 2 tries) fail a dead server within about 2 s. Nothing is cached, so every
 //! query reaches the server and TTLs are the server's.
 
 use std::net::{IpAddr, SocketAddr};
@@ -22,7 +23,7 @@ use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ProtocolConfi
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::xfer::FirstAnswer;
 use hickory_resolver::net::{DnsError, DnsHandle, NetError, RetryDnsHandle};
-use hickory_resolver::proto::op::{DnsRequestOptions, Query, ResponseCode};
+use hickory_resolver::proto::op::{DnsRequestOptions, DnsResponse, Message, Query, ResponseCode};
 use hickory_resolver::proto::rr::Name;
 use hickory_resolver::{NameServerPool, PoolContext, TlsConfig};
 use serde::Serialize;
@@ -149,7 +150,7 @@ impl Client {
                 .map_err(|e| Error::io(format!("open a UDP socket for {server}"), e))?;
             Some(Arc::new(mux))
         };
-        let tcp = Arc::new(build(server, ProtocolConfig::Tcp, options)?);
+        let tcp = Arc::new(tcp_pool(server, options)?);
         Ok(Self { server, udp, tcp })
     }
 
@@ -216,31 +217,28 @@ impl Client {
     }
 }
 
-/// One query, recursion desired, EDNS on (as dig sends it); a negative answer becomes the
-/// error hickory gives for it.
-async fn ask(
-    pool: &Pool,
-    query: Query,
-) -> std::result::Result<hickory_resolver::proto::op::DnsResponse, NetError> {
-    let response = pool
-        .lookup(query, DnsRequestOptions::default())
-        .first_answer()
-        .await?;
+/// One query over TCP, recursion desired, EDNS on (as dig sends it), judged by [`judged`].
+async fn ask(pool: &Pool, query: Query) -> std::result::Result<DnsResponse, NetError> {
+    judged(
+        pool.lookup(query, DnsRequestOptions::default())
+            .first_answer()
+            .await?,
+    )
+}
+
+/// An answer that came over UDP, judged by [`judged`].
+fn checked(message: Message) -> std::result::Result<DnsResponse, NetError> {
+    judged(DnsResponse::from_message(message)?)
+}
+
+/// A negative answer (NXDOMAIN, no records, REFUSED, ...) becomes the error hickory gives for it.
+fn judged(response: DnsResponse) -> std::result::Result<DnsResponse, NetError> {
     DnsError::from_response(response).map_err(NetError::from)
 }
 
-/// An answer that came over UDP, judged as hickory judges one from its pool.
-fn checked(
-    message: hickory_resolver::proto::op::Message,
-) -> std::result::Result<hickory_resolver::proto::op::DnsResponse, NetError> {
-    let response =
-        hickory_resolver::proto::op::DnsResponse::from_message(message).map_err(NetError::from)?;
-    DnsError::from_response(response).map_err(NetError::from)
-}
-
-/// A pool of the one `server` over one protocol, with the caller's timeout and tries.
-fn build(server: SocketAddr, protocol: ProtocolConfig, options: ClientOptions) -> Result<Pool> {
-    let mut connection = ConnectionConfig::new(protocol);
+/// A pool of the one `server` over TCP, with the caller's timeout and tries.
+fn tcp_pool(server: SocketAddr, options: ClientOptions) -> Result<Pool> {
+    let mut connection = ConnectionConfig::new(ProtocolConfig::Tcp);
     connection.port = server.port();
     let name_server = NameServerConfig::new(server.ip(), true, vec![connection]);
     let mut opts = ResolverOpts::default();
