@@ -170,7 +170,7 @@ pub fn routes(names: &HashMap<u32, String>, tables: Tables) -> Result<Vec<Route>
     for family in [RtAddrFamily::Inet, RtAddrFamily::Inet6] {
         let request = request(family, 0, RtmF::empty(), RtBuffer::new())?;
         netlink_dump("routes", Rtm::Getroute, request, |msg: &Rtmsg| {
-            if let Some(route) = route_from(msg, names).filter(|r| tables.wants(r.table_id())) {
+            if let Some(route) = route_from(msg, names, tables) {
                 all.push(route);
             }
         })?;
@@ -178,7 +178,8 @@ pub fn routes(names: &HashMap<u32, String>, tables: Tables) -> Result<Vec<Route>
     Ok(all)
 }
 
-fn route_from(msg: &Rtmsg, names: &HashMap<u32, String>) -> Option<Route> {
+/// The route in `msg`, if its table is one of `tables`.
+fn route_from(msg: &Rtmsg, names: &HashMap<u32, String>, tables: Tables) -> Option<Route> {
     let v4 = *msg.rtm_family() == RtAddrFamily::Inet;
     let mut table = u32::from(u8::from(*msg.rtm_table()));
     let (mut dst, mut gateway, mut oif, mut metric, mut prefsrc) = (None, None, None, 0, None);
@@ -193,6 +194,9 @@ fn route_from(msg: &Rtmsg, names: &HashMap<u32, String>) -> Option<Route> {
             Rta::Prefsrc => prefsrc = ip_of(bytes),
             _ => {}
         }
+    }
+    if !tables.wants(table) {
+        return None;
     }
     let len = *msg.rtm_dst_len();
     let addr = dst.unwrap_or(if v4 {
@@ -215,17 +219,6 @@ fn route_from(msg: &Rtmsg, names: &HashMap<u32, String>) -> Option<Route> {
         kind: type_name(u8::from(*msg.rtm_type())),
         table: table_name(table),
     })
-}
-
-impl Route {
-    fn table_id(&self) -> u32 {
-        match self.table.as_str() {
-            "default" => 253,
-            "main" => MAIN_TABLE,
-            "local" => LOCAL_TABLE,
-            n => n.parse().unwrap_or(0),
-        }
-    }
 }
 
 /// Ask the kernel which route it uses for `dst` (leaving through `oif` when given, for an IPv6
@@ -284,7 +277,7 @@ pub fn route_get(
             Ok(header) => {
                 let header: Nlmsghdr<Rtm, Rtmsg> = header;
                 if let Some(msg) = header.get_payload() {
-                    return Ok(route_from(msg, names)
+                    return Ok(route_from(msg, names, Tables::All)
                         .filter(|r| !matches!(r.kind, "unreachable" | "prohibit" | "blackhole")));
                 }
             }
