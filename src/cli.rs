@@ -105,11 +105,11 @@ pub enum Command {
     Ifconfig(cmd::ifconfig::Args),
     /// Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping
     Ping(cmd::ping::Args),
-    /// Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test, split
+    /// Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test
     Subnet(cmd::subnet::Args),
     /// What a port is for (getservbyname), its range, and what is bound to it
     Portinfo(cmd::portinfo::Args),
-    /// Wait for TCP connections: chat, pipe (like nc -l), several clients, a room, an echo service
+    /// Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo
     Listen(cmd::listen::Args),
     /// Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open
     Connect(cmd::connect::Args),
