@@ -4,23 +4,14 @@
 //! config with no I/O, `run` does the work through the [`net`] adapters and prints reports through
 //! [`output::Output`], and [`main_entry`] maps the result to an exit code ([`exit`]).
 
-pub mod chat;
 pub mod cli;
 pub mod cmd;
-pub mod dns_name;
 pub mod docs;
-pub mod duration;
 pub mod error;
 pub mod exit;
-pub mod hexdump;
-pub mod mac;
+pub mod model;
 pub mod net;
 pub mod output;
-pub mod ping_stats;
-pub mod sanitize;
-pub mod services;
-pub mod subnet;
-pub mod udp_stats;
 
 use clap::Parser;
 

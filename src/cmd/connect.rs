@@ -8,17 +8,17 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::chat::DEFAULT_MAX_LINE;
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::chat::DEFAULT_MAX_LINE;
+use crate::model::services::Proto;
 use crate::net::host::{self, Family};
 use crate::net::services::parse_port;
 use crate::net::tcp::pipe::{self, Directions, Moved, Source};
 use crate::net::tcp::session::{self, ChatEnd, ChatOptions, Event};
 use crate::net::tcp::{self, ConnectOptions};
 use crate::output::Output;
-use crate::services::Proto;
 
 /// Arguments of `nettool connect`.
 #[derive(Debug, clap::Args)]
@@ -31,7 +31,7 @@ pub struct Args {
     pub port: String,
 
     /// Give up connecting after this long (250ms, 2s, 1m; a bare number is seconds)
-    #[arg(short = 'w', long = "wait", value_name = "DURATION", value_parser = crate::duration::value_parser)]
+    #[arg(short = 'w', long = "wait", value_name = "DURATION", value_parser = crate::model::duration::value_parser)]
     pub timeout: Option<Duration>,
 
     /// Connect from this local address

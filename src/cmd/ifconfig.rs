@@ -12,13 +12,13 @@ use serde::Serialize;
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
-use crate::mac::MacInfo;
+use crate::model::mac::MacInfo;
+use crate::model::subnet;
 use crate::net::host::{Family, parse_literal};
 use crate::net::iface::{self, Counters, Interface};
 use crate::net::neigh::{self, Neighbour};
 use crate::net::route::{self, Route};
 use crate::output::{Output, table};
-use crate::subnet;
 
 const JSON_FIELDS: &str = "JSON output (--json), numbers as numbers:\n\n\
 Default and IFACE: {\"primary_ipv4\", \"primary_ipv6\" (the source addresses the default routes \

@@ -9,10 +9,11 @@ use std::time::Instant;
 use ipnet::IpNet;
 
 use super::connect::{Mode, ModeArgs, event_fields, runtime};
-use crate::chat::{Acl, peer_addr};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::chat::{Acl, peer_addr};
+use crate::model::services::Proto;
 use crate::net::host::{self, Family};
 use crate::net::services::parse_port;
 use crate::net::tcp::pipe::{self, Moved, SharedStdin, Source};
@@ -20,7 +21,6 @@ use crate::net::tcp::room::{self, HubOptions};
 use crate::net::tcp::session::{self, ChatEnd, Event};
 use crate::net::tcp::{self, Listener};
 use crate::output::Output;
-use crate::services::Proto;
 
 /// The default bound on bytes queued for one room member.
 pub const DEFAULT_ROOM_QUEUE: usize = 1 << 20;
@@ -186,7 +186,7 @@ impl Config {
                 "must be at least 1024 bytes",
             ));
         }
-        let nick = crate::chat::check_nick(&args.nick)
+        let nick = crate::model::chat::check_nick(&args.nick)
             .map_err(|reason| Error::invalid(format!("--nick {}", args.nick), reason))?;
         Ok(Self {
             addr,

@@ -18,11 +18,11 @@ use tokio::signal::unix::{SignalKind, signal};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::ping_stats::{self, RttStats};
 use crate::net::host::{self, Family};
 use crate::net::icmp::{self, IcmpSocket, Incoming, SocketOptions};
 use crate::net::privilege::{self, Method};
 use crate::output::{Output, Paint};
-use crate::ping_stats::{self, RttStats};
 
 /// The largest payload an IPv4 echo request can carry (65535 - 20 - 8).
 const MAX_PAYLOAD: u16 = 65_507;
@@ -68,15 +68,15 @@ pub struct Args {
     pub count: Option<i64>,
 
     /// Time between probes to a host (default 1s; below 2ms needs root)
-    #[arg(short = 'i', long = "interval", allow_negative_numbers = true, value_name = "DURATION", value_parser = crate::duration::value_parser)]
+    #[arg(short = 'i', long = "interval", allow_negative_numbers = true, value_name = "DURATION", value_parser = crate::model::duration::value_parser)]
     pub interval: Option<Duration>,
 
     /// How long to wait for each reply (default 10s for one host, 1s for many or --tcp)
-    #[arg(short = 'W', long = "wait", allow_negative_numbers = true, value_name = "DURATION", value_parser = crate::duration::value_parser)]
+    #[arg(short = 'W', long = "wait", allow_negative_numbers = true, value_name = "DURATION", value_parser = crate::model::duration::value_parser)]
     pub wait: Option<Duration>,
 
     /// Stop after this long, whatever was sent or received
-    #[arg(short = 'w', long = "deadline", allow_negative_numbers = true, value_name = "DURATION", value_parser = crate::duration::value_parser)]
+    #[arg(short = 'w', long = "deadline", allow_negative_numbers = true, value_name = "DURATION", value_parser = crate::model::duration::value_parser)]
     pub deadline: Option<Duration>,
 
     /// Payload bytes per probe (default 56, as ping)
@@ -263,7 +263,8 @@ impl TryFrom<Args> for Config {
         let tcp_port = match &args.tcp {
             None => None,
             Some(text) => {
-                let port = crate::net::services::parse_port(text, crate::services::Proto::Tcp)?;
+                let port =
+                    crate::net::services::parse_port(text, crate::model::services::Proto::Tcp)?;
                 if port == 0 {
                     return Err(Error::invalid(text, "port 0 cannot be probed"));
                 }

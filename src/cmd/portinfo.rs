@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::services::{PortRange, Proto};
 use crate::net::services::{self as db, Database, Known};
 use crate::net::sockets::{self, BoundSocket};
 use crate::output::{self, Output};
-use crate::services::{PortRange, Proto};
 
 /// Bind tests are made for at most this many ports; a larger `--check` lists sockets only.
 const MAX_BIND_TESTS: usize = 64;
@@ -464,7 +464,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::services;
+    use crate::model::services;
 
     fn db() -> Database {
         Database::from_system(

@@ -18,10 +18,10 @@ use tokio::io::AsyncBufReadExt;
 use tokio::task::JoinSet;
 
 use crate::cli::FamilyArgs;
-use crate::dns_name::{self, Rtype};
-use crate::duration;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::dns_name::{self, Rtype};
+use crate::model::duration;
 use crate::net::dns::{self, Client, ClientOptions, DnsRecord, Failure, Transport};
 use crate::net::host::{self, Family};
 use crate::net::sysresolve::{self, SystemFailure};

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::subnet::{self, Facts, PrefixSource, Split};
 use crate::output::{self, Output};
-use crate::subnet::{self, Facts, PrefixSource, Split};
 
 /// Arguments of `nettool subnet`.
 #[derive(Debug, clap::Args)]

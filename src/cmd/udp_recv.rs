@@ -12,14 +12,14 @@ use serde::Serialize;
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
-use crate::hexdump::hexdump;
+use crate::model::hexdump::hexdump;
+use crate::model::sanitize;
+use crate::model::services::Proto;
+use crate::model::udp_stats::{Stamp, StreamStats};
 use crate::net::host::Family;
 use crate::net::services::parse_port;
 use crate::net::udp::{self, BindOptions};
 use crate::output::Output;
-use crate::sanitize;
-use crate::services::Proto;
-use crate::udp_stats::{Stamp, StreamStats};
 
 /// Arguments of `nettool udp-recv`.
 #[derive(Debug, clap::Args)]
@@ -35,7 +35,7 @@ pub struct Args {
     pub count: Option<u64>,
 
     /// Stop after this long without a datagram (250ms, 2s, 1m)
-    #[arg(long, value_name = "DURATION", value_parser = crate::duration::value_parser)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::model::duration::value_parser)]
     pub idle: Option<Duration>,
 
     /// Answer each datagram with this text

@@ -13,11 +13,11 @@ use crate::cli::FamilyArgs;
 use crate::cmd::udp_recv::DatagramRecord;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::services::Proto;
+use crate::model::udp_stats::{STAMP_LEN, Stamp};
 use crate::net::services::parse_port;
 use crate::net::udp::{self, BindOptions};
 use crate::output::Output;
-use crate::services::Proto;
-use crate::udp_stats::{STAMP_LEN, Stamp};
 
 /// Arguments of `nettool udp-send`.
 #[derive(Debug, clap::Args)]
@@ -43,7 +43,7 @@ pub struct Args {
     pub count: u64,
 
     /// Wait this long between datagrams (250ms, 2s; default: none)
-    #[arg(short = 'i', long, value_name = "DURATION", value_parser = crate::duration::value_parser,
+    #[arg(short = 'i', long, value_name = "DURATION", value_parser = crate::model::duration::value_parser,
           conflicts_with = "rate")]
     pub interval: Option<Duration>,
 
@@ -69,7 +69,7 @@ pub struct Args {
 
     /// Wait this long for a reply after each datagram and print it (default 1s)
     #[arg(long, value_name = "DURATION", num_args = 0..=1, default_missing_value = "1s",
-          value_parser = crate::duration::value_parser)]
+          value_parser = crate::model::duration::value_parser)]
     pub wait: Option<Duration>,
 
     #[command(flatten)]

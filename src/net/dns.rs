@@ -28,8 +28,8 @@ use hickory_resolver::proto::rr::Name;
 use hickory_resolver::{NameServerPool, PoolContext, TlsConfig};
 use serde::Serialize;
 
-use crate::dns_name::{self, Rtype};
 use crate::error::{Error, Result};
+use crate::model::dns_name::{self, Rtype};
 use crate::net::dns_udp::{UdpFailure, UdpMux};
 
 /// How a query travelled.

@@ -9,7 +9,7 @@ use neli::rtnl::{Ndmsg, NdmsgBuilder};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::mac::MacInfo;
+use crate::model::mac::MacInfo;
 use crate::net::route::{ip_of, netlink_dump};
 
 /// One neighbour: an address on a local link and the MAC it resolved to.

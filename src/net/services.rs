@@ -1,5 +1,5 @@
 //! The services database as `getservbyname` sees it: the system file (`/etc/services`) first,
-//! in file order, then the built-in development ports ([`crate::services::BUILTIN`]) for names
+//! in file order, then the built-in development ports ([`crate::model::services::BUILTIN`]) for names
 //! the system file lacks. A missing system file leaves the built-in table.
 
 use std::path::Path;
@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::services::{self, BUILTIN, Proto, ServiceEntry};
+use crate::model::services::{self, BUILTIN, Proto, ServiceEntry};
 
 /// Where the system services database lives.
 pub const SYSTEM_FILE: &str = "/etc/services";

@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use serde::Serialize;
 
-use crate::services::Proto;
+use crate::model::services::Proto;
 
 /// TCP state LISTEN in /proc/net/tcp.
 const TCP_LISTEN: u8 = 0x0a;

@@ -15,8 +15,8 @@ use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::error::{Error, Result};
+use crate::model::services::Proto;
 use crate::net::host::Family;
-use crate::services::Proto;
 
 /// The listen backlog.
 const BACKLOG: i32 = 1024;

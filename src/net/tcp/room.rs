@@ -17,10 +17,10 @@ use tokio::task::AbortHandle;
 
 use super::pipe::Moved;
 use super::session::Event;
-use crate::chat::{Acl, LineSplitter, Piece, RoomInput, is_quit, peer_addr, room_input};
 use crate::error::{Error, Result};
+use crate::model::chat::{Acl, LineSplitter, Piece, RoomInput, is_quit, peer_addr, room_input};
+use crate::model::sanitize::escape_bytes;
 use crate::output::Output;
-use crate::sanitize::escape_bytes;
 
 /// How the many-client server behaves.
 #[derive(Debug, Clone)]

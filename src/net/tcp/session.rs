@@ -13,10 +13,10 @@ use tokio::sync::mpsc;
 
 use super::is_reset;
 use super::pipe::{Moved, reset};
-use crate::chat::{LineSplitter, Piece, is_quit};
 use crate::error::{Error, Result};
+use crate::model::chat::{LineSplitter, Piece, is_quit};
+use crate::model::sanitize::escape_bytes;
 use crate::output::Output;
-use crate::sanitize::escape_bytes;
 
 /// One thing that happened, printed as a line for people or an NDJSON record.
 #[derive(Debug, Clone, Serialize)]
@@ -76,7 +76,7 @@ impl Event {
     /// With the peer's address.
     #[must_use]
     pub fn peer(mut self, addr: SocketAddr) -> Self {
-        self.peer = Some(crate::chat::peer_addr(addr).to_string());
+        self.peer = Some(crate::model::chat::peer_addr(addr).to_string());
         self
     }
 

@@ -1,12 +1,10 @@
 //! `nettool subnet`: exit codes, text and JSON through the binary, properties over random input,
 //! and a cross-check against the real `ipcalc`.
 
-mod common;
-
 use std::net::{IpAddr, Ipv4Addr};
 
-use common::nettool;
-use nettool::subnet;
+use crate::common::nettool;
+use nettool::model::subnet;
 use proptest::prelude::*;
 
 fn json(args: &[&str]) -> serde_json::Value {
@@ -201,7 +199,7 @@ fn ipcalc_field<'a>(text: &'a str, label: &str) -> Option<&'a str> {
 
 #[test]
 fn agrees_with_ipcalc() {
-    if !common::tool_or_skip("agrees_with_ipcalc", "ipcalc") {
+    if !crate::common::tool_or_skip("agrees_with_ipcalc", "ipcalc") {
         return;
     }
     let mut rng = SplitMix(0x6e65_7474_6f6f_6c21);
@@ -213,7 +211,7 @@ fn agrees_with_ipcalc() {
         // class, where nettool uses the classful default (and says so).
         let prefix = ((r >> 32) % 33) as u8;
         let input = format!("{addr}/{prefix}");
-        let peer = common::run("ipcalc", &["-n", "-b", &input]);
+        let peer = crate::common::run("ipcalc", &["-n", "-b", &input]);
         let peer = String::from_utf8(peer.stdout).unwrap();
         let ours = subnet::facts(&subnet::parse_interface(&input, None).unwrap());
         let field = |label: &str| ipcalc_field(&peer, label).map(str::to_string);

@@ -1,5 +1,6 @@
 //! The committed completions (completions/) and man pages (man/) must equal what the clap tree
-//! generates. Run `NETTOOL_REGENERATE=1 cargo test --test docs` to rewrite them after a CLI change.
+//! generates. Run `NETTOOL_REGENERATE=1 cargo test --test it docs::` to rewrite them after a
+//! CLI change.
 
 use std::path::Path;
 
@@ -35,7 +36,7 @@ fn generated_files_are_current() {
     }
     assert!(
         stale.is_empty(),
-        "generated files are stale: {stale:?}; run NETTOOL_REGENERATE=1 cargo test --test docs"
+        "generated files are stale: {stale:?}; run NETTOOL_REGENERATE=1 cargo test --test it docs::"
     );
 }
 

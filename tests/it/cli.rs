@@ -1,8 +1,6 @@
 //! The command-line contract shared by every subcommand: usage errors, help, closed stdout.
 
-mod common;
-
-use common::nettool;
+use crate::common::nettool;
 
 #[test]
 fn usage_error_is_one_line_exit_2() {
@@ -47,7 +45,7 @@ fn closed_stdout_ends_quietly() {
     let script = format!(
         "set -o pipefail; '{}' completions zsh 2>/tmp/nettool-pipe-$$ | head -c 1 >/dev/null; \
          rc=$?; cat /tmp/nettool-pipe-$$; rm -f /tmp/nettool-pipe-$$; exit $rc",
-        common::bin().display()
+        crate::common::bin().display()
     );
     let out = std::process::Command::new("bash")
         .arg("-c")

@@ -1,9 +1,7 @@
 //! `nettool portinfo`: agreement with `getent services`, the built-in table, exit codes, and
 //! `--check` against a real listener.
 
-mod common;
-
-use common::nettool;
+use crate::common::nettool;
 use serde_json::Value;
 
 fn json(args: &[&str]) -> (Option<i32>, Value) {
@@ -40,10 +38,10 @@ fn entry_fields(e: &Value) -> (String, String, Vec<String>) {
 
 #[test]
 fn agrees_with_getent_for_every_entry() {
-    if !common::tool_or_skip("agrees_with_getent_for_every_entry", "getent") {
+    if !crate::common::tool_or_skip("agrees_with_getent_for_every_entry", "getent") {
         return;
     }
-    let listing = String::from_utf8(common::run("getent", &["services"]).stdout).unwrap();
+    let listing = String::from_utf8(crate::common::run("getent", &["services"]).stdout).unwrap();
     let peer: Vec<_> = listing.lines().map(getent_fields).collect();
     assert!(peer.len() > 100, "getent listed {} services", peer.len());
 
@@ -64,7 +62,7 @@ fn agrees_with_getent_for_every_entry() {
     names.dedup();
     for name in names {
         let want = getent_fields(
-            String::from_utf8(common::run("getent", &["services", name]).stdout)
+            String::from_utf8(crate::common::run("getent", &["services", name]).stdout)
                 .unwrap()
                 .trim(),
         );
@@ -79,7 +77,7 @@ fn agrees_with_getent_for_every_entry() {
     ports.dedup();
     for port in ports {
         let want = getent_fields(
-            String::from_utf8(common::run("getent", &["services", &port]).stdout)
+            String::from_utf8(crate::common::run("getent", &["services", &port]).stdout)
                 .unwrap()
                 .trim(),
         );

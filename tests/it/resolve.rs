@@ -2,15 +2,11 @@
 //! process), the system resolver with /etc/hosts names and address literals, bulk lookups, and
 //! dig for interoperability. Every DNS-mode run names its server; nothing leaves loopback.
 
-mod common;
-#[path = "common/dns_server.rs"]
-mod dns_server;
-
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use common::nettool;
-use dns_server::{BULK_NAMES, DnsServer, SilentPort, TTL};
+use crate::common::dns_server::{BULK_NAMES, DnsServer, SilentPort, TTL};
+use crate::common::nettool;
 use serde_json::{Value, json};
 
 struct Run {
@@ -56,7 +52,7 @@ fn short(server: &DnsServer, rtype: &str, name: &str) -> Vec<String> {
 #[test]
 fn every_record_type_short() {
     let server = DnsServer::start();
-    let big = dns_server::big_txt_chunks()
+    let big = crate::common::dns_server::big_txt_chunks()
         .iter()
         .map(|c| format!("\"{c}\""))
         .collect::<Vec<_>>()
@@ -231,7 +227,7 @@ fn truncated_udp_answer_is_retried_over_tcp() {
     assert_eq!(query["transport"], "tcp_after_truncation");
     let data = query["answers"][0]["data"].as_str().unwrap();
     assert!(data.len() > 1232, "{}", data.len());
-    let want: Vec<String> = dns_server::big_txt_chunks()
+    let want: Vec<String> = crate::common::dns_server::big_txt_chunks()
         .iter()
         .map(|c| format!("\"{c}\""))
         .collect();
@@ -526,7 +522,7 @@ fn bulk_from_file_every_answer_checked() {
             assert_eq!(
                 line["queries"][0]["answers"],
                 json!([{"name": format!("{name}."), "type": "A", "ttl": 300,
-                        "data": dns_server::bulk_addr(index).to_string()}]),
+                        "data": crate::common::dns_server::bulk_addr(index).to_string()}]),
                 "{name}"
             );
             assert!(seen.insert(index), "{name} twice");
@@ -619,7 +615,7 @@ fn normalise(text: &str) -> BTreeSet<String> {
 
 #[test]
 fn interop_answers_equal_digs() {
-    if !common::tool_or_skip("interop_answers_equal_digs", "dig") {
+    if !crate::common::tool_or_skip("interop_answers_equal_digs", "dig") {
         return;
     }
     let server = DnsServer::start();

@@ -1,16 +1,14 @@
 //! `nettool udp-send` / `udp-recv`: exact bytes, replies, port unreachable, limits, counted
 //! streams, broadcast and multicast between namespaces, and socat/nc as the other end.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::net::UdpSocket;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::common::{ChildGuard, Netns, bin, nettool, veth};
 use base64::Engine as _;
-use common::{ChildGuard, Netns, bin, nettool, veth};
-use nettool::udp_stats::Stamp;
+use nettool::model::udp_stats::Stamp;
 use serde_json::Value;
 
 /// Start `cmd` (a nettool udp-recv) and wait for its "listening on" line on stderr.
@@ -118,7 +116,7 @@ fn over_the_limit_is_exit_2() {
 
 #[test]
 fn receive_exact_bytes_text_binary_empty_max() {
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     let (mut guard, out) = start_receiver(recv_cmd(&["127.0.0.1", &port, "-c", "4", "--json"]));
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
     let big: Vec<u8> = (0..65_507u32).map(|i| (i % 251) as u8).collect();
@@ -149,7 +147,7 @@ fn receive_exact_bytes_text_binary_empty_max() {
 
 #[test]
 fn text_is_escaped_and_binary_is_dumped() {
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     let (mut guard, mut out) = start_receiver(recv_cmd(&["127.0.0.1", &port, "-c", "2"]));
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
     sender
@@ -186,7 +184,7 @@ fn text_is_escaped_and_binary_is_dumped() {
 
 #[test]
 fn reply_and_echo_reach_the_sender() {
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     let (mut guard, _out) = start_receiver(recv_cmd(&[
         "127.0.0.1",
         &port,
@@ -228,7 +226,7 @@ fn reply_and_echo_reach_the_sender() {
         Some(0)
     );
 
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     let (mut guard, _out) = start_receiver(recv_cmd(&["127.0.0.1", &port, "-c", "2", "--echo"]));
     let out = nettool()
         .args(["udp-send", "127.0.0.1", &port, "--wait", "2s"])
@@ -252,7 +250,7 @@ fn reply_and_echo_reach_the_sender() {
 
 #[test]
 fn port_unreachable_is_exit_1() {
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     let out = nettool()
         .args(["udp-send", "127.0.0.1", &port, "anyone?", "--wait", "2s"])
         .output()
@@ -266,7 +264,7 @@ fn port_unreachable_is_exit_1() {
 
 #[test]
 fn idle_and_count_end_the_receiver() {
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     let out = nettool()
         .args(["udp-recv", "127.0.0.1", &port, "--idle", "200ms", "--json"])
         .output()
@@ -282,7 +280,7 @@ fn idle_and_count_end_the_receiver() {
         (Some("summary"), Some(0))
     );
 
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     let (mut guard, out) = start_receiver(recv_cmd(&["127.0.0.1", &port, "-c", "2", "--json"]));
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
     for _ in 0..2 {
@@ -310,7 +308,7 @@ fn stamped(seq: u64) -> Vec<u8> {
 
 #[test]
 fn stats_are_exact_for_gaps_duplicates_and_reordering() {
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     // Sent 0..=9: 3 and 7 never sent (lost), 5 twice (duplicate), 8 before 6 (reordered),
     // plus one datagram without a stamp.
     let order = [0u64, 1, 2, 4, 5, 5, 8, 6, 9];
@@ -356,7 +354,7 @@ fn stats_are_exact_for_gaps_duplicates_and_reordering() {
 
 #[test]
 fn counted_stream_from_udp_send_and_ctrl_c_summary() {
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     let mut cmd = recv_cmd(&["127.0.0.1", &port, "--stats"]);
     cmd.env("LC_ALL", "C");
     let (mut guard, mut out) = start_receiver(cmd);
@@ -410,7 +408,7 @@ fn ns_receiver(ns: &Netns, args: &[&str]) -> (ChildGuard, BufReader<std::process
 
 #[test]
 fn broadcast_reaches_the_other_namespace() {
-    if !common::root_or_skip("broadcast_reaches_the_other_namespace") {
+    if !crate::common::root_or_skip("broadcast_reaches_the_other_namespace") {
         return;
     }
     let (a, b) = pair();
@@ -467,7 +465,7 @@ fn broadcast_reaches_the_other_namespace() {
 
 #[test]
 fn multicast_group_is_joined_and_received() {
-    if !common::root_or_skip("multicast_group_is_joined_and_received") {
+    if !crate::common::root_or_skip("multicast_group_is_joined_and_received") {
         return;
     }
     let (a, b) = pair();
@@ -505,13 +503,13 @@ fn multicast_group_is_joined_and_received() {
 
 #[test]
 fn interop_with_socat_and_nc() {
-    if !common::tool_or_skip("interop_with_socat_and_nc", "socat")
-        || !common::tool_or_skip("interop_with_socat_and_nc", "nc")
+    if !crate::common::tool_or_skip("interop_with_socat_and_nc", "socat")
+        || !crate::common::tool_or_skip("interop_with_socat_and_nc", "nc")
     {
         return;
     }
     // nettool sends, socat receives.
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     let mut socat = ChildGuard(
         Command::new("socat")
             .args(["-u", &format!("UDP-RECV:{port},bind=127.0.0.1"), "STDOUT"])
@@ -530,7 +528,7 @@ fn interop_with_socat_and_nc() {
     drop(socat);
 
     // socat sends and reads the echo from nettool.
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     let (mut guard, _out) = start_receiver(recv_cmd(&["127.0.0.1", &port, "--echo", "-c", "1"]));
     let out = Command::new("socat")
         .args(["-T", "2", "-", &format!("UDP:127.0.0.1:{port}")])
@@ -554,7 +552,7 @@ fn interop_with_socat_and_nc() {
     );
 
     // nc -u sends to nettool.
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     let (mut guard, out) = start_receiver(recv_cmd(&["127.0.0.1", &port, "-c", "1", "--json"]));
     let status = Command::new("sh")
         .args([
@@ -573,7 +571,7 @@ fn interop_with_socat_and_nc() {
     assert_eq!(lines(out)[0]["payload"], "via nc");
 
     // nettool sends to nc -u -l.
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     let mut nc = ChildGuard(
         Command::new("nc")
             .args(["-u", "-l", "127.0.0.1", &port])
@@ -593,7 +591,7 @@ fn interop_with_socat_and_nc() {
 
 #[test]
 fn ctrl_c_right_after_listening_still_prints_the_summary() {
-    let port = common::free_udp_port().to_string();
+    let port = crate::common::free_udp_port().to_string();
     let (mut guard, out) = start_receiver(recv_cmd(&["127.0.0.1", &port, "--stats", "--json"]));
     guard.interrupt();
     let status = guard

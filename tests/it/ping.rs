@@ -2,15 +2,13 @@
 //! (a reachable host, an address nobody has, a router that lets the TTL run out, and a test
 //! responder that delays and drops replies on purpose and records what it did).
 
-mod common;
-
 use std::os::fd::AsRawFd;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{ChildGuard, Netns, nettool, root_or_skip, veth};
+use crate::common::{ChildGuard, Netns, nettool, root_or_skip, veth};
 use serde_json::Value;
 
 fn ndjson(stdout: &[u8]) -> Vec<Value> {
@@ -226,7 +224,7 @@ fn many_loopback_targets_all_alive() {
 fn tcp_probe_open_and_closed_ports() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let open = listener.local_addr().unwrap().port();
-    let closed = common::free_tcp_port();
+    let closed = crate::common::free_tcp_port();
     let out = nettool()
         .args([
             "--json",
@@ -340,7 +338,7 @@ fn bad_input_is_one_line_and_exit_2() {
 
 /// `nettool ping ARGS`, interrupted after 400 ms: it must end within 5 s with exit 0; its stdout.
 fn interrupted_after_400ms(args: &[&str]) -> String {
-    let child = std::process::Command::new(common::bin())
+    let child = std::process::Command::new(crate::common::bin())
         .arg("ping")
         .args(args)
         .stdout(Stdio::piped())
@@ -399,7 +397,8 @@ fn ctrl_c_ends_an_endless_flood() {
 
 #[test]
 fn dgram_socket_when_raw_is_refused_and_one_error_when_both_are() {
-    if !root_or_skip("dgram_fallback") || !common::tool_or_skip("dgram_fallback", "setpriv") {
+    if !root_or_skip("dgram_fallback") || !crate::common::tool_or_skip("dgram_fallback", "setpriv")
+    {
         return;
     }
     let drop_raw = ["--inh-caps=-net_raw", "--bounding-set=-net_raw"];
@@ -408,7 +407,7 @@ fn dgram_socket_when_raw_is_refused_and_one_error_when_both_are() {
     let out = ns
         .command("setpriv")
         .args(drop_raw)
-        .arg(common::bin())
+        .arg(crate::common::bin())
         .args(["ping", "-c", "1", "127.0.0.1"])
         .output()
         .unwrap();
@@ -427,7 +426,7 @@ fn dgram_socket_when_raw_is_refused_and_one_error_when_both_are() {
         let out = ns
             .command("setpriv")
             .args(drop_raw)
-            .arg(common::bin())
+            .arg(crate::common::bin())
             .args(["-v", "--json", "ping", "-c", "2", "-i", "0.05", target])
             .output()
             .unwrap();
@@ -729,7 +728,7 @@ fn responder(
             }
         }
     });
-    assert!(common::wait_until(Duration::from_secs(5), || ready.load(Ordering::SeqCst)));
+    assert!(crate::common::wait_until(Duration::from_secs(5), || ready.load(Ordering::SeqCst)));
     (log, handle)
 }
 

@@ -149,7 +149,7 @@ pub fn vendor(bytes: [u8; 6]) -> Option<&'static str> {
 /// scripts/oui-table.py. Kept as one string: a table of string pointers would be relocated, and
 /// so read and dirtied, at every start of every command (7 MiB of memory and a millisecond).
 #[cfg(feature = "oui")]
-const REGISTRY: &str = include_str!("../data/oui.tsv");
+const REGISTRY: &str = include_str!("../../data/oui.tsv");
 
 #[cfg(feature = "oui")]
 fn registry_lookup(bytes: [u8; 6]) -> Option<&'static str> {

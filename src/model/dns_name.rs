@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use hickory_resolver::proto::rr::{RData, RecordType};
 
-use crate::sanitize;
+use crate::model::sanitize;
 
 /// The longest name in presentation form without the final dot (RFC 1035: 255 octets on the
 /// wire, which is 253 characters of text).

@@ -2,11 +2,9 @@
 //! own network namespaces, compared field by field with what was configured and with
 //! `ip -j addr` / `ip -j route` in the same namespace.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{Netns, run};
+use crate::common::{Netns, run};
 use serde_json::Value;
 
 const A_MAC: &str = "00:50:56:12:34:56"; // VMware's OUI, universally administered
@@ -129,7 +127,7 @@ fn flags(v: &Value) -> BTreeSet<String> {
 
 #[test]
 fn interfaces_equal_configuration() {
-    if !common::root_or_skip("interfaces_equal_configuration") {
+    if !crate::common::root_or_skip("interfaces_equal_configuration") {
         return;
     }
     let lab = Lab::new("cfg");
@@ -199,7 +197,7 @@ fn interfaces_equal_configuration() {
 
 #[test]
 fn interfaces_equal_ip_addr() {
-    if !common::root_or_skip("interfaces_equal_ip_addr") {
+    if !crate::common::root_or_skip("interfaces_equal_ip_addr") {
         return;
     }
     let lab = Lab::new("ipa");
@@ -264,8 +262,8 @@ fn interfaces_equal_ip_addr() {
 
 #[test]
 fn counters_bracketed_by_ip() {
-    if !common::root_or_skip("counters_bracketed_by_ip")
-        || !common::tool_or_skip("counters", "ping")
+    if !crate::common::root_or_skip("counters_bracketed_by_ip")
+        || !crate::common::tool_or_skip("counters", "ping")
     {
         return;
     }
@@ -315,7 +313,7 @@ fn counters_bracketed_by_ip() {
 
 #[test]
 fn routes_equal_ip_route() {
-    if !common::root_or_skip("routes_equal_ip_route") {
+    if !crate::common::root_or_skip("routes_equal_ip_route") {
         return;
     }
     let lab = Lab::new("rt");
@@ -391,7 +389,7 @@ fn prefix_of(ip: &Value, v6: bool) -> String {
 
 #[test]
 fn route_to_equals_ip_route_get() {
-    if !common::root_or_skip("route_to_equals_ip_route_get") {
+    if !crate::common::root_or_skip("route_to_equals_ip_route_get") {
         return;
     }
     let lab = Lab::new("rg");
@@ -446,7 +444,7 @@ fn route_to_equals_ip_route_get() {
 
 #[test]
 fn local_table_equals_ip_route_show_table_local() {
-    if !common::root_or_skip("local_table") {
+    if !crate::common::root_or_skip("local_table") {
         return;
     }
     let lab = Lab::new("lt");
@@ -493,7 +491,7 @@ fn local_table_equals_ip_route_show_table_local() {
 
 #[test]
 fn route_to_on_link_and_via_gateway() {
-    if !common::root_or_skip("route_to_on_link_and_via_gateway") {
+    if !crate::common::root_or_skip("route_to_on_link_and_via_gateway") {
         return;
     }
     let lab = Lab::new("to");
@@ -582,7 +580,8 @@ fn route_to_on_link_and_via_gateway() {
 
 #[test]
 fn neighbours_after_ping() {
-    if !common::root_or_skip("neighbours_after_ping") || !common::tool_or_skip("neighbours", "ping")
+    if !crate::common::root_or_skip("neighbours_after_ping")
+        || !crate::common::tool_or_skip("neighbours", "ping")
     {
         return;
     }
@@ -640,7 +639,7 @@ fn neighbours_after_ping() {
 
 #[test]
 fn short_lines_and_unknown_interface() {
-    if !common::root_or_skip("short_lines_and_unknown_interface") {
+    if !crate::common::root_or_skip("short_lines_and_unknown_interface") {
         return;
     }
     let lab = Lab::new("sh");

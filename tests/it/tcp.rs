@@ -2,15 +2,13 @@
 //! half-close, chat under a real terminal (tmux), -k, the room, echo, access rules, limits and
 //! faults. Everything talks over 127.0.0.1 or ::1.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{ChildGuard, bin, free_tcp_port, nettool, tool_or_skip, wait_until};
+use crate::common::{ChildGuard, bin, free_tcp_port, nettool, tool_or_skip, wait_until};
 use serde_json::Value;
 
 const LIMIT: Duration = Duration::from_secs(30);
@@ -327,7 +325,7 @@ fn port_in_use_names_the_holder() {
 
 #[test]
 fn privileged_port_needs_privilege() {
-    if !common::root_or_skip("privileged_port_needs_privilege")
+    if !crate::common::root_or_skip("privileged_port_needs_privilege")
         || !tool_or_skip("privileged_port_needs_privilege", "setpriv")
     {
         return;

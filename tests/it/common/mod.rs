@@ -4,7 +4,8 @@
 //! The network rule: tests send traffic only to loopback or to addresses inside namespaces that
 //! they created here. Every namespace has a unique name and is deleted on drop, even when the
 //! test fails.
-#![allow(dead_code)] // each test binary uses a different part of the harness
+
+pub mod dns_server;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};

@@ -1,8 +1,6 @@
 //! `nettool hostname` agrees with `hostname`, `hostname -f` and `hostname -I`.
 
-mod common;
-
-use common::{Netns, nettool, veth};
+use crate::common::{Netns, nettool, veth};
 
 fn stdout(output: std::process::Output) -> String {
     String::from_utf8(output.stdout).unwrap()
@@ -10,10 +8,12 @@ fn stdout(output: std::process::Output) -> String {
 
 #[test]
 fn agrees_with_hostname_and_hostname_f() {
-    if !common::tool_or_skip("agrees_with_hostname_and_hostname_f", "hostname") {
+    if !crate::common::tool_or_skip("agrees_with_hostname_and_hostname_f", "hostname") {
         return;
     }
-    let name = stdout(common::run("hostname", &[])).trim().to_string();
+    let name = stdout(crate::common::run("hostname", &[]))
+        .trim()
+        .to_string();
     let out = nettool().args(["hostname", "--json"]).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["hostname"], name);
@@ -37,8 +37,8 @@ fn agrees_with_hostname_and_hostname_f() {
 
 #[test]
 fn all_addresses_agree_with_hostname_i() {
-    if !common::root_or_skip("all_addresses_agree_with_hostname_i")
-        || !common::tool_or_skip("all_addresses_agree_with_hostname_i", "hostname")
+    if !crate::common::root_or_skip("all_addresses_agree_with_hostname_i")
+        || !crate::common::tool_or_skip("all_addresses_agree_with_hostname_i", "hostname")
     {
         return;
     }

@@ -1,0 +1,14 @@
+//! Pure logic: no I/O, no tokio, no sockets. Everything here is computed from values and is
+//! unit-tested next to its code, bad inputs included. Commands turn what the user typed and what
+//! the adapters in [`crate::net`] returned into reports with these.
+
+pub mod chat;
+pub mod dns_name;
+pub mod duration;
+pub mod hexdump;
+pub mod mac;
+pub mod ping_stats;
+pub mod sanitize;
+pub mod services;
+pub mod subnet;
+pub mod udp_stats;

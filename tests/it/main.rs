@@ -1,0 +1,16 @@
+//! The integration tests: one binary that runs the built `nettool` against real peers, a module
+//! per command and `common` for the harness (namespaces, child processes, a DNS server).
+//! Start with `common/mod.rs`; each module's opening comment says what it covers.
+
+mod common;
+
+mod cli;
+mod docs;
+mod hostname;
+mod ifconfig;
+mod ping;
+mod portinfo;
+mod resolve;
+mod subnet;
+mod tcp;
+mod udp;
