@@ -295,15 +295,6 @@ fn zero_report(
     Ok(outcome)
 }
 
-/// A tokio runtime for the TCP commands.
-pub fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("start the runtime", e))
-}
-
 /// Milliseconds with microsecond precision.
 #[must_use]
 pub fn millis(d: Duration) -> f64 {
@@ -314,7 +305,7 @@ pub fn millis(d: Duration) -> f64 {
 pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let config = Config::from_args(args, std::io::stdin().is_terminal())?;
     let addrs = host::resolve(&config.host, config.family)?;
-    let rt = runtime()?;
+    let rt = crate::runtime::two_workers()?;
     let started = Instant::now();
     let connected = rt.block_on(tcp::connect(&addrs, config.port, &config.connect));
     if config.zero {

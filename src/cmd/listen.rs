@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use ipnet::IpNet;
 
-use super::connect::{Mode, ModeArgs, event_fields, runtime};
+use super::connect::{Mode, ModeArgs, event_fields};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
@@ -208,7 +208,7 @@ impl Config {
 /// Run `nettool listen`.
 pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let config = Config::from_args(args, std::io::stdin().is_terminal())?;
-    let rt = runtime()?;
+    let rt = crate::runtime::two_workers()?;
     let Listener { listener, shown } = {
         let _guard = rt.enter();
         tcp::listen(config.addr, config.port, config.family)?

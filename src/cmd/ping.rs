@@ -543,10 +543,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         ));
     }
     let targets = resolve_all(&config)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("start the async runtime", e))?;
+    let runtime = crate::runtime::current_thread()?;
     runtime.block_on(async {
         match config.tcp_port {
             Some(port) => tcp::run(&config, targets, port, out).await,

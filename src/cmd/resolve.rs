@@ -715,10 +715,7 @@ pub fn run(config: &Config, out: &mut Output) -> Result<Outcome> {
     // One thread: DNS queries are waits on sockets, and handing each answer between worker
     // threads cost more than the queries in bulk runs. Lookups through the system resolver
     // block, so they run on tokio's blocking pool either way.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("start the async runtime", e))?;
+    let runtime = crate::runtime::current_thread()?;
     runtime.block_on(run_async(config, out))
 }
 

@@ -309,10 +309,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     socket
         .set_nonblocking(true)
         .map_err(|e| Error::io("set non-blocking", e))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("start the async runtime", e))?;
+    let runtime = crate::runtime::current_thread()?;
     runtime.block_on(receive(&config, socket, out))
 }
 

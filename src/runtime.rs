@@ -1,0 +1,24 @@
+//! The one place that builds a tokio runtime. Two shapes serve every command: one thread for
+//! the commands whose work is waiting on a few sockets (ping, resolve, udp-recv), where handing
+//! events between threads would cost more than the work, and two workers for the TCP commands,
+//! whose sessions copy data both ways at once. Blocking calls (getaddrinfo, getnameinfo, stdin)
+//! go to tokio's blocking pool with `spawn_blocking`, never onto a runtime thread.
+
+use crate::error::{Error, Result};
+
+/// A runtime on the calling thread only.
+pub fn current_thread() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("start the async runtime", e))
+}
+
+/// A runtime with two worker threads, for sessions that move data both ways at once.
+pub fn two_workers() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("start the async runtime", e))
+}
