@@ -49,12 +49,12 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::Hostname(args) => cmd::hostname::run(&args, out),
         Command::Subnet(args) => cmd::subnet::run(args, out),
         Command::Portinfo(args) => cmd::portinfo::run(args, out),
-        Command::UdpSend(args) => cmd::udp_send::run(args, out),
-        Command::UdpRecv(args) => cmd::udp_recv::run(args, out),
+        Command::UdpSend(args) => cmd::udp::send::run(args, out),
+        Command::UdpRecv(args) => cmd::udp::recv::run(args, out),
         Command::Ping(args) => cmd::ping::run(args, out),
         Command::Resolve(args) => cmd::resolve::run(&cmd::resolve::Config::try_from(args)?, out),
-        Command::Listen(args) => cmd::listen::run(&args, out),
-        Command::Connect(args) => cmd::connect::run(&args, out),
+        Command::Listen(args) => cmd::tcp::listen::run(&args, out),
+        Command::Connect(args) => cmd::tcp::connect::run(&args, out),
     }
 }
 
