@@ -43,7 +43,7 @@ pub fn main_entry() -> u8 {
 /// Run one parsed command.
 pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
     match command {
-        Command::Ifconfig(args) => cmd::ifconfig::run(args, out),
+        Command::Ifconfig(args) => cmd::ifconfig::run(&cmd::ifconfig::Config::try_from(args)?, out),
         Command::Completions(args) => cmd::completions::run(&args, out),
         Command::Man(args) => cmd::man::run(&args, out),
         Command::Hostname(args) => cmd::hostname::run(&args, out),

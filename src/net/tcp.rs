@@ -224,7 +224,7 @@ const CHUNK: usize = 1 << 20;
 /// a large buffer otherwise. Both descriptors must be in blocking mode.
 pub fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> io::Result<u64> {
     #[cfg(target_os = "linux")]
-    if let Some(done) = crate::net::linux::splice::copy(from, to, CHUNK) {
+    if let Some(done) = super::os::splice::copy(from, to, CHUNK) {
         return done;
     }
     let mut buf = vec![0u8; CHUNK];
