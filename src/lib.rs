@@ -48,7 +48,7 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::Man(args) => cmd::man::run(&args, out),
         Command::Hostname(args) => cmd::hostname::run(&args, out),
         Command::Subnet(args) => cmd::subnet::run(args, out),
-        Command::Portinfo(args) => cmd::portinfo::run(args, out),
+        Command::Portinfo(args) => cmd::portinfo::run(&cmd::portinfo::Config::try_from(args)?, out),
         Command::UdpSend(args) => cmd::udp_send::run(args, out),
         Command::UdpRecv(args) => cmd::udp_recv::run(args, out),
         Command::Ping(args) => cmd::ping::run(args, out),

@@ -140,7 +140,10 @@ mod tests {
             .expect("every namespace has lo");
         assert_eq!(index_of("lo").unwrap(), lo.index);
         assert_eq!(name_of(lo.index).as_deref(), Some("lo"));
-        assert_eq!(names(std::slice::from_ref(&lo)).get(&lo.index), Some(&lo.name));
+        assert_eq!(
+            names(std::slice::from_ref(&lo)).get(&lo.index),
+            Some(&lo.name)
+        );
     }
 
     #[test]
