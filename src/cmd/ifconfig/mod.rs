@@ -27,7 +27,9 @@ use crate::net::iface::{self, Interface};
 use crate::net::{neigh, route};
 use crate::output::Output;
 
-const JSON_FIELDS: &str = "JSON output (--json), numbers as numbers:\n\n\
+/// The JSON fields of every view (the long help), around the name of the ARP table's source.
+const JSON_FIELDS: [&str; 2] = [
+    "JSON output (--json), numbers as numbers:\n\n\
 Default and IFACE: {\"primary_ipv4\", \"primary_ipv6\" (the source addresses the default routes \
 use, or null), \"interfaces\": [{\"name\", \"index\", \"state\" (operational state as ip prints it: \
 UP, DOWN, UNKNOWN, ...), \"flags\" ([\"BROADCAST\", \"MULTICAST\", \"UP\", \"RUNNING\", \
@@ -52,13 +54,19 @@ directly), \"local\" (bool: the address is this host's own), \"source\" (the sou
 the kernel picks), \"metric\"}. No route: exit 1.\n\n\
 --neighbours: {\"neighbours\": [{\"family\", \"address\", \"mac\" (as above, or null while \
 unresolved), \"interface\", \"state\" (reachable, stale, delay, probe, failed, incomplete, \
-permanent; ARP entries read from /proc/net/arp say complete)}]}\n\n\
+permanent; ARP entries read from ",
+    " say complete)}]}\n\n\
 An unknown IFACE exits 1 naming it and listing the interfaces that exist; a bad --route-to \
-address exits 2.";
+address exits 2.",
+];
+
+fn json_fields() -> String {
+    JSON_FIELDS.join(neigh::ARP_SOURCE)
+}
 
 /// Arguments of `nettool ifconfig`.
 #[derive(Debug, Clone, clap::Args)]
-#[command(after_long_help = JSON_FIELDS)]
+#[command(after_long_help = json_fields())]
 pub struct Args {
     /// Show only this interface (and with --routes or --neighbours, only its entries)
     #[arg(value_name = "IFACE")]
