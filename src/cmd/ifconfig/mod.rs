@@ -3,9 +3,9 @@
 //! `-s` one line per interface; `--routes` the routing table; `--route-to ADDR` the route to one
 //! address; `--neighbours` the ARP and NDP tables.
 //!
-//! [`config`] checks the arguments, `run` asks [`crate::net`] for interfaces, routes or
-//! neighbours and builds one report ([`report`]), and [`crate::output::Output`] prints it as
-//! JSON or through its text renderer ([`render`]).
+//! `config` checks the arguments, `run` asks [`crate::net`] for interfaces, routes or
+//! neighbours and builds one report (`report`), and [`crate::output::Output`] prints it as
+//! JSON or through its text renderer (`render`).
 
 mod config;
 mod render;

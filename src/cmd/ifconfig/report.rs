@@ -1,7 +1,7 @@
 //! What `nettool ifconfig` reports, one struct per view: interfaces with the facts derived from
 //! each address (netmask, network, broadcast, scope, primary), `-s` lines, routes, the route to
 //! one address, neighbours. Built from what [`crate::net`] returns, without I/O; the text form
-//! is in [`super::render`].
+//! is in `render`.
 
 use std::net::{IpAddr, Ipv4Addr};
 

@@ -1,9 +1,9 @@
 //! `nettool portinfo`: what a port is for, as `getservbyname`/`getservbyport` answer, which IANA
 //! range it is in, and (`--check`) whether anything on this host is bound to it.
 //!
-//! [`config`] checks the arguments, [`report`] looks the queries up in the services database,
+//! `config` checks the arguments, `report` looks the queries up in the services database,
 //! `run` adds the checks of what is bound (the only I/O besides reading the database), and the
-//! report is printed once, as JSON or through its text renderer ([`render`]).
+//! report is printed once, as JSON or through its text renderer (`render`).
 
 mod config;
 mod render;

@@ -1,7 +1,7 @@
 //! What `nettool portinfo` reports: the services the queries name, with each port's IANA range
 //! and whether it is ephemeral here, and (`--check`) what is bound to each port. [`lookup`] is
 //! pure: the database and the ephemeral range come in as arguments, and the checks are added by
-//! `run`. The text form is in [`super::render`].
+//! `run`. The text form is in `render`.
 
 use std::path::PathBuf;
 
