@@ -984,7 +984,7 @@ impl<'c> IcmpRun<'c> {
         let addr = self.targets[i].addr;
         let socket = self.targets[i].socket;
         let sent = Instant::now();
-        let result = self.sockets[socket].send_echo(addr, seq, &self.payload);
+        let result = self.sockets[socket].send_echo(addr, seq, None, &self.payload);
         let t = &mut self.targets[i];
         match result {
             Ok(()) => {}
