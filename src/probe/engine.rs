@@ -148,6 +148,8 @@ pub struct Step {
     pub more_queued: bool,
     /// Every probe was sent and settled, or the deadline passed.
     pub finished: bool,
+    /// Every probe was sent and settled (the run ended by itself, not by the deadline).
+    pub settled: bool,
 }
 
 /// The state machine of one run over many targets.
@@ -213,14 +215,7 @@ impl<C: Clock> Engine<C> {
         at_most: usize,
         emit: &mut dyn FnMut(Event),
     ) -> Result<Step> {
-        let mut more_queued = true;
-        for _ in 0..at_most {
-            let Some(received) = socket.try_recv()? else {
-                more_queued = false;
-                break;
-            };
-            self.handle(socket.ident(), received, emit);
-        }
+        let more_queued = self.receive(socket, at_most, emit)?;
         let now = self.clock.now();
         self.expire(now, emit);
         if self.deadline.is_some_and(|d| now >= d) {
@@ -228,14 +223,33 @@ impl<C: Clock> Engine<C> {
                 sent: false,
                 more_queued,
                 finished: true,
+                settled: false,
             });
         }
         let sent = self.send_due(now, socket, emit)?;
+        let settled = self.done();
         Ok(Step {
             sent,
             more_queued,
-            finished: self.done(),
+            finished: settled,
+            settled,
         })
+    }
+
+    /// Take up to `at_most` received items and match them; whether more may be queued.
+    pub fn receive<S: ProbeSocket>(
+        &mut self,
+        socket: &mut S,
+        at_most: usize,
+        emit: &mut dyn FnMut(Event),
+    ) -> Result<bool> {
+        for _ in 0..at_most {
+            let Some(received) = socket.try_recv()? else {
+                return Ok(false);
+            };
+            self.handle(socket.ident(), received, emit);
+        }
+        Ok(true)
     }
 
     /// When the next turn is needed even if nothing arrives (`None`: only an arrival).
@@ -572,6 +586,15 @@ pub async fn run<S: ProbeSocket, C: Clock>(
     loop {
         let step = engine.step(socket, at_most, emit)?;
         if step.finished {
+            if step.settled {
+                // Whoever reads the events gets its turns first (writing the last lines),
+                // then what arrived meanwhile is taken: a duplicate right behind the last
+                // answer is still counted, as when each line was written before the next read.
+                for _ in 0..2 {
+                    tokio::task::yield_now().await;
+                }
+                engine.receive(socket, 4096, emit)?;
+            }
             break;
         }
         if flood && (step.sent || step.more_queued) {
