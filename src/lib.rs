@@ -34,6 +34,7 @@ pub mod exit;
 pub mod model;
 pub mod net;
 pub mod output;
+pub mod probe;
 pub mod runtime;
 
 use clap::Parser;
