@@ -16,6 +16,7 @@ use super::{Event, Mode, ModeArgs, Moved, event_fields, millis};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::chat::quit_hint;
 use crate::model::services::Proto;
 use crate::net::host::{self, Family};
 use crate::net::services::parse_port;
@@ -216,6 +217,11 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let hello = Event::connected(peer, connected.handshake);
     let mode = &config.mode;
     let mut render = Renderer::new(out, mode.chat.timestamps);
+    if mode.chat.trace {
+        for call in &connected.calls {
+            render.trace(call);
+        }
+    }
     if mode.pipe {
         render.status(&hello);
         let stream = connected
@@ -231,6 +237,9 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         return Ok(Outcome::Yes);
     }
     render.emit(&hello)?;
+    if mode.chat.send {
+        render.note(quit_hint(&mode.chat.quit_words));
+    }
     let mut input = session::stdin_lines(mode.chat.max_line);
     let mut moved = Moved::default();
     let end = rt.block_on(session::chat(
@@ -264,7 +273,7 @@ mod tests {
         let c = config(&["127.0.0.1", "8001"], false).unwrap();
         assert_eq!(c.port, 8001);
         assert!(c.mode.pipe);
-        assert_eq!(c.mode.chat.quit_words, vec!["q", "##"]);
+        assert_eq!(c.mode.chat.quit_words, vec!["##", "q"]);
         let c = config(
             &["::1", "http", "-w", "2s", "-s", "::1", "-p", "4000"],
             true,

@@ -2,3 +2,4 @@
 //! type, so that another system gets a sibling folder rather than edits spread over many files.
 
 pub mod splice;
+pub mod tcp_info;
