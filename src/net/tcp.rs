@@ -6,6 +6,7 @@
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, Socket, Type};
@@ -22,6 +23,11 @@ pub const BACKLOG: u32 = 1024;
 /// The TCP state of the socket `fd` as the kernel reports it, where the system tells.
 #[must_use]
 pub fn state(fd: BorrowedFd<'_>) -> Option<TcpState> {
+    state_of(fd.as_raw_fd())
+}
+
+/// [`state`] of a descriptor held inside a future (a connect in progress).
+fn state_of(fd: std::os::fd::RawFd) -> Option<TcpState> {
     #[cfg(target_os = "linux")]
     return crate::net::linux::tcp_info::state(fd);
     #[cfg(not(target_os = "linux"))]
@@ -163,17 +169,21 @@ pub struct Connected {
     pub peer: SocketAddr,
     /// How long the three-way handshake took.
     pub handshake: Duration,
-    /// The socket calls made, for `--trace`.
-    pub calls: Vec<SocketCall>,
 }
 
 /// Connect to the first of `addrs` that accepts. Refused and timed-out attempts are negative
-/// answers (exit 1); the error names the last address tried.
-pub async fn connect(addrs: &[IpAddr], port: u16, opts: &ConnectOptions) -> Result<Connected> {
+/// answers (exit 1); the error names the last address tried. The socket calls made, failed ones
+/// included, are appended to `calls` (for `--trace`).
+pub async fn connect(
+    addrs: &[IpAddr],
+    port: u16,
+    opts: &ConnectOptions,
+    calls: &mut Vec<SocketCall>,
+) -> Result<Connected> {
     let mut last = None;
     for &ip in addrs {
         let target = SocketAddr::new(ip, port);
-        match connect_one(target, opts).await {
+        match connect_one(target, opts, calls).await {
             Ok(c) => return Ok(c),
             Err(e) => last = Some(e),
         }
@@ -181,7 +191,11 @@ pub async fn connect(addrs: &[IpAddr], port: u16, opts: &ConnectOptions) -> Resu
     Err(last.unwrap_or_else(|| Error::other("no address to connect to")))
 }
 
-async fn connect_one(target: SocketAddr, opts: &ConnectOptions) -> Result<Connected> {
+async fn connect_one(
+    target: SocketAddr,
+    opts: &ConnectOptions,
+    calls: &mut Vec<SocketCall>,
+) -> Result<Connected> {
     let context = format!("connect {target}");
     let socket = if target.is_ipv4() {
         tokio::net::TcpSocket::new_v4()
@@ -191,10 +205,10 @@ async fn connect_one(target: SocketAddr, opts: &ConnectOptions) -> Result<Connec
     .map_err(|e| Error::io(&context, e))?;
     let fd = socket.as_raw_fd();
     let family = family_name(target.is_ipv6());
-    let mut calls = vec![traced(
+    calls.push(traced(
         format!("socket({family}, SOCK_STREAM) = fd {fd}"),
         &socket,
-    )];
+    ));
     if opts.source.is_some() || opts.source_port.is_some() {
         let ip = opts.source.unwrap_or(match target {
             SocketAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
@@ -216,18 +230,41 @@ async fn connect_one(target: SocketAddr, opts: &ConnectOptions) -> Result<Connec
         calls.push(SocketCall::new(format!("bind({local})")));
     }
     let start = Instant::now();
-    let attempt = socket.connect(target);
-    let result = match opts.timeout {
-        Some(limit) => match tokio::time::timeout(limit, attempt).await {
-            Ok(r) => r,
-            Err(_) => {
-                return Err(Error::negative(format!(
-                    "{context}: timed out after {}",
-                    humantime::format_duration(limit)
-                )));
+    let mut attempt = std::pin::pin!(socket.connect(target));
+    // The first poll makes the connect(2) call: our SYN goes out and, unless the handshake is
+    // already done, the socket waits in SYN_SENT.
+    let first = std::future::poll_fn(|cx| Poll::Ready(attempt.as_mut().poll(cx))).await;
+    let result = match first {
+        Poll::Ready(r) => r,
+        Poll::Pending => {
+            let state = state_of(fd);
+            let call = if state == Some(TcpState::Established) {
+                // Over loopback the peer's kernel answers within the call itself.
+                format!("connect({target}) = EINPROGRESS: SYN, SYN-ACK, ACK already exchanged")
+            } else {
+                format!("connect({target}) blocks… (our SYN is out)")
+            };
+            calls.push(SocketCall::with_state(call, state));
+            match opts.timeout {
+                Some(limit) => {
+                    let deadline = tokio::time::Instant::from_std(start + limit);
+                    match tokio::time::timeout_at(deadline, attempt).await {
+                        Ok(r) => r,
+                        Err(_) => {
+                            calls.push(SocketCall::with_state(
+                                format!("connect({target}): no SYN-ACK, given up"),
+                                state_of(fd),
+                            ));
+                            return Err(Error::negative(format!(
+                                "{context}: timed out after {}",
+                                humantime::format_duration(limit)
+                            )));
+                        }
+                    }
+                }
+                None => attempt.await,
             }
-        },
-        None => attempt.await,
+        }
     };
     let handshake = start.elapsed();
     match result {
@@ -247,11 +284,21 @@ async fn connect_one(target: SocketAddr, opts: &ConnectOptions) -> Result<Connec
                 stream,
                 peer: target,
                 handshake,
-                calls,
             })
         }
-        Err(e) if is_negative(&e) => Err(Error::negative(Error::io(&context, e).to_string())),
-        Err(e) => Err(Error::io(context, e)),
+        Err(e) => {
+            calls.push(SocketCall::new(format!("connect({target}) failed: {e}")));
+            Err(e)
+        }
+    }
+    .map_err(|e| connect_error(&context, e))
+}
+
+/// A failed connect: refused, unreachable and timed out are negative answers (exit 1).
+fn connect_error(context: &str, e: io::Error) -> Error {
+    match e {
+        e if is_negative(&e) => Error::negative(Error::io(context, e).to_string()),
+        e => Error::io(context, e),
     }
 }
 

@@ -208,20 +208,28 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let addrs = host::resolve(&config.host, config.family)?;
     let rt = crate::runtime::two_workers()?;
     let started = Instant::now();
-    let connected = rt.block_on(tcp::connect(&addrs, config.port, &config.connect));
+    let mut calls = Vec::new();
+    let connected = rt.block_on(tcp::connect(
+        &addrs,
+        config.port,
+        &config.connect,
+        &mut calls,
+    ));
+    let mode = &config.mode;
+    if mode.chat.trace {
+        // -z prints one document: its trace goes to stderr, as in pipe mode.
+        let mut render = Renderer::new(out, false).bytes_on_stdout(mode.pipe || config.zero);
+        for call in &calls {
+            render.trace(call);
+        }
+    }
     if config.zero {
         return zero_report(&config, &addrs, connected, out);
     }
     let connected = connected?;
     let peer = connected.peer;
     let hello = Event::connected(peer, connected.handshake);
-    let mode = &config.mode;
-    let mut render = Renderer::new(out, mode.chat.timestamps);
-    if mode.chat.trace {
-        for call in &connected.calls {
-            render.trace(call);
-        }
-    }
+    let mut render = Renderer::new(out, mode.chat.timestamps).bytes_on_stdout(mode.pipe);
     if mode.pipe {
         render.status(&hello);
         let stream = connected

@@ -231,7 +231,9 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         let _guard = rt.enter();
         tcp::listen(config.addr, config.port, config.family, config.backlog)?
     };
-    let mut out = Renderer::new(out, config.mode.chat.timestamps);
+    let bytes_on_stdout =
+        config.mode.pipe && matches!(config.serve, Serve::Sequential { .. } | Serve::Concurrent);
+    let mut out = Renderer::new(out, config.mode.chat.timestamps).bytes_on_stdout(bytes_on_stdout);
     if config.mode.chat.trace {
         for call in &calls {
             out.trace(call);
@@ -292,6 +294,15 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     Ok(Outcome::Yes)
 }
 
+/// The narration of accept() that returned `stream` from `peer` (`--trace`).
+fn accepted(stream: &(impl AsFd + AsRawFd), peer: SocketAddr) -> SocketCall {
+    let call = format!(
+        "accept() = fd {} from {peer} (the kernel completed the three-way handshake)",
+        stream.as_raw_fd()
+    );
+    SocketCall::with_state(call, tcp::state(stream.as_fd()))
+}
+
 /// Whether an accepted peer may stay; a refused one is logged (and closed by the caller).
 fn admit(config: &Config, peer: SocketAddr, out: &mut Renderer<'_>) -> Result<bool> {
     match config.acl.refusal(peer.ip()) {
@@ -316,8 +327,15 @@ fn serve_pipe(
         Source::Stdin
     };
     loop {
+        if config.mode.chat.trace {
+            let state = tcp::state(listener.as_fd());
+            out.trace(&SocketCall::with_state("accept() blocks…", state));
+        }
         let (stream, peer) = listener.accept().map_err(|e| Error::io("accept", e))?;
         let peer = peer_addr(peer);
+        if config.mode.chat.trace {
+            out.trace(&accepted(&stream, peer));
+        }
         if !admit(config, peer, out)? {
             continue;
         }
@@ -355,11 +373,7 @@ async fn serve_chat(
         };
         let peer = peer_addr(peer);
         if trace {
-            let call = format!(
-                "accept() = fd {} from {peer} (the kernel completed the three-way handshake)",
-                stream.as_raw_fd()
-            );
-            out.trace(&SocketCall::with_state(call, tcp::state(stream.as_fd())));
+            out.trace(&accepted(&stream, peer));
         }
         if !admit(config, peer, out)? {
             continue;

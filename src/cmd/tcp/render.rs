@@ -14,12 +14,25 @@ use crate::output::Output;
 pub struct Renderer<'a> {
     out: &'a mut Output,
     timestamps: bool,
+    /// Stdout carries the peer's bytes (pipe mode): trace records go to stderr as text.
+    bytes_on_stdout: bool,
 }
 
 impl<'a> Renderer<'a> {
     /// A renderer on `out`; `timestamps` (`-D`) puts the time before lines and messages.
     pub fn new(out: &'a mut Output, timestamps: bool) -> Self {
-        Self { out, timestamps }
+        Self {
+            out,
+            timestamps,
+            bytes_on_stdout: false,
+        }
+    }
+
+    /// Whether stdout carries the peer's bytes (pipe mode), so that nothing else may go there.
+    #[must_use]
+    pub fn bytes_on_stdout(mut self, on: bool) -> Self {
+        self.bytes_on_stdout = on;
+        self
     }
 
     /// Print one event: NDJSON with `--json`; else results on stdout and status on stderr.
@@ -50,9 +63,10 @@ impl<'a> Renderer<'a> {
         });
     }
 
-    /// A socket call (`--trace`): a line on stderr, or a record with `--json`.
+    /// A socket call (`--trace`): a line on stderr, or a record with `--json` (unless stdout
+    /// carries the peer's bytes).
     pub fn trace(&mut self, call: &SocketCall) {
-        if self.out.is_json() {
+        if self.out.is_json() && !self.bytes_on_stdout {
             // A closed stdout ends the run at the next event; a trace line is not worth it.
             let _ = self.out.json_record(&Event::trace(call));
         } else {

@@ -1,19 +1,19 @@
 //! The state of a TCP socket from getsockopt(TCP_INFO), for `--trace`.
 
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::RawFd;
 
 use crate::model::socket_trace::TcpState;
 
-/// The kernel's state of the TCP socket `fd`; `None` when it is not a TCP socket.
+/// The kernel's state of the TCP socket `fd`; `None` when it is not an open TCP socket.
 #[allow(unsafe_code)]
-pub fn state(fd: BorrowedFd<'_>) -> Option<TcpState> {
+pub fn state(fd: RawFd) -> Option<TcpState> {
     // SAFETY: tcp_info is plain old data, so zeroes are a valid value; the kernel writes at most
-    // `len` bytes into it; `fd` is a borrowed open descriptor for the duration of the call.
+    // `len` bytes into it and only reads the descriptor number, which needs no ownership.
     let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
     let mut len = libc::socklen_t::try_from(std::mem::size_of::<libc::tcp_info>()).ok()?;
     let rc = unsafe {
         libc::getsockopt(
-            fd.as_raw_fd(),
+            fd,
             libc::IPPROTO_TCP,
             libc::TCP_INFO,
             std::ptr::from_mut(&mut info).cast(),

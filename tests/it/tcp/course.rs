@@ -405,10 +405,17 @@ fn trace_of_a_client_that_sends_and_closes_first() {
     // The closer's side holds TIME_WAIT.
     wait_ss(client.port(), port, "TIME-WAIT");
     assert_eq!(c.exit(), Some(0), "{}", c.err());
-    let calls: Vec<String> = trace_of(&c)
+    let mut calls: Vec<String> = trace_of(&c)
         .into_iter()
         .map(|(call, state)| format!("{} [{state}]", call.split(" = ").next().unwrap()))
         .collect();
+    // Whether the handshake was already done when connect(2) returned depends on scheduling.
+    let waiting = calls.remove(1);
+    assert!(
+        waiting == format!("connect(127.0.0.1:{port}) [ESTABLISHED]")
+            || waiting == format!("connect(127.0.0.1:{port}) blocks… (our SYN is out) [SYN_SENT]"),
+        "{waiting}"
+    );
     assert_eq!(
         calls,
         [
@@ -468,4 +475,74 @@ fn trace_of_a_server_that_closes_first() {
     let records = json_lines(&l.out());
     assert_eq!(records.last().unwrap()["event"], "summary");
     let _: &Value = &records[0];
+}
+
+#[test]
+fn trace_shows_syn_sent_while_the_handshake_waits() {
+    // A listener that never accepts, with a backlog of 0: once its queue is full, the kernel
+    // drops further SYNs, and the connecting socket stays in SYN_SENT.
+    let port = free_tcp_port();
+    let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    sock.bind(&addr.into()).unwrap();
+    sock.listen(0).unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..3 {
+        if let Ok(s) = TcpStream::connect_timeout(&addr, std::time::Duration::from_millis(300)) {
+            fillers.push(s);
+        }
+    }
+    let out = crate::common::nettool()
+        .args([
+            "connect",
+            "-w",
+            "400ms",
+            "--trace",
+            "127.0.0.1",
+            &port.to_string(),
+        ])
+        .write_stdin("x")
+        .timeout(LIMIT)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines[0].starts_with("trace: socket(AF_INET, SOCK_STREAM) = fd "),
+        "{err}"
+    );
+    assert_eq!(
+        &lines[1..],
+        [
+            format!("trace: connect(127.0.0.1:{port}) blocks… (our SYN is out)  [SYN_SENT]"),
+            format!("trace: connect(127.0.0.1:{port}): no SYN-ACK, given up  [SYN_SENT]"),
+            format!("error: connect 127.0.0.1:{port}: timed out after 400ms"),
+        ]
+    );
+    drop(fillers);
+}
+
+#[test]
+fn pipe_mode_keeps_trace_records_off_stdout() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port().to_string();
+    let peer = std::thread::spawn(move || {
+        let (mut s, _) = server.accept().unwrap();
+        s.write_all(b"raw bytes\n").unwrap();
+    });
+    let out = crate::common::nettool()
+        .args(["connect", "127.0.0.1", &port, "--pipe", "--trace", "--json"])
+        .write_stdin("")
+        .timeout(LIMIT)
+        .output()
+        .unwrap();
+    peer.join().unwrap();
+    assert!(out.status.success());
+    assert_eq!(out.stdout, b"raw bytes\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("trace: connect(127.0.0.1:{port}) = 0 from")),
+        "{err}"
+    );
 }
