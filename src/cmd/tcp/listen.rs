@@ -5,7 +5,7 @@
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::AsFd;
 use std::time::Instant;
 
 use ipnet::IpNet;
@@ -14,7 +14,7 @@ use super::pipe::{self, SharedStdin, Source};
 use super::render::Renderer;
 use super::room::{self, HubOptions};
 use super::session::{self, ChatEnd};
-use super::{Event, Mode, ModeArgs, Moved, echo, event_fields};
+use super::{Event, Mode, ModeArgs, Moved, accepted, echo, event_fields};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
@@ -260,12 +260,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         Serve::Sequential { keep_open } => {
             rt.block_on(serve_chat(listener, keep_open, &config, &mut out))
         }
-        Serve::Echo => rt.block_on(echo::serve(
-            listener,
-            &config.acl,
-            config.max_clients,
-            &mut out,
-        )),
+        Serve::Echo => rt.block_on(echo::serve(listener, &config, &mut out)),
         Serve::Concurrent | Serve::Room => {
             let raw = config.mode.pipe && config.serve == Serve::Concurrent;
             let opts = HubOptions {
@@ -279,6 +274,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
                 quit_words: config.mode.chat.quit_words.clone(),
                 encoding: config.mode.chat.encoding,
                 eol: config.mode.chat.eol,
+                trace: config.mode.chat.trace,
             };
             let input = if raw {
                 session::stdin_chunks()
@@ -292,15 +288,6 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let (moved, connections) = result?;
     out.emit(&Event::summary(moved, started.elapsed(), Some(connections)))?;
     Ok(Outcome::Yes)
-}
-
-/// The narration of accept() that returned `stream` from `peer` (`--trace`).
-fn accepted(stream: &(impl AsFd + AsRawFd), peer: SocketAddr) -> SocketCall {
-    let call = format!(
-        "accept() = fd {} from {peer} (the kernel completed the three-way handshake)",
-        stream.as_raw_fd()
-    );
-    SocketCall::with_state(call, tcp::state(stream.as_fd()))
 }
 
 /// Whether an accepted peer may stay; a refused one is logged (and closed by the caller).

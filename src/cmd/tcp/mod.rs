@@ -17,6 +17,7 @@ mod room;
 mod session;
 
 use std::net::SocketAddr;
+use std::os::fd::{AsFd, AsRawFd};
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
@@ -27,6 +28,7 @@ use crate::error::{Error, Result};
 use crate::model::chat::{DEFAULT_MAX_LINE, Eol, peer_addr};
 use crate::model::sanitize;
 use crate::model::socket_trace::{SocketCall, TcpState};
+use crate::net::tcp;
 
 /// The talking settings shared by `listen` and `connect`.
 #[derive(Debug, Clone, clap::Args)]
@@ -361,6 +363,15 @@ pub enum Event {
         #[serde(skip_serializing_if = "Option::is_none")]
         connections: Option<u64>,
     },
+}
+
+/// The narration of accept() that returned `stream` from `peer` (`--trace`).
+pub(crate) fn accepted(stream: &(impl AsFd + AsRawFd), peer: SocketAddr) -> SocketCall {
+    let call = format!(
+        "accept() = fd {} from {peer} (the kernel completed the three-way handshake)",
+        stream.as_raw_fd()
+    );
+    SocketCall::with_state(call, tcp::state(stream.as_fd()))
 }
 
 /// Now, as events show it.

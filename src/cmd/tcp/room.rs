@@ -49,6 +49,8 @@ pub struct HubOptions {
     pub encoding: &'static Encoding,
     /// What a line typed on the listening terminal ends with (`--concurrent`).
     pub eol: Eol,
+    /// Narrate accept() (`--trace`).
+    pub trace: bool,
 }
 
 #[derive(Default)]
@@ -99,6 +101,9 @@ pub async fn serve(
                     }
                 };
                 let addr = peer_addr(addr);
+                if opts.trace {
+                    out.trace(&super::accepted(&stream, addr));
+                }
                 if let Some(reason) = opts.acl.refusal(addr.ip()) {
                     out.emit(&Event::refused(addr, reason))?;
                     continue;

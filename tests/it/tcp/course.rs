@@ -546,3 +546,26 @@ fn pipe_mode_keeps_trace_records_off_stdout() {
         "{err}"
     );
 }
+
+#[test]
+fn trace_narrates_accept_for_every_service() {
+    for service in ["--echo", "--room", "--concurrent"] {
+        let port = free_tcp_port();
+        let mut l = listen(port, &[service, "--trace"], Stdio::null());
+        let client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let me = client.local_addr().unwrap().port();
+        let want = format!(
+            " from 127.0.0.1:{me} (the kernel completed the three-way handshake)  [ESTABLISHED]"
+        );
+        assert!(
+            wait_until(LIMIT, || l.err().lines().any(|line| line
+                .starts_with("trace: accept() = fd ")
+                && line.ends_with(&want))),
+            "{service}: {}",
+            l.err()
+        );
+        drop(client);
+        l.child.interrupt();
+        l.exit();
+    }
+}
