@@ -123,11 +123,17 @@ impl LineSplitter {
         Some(Piece::Partial(line))
     }
 
-    /// After an idle time: what is held of an unfinished line, as a partial line (a `\r` at
-    /// its end is kept back, in case a `\n` follows). The rest of the line comes later.
+    /// After an idle time: what is held of an unfinished line, as a partial line. A `\r` at
+    /// its end is kept back, in case a `\n` follows, and so is the start of a character whose
+    /// other bytes have not come. The rest of the line comes later.
     pub fn take_partial(&mut self) -> Option<Piece> {
         let keep_cr = self.buf.last() == Some(&b'\r');
-        let len = self.buf.len() - usize::from(keep_cr);
+        let mut len = self.buf.len() - usize::from(keep_cr);
+        if let Err(e) = std::str::from_utf8(&self.buf[..len])
+            && e.error_len().is_none()
+        {
+            len = e.valid_up_to();
+        }
         if self.skipping || len == 0 {
             return None;
         }
@@ -321,6 +327,12 @@ mod tests {
         assert_eq!(s.take_partial(), Some(partial("你好")));
         s.push(b"##", &mut out);
         assert_eq!(s.finish(), Some(partial("##")));
+        // A character cut by the pause waits for its last byte.
+        s.push(b"ab\xe4\xbd", &mut out);
+        assert_eq!(s.take_partial(), Some(partial("ab")));
+        assert_eq!(s.take_partial(), None);
+        s.push(b"\xa0\n", &mut out);
+        assert_eq!(out.pop(), Some(line("你")));
     }
 
     #[test]
