@@ -409,13 +409,17 @@ fn trace_of_a_client_that_sends_and_closes_first() {
         .into_iter()
         .map(|(call, state)| format!("{} [{state}]", call.split(" = ").next().unwrap()))
         .collect();
-    // Whether the handshake was already done when connect(2) returned depends on scheduling.
-    let waiting = calls.remove(1);
-    assert!(
-        waiting == format!("connect(127.0.0.1:{port}) [ESTABLISHED]")
-            || waiting == format!("connect(127.0.0.1:{port}) blocks… (our SYN is out) [SYN_SENT]"),
-        "{waiting}"
-    );
+    // Whether connect(2) left the socket waiting (and in which state) depends on scheduling:
+    // a step between the call and its completion is there only when the first poll waited.
+    if calls.len() == 7 {
+        let waiting = calls.remove(1);
+        assert!(
+            waiting == format!("connect(127.0.0.1:{port}) [ESTABLISHED]")
+                || waiting
+                    == format!("connect(127.0.0.1:{port}) blocks… (our SYN is out) [SYN_SENT]"),
+            "{waiting}"
+        );
+    }
     assert_eq!(
         calls,
         [
