@@ -16,6 +16,7 @@ use super::{Event, Mode, ModeArgs, Moved, event_fields, millis};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::chat::quit_hint;
 use crate::model::services::Proto;
 use crate::net::host::{self, Family};
 use crate::net::services::parse_port;
@@ -207,15 +208,28 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let addrs = host::resolve(&config.host, config.family)?;
     let rt = crate::runtime::two_workers()?;
     let started = Instant::now();
-    let connected = rt.block_on(tcp::connect(&addrs, config.port, &config.connect));
+    let mut calls = Vec::new();
+    let connected = rt.block_on(tcp::connect(
+        &addrs,
+        config.port,
+        &config.connect,
+        &mut calls,
+    ));
+    let mode = &config.mode;
+    if mode.chat.trace {
+        // -z prints one document: its trace goes to stderr, as in pipe mode.
+        let mut render = Renderer::new(out, false).bytes_on_stdout(mode.pipe || config.zero);
+        for call in &calls {
+            render.trace(call);
+        }
+    }
     if config.zero {
         return zero_report(&config, &addrs, connected, out);
     }
     let connected = connected?;
     let peer = connected.peer;
     let hello = Event::connected(peer, connected.handshake);
-    let mode = &config.mode;
-    let mut render = Renderer::new(out, mode.chat.timestamps);
+    let mut render = Renderer::new(out, mode.chat.timestamps).bytes_on_stdout(mode.pipe);
     if mode.pipe {
         render.status(&hello);
         let stream = connected
@@ -231,6 +245,9 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         return Ok(Outcome::Yes);
     }
     render.emit(&hello)?;
+    if mode.chat.send {
+        render.note(quit_hint(&mode.chat.quit_words));
+    }
     let mut input = session::stdin_lines(mode.chat.max_line);
     let mut moved = Moved::default();
     let end = rt.block_on(session::chat(
@@ -264,7 +281,7 @@ mod tests {
         let c = config(&["127.0.0.1", "8001"], false).unwrap();
         assert_eq!(c.port, 8001);
         assert!(c.mode.pipe);
-        assert_eq!(c.mode.chat.quit_words, vec!["q", "##"]);
+        assert_eq!(c.mode.chat.quit_words, vec!["##", "q"]);
         let c = config(
             &["::1", "http", "-w", "2s", "-s", "::1", "-p", "4000"],
             true,

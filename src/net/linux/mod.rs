@@ -13,3 +13,4 @@ pub mod netlink;
 pub mod route;
 pub mod sockets;
 pub mod splice;
+pub mod tcp_info;
