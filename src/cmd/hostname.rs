@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::address::{self, Scope};
 use crate::net::host::lookup_reason;
 use crate::output::Output;
 
@@ -144,9 +145,8 @@ pub fn all_addresses() -> Result<AllAddressesReport> {
             IpAddr::V4(v4.ip())
         } else if let Some(v6) = addr.as_sockaddr_in6() {
             let ip = v6.ip();
-            let link_local = (ip.segments()[0] & 0xffc0) == 0xfe80;
-            let multicast_link_local = ip.segments()[0] & 0xff0f == 0xff02;
-            if link_local || multicast_link_local {
+            // hostname -I leaves out link-scoped IPv6 addresses, unicast and multicast.
+            if address::ipv6_scope(ip) == Scope::LinkLocal {
                 continue;
             }
             IpAddr::V6(ip)

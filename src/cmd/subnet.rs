@@ -38,9 +38,13 @@ pub struct Args {
 const JSON_FIELDS: &str = "JSON output (--json), one document: input, address, version (4|6), \
 prefix, prefix_source (cidr|netmask|classful_default|single_address|ipv6_default), netmask, \
 wildcard, network, cidr, broadcast (null for /31, /32 and IPv6), first_host, last_host, addresses \
-and hosts (numbers; null for ::/0), class (A-E, null for IPv6), address_type (private, shared, \
-loopback, link_local, documentation, benchmarking, protocol_assignment, multicast, broadcast, \
-unique_local, ipv4_mapped, this_network, unspecified, reserved, public). With --binary: \
+and hosts (numbers; null for ::/0), class (A-E, null for IPv6), address_type (unspecified, \
+this_network, private, shared, loopback, link_local, protocol_assignment, documentation, \
+benchmarking, multicast, broadcast, unique_local, site_local, ipv4_mapped, translation, discard, \
+dummy, tunnel, anycast, identifier, segment_routing, reserved, public), special_use (null, or the \
+IANA special-purpose registry entry holding the address: block, name, rfc, source, destination, \
+forwardable, globally_reachable, reserved_by_protocol, deprecated), globally_reachable (true, \
+false, or null when the registries do not say). With --binary: \
 binary {address, netmask, network}. With a second address: compare {address, network, \
 same_network}. With --split: subnets [{cidr, network, first_host, last_host, broadcast, hosts}]. \
 Exit status: 0, or with a second address 0 when both are in the same network and 1 when not; \
@@ -278,7 +282,7 @@ impl fmt::Display for SubnetReport {
         if let Some(class) = x.class {
             writeln!(f, "Class:       {class:?}")?;
         }
-        write!(f, "Type:        {}", x.address_type.describe())?;
+        write!(f, "Type:        {}", x.type_text)?;
         // With a second address the binary AND is shown side by side below, not twice.
         if let (Some(b), None) = (&self.binary, &self.compare) {
             let width = b.address.len();
@@ -436,7 +440,7 @@ mod tests {
              Last host:   192.168.21.254\n\
              Hosts:       254\n\
              Class:       C\n\
-             Type:        private (RFC 1918)"
+             Type:        Private-Use (192.168.0.0/16, RFC 1918)"
         );
     }
 

@@ -3,10 +3,11 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use ipnet::IpNet;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::model::address::{self, AddressType, SpecialRange};
 
 /// The most subnets `split` will list.
 pub const MAX_SPLIT: u32 = 65_536;
@@ -251,127 +252,6 @@ pub fn class_of(addr: Ipv4Addr) -> Class {
     }
 }
 
-/// What kind of address this is, from the IANA special-purpose registries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AddressType {
-    /// 0.0.0.0 or ::.
-    Unspecified,
-    /// 0.0.0.0/8 "this network" (RFC 791).
-    ThisNetwork,
-    /// RFC 1918 private (10/8, 172.16/12, 192.168/16).
-    Private,
-    /// Shared address space for carrier-grade NAT, 100.64.0.0/10 (RFC 6598).
-    Shared,
-    /// 127.0.0.0/8 or ::1.
-    Loopback,
-    /// 169.254.0.0/16 or fe80::/10.
-    LinkLocal,
-    /// 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 (RFC 5737), 2001:db8::/32 (RFC 3849),
-    /// 3fff::/20 (RFC 9637).
-    Documentation,
-    /// 198.18.0.0/15 (RFC 2544).
-    Benchmarking,
-    /// 192.0.0.0/24 IETF protocol assignments (RFC 6890).
-    ProtocolAssignment,
-    /// 224.0.0.0/4 or ff00::/8.
-    Multicast,
-    /// 255.255.255.255.
-    Broadcast,
-    /// fc00::/7 unique local (RFC 4193), IPv6's private range.
-    UniqueLocal,
-    /// ::ffff:0:0/96, an IPv4 address in IPv6 form.
-    Ipv4Mapped,
-    /// 240.0.0.0/4, or IPv6 space outside the ranges above and global unicast.
-    Reserved,
-    /// Anything else: routable on the Internet.
-    Public,
-}
-
-impl AddressType {
-    /// The human description, with the standard that defines it.
-    #[must_use]
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Unspecified => "unspecified",
-            Self::ThisNetwork => "\"this network\" (RFC 791)",
-            Self::Private => "private (RFC 1918)",
-            Self::Shared => "shared address space, carrier-grade NAT (RFC 6598)",
-            Self::Loopback => "loopback",
-            Self::LinkLocal => "link-local",
-            Self::Documentation => "documentation (not routed)",
-            Self::Benchmarking => "benchmarking (RFC 2544)",
-            Self::ProtocolAssignment => "IETF protocol assignments (RFC 6890)",
-            Self::Multicast => "multicast",
-            Self::Broadcast => "limited broadcast",
-            Self::UniqueLocal => "unique local, IPv6 private (RFC 4193)",
-            Self::Ipv4Mapped => "IPv4-mapped IPv6",
-            Self::Reserved => "reserved",
-            Self::Public => "public",
-        }
-    }
-}
-
-fn in_v4(addr: Ipv4Addr, net: &str) -> bool {
-    net.parse::<Ipv4Net>().is_ok_and(|n| n.contains(&addr))
-}
-
-fn in_v6(addr: Ipv6Addr, net: &str) -> bool {
-    net.parse::<Ipv6Net>().is_ok_and(|n| n.contains(&addr))
-}
-
-/// The type of an address.
-#[must_use]
-pub fn address_type(addr: IpAddr) -> AddressType {
-    match addr {
-        IpAddr::V4(a) => {
-            let table: [(&str, AddressType); 14] = [
-                ("0.0.0.0/32", AddressType::Unspecified),
-                ("0.0.0.0/8", AddressType::ThisNetwork),
-                ("10.0.0.0/8", AddressType::Private),
-                ("100.64.0.0/10", AddressType::Shared),
-                ("127.0.0.0/8", AddressType::Loopback),
-                ("169.254.0.0/16", AddressType::LinkLocal),
-                ("172.16.0.0/12", AddressType::Private),
-                ("192.0.0.0/24", AddressType::ProtocolAssignment),
-                ("192.0.2.0/24", AddressType::Documentation),
-                ("192.168.0.0/16", AddressType::Private),
-                ("198.18.0.0/15", AddressType::Benchmarking),
-                ("198.51.100.0/24", AddressType::Documentation),
-                ("203.0.113.0/24", AddressType::Documentation),
-                ("224.0.0.0/4", AddressType::Multicast),
-            ];
-            if a == Ipv4Addr::BROADCAST {
-                return AddressType::Broadcast;
-            }
-            if in_v4(a, "240.0.0.0/4") {
-                return AddressType::Reserved;
-            }
-            table
-                .iter()
-                .find(|(n, _)| in_v4(a, n))
-                .map_or(AddressType::Public, |(_, t)| *t)
-        }
-        IpAddr::V6(a) => {
-            let table: [(&str, AddressType); 9] = [
-                ("::/128", AddressType::Unspecified),
-                ("::1/128", AddressType::Loopback),
-                ("::ffff:0:0/96", AddressType::Ipv4Mapped),
-                ("2001:db8::/32", AddressType::Documentation),
-                ("3fff::/20", AddressType::Documentation),
-                ("fc00::/7", AddressType::UniqueLocal),
-                ("fe80::/10", AddressType::LinkLocal),
-                ("ff00::/8", AddressType::Multicast),
-                ("2000::/3", AddressType::Public),
-            ];
-            table
-                .iter()
-                .find(|(n, _)| in_v6(a, n))
-                .map_or(AddressType::Reserved, |(_, t)| *t)
-        }
-    }
-}
-
 /// Every fact about an address and its network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Facts {
@@ -405,6 +285,14 @@ pub struct Facts {
     pub class: Option<Class>,
     /// The address type.
     pub address_type: AddressType,
+    /// The most specific special-purpose registry entry holding the address (null when none).
+    pub special_use: Option<SpecialRange>,
+    /// Whether the address is reachable beyond its own network, per the registries (null when
+    /// they do not say: TEREDO, 6to4, multicast, unallocated space).
+    pub globally_reachable: Option<bool>,
+    /// One line naming the range, as the text output shows it.
+    #[serde(skip)]
+    pub type_text: String,
 }
 
 /// Compute the facts for an interface.
@@ -449,6 +337,7 @@ pub fn facts(iface: &Interface) -> Facts {
             )
         }
     };
+    let kind = address::classify(iface.addr);
     Facts {
         address: iface.addr,
         version: if iface.addr.is_ipv4() { 4 } else { 6 },
@@ -464,7 +353,10 @@ pub fn facts(iface: &Interface) -> Facts {
         addresses,
         hosts,
         class,
-        address_type: address_type(iface.addr),
+        address_type: kind.kind,
+        special_use: kind.range.copied(),
+        globally_reachable: kind.globally_reachable(),
+        type_text: kind.describe(),
     }
 }
 
@@ -741,42 +633,6 @@ mod tests {
         assert_eq!(f.address_type, AddressType::Documentation);
         assert_eq!(facts(&iface("::/0")).hosts, None);
         assert_eq!(facts(&iface("::1/128")).hosts, Some(1));
-    }
-
-    #[test]
-    fn address_types() {
-        let table = [
-            ("10.0.0.1", AddressType::Private),
-            ("172.31.255.255", AddressType::Private),
-            ("172.32.0.1", AddressType::Public),
-            ("192.168.1.1", AddressType::Private),
-            ("100.64.0.1", AddressType::Shared),
-            ("100.128.0.1", AddressType::Public),
-            ("127.0.0.1", AddressType::Loopback),
-            ("169.254.1.1", AddressType::LinkLocal),
-            ("192.0.2.1", AddressType::Documentation),
-            ("198.51.100.7", AddressType::Documentation),
-            ("203.0.113.9", AddressType::Documentation),
-            ("198.18.0.1", AddressType::Benchmarking),
-            ("224.0.0.251", AddressType::Multicast),
-            ("240.0.0.1", AddressType::Reserved),
-            ("255.255.255.255", AddressType::Broadcast),
-            ("0.0.0.0", AddressType::Unspecified),
-            ("0.1.2.3", AddressType::ThisNetwork),
-            ("8.8.8.8", AddressType::Public),
-            ("::", AddressType::Unspecified),
-            ("::1", AddressType::Loopback),
-            ("fe80::1", AddressType::LinkLocal),
-            ("fd00::1", AddressType::UniqueLocal),
-            ("ff02::1", AddressType::Multicast),
-            ("2001:db8::1", AddressType::Documentation),
-            ("2606:4700::1", AddressType::Public),
-            ("::ffff:10.0.0.1", AddressType::Ipv4Mapped),
-            ("4000::1", AddressType::Reserved),
-        ];
-        for (addr, want) in table {
-            assert_eq!(address_type(addr.parse().unwrap()), want, "{addr}");
-        }
     }
 
     #[test]

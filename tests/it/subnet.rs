@@ -261,3 +261,175 @@ fn agrees_with_ipcalc() {
     }
     assert_eq!(checked, 300);
 }
+
+/// Run a Python program over `input` (one case a line) and return its output lines, or None
+/// (with the reason printed) when python3 is missing.
+fn python(test: &str, program: &str, input: &str) -> Option<Vec<String>> {
+    use std::io::Write;
+    if !crate::common::tool_or_skip(test, "python3") {
+        return None;
+    }
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", program])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let text = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(
+        out.status.success(),
+        "python3 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// Addresses at the edges of every registry block and of the other blocks the classification
+/// knows, plus random ones from the whole space.
+fn address_cases(rng: &mut SplitMix) -> Vec<IpAddr> {
+    use nettool::model::address::{IPV4_SPECIAL, IPV6_SPECIAL};
+    let extra: [ipnet::IpNet; 8] = [
+        "224.0.0.0/4".parse().unwrap(),
+        "ff00::/8".parse().unwrap(),
+        "fec0::/10".parse().unwrap(),
+        "4000::/3".parse().unwrap(),
+        "2000::/3".parse().unwrap(),
+        "fe00::/9".parse().unwrap(),
+        "::/8".parse().unwrap(),
+        "1.0.0.0/8".parse().unwrap(),
+    ];
+    let blocks = IPV4_SPECIAL
+        .iter()
+        .chain(IPV6_SPECIAL)
+        .map(|r| r.block)
+        .chain(extra);
+    let mut cases = Vec::new();
+    for block in blocks {
+        let (lo, hi, max) = match block {
+            ipnet::IpNet::V4(n) => (
+                u128::from(u32::from(n.network())),
+                u128::from(u32::from(n.broadcast())),
+                u128::from(u32::MAX),
+            ),
+            ipnet::IpNet::V6(n) => (
+                u128::from(n.network()),
+                u128::from(n.broadcast()),
+                u128::MAX,
+            ),
+        };
+        let span = hi - lo;
+        let random =
+            (u128::from(rng.next()) << 64 | u128::from(rng.next())) % span.saturating_add(1).max(1);
+        let mut points = vec![lo, hi, lo + random];
+        points.extend(lo.checked_sub(1));
+        points.extend(hi.checked_add(1).filter(|h| *h <= max));
+        for p in points {
+            cases.push(if block.addr().is_ipv4() {
+                IpAddr::V4(Ipv4Addr::from(p as u32))
+            } else {
+                IpAddr::V6(std::net::Ipv6Addr::from(p))
+            });
+        }
+    }
+    for _ in 0..1500 {
+        cases.push(IpAddr::V4(Ipv4Addr::from(rng.next() as u32)));
+        let high = rng.next();
+        // Bias the top bits toward the small blocks near the start of the space.
+        let high = match high % 4 {
+            0 => high >> 32,
+            1 => 0x2001_0000_0000_0000 | (high >> 40),
+            _ => high,
+        };
+        cases.push(IpAddr::V6(std::net::Ipv6Addr::from(
+            u128::from(high) << 64 | u128::from(rng.next()),
+        )));
+    }
+    cases
+}
+
+/// Ranges where Python's `is_private`/`is_global` differ between its versions (the 2024 fix that
+/// aligned them with the registries, the later RFC 9637 entry) or where the registry is newer
+/// than Python's table: only the flags that every version agrees on are compared there. An
+/// IPv4-mapped address is judged by Python through its embedded IPv4 address.
+const PYTHON_VERSION_DEPENDENT: [&str; 9] = [
+    "192.0.0.0/24",
+    "192.88.99.0/24",
+    "::ffff:0:0/96",
+    "64:ff9b:1::/48",
+    "100:0:0:1::/64",
+    "2001::/23",
+    "2002::/16",
+    "3fff::/20",
+    "5f00::/16",
+];
+
+#[test]
+fn address_flags_agree_with_python_ipaddress() {
+    use nettool::model::address::{self, AddressType, Scope};
+    let mut rng = SplitMix(0x6164_6472_6573_7321);
+    let cases = address_cases(&mut rng);
+    let input: String = cases.iter().map(|a| format!("{a}\n")).collect();
+    let program = "import ipaddress, sys\n\
+        for line in sys.stdin:\n\
+        \x20   a = ipaddress.ip_address(line.strip())\n\
+        \x20   f = [a.is_private, a.is_global, a.is_reserved, a.is_link_local, a.is_loopback,\n\
+        \x20        a.is_multicast, a.is_unspecified, getattr(a, 'is_site_local', False)]\n\
+        \x20   print(''.join('1' if x else '0' for x in f))\n";
+    let Some(lines) = python("address_flags_agree_with_python_ipaddress", program, &input) else {
+        return;
+    };
+    assert_eq!(lines.len(), cases.len());
+    let dependent: Vec<ipnet::IpNet> = PYTHON_VERSION_DEPENDENT
+        .iter()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let (mut stable, mut reach) = (0, 0);
+    for (addr, line) in cases.iter().zip(&lines) {
+        let py: Vec<bool> = line.bytes().map(|b| b == b'1').collect();
+        let c = address::classify(*addr);
+        let site_local = match addr {
+            IpAddr::V6(a) => {
+                address::ipv6_scope(*a) == Scope::SiteLocal && c.kind != AddressType::Multicast
+            }
+            IpAddr::V4(_) => false,
+        };
+        let ours = [
+            address::is_reserved(*addr),
+            address::is_link_local(*addr),
+            c.kind == AddressType::Loopback,
+            c.kind == AddressType::Multicast,
+            c.kind == AddressType::Unspecified,
+            site_local,
+        ];
+        if c.kind == AddressType::Ipv4Mapped {
+            continue;
+        }
+        assert_eq!(
+            ours[..],
+            py[2..],
+            "{addr}: reserved, link-local, loopback, multicast, unspecified, site-local"
+        );
+        stable += 1;
+        if dependent.iter().any(|n| n.contains(addr)) {
+            continue;
+        }
+        let private = c.globally_reachable() == Some(false) && c.kind != AddressType::Shared;
+        assert_eq!(private, py[0], "{addr}: is_private ({c:?})");
+        if let Some(global) = c.globally_reachable() {
+            assert_eq!(global, py[1], "{addr}: is_global ({c:?})");
+            reach += 1;
+        }
+    }
+    assert!(stable > 3000 && reach > 1500, "{stable} {reach}");
+}
