@@ -158,9 +158,11 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         }
         'nettool;subnet' {
             [CompletionResult]::new('--split', '--split', [CompletionResultType]::ParameterName, 'Split the network: into subnets of a prefix (/26), or into N equal subnets (4)')
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Split the network by host counts (VLSM): a block for each count, largest first, packed from the network''s start')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Show address, mask and network in binary, laid out as address AND mask = network')
             [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'Show address, mask and network in binary, laid out as address AND mask = network')
+            [CompletionResult]::new('--aggregate', '--aggregate', [CompletionResultType]::ParameterName, 'Merge the prefixes given (or read from stdin, one a line, when none or `-` is given) into the fewest networks that cover the same addresses')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one document, or NDJSON (one object a line) for streams')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')

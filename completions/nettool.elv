@@ -150,9 +150,11 @@ set edit:completion:arg-completer[nettool] = {|@words|
         }
         &'nettool;subnet'= {
             cand --split 'Split the network: into subnets of a prefix (/26), or into N equal subnets (4)'
+            cand --hosts 'Split the network by host counts (VLSM): a block for each count, largest first, packed from the network''s start'
             cand --color 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)'
             cand -b 'Show address, mask and network in binary, laid out as address AND mask = network'
             cand --binary 'Show address, mask and network in binary, laid out as address AND mask = network'
+            cand --aggregate 'Merge the prefixes given (or read from stdin, one a line, when none or `-` is given) into the fewest networks that cover the same addresses'
             cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
             cand -q 'Print less: results only, no progress lines'
             cand --quiet 'Print less: results only, no progress lines'

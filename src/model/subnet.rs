@@ -31,12 +31,11 @@ pub enum PrefixSource {
     Cidr,
     /// A dotted netmask (`255.255.255.0`), after a slash or as a second argument.
     Netmask,
-    /// No prefix was given: the historical class's default (A /8, B /16, C /24).
-    ClassfulDefault,
-    /// No prefix was given for a class D or E address: a single address (/32).
+    /// A dotted hostmask, the inverse of a netmask (`0.0.0.255`), as Python's ipaddress and
+    /// Cisco access lists take it.
+    Hostmask,
+    /// No prefix was given: a single address (/32 or /128), as Python's ipaddress reads it.
     SingleAddress,
-    /// No prefix was given for an IPv6 address: /64, the standard IPv6 subnet size.
-    Ipv6Default,
 }
 
 impl Interface {
@@ -108,6 +107,41 @@ pub fn parse_addr(text: &str) -> Result<IpAddr> {
     ))
 }
 
+/// Split an IPv6 zone id off an address (`fe80::1%eth0` -> `fe80::1`, `eth0`). The zone names
+/// the link a link-local address belongs to; the arithmetic ignores it.
+pub fn split_zone<'a>(whole: &str, text: &'a str) -> Result<(&'a str, Option<&'a str>)> {
+    let Some((addr, zone)) = text.split_once('%') else {
+        return Ok((text, None));
+    };
+    if !addr.contains(':') {
+        return Err(Error::invalid(whole, "only IPv6 addresses take a %zone"));
+    }
+    if zone.is_empty() || zone.contains('%') || zone.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(Error::invalid(
+            whole,
+            "the zone after % must be one word (fe80::1%eth0)",
+        ));
+    }
+    Ok((addr, Some(zone)))
+}
+
+/// The prefix length of a dotted mask: a netmask (`255.255.255.0`), else a hostmask
+/// (`0.0.0.255`), as Python's ipaddress tries them. All-zero and all-one read as netmasks.
+pub fn parse_mask(text: &str) -> Result<(u8, PrefixSource)> {
+    match parse_netmask(text) {
+        Ok(prefix) => Ok((prefix, PrefixSource::Netmask)),
+        Err(e) => {
+            let bits = !u32::from(parse_ipv4(text)?);
+            let ones = bits.leading_ones();
+            if bits.checked_shl(ones).unwrap_or(0) == 0 {
+                Ok((ones as u8, PrefixSource::Hostmask))
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
 /// The prefix length of a contiguous IPv4 netmask (`255.255.255.0` -> 24).
 pub fn parse_netmask(text: &str) -> Result<u8> {
     let mask = parse_ipv4(text)?;
@@ -122,10 +156,10 @@ pub fn parse_netmask(text: &str) -> Result<u8> {
     Ok(ones as u8)
 }
 
-/// Whether `text` is a contiguous IPv4 netmask.
+/// Whether `text` is a contiguous IPv4 netmask or hostmask.
 #[must_use]
 pub fn is_netmask(text: &str) -> bool {
-    parse_netmask(text).is_ok()
+    parse_mask(text).is_ok()
 }
 
 fn max_prefix(addr: IpAddr) -> u8 {
@@ -142,6 +176,7 @@ pub fn parse_interface(text: &str, netmask: Option<&str>) -> Result<Interface> {
         Some((a, s)) => (a, Some(s)),
         None => (text_trimmed, None),
     };
+    let (addr_text, _zone) = split_zone(text, addr_text)?;
     let addr = parse_addr(addr_text).map_err(|e| match e {
         Error::Invalid { reason, .. } => Error::invalid(text, reason),
         other => other,
@@ -161,9 +196,9 @@ pub fn parse_interface(text: &str, netmask: Option<&str>) -> Result<Interface> {
                     "IPv6 takes a /PREFIX, not a dotted netmask",
                 ));
             }
-            (parse_netmask(mask)?, PrefixSource::Netmask)
+            parse_mask(mask)?
         }
-        (None, None) => default_prefix(addr),
+        (None, None) => (max_prefix(addr), PrefixSource::SingleAddress),
     };
     Ok(Interface {
         addr,
@@ -183,7 +218,7 @@ fn parse_suffix(text: &str, suffix: &str, addr: IpAddr) -> Result<(u8, PrefixSou
                 "IPv6 takes a /PREFIX, not a dotted netmask",
             ));
         }
-        return Ok((parse_netmask(suffix)?, PrefixSource::Netmask));
+        return parse_mask(suffix);
     }
     let max = max_prefix(addr);
     let range_error = || Error::invalid(text, format!("prefix /{suffix} is out of range 0-{max}"));
@@ -198,18 +233,6 @@ fn parse_suffix(text: &str, suffix: &str, addr: IpAddr) -> Result<(u8, PrefixSou
         return Err(range_error());
     }
     Ok((prefix, PrefixSource::Cidr))
-}
-
-/// The default prefix of a bare address: its class's for IPv4, /64 for IPv6.
-#[must_use]
-pub fn default_prefix(addr: IpAddr) -> (u8, PrefixSource) {
-    match addr {
-        IpAddr::V4(v4) => match class_of(v4).default_prefix() {
-            Some(p) => (p, PrefixSource::ClassfulDefault),
-            None => (32, PrefixSource::SingleAddress),
-        },
-        IpAddr::V6(_) => (64, PrefixSource::Ipv6Default),
-    }
 }
 
 /// The historical address class (before CIDR).
@@ -327,12 +350,20 @@ pub fn facts(iface: &Interface) -> Facts {
             )
         }
         IpNet::V6(n) => {
-            // IPv6 has no broadcast: every address of the prefix may be a host.
+            // IPv6 has no broadcast, but the prefix's first address is its Subnet-Router
+            // anycast address (RFC 4291 2.6.1), which routers answer: it is no host's, as in
+            // Python's ipaddress. A /127 point-to-point link (RFC 6164) has two hosts, a /128 one.
+            let network = u128::from(n.network());
+            let (first, hosts) = match iface.prefix {
+                128 => (network, 1),
+                127 => (network, 2),
+                _ => (network + 1, u128::MAX >> (128 - host_bits)),
+            };
             (
                 None,
-                IpAddr::V6(n.network()),
+                IpAddr::V6(Ipv6Addr::from(first)),
                 IpAddr::V6(n.broadcast()),
-                addresses,
+                Some(hosts),
                 None,
             )
         }
@@ -463,6 +494,155 @@ pub fn split(net: IpNet, how: Split, input: &str) -> Result<Vec<IpNet>> {
         .collect())
 }
 
+/// Parse a network for a list (`--aggregate`): as Python's `ip_network`, host bits must be
+/// zero, and a bare address is a /32 or /128.
+pub fn parse_network(text: &str) -> Result<IpNet> {
+    let iface = parse_interface(text, None)?;
+    let net = iface.net().trunc();
+    if net.addr() != iface.addr {
+        return Err(Error::invalid(
+            text,
+            format!("host bits are set (the network is {net})"),
+        ));
+    }
+    Ok(net)
+}
+
+/// The fewest CIDR blocks that cover `first..=last` exactly, in order (what Python's
+/// `ipaddress.summarize_address_range` and ipcalc's deaggregation print).
+pub fn summarize_range(first: IpAddr, last: IpAddr, input: &str) -> Result<Vec<IpNet>> {
+    match (first, last) {
+        (IpAddr::V4(a), IpAddr::V4(b)) if a <= b => {
+            Ok(ipnet::Ipv4Subnets::new(a, b, 0).map(IpNet::V4).collect())
+        }
+        (IpAddr::V6(a), IpAddr::V6(b)) if a <= b => {
+            Ok(ipnet::Ipv6Subnets::new(a, b, 0).map(IpNet::V6).collect())
+        }
+        (IpAddr::V4(_), IpAddr::V4(_)) | (IpAddr::V6(_), IpAddr::V6(_)) => Err(Error::invalid(
+            input,
+            format!("the range starts at {first}, after its end {last}"),
+        )),
+        _ => Err(Error::invalid(
+            input,
+            "a range needs two addresses of one family",
+        )),
+    }
+}
+
+/// Merge networks into the fewest that cover the same addresses (Python's
+/// `ipaddress.collapse_addresses`): IPv4 first, then IPv6, each in order.
+#[must_use]
+pub fn aggregate(nets: &[IpNet]) -> Vec<IpNet> {
+    IpNet::aggregate(&nets.to_vec())
+}
+
+/// How many addresses a block for `hosts` hosts needs: a power of two that leaves room for the
+/// network and broadcast addresses (IPv4) or the Subnet-Router anycast address (IPv6). None
+/// when no block of the family is that large.
+#[must_use]
+pub fn block_size(hosts: u128, ipv4: bool) -> Option<u128> {
+    let reserved = if ipv4 { 2 } else { 1 };
+    let size = hosts.checked_add(reserved)?.checked_next_power_of_two()?;
+    (!ipv4 || size <= 1 << 32).then_some(size)
+}
+
+/// One block of a variable-length split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VlsmBlock {
+    /// The hosts asked for.
+    pub requested: u128,
+    /// The block that holds them.
+    pub net: IpNet,
+}
+
+/// A variable-length split: blocks for host counts, largest first, packed from the start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vlsm {
+    /// The blocks, largest first (empty when they do not fit).
+    pub blocks: Vec<VlsmBlock>,
+    /// Addresses the blocks need together (None when more than 2^128).
+    pub needed: Option<u128>,
+    /// Addresses the network has (None for ::/0, 2^128).
+    pub available: Option<u128>,
+    /// Whether the blocks fit in the network.
+    pub fits: bool,
+    /// What is left after the blocks, as CIDR blocks.
+    pub unused: Vec<IpNet>,
+}
+
+/// Split `net` into blocks for `hosts` (VLSM), as ipcalc's `--split` does: each request gets the
+/// smallest block that holds it, largest request first, placed one after another; they fit when
+/// their sizes add up to no more than the network's.
+pub fn vlsm(net: IpNet, hosts: &[u128], input: &str) -> Result<Vlsm> {
+    let ipv4 = net.addr().is_ipv4();
+    if hosts.is_empty() || hosts.len() > MAX_SPLIT as usize {
+        return Err(Error::invalid(
+            input,
+            format!("give 1 to {MAX_SPLIT} host counts"),
+        ));
+    }
+    if hosts.contains(&0) {
+        return Err(Error::invalid(input, "a host count is at least 1"));
+    }
+    let net = net.trunc();
+    let host_bits = u32::from(net.max_prefix_len() - net.prefix_len());
+    let available = 1u128.checked_shl(host_bits).filter(|_| host_bits < 128);
+    let mut order: Vec<(u128, Option<u128>)> =
+        hosts.iter().map(|h| (*h, block_size(*h, ipv4))).collect();
+    // Largest first; a block too large for the family sorts first and makes it not fit.
+    order.sort_by_key(|(h, size)| std::cmp::Reverse((size.is_none(), *size, *h)));
+    let needed = order
+        .iter()
+        .try_fold(0u128, |sum, (_, size)| sum.checked_add((*size)?));
+    let fits = match (needed, available) {
+        (Some(n), Some(a)) => n <= a,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    let mut vlsm = Vlsm {
+        blocks: Vec::new(),
+        needed,
+        available,
+        fits,
+        unused: Vec::new(),
+    };
+    if !fits {
+        return Ok(vlsm);
+    }
+    let start = addr_to_u128(net.network());
+    let mut offset = 0u128;
+    for (requested, size) in order {
+        let size = size.expect("sizes checked by fits");
+        let prefix = net.max_prefix_len() - size.trailing_zeros() as u8;
+        let block =
+            IpNet::new(u128_to_addr(start + offset, ipv4), prefix).expect("prefix in range");
+        vlsm.blocks.push(VlsmBlock {
+            requested,
+            net: block,
+        });
+        offset += size;
+    }
+    if needed != available {
+        vlsm.unused = summarize_range(u128_to_addr(start + offset, ipv4), net.broadcast(), input)?;
+    }
+    Ok(vlsm)
+}
+
+fn addr_to_u128(addr: IpAddr) -> u128 {
+    match addr {
+        IpAddr::V4(a) => u128::from(u32::from(a)),
+        IpAddr::V6(a) => u128::from(a),
+    }
+}
+
+fn u128_to_addr(value: u128, ipv4: bool) -> IpAddr {
+    if ipv4 {
+        IpAddr::V4(Ipv4Addr::from(value as u32))
+    } else {
+        IpAddr::V6(Ipv6Addr::from(value))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -495,18 +675,37 @@ mod tests {
         let bare = iface("192.168.21.36");
         assert_eq!(
             (bare.prefix, bare.prefix_source),
-            (24, PrefixSource::ClassfulDefault)
-        );
-        assert_eq!(iface("10.1.2.3").prefix, 8);
-        assert_eq!(iface("172.16.0.1").prefix, 16);
-        assert_eq!(
-            iface("224.0.0.1").prefix_source,
-            PrefixSource::SingleAddress
+            (32, PrefixSource::SingleAddress)
         );
         assert_eq!(iface("2001:db8::1/64").prefix, 64);
         assert_eq!(
-            iface("2001:db8::1").prefix_source,
-            PrefixSource::Ipv6Default
+            (iface("::1").prefix, iface("::1").prefix_source),
+            (128, PrefixSource::SingleAddress)
+        );
+        let host = iface("10.0.0.9/0.0.0.255");
+        assert_eq!(
+            (host.prefix, host.prefix_source),
+            (24, PrefixSource::Hostmask)
+        );
+        assert_eq!(
+            iface("10.0.0.9/0.0.0.0").prefix_source,
+            PrefixSource::Netmask
+        );
+        assert_eq!(iface("10.0.0.9/255.255.255.255").prefix, 32);
+        assert_eq!(
+            parse_interface("10.0.0.9", Some("0.0.255.255"))
+                .unwrap()
+                .prefix,
+            16
+        );
+        let zoned = iface("fe80::1%eth0/64");
+        assert_eq!(
+            (zoned.addr.to_string(), zoned.prefix),
+            ("fe80::1".into(), 64)
+        );
+        assert_eq!(
+            split_zone("x", "fe80::1%eth0").unwrap(),
+            ("fe80::1", Some("eth0"))
         );
     }
 
@@ -573,6 +772,16 @@ mod tests {
                 Some("255.0.0.0"),
                 "255.0.0.0: IPv6 takes a /PREFIX, not a dotted netmask",
             ),
+            (
+                "fe80::1%/64",
+                None,
+                "fe80::1%/64: the zone after % must be one word (fe80::1%eth0)",
+            ),
+            (
+                "10.0.0.1%eth0",
+                None,
+                "10.0.0.1%eth0: only IPv6 addresses take a %zone",
+            ),
         ];
         for (text, mask, want) in table {
             assert_eq!(err(text, mask), want, "{text}");
@@ -627,12 +836,23 @@ mod tests {
     fn ipv6_facts() {
         let f = facts(&iface("2001:db8::1/64"));
         assert_eq!(f.network.to_string(), "2001:db8::");
+        assert_eq!(f.first_host.to_string(), "2001:db8::1");
         assert_eq!(f.last_host.to_string(), "2001:db8::ffff:ffff:ffff:ffff");
-        assert_eq!(f.hosts, Some(1u128 << 64));
+        assert_eq!(f.hosts, Some((1u128 << 64) - 1));
         assert_eq!(f.broadcast, None);
         assert_eq!(f.address_type, AddressType::Documentation);
-        assert_eq!(facts(&iface("::/0")).hosts, None);
+        let all = facts(&iface("::/0"));
+        assert_eq!((all.addresses, all.hosts), (None, Some(u128::MAX)));
         assert_eq!(facts(&iface("::1/128")).hosts, Some(1));
+        let link = facts(&iface("2001:db8::1/127"));
+        assert_eq!(
+            (
+                link.first_host.to_string(),
+                link.last_host.to_string(),
+                link.hosts
+            ),
+            ("2001:db8::".into(), "2001:db8::1".into(), Some(2))
+        );
     }
 
     #[test]
@@ -705,5 +925,94 @@ mod tests {
                 .to_string(),
             "/32: that makes 2^24 subnets; the limit is 65536"
         );
+    }
+
+    #[test]
+    fn ranges_lists_and_vlsm() {
+        let ip = |t: &str| t.parse::<IpAddr>().unwrap();
+        let blocks = summarize_range(ip("10.0.0.3"), ip("10.0.0.77"), "r").unwrap();
+        let text: Vec<String> = blocks.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            [
+                "10.0.0.3/32",
+                "10.0.0.4/30",
+                "10.0.0.8/29",
+                "10.0.0.16/28",
+                "10.0.0.32/27",
+                "10.0.0.64/29",
+                "10.0.0.72/30",
+                "10.0.0.76/31"
+            ]
+        );
+        assert_eq!(
+            summarize_range(ip("::"), ip("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), "r").unwrap(),
+            ["::/0".parse::<IpNet>().unwrap()]
+        );
+        assert_eq!(
+            summarize_range(ip("10.0.0.9"), ip("10.0.0.3"), "r")
+                .unwrap_err()
+                .to_string(),
+            "r: the range starts at 10.0.0.9, after its end 10.0.0.3"
+        );
+        assert!(summarize_range(ip("10.0.0.9"), ip("::1"), "r").is_err());
+        let nets: Vec<IpNet> = ["10.0.1.0/24", "fd00::/8", "10.0.0.0/24", "10.0.0.128/25"]
+            .iter()
+            .map(|t| parse_network(t).unwrap())
+            .collect();
+        assert_eq!(
+            aggregate(&nets),
+            [
+                "10.0.0.0/23".parse::<IpNet>().unwrap(),
+                "fd00::/8".parse().unwrap()
+            ]
+        );
+        assert_eq!(
+            parse_network("10.0.0.1/24").unwrap_err().to_string(),
+            "10.0.0.1/24: host bits are set (the network is 10.0.0.0/24)"
+        );
+        let net: IpNet = "192.168.0.0/24".parse().unwrap();
+        let plan = vlsm(net, &[10, 100, 50], "h").unwrap();
+        let got: Vec<(u128, String)> = plan
+            .blocks
+            .iter()
+            .map(|b| (b.requested, b.net.to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (100, "192.168.0.0/25".to_string()),
+                (50, "192.168.0.128/26".to_string()),
+                (10, "192.168.0.192/28".to_string())
+            ]
+        );
+        assert_eq!(
+            (plan.needed, plan.available, plan.fits),
+            (Some(208), Some(256), true)
+        );
+        assert_eq!(
+            plan.unused,
+            [
+                "192.168.0.208/28".parse::<IpNet>().unwrap(),
+                "192.168.0.224/27".parse().unwrap()
+            ]
+        );
+        let full = vlsm(net, &[126, 126], "h").unwrap();
+        assert!(full.fits && full.unused.is_empty());
+        let over = vlsm(net, &[127, 126], "h").unwrap();
+        assert_eq!(
+            (over.fits, over.needed, over.blocks.len()),
+            (false, Some(384), 0)
+        );
+        let v6 = vlsm("2001:db8::/64".parse().unwrap(), &[1, 3], "h").unwrap();
+        assert_eq!(v6.blocks[0].net.to_string(), "2001:db8::/126");
+        assert_eq!(v6.blocks[1].net.to_string(), "2001:db8::4/127");
+        assert!(!vlsm(net, &[u128::MAX], "h").unwrap().fits);
+        assert_eq!(
+            vlsm(net, &[0], "h").unwrap_err().to_string(),
+            "h: a host count is at least 1"
+        );
+        assert_eq!(block_size(1, true), Some(4));
+        assert_eq!(block_size(u128::from(u32::MAX), true), None);
     }
 }
