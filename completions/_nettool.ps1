@@ -47,8 +47,18 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         }
         'nettool;hostname' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The fully qualified name only (as hostname -f)')
+            [CompletionResult]::new('--fqdn', '--fqdn', [CompletionResultType]::ParameterName, 'The fully qualified name only (as hostname -f)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The host name up to its first dot (as hostname -s)')
+            [CompletionResult]::new('--short', '--short', [CompletionResultType]::ParameterName, 'The host name up to its first dot (as hostname -s)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The DNS domain: the fully qualified name after its first dot (as hostname -d)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The DNS domain: the fully qualified name after its first dot (as hostname -d)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'The addresses the host name resolves to (as hostname -i)')
+            [CompletionResult]::new('--ip-address', '--ip-address', [CompletionResultType]::ParameterName, 'The addresses the host name resolves to (as hostname -i)')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Every address of every up, non-loopback interface, without DNS (as hostname -I)')
             [CompletionResult]::new('--all-addresses', '--all-addresses', [CompletionResultType]::ParameterName, 'Every address of every up, non-loopback interface, without DNS (as hostname -I)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'The names of those addresses, by reverse lookup (as hostname -A)')
+            [CompletionResult]::new('--all-fqdns', '--all-fqdns', [CompletionResultType]::ParameterName, 'The names of those addresses, by reverse lookup (as hostname -A)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one document, or NDJSON (one object a line) for streams')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
@@ -158,9 +168,11 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         }
         'nettool;subnet' {
             [CompletionResult]::new('--split', '--split', [CompletionResultType]::ParameterName, 'Split the network: into subnets of a prefix (/26), or into N equal subnets (4)')
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Split the network by host counts (VLSM): a block for each count, largest first, packed from the network''s start')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Show address, mask and network in binary, laid out as address AND mask = network')
             [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'Show address, mask and network in binary, laid out as address AND mask = network')
+            [CompletionResult]::new('--aggregate', '--aggregate', [CompletionResultType]::ParameterName, 'Merge the prefixes given (or read from stdin, one a line, when none or `-` is given) into the fewest networks that cover the same addresses')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one document, or NDJSON (one object a line) for streams')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')

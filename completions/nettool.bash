@@ -157,7 +157,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__hostname)
-            opts="-I -q -v -h -V --all-addresses --json --color --quiet --verbose --help --version"
+            opts="-f -s -d -i -I -A -q -v -h -V --fqdn --short --domain --ip-address --all-addresses --all-fqdns --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -451,13 +451,17 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__subnet)
-            opts="-b -q -v -h -V --binary --split --json --color --quiet --verbose --help --version"
+            opts="-b -q -v -h -V --binary --split --hosts --aggregate --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --split)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -43,8 +43,18 @@ set edit:completion:arg-completer[nettool] = {|@words|
         }
         &'nettool;hostname'= {
             cand --color 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)'
+            cand -f 'The fully qualified name only (as hostname -f)'
+            cand --fqdn 'The fully qualified name only (as hostname -f)'
+            cand -s 'The host name up to its first dot (as hostname -s)'
+            cand --short 'The host name up to its first dot (as hostname -s)'
+            cand -d 'The DNS domain: the fully qualified name after its first dot (as hostname -d)'
+            cand --domain 'The DNS domain: the fully qualified name after its first dot (as hostname -d)'
+            cand -i 'The addresses the host name resolves to (as hostname -i)'
+            cand --ip-address 'The addresses the host name resolves to (as hostname -i)'
             cand -I 'Every address of every up, non-loopback interface, without DNS (as hostname -I)'
             cand --all-addresses 'Every address of every up, non-loopback interface, without DNS (as hostname -I)'
+            cand -A 'The names of those addresses, by reverse lookup (as hostname -A)'
+            cand --all-fqdns 'The names of those addresses, by reverse lookup (as hostname -A)'
             cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
             cand -q 'Print less: results only, no progress lines'
             cand --quiet 'Print less: results only, no progress lines'
@@ -150,9 +160,11 @@ set edit:completion:arg-completer[nettool] = {|@words|
         }
         &'nettool;subnet'= {
             cand --split 'Split the network: into subnets of a prefix (/26), or into N equal subnets (4)'
+            cand --hosts 'Split the network by host counts (VLSM): a block for each count, largest first, packed from the network''s start'
             cand --color 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)'
             cand -b 'Show address, mask and network in binary, laid out as address AND mask = network'
             cand --binary 'Show address, mask and network in binary, laid out as address AND mask = network'
+            cand --aggregate 'Merge the prefixes given (or read from stdin, one a line, when none or `-` is given) into the fewest networks that cover the same addresses'
             cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
             cand -q 'Print less: results only, no progress lines'
             cand --quiet 'Print less: results only, no progress lines'

@@ -47,7 +47,12 @@ complete -c nettool -n "__fish_nettool_needs_command" -f -a "man" -d 'Print the 
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s f -l fqdn -d 'The fully qualified name only (as hostname -f)'
+complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s s -l short -d 'The host name up to its first dot (as hostname -s)'
+complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s d -l domain -d 'The DNS domain: the fully qualified name after its first dot (as hostname -d)'
+complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s i -l ip-address -d 'The addresses the host name resolves to (as hostname -i)'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s I -l all-addresses -d 'Every address of every up, non-loopback interface, without DNS (as hostname -I)'
+complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s A -l all-fqdns -d 'The names of those addresses, by reverse lookup (as hostname -A)'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
@@ -117,10 +122,12 @@ complete -c nettool -n "__fish_nettool_using_subcommand ping" -s v -l verbose -d
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l split -d 'Split the network: into subnets of a prefix (/26), or into N equal subnets (4)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l hosts -d 'Split the network by host counts (VLSM): a block for each count, largest first, packed from the network\'s start' -r
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s b -l binary -d 'Show address, mask and network in binary, laid out as address AND mask = network'
+complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l aggregate -d 'Merge the prefixes given (or read from stdin, one a line, when none or `-` is given) into the fewest networks that cover the same addresses'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'

@@ -2,6 +2,7 @@
 //! unit-tested next to its code, bad inputs included. Commands turn what the user typed and what
 //! the adapters in [`crate::net`] returned into reports with these.
 
+pub mod address;
 pub mod chat;
 pub mod dns_name;
 pub mod duration;

@@ -86,16 +86,7 @@ impl AddressReport {
 /// The scope of an IPv6 address as the kernel assigns it.
 #[must_use]
 pub fn v6_scope(addr: std::net::Ipv6Addr) -> &'static str {
-    let first = addr.segments()[0];
-    if addr.is_loopback() {
-        "host"
-    } else if first & 0xffc0 == 0xfe80 {
-        "link"
-    } else if first & 0xffc0 == 0xfec0 {
-        "site"
-    } else {
-        "global"
-    }
+    crate::model::address::ipv6_scope(addr).as_str()
 }
 
 /// One interface as shown.

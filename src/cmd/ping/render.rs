@@ -260,7 +260,7 @@ impl Namer {
         if *interrupted.borrow() {
             return addr.to_string();
         }
-        let lookup = tokio::task::spawn_blocking(move || dns_lookup::lookup_addr(&addr));
+        let lookup = tokio::task::spawn_blocking(move || crate::net::host::getnameinfo(addr));
         let stop = async {
             if interrupted.wait_for(|stopped| *stopped).await.is_err() {
                 std::future::pending::<()>().await;
