@@ -27,7 +27,7 @@ use crate::output::Output;
 pub struct Args {
     /// [ADDRESS] PORT: the address to bind (default: every address) and the port (number or
     /// service name)
-    #[arg(value_name = "ADDRESS] [PORT", num_args = 1..=2, required = true)]
+    #[arg(value_names = ["ADDRESS", "PORT"], num_args = 1..=2, action = clap::ArgAction::Set, required = true)]
     pub endpoint: Vec<String>,
 
     /// Stop after N datagrams

@@ -191,21 +191,9 @@ async fn connect_one(target: SocketAddr, opts: &ConnectOptions) -> Result<Connec
                 handshake,
             })
         }
-        Err(e) if is_negative(&e) => Err(Error::negative(Error::io(&context, e).to_string())),
-        Err(e) => Err(Error::io(context, e)),
+        // Refused, timed out, unreachable host: the port's answer is no (exit 1).
+        Err(e) => Err(Error::answer(context, e)),
     }
-}
-
-/// Refused, unreachable and timed out: the port does not take connections (exit 1).
-fn is_negative(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::ConnectionRefused
-            | io::ErrorKind::TimedOut
-            | io::ErrorKind::HostUnreachable
-            | io::ErrorKind::NetworkUnreachable
-            | io::ErrorKind::ConnectionReset
-    )
 }
 
 /// Whether an error on an established connection means the peer reset or vanished.
