@@ -884,7 +884,7 @@ impl<'c> IcmpRun<'c> {
                 // Every 64 probes the runtime gets a turn (a signal reaches us only through its
                 // event loop) and Ctrl-C is looked at, without waiting for anything else.
                 busy_turns = busy_turns.wrapping_add(1);
-                if busy_turns % 64 == 0 {
+                if busy_turns.is_multiple_of(64) {
                     tokio::task::yield_now().await;
                     let interrupted = tokio::select! {
                         biased;
@@ -971,14 +971,15 @@ impl<'c> IcmpRun<'c> {
         let seq = self.targets[i].next_seq;
         if self.config.outstanding && self.line_output(out) {
             let prev = seq.wrapping_sub(1);
-            if let Some(p) = self.targets[i].probes.get(&prev) {
-                if !p.answered && !p.failed {
-                    let _ = writeln!(
-                        self.pending_text,
-                        "{}no answer yet for icmp_seq={prev}",
-                        timestamp_prefix(self.config.timestamps)
-                    );
-                }
+            if let Some(p) = self.targets[i].probes.get(&prev)
+                && !p.answered
+                && !p.failed
+            {
+                let _ = writeln!(
+                    self.pending_text,
+                    "{}no answer yet for icmp_seq={prev}",
+                    timestamp_prefix(self.config.timestamps)
+                );
             }
         }
         let addr = self.targets[i].addr;
@@ -1288,10 +1289,10 @@ mod tcp {
             Ok(s) => s,
             Err(e) => return Answer::Failed(Error::io("socket", e).to_string()),
         };
-        if let Some(src) = source {
-            if let Err(e) = socket.bind(SocketAddr::new(src, 0)) {
-                return Answer::Failed(Error::io(format!("bind {src}"), e).to_string());
-            }
+        if let Some(src) = source
+            && let Err(e) = socket.bind(SocketAddr::new(src, 0))
+        {
+            return Answer::Failed(Error::io(format!("bind {src}"), e).to_string());
         }
         if let Some(ttl) = ttl {
             let _ = socket2::SockRef::from(&socket).set_ttl_v4(ttl);

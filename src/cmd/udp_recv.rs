@@ -126,13 +126,13 @@ impl TryFrom<Args> for Config {
             Some(text) => Some(crate::net::host::resolve(text, family)?[0]),
             None => None,
         };
-        if let Some(group) = args.join {
-            if !group.is_multicast() {
-                return Err(Error::invalid(
-                    group.to_string(),
-                    "is not a multicast address",
-                ));
-            }
+        if let Some(group) = args.join
+            && !group.is_multicast()
+        {
+            return Err(Error::invalid(
+                group.to_string(),
+                "is not a multicast address",
+            ));
         }
         let v6 = match (ip, args.join, family) {
             (Some(ip), _, _) => ip.is_ipv6(),
@@ -374,10 +374,10 @@ async fn receive(
             Reply::Text(text) => Some(text),
             Reply::Echo => Some(payload),
         };
-        if let Some(answer) = answer {
-            if let Err(e) = socket.send_to(answer, from).await {
-                out.warn(format_args!("reply to {}: {e}", udp::canonical(from)));
-            }
+        if let Some(answer) = answer
+            && let Err(e) = socket.send_to(answer, from).await
+        {
+            out.warn(format_args!("reply to {}: {e}", udp::canonical(from)));
         }
     }
     let summary = RecvSummary {
