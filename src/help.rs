@@ -217,7 +217,7 @@ pub const PAGES: &[Page] = &[
         examples: &[
             (
                 "nettool listen 8001",
-                "Wait for one client and chat with it (Ctrl-D or Ctrl-C ends)",
+                "Wait for one client and chat with it (/quit or q alone on a line ends it)",
             ),
             (
                 "nettool listen 127.0.0.1 8001 > file",
@@ -241,7 +241,7 @@ pub const PAGES: &[Page] = &[
         examples: &[
             (
                 "nettool connect localhost 8001",
-                "Chat with a listener (Ctrl-D or Ctrl-C ends)",
+                "Chat with a listener (/quit or q alone on a line ends it)",
             ),
             (
                 "nettool connect 127.0.0.1 8001 < file",
