@@ -16,7 +16,7 @@ pub mod output;
 pub mod runtime;
 pub mod version;
 
-use clap::FromArgMatches;
+use clap::{CommandFactory, FromArgMatches};
 
 pub use error::{Error, Result};
 
@@ -27,10 +27,17 @@ use output::Output;
 /// Parse the process arguments, run the command, print any error, and return the exit code.
 #[must_use]
 pub fn main_entry() -> u8 {
-    let cli = match help::command()
+    // The plain tree parses; only help and usage errors need the tree with the help attached
+    // (examples, exit status, usage lines), which takes as long again to build.
+    let parsed = Cli::command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))
-    {
+        .or_else(|_| {
+            help::command()
+                .try_get_matches()
+                .and_then(|m| Cli::from_arg_matches(&m))
+        });
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) if err.kind() == clap::error::ErrorKind::DisplayVersion => {
             return version::print(std::env::args_os().skip(1));
