@@ -209,8 +209,8 @@ fn write_paragraph(buf: &mut Vec<u8>, paragraph: &str) -> std::io::Result<()> {
             continue;
         }
         match split_head(sentence) {
-            Some((lead, items)) if items.len() > 1 => {
-                writeln!(buf, ".PP\n{}:", roff_text(lead))?;
+            Some((head, items)) if items.len() > 1 => {
+                writeln!(buf, ".PP\n{}:", roff_text(head))?;
                 for item in items {
                     writeln!(buf, ".IP \\(bu 2\n{}", roff_text(item.trim()))?;
                 }
@@ -227,10 +227,10 @@ fn split_head(sentence: &str) -> Option<(&str, Vec<&str>)> {
     if colon.len() < 2 {
         return None;
     }
-    let lead = colon[0];
-    let rest = &sentence[lead.len() + 2..];
+    let head = colon[0];
+    let rest = &sentence[head.len() + 2..];
     let rest = rest.strip_suffix('.').unwrap_or(rest);
-    Some((lead, split_top_level(rest, ", ")))
+    Some((head, split_top_level(rest, ", ")))
 }
 
 /// `text` split at each `sep` outside (), [] and {}.
