@@ -31,13 +31,15 @@ pub mod cmd;
 pub mod docs;
 pub mod error;
 pub mod exit;
+pub mod help;
 pub mod model;
 pub mod net;
 pub mod output;
 pub mod probe;
 pub mod runtime;
+pub mod version;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 pub use error::{Error, Result};
 
@@ -48,8 +50,21 @@ use output::Output;
 /// Parse the process arguments, run the command, print any error, and return the exit code.
 #[must_use]
 pub fn main_entry() -> u8 {
-    let cli = match Cli::try_parse() {
+    // The plain tree parses; only help and usage errors need the tree with the help attached
+    // (examples, exit status, usage lines), which takes as long again to build.
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .or_else(|_| {
+            help::command()
+                .try_get_matches()
+                .and_then(|m| Cli::from_arg_matches(&m))
+        });
+    let cli = match parsed {
         Ok(cli) => cli,
+        Err(err) if err.kind() == clap::error::ErrorKind::DisplayVersion => {
+            return version::print(std::env::args_os().skip(1));
+        }
         Err(err) => return usage_error(&err),
     };
     let mut out = Output::from_args(&cli.global);
@@ -81,8 +96,8 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
     }
 }
 
-/// Print a clap error. Help and version go to stdout with exit 0; a usage error is one line on
-/// stderr (clap's own first line, which names the argument and what is wrong) with exit 2.
+/// Print a clap error. Help goes to stdout with exit 0; a usage error is one line on stderr
+/// with exit 2 (see [`usage_line`]).
 fn usage_error(err: &clap::Error) -> u8 {
     use clap::error::ErrorKind;
     match err.kind() {
@@ -96,18 +111,50 @@ fn usage_error(err: &clap::Error) -> u8 {
             exit::ERROR
         }
         _ => {
-            let text = err.render().to_string();
-            let first = text
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("error: invalid usage");
-            let hint = if text.contains("Usage:") {
-                " (see --help)"
-            } else {
-                ""
-            };
-            eprintln!("{first}{hint}");
+            eprintln!("{}", usage_line(&err.render().to_string()));
             exit::ERROR
         }
+    }
+}
+
+/// clap's rendered error as one line: what is wrong and the names it gives (`<PORT>`, the
+/// flag another one needs, the valid values), then clap's suggestions in parentheses
+/// (`(tip: a similar subcommand exists: 'ping')`); the usage block and the pointer to
+/// `--help` are left out.
+#[must_use]
+pub fn usage_line(rendered: &str) -> String {
+    let mut what: Vec<&str> = Vec::new();
+    let mut tips: Vec<&str> = Vec::new();
+    for line in rendered.lines() {
+        let line = line.trim();
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if let Some(tip) = line.strip_prefix("tip:") {
+            tips.push(tip.trim());
+        } else if !line.is_empty() {
+            what.push(line);
+        }
+    }
+    let mut text = match what.split_first() {
+        // "...were not provided:" followed by "<PORT>": one line, "...: <PORT>".
+        Some((first, rest)) => rest
+            .iter()
+            .fold((*first).to_string(), |acc, part| join_part(&acc, part)),
+        None => "error: invalid usage".to_string(),
+    };
+    if !tips.is_empty() {
+        text.push_str(&format!(" (tip: {})", tips.join("; ")));
+    }
+    text
+}
+
+/// The next line of a clap error joined to the ones before: after a colon or before a
+/// bracketed list with a space, else with a comma (several missing arguments).
+fn join_part(acc: &str, part: &str) -> String {
+    if acc.ends_with(':') || part.starts_with('[') {
+        format!("{acc} {part}")
+    } else {
+        format!("{acc}, {part}")
     }
 }

@@ -177,10 +177,10 @@ pub fn all_addresses() -> Result<AllAddressesReport> {
                     continue;
                 }
                 // hostname -I leaves out link-scoped IPv6 addresses, unicast and multicast.
-                if let IpAddr::V6(v6) = ip {
-                    if address::ipv6_scope(v6) == Scope::LinkLocal {
-                        continue;
-                    }
+                if let IpAddr::V6(v6) = ip
+                    && address::ipv6_scope(v6) == Scope::LinkLocal
+                {
+                    continue;
                 }
                 all.push(InterfaceAddress {
                     interface: ifa.name.clone(),

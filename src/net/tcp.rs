@@ -291,27 +291,7 @@ async fn connect_one(
             Err(e)
         }
     }
-    .map_err(|e| connect_error(&context, e))
-}
-
-/// A failed connect: refused, unreachable and timed out are negative answers (exit 1).
-fn connect_error(context: &str, e: io::Error) -> Error {
-    match e {
-        e if is_negative(&e) => Error::negative(Error::io(context, e).to_string()),
-        e => Error::io(context, e),
-    }
-}
-
-/// Refused, unreachable and timed out: the port does not take connections (exit 1).
-fn is_negative(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::ConnectionRefused
-            | io::ErrorKind::TimedOut
-            | io::ErrorKind::HostUnreachable
-            | io::ErrorKind::NetworkUnreachable
-            | io::ErrorKind::ConnectionReset
-    )
+    .map_err(|e| Error::answer(&context, e))
 }
 
 /// Whether an error on an established connection means the peer reset or vanished.

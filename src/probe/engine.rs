@@ -601,7 +601,7 @@ pub async fn run<S: ProbeSocket, C: Clock>(
             // Every 64 probes the runtime gets a turn (a signal, and whoever reads the events,
             // get one only through it) and `stop` is looked at, without waiting for anything.
             busy_turns = busy_turns.wrapping_add(1);
-            if busy_turns % 64 == 0 {
+            if busy_turns.is_multiple_of(64) {
                 tokio::task::yield_now().await;
                 let stopped = tokio::select! {
                     biased;

@@ -694,7 +694,7 @@ fn responder(
             }
             let seq = u16::from_be_bytes([icmp[6], icmp[7]]);
             let received = Instant::now();
-            if seq % drop_every == 0 {
+            if seq.is_multiple_of(drop_every) {
                 record.lock().unwrap().push((seq, None));
                 continue;
             }

@@ -35,7 +35,7 @@ pub const DEFAULT_ROOM_QUEUE: usize = 1 << 20;
 pub struct Args {
     /// [ADDR] PORT: the local address (default every interface, IPv4 and IPv6) and the port
     /// (number or service name)
-    #[arg(value_name = "ADDR PORT", num_args = 1..=2, required = true)]
+    #[arg(value_names = ["ADDR", "PORT"], num_args = 1..=2, action = clap::ArgAction::Set, required = true)]
     pub target: Vec<String>,
 
     /// After a client leaves, wait for the next one

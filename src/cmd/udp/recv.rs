@@ -27,7 +27,7 @@ use crate::output::Output;
 pub struct Args {
     /// [ADDRESS] PORT: the address to bind (default: every address) and the port (number or
     /// service name)
-    #[arg(value_name = "ADDRESS] [PORT", num_args = 1..=2, required = true)]
+    #[arg(value_names = ["ADDRESS", "PORT"], num_args = 1..=2, action = clap::ArgAction::Set, required = true)]
     pub endpoint: Vec<String>,
 
     /// Stop after N datagrams
@@ -133,13 +133,13 @@ impl TryFrom<Args> for Config {
             Some(text) => Some(crate::net::host::resolve(text, family)?[0]),
             None => None,
         };
-        if let Some(group) = args.join {
-            if !group.is_multicast() {
-                return Err(Error::invalid(
-                    group.to_string(),
-                    "is not a multicast address",
-                ));
-            }
+        if let Some(group) = args.join
+            && !group.is_multicast()
+        {
+            return Err(Error::invalid(
+                group.to_string(),
+                "is not a multicast address",
+            ));
         }
         let v6 = match (ip, args.join, family) {
             (Some(ip), _, _) => ip.is_ipv6(),

@@ -59,7 +59,7 @@ fn parse_line(line: &str, proto: Proto) -> Option<Row> {
 fn parse_hex_addr(hex: &str) -> Option<IpAddr> {
     let mut bytes = [0u8; 16];
     let words = hex.len() / 8;
-    if hex.len() % 8 != 0 || !(words == 1 || words == 4) {
+    if !hex.len().is_multiple_of(8) || !(words == 1 || words == 4) {
         return None;
     }
     for i in 0..words {
