@@ -113,6 +113,8 @@ pub enum Command {
     Listen(cmd::listen::Args),
     /// Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open
     Connect(cmd::connect::Args),
+    /// Which ports are open on which hosts: TCP connect, TCP SYN or UDP, with the evidence
+    Scan(cmd::scan::Args),
     /// Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies
     UdpSend(cmd::udp_send::Args),
     /// Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream

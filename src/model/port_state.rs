@@ -67,6 +67,8 @@ pub enum Evidence {
     IcmpUnreachable,
     /// Nothing answered any try.
     NoAnswer,
+    /// This host could not send the probe: no route, or its own firewall refused it.
+    NoRoute,
 }
 
 impl Evidence {
@@ -80,6 +82,7 @@ impl Evidence {
             Self::UdpReply => "udp-reply",
             Self::IcmpUnreachable => "icmp-unreachable",
             Self::NoAnswer => "no-answer",
+            Self::NoRoute => "no-route",
         }
     }
 }
@@ -134,6 +137,8 @@ pub enum Answer {
     Icmp(IcmpError),
     /// Every try went unanswered.
     Silence,
+    /// The probe could not leave this host (no route, or a local firewall refused it).
+    NoRoute,
 }
 
 /// A port's state with its evidence.
@@ -160,6 +165,7 @@ pub fn judge_tcp(answer: Answer) -> Option<Verdict> {
             (PortState::Filtered, Evidence::IcmpUnreachable, Some(e))
         }
         Answer::Silence => (PortState::Filtered, Evidence::NoAnswer, None),
+        Answer::NoRoute => (PortState::Filtered, Evidence::NoRoute, None),
         Answer::Icmp(_) | Answer::Datagram => return None,
     };
     Some(Verdict {
@@ -181,6 +187,7 @@ pub fn judge_udp(answer: Answer) -> Option<Verdict> {
             (PortState::Filtered, Evidence::IcmpUnreachable, Some(e))
         }
         Answer::Silence => (PortState::OpenFiltered, Evidence::NoAnswer, None),
+        Answer::NoRoute => (PortState::Filtered, Evidence::NoRoute, None),
         Answer::Icmp(_) | Answer::Connected | Answer::SynAck | Answer::Reset => return None,
     };
     Some(Verdict {
@@ -210,6 +217,10 @@ mod tests {
             (
                 Answer::Silence,
                 Some((PortState::Filtered, Evidence::NoAnswer)),
+            ),
+            (
+                Answer::NoRoute,
+                Some((PortState::Filtered, Evidence::NoRoute)),
             ),
             (
                 icmp(false, 3, 13),
@@ -263,6 +274,10 @@ mod tests {
             (
                 Answer::Silence,
                 Some((PortState::OpenFiltered, Evidence::NoAnswer)),
+            ),
+            (
+                Answer::NoRoute,
+                Some((PortState::Filtered, Evidence::NoRoute)),
             ),
             (icmp(false, 3, 5), None),
             (Answer::Reset, None),

@@ -5,7 +5,10 @@ pub mod dns_udp;
 pub mod host;
 pub mod icmp;
 pub mod iface;
+#[cfg(target_os = "linux")]
+pub mod linux;
 pub mod neigh;
+pub mod port_probe;
 pub mod privilege;
 pub mod route;
 pub mod services;
