@@ -22,8 +22,8 @@ use socket2::{Domain, Protocol, Socket, Type};
 use crate::model::port_state::{Answer, IcmpError};
 use crate::model::tcp_segment::{self, ACK, RST, SYN};
 use crate::model::udp_payload;
-use crate::net::linux::errqueue;
-use crate::net::linux::raw_tcp::SynSockets;
+use crate::net::os::errqueue;
+use crate::net::os::raw_tcp::SynSockets;
 
 /// One way of probing ports.
 pub trait Prober {

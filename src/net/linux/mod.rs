@@ -1,6 +1,16 @@
-//! Calls only Linux has, behind functions whose signatures name no Linux type, so that another
-//! system means a sibling folder: the socket error queue (`IP_RECVERR`), and raw TCP and ICMP
-//! sockets for the SYN scan.
+//! Every call that exists only on Linux, behind functions whose signatures name no Linux type:
+//! rtnetlink (through neli) for links, routes and neighbours, the /proc tables of sockets, ARP
+//! entries and the ephemeral port range, splice(2) with pipe widening for byte copies, the socket
+//! error queue (`IP_RECVERR`) and the raw TCP and ICMP sockets of a SYN scan. The
+//! portable modules of [`crate::net`] reach this folder through the `os` alias that `net/mod.rs`
+//! sets by `#[cfg]`; another operating system is another folder beside this one, offering the
+//! same functions.
 
 pub mod errqueue;
+pub mod iface;
+pub mod neigh;
+pub mod netlink;
 pub mod raw_tcp;
+pub mod route;
+pub mod sockets;
+pub mod splice;
