@@ -156,6 +156,11 @@ impl ConnectProber {
     /// The answer of a socket whose connect has finished, or `None` while it has not.
     fn outcome(socket: &Socket) -> io::Result<Option<Answer>> {
         if let Some(err) = socket.take_error()? {
+            if err.raw_os_error() == Some(libc::ECONNRESET) {
+                // A SYN answered by a RST fails with "refused"; a reset is only possible once
+                // the handshake completed, so something listens there.
+                return Ok(Some(Answer::Connected));
+            }
             return answer_for_error(&err, socket).map(Some).ok_or(err);
         }
         match (socket.peer_addr(), socket.local_addr()) {
