@@ -15,8 +15,8 @@ use crate::net::host::Family;
     about,
     long_about = "Network diagnostics in one binary: who am I (hostname, ifconfig), what is that \
                   name (resolve), is it up (ping), which network is this (subnet), what is that \
-                  port (portinfo), and can two programs talk (listen/connect over TCP, \
-                  udp-send/udp-recv over UDP).\n\n\
+                  port (portinfo), which ports are open (scan), and can two programs talk \
+                  (listen/connect over TCP, udp-send/udp-recv over UDP).\n\n\
                   Every command prints text for people and, with --json, JSON for programs \
                   (one document, or NDJSON for a stream ending with a summary object).",
     after_long_help = EXIT_STATUS,
