@@ -174,7 +174,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand connect" -l max-line -d 
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
-complete -c nettool -n "__fish_nettool_using_subcommand connect" -s z -l zero -d 'Only test whether the port accepts a connection (exit 0 open, 1 refused or timed out)'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -s z -l zero -d 'Only test whether the ports accept a connection (exit 0 when one is open, else 1)'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s 6 -d 'Use IPv6 only'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l pipe -d 'Pipe mode: a byte-exact stream both ways (the default when stdin is not a terminal)'
