@@ -44,7 +44,8 @@ const MAX_IN_FLIGHT: usize = 256;
 \"Time to live exceeded\"), icmp_type, icmp_code (null for TCP)\n\
   summary (one per target, last): address, transmitted, received, duplicates, errors, \
 loss_pct, min_ms, avg_ms, max_ms, mdev_ms (null without replies; mdev as ping computes it), \
-time_ms, method (\"raw\", \"dgram\" or \"tcp\"), rtts_ms (one entry per probe, null for a \
+time_ms, method (\"raw\", \"dgram\" or \"tcp\"), refused (TCP: replies that were a \
+reset, so the host is up and the port closed; null for ICMP), rtts_ms (one entry per probe, null for a \
 lost one)\n\n\
 Privilege: a raw ICMP socket is tried first, then an unprivileged ICMP datagram socket \
 (net.ipv4.ping_group_range); -v says which. With neither, use --tcp PORT."
@@ -476,6 +477,8 @@ pub struct Summary {
     pub time_ms: u64,
     /// Raw, datagram or TCP.
     pub method: Method,
+    /// TCP: replies that were a reset (the host is up, the port closed); null for ICMP.
+    pub refused: Option<u64>,
     /// Round trip of every probe in order, null when lost.
     pub rtts_ms: Vec<Option<f64>>,
 }
@@ -664,6 +667,7 @@ fn make_summary(
         mdev_ms: ms(|s| s.mdev_us),
         time_ms,
         method,
+        refused: None,
         rtts_ms: samples
             .iter()
             .map(|r| r.map(ping_stats::us_to_ms))
@@ -697,9 +701,14 @@ fn print_many(
         out.write_text(&text)?;
         return out.flush();
     }
-    let mut table = crate::output::table(vec![
-        "TARGET", "ADDRESS", "SENT", "RECV", "LOSS", "MIN ms", "AVG ms", "MAX ms", "RTTS",
-    ]);
+    // TCP rows say how many replies were refusals: the host is up, the port closed.
+    let tcp = rows.iter().any(|(s, _)| s.refused.is_some());
+    let mut header = vec!["TARGET", "ADDRESS", "SENT", "RECV"];
+    if tcp {
+        header.push("REFUSED");
+    }
+    header.extend(["LOSS", "MIN ms", "AVG ms", "MAX ms", "RTTS"]);
+    let mut table = crate::output::table(header);
     let fmt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
     for (s, samples) in rows {
         let loss = format!("{}%", ping_stats::format_g(s.loss_pct));
@@ -711,17 +720,23 @@ fn print_many(
                 Paint::Bad
             },
         );
-        table.add_row(vec![
+        let mut row = vec![
             s.target.clone(),
             s.address.map_or_else(|| "-".into(), |a| a.to_string()),
             s.transmitted.to_string(),
             s.received.to_string(),
+        ];
+        if tcp {
+            row.push(s.refused.unwrap_or(0).to_string());
+        }
+        row.extend([
             loss,
             fmt(s.min_ms),
             fmt(s.avg_ms),
             fmt(s.max_ms),
             ping_stats::sparkline(samples),
         ]);
+        table.add_row(row);
     }
     out.write_text(&format!("{table}\n"))?;
     out.flush()
@@ -1304,6 +1319,15 @@ mod tcp {
             Ok(Ok(_stream)) => Answer::Open(rtt),
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => Answer::Closed(rtt),
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::TimedOut => Answer::Lost,
+            Ok(Err(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NetworkUnreachable | std::io::ErrorKind::HostUnreachable
+                ) =>
+            {
+                // Nothing proves the port closed: the probe found no way to the host.
+                Answer::Failed("unreachable (no route)".into())
+            }
             Ok(Err(e)) => Answer::Failed(
                 Error::io("x", e)
                     .to_string()
@@ -1335,6 +1359,7 @@ mod tcp {
         };
         let mut stats = vec![RttStats::default(); targets.len()];
         let mut samples: Vec<Vec<Option<u64>>> = vec![Vec::new(); targets.len()];
+        let mut refused = vec![0u64; targets.len()];
         let start = Instant::now();
         let mut round: u64 = 0;
         let semaphore = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT));
@@ -1372,6 +1397,7 @@ mod tcp {
                         let state = if matches!(answer, Answer::Open(_)) {
                             "open"
                         } else {
+                            refused[i] += 1;
                             "closed"
                         };
                         stats[i].reply(rtt, false);
@@ -1391,6 +1417,11 @@ mod tcp {
                                 state: Some(state),
                             })?;
                         } else if lines {
+                            let state = if state == "closed" {
+                                "closed (refused)"
+                            } else {
+                                state
+                            };
                             out.write_text(&format!(
                                 "{prefix}reply from {addr} port {port}: tcp_seq={seq} {state} time={} ms\n",
                                 ping_stats::format_rtt(rtt)
@@ -1463,17 +1494,16 @@ mod tcp {
             .iter()
             .enumerate()
             .map(|(i, (spec, addr))| {
-                (
-                    make_summary(
-                        spec,
-                        Some(*addr),
-                        &stats[i],
-                        &samples[i],
-                        time_ms,
-                        Method::Tcp,
-                    ),
-                    samples[i].clone(),
-                )
+                let mut summary = make_summary(
+                    spec,
+                    Some(*addr),
+                    &stats[i],
+                    &samples[i],
+                    time_ms,
+                    Method::Tcp,
+                );
+                summary.refused = Some(refused[i]);
+                (summary, samples[i].clone())
             })
             .collect();
         if config.many {
