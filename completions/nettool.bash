@@ -98,7 +98,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__connect)
-            opts="-w -s -p -z -4 -6 -D -q -v -h -V --wait --source --source-port --zero --pipe --chat --send-only --recv-only --timestamps --quit-word --max-line --json --color --quiet --verbose --help --version"
+            opts="-w -s -p -z -4 -6 -D -q -v -h -V --wait --source --source-port --zero --pipe --chat --send-only --recv-only --timestamps --quit-word --send-quit --eol --encoding --partial-after --trace --max-line --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -132,6 +132,18 @@ _nettool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --eol)
+                    COMPREPLY=($(compgen -W "lf crlf none" -- "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --partial-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-line)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -148,7 +160,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__hostname)
-            opts="-I -q -v -h -V --all-addresses --json --color --quiet --verbose --help --version"
+            opts="-f -s -d -i -I -A -q -v -h -V --fqdn --short --domain --ip-address --all-addresses --all-fqdns --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -192,7 +204,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__listen)
-            opts="-k -4 -6 -D -q -v -h -V --keep-open --concurrent --room --echo --max-clients --allow --deny --nick --room-queue --pipe --chat --send-only --recv-only --timestamps --quit-word --max-line --json --color --quiet --verbose --help --version"
+            opts="-k -4 -6 -D -q -v -h -V --keep-open --concurrent --room --echo --max-clients --allow --deny --nick --backlog --room-queue --pipe --chat --send-only --recv-only --timestamps --quit-word --send-quit --eol --encoding --partial-after --trace --max-line --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -214,11 +226,27 @@ _nettool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backlog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --room-queue)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --quit-word)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --eol)
+                    COMPREPLY=($(compgen -W "lf crlf none" -- "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --partial-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -480,13 +508,17 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__subnet)
-            opts="-b -q -v -h -V --binary --split --json --color --quiet --verbose --help --version"
+            opts="-b -q -v -h -V --binary --split --hosts --aggregate --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --split)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -502,7 +534,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__recv)
-            opts="-c -4 -6 -q -v -h -V --count --idle --reply --echo --join --iface --broadcast --hex --stats --json --color --quiet --verbose --help --version"
+            opts="-c -4 -6 -q -v -h -V --count --idle --reply --echo --join --iface --broadcast --hex --trace --stats --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -544,7 +576,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__send)
-            opts="-c -i -s -t -4 -6 -q -v -h -V --file --count --interval --rate --seq --size --broadcast --ttl --wait --json --color --quiet --verbose --help --version"
+            opts="-c -i -s -t -4 -6 -q -v -h -V --file --count --interval --rate --seq --size --broadcast --ttl --wait --trace --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -48,7 +48,12 @@ complete -c nettool -n "__fish_nettool_needs_command" -f -a "man" -d 'Print the 
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s f -l fqdn -d 'The fully qualified name only (as hostname -f)'
+complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s s -l short -d 'The host name up to its first dot (as hostname -s)'
+complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s d -l domain -d 'The DNS domain: the fully qualified name after its first dot (as hostname -d)'
+complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s i -l ip-address -d 'The addresses the host name resolves to (as hostname -i)'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s I -l all-addresses -d 'Every address of every up, non-loopback interface, without DNS (as hostname -I)'
+complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s A -l all-fqdns -d 'The names of those addresses, by reverse lookup (as hostname -A)'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
@@ -118,10 +123,12 @@ complete -c nettool -n "__fish_nettool_using_subcommand ping" -s v -l verbose -d
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l split -d 'Split the network: into subnets of a prefix (/26), or into N equal subnets (4)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l hosts -d 'Split the network by host counts (VLSM): a block for each count, largest first, packed from the network\'s start' -r
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s b -l binary -d 'Show address, mask and network in binary, laid out as address AND mask = network'
+complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l aggregate -d 'Merge the prefixes given (or read from stdin, one a line, when none or `-` is given) into the fewest networks that cover the same addresses'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
@@ -144,8 +151,14 @@ complete -c nettool -n "__fish_nettool_using_subcommand listen" -l max-clients -
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l allow -d 'Serve only peers in this network (repeatable; 127.0.0.0/8, ::1/128)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l deny -d 'Refuse peers in this network (repeatable; wins over --allow)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l nick -d 'Room: this terminal\'s nickname' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l backlog -d 'The listen backlog: how many completed connections the kernel queues for accept()' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l room-queue -d 'Room: drop a member when more than this many bytes wait to be sent to it' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l quit-word -d 'Chat: a line that ends the session when typed alone (repeatable; besides /quit)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l eol -d 'Chat: what a typed line ends with when sent (none: exactly what was typed)' -r -f -a "lf\t'`\\n`, as most line-based programs expect'
+crlf\t'`\\r\\n`, as telnet and many Internet protocols send'
+none\t'Nothing: exactly what was typed, as Python\'s `input().encode()` sends'"
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l encoding -d 'Chat and room: the peer\'s text encoding, both ways (utf-8, gbk, gb18030, big5, shift_jis, latin1)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l partial-after -d 'Chat: show a line that has no newline yet after this long without more data' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l max-line -d 'Chat and room: the longest line kept; longer lines are cut with a notice' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
@@ -161,6 +174,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand listen" -l chat -d 'Chat
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l send-only -d 'Only send; ignore what the peer sends'
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l recv-only -d 'Only receive; do not read stdin'
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -s D -l timestamps -d 'Chat: show the time (UTC) before each received line'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l send-quit -d 'Chat: send the quit word to the peer before closing (for a peer that waits for it)'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l trace -d 'Narrate each socket call and the TCP state after it (TCP_INFO), on stderr'
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
@@ -170,6 +185,11 @@ complete -c nettool -n "__fish_nettool_using_subcommand connect" -s w -l wait -d
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s s -l source -d 'Connect from this local address' -r
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s p -l source-port -d 'Connect from this local port' -r
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l quit-word -d 'Chat: a line that ends the session when typed alone (repeatable; besides /quit)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l eol -d 'Chat: what a typed line ends with when sent (none: exactly what was typed)' -r -f -a "lf\t'`\\n`, as most line-based programs expect'
+crlf\t'`\\r\\n`, as telnet and many Internet protocols send'
+none\t'Nothing: exactly what was typed, as Python\'s `input().encode()` sends'"
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l encoding -d 'Chat and room: the peer\'s text encoding, both ways (utf-8, gbk, gb18030, big5, shift_jis, latin1)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l partial-after -d 'Chat: show a line that has no newline yet after this long without more data' -r
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l max-line -d 'Chat and room: the longest line kept; longer lines are cut with a notice' -r
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
@@ -182,6 +202,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand connect" -l chat -d 'Cha
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l send-only -d 'Only send; ignore what the peer sends'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l recv-only -d 'Only receive; do not read stdin'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s D -l timestamps -d 'Chat: show the time (UTC) before each received line'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l send-quit -d 'Chat: send the quit word to the peer before closing (for a peer that waits for it)'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l trace -d 'Narrate each socket call and the TCP state after it (TCP_INFO), on stderr'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
@@ -219,6 +241,7 @@ always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l seq -d 'Stamp each datagram with a sequence number and send time, for `udp-recv --stats`'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l broadcast -d 'Allow sending to a broadcast address (SO_BROADCAST)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l trace -d 'Narrate each socket call (socket, bind, connect, send, recvfrom) on stderr'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s 6 -d 'Use IPv6 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
@@ -237,6 +260,7 @@ never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l echo -d 'Send each datagram back to its sender'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l broadcast -d 'Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l hex -d 'Show every payload as a hex dump (automatic for data that is not text)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l trace -d 'Narrate each socket call (socket, bind, recvfrom, sendto) on stderr'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l stats -d 'Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and jitter, printed at the end and on Ctrl-C (each datagram only with -v)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 6 -d 'Use IPv6 only'

@@ -27,6 +27,9 @@ pub struct Neighbour {
     pub state: &'static str,
 }
 
+/// Where the ARP table is read from, as help texts name it.
+pub const ARP_SOURCE: &str = os::neigh::ARP_TABLE;
+
 /// Both neighbour tables, ARP then NDP, with interface names from `names`.
 pub fn neighbours(names: &HashMap<u32, String>) -> Result<Vec<Neighbour>> {
     let mut all = os::neigh::arp()?;

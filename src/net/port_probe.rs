@@ -22,7 +22,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use crate::model::port_state::{Answer, IcmpError};
 use crate::model::tcp_segment::{self, ACK, RST, SYN};
 use crate::model::udp_payload;
-use crate::net::os::errqueue;
+use crate::net::os::icmp as errqueue;
 use crate::net::os::raw_tcp::SynSockets;
 
 /// One way of probing ports.
@@ -57,8 +57,12 @@ pub fn raise_open_files() -> u64 {
 /// What an errno from a probe socket means. `None`: not an answer (a local resource problem,
 /// or an error the caller passes on).
 fn answer_for_error(err: &io::Error, socket: &Socket) -> Option<Answer> {
-    if let Ok(Some(icmp)) = errqueue::take_icmp(socket) {
-        return Some(Answer::Icmp(icmp));
+    let mut buf = [0u8; 64];
+    if let Ok(Some(queued)) = errqueue::recv_queued_error(socket, &mut buf) {
+        if let Some((from, kind, code)) = queued.icmp {
+            let v6 = from.is_ipv6();
+            return Some(Answer::Icmp(IcmpError { v6, kind, code }));
+        }
     }
     match err.raw_os_error()? {
         libc::ECONNREFUSED => Some(Answer::Reset),
@@ -93,7 +97,7 @@ fn try_later(err: io::Error) -> io::Error {
 fn new_socket(target: SocketAddr, ty: Type, proto: Protocol) -> io::Result<Socket> {
     let socket = Socket::new(Domain::for_address(target), ty.nonblocking(), Some(proto))
         .map_err(try_later)?;
-    errqueue::enable(&socket, target.is_ipv6())?;
+    errqueue::queue_errors(&socket, target.is_ipv6());
     Ok(socket)
 }
 

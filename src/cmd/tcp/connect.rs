@@ -16,8 +16,10 @@ use super::{Event, Mode, ModeArgs, Moved, event_fields, millis};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::chat::quit_hint;
 use crate::model::port_spec;
 use crate::model::services::Proto;
+use crate::model::socket_trace::SocketCall;
 use crate::net::host::{self, Family};
 use crate::net::services::{parse_port, port_by_name};
 use crate::net::tcp::{self, ConnectOptions};
@@ -238,19 +240,31 @@ fn zero_all(
             let mut set = tokio::task::JoinSet::new();
             for (i, &port) in chunk.iter().enumerate() {
                 let (addrs, opts) = (addrs.to_vec(), config.connect.clone());
-                set.spawn(async move { (i, tcp::connect(&addrs, port, &opts).await) });
+                set.spawn(async move {
+                    let mut calls = Vec::new();
+                    let result = tcp::connect(&addrs, port, &opts, &mut calls).await;
+                    (i, result, calls)
+                });
             }
-            let mut results: Vec<Option<Result<tcp::Connected>>> =
+            let mut results: Vec<Option<(Result<tcp::Connected>, Vec<SocketCall>)>> =
                 std::iter::repeat_with(|| None).take(chunk.len()).collect();
             while let Some(joined) = set.join_next().await {
-                if let Ok((i, result)) = joined {
-                    results[i] = Some(result);
+                if let Ok((i, result, calls)) = joined {
+                    results[i] = Some((result, calls));
                 }
             }
             results
         });
         for (&port, result) in chunk.iter().zip(results) {
-            let result = result.unwrap_or_else(|| Err(Error::other("the connect task failed")));
+            let (result, calls) = result
+                .unwrap_or_else(|| (Err(Error::other("the connect task failed")), Vec::new()));
+            if config.mode.chat.trace {
+                // -z prints one document per port: its trace goes to stderr, as in pipe mode.
+                let mut render = Renderer::new(out, false).bytes_on_stdout(true);
+                for call in &calls {
+                    render.trace(call);
+                }
+            }
             let report = zero_report(config, port, addrs, result)?;
             any_open |= report.open;
             if config.ports.len() == 1 {
@@ -272,12 +286,24 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         return zero_all(&config, &addrs, &rt, out);
     }
     let started = Instant::now();
-    let connected = rt.block_on(tcp::connect(&addrs, config.port, &config.connect));
+    let mut calls = Vec::new();
+    let connected = rt.block_on(tcp::connect(
+        &addrs,
+        config.port,
+        &config.connect,
+        &mut calls,
+    ));
+    let mode = &config.mode;
+    if mode.chat.trace {
+        let mut render = Renderer::new(out, false).bytes_on_stdout(mode.pipe);
+        for call in &calls {
+            render.trace(call);
+        }
+    }
     let connected = connected?;
     let peer = connected.peer;
     let hello = Event::connected(peer, connected.handshake);
-    let mode = &config.mode;
-    let mut render = Renderer::new(out, mode.chat.timestamps);
+    let mut render = Renderer::new(out, mode.chat.timestamps).bytes_on_stdout(mode.pipe);
     if mode.pipe {
         render.status(&hello);
         let stream = connected
@@ -293,6 +319,9 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         return Ok(Outcome::Yes);
     }
     render.emit(&hello)?;
+    if mode.chat.send {
+        render.note(quit_hint(&mode.chat.quit_words));
+    }
     let mut input = session::stdin_lines(mode.chat.max_line);
     let mut moved = Moved::default();
     let end = rt.block_on(session::chat(
@@ -341,7 +370,7 @@ mod tests {
         let c = config(&["127.0.0.1", "8001"], false).unwrap();
         assert_eq!(c.port, 8001);
         assert!(c.mode.pipe);
-        assert_eq!(c.mode.chat.quit_words, vec!["q", "##"]);
+        assert_eq!(c.mode.chat.quit_words, vec!["##", "q"]);
         let c = config(
             &["::1", "http", "-w", "2s", "-s", "::1", "-p", "4000"],
             true,

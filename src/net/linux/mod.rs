@@ -1,12 +1,13 @@
 //! Every call that exists only on Linux, behind functions whose signatures name no Linux type:
-//! rtnetlink (through neli) for links, routes and neighbours, the /proc tables of sockets, ARP
-//! entries and the ephemeral port range, splice(2) with pipe widening for byte copies, the socket
-//! error queue (`IP_RECVERR`) and the raw TCP and ICMP sockets of a SYN scan. The
+//! ICMP socket filters, the error queue and control messages (for ping, and for a port scan to
+//! tell a RST from an ICMP error); raw TCP sockets for a SYN scan; rtnetlink (through neli) for
+//! links, routes and neighbours; the /proc tables of sockets, ARP entries and the ephemeral port
+//! range; and splice(2) with pipe widening for byte copies. The
 //! portable modules of [`crate::net`] reach this folder through the `os` alias that `net/mod.rs`
 //! sets by `#[cfg]`; another operating system is another folder beside this one, offering the
 //! same functions.
 
-pub mod errqueue;
+pub mod icmp;
 pub mod iface;
 pub mod neigh;
 pub mod netlink;
@@ -14,3 +15,4 @@ pub mod raw_tcp;
 pub mod route;
 pub mod sockets;
 pub mod splice;
+pub mod tcp_info;

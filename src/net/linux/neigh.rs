@@ -12,6 +12,9 @@ use crate::error::{Error, Result};
 use crate::model::mac::MacInfo;
 use crate::net::neigh::Neighbour;
 
+/// The ARP table of the reading process's network namespace.
+pub const ARP_TABLE: &str = "/proc/net/arp";
+
 /// ARP flags of /proc/net/arp (`ATF_COM`, `ATF_PERM`).
 const ATF_COM: u32 = 0x02;
 const ATF_PERM: u32 = 0x04;
@@ -105,8 +108,8 @@ pub fn ndp(names: &HashMap<u32, String>) -> Result<Vec<Neighbour>> {
 
 /// The ARP table of this namespace (/proc/net/arp).
 pub fn arp() -> Result<Vec<Neighbour>> {
-    let text =
-        std::fs::read_to_string("/proc/net/arp").map_err(|e| Error::io("read /proc/net/arp", e))?;
+    let text = std::fs::read_to_string(ARP_TABLE)
+        .map_err(|e| Error::io(format!("read {ARP_TABLE}"), e))?;
     Ok(parse_proc_arp(&text))
 }
 
