@@ -6,11 +6,12 @@
 #      /24 through a local route): connect and SYN scans vs nmap -sT / -sS -T5 (target: at most
 #      nmap's time), same open set, and the peak RSS of each.
 # Run it inside a namespace with only loopback: ../shared/sandbox benches/scan.sh
+# (SKIP_BUILD=1 NETTOOL=path uses a binary already built; RUNS and LAB_RUNS set the repeats.)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need nmap
 need python3
 need ip iproute2
-build_release
+[ "${SKIP_BUILD:-}" ] || build_release
 RUNS=${RUNS:-5}
 LAB_RUNS=${LAB_RUNS:-3}
 
