@@ -18,19 +18,28 @@ LAB_RUNS=${LAB_RUNS:-3}
 serve() { # serve NETNS_EXEC_PREFIX ADDRESS PORTS... : listeners until stdin closes; prints ready
   local prefix=$1 addr=$2; shift 2
   $prefix python3 -c '
-import socket, sys
+import select, socket, sys
 addr, ports = sys.argv[1], [int(p) for p in sys.argv[2:]]
 held = []
 for p in ports:
     s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((addr, p)); s.listen(4096); held.append(s)
 print("ready", flush=True)
-sys.stdin.read()
+# Accept and close every connection, so that no accept queue fills up over many runs; end
+# when stdin closes.
+while True:
+    ready, _, _ = select.select(held + [sys.stdin], [], [], 60)
+    for s in ready:
+        if s is sys.stdin:
+            if not sys.stdin.read(1):
+                sys.exit(0)
+        else:
+            s.accept()[0].close()
 ' "$addr" "$@"
 }
 
-open_set() { # the sorted open ports (HOST PORT lines) that a command prints
-  "$@" | sort -u
+open_set() { # the sorted open ports (HOST PORT lines) that a command prints (exit 1: none)
+  { "$@" || true; } | sort -u
 }
 
 nmap_open() { # nmap's open ports as HOST PORT lines, from its grepable output
