@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('portinfo', 'portinfo', [CompletionResultType]::ParameterValue, 'What a port is for (getservbyname), its range, and what is bound to it')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Which ports are open on which hosts: TCP connect, TCP SYN or UDP, with the evidence')
             [CompletionResult]::new('udp-send', 'udp-send', [CompletionResultType]::ParameterValue, 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies')
             [CompletionResult]::new('udp-recv', 'udp-recv', [CompletionResultType]::ParameterValue, 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, elvish, powershell)')
@@ -256,8 +257,8 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--partial-after', '--partial-after', [CompletionResultType]::ParameterName, 'Chat: show a line that has no newline yet after this long without more data')
             [CompletionResult]::new('--max-line', '--max-line', [CompletionResultType]::ParameterName, 'Chat and room: the longest line kept; longer lines are cut with a notice')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
-            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'Only test whether the port accepts a connection (exit 0 open, 1 refused or timed out)')
-            [CompletionResult]::new('--zero', '--zero', [CompletionResultType]::ParameterName, 'Only test whether the port accepts a connection (exit 0 open, 1 refused or timed out)')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'Only test whether the ports accept a connection (exit 0 when one is open, else 1)')
+            [CompletionResult]::new('--zero', '--zero', [CompletionResultType]::ParameterName, 'Only test whether the ports accept a connection (exit 0 when one is open, else 1)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
             [CompletionResult]::new('--pipe', '--pipe', [CompletionResultType]::ParameterName, 'Pipe mode: a byte-exact stream both ways (the default when stdin is not a terminal)')
@@ -270,6 +271,33 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate each socket call and the TCP state after it (TCP_INFO), on stderr')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: in pipe mode, the bytes moved each way at the end')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more: in pipe mode, the bytes moved each way at the end')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one document, or NDJSON (one object a line) for streams')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'nettool;scan' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Ports: 22,80,8000-8100, service names (ssh,http), open ends (-1024), or - for 1-65535 (`-p-`) [default: --top 1000]')
+            [CompletionResult]::new('--ports', '--ports', [CompletionResultType]::ParameterName, 'Ports: 22,80,8000-8100, service names (ssh,http), open ends (-1024), or - for 1-65535 (`-p-`) [default: --top 1000]')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'The N ports most often found open (a built-in list, then the rest by number)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'The most probes waiting for an answer at once (lowered while losses are seen)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Send at most N probes a second (default: as fast as answers come)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Tries after the first for a probe that gets no answer')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The longest wait for an answer (shortened to the measured round trip once known)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print: a table per host, or `open`: one `HOST PORT` line per open port')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print: a table per host, or `open`: one `HOST PORT` line per open port')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--syn', '--syn', [CompletionResultType]::ParameterName, 'TCP SYN scan: half-open, the kernel resets each SYN-ACK (root or CAP_NET_RAW)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'UDP scan: DNS and NTP ports get a real request, other ports an empty datagram')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'UDP scan: DNS and NTP ports get a real request, other ports an empty datagram')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List closed and filtered ports too, each with its evidence')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List closed and filtered ports too, each with its evidence')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one document, or NDJSON (one object a line) for streams')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
@@ -371,6 +399,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('portinfo', 'portinfo', [CompletionResultType]::ParameterValue, 'What a port is for (getservbyname), its range, and what is bound to it')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Which ports are open on which hosts: TCP connect, TCP SYN or UDP, with the evidence')
             [CompletionResult]::new('udp-send', 'udp-send', [CompletionResultType]::ParameterValue, 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies')
             [CompletionResult]::new('udp-recv', 'udp-recv', [CompletionResultType]::ParameterValue, 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, elvish, powershell)')
@@ -400,6 +429,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;help;connect' {
+            break
+        }
+        'nettool;help;scan' {
             break
         }
         'nettool;help;udp-send' {

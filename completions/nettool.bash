@@ -46,6 +46,9 @@ _nettool() {
             nettool,resolve)
                 cmd="nettool__subcmd__resolve"
                 ;;
+            nettool,scan)
+                cmd="nettool__subcmd__scan"
+                ;;
             nettool,subnet)
                 cmd="nettool__subcmd__subnet"
                 ;;
@@ -85,6 +88,9 @@ _nettool() {
             nettool__subcmd__help,resolve)
                 cmd="nettool__subcmd__help__subcmd__resolve"
                 ;;
+            nettool__subcmd__help,scan)
+                cmd="nettool__subcmd__help__subcmd__scan"
+                ;;
             nettool__subcmd__help,subnet)
                 cmd="nettool__subcmd__help__subcmd__subnet"
                 ;;
@@ -101,7 +107,7 @@ _nettool() {
 
     case "${cmd}" in
         nettool)
-            opts="-q -v -h -V --json --color --quiet --verbose --help --version hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help"
+            opts="-q -v -h -V --json --color --quiet --verbose --help --version hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -199,7 +205,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help)
-            opts="hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help"
+            opts="hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,6 +345,20 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help__subcmd__resolve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__scan)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -675,6 +695,60 @@ _nettool() {
                     ;;
                 -t)
                     COMPREPLY=($(compgen -W "A AAAA CNAME MX NS TXT SOA SRV PTR CAA" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__scan)
+            opts="-p -u -o -4 -6 -v -q -h -V --ports --top --syn --udp --concurrency --rate --retries --timeout --output --verbose --json --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table open" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table open" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand portinfo 'What a port is for (getservbyname), its range, and what is bound to it'
             cand listen 'Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo'
             cand connect 'Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open'
+            cand scan 'Which ports are open on which hosts: TCP connect, TCP SYN or UDP, with the evidence'
             cand udp-send 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies'
             cand udp-recv 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream'
             cand completions 'Print shell completions (bash, zsh, fish, elvish, powershell)'
@@ -245,8 +246,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --partial-after 'Chat: show a line that has no newline yet after this long without more data'
             cand --max-line 'Chat and room: the longest line kept; longer lines are cut with a notice'
             cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
-            cand -z 'Only test whether the port accepts a connection (exit 0 open, 1 refused or timed out)'
-            cand --zero 'Only test whether the port accepts a connection (exit 0 open, 1 refused or timed out)'
+            cand -z 'Only test whether the ports accept a connection (exit 0 when one is open, else 1)'
+            cand --zero 'Only test whether the ports accept a connection (exit 0 when one is open, else 1)'
             cand -4 'Use IPv4 only'
             cand -6 'Use IPv6 only'
             cand --pipe 'Pipe mode: a byte-exact stream both ways (the default when stdin is not a terminal)'
@@ -259,6 +260,32 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --trace 'Narrate each socket call and the TCP state after it (TCP_INFO), on stderr'
             cand -v 'Print more: in pipe mode, the bytes moved each way at the end'
             cand --verbose 'Print more: in pipe mode, the bytes moved each way at the end'
+            cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
+            cand -q 'Print less: results only, no progress lines'
+            cand --quiet 'Print less: results only, no progress lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'nettool;scan'= {
+            cand -p 'Ports: 22,80,8000-8100, service names (ssh,http), open ends (-1024), or - for 1-65535 (`-p-`) [default: --top 1000]'
+            cand --ports 'Ports: 22,80,8000-8100, service names (ssh,http), open ends (-1024), or - for 1-65535 (`-p-`) [default: --top 1000]'
+            cand --top 'The N ports most often found open (a built-in list, then the rest by number)'
+            cand --concurrency 'The most probes waiting for an answer at once (lowered while losses are seen)'
+            cand --rate 'Send at most N probes a second (default: as fast as answers come)'
+            cand --retries 'Tries after the first for a probe that gets no answer'
+            cand --timeout 'The longest wait for an answer (shortened to the measured round trip once known)'
+            cand -o 'What to print: a table per host, or `open`: one `HOST PORT` line per open port'
+            cand --output 'What to print: a table per host, or `open`: one `HOST PORT` line per open port'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --syn 'TCP SYN scan: half-open, the kernel resets each SYN-ACK (root or CAP_NET_RAW)'
+            cand -u 'UDP scan: DNS and NTP ports get a real request, other ports an empty datagram'
+            cand --udp 'UDP scan: DNS and NTP ports get a real request, other ports an empty datagram'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand -v 'List closed and filtered ports too, each with its evidence'
+            cand --verbose 'List closed and filtered ports too, each with its evidence'
             cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
             cand -q 'Print less: results only, no progress lines'
             cand --quiet 'Print less: results only, no progress lines'
@@ -355,6 +382,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand portinfo 'What a port is for (getservbyname), its range, and what is bound to it'
             cand listen 'Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo'
             cand connect 'Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open'
+            cand scan 'Which ports are open on which hosts: TCP connect, TCP SYN or UDP, with the evidence'
             cand udp-send 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies'
             cand udp-recv 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream'
             cand completions 'Print shell completions (bash, zsh, fish, elvish, powershell)'
@@ -376,6 +404,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;help;listen'= {
         }
         &'nettool;help;connect'= {
+        }
+        &'nettool;help;scan'= {
         }
         &'nettool;help;udp-send'= {
         }

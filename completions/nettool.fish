@@ -40,6 +40,7 @@ complete -c nettool -n "__fish_nettool_needs_command" -f -a "subnet" -d 'Subnet 
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "portinfo" -d 'What a port is for (getservbyname), its range, and what is bound to it'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "listen" -d 'Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "connect" -d 'Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "scan" -d 'Which ports are open on which hosts: TCP connect, TCP SYN or UDP, with the evidence'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-send" -d 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-recv" -d 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
@@ -203,7 +204,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand connect" -l max-line -d 
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
-complete -c nettool -n "__fish_nettool_using_subcommand connect" -s z -l zero -d 'Only test whether the port accepts a connection (exit 0 open, 1 refused or timed out)'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -s z -l zero -d 'Only test whether the ports accept a connection (exit 0 when one is open, else 1)'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s 6 -d 'Use IPv6 only'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l pipe -d 'Pipe mode: a byte-exact stream both ways (the default when stdin is not a terminal)'
@@ -218,6 +219,26 @@ complete -c nettool -n "__fish_nettool_using_subcommand connect" -l json -d 'Pri
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -s p -l ports -d 'Ports: 22,80,8000-8100, service names (ssh,http), open ends (-1024), or - for 1-65535 (`-p-`) [default: --top 1000]' -r
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -l top -d 'The N ports most often found open (a built-in list, then the rest by number)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -l concurrency -d 'The most probes waiting for an answer at once (lowered while losses are seen)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -l rate -d 'Send at most N probes a second (default: as fast as answers come)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -l retries -d 'Tries after the first for a probe that gets no answer' -r
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -l timeout -d 'The longest wait for an answer (shortened to the measured round trip once known)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -s o -l output -d 'What to print: a table per host, or `open`: one `HOST PORT` line per open port' -r -f -a "table\t'A table of open ports per host, with the other states counted'
+open\t'Only the open ports, one `HOST PORT` line each, for scripts'"
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -l syn -d 'TCP SYN scan: half-open, the kernel resets each SYN-ACK (root or CAP_NET_RAW)'
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -s u -l udp -d 'UDP scan: DNS and NTP ports get a real request, other ports an empty datagram'
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -s v -l verbose -d 'List closed and filtered ports too, each with its evidence'
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l file -d 'Send this file\'s contents as one datagram' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s c -l count -d 'Send the message N times' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s i -l interval -d 'Wait this long between datagrams (250ms, 2s; default: none)' -r
@@ -276,16 +297,17 @@ complete -c nettool -n "__fish_nettool_using_subcommand man" -l json -d 'Print J
 complete -c nettool -n "__fish_nettool_using_subcommand man" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand man" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help" -f -a "hostname" -d 'This host\'s name, fully qualified name and addresses (gethostname, getaddrinfo)'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help" -f -a "resolve" -d 'Resolve names and addresses: the system resolver, or any DNS server and record type'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help" -f -a "ifconfig" -d 'Interfaces, addresses, MACs and vendors, counters, routes and neighbours'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help" -f -a "ping" -d 'Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help" -f -a "subnet" -d 'Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help" -f -a "portinfo" -d 'What a port is for (getservbyname), its range, and what is bound to it'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help" -f -a "listen" -d 'Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help" -f -a "connect" -d 'Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help" -f -a "udp-send" -d 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help" -f -a "udp-recv" -d 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "hostname" -d 'This host\'s name, fully qualified name and addresses (gethostname, getaddrinfo)'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "resolve" -d 'Resolve names and addresses: the system resolver, or any DNS server and record type'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "ifconfig" -d 'Interfaces, addresses, MACs and vendors, counters, routes and neighbours'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "ping" -d 'Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "subnet" -d 'Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "portinfo" -d 'What a port is for (getservbyname), its range, and what is bound to it'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "listen" -d 'Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "connect" -d 'Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "scan" -d 'Which ports are open on which hosts: TCP connect, TCP SYN or UDP, with the evidence'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "udp-send" -d 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "udp-recv" -d 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "man" -d 'Print the man page, or write every page into a directory'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -15,8 +15,8 @@ use crate::net::host::Family;
     about,
     long_about = "Network diagnostics in one binary: who am I (hostname, ifconfig), what is that \
                   name (resolve), is it up (ping), which network is this (subnet), what is that \
-                  port (portinfo), and can two programs talk (listen/connect over TCP, \
-                  udp-send/udp-recv over UDP).\n\n\
+                  port (portinfo), which ports are open (scan), and can two programs talk \
+                  (listen/connect over TCP, udp-send/udp-recv over UDP).\n\n\
                   Every command prints text for people and, with --json, JSON for programs \
                   (one document, or NDJSON for a stream ending with a summary object).",
     propagate_version = true,
@@ -108,6 +108,8 @@ pub enum Command {
     Listen(cmd::tcp::listen::Args),
     /// Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open
     Connect(cmd::tcp::connect::Args),
+    /// Which ports are open on which hosts: TCP connect, TCP SYN or UDP, with the evidence
+    Scan(cmd::scan::Args),
     /// Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies
     UdpSend(cmd::udp::send::Args),
     /// Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream

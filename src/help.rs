@@ -172,6 +172,34 @@ pub const PAGES: &[Page] = &[
         usage: None,
     },
     Page {
+        name: "scan",
+        examples: &[
+            (
+                "nettool scan 127.0.0.1",
+                "The most common TCP ports of one host, by connect",
+            ),
+            (
+                "nettool scan 127.0.0.1 -p ssh,http,8000-8003 -v",
+                "Chosen ports, with closed and filtered ones listed too",
+            ),
+            (
+                "nettool scan 127.0.0.0/29 -p 22,80 -o open",
+                "Open ports of a range, one HOST PORT line each, for scripts",
+            ),
+            (
+                "nettool scan --syn -p- 127.0.0.1",
+                "Every port by half-open SYN probes (root or CAP_NET_RAW)",
+            ),
+            (
+                "nettool scan -u -p domain,ntp 127.0.0.1",
+                "UDP ports, with a DNS or NTP request where one is known",
+            ),
+        ],
+        see_also: &["nmap(1)", "nettool-connect(1)", "nettool-portinfo(1)"],
+        verbose: Some("List closed and filtered ports too, each with its evidence"),
+        usage: None,
+    },
+    Page {
         name: "subnet",
         examples: &[
             (

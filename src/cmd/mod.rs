@@ -9,6 +9,7 @@ pub mod man;
 pub mod ping;
 pub mod portinfo;
 pub mod resolve;
+pub mod scan;
 pub mod subnet;
 pub mod tcp;
 pub mod udp;

@@ -11,6 +11,7 @@ pub mod host;
 pub mod icmp;
 pub mod iface;
 pub mod neigh;
+pub mod port_probe;
 pub mod privilege;
 pub mod route;
 pub mod services;

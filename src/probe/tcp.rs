@@ -126,6 +126,12 @@ fn judge(dest: IpAddr, seq: u16, err: &io::Error) -> Answer {
     match err.kind() {
         io::ErrorKind::ConnectionRefused => reply(dest, seq, TcpState::Closed),
         io::ErrorKind::TimedOut => Answer::Other,
+        // No way to the host: that says nothing about the port, so it is not "closed".
+        io::ErrorKind::NetworkUnreachable | io::ErrorKind::HostUnreachable => Answer::Failed {
+            dest,
+            seq,
+            reason: "unreachable (no route)".into(),
+        },
         _ => Answer::Failed {
             dest,
             seq,

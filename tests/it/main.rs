@@ -11,6 +11,7 @@ mod ifconfig;
 mod ping;
 mod portinfo;
 mod resolve;
+mod scan;
 mod subnet;
 mod tcp;
 mod udp;

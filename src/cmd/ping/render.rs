@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use tokio::sync::{mpsc, watch};
@@ -18,7 +19,7 @@ use crate::error::Result;
 use crate::exit::Outcome;
 use crate::model::ping_stats::{self, RttStats};
 use crate::output::{Output, Paint};
-use crate::probe::{Event, Summary};
+use crate::probe::{Event, Summary, TcpState};
 
 use super::config::{Config, Filter, Source};
 
@@ -37,6 +38,8 @@ pub struct Renderer<'o> {
     /// Text waiting to be written: written whenever no event is waiting.
     pending: String,
     summaries: Vec<Summary>,
+    /// TCP: replies per target that were a reset (host up, port closed), for the table.
+    refused: HashMap<Arc<str>, u64>,
 }
 
 impl<'o> Renderer<'o> {
@@ -58,6 +61,7 @@ impl<'o> Renderer<'o> {
             first_addr,
             pending: String::new(),
             summaries: Vec::new(),
+            refused: HashMap::new(),
         }
     }
 
@@ -170,13 +174,17 @@ impl<'o> Renderer<'o> {
             Event::Reply(r) => {
                 let time = ping_stats::format_rtt(r.rtt_us);
                 if let (Some(port), Some(state)) = (self.tcp_port, r.state) {
+                    let closed = state == TcpState::Closed;
+                    if closed && !r.dup {
+                        *self.refused.entry(Arc::clone(&r.target)).or_default() += 1;
+                    }
                     if self.lines() {
                         let _ = writeln!(
                             self.pending,
                             "{prefix}reply from {} port {port}: tcp_seq={} {} time={time} ms",
                             r.from,
                             r.seq,
-                            state.as_str()
+                            if closed { "closed (refused)" } else { "open" }
                         );
                     }
                 } else if self.dots() {
@@ -223,7 +231,8 @@ impl<'o> Renderer<'o> {
     fn finish(self) -> Result<Outcome> {
         if self.many {
             let all_answered = self.summaries.iter().all(|s| s.received > 0);
-            print_many(self.out, self.filter, self.summaries)?;
+            let refused = self.tcp_port.map(|_| self.refused);
+            print_many(self.out, self.filter, self.summaries, refused.as_ref())?;
             return Ok(Outcome::from_bool(all_answered));
         }
         let Some(summary) = self.summaries.into_iter().next() else {
@@ -345,7 +354,13 @@ fn summary_text(name: &str, stats: &RttStats, time_ms: u64, flood_ipg: Option<u6
 }
 
 /// Print the per-target results of a many-target run: a table, or names only with -a / -u.
-fn print_many(out: &mut Output, filter: Filter, summaries: Vec<Summary>) -> Result<()> {
+/// `refused` (TCP): how many replies of each target were a reset, shown in a REFUSED column.
+fn print_many(
+    out: &mut Output,
+    filter: Filter,
+    summaries: Vec<Summary>,
+    refused: Option<&HashMap<Arc<str>, u64>>,
+) -> Result<()> {
     let keep = |s: &Summary| match filter {
         Filter::All => true,
         Filter::Alive => s.received > 0,
@@ -366,9 +381,12 @@ fn print_many(out: &mut Output, filter: Filter, summaries: Vec<Summary>) -> Resu
         out.write_text(&text)?;
         return out.flush();
     }
-    let mut table = crate::output::table(vec![
-        "TARGET", "ADDRESS", "SENT", "RECV", "LOSS", "MIN ms", "AVG ms", "MAX ms", "RTTS",
-    ]);
+    let mut header = vec!["TARGET", "ADDRESS", "SENT", "RECV"];
+    if refused.is_some() {
+        header.push("REFUSED");
+    }
+    header.extend(["LOSS", "MIN ms", "AVG ms", "MAX ms", "RTTS"]);
+    let mut table = crate::output::table(header);
     let fmt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
     for s in &summaries {
         let loss = format!("{}%", ping_stats::format_g(s.loss_pct));
@@ -377,17 +395,23 @@ fn print_many(out: &mut Output, filter: Filter, summaries: Vec<Summary>) -> Resu
         } else {
             Paint::Bad
         };
-        table.add_row(vec![
+        let mut row = vec![
             s.target.to_string(),
             s.address.to_string(),
             s.transmitted.to_string(),
             s.received.to_string(),
+        ];
+        if let Some(refused) = refused {
+            row.push(refused.get(&s.target).copied().unwrap_or(0).to_string());
+        }
+        row.extend([
             out.paint(&loss, paint),
             fmt(s.min_ms),
             fmt(s.avg_ms),
             fmt(s.max_ms),
             ping_stats::sparkline(&s.rtts_us),
         ]);
+        table.add_row(row);
     }
     out.write_text(&format!("{table}\n"))?;
     out.flush()

@@ -1,5 +1,6 @@
 //! Every call that exists only on Linux, behind functions whose signatures name no Linux type:
-//! ICMP socket filters, the error queue and control messages; rtnetlink (through neli) for
+//! ICMP socket filters, the error queue and control messages (for ping, and for a port scan to
+//! tell a RST from an ICMP error); raw TCP sockets for a SYN scan; rtnetlink (through neli) for
 //! links, routes and neighbours; the /proc tables of sockets, ARP entries and the ephemeral port
 //! range; and splice(2) with pipe widening for byte copies. The
 //! portable modules of [`crate::net`] reach this folder through the `os` alias that `net/mod.rs`
@@ -10,6 +11,7 @@ pub mod icmp;
 pub mod iface;
 pub mod neigh;
 pub mod netlink;
+pub mod raw_tcp;
 pub mod route;
 pub mod sockets;
 pub mod splice;
