@@ -87,6 +87,12 @@ impl Error {
         matches!(self, Self::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
     }
 
+    /// Whether this is a failure to ask because no route leads to the network.
+    #[must_use]
+    pub fn is_network_unreachable(&self) -> bool {
+        matches!(self, Self::Io { source, .. } if source.kind() == io::ErrorKind::NetworkUnreachable)
+    }
+
     /// The process exit code for this error, by kind (the rule is in [`crate::exit`]): a
     /// negative answer is 1; invalid input, missing permission, a failed OS call and anything
     /// else mean the question could not be asked, 2.

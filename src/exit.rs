@@ -34,6 +34,9 @@ pub enum Outcome {
     Yes,
     /// The answer was "no" (exit 1).
     No,
+    /// The report was printed, but part of the question could not be asked, such as a port
+    /// behind a network with no route (exit 2).
+    NotAsked,
 }
 
 impl Outcome {
@@ -49,6 +52,7 @@ impl Outcome {
         match self {
             Self::Yes => SUCCESS,
             Self::No => NEGATIVE,
+            Self::NotAsked => ERROR,
         }
     }
 }

@@ -302,7 +302,8 @@ fn zero_takes_lists_and_ranges_and_names_each_state() {
         .args(["connect", "-z", "10.255.0.1", "80"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    // No route: the question could not be asked, so exit 2 by the project's rule.
+    assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "10.255.0.1 port 80 unreachable (no route)\n"

@@ -188,7 +188,8 @@ fn zero_state(reason: &str) -> (&'static str, String) {
 }
 
 /// `-z` for one port: whether it accepted; a refusal, silence or a missing route is a report
-/// too (exit 1), any other failure an error.
+/// too (a missing route to the network makes the exit status 2: that port could not be asked),
+/// any other failure an error.
 fn zero_report(
     config: &Config,
     port: u16,
@@ -205,7 +206,7 @@ fn zero_report(
             handshake_ms: Some(millis(c.handshake)),
             reason: None,
         }),
-        Err(e) if e.exit_code() == 1 => {
+        Err(e) if e.exit_code() == 1 || e.is_network_unreachable() => {
             let text = e.to_string();
             // "connect 127.0.0.1:8001: connection refused": the reason is the last part.
             let (state, reason) = zero_state(text.rsplit(": ").next().unwrap_or(&text));
@@ -235,6 +236,7 @@ fn zero_all(
     out: &mut Output,
 ) -> Result<Outcome> {
     let mut any_open = false;
+    let mut any_unasked = false;
     for chunk in config.ports.chunks(256) {
         let results = rt.block_on(async {
             let mut set = tokio::task::JoinSet::new();
@@ -265,6 +267,7 @@ fn zero_all(
                     render.trace(call);
                 }
             }
+            any_unasked |= matches!(&result, Err(e) if e.is_network_unreachable());
             let report = zero_report(config, port, addrs, result)?;
             any_open |= report.open;
             if config.ports.len() == 1 {
@@ -274,7 +277,13 @@ fn zero_all(
             }
         }
     }
-    Ok(Outcome::from_bool(any_open))
+    Ok(if any_open {
+        Outcome::Yes
+    } else if any_unasked {
+        Outcome::NotAsked
+    } else {
+        Outcome::No
+    })
 }
 
 /// Run `nettool connect`.
