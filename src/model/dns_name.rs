@@ -8,7 +8,7 @@ use std::fmt::{self, Write};
 use std::net::IpAddr;
 use std::str::FromStr;
 
-use hickory_resolver::proto::rr::{RData, RecordType};
+use hickory_resolver::proto::rr::{Name, RData, RecordType};
 
 use crate::model::sanitize;
 
@@ -208,6 +208,36 @@ pub fn reverse_name(addr: IpAddr) -> String {
     name
 }
 
+/// A name as dig prints it (RFC 1035 presentation form): the labels exactly as they came, in
+/// the case the server sent, with `.`, `\\`, `"`, `;`, `(`, `)`, `@` and `$` escaped by a
+/// backslash and any other byte outside printable ASCII as a decimal `\\DDD` (a space is
+/// `\\032`). Never IDNA-decoded or lower-cased.
+#[must_use]
+pub fn name_text(name: &Name) -> String {
+    let mut out = String::new();
+    for label in name.iter() {
+        for &byte in label {
+            match byte {
+                b'.' | b'\\' | b'"' | b';' | b'(' | b')' | b'@' | b'$' => {
+                    out.push('\\');
+                    out.push(char::from(byte));
+                }
+                0x21..=0x7e => out.push(char::from(byte)),
+                _ => {
+                    let _ = write!(out, "\\{byte:03}");
+                }
+            }
+        }
+        out.push('.');
+    }
+    if out.is_empty() {
+        out.push('.');
+    } else if !name.is_fqdn() {
+        out.pop();
+    }
+    out
+}
+
 /// Record data in dig's presentation form, with text from the network escaped so it cannot
 /// drive a terminal: `10 mail.example.`, `"v=spf1 -all"`, `0 issue "ca.example"`.
 #[must_use]
@@ -215,10 +245,10 @@ pub fn format_rdata(data: &RData) -> String {
     match data {
         RData::A(a) => a.0.to_string(),
         RData::AAAA(aaaa) => aaaa.0.to_string(),
-        RData::CNAME(name) => name.0.to_string(),
-        RData::NS(name) => name.0.to_string(),
-        RData::PTR(name) => name.0.to_string(),
-        RData::MX(mx) => format!("{} {}", mx.preference, mx.exchange),
+        RData::CNAME(name) => name_text(&name.0),
+        RData::NS(name) => name_text(&name.0),
+        RData::PTR(name) => name_text(&name.0),
+        RData::MX(mx) => format!("{} {}", mx.preference, name_text(&mx.exchange)),
         RData::TXT(txt) => txt
             .txt_data
             .iter()
@@ -227,35 +257,43 @@ pub fn format_rdata(data: &RData) -> String {
             .join(" "),
         RData::SOA(soa) => format!(
             "{} {} {} {} {} {} {}",
-            soa.mname, soa.rname, soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum
+            name_text(&soa.mname),
+            name_text(&soa.rname),
+            soa.serial,
+            soa.refresh,
+            soa.retry,
+            soa.expire,
+            soa.minimum
         ),
         RData::SRV(srv) => format!(
             "{} {} {} {}",
-            srv.priority, srv.weight, srv.port, srv.target
+            srv.priority,
+            srv.weight,
+            srv.port,
+            name_text(&srv.target)
         ),
         RData::CAA(caa) => format!("{} {} {}", caa.flags(), caa.tag, quote(&caa.value)),
         other => sanitize::escape(&other.to_string()),
     }
 }
 
-/// A character string in double quotes, with `"` and `\` escaped as in zone files and control
-/// characters escaped by [`sanitize::escape_bytes`].
+/// A character string as dig prints it: in double quotes, `"` and `\\` escaped by a
+/// backslash, and every byte outside printable ASCII as a decimal `\\DDD` (tab `\\009`, DEL
+/// `\\127`, a byte 0xff `\\255`): zone-file syntax, and nothing a terminal would obey.
 #[must_use]
 pub fn quote(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() + 2);
     out.push('"');
-    // A backslash or quote in the data is escaped as in zone files, so that it cannot be read
-    // as the start of one of the control-character escapes.
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                c => out.push_str(&sanitize::escape(c.encode_utf8(&mut [0; 4]))),
+    for &byte in bytes {
+        match byte {
+            b'"' | b'\\' => {
+                out.push('\\');
+                out.push(char::from(byte));
             }
-        }
-        for byte in chunk.invalid() {
-            let _ = write!(out, "\\x{byte:02x}");
+            0x20..=0x7e => out.push(char::from(byte)),
+            _ => {
+                let _ = write!(out, "\\{byte:03}");
+            }
         }
     }
     out.push('"');
@@ -379,7 +417,7 @@ mod tests {
             ),
             (
                 RData::TXT(TXT::from_bytes(vec![b"say \"hi\"\\ \x1b[2J\x07\xff"])),
-                "\"say \\\"hi\\\"\\\\ \\x1b[2J\\x07\\xff\"",
+                "\"say \\\"hi\\\"\\\\ \\027[2J\\007\\255\"",
             ),
             (
                 RData::SOA(SOA::new(

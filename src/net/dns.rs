@@ -1,35 +1,26 @@
-//! Asking one DNS server directly: over UDP on a socket of our own, over TCP through
-//! hickory-resolver's name-server pool.
+//! Asking one DNS server directly, over UDP ([`crate::net::dns_udp`]: one long-lived socket)
+//! or TCP ([`crate::net::dns_stream`]: one connection, queries pipelined). A query goes over
+//! UDP first; when the answer is truncated it is repeated over TCP, and the report says which
+//! transport carried the answer.
 //!
-//! A query goes over UDP first, on one long-lived socket ([`crate::net::dns_udp`]); when the
-//! server's answer is truncated, the query is repeated over TCP through hickory's name-server
-//! pool. Keeping the two apart is what lets the report say which transport carried the answer
-//! (hickory's own retry over TCP would hide it).
-//!
-//! The pool is used rather than hickory's `Resolver`, because the resolver answers some names
-//! itself without asking anyone (`localhost.`, `127.in-addr.arpa.`, `.invalid.`, `.onion.`, as
-//! RFC 6761 asks of system resolvers), and a report that names a server must come from it.
-//!
-//! hickory's defaults wait `timeout x (attempts + 1)`, 15 s against a dead server; here the
-//! caller's `timeout` and `tries` are used as they are (`attempts = tries - 1`), so the defaults
-//! of the command (1 s, 2 tries) fail a dead server within about 2 s. Nothing is cached, so every
-//! query reaches the server and TTLs are the server's.
+//! The response is reported as the server sent it: its response code, header flags and every
+//! record of the answer section, whatever their type. hickory-proto builds and parses the
+//! messages; hickory's resolver is not used, because it answers some names without asking
+//! anyone (`localhost.`, as RFC 6761 asks of system resolvers) and judges answers (records of
+//! another type dropped, codes turned into errors). Nothing is cached, so every query reaches
+//! the server and TTLs are the server's. The caller's `timeout` and `tries` bound every wait.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ProtocolConfig, ResolverOpts};
-use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::net::xfer::FirstAnswer;
-use hickory_resolver::net::{DnsError, DnsHandle, NetError, RetryDnsHandle};
-use hickory_resolver::proto::op::{DnsRequestOptions, DnsResponse, Message, Query, ResponseCode};
-use hickory_resolver::proto::rr::Name;
-use hickory_resolver::{NameServerPool, PoolContext, TlsConfig};
+use hickory_resolver::proto::op::{Edns, Message, MessageType, Query, ResponseCode};
+use hickory_resolver::proto::rr::{Name, Record, RecordType};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::dns_name::{self, Rtype};
+use crate::model::dns_name;
+use crate::net::dns_stream::{StreamFailure, StreamMux};
 use crate::net::dns_udp::{UdpFailure, UdpMux};
 
 /// How a query travelled.
@@ -59,7 +50,7 @@ impl Transport {
 /// One resource record of an answer, in presentation form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DnsRecord {
-    /// The owner name, fully qualified.
+    /// The owner name, fully qualified, as the server sent it (case kept, dig's escapes).
     pub name: String,
     /// The record type mnemonic (`A`, `MX`, ...).
     #[serde(rename = "type")]
@@ -70,46 +61,67 @@ pub struct DnsRecord {
     pub data: String,
 }
 
-/// Why a query has no answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
-    /// The name does not exist (NXDOMAIN).
-    NxDomain,
-    /// The name exists but has no record of the type (NOERROR with an empty answer).
-    NoData,
-    /// No answer within the timeout, after every try.
-    Timeout,
-    /// The server answered with an error code (REFUSED, SERVFAIL, ...).
-    Rcode(String),
-    /// The server could not be reached (connection refused, network unreachable, ...).
-    Unreachable(String),
-}
-
-impl Failure {
-    /// Whether this is a negative answer (the name or its data does not exist), as opposed to
-    /// a failure to get any answer.
-    #[must_use]
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::NxDomain | Self::NoData)
-    }
-
-    /// The response code shown for this failure, when the server gave one.
-    #[must_use]
-    pub fn rcode(&self) -> Option<&str> {
-        match self {
-            Self::NxDomain => Some("NXDOMAIN"),
-            Self::NoData => Some("NOERROR"),
-            Self::Rcode(code) => Some(code),
-            Self::Timeout | Self::Unreachable(_) => None,
+impl DnsRecord {
+    fn from_record(record: &Record) -> Self {
+        Self {
+            name: dns_name::name_text(&record.name),
+            rtype: record.record_type().to_string(),
+            ttl: record.ttl,
+            data: dns_name::format_rdata(&record.data),
         }
     }
 }
 
-/// The result of one query: records, or why there are none, and how it went.
+/// A response as the server sent it: its code, header flags and answer section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The response code as dig names it (`NOERROR`, `NXDOMAIN`, `RESERVED15`, ...).
+    pub rcode: String,
+    /// The header flags that are set, in dig's order (`qr aa tc rd ra ad cd`).
+    pub flags: Vec<&'static str>,
+    /// The answer section, every record whatever its type.
+    pub records: Vec<DnsRecord>,
+}
+
+impl Answer {
+    fn from_message(message: &Message) -> Self {
+        let m = &message.metadata;
+        let flags = [
+            (m.message_type == MessageType::Response, "qr"),
+            (m.authoritative, "aa"),
+            (m.truncation, "tc"),
+            (m.recursion_desired, "rd"),
+            (m.recursion_available, "ra"),
+            (m.authentic_data, "ad"),
+            (m.checking_disabled, "cd"),
+        ]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect();
+        Self {
+            rcode: rcode_name(m.response_code),
+            flags,
+            records: message.answers.iter().map(DnsRecord::from_record).collect(),
+        }
+    }
+}
+
+/// Why a query has no response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// No acceptable response within the timeout, after every try; what came instead.
+    Timeout(Vec<String>),
+    /// Nothing listens on the server's port (ICMP port unreachable, or a TCP reset).
+    Refused,
+    /// The server could not be reached (network unreachable, connection closed, ...).
+    Unreachable(String),
+}
+
+/// The result of one query: the response, or why there is none, and how it went.
 #[derive(Debug, Clone)]
 pub struct Exchange {
-    /// The answer records (CNAME chain included), or the failure.
-    pub result: std::result::Result<Vec<DnsRecord>, Failure>,
+    /// The response, or the failure.
+    pub result: std::result::Result<Answer, Failure>,
     /// The transport that carried the final exchange.
     pub transport: Transport,
     /// Wall time from the first send to the final answer or failure.
@@ -125,8 +137,6 @@ pub struct ClientOptions {
     pub tries: usize,
     /// TCP only.
     pub tcp: bool,
-    /// Queries that may be in flight at once on one connection.
-    pub in_flight: usize,
 }
 
 /// A client for one DNS server.
@@ -134,11 +144,8 @@ pub struct ClientOptions {
 pub struct Client {
     server: SocketAddr,
     udp: Option<Arc<UdpMux>>,
-    tcp: Arc<Pool>,
+    stream: Arc<StreamMux>,
 }
-
-/// One server over TCP, tried as often as asked.
-type Pool = RetryDnsHandle<NameServerPool<TokioRuntimeProvider>>;
 
 impl Client {
     /// A client that asks `server` only. Must be called inside a tokio runtime.
@@ -150,8 +157,17 @@ impl Client {
                 .map_err(|e| Error::io(format!("open a UDP socket for {server}"), e))?;
             Some(Arc::new(mux))
         };
-        let tcp = Arc::new(tcp_pool(server, options)?);
-        Ok(Self { server, udp, tcp })
+        let stream = Arc::new(StreamMux::new(
+            server,
+            StreamMux::tcp_opener(server),
+            options.timeout,
+            options.tries,
+        ));
+        Ok(Self {
+            server,
+            udp,
+            stream,
+        })
     }
 
     /// The server this client asks.
@@ -160,54 +176,38 @@ impl Client {
         self.server
     }
 
-    /// Ask for `rtype` records of `name` (fully qualified, already validated).
-    pub async fn query(&self, name: &str, rtype: Rtype) -> Exchange {
+    /// Ask for `rtype` records of `name` (fully qualified, already validated and in its
+    /// ASCII form).
+    pub async fn query(&self, name: &str, rtype: RecordType) -> Exchange {
         let start = Instant::now();
-        let name = match Name::from_utf8(name) {
+        let transport = if self.udp.is_some() {
+            Transport::Udp
+        } else {
+            Transport::Tcp
+        };
+        let name = match Name::from_ascii(name) {
             Ok(name) => name,
             Err(e) => {
                 return Exchange {
                     result: Err(Failure::Unreachable(format!("invalid name: {e}"))),
-                    transport: if self.udp.is_some() {
-                        Transport::Udp
-                    } else {
-                        Transport::Tcp
-                    },
+                    transport,
                     elapsed: start.elapsed(),
                 };
             }
         };
-        let query = Query::query(name, rtype.record_type());
+        let message = request(Query::query(name, rtype));
         let (result, transport) = match &self.udp {
-            Some(udp) => match udp.ask(query.clone()).await {
-                Ok(message) if message.metadata.truncation => {
-                    (ask(&self.tcp, query).await, Transport::TcpAfterTruncation)
-                }
-                Ok(message) => (checked(message), Transport::Udp),
-                Err(UdpFailure::Timeout) => (Err(NetError::Timeout), Transport::Udp),
-                Err(UdpFailure::Io(e)) => (Err(NetError::from(e)), Transport::Udp),
+            Some(udp) => match udp.ask(message.clone()).await {
+                Ok(answer) if answer.metadata.truncation => (
+                    self.over_stream(message).await,
+                    Transport::TcpAfterTruncation,
+                ),
+                Ok(answer) => (Ok(Answer::from_message(&answer)), transport),
+                Err(UdpFailure::Timeout(notes)) => (Err(Failure::Timeout(notes)), transport),
+                Err(UdpFailure::Refused(e)) => (Err(icmp_failure(&e)), transport),
+                Err(UdpFailure::Io(e)) => (Err(Failure::Unreachable(io_reason(&e))), transport),
             },
-            None => (ask(&self.tcp, query).await, Transport::Tcp),
-        };
-        let result = match result {
-            Ok(response) => {
-                let records: Vec<DnsRecord> = response
-                    .answers
-                    .iter()
-                    .map(|record| DnsRecord {
-                        name: record.name.to_string(),
-                        rtype: record.record_type().to_string(),
-                        ttl: record.ttl,
-                        data: dns_name::format_rdata(&record.data),
-                    })
-                    .collect();
-                if records.is_empty() {
-                    Err(Failure::NoData)
-                } else {
-                    Ok(records)
-                }
-            }
-            Err(err) => Err(classify(&err)),
+            None => (self.over_stream(message).await, transport),
         };
         Exchange {
             result,
@@ -215,66 +215,48 @@ impl Client {
             elapsed: start.elapsed(),
         }
     }
-}
 
-/// One query over TCP, recursion desired, EDNS on (as dig sends it), judged by [`judged`].
-async fn ask(pool: &Pool, query: Query) -> std::result::Result<DnsResponse, NetError> {
-    judged(
-        pool.lookup(query, DnsRequestOptions::default())
-            .first_answer()
-            .await?,
-    )
-}
-
-/// An answer that came over UDP, judged by [`judged`].
-fn checked(message: Message) -> std::result::Result<DnsResponse, NetError> {
-    judged(DnsResponse::from_message(message)?)
-}
-
-/// A negative answer (NXDOMAIN, no records, REFUSED, ...) becomes the error hickory gives for it.
-fn judged(response: DnsResponse) -> std::result::Result<DnsResponse, NetError> {
-    DnsError::from_response(response).map_err(NetError::from)
-}
-
-/// A pool of the one `server` over TCP, with the caller's timeout and tries.
-fn tcp_pool(server: SocketAddr, options: ClientOptions) -> Result<Pool> {
-    let mut connection = ConnectionConfig::new(ProtocolConfig::Tcp);
-    connection.port = server.port();
-    let name_server = NameServerConfig::new(server.ip(), true, vec![connection]);
-    let mut opts = ResolverOpts::default();
-    opts.timeout = options.timeout;
-    opts.attempts = options.tries.max(1) - 1;
-    opts.num_concurrent_reqs = 1;
-    opts.max_active_requests = options.in_flight.max(1);
-    let attempts = opts.attempts;
-    let tls = TlsConfig::new()
-        .map_err(|e| Error::other(format!("cannot set up a DNS client for {server}: {e}")))?;
-    let context = Arc::new(PoolContext::new(opts, tls));
-    let pool = NameServerPool::from_config([name_server], context, TokioRuntimeProvider::default());
-    Ok(RetryDnsHandle::new(pool, attempts))
-}
-
-/// Map hickory's error onto the few cases a user acts on differently.
-fn classify(err: &NetError) -> Failure {
-    match err {
-        NetError::Dns(DnsError::NoRecordsFound(no)) => match no.response_code {
-            ResponseCode::NXDomain => Failure::NxDomain,
-            ResponseCode::NoError => Failure::NoData,
-            code => Failure::Rcode(rcode_name(code)),
-        },
-        NetError::Dns(DnsError::ResponseCode(code)) => Failure::Rcode(rcode_name(*code)),
-        NetError::Timeout => Failure::Timeout,
-        NetError::Io(io) => Failure::Unreachable(
-            Error::io("query", io.kind().into())
-                .to_string()
-                .trim_start_matches("query: ")
-                .to_string(),
-        ),
-        other => Failure::Unreachable(other.to_string()),
+    async fn over_stream(&self, message: Message) -> std::result::Result<Answer, Failure> {
+        match self.stream.ask(message).await {
+            Ok(answer) => Ok(Answer::from_message(&answer)),
+            Err(StreamFailure::Timeout) => Err(Failure::Timeout(Vec::new())),
+            Err(StreamFailure::Refused(_)) => Err(Failure::Refused),
+            Err(StreamFailure::Io(e)) => Err(Failure::Unreachable(io_reason(&e))),
+        }
     }
 }
 
-/// A response code as dig names it (`REFUSED`, `SERVFAIL`).
+/// The query message: recursion desired, EDNS on with dig's buffer size.
+fn request(query: Query) -> Message {
+    let mut message = Message::query();
+    message.metadata.recursion_desired = true;
+    message.add_query(query);
+    let mut edns = Edns::new();
+    edns.set_max_payload(EDNS_PAYLOAD);
+    message.set_edns(edns);
+    message
+}
+
+/// The EDNS payload size offered, as dig and the DNS flag day of 2020 suggest.
+const EDNS_PAYLOAD: u16 = 1232;
+
+fn icmp_failure(e: &std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::ConnectionRefused {
+        Failure::Refused
+    } else {
+        Failure::Unreachable(io_reason(e))
+    }
+}
+
+/// An I/O error as one short phrase (`network unreachable`).
+fn io_reason(e: &std::io::Error) -> String {
+    Error::io("query", std::io::Error::from(e.kind()))
+        .to_string()
+        .trim_start_matches("query: ")
+        .to_string()
+}
+
+/// A response code as dig names it (`REFUSED`, `SERVFAIL`, `RESERVED15`).
 #[must_use]
 pub fn rcode_name(code: ResponseCode) -> String {
     let value = u16::from(code);
@@ -290,7 +272,16 @@ pub fn rcode_name(code: ResponseCode) -> String {
         8 => "NXRRSET",
         9 => "NOTAUTH",
         10 => "NOTZONE",
+        11 => "DSOTYPENI",
+        12..=15 => return format!("RESERVED{value}"),
         16 => "BADVERS",
+        17 => "BADKEY",
+        18 => "BADTIME",
+        19 => "BADMODE",
+        20 => "BADNAME",
+        21 => "BADALG",
+        22 => "BADTRUNC",
+        23 => "BADCOOKIE",
         _ => return format!("RCODE{value}"),
     };
     name.to_string()
@@ -368,20 +359,10 @@ mod tests {
     }
 
     #[test]
-    fn failures() {
-        assert!(Failure::NxDomain.is_not_found());
-        assert!(Failure::NoData.is_not_found());
-        assert!(!Failure::Timeout.is_not_found());
-        assert_eq!(Failure::Rcode("REFUSED".into()).rcode(), Some("REFUSED"));
-        assert_eq!(Failure::Timeout.rcode(), None);
-        assert_eq!(classify(&NetError::Timeout), Failure::Timeout);
-        assert_eq!(
-            classify(&NetError::Dns(DnsError::ResponseCode(
-                ResponseCode::Refused
-            ))),
-            Failure::Rcode("REFUSED".into())
-        );
+    fn rcodes_as_dig_names_them() {
         assert_eq!(rcode_name(ResponseCode::ServFail), "SERVFAIL");
-        assert_eq!(rcode_name(ResponseCode::from(0, 12)), "RCODE12");
+        assert_eq!(rcode_name(ResponseCode::from(0, 15)), "RESERVED15");
+        assert_eq!(rcode_name(ResponseCode::from(1, 7)), "BADCOOKIE");
+        assert_eq!(rcode_name(ResponseCode::from(2, 0)), "RCODE32");
     }
 }

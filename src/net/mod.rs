@@ -6,6 +6,7 @@
 //! folder and one more `#[cfg]` line below.
 
 pub mod dns;
+pub mod dns_stream;
 pub mod dns_udp;
 pub mod host;
 pub mod icmp;

@@ -44,6 +44,15 @@ impl Target {
         }
     }
 
+    /// A name that cannot be asked, named by where it came from (`names.txt line 3`).
+    #[must_use]
+    pub fn invalid(input: String, reason: String) -> Self {
+        Self::Name {
+            input,
+            checked: Err(reason),
+        }
+    }
+
     /// The input as the user gave it.
     pub(super) fn input(&self) -> &str {
         match self {

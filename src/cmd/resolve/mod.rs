@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::io::AsyncBufReadExt;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt};
 use tokio::task::JoinSet;
 
 pub use config::{Config, Mode, Target};
@@ -45,10 +45,13 @@ the reverse name for an address), mode (\"system\" or \"dns\"), status (\"resolv
 \"not_found\" or \"failed\"), time_ms (number), error (string, when not resolved). \
 System mode adds canonical_name (string or null), addresses (array of strings) or, for an \
 address, hostname. DNS mode adds server (\"127.0.0.1:53\") and queries: an array with one \
-object per record type: type, status, rcode (\"NOERROR\", \"NXDOMAIN\", \"REFUSED\", ...; null \
-when no answer came), transport (\"udp\", \"tcp\" or \"tcp_after_truncation\"), time_ms, error, \
-and answers: an array of {name, type, ttl (number, seconds), data (as dig prints it, control \
-characters escaped)}.
+object per record type: type, status, rcode (\"NOERROR\", \"NXDOMAIN\", \"REFUSED\", \
+\"RESERVED15\", ...: always the code of the response; null when no response came), flags (the \
+header flags set: \"qr\", \"aa\", \"tc\", \"rd\", \"ra\", \"ad\", \"cd\"), transport (\"udp\", \
+\"tcp\" or \"tcp_after_truncation\"), time_ms, error, answer_count (records of the type asked), \
+and answers: the whole answer section, records of other types (a CNAME chain) included, each \
+{name (case as sent, dig's \\DDD escapes), type, ttl (number, seconds), data (as dig prints \
+it)}.
 
 Summary object: kind (\"summary\"), names, resolved, not_found, failed, queries, elapsed_ms, \
 queries_per_second (numbers).
@@ -173,7 +176,6 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
                 timeout: *timeout,
                 tries: *tries as usize,
                 tcp: *tcp,
-                in_flight: config.concurrency.max(32),
             };
             (Some(Client::new(server, options)?), types.clone())
         }
@@ -229,22 +231,31 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
     report::verdict(&summary, many, last_problem)
 }
 
+/// The longest line `-f` accepts (a name is at most 253 bytes, with its dot 254).
+const MAX_LINE: usize = 255;
+
+/// How far past an over-long line the reader looks for its end before it gives the file up.
+const SKIP_LIMIT: u64 = 64 * 1024;
+
 /// The targets: first those of the command line, then the lines of the file, read as they
-/// are needed so that a pipe feeding `-f -` is answered as it goes.
+/// are needed so that a pipe feeding `-f -` is answered as it goes. Each line is read with a
+/// bound: a line that is too long or not UTF-8 becomes a target that fails with the reason
+/// (so the batch goes on), and a line with no end in sight ends the reading.
 struct Inputs {
     queued: std::vec::IntoIter<Target>,
-    lines: Option<tokio::io::Lines<Box<dyn tokio::io::AsyncBufRead + Unpin + Send>>>,
+    reader: Option<Box<dyn tokio::io::AsyncBufRead + Unpin + Send>>,
     source: String,
+    line: u64,
 }
 
 impl Inputs {
     async fn open(config: &Config) -> Result<Self> {
-        let (lines, source) = match &config.file {
+        let (reader, source) = match &config.file {
             None => (None, String::new()),
             Some(path) if path.as_os_str() == "-" => {
                 let reader: Box<dyn tokio::io::AsyncBufRead + Unpin + Send> =
                     Box::new(tokio::io::BufReader::new(tokio::io::stdin()));
-                (Some(reader.lines()), "stdin".to_string())
+                (Some(reader), "stdin".to_string())
             }
             Some(path) => {
                 let file = tokio::fs::File::open(path)
@@ -252,13 +263,14 @@ impl Inputs {
                     .map_err(|e| Error::io(format!("open {}", path.display()), e))?;
                 let reader: Box<dyn tokio::io::AsyncBufRead + Unpin + Send> =
                     Box::new(tokio::io::BufReader::with_capacity(64 * 1024, file));
-                (Some(reader.lines()), path.display().to_string())
+                (Some(reader), path.display().to_string())
             }
         };
         Ok(Self {
             queued: config.targets.clone().into_iter(),
-            lines,
+            reader,
             source,
+            line: 0,
         })
     }
 
@@ -266,18 +278,49 @@ impl Inputs {
         if let Some(target) = self.queued.next() {
             return Ok(Some(target));
         }
-        let Some(lines) = &mut self.lines else {
+        let Some(reader) = &mut self.reader else {
             return Ok(None);
         };
+        let mut buf = Vec::with_capacity(MAX_LINE + 2);
         loop {
-            let line = lines
-                .next_line()
+            buf.clear();
+            let read = (&mut *reader)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut buf)
                 .await
                 .map_err(|e| Error::io(format!("read {}", self.source), e))?;
-            let Some(line) = line else {
+            if read == 0 {
                 return Ok(None);
+            }
+            self.line += 1;
+            let at = format!("{} line {}", self.source, self.line);
+            if buf.last() == Some(&b'\n') {
+                buf.pop();
+            } else if buf.len() > MAX_LINE {
+                // Too long: skip to its end, if that comes soon enough.
+                let mut rest = Vec::new();
+                let skipped = (&mut *reader)
+                    .take(SKIP_LIMIT)
+                    .read_until(b'\n', &mut rest)
+                    .await
+                    .map_err(|e| Error::io(format!("read {}", self.source), e))?;
+                let reason = if rest.last() == Some(&b'\n') || skipped == 0 {
+                    format!("line is over {MAX_LINE} bytes long")
+                } else {
+                    self.reader = None;
+                    format!(
+                        "line is over {MAX_LINE} bytes long and does not end within {} KiB; \
+                         the rest of {} is not read",
+                        SKIP_LIMIT / 1024,
+                        self.source
+                    )
+                };
+                return Ok(Some(Target::invalid(at, reason)));
+            }
+            let Ok(text) = std::str::from_utf8(&buf) else {
+                return Ok(Some(Target::invalid(at, "line is not UTF-8 text".into())));
             };
-            let text = line.trim();
+            let text = text.trim();
             if text.is_empty() || text.starts_with('#') {
                 continue;
             }

@@ -29,7 +29,14 @@ impl fmt::Display for NameReport {
         }
         if self.short {
             for query in self.queries.iter().flatten() {
-                lines.extend(query.answers.iter().map(|r| r.data.clone()));
+                let asked = query.rtype.as_str();
+                lines.extend(
+                    query
+                        .answers
+                        .iter()
+                        .filter(|r| r.rtype == asked)
+                        .map(|r| r.data.clone()),
+                );
             }
             return f.write_str(&lines.join("\n"));
         }
@@ -56,9 +63,20 @@ impl fmt::Display for NameReport {
                     r.name, r.ttl, r.rtype, r.data
                 ));
             }
-            let count = query.answers.len();
+            let count = query.answer_count;
+            let others = query.answers.len() - count;
+            let others = match others {
+                0 => String::new(),
+                1 => ", 1 other record".to_string(),
+                n => format!(", {n} other records"),
+            };
+            let flags = if query.flags.is_empty() {
+                String::new()
+            } else {
+                format!(", flags {}", query.flags.join(" "))
+            };
             lines.push(format!(
-                ";; {} {}: {}, {count} answer{}, server {} over {}, {} ms",
+                ";; {} {}: {}, {count} answer{}{others}, server {} over {}, {} ms{flags}",
                 self.query,
                 query.rtype,
                 query
@@ -148,7 +166,7 @@ mod tests {
         assert_eq!(
             report.to_string(),
             "mx.test.\t300\tIN\tMX\t10 mail.test.\n\
-             ;; mx.test. MX: NOERROR, 1 answer, server 127.0.0.1:5353 over UDP, 0.25 ms"
+             ;; mx.test. MX: NOERROR, 1 answer, server 127.0.0.1:5353 over UDP, 0.25 ms, flags qr aa rd"
         );
         assert_eq!(
             dns_report(answers.clone(), true).to_string(),
@@ -161,6 +179,7 @@ mod tests {
                 "kind": "name", "name": "mx.test", "query": "mx.test.", "mode": "dns",
                 "status": "resolved", "server": "127.0.0.1:5353", "time_ms": 0.3, "error": null,
                 "queries": [{"type": "MX", "status": "resolved", "rcode": "NOERROR",
+                    "flags": ["qr", "aa", "rd"], "answer_count": 1,
                     "transport": "udp", "time_ms": 0.25, "error": null,
                     "answers": [{"name": "mx.test.", "type": "MX", "ttl": 300,
                                  "data": "10 mail.test."}]}]

@@ -35,11 +35,15 @@ pub struct QueryReport {
     pub status: Status,
     /// The server's response code, when one came.
     pub rcode: Option<String>,
+    /// The header flags of the response that are set (`qr aa tc rd ra ad cd`).
+    pub flags: Vec<&'static str>,
     /// How the query travelled.
     pub transport: Transport,
     /// Query time in milliseconds.
     pub time_ms: f64,
-    /// The answer records.
+    /// How many records of the answer section are of the type asked.
+    pub answer_count: usize,
+    /// The answer section, every record whatever its type.
     pub answers: Vec<DnsRecord>,
     /// What went wrong, when the query has no answer.
     pub error: Option<String>,
@@ -217,8 +221,10 @@ pub(super) mod tests {
             rtype: Rtype::Mx,
             status: Status::Resolved,
             rcode: Some("NOERROR".into()),
+            flags: vec!["qr", "aa", "rd"],
             transport: Transport::Udp,
             time_ms: 0.25,
+            answer_count: answers.len(),
             answers,
             error: None,
         }]);
