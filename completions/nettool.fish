@@ -53,11 +53,13 @@ complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s q -l quiet 
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s t -l type -d 'Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s t -l type -d 'Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA, HTTPS, SVCB, DNSKEY, DS, TLSA, SSHFP, NAPTR, HINFO, any other type\'s name, or TYPEnnn (DNS mode)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s x -l reverse -d 'Reverse lookup of an address (PTR in DNS mode, getnameinfo otherwise)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l server -d 'The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353 (DNS mode)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l timeout -d 'How long to wait for an answer to one try (DNS mode; over UDP the query is sent again every 250 ms meanwhile)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tries -d 'How many tries a query gets before it fails (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l bufsize -d 'The EDNS UDP payload size offered, 512-65535 (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l subnet -d 'Send an EDNS client subnet, 192.0.2.0/24 or 2001:db8::/56 (DNS mode)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s f -l file -d 'Read names from FILE, one a line (`-` for stdin; blank lines and # comments skipped)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l concurrency -d 'How many lookups may be in flight at once' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -65,6 +67,9 @@ always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l dns -d 'Ask DNS directly instead of the system resolver (the first server in /etc/resolv.conf unless one is named)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tcp -d 'Query over TCP (DNS mode); over UDP a truncated answer is asked again over TCP anyway'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l norecurse -d 'Ask without recursion desired (RD clear), as dig +norecurse (DNS mode)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l nsid -d 'Ask for the server\'s identifier (EDNS NSID), shown in the footer (DNS mode)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l cookie -d 'Send an EDNS client cookie; the cookie the server returns is shown (DNS mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l short -d 'Print only the data, one item a line (as dig +short)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s 6 -d 'Use IPv6 only'

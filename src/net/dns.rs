@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hickory_resolver::proto::op::{Edns, Message, MessageType, Query, ResponseCode};
+use hickory_resolver::proto::rr::rdata::opt::{ClientSubnet, EdnsCode, EdnsOption, NSIDPayload};
 use hickory_resolver::proto::rr::{Name, Record, RecordType};
 use serde::Serialize;
 
@@ -65,7 +66,7 @@ impl DnsRecord {
     fn from_record(record: &Record) -> Self {
         Self {
             name: dns_name::name_text(&record.name),
-            rtype: record.record_type().to_string(),
+            rtype: dns_name::type_name(record.record_type()),
             ttl: record.ttl,
             data: dns_name::format_rdata(&record.data),
         }
@@ -81,6 +82,8 @@ pub struct Answer {
     pub flags: Vec<&'static str>,
     /// The answer section, every record whatever its type.
     pub records: Vec<DnsRecord>,
+    /// The server's OPT record, when it sent one.
+    pub edns: Option<EdnsReport>,
 }
 
 impl Answer {
@@ -102,6 +105,7 @@ impl Answer {
             rcode: rcode_name(m.response_code),
             flags,
             records: message.answers.iter().map(DnsRecord::from_record).collect(),
+            edns: message.edns.as_ref().map(EdnsReport::from_edns),
         }
     }
 }
@@ -137,12 +141,15 @@ pub struct ClientOptions {
     pub tries: usize,
     /// TCP only.
     pub tcp: bool,
+    /// Header bits and EDNS options of every query.
+    pub flags: QueryFlags,
 }
 
 /// A client for one DNS server.
 #[derive(Clone)]
 pub struct Client {
     server: SocketAddr,
+    flags: QueryFlags,
     udp: Option<Arc<UdpMux>>,
     stream: Arc<StreamMux>,
 }
@@ -165,6 +172,7 @@ impl Client {
         ));
         Ok(Self {
             server,
+            flags: options.flags,
             udp,
             stream,
         })
@@ -195,7 +203,7 @@ impl Client {
                 };
             }
         };
-        let message = request(Query::query(name, rtype));
+        let message = request(Query::query(name, rtype), &self.flags);
         let (result, transport) = match &self.udp {
             Some(udp) => match udp.ask(message.clone()).await {
                 Ok(answer) if answer.metadata.truncation => (
@@ -226,19 +234,133 @@ impl Client {
     }
 }
 
-/// The query message: recursion desired, EDNS on with dig's buffer size.
-fn request(query: Query) -> Message {
+/// What a query asks for beyond its question: header bits and EDNS options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryFlags {
+    /// Recursion desired (RD); off with `--norecurse`.
+    pub recurse: bool,
+    /// The EDNS UDP payload size offered.
+    pub bufsize: u16,
+    /// Ask for the server's identifier (NSID, RFC 5001).
+    pub nsid: bool,
+    /// Client subnet (RFC 7871): the network and its prefix length.
+    pub subnet: Option<(IpAddr, u8)>,
+    /// Send a client cookie (RFC 7873).
+    pub cookie: bool,
+}
+
+impl Default for QueryFlags {
+    fn default() -> Self {
+        Self {
+            recurse: true,
+            bufsize: EDNS_PAYLOAD,
+            nsid: false,
+            subnet: None,
+            cookie: false,
+        }
+    }
+}
+
+/// The EDNS payload size offered by default, as dig and the DNS flag day of 2020 suggest.
+pub const EDNS_PAYLOAD: u16 = 1232;
+
+/// The EDNS option code of cookies (RFC 7873), which hickory has no type for.
+const COOKIE: u16 = 10;
+
+/// The query message: the question, the header bits and EDNS options of `flags`.
+fn request(query: Query, flags: &QueryFlags) -> Message {
     let mut message = Message::query();
-    message.metadata.recursion_desired = true;
+    message.metadata.recursion_desired = flags.recurse;
     message.add_query(query);
     let mut edns = Edns::new();
-    edns.set_max_payload(EDNS_PAYLOAD);
+    edns.set_max_payload(flags.bufsize.max(512));
+    if flags.nsid {
+        if let Ok(empty) = NSIDPayload::new(Vec::new()) {
+            edns.options_mut().insert(EdnsOption::NSID(empty));
+        }
+    }
+    if let Some((addr, prefix)) = flags.subnet {
+        edns.options_mut()
+            .insert(EdnsOption::Subnet(ClientSubnet::new(addr, prefix, 0)));
+    }
+    if flags.cookie {
+        let client: [u8; 8] = std::array::from_fn(|_| rand_byte());
+        edns.options_mut()
+            .insert(EdnsOption::Unknown(COOKIE, client.to_vec()));
+    }
     message.set_edns(edns);
     message
 }
 
-/// The EDNS payload size offered, as dig and the DNS flag day of 2020 suggest.
-const EDNS_PAYLOAD: u16 = 1232;
+/// A random byte, from the same source as hickory's message IDs.
+fn rand_byte() -> u8 {
+    Message::query().metadata.id.to_be_bytes()[0]
+}
+
+/// What the server's OPT record said.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EdnsReport {
+    /// The UDP payload size the server offers.
+    pub udp: u16,
+    /// The server's identifier (NSID) as dig shows it: hex bytes, then the printable text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nsid: Option<String>,
+    /// The cookie sent back (client and server parts), in hex.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cookie: Option<String>,
+    /// The client subnet echoed: `ADDR/SOURCE/SCOPE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet: Option<String>,
+}
+
+impl EdnsReport {
+    fn from_edns(edns: &Edns) -> Self {
+        let mut report = Self {
+            udp: edns.max_payload(),
+            ..Self::default()
+        };
+        if let Some(EdnsOption::NSID(payload)) = edns.option(EdnsCode::NSID) {
+            let bytes: &[u8] = payload.as_ref();
+            report.nsid = Some(format!("{} ({})", hex(bytes, " "), dns_name::quote(bytes)));
+        }
+        if let Some(EdnsOption::Unknown(_, data)) = edns.option(EdnsCode::Cookie) {
+            report.cookie = Some(hex(data, ""));
+        }
+        if let Some(EdnsOption::Subnet(subnet)) = edns.option(EdnsCode::Subnet) {
+            report.subnet = Some(format!(
+                "{}/{}/{}",
+                subnet.addr(),
+                subnet.source_prefix(),
+                subnet.scope_prefix()
+            ));
+        }
+        report
+    }
+
+    /// The footer's words: `udp 1232, nsid 75 6e ("un"), cookie 0102...`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let mut parts = vec![format!("udp {}", self.udp)];
+        if let Some(nsid) = &self.nsid {
+            parts.push(format!("nsid {nsid}"));
+        }
+        if let Some(cookie) = &self.cookie {
+            parts.push(format!("cookie {cookie}"));
+        }
+        if let Some(subnet) = &self.subnet {
+            parts.push(format!("subnet {subnet}"));
+        }
+        parts.join(", ")
+    }
+}
+
+fn hex(bytes: &[u8], sep: &str) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
 
 fn icmp_failure(e: &std::io::Error) -> Failure {
     if e.kind() == std::io::ErrorKind::ConnectionRefused {

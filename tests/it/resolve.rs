@@ -1065,3 +1065,174 @@ fn file_lines_are_bounded_and_a_bad_line_does_not_stop_the_batch() {
         r.stderr
     );
 }
+
+#[test]
+fn international_names_are_asked_as_a_labels() {
+    let server = DnsServer::start();
+    assert_eq!(short(&server, "A", "bücher.test"), vec!["192.0.2.40"]);
+    let r = run(&[&server.at(), "-t", "A", "bücher.test"]);
+    assert!(
+        r.stdout
+            .contains("\n;; xn--bcher-kva.test. (bücher.test.) A: NOERROR, 1 answer, "),
+        "{}",
+        r.stdout
+    );
+    let (_, doc) = json_doc(&[&server.at(), "-t", "A", "bücher.test"]);
+    assert_eq!(doc["name"], "bücher.test");
+    assert_eq!(doc["query"], "xn--bcher-kva.test.");
+    assert_eq!(doc["query_unicode"], "bücher.test.");
+}
+
+#[test]
+fn header_bits_and_edns_options_reach_the_server_and_come_back() {
+    use hickory_server::proto::rr::rdata::opt::{EdnsCode, EdnsOption, NSIDPayload};
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<String>>> = std::sync::Arc::default();
+    let log = std::sync::Arc::clone(&seen);
+    let server = ScriptedServer::start(move |query, _| {
+        let edns = query.edns.clone().unwrap_or_default();
+        let mut line = format!(
+            "rd={} udp={}",
+            query.metadata.recursion_desired,
+            edns.max_payload()
+        );
+        let mut m = response_to(query);
+        let mut back = hickory_server::proto::op::Edns::new();
+        back.set_max_payload(1232);
+        if edns.option(EdnsCode::NSID).is_some() {
+            line.push_str(" nsid");
+            back.options_mut().insert(EdnsOption::NSID(
+                NSIDPayload::new(b"ns-test".to_vec()).unwrap(),
+            ));
+        }
+        if let Some(EdnsOption::Subnet(subnet)) = edns.option(EdnsCode::Subnet) {
+            line.push_str(&format!(
+                " subnet={}/{}",
+                subnet.addr(),
+                subnet.source_prefix()
+            ));
+            let mut echo = *subnet;
+            echo.set_scope_prefix(16);
+            back.options_mut().insert(EdnsOption::Subnet(echo));
+        }
+        if let Some(EdnsOption::Unknown(10, client)) = edns.option(EdnsCode::Cookie) {
+            line.push_str(&format!(" cookie={}", client.len()));
+            let mut both = client.clone();
+            both.extend_from_slice(&[0xaa; 8]);
+            back.options_mut().insert(EdnsOption::Unknown(10, both));
+        }
+        log.lock().unwrap().push(line);
+        m.set_edns(back);
+        m.add_answer(record(&[b"www", b"test"], RData::A(A::new(192, 0, 2, 1))));
+        vec![Reply::Bytes(m.to_vec().unwrap())]
+    });
+    let r = run(&[
+        &server.at(),
+        "-t",
+        "A",
+        "www.test",
+        "--norecurse",
+        "--bufsize",
+        "4096",
+        "--nsid",
+        "--subnet",
+        "192.0.2.0/24",
+        "--cookie",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        seen.lock().unwrap().clone(),
+        ["rd=false udp=4096 nsid subnet=192.0.2.0/24 cookie=8"]
+    );
+    let footer = r.stdout.lines().nth(1).unwrap();
+    assert!(
+        footer.contains(
+            " ms, flags qr ra; EDNS udp 1232, nsid 6e 73 2d 74 65 73 74 (\"ns-test\"), cookie "
+        ),
+        "{footer}"
+    );
+    assert!(
+        footer.ends_with("aaaaaaaaaaaaaaaa, subnet 192.0.2.0/24/16"),
+        "{footer}"
+    );
+    let (_, doc) = json_doc(&[&server.at(), "-t", "A", "www.test", "--nsid"]);
+    assert_eq!(
+        doc["queries"][0]["edns"],
+        json!({"udp": 1232, "nsid": "6e 73 2d 74 65 73 74 (\"ns-test\")"})
+    );
+    assert_eq!(doc["queries"][0]["flags"], json!(["qr", "rd", "ra"]));
+    if crate::common::tool_or_skip("header_bits_and_edns_options", "dig") {
+        let theirs = dig(server.addr, &["+nsid", "www.test", "A"]);
+        assert!(
+            theirs.contains("; NSID: 6e 73 2d 74 65 73 74 (\"ns-test\")"),
+            "{theirs}"
+        );
+    }
+}
+
+/// Records of many types, each answered by a scripted server from zone-file text and compared
+/// with what dig prints for the same answer.
+#[test]
+fn every_type_is_shown_as_dig_shows_it() {
+    if !crate::common::tool_or_skip("every_type_is_shown_as_dig_shows_it", "dig") {
+        return;
+    }
+    let zone = "$ORIGIN test.\n$TTL 60\n\
+        @ IN SOA ns1.test. hostmaster.test. 1 3600 600 86400 300\n\
+        t IN HINFO \"PDP-11\" \"UNIX\"\n\
+        t IN SSHFP 4 2 123456789ABCDEF67890123456789ABCDEF67890123456789ABCDEF123456789\n\
+        t IN TLSA 3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6\n\
+        t IN NAPTR 100 10 \"U\" \"E2U+sip\" \"!^.*$!sip:info@example.test!\" .\n\
+        t IN CAA 128 tbs \"Unknown\"\n\
+        t IN HTTPS 1 . alpn=h2,h3 port=8443 ipv4hint=192.0.2.1\n\
+        t IN SVCB 0 svc.test.\n";
+    let (_, records) = hickory_server::proto::serialize::txt::Parser::new(zone, None, None)
+        .parse()
+        .expect("zone parses");
+    let records: Vec<hickory_server::proto::rr::Record> = records
+        .into_values()
+        .flat_map(|set| set.records_without_rrsigs().cloned().collect::<Vec<_>>())
+        .collect();
+    let server = ScriptedServer::start(move |query, _| {
+        let mut m = response_to(query);
+        let asked = query.queries[0].query_type();
+        for r in records.iter().filter(|r| r.record_type() == asked) {
+            m.add_answer(r.clone());
+        }
+        if asked == hickory_server::proto::rr::RecordType::Unknown(65400) {
+            m.add_answer(record(
+                &[b"t", b"test"],
+                RData::Unknown {
+                    code: asked,
+                    rdata: hickory_server::proto::rr::rdata::NULL::with(vec![10, 0, 0, 1]),
+                },
+            ));
+        }
+        vec![Reply::Bytes(m.to_vec().unwrap())]
+    });
+    let mut differ = Vec::new();
+    for rtype in [
+        "HINFO",
+        "SSHFP",
+        "TLSA",
+        "NAPTR",
+        "CAA",
+        "HTTPS",
+        "SVCB",
+        "TYPE65400",
+    ] {
+        let ours = run(&[&server.at(), "-t", rtype, "t.test"]);
+        assert_eq!(ours.code, 0, "{rtype}: {}", ours.stderr);
+        let theirs = normalise(&dig(
+            server.addr,
+            &["+noall", "+answer", "+nosplit", "t.test", rtype],
+        ));
+        assert!(!theirs.is_empty(), "{rtype}");
+        if normalise(&ours.stdout) != theirs {
+            differ.push(format!(
+                "{rtype}: ours {:?} dig {theirs:?}",
+                normalise(&ours.stdout)
+            ));
+        }
+    }
+    assert!(differ.is_empty(), "{differ:#?}");
+}

@@ -78,6 +78,8 @@ pub enum Mode {
         timeout: Duration,
         /// Tries per query.
         tries: u32,
+        /// Header bits and EDNS options.
+        flags: dns::QueryFlags,
     },
 }
 
@@ -148,18 +150,34 @@ impl TryFrom<Args> for Config {
             ));
         }
         let dns_mode = args.dns || server.is_some() || !types.is_empty();
-        if !dns_mode && args.tcp {
-            return Err(Error::invalid(
-                "--tcp",
-                "applies to DNS mode only (add -t TYPE, @SERVER or --dns)",
-            ));
+        if !dns_mode {
+            let dns_only = [
+                (args.tcp, "--tcp"),
+                (args.norecurse, "--norecurse"),
+                (args.nsid, "--nsid"),
+                (args.cookie, "--cookie"),
+                (args.subnet.is_some(), "--subnet"),
+            ];
+            if let Some((_, flag)) = dns_only.iter().find(|(given, _)| *given) {
+                return Err(Error::invalid(
+                    *flag,
+                    "applies to DNS mode only (add -t TYPE, @SERVER or --dns)",
+                ));
+            }
         }
+        let flags = dns::QueryFlags {
+            recurse: !args.norecurse,
+            bufsize: args.bufsize,
+            nsid: args.nsid,
+            subnet: args.subnet.map(|net| (net.network(), net.prefix_len())),
+            cookie: args.cookie,
+        };
         let mode = if dns_mode {
             let types = if types.is_empty() {
                 match family {
-                    Family::Any => vec![Rtype::A, Rtype::Aaaa],
+                    Family::Any => vec![Rtype::A, Rtype::AAAA],
                     Family::V4 => vec![Rtype::A],
-                    Family::V6 => vec![Rtype::Aaaa],
+                    Family::V6 => vec![Rtype::AAAA],
                 }
             } else {
                 types
@@ -170,6 +188,7 @@ impl TryFrom<Args> for Config {
                 tcp: args.tcp,
                 timeout: args.timeout,
                 tries: args.tries,
+                flags,
             }
         } else {
             Mode::System
@@ -219,16 +238,17 @@ pub(super) mod tests {
                 tcp,
                 timeout,
                 tries,
+                ..
             } => (server, types, tcp, timeout, tries),
             Mode::System => panic!("{argv:?} should be DNS mode"),
         };
         let local: SocketAddr = "127.0.0.1:53".parse().unwrap();
         let table: Vec<(&[&str], Option<SocketAddr>, Vec<Rtype>)> = vec![
-            (&["-t", "MX", "a"], None, vec![Rtype::Mx]),
+            (&["-t", "MX", "a"], None, vec![Rtype::MX]),
             (
                 &["@127.0.0.1", "a"],
                 Some(local),
-                vec![Rtype::A, Rtype::Aaaa],
+                vec![Rtype::A, Rtype::AAAA],
             ),
             (
                 &["a", "--server", "127.0.0.1:5353", "-4"],
@@ -238,13 +258,13 @@ pub(super) mod tests {
             (
                 &["@[::1]:5353", "-6", "a"],
                 Some("[::1]:5353".parse().unwrap()),
-                vec![Rtype::Aaaa],
+                vec![Rtype::AAAA],
             ),
-            (&["--dns", "a"], None, vec![Rtype::A, Rtype::Aaaa]),
+            (&["--dns", "a"], None, vec![Rtype::A, Rtype::AAAA]),
             (
                 &["-t", "A,AAAA,MX", "-t", "txt", "a"],
                 None,
-                vec![Rtype::A, Rtype::Aaaa, Rtype::Mx, Rtype::Txt],
+                vec![Rtype::A, Rtype::AAAA, Rtype::MX, Rtype::TXT],
             ),
         ];
         for (argv, server, types) in table {
@@ -294,7 +314,7 @@ pub(super) mod tests {
             ),
             (
                 &["-t", "BOGUS", "a"],
-                "BOGUS: unknown record type (one of A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA)",
+                "BOGUS: unknown record type (one of A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA, HTTPS, DNSKEY, ..., or TYPE1-TYPE65535)",
             ),
             (
                 &["@nope", "a"],

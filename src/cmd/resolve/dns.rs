@@ -30,7 +30,7 @@ pub(super) async fn lookup(
             report.error = Some(format!("{reason}; not sent to {server}"));
             return report;
         }
-        Target::Address { addr, .. } => (dns_name::reverse_name(*addr), vec![Rtype::Ptr]),
+        Target::Address { addr, .. } => (dns_name::reverse_name(*addr), vec![Rtype::PTR]),
     };
     let mut report = NameReport::new(target, query_name.clone(), "dns", short);
     report.server = Some(server.clone());
@@ -71,6 +71,7 @@ fn query_report(rtype: Rtype, exchange: dns::Exchange, server: &str) -> QueryRep
         status: Status::Failed,
         rcode: None,
         flags: Vec::new(),
+        edns: None,
         transport: exchange.transport,
         time_ms: millis(exchange.elapsed),
         answer_count: 0,
@@ -94,6 +95,7 @@ fn query_report(rtype: Rtype, exchange: dns::Exchange, server: &str) -> QueryRep
             };
             report.rcode = Some(answer.rcode);
             report.flags = answer.flags;
+            report.edns = answer.edns;
             report.answers = answer.records;
         }
         Err(failure) => {
@@ -120,7 +122,7 @@ fn not_found_reason(name: &str, queries: &[QueryReport], server: &str) -> String
     {
         format!("no such name {name} (NXDOMAIN from {server})")
     } else {
-        let types: Vec<&str> = queries.iter().map(|q| q.rtype.as_str()).collect();
+        let types: Vec<String> = queries.iter().map(|q| q.rtype.as_str()).collect();
         format!(
             "{name} has no {} record (server {server})",
             types.join(" or ")

@@ -40,14 +40,17 @@ const JSON_FIELDS: &str = "\
 JSON output (--json): one document for one name; for several names (or -f) one object a line \
 (NDJSON), in the order the answers arrive, then a summary object.
 
-Name object: kind (\"name\"), name (as given), query (the name asked, fully qualified in DNS mode; \
-the reverse name for an address), mode (\"system\" or \"dns\"), status (\"resolved\", \
+Name object: kind (\"name\"), name (as given), query (the name asked, fully qualified in DNS mode, \
+an international name in its xn-- form; the reverse name for an address), query_unicode (the \
+Unicode form of an xn-- name, when it has one), mode (\"system\" or \"dns\"), status (\"resolved\", \
 \"not_found\" or \"failed\"), time_ms (number), error (string, when not resolved). \
 System mode adds canonical_name (string or null), addresses (array of strings) or, for an \
 address, hostname. DNS mode adds server (\"127.0.0.1:53\") and queries: an array with one \
 object per record type: type, status, rcode (\"NOERROR\", \"NXDOMAIN\", \"REFUSED\", \
 \"RESERVED15\", ...: always the code of the response; null when no response came), flags (the \
-header flags set: \"qr\", \"aa\", \"tc\", \"rd\", \"ra\", \"ad\", \"cd\"), transport (\"udp\", \
+header flags set: \"qr\", \"aa\", \"tc\", \"rd\", \"ra\", \"ad\", \"cd\"), edns (null when \
+the response had no OPT record, else {udp (the server's payload size), nsid (hex bytes and text, \
+with --nsid), cookie (hex, with --cookie), subnet (\"ADDR/SOURCE/SCOPE\", with --subnet)}), transport (\"udp\", \
 \"tcp\" or \"tcp_after_truncation\"), time_ms, error, answer_count (records of the type asked), \
 and answers: the whole answer section, records of other types (a CNAME chain) included, each \
 {name (case as sent, dig's \\DDD escapes), type, ttl (number, seconds), data (as dig prints \
@@ -69,7 +72,8 @@ pub struct Args {
     pub names: Vec<String>,
 
     /// Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV,
-    /// PTR, CAA (DNS mode)
+    /// PTR, CAA, HTTPS, SVCB, DNSKEY, DS, TLSA, SSHFP, NAPTR, HINFO, any other type's name, or
+    /// TYPEnnn (DNS mode)
     #[arg(short = 't', long = "type", value_name = "TYPE")]
     pub types: Vec<String>,
 
@@ -98,6 +102,27 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 2,
           value_parser = clap::value_parser!(u32).range(1..=10))]
     pub tries: u32,
+
+    /// Ask without recursion desired (RD clear), as dig +norecurse (DNS mode)
+    #[arg(long)]
+    pub norecurse: bool,
+
+    /// The EDNS UDP payload size offered, 512-65535 (DNS mode)
+    #[arg(long, value_name = "BYTES", default_value_t = crate::net::dns::EDNS_PAYLOAD,
+          value_parser = clap::value_parser!(u16).range(512..))]
+    pub bufsize: u16,
+
+    /// Ask for the server's identifier (EDNS NSID), shown in the footer (DNS mode)
+    #[arg(long)]
+    pub nsid: bool,
+
+    /// Send an EDNS client subnet, 192.0.2.0/24 or 2001:db8::/56 (DNS mode)
+    #[arg(long, value_name = "CIDR")]
+    pub subnet: Option<ipnet::IpNet>,
+
+    /// Send an EDNS client cookie; the cookie the server returns is shown (DNS mode)
+    #[arg(long)]
+    pub cookie: bool,
 
     /// Print only the data, one item a line (as dig +short)
     #[arg(long)]
@@ -167,6 +192,7 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
             tcp,
             timeout,
             tries,
+            flags,
         } => {
             let server = match server {
                 Some(server) => *server,
@@ -176,6 +202,7 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
                 timeout: *timeout,
                 tries: *tries as usize,
                 tcp: *tcp,
+                flags: *flags,
             };
             (Some(Client::new(server, options)?), types.clone())
         }

@@ -2,7 +2,7 @@
 //! data alone with `--short`), the summary line, and the choice between text, one JSON document
 //! and NDJSON.
 
-use std::fmt;
+use std::fmt::{self, Write};
 
 use super::report::{NameReport, Status, Summary};
 use crate::error::Result;
@@ -70,14 +70,25 @@ impl fmt::Display for NameReport {
                 1 => ", 1 other record".to_string(),
                 n => format!(", {n} other records"),
             };
-            let flags = if query.flags.is_empty() {
+            let mut flags = if query.flags.is_empty() {
                 String::new()
             } else {
                 format!(", flags {}", query.flags.join(" "))
             };
+            // The server's EDNS payload size alone is left to JSON; options asked for show.
+            if let Some(edns) = query
+                .edns
+                .as_ref()
+                .filter(|e| e.nsid.is_some() || e.cookie.is_some() || e.subnet.is_some())
+            {
+                let _ = write!(flags, "; EDNS {}", edns.describe());
+            }
+            let asked = match &self.query_unicode {
+                Some(unicode) => format!("{} ({unicode})", self.query),
+                None => self.query.clone(),
+            };
             lines.push(format!(
-                ";; {} {}: {}, {count} answer{}{others}, server {} over {}, {} ms{flags}",
-                self.query,
+                ";; {asked} {}: {}, {count} answer{}{others}, server {} over {}, {} ms{flags}",
                 query.rtype,
                 query
                     .rcode
@@ -179,7 +190,7 @@ mod tests {
                 "kind": "name", "name": "mx.test", "query": "mx.test.", "mode": "dns",
                 "status": "resolved", "server": "127.0.0.1:5353", "time_ms": 0.3, "error": null,
                 "queries": [{"type": "MX", "status": "resolved", "rcode": "NOERROR",
-                    "flags": ["qr", "aa", "rd"], "answer_count": 1,
+                    "flags": ["qr", "aa", "rd"], "edns": null, "answer_count": 1,
                     "transport": "udp", "time_ms": 0.25, "error": null,
                     "answers": [{"name": "mx.test.", "type": "MX", "ttl": 300,
                                  "data": "10 mail.test."}]}]

@@ -11,7 +11,7 @@ use super::config::Target;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::model::dns_name::Rtype;
-use crate::net::dns::{DnsRecord, Transport};
+use crate::net::dns::{DnsRecord, EdnsReport, Transport};
 
 /// The outcome of one name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -37,6 +37,8 @@ pub struct QueryReport {
     pub rcode: Option<String>,
     /// The header flags of the response that are set (`qr aa tc rd ra ad cd`).
     pub flags: Vec<&'static str>,
+    /// The server's OPT record.
+    pub edns: Option<EdnsReport>,
     /// How the query travelled.
     pub transport: Transport,
     /// Query time in milliseconds.
@@ -51,7 +53,7 @@ pub struct QueryReport {
 
 impl Serialize for Rtype {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
+        s.serialize_str(&self.as_str())
     }
 }
 
@@ -64,6 +66,9 @@ pub struct NameReport {
     pub name: String,
     /// The name asked (fully qualified in DNS mode; the reverse name for an address).
     pub query: String,
+    /// The name asked in its Unicode form, when it has A-labels (`xn--...`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_unicode: Option<String>,
     /// `system` or `dns`.
     pub mode: &'static str,
     /// The outcome.
@@ -102,6 +107,7 @@ impl NameReport {
         Self {
             kind: "name",
             name: target.input().to_string(),
+            query_unicode: crate::model::dns_name::unicode_form(&query),
             query,
             mode,
             status: Status::Failed,
@@ -218,10 +224,11 @@ pub(super) mod tests {
         report.server = Some("127.0.0.1:5353".into());
         report.status = Status::Resolved;
         report.queries = Some(vec![QueryReport {
-            rtype: Rtype::Mx,
+            rtype: Rtype::MX,
             status: Status::Resolved,
             rcode: Some("NOERROR".into()),
             flags: vec!["qr", "aa", "rd"],
+            edns: None,
             transport: Transport::Udp,
             time_ms: 0.25,
             answer_count: answers.len(),

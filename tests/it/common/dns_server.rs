@@ -50,6 +50,7 @@ fn test_zone() -> String {
          www      IN A     192.0.2.11\n\
          www      IN AAAA  2001:db8::10\n\
          v4only   IN A     192.0.2.20\n\
+         xn--bcher-kva IN A 192.0.2.40\n\
          alias    IN CNAME alias2.test.\n\
          alias2   IN CNAME www.test.\n\
          mx       IN MX    10 mail.test.\n\
