@@ -21,7 +21,10 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::dns_name;
-use crate::net::dns_stream::{StreamFailure, StreamMux};
+use crate::model::sanitize;
+use crate::net::dns_stream::{Setup, StreamFailure, StreamMux};
+use crate::net::dns_tls;
+pub use crate::net::dns_tls::Trust;
 use crate::net::dns_udp::{UdpFailure, UdpMux};
 
 /// How a query travelled.
@@ -34,6 +37,8 @@ pub enum Transport {
     Tcp,
     /// UDP first; its answer was truncated, so the query was repeated over TCP.
     TcpAfterTruncation,
+    /// DNS over TLS (RFC 7858).
+    Tls,
 }
 
 impl Transport {
@@ -44,6 +49,7 @@ impl Transport {
             Self::Udp => "UDP",
             Self::Tcp => "TCP",
             Self::TcpAfterTruncation => "TCP (UDP answer truncated)",
+            Self::Tls => "TLS",
         }
     }
 }
@@ -128,12 +134,23 @@ pub struct Exchange {
     pub result: std::result::Result<Answer, Failure>,
     /// The transport that carried the final exchange.
     pub transport: Transport,
-    /// Wall time from the first send to the final answer or failure.
+    /// Wall time from the first send to the final answer or failure, connection setup included.
     pub elapsed: Duration,
+    /// How the connection was set up, for TCP and TLS.
+    pub setup: Option<Setup>,
+}
+
+/// DNS over TLS: the name to verify (and send as SNI), and what to trust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsOptions {
+    /// The name the certificate must hold; the server's address when `None`.
+    pub name: Option<String>,
+    /// The certificates trusted.
+    pub trust: Trust,
 }
 
 /// How to ask.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ClientOptions {
     /// Wait for one try.
     pub timeout: Duration,
@@ -143,6 +160,8 @@ pub struct ClientOptions {
     pub tcp: bool,
     /// Header bits and EDNS options of every query.
     pub flags: QueryFlags,
+    /// DNS over TLS instead of UDP and TCP.
+    pub tls: Option<TlsOptions>,
 }
 
 /// A client for one DNS server.
@@ -150,6 +169,7 @@ pub struct ClientOptions {
 pub struct Client {
     server: SocketAddr,
     flags: QueryFlags,
+    tls: bool,
     udp: Option<Arc<UdpMux>>,
     stream: Arc<StreamMux>,
 }
@@ -157,22 +177,30 @@ pub struct Client {
 impl Client {
     /// A client that asks `server` only. Must be called inside a tokio runtime.
     pub fn new(server: SocketAddr, options: ClientOptions) -> Result<Self> {
-        let udp = if options.tcp {
+        let udp = if options.tcp || options.tls.is_some() {
             None
         } else {
             let mux = UdpMux::new(server, options.timeout, options.tries)
                 .map_err(|e| Error::io(format!("open a UDP socket for {server}"), e))?;
             Some(Arc::new(mux))
         };
+        let (opener, tls) = match &options.tls {
+            Some(tls) => (
+                dns_tls::opener(server, tls.name.as_deref(), &tls.trust).map_err(Error::other)?,
+                true,
+            ),
+            None => (StreamMux::tcp_opener(server), false),
+        };
         let stream = Arc::new(StreamMux::new(
             server,
-            StreamMux::tcp_opener(server),
+            opener,
             options.timeout,
             options.tries,
         ));
         Ok(Self {
             server,
             flags: options.flags,
+            tls,
             udp,
             stream,
         })
@@ -188,10 +216,10 @@ impl Client {
     /// ASCII form).
     pub async fn query(&self, name: &str, rtype: RecordType) -> Exchange {
         let start = Instant::now();
-        let transport = if self.udp.is_some() {
-            Transport::Udp
-        } else {
-            Transport::Tcp
+        let transport = match (self.tls, self.udp.is_some()) {
+            (true, _) => Transport::Tls,
+            (false, true) => Transport::Udp,
+            (false, false) => Transport::Tcp,
         };
         let name = match Name::from_ascii(name) {
             Ok(name) => name,
@@ -200,6 +228,7 @@ impl Client {
                     result: Err(Failure::Unreachable(format!("invalid name: {e}"))),
                     transport,
                     elapsed: start.elapsed(),
+                    setup: None,
                 };
             }
         };
@@ -217,10 +246,15 @@ impl Client {
             },
             None => (self.over_stream(message).await, transport),
         };
+        let setup = match transport {
+            Transport::Udp => None,
+            _ => self.stream.setup(),
+        };
         Exchange {
             result,
             transport,
             elapsed: start.elapsed(),
+            setup,
         }
     }
 
@@ -229,6 +263,9 @@ impl Client {
             Ok(answer) => Ok(Answer::from_message(&answer)),
             Err(StreamFailure::Timeout) => Err(Failure::Timeout(Vec::new())),
             Err(StreamFailure::Refused(_)) => Err(Failure::Refused),
+            Err(StreamFailure::Io(e)) if e.get_ref().is_some() => {
+                Err(Failure::Unreachable(sanitize::escape(&e.to_string())))
+            }
             Err(StreamFailure::Io(e)) => Err(Failure::Unreachable(io_reason(&e))),
         }
     }
@@ -433,6 +470,11 @@ pub fn system_server() -> Result<SocketAddr> {
 /// (port 53 when none is given). Only addresses: a server given by name would need a lookup
 /// before the lookup.
 pub fn parse_server(text: &str) -> std::result::Result<SocketAddr, String> {
+    parse_server_or(text, 53)
+}
+
+/// [`parse_server`] with `port` when none is given (853 for DNS over TLS).
+pub fn parse_server_or(text: &str, port: u16) -> std::result::Result<SocketAddr, String> {
     if let Ok(addr) = text.parse::<SocketAddr>() {
         if addr.port() == 0 {
             return Err("port 0 is not a server port".into());
@@ -440,7 +482,7 @@ pub fn parse_server(text: &str) -> std::result::Result<SocketAddr, String> {
         return Ok(addr);
     }
     if let Some(ip) = crate::net::host::parse_literal(text) {
-        return Ok(SocketAddr::new(ip, 53));
+        return Ok(SocketAddr::new(ip, port));
     }
     if let Some((host, port)) = text.rsplit_once(':')
         && host.parse::<IpAddr>().is_ok()

@@ -98,12 +98,27 @@ impl Conn {
     }
 }
 
+/// A connection just opened, and its TLS version when it is TLS.
+pub struct Opened {
+    /// The stream.
+    pub stream: Box<dyn Stream>,
+    /// `TLSv1.3`, or `None` for plain TCP.
+    pub tls_version: Option<String>,
+}
+
 /// How a connection is opened (TCP, or TLS over TCP).
 pub type Opener = Arc<
-    dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = io::Result<Box<dyn Stream>>> + Send>>
-        + Send
-        + Sync,
+    dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = io::Result<Opened>> + Send>> + Send + Sync,
 >;
+
+/// How the connection that carried a query was set up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setup {
+    /// Time to open it (TCP and TLS handshakes).
+    pub time: Duration,
+    /// The TLS version, for TLS.
+    pub tls_version: Option<String>,
+}
 
 /// A client that keeps one connection to one server.
 pub struct StreamMux {
@@ -112,7 +127,7 @@ pub struct StreamMux {
     conn: tokio::sync::Mutex<Option<Arc<Conn>>>,
     timeout: Duration,
     tries: usize,
-    setup: Mutex<Option<Duration>>,
+    setup: Mutex<Option<Setup>>,
 }
 
 impl StreamMux {
@@ -135,14 +150,20 @@ impl StreamMux {
             Box::pin(async move {
                 let stream = tokio::net::TcpStream::connect(server).await?;
                 stream.set_nodelay(true)?;
-                Ok(Box::new(stream) as Box<dyn Stream>)
+                Ok(Opened {
+                    stream: Box::new(stream) as Box<dyn Stream>,
+                    tls_version: None,
+                })
             })
         })
     }
 
-    /// How long the last connection took to open (handshakes included).
-    pub fn setup_time(&self) -> Option<Duration> {
-        *self.setup.lock().unwrap_or_else(PoisonError::into_inner)
+    /// How the last connection was opened (handshakes included).
+    pub fn setup(&self) -> Option<Setup> {
+        self.setup
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The open connection, or a new one; the time to open it counts against `deadline`.
@@ -154,16 +175,19 @@ impl StreamMux {
             return Ok(Arc::clone(conn));
         }
         let start = Instant::now();
-        let stream = match tokio::time::timeout_at(deadline, (self.open)()).await {
+        let opened = match tokio::time::timeout_at(deadline, (self.open)()).await {
             Err(_) => return Err(StreamFailure::Timeout),
             Ok(Err(e)) if e.kind() == io::ErrorKind::ConnectionRefused => {
                 return Err(StreamFailure::Refused(e));
             }
             Ok(Err(e)) => return Err(StreamFailure::Io(e)),
-            Ok(Ok(stream)) => stream,
+            Ok(Ok(opened)) => opened,
         };
-        *self.setup.lock().unwrap_or_else(PoisonError::into_inner) = Some(start.elapsed());
-        let conn = Arc::new(Conn::start(stream));
+        *self.setup.lock().unwrap_or_else(PoisonError::into_inner) = Some(Setup {
+            time: start.elapsed(),
+            tls_version: opened.tls_version,
+        });
+        let conn = Arc::new(Conn::start(opened.stream));
         *slot = Some(Arc::clone(&conn));
         Ok(conn)
     }

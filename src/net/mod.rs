@@ -7,6 +7,7 @@
 
 pub mod dns;
 pub mod dns_stream;
+pub mod dns_tls;
 pub mod dns_udp;
 pub mod host;
 pub mod icmp;

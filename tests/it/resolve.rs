@@ -9,6 +9,7 @@ use crate::common::dns_server::{
     BULK_NAMES, DnsServer, Reply, ScriptedServer, SilentPort, TTL, record, response_to,
 };
 use crate::common::nettool;
+use crate::common::unbound::Unbound;
 use hickory_server::proto::op::ResponseCode;
 use hickory_server::proto::rr::RData;
 use hickory_server::proto::rr::rdata::{A, CNAME, MX, TXT};
@@ -1235,4 +1236,178 @@ fn every_type_is_shown_as_dig_shows_it() {
         }
     }
     assert!(differ.is_empty(), "{differ:#?}");
+}
+
+/// kdig's answer section over TLS, verified against the test CA.
+fn kdig_tls(server: &Unbound, ca: &str, rtype: &str, name: &str) -> BTreeSet<String> {
+    let out = std::process::Command::new("kdig")
+        .args([
+            &format!("@{}", server.tls.ip()),
+            "-p",
+            &server.tls.port().to_string(),
+            "+tls",
+            &format!("+tls-ca={ca}"),
+            "+tls-hostname=dns.test",
+            "+noall",
+            "+answer",
+            "+retry=0",
+            "+time=3",
+            name,
+            rtype,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "kdig {rtype} {name}");
+    normalise(&String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn dns_over_tls_answers_equal_kdigs() {
+    let Some(server) = Unbound::start("dns_over_tls_answers_equal_kdigs") else {
+        return;
+    };
+    if !crate::common::tool_or_skip("dns_over_tls_answers_equal_kdigs", "kdig") {
+        return;
+    }
+    let ca = server.ca();
+    let ca = ca.to_str().unwrap();
+    let at = format!("@tls://{}", server.tls);
+    for (rtype, name) in [("A", "www.test"), ("MX", "mx.test"), ("TXT", "txt.test")] {
+        let ours = run(&[&at, "--ca", ca, "--tls-name", "dns.test", "-t", rtype, name]);
+        assert_eq!(ours.code, 0, "{rtype} {name}: {}", ours.stderr);
+        assert_eq!(
+            normalise(&ours.stdout),
+            kdig_tls(&server, ca, rtype, name),
+            "{rtype} {name}"
+        );
+        let footer = ours.stdout.lines().last().unwrap();
+        assert!(
+            footer.contains(&format!(
+                "server {} over TLS (TLSv1.3, connection set up in ",
+                server.tls
+            )),
+            "{footer}"
+        );
+    }
+    let (code, doc) = json_doc(&[&at, "--ca", ca, "-t", "A", "www.test"]);
+    assert_eq!(code, 0, "the certificate names 127.0.0.1 too");
+    assert_eq!(doc["queries"][0]["transport"], "tls");
+    assert_eq!(doc["queries"][0]["connection"]["tls_version"], "TLSv1.3");
+    assert!(
+        doc["queries"][0]["connection"]["setup_ms"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    // --tls with a plain address means the same, on port 853 unless one is named.
+    let r = run(&[
+        &format!("@{}", server.tls),
+        "--tls",
+        "--ca",
+        ca,
+        "-t",
+        "A",
+        "--short",
+        "www.test",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn dns_over_tls_verifies_the_certificate() {
+    let Some(server) = Unbound::start("dns_over_tls_verifies_the_certificate") else {
+        return;
+    };
+    let ca = server.ca();
+    let ca = ca.to_str().unwrap();
+    let at = format!("@tls://{}", server.tls);
+    // The system's roots do not hold the test CA.
+    let r = run(&[&at, "-t", "A", "www.test"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: www.test: cannot reach {}: TLS handshake: invalid peer certificate: UnknownIssuer\n",
+            server.tls
+        )
+    );
+    let r = run(&[
+        &at,
+        "--ca",
+        ca,
+        "--tls-name",
+        "other.test",
+        "-t",
+        "A",
+        "www.test",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("invalid peer certificate: certificate not valid for name \"other.test\""),
+        "{}",
+        r.stderr
+    );
+    let r = run(&[&at, "--insecure", "-t", "A", "--short", "www.test"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&[
+        "--tls-name",
+        "dns.test",
+        "-t",
+        "A",
+        "www.test",
+        &format!("@{}", server.plain),
+    ]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            2,
+            "error: --tls-name: applies to DNS over TLS only (add --tls or @tls://ADDR)\n"
+        )
+    );
+}
+
+#[test]
+fn dns_over_tls_bulk_uses_one_connection() {
+    let Some(server) = Unbound::start("dns_over_tls_bulk_uses_one_connection") else {
+        return;
+    };
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    for i in 0..crate::common::unbound::BULK {
+        writeln!(file, "h{i}.bulk.test").unwrap();
+    }
+    let r = run(&[
+        &format!("@tls://{}", server.tls),
+        "--ca",
+        server.ca().to_str().unwrap(),
+        "-t",
+        "A",
+        "--json",
+        "-f",
+        file.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut setups = BTreeSet::new();
+    let mut answered = 0;
+    for line in r.stdout.lines() {
+        let doc: Value = serde_json::from_str(line).unwrap();
+        if doc["kind"] != "name" {
+            continue;
+        }
+        let i: u32 = doc["name"].as_str().unwrap()[1..]
+            .split('.')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            doc["queries"][0]["answers"][0]["data"],
+            format!("10.0.{}.{}", i / 256, i % 256)
+        );
+        setups.insert(doc["queries"][0]["connection"]["setup_ms"].to_string());
+        answered += 1;
+    }
+    assert_eq!(answered, crate::common::unbound::BULK);
+    // Every answer came over the connection set up once.
+    assert_eq!(setups.len(), 1, "{setups:?}");
 }

@@ -80,6 +80,8 @@ pub enum Mode {
         tries: u32,
         /// Header bits and EDNS options.
         flags: dns::QueryFlags,
+        /// DNS over TLS.
+        tls: Option<dns::TlsOptions>,
     },
 }
 
@@ -106,10 +108,19 @@ impl TryFrom<Args> for Config {
     fn try_from(args: Args) -> Result<Self> {
         let mut server = None;
         let mut targets = Vec::new();
+        let mut tls = args.tls;
         for name in &args.names {
             if let Some(text) = name.strip_prefix('@') {
-                let addr =
-                    dns::parse_server(text).map_err(|reason| Error::invalid(name, reason))?;
+                let text = match text.strip_prefix("tls://") {
+                    Some(rest) => {
+                        tls = true;
+                        rest
+                    }
+                    None => text,
+                };
+                let port = if tls { 853 } else { 53 };
+                let addr = dns::parse_server_or(text, port)
+                    .map_err(|reason| Error::invalid(name, reason))?;
                 if server.replace(addr).is_some() {
                     return Err(Error::invalid(name, "only one server may be named"));
                 }
@@ -118,7 +129,10 @@ impl TryFrom<Args> for Config {
             }
         }
         if let Some(text) = &args.server {
-            let addr = dns::parse_server(text).map_err(|reason| Error::invalid(text, reason))?;
+            let bare = text.strip_prefix("tls://").unwrap_or(text);
+            tls |= bare.len() != text.len();
+            let addr = dns::parse_server_or(bare, if tls { 853 } else { 53 })
+                .map_err(|reason| Error::invalid(text, reason))?;
             if server.replace(addr).is_some() {
                 return Err(Error::invalid(
                     text,
@@ -149,7 +163,31 @@ impl TryFrom<Args> for Config {
                 "the timeout must be above zero",
             ));
         }
-        let dns_mode = args.dns || server.is_some() || !types.is_empty();
+        let dns_mode = args.dns || server.is_some() || !types.is_empty() || tls;
+        if !tls {
+            let tls_only = [
+                (args.tls_name.is_some(), "--tls-name"),
+                (args.ca.is_some(), "--ca"),
+                (args.insecure, "--insecure"),
+            ];
+            if let Some((_, flag)) = tls_only.iter().find(|(given, _)| *given) {
+                return Err(Error::invalid(
+                    *flag,
+                    "applies to DNS over TLS only (add --tls or @tls://ADDR)",
+                ));
+            }
+        }
+        if tls && args.tcp {
+            return Err(Error::invalid("--tcp", "cannot be combined with --tls"));
+        }
+        let tls = tls.then(|| dns::TlsOptions {
+            name: args.tls_name.clone(),
+            trust: match (&args.ca, args.insecure) {
+                (Some(path), _) => dns::Trust::CaFile(path.clone()),
+                (None, true) => dns::Trust::Insecure,
+                (None, false) => dns::Trust::System,
+            },
+        });
         if !dns_mode {
             let dns_only = [
                 (args.tcp, "--tcp"),
@@ -189,6 +227,7 @@ impl TryFrom<Args> for Config {
                 timeout: args.timeout,
                 tries: args.tries,
                 flags,
+                tls,
             }
         } else {
             Mode::System

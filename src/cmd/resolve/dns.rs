@@ -4,7 +4,7 @@
 use tokio::task::JoinSet;
 
 use super::config::Target;
-use super::report::{NameReport, QueryReport, Status, millis};
+use super::report::{Connection, NameReport, QueryReport, Status, millis};
 use crate::model::dns_name::{self, Rtype};
 use crate::net::dns::{self, Client, Failure};
 
@@ -73,6 +73,10 @@ fn query_report(rtype: Rtype, exchange: dns::Exchange, server: &str) -> QueryRep
         flags: Vec::new(),
         edns: None,
         transport: exchange.transport,
+        connection: exchange.setup.map(|setup| Connection {
+            setup_ms: millis(setup.time),
+            tls_version: setup.tls_version,
+        }),
         time_ms: millis(exchange.elapsed),
         answer_count: 0,
         answers: Vec::new(),

@@ -51,7 +51,9 @@ object per record type: type, status, rcode (\"NOERROR\", \"NXDOMAIN\", \"REFUSE
 header flags set: \"qr\", \"aa\", \"tc\", \"rd\", \"ra\", \"ad\", \"cd\"), edns (null when \
 the response had no OPT record, else {udp (the server's payload size), nsid (hex bytes and text, \
 with --nsid), cookie (hex, with --cookie), subnet (\"ADDR/SOURCE/SCOPE\", with --subnet)}), transport (\"udp\", \
-\"tcp\" or \"tcp_after_truncation\"), time_ms, error, answer_count (records of the type asked), \
+\"tcp\", \"tcp_after_truncation\" or \"tls\"), connection (over TCP and TLS: {setup_ms (time to \
+open the connection, handshakes included; time_ms includes it for the query that opened it), \
+tls_version (\"TLSv1.3\", or null)}), time_ms, error, answer_count (records of the type asked), \
 and answers: the whole answer section, records of other types (a CNAME chain) included, each \
 {name (case as sent, dig's \\DDD escapes), type, ttl (number, seconds), data (as dig prints \
 it)}.
@@ -81,7 +83,7 @@ pub struct Args {
     #[arg(short = 'x', long = "reverse", value_name = "ADDR")]
     pub reverse: Vec<String>,
 
-    /// The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353 (DNS mode)
+    /// The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353, tls://127.0.0.1 (DNS mode)
     #[arg(long, value_name = "ADDR")]
     pub server: Option<String>,
 
@@ -102,6 +104,22 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 2,
           value_parser = clap::value_parser!(u32).range(1..=10))]
     pub tries: u32,
+
+    /// DNS over TLS (RFC 7858), port 853 unless one is named; `@tls://ADDR[:PORT]` says the same
+    #[arg(long)]
+    pub tls: bool,
+
+    /// The name the server's certificate must hold (and the SNI sent); the address otherwise
+    #[arg(long, value_name = "NAME")]
+    pub tls_name: Option<String>,
+
+    /// Trust only the CA certificates in FILE (PEM) instead of the system's roots
+    #[arg(long, value_name = "FILE", conflicts_with = "insecure")]
+    pub ca: Option<PathBuf>,
+
+    /// Accept any server certificate (a lab with a throw-away one); the traffic is still encrypted
+    #[arg(long)]
+    pub insecure: bool,
 
     /// Ask without recursion desired (RD clear), as dig +norecurse (DNS mode)
     #[arg(long)]
@@ -193,6 +211,7 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
             timeout,
             tries,
             flags,
+            tls,
         } => {
             let server = match server {
                 Some(server) => *server,
@@ -203,6 +222,7 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
                 tries: *tries as usize,
                 tcp: *tcp,
                 flags: *flags,
+                tls: tls.clone(),
             };
             (Some(Client::new(server, options)?), types.clone())
         }

@@ -97,11 +97,23 @@ impl fmt::Display for NameReport {
                     .unwrap_or_default(),
                 if count == 1 { "" } else { "s" },
                 self.server.as_deref().unwrap_or("?"),
-                query.transport.describe(),
+                transport_words(query),
                 query.time_ms
             ));
         }
         f.write_str(&lines.join("\n"))
+    }
+}
+
+/// `UDP`, or `TLS (TLSv1.3, connection set up in 1.2 ms)`.
+fn transport_words(query: &super::report::QueryReport) -> String {
+    let name = query.transport.describe();
+    match &query.connection {
+        Some(c) => match &c.tls_version {
+            Some(version) => format!("{name} ({version}, connection set up in {} ms)", c.setup_ms),
+            None => format!("{name} (connection set up in {} ms)", c.setup_ms),
+        },
+        None => name.to_string(),
     }
 }
 

@@ -41,6 +41,9 @@ pub struct QueryReport {
     pub edns: Option<EdnsReport>,
     /// How the query travelled.
     pub transport: Transport,
+    /// Over TCP and TLS: how the connection was set up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection: Option<Connection>,
     /// Query time in milliseconds.
     pub time_ms: f64,
     /// How many records of the answer section are of the type asked.
@@ -49,6 +52,15 @@ pub struct QueryReport {
     pub answers: Vec<DnsRecord>,
     /// What went wrong, when the query has no answer.
     pub error: Option<String>,
+}
+
+/// The connection a query went over.
+#[derive(Debug, Clone, Serialize)]
+pub struct Connection {
+    /// Time to open it (TCP and TLS handshakes), in milliseconds.
+    pub setup_ms: f64,
+    /// `TLSv1.3`, or `None` for plain TCP.
+    pub tls_version: Option<String>,
 }
 
 impl Serialize for Rtype {
@@ -230,6 +242,7 @@ pub(super) mod tests {
             flags: vec!["qr", "aa", "rd"],
             edns: None,
             transport: Transport::Udp,
+            connection: None,
             time_ms: 0.25,
             answer_count: answers.len(),
             answers,
