@@ -80,6 +80,8 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Query over TCP (DNS mode); over UDP a truncated answer is asked again over TCP anyway')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'DNS over TLS (RFC 7858), port 853 unless one is named; `@tls://ADDR[:PORT]` says the same')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any server certificate (a lab with a throw-away one); the traffic is still encrypted')
+            [CompletionResult]::new('--dnssec', '--dnssec', [CompletionResultType]::ParameterName, 'Set the DO bit: ask for DNSSEC signatures (RRSIG records are shown), as dig +dnssec; the AD flag of the answer shows in the footer (DNS mode)')
+            [CompletionResult]::new('--cd', '--cd', [CompletionResultType]::ParameterName, 'Set the CD bit: ask a validating server not to validate, as dig +cd (DNS mode)')
             [CompletionResult]::new('--norecurse', '--norecurse', [CompletionResultType]::ParameterName, 'Ask without recursion desired (RD clear), as dig +norecurse (DNS mode)')
             [CompletionResult]::new('--nsid', '--nsid', [CompletionResultType]::ParameterName, 'Ask for the server''s identifier (EDNS NSID), shown in the footer (DNS mode)')
             [CompletionResult]::new('--cookie', '--cookie', [CompletionResultType]::ParameterName, 'Send an EDNS client cookie; the cookie the server returns is shown (DNS mode)')

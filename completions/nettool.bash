@@ -365,7 +365,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__resolve)
-            opts="-t -x -f -4 -6 -q -v -h -V --type --reverse --server --dns --tcp --timeout --tries --tls --tls-name --ca --insecure --norecurse --bufsize --nsid --subnet --cookie --short --file --concurrency --json --color --quiet --verbose --help --version"
+            opts="-t -x -f -4 -6 -q -v -h -V --type --reverse --server --dns --tcp --timeout --tries --tls --tls-name --ca --insecure --dnssec --cd --norecurse --bufsize --nsid --subnet --cookie --short --file --concurrency --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

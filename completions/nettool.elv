@@ -75,6 +75,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --tcp 'Query over TCP (DNS mode); over UDP a truncated answer is asked again over TCP anyway'
             cand --tls 'DNS over TLS (RFC 7858), port 853 unless one is named; `@tls://ADDR[:PORT]` says the same'
             cand --insecure 'Accept any server certificate (a lab with a throw-away one); the traffic is still encrypted'
+            cand --dnssec 'Set the DO bit: ask for DNSSEC signatures (RRSIG records are shown), as dig +dnssec; the AD flag of the answer shows in the footer (DNS mode)'
+            cand --cd 'Set the CD bit: ask a validating server not to validate, as dig +cd (DNS mode)'
             cand --norecurse 'Ask without recursion desired (RD clear), as dig +norecurse (DNS mode)'
             cand --nsid 'Ask for the server''s identifier (EDNS NSID), shown in the footer (DNS mode)'
             cand --cookie 'Send an EDNS client cookie; the cookie the server returns is shown (DNS mode)'

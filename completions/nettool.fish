@@ -71,6 +71,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l dns -d 'Ask 
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tcp -d 'Query over TCP (DNS mode); over UDP a truncated answer is asked again over TCP anyway'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tls -d 'DNS over TLS (RFC 7858), port 853 unless one is named; `@tls://ADDR[:PORT]` says the same'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l insecure -d 'Accept any server certificate (a lab with a throw-away one); the traffic is still encrypted'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l dnssec -d 'Set the DO bit: ask for DNSSEC signatures (RRSIG records are shown), as dig +dnssec; the AD flag of the answer shows in the footer (DNS mode)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l cd -d 'Set the CD bit: ask a validating server not to validate, as dig +cd (DNS mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l norecurse -d 'Ask without recursion desired (RD clear), as dig +norecurse (DNS mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l nsid -d 'Ask for the server\'s identifier (EDNS NSID), shown in the footer (DNS mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l cookie -d 'Send an EDNS client cookie; the cookie the server returns is shown (DNS mode)'

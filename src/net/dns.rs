@@ -284,6 +284,10 @@ pub struct QueryFlags {
     pub subnet: Option<(IpAddr, u8)>,
     /// Send a client cookie (RFC 7873).
     pub cookie: bool,
+    /// DNSSEC OK (the EDNS DO bit): ask for signatures.
+    pub dnssec: bool,
+    /// Checking disabled (CD): ask a validating server not to validate.
+    pub checking_disabled: bool,
 }
 
 impl Default for QueryFlags {
@@ -294,6 +298,8 @@ impl Default for QueryFlags {
             nsid: false,
             subnet: None,
             cookie: false,
+            dnssec: false,
+            checking_disabled: false,
         }
     }
 }
@@ -308,9 +314,11 @@ const COOKIE: u16 = 10;
 fn request(query: Query, flags: &QueryFlags) -> Message {
     let mut message = Message::query();
     message.metadata.recursion_desired = flags.recurse;
+    message.metadata.checking_disabled = flags.checking_disabled;
     message.add_query(query);
     let mut edns = Edns::new();
     edns.set_max_payload(flags.bufsize.max(512));
+    edns.set_dnssec_ok(flags.dnssec);
     if flags.nsid {
         if let Ok(empty) = NSIDPayload::new(Vec::new()) {
             edns.options_mut().insert(EdnsOption::NSID(empty));

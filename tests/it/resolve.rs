@@ -1092,8 +1092,10 @@ fn header_bits_and_edns_options_reach_the_server_and_come_back() {
     let server = ScriptedServer::start(move |query, _| {
         let edns = query.edns.clone().unwrap_or_default();
         let mut line = format!(
-            "rd={} udp={}",
+            "rd={} cd={} do={} udp={}",
             query.metadata.recursion_desired,
+            query.metadata.checking_disabled,
+            edns.flags().dnssec_ok,
             edns.max_payload()
         );
         let mut m = response_to(query);
@@ -1138,11 +1140,13 @@ fn header_bits_and_edns_options_reach_the_server_and_come_back() {
         "--subnet",
         "192.0.2.0/24",
         "--cookie",
+        "--dnssec",
+        "--cd",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         seen.lock().unwrap().clone(),
-        ["rd=false udp=4096 nsid subnet=192.0.2.0/24 cookie=8"]
+        ["rd=false cd=true do=true udp=4096 nsid subnet=192.0.2.0/24 cookie=8"]
     );
     let footer = r.stdout.lines().nth(1).unwrap();
     assert!(

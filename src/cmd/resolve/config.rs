@@ -195,6 +195,8 @@ impl TryFrom<Args> for Config {
                 (args.nsid, "--nsid"),
                 (args.cookie, "--cookie"),
                 (args.subnet.is_some(), "--subnet"),
+                (args.dnssec, "--dnssec"),
+                (args.cd, "--cd"),
             ];
             if let Some((_, flag)) = dns_only.iter().find(|(given, _)| *given) {
                 return Err(Error::invalid(
@@ -209,6 +211,8 @@ impl TryFrom<Args> for Config {
             nsid: args.nsid,
             subnet: args.subnet.map(|net| (net.network(), net.prefix_len())),
             cookie: args.cookie,
+            dnssec: args.dnssec,
+            checking_disabled: args.cd,
         };
         let mode = if dns_mode {
             let types = if types.is_empty() {

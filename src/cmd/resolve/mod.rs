@@ -121,6 +121,15 @@ pub struct Args {
     #[arg(long)]
     pub insecure: bool,
 
+    /// Set the DO bit: ask for DNSSEC signatures (RRSIG records are shown), as dig +dnssec;
+    /// the AD flag of the answer shows in the footer (DNS mode)
+    #[arg(long)]
+    pub dnssec: bool,
+
+    /// Set the CD bit: ask a validating server not to validate, as dig +cd (DNS mode)
+    #[arg(long)]
+    pub cd: bool,
+
     /// Ask without recursion desired (RD clear), as dig +norecurse (DNS mode)
     #[arg(long)]
     pub norecurse: bool,
