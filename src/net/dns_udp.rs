@@ -6,8 +6,12 @@
 //! extra system calls a query). Here one socket on a random port carries every query: each gets
 //! a random ID that no other query in flight has, and an answer is taken only from the server's
 //! address, with that ID and the same question. Within a try the query is sent again every
-//! 250 ms until an answer comes (as hickory does every 333 ms). Messages are built and parsed by
-//! hickory-proto.
+//! 250 ms until an answer comes (as hickory does every 333 ms). A datagram that is not the
+//! answer (too short, an ID no query has, another question, malformed, from another address) is
+//! noted against the queries it could concern and the wait goes on; the notes are returned if
+//! the wait ends without an answer. The socket stays unconnected (so another source can be
+//! named) and asks for ICMP errors, so a closed port ends the wait at once. Messages are built
+//! and parsed by hickory-proto.
 
 use std::collections::HashMap;
 use std::io;
