@@ -651,7 +651,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__resolve)
-            opts="-x -f -4 -6 -v -t -q -h -V --reverse --server --dns --tcp --timeout --tries --short --file --concurrency --verbose --type --json --color --quiet --help --version"
+            opts="-x -f -4 -6 -v -t -q -h -V --reverse --server --dns --tcp --timeout --tries --tls --tls-name --ca --insecure --dnssec --cd --norecurse --bufsize --nsid --subnet --cookie --short --file --concurrency --verbose --type --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -677,6 +677,22 @@ _nettool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bufsize)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -690,11 +706,11 @@ _nettool() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -W "A AAAA CNAME MX NS TXT SOA SRV PTR CAA" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "A AAAA CNAME MX NS TXT SOA SRV PTR CAA HTTPS DNSKEY" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -W "A AAAA CNAME MX NS TXT SOA SRV PTR CAA" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "A AAAA CNAME MX NS TXT SOA SRV PTR CAA HTTPS DNSKEY" -- "${cur}"))
                     return 0
                     ;;
                 --color)

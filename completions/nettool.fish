@@ -61,12 +61,16 @@ complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s q -l quiet 
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s x -l reverse -d 'Reverse lookup of an address (PTR in DNS mode, getnameinfo otherwise)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l server -d 'The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353 (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l server -d 'The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353, tls://127.0.0.1 (DNS mode)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l timeout -d 'How long to wait for an answer to one try (DNS mode; over UDP the query is sent again every 250 ms meanwhile)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tries -d 'How many tries a query gets before it fails (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tls-name -d 'The name the server\'s certificate must hold (and the SNI sent); the address otherwise' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l ca -d 'Trust only the CA certificates in FILE (PEM) instead of the system\'s roots' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l bufsize -d 'The EDNS UDP payload size offered, 512-65535 (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l subnet -d 'Send an EDNS client subnet, 192.0.2.0/24 or 2001:db8::/56 (DNS mode)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s f -l file -d 'Read names from FILE, one a line (`-` for stdin; blank lines and # comments skipped)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l concurrency -d 'How many lookups may be in flight at once' -r
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s t -l type -d 'Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA (DNS mode)' -r -f -a "A\t''
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s t -l type -d 'Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA, HTTPS, SVCB, DNSKEY, DS, TLSA, SSHFP, NAPTR, HINFO, any other type\'s name, or TYPEnnn (DNS mode)' -r -f -a "A\t''
 AAAA\t''
 CNAME\t''
 MX\t''
@@ -75,12 +79,21 @@ TXT\t''
 SOA\t''
 SRV\t''
 PTR\t''
-CAA\t''"
+CAA\t''
+HTTPS\t''
+DNSKEY\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l dns -d 'Ask DNS directly instead of the system resolver (the first server in /etc/resolv.conf unless one is named)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tcp -d 'Query over TCP (DNS mode); over UDP a truncated answer is asked again over TCP anyway'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tls -d 'DNS over TLS (RFC 7858), port 853 unless one is named; `@tls://ADDR[:PORT]` says the same'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l insecure -d 'Accept any server certificate (a lab with a throw-away one); the traffic is still encrypted'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l dnssec -d 'Set the DO bit: ask for DNSSEC signatures (RRSIG records are shown), as dig +dnssec; the AD flag of the answer shows in the footer (DNS mode)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l cd -d 'Set the CD bit: ask a validating server not to validate, as dig +cd (DNS mode)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l norecurse -d 'Ask without recursion desired (RD clear), as dig +norecurse (DNS mode)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l nsid -d 'Ask for the server\'s identifier (EDNS NSID), shown in the footer (DNS mode)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l cookie -d 'Send an EDNS client cookie; the cookie the server returns is shown (DNS mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l short -d 'Print only the data, one item a line (as dig +short)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s 6 -d 'Use IPv6 only'

@@ -49,7 +49,7 @@ fn interface_lister(shell: Shell) -> Option<(&'static str, &'static str)> {
 /// The tree completions are made from: the parsing tree, plus what only completion needs
 /// (the record types `resolve -t` takes one at a time, the interfaces of this host).
 fn completion_tree(shell: Shell) -> clap::Command {
-    let types: Vec<&str> = Rtype::ALL.iter().map(|t| t.as_str()).collect();
+    let types: Vec<&str> = Rtype::COMMON.to_vec();
     let lists_interfaces = interface_lister(shell).is_some();
     help::unbuilt().mut_subcommands(|sub| {
         let mut sub = sub;

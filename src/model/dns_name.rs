@@ -8,7 +8,8 @@ use std::fmt::{self, Write};
 use std::net::IpAddr;
 use std::str::FromStr;
 
-use hickory_resolver::proto::rr::{RData, RecordType};
+use hickory_resolver::proto::rr::rdata::svcb::{SVCB, SvcParamKey, SvcParamValue};
+use hickory_resolver::proto::rr::{Name, RData, RecordType};
 
 use crate::model::sanitize;
 
@@ -21,7 +22,9 @@ pub const MAX_LABEL: usize = 63;
 /// Check `name` and return it fully qualified (with one final dot).
 ///
 /// Accepted: letters, digits, `-` and `_` (service labels such as `_sip._tcp`), and `*` as a
-/// whole label (wildcards). The root is `.`. The error says what is wrong, for the user.
+/// whole label (wildcards). The root is `.`. A name with non-ASCII letters (`bücher.test`) is
+/// turned into its A-label form (`xn--bcher-kva.test.`, IDNA / UTS 46) first. The error says
+/// what is wrong, for the user.
 pub fn validate(name: &str) -> Result<String, String> {
     if name == "." {
         return Ok(".".to_string());
@@ -29,6 +32,34 @@ pub fn validate(name: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("empty name".into());
     }
+    if !name.is_ascii() {
+        if name.chars().any(char::is_control) {
+            return check_ascii(name);
+        }
+        let ascii = idna::domain_to_ascii(name).map_err(|_| {
+            format!(
+                "'{}' is not a valid international name (IDNA)",
+                sanitize::escape(name)
+            )
+        })?;
+        return check_ascii(&ascii);
+    }
+    check_ascii(name)
+}
+
+/// The name in its Unicode form when it has A-labels (`xn--bcher-kva.test.` gives
+/// `bücher.test.`); `None` when it has none or they do not decode.
+#[must_use]
+pub fn unicode_form(name: &str) -> Option<String> {
+    if !name.split('.').any(|label| label.starts_with("xn--")) {
+        return None;
+    }
+    let (text, result) = idna::domain_to_unicode(name);
+    result.ok()?;
+    Some(sanitize::escape(&text))
+}
+
+fn check_ascii(name: &str) -> Result<String, String> {
     let bare = name.strip_suffix('.').unwrap_or(name);
     if bare.len() > MAX_NAME {
         return Err(format!(
@@ -73,84 +104,53 @@ pub fn validate(name: &str) -> Result<String, String> {
     Ok(format!("{bare}."))
 }
 
-/// The record types `resolve` asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Rtype {
-    /// IPv4 address.
-    A,
-    /// IPv6 address.
-    Aaaa,
-    /// Canonical name (alias).
-    Cname,
-    /// Mail exchanger.
-    Mx,
-    /// Name server.
-    Ns,
-    /// Text.
-    Txt,
-    /// Start of authority.
-    Soa,
-    /// Service location.
-    Srv,
-    /// Pointer (reverse lookups).
-    Ptr,
-    /// Certification authority authorization.
-    Caa,
-}
+/// A record type `resolve` asks for: any type hickory knows by name, or any other by number
+/// (`TYPE65400`, RFC 3597).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rtype(pub RecordType);
 
 impl Rtype {
-    /// Every supported type, in the order the help lists them.
-    pub const ALL: [Self; 10] = [
-        Self::A,
-        Self::Aaaa,
-        Self::Cname,
-        Self::Mx,
-        Self::Ns,
-        Self::Txt,
-        Self::Soa,
-        Self::Srv,
-        Self::Ptr,
-        Self::Caa,
+    /// IPv4 address.
+    pub const A: Self = Self(RecordType::A);
+    /// IPv6 address.
+    pub const AAAA: Self = Self(RecordType::AAAA);
+    /// Mail exchanger.
+    pub const MX: Self = Self(RecordType::MX);
+    /// Text.
+    pub const TXT: Self = Self(RecordType::TXT);
+    /// Pointer (reverse lookups).
+    pub const PTR: Self = Self(RecordType::PTR);
+
+    /// The types named in the help (any other name hickory knows, or `TYPEnnn`, works too).
+    pub const COMMON: [&str; 12] = [
+        "A", "AAAA", "CNAME", "MX", "NS", "TXT", "SOA", "SRV", "PTR", "CAA", "HTTPS", "DNSKEY",
     ];
 
-    /// The type's mnemonic, as DNS tools print it.
+    /// The type's mnemonic, as dig prints it (`TYPE65400` for a type without one).
     #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Cname => "CNAME",
-            Self::Mx => "MX",
-            Self::Ns => "NS",
-            Self::Txt => "TXT",
-            Self::Soa => "SOA",
-            Self::Srv => "SRV",
-            Self::Ptr => "PTR",
-            Self::Caa => "CAA",
-        }
+    pub fn as_str(self) -> String {
+        type_name(self.0)
     }
 
     /// hickory's record type.
     #[must_use]
     pub fn record_type(self) -> RecordType {
-        match self {
-            Self::A => RecordType::A,
-            Self::Aaaa => RecordType::AAAA,
-            Self::Cname => RecordType::CNAME,
-            Self::Mx => RecordType::MX,
-            Self::Ns => RecordType::NS,
-            Self::Txt => RecordType::TXT,
-            Self::Soa => RecordType::SOA,
-            Self::Srv => RecordType::SRV,
-            Self::Ptr => RecordType::PTR,
-            Self::Caa => RecordType::CAA,
-        }
+        self.0
+    }
+}
+
+/// A record type's mnemonic as dig prints it: `A`, `HTTPS`, `TYPE65400` (RFC 3597).
+#[must_use]
+pub fn type_name(rtype: RecordType) -> String {
+    match rtype {
+        RecordType::Unknown(code) => format!("TYPE{code}"),
+        known => known.to_string(),
     }
 }
 
 impl fmt::Display for Rtype {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&self.as_str())
     }
 }
 
@@ -159,13 +159,32 @@ impl FromStr for Rtype {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let upper = text.trim().to_ascii_uppercase();
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str() == upper)
-            .ok_or_else(|| {
-                let all: Vec<&str> = Self::ALL.iter().map(|t| t.as_str()).collect();
-                format!("unknown record type (one of {})", all.join(", "))
-            })
+        let unknown = || {
+            format!(
+                "unknown record type (one of {}, ..., or TYPE1-TYPE65535)",
+                Self::COMMON.join(", ")
+            )
+        };
+        let rtype = if let Some(number) = upper.strip_prefix("TYPE") {
+            let code: u16 = number.parse().map_err(|_| unknown())?;
+            if code == 0 {
+                return Err(unknown());
+            }
+            RecordType::from(code)
+        } else {
+            upper.parse::<RecordType>().map_err(|_| unknown())?
+        };
+        // Zone transfers and ANY are not single-type questions.
+        if matches!(
+            rtype,
+            RecordType::AXFR | RecordType::IXFR | RecordType::ANY | RecordType::OPT
+        ) {
+            return Err(format!(
+                "{} cannot be asked here (one record type per query)",
+                type_name(rtype)
+            ));
+        }
+        Ok(Self(rtype))
     }
 }
 
@@ -208,6 +227,36 @@ pub fn reverse_name(addr: IpAddr) -> String {
     name
 }
 
+/// A name as dig prints it (RFC 1035 presentation form): the labels exactly as they came, in
+/// the case the server sent, with `.`, `\\`, `"`, `;`, `(`, `)`, `@` and `$` escaped by a
+/// backslash and any other byte outside printable ASCII as a decimal `\\DDD` (a space is
+/// `\\032`). Never IDNA-decoded or lower-cased.
+#[must_use]
+pub fn name_text(name: &Name) -> String {
+    let mut out = String::new();
+    for label in name.iter() {
+        for &byte in label {
+            match byte {
+                b'.' | b'\\' | b'"' | b';' | b'(' | b')' | b'@' | b'$' => {
+                    out.push('\\');
+                    out.push(char::from(byte));
+                }
+                0x21..=0x7e => out.push(char::from(byte)),
+                _ => {
+                    let _ = write!(out, "\\{byte:03}");
+                }
+            }
+        }
+        out.push('.');
+    }
+    if out.is_empty() {
+        out.push('.');
+    } else if !name.is_fqdn() {
+        out.pop();
+    }
+    out
+}
+
 /// Record data in dig's presentation form, with text from the network escaped so it cannot
 /// drive a terminal: `10 mail.example.`, `"v=spf1 -all"`, `0 issue "ca.example"`.
 #[must_use]
@@ -215,10 +264,10 @@ pub fn format_rdata(data: &RData) -> String {
     match data {
         RData::A(a) => a.0.to_string(),
         RData::AAAA(aaaa) => aaaa.0.to_string(),
-        RData::CNAME(name) => name.0.to_string(),
-        RData::NS(name) => name.0.to_string(),
-        RData::PTR(name) => name.0.to_string(),
-        RData::MX(mx) => format!("{} {}", mx.preference, mx.exchange),
+        RData::CNAME(name) => name_text(&name.0),
+        RData::NS(name) => name_text(&name.0),
+        RData::PTR(name) => name_text(&name.0),
+        RData::MX(mx) => format!("{} {}", mx.preference, name_text(&mx.exchange)),
         RData::TXT(txt) => txt
             .txt_data
             .iter()
@@ -227,35 +276,142 @@ pub fn format_rdata(data: &RData) -> String {
             .join(" "),
         RData::SOA(soa) => format!(
             "{} {} {} {} {} {} {}",
-            soa.mname, soa.rname, soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum
+            name_text(&soa.mname),
+            name_text(&soa.rname),
+            soa.serial,
+            soa.refresh,
+            soa.retry,
+            soa.expire,
+            soa.minimum
         ),
         RData::SRV(srv) => format!(
             "{} {} {} {}",
-            srv.priority, srv.weight, srv.port, srv.target
+            srv.priority,
+            srv.weight,
+            srv.port,
+            name_text(&srv.target)
         ),
         RData::CAA(caa) => format!("{} {} {}", caa.flags(), caa.tag, quote(&caa.value)),
+        RData::HINFO(hinfo) => format!("{} {}", quote(&hinfo.cpu), quote(&hinfo.os)),
+        RData::NAPTR(naptr) => format!(
+            "{} {} {} {} {} {}",
+            naptr.order,
+            naptr.preference,
+            quote(&naptr.flags),
+            quote(&naptr.services),
+            quote(&naptr.regexp),
+            name_text(&naptr.replacement)
+        ),
+        RData::SSHFP(sshfp) => format!(
+            "{} {} {}",
+            u8::from(sshfp.algorithm),
+            u8::from(sshfp.fingerprint_type),
+            upper_hex(&sshfp.fingerprint)
+        ),
+        RData::TLSA(tlsa) => format!(
+            "{} {} {} {}",
+            u8::from(tlsa.cert_usage),
+            u8::from(tlsa.selector),
+            u8::from(tlsa.matching),
+            upper_hex(&tlsa.cert_data)
+        ),
+        RData::SVCB(svcb) => svcb_text(svcb),
+        RData::HTTPS(https) => svcb_text(&https.0),
+        RData::Unknown { rdata, .. } => unknown_rdata(&rdata.anything),
+        RData::NULL(null) => unknown_rdata(&null.anything),
         other => sanitize::escape(&other.to_string()),
     }
 }
 
-/// A character string in double quotes, with `"` and `\` escaped as in zone files and control
-/// characters escaped by [`sanitize::escape_bytes`].
+fn upper_hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02X}");
+        out
+    })
+}
+
+/// SVCB and HTTPS data as dig prints it: `1 . alpn="h2,h3" port=8443 ipv4hint=192.0.2.1`.
+fn svcb_text(svcb: &SVCB) -> String {
+    let mut out = format!("{} {}", svcb.svc_priority, name_text(&svcb.target_name));
+    for (key, value) in &svcb.svc_params {
+        out.push(' ');
+        let list = |items: Vec<String>| items.join(",");
+        match value {
+            SvcParamValue::Mandatory(keys) => {
+                let names = keys.0.iter().map(|k| svc_key_name(*k)).collect();
+                let _ = write!(out, "mandatory={}", list(names));
+            }
+            SvcParamValue::Alpn(alpn) => {
+                let ids: Vec<String> = alpn.0.clone();
+                let quoted = quote(list(ids).as_bytes());
+                let _ = write!(out, "alpn={quoted}");
+            }
+            SvcParamValue::NoDefaultAlpn => out.push_str("no-default-alpn"),
+            SvcParamValue::Port(port) => {
+                let _ = write!(out, "port={port}");
+            }
+            SvcParamValue::Ipv4Hint(hint) => {
+                let addrs = hint.0.iter().map(|a| a.0.to_string()).collect();
+                let _ = write!(out, "ipv4hint={}", list(addrs));
+            }
+            SvcParamValue::Ipv6Hint(hint) => {
+                let addrs = hint.0.iter().map(|a| a.0.to_string()).collect();
+                let _ = write!(out, "ipv6hint={}", list(addrs));
+            }
+            SvcParamValue::EchConfigList(ech) => {
+                let _ = write!(out, "ech={}", sanitize::escape(&ech.to_string()));
+            }
+            SvcParamValue::Unknown(bytes) => {
+                let _ = write!(out, "{}={}", svc_key_name(*key), quote(&bytes.0));
+            }
+        }
+    }
+    out
+}
+
+/// A service parameter's name as dig prints it (`alpn`, `key65000`).
+fn svc_key_name(key: SvcParamKey) -> String {
+    match key {
+        SvcParamKey::Mandatory => "mandatory".into(),
+        SvcParamKey::Alpn => "alpn".into(),
+        SvcParamKey::NoDefaultAlpn => "no-default-alpn".into(),
+        SvcParamKey::Port => "port".into(),
+        SvcParamKey::Ipv4Hint => "ipv4hint".into(),
+        SvcParamKey::EchConfigList => "ech".into(),
+        SvcParamKey::Ipv6Hint => "ipv6hint".into(),
+        other => format!("key{}", u16::from(other)),
+    }
+}
+
+/// Data of a type without a presentation form, as RFC 3597 writes it: `\\# 4 0A000001`.
+fn unknown_rdata(bytes: &[u8]) -> String {
+    let mut out = format!("\\# {}", bytes.len());
+    if !bytes.is_empty() {
+        out.push(' ');
+        for byte in bytes {
+            let _ = write!(out, "{byte:02X}");
+        }
+    }
+    out
+}
+
+/// A character string as dig prints it: in double quotes, `"` and `\\` escaped by a
+/// backslash, and every byte outside printable ASCII as a decimal `\\DDD` (tab `\\009`, DEL
+/// `\\127`, a byte 0xff `\\255`): zone-file syntax, and nothing a terminal would obey.
 #[must_use]
 pub fn quote(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() + 2);
     out.push('"');
-    // A backslash or quote in the data is escaped as in zone files, so that it cannot be read
-    // as the start of one of the control-character escapes.
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                c => out.push_str(&sanitize::escape(c.encode_utf8(&mut [0; 4]))),
+    for &byte in bytes {
+        match byte {
+            b'"' | b'\\' => {
+                out.push('\\');
+                out.push(char::from(byte));
             }
-        }
-        for byte in chunk.invalid() {
-            let _ = write!(out, "\\x{byte:02x}");
+            0x20..=0x7e => out.push(char::from(byte)),
+            _ => {
+                let _ = write!(out, "\\{byte:03}");
+            }
         }
     }
     out.push('"');
@@ -281,6 +437,9 @@ mod tests {
             ("_sip._tcp.example", "_sip._tcp.example."),
             ("*.wild.example", "*.wild.example."),
             ("a-b.c0", "a-b.c0."),
+            ("a_b.test", "a_b.test."),
+            ("b\u{fc}cher.test", "xn--bcher-kva.test."),
+            ("B\u{dc}CHER.Test.", "xn--bcher-kva.test."),
         ];
         for (input, want) in table {
             assert_eq!(validate(input).as_deref(), Ok(want), "{input}");
@@ -311,14 +470,18 @@ mod tests {
             ("bad name.test", "bad character ' ' in label 'bad name'"),
             ("a/b", "bad character '/' in label 'a/b'"),
             (
-                "caf\u{e9}.test",
-                "bad character U+00E9 in label 'caf\u{e9}' (write an international name in its \
-                 xn-- form)",
+                "\u{301}caf\u{e9}.test",
+                "'\u{301}caf\u{e9}.test' is not a valid international name (IDNA)",
             ),
         ];
         for (input, want) in table {
             assert_eq!(validate(input), Err(want.to_string()), "{input}");
         }
+        assert_eq!(
+            unicode_form("xn--bcher-kva.test."),
+            Some("b\u{fc}cher.test.".into())
+        );
+        assert_eq!(unicode_form("www.test."), None);
         assert_eq!(
             validate("a\x1b[2Jb.test"),
             Err("bad character U+001B in label 'a\\x1b[2Jb'".to_string())
@@ -329,16 +492,28 @@ mod tests {
     fn types() {
         assert_eq!(
             parse_types(&["a,AAAA", "mx", "A"]),
-            Ok(vec![Rtype::A, Rtype::Aaaa, Rtype::Mx])
+            Ok(vec![Rtype::A, Rtype::AAAA, Rtype::MX])
         );
         let err = parse_types(&["A,BOGUS"]).unwrap_err();
         assert_eq!(err.0, "BOGUS");
         assert!(err.1.starts_with("unknown record type (one of A, AAAA,"));
         assert!(parse_types(&["A,"]).is_err());
-        for t in Rtype::ALL {
-            assert_eq!(t.as_str().parse::<Rtype>(), Ok(t));
-            assert_eq!(t.record_type().to_string(), t.as_str());
+        assert!(parse_types(&["TYPE0"]).is_err());
+        assert!(parse_types(&["TYPE70000"]).is_err());
+        assert!(parse_types(&["AXFR"]).is_err());
+        for t in Rtype::COMMON {
+            let parsed: Rtype = t.parse().unwrap();
+            assert_eq!(parsed.as_str(), t);
         }
+        assert_eq!(
+            parse_types(&["type65400,sshfp,TYPE1"]),
+            Ok(vec![
+                Rtype(RecordType::Unknown(65400)),
+                Rtype(RecordType::SSHFP),
+                Rtype::A
+            ])
+        );
+        assert_eq!(Rtype(RecordType::Unknown(65400)).to_string(), "TYPE65400");
     }
 
     #[test]
@@ -379,7 +554,7 @@ mod tests {
             ),
             (
                 RData::TXT(TXT::from_bytes(vec![b"say \"hi\"\\ \x1b[2J\x07\xff"])),
-                "\"say \\\"hi\\\"\\\\ \\x1b[2J\\x07\\xff\"",
+                "\"say \\\"hi\\\"\\\\ \\027[2J\\007\\255\"",
             ),
             (
                 RData::SOA(SOA::new(

@@ -1,35 +1,30 @@
-//! Asking one DNS server directly: over UDP on a socket of our own, over TCP through
-//! hickory-resolver's name-server pool.
+//! Asking one DNS server directly, over UDP ([`crate::net::dns_udp`]: one long-lived socket)
+//! or TCP ([`crate::net::dns_stream`]: one connection, queries pipelined). A query goes over
+//! UDP first; when the answer is truncated it is repeated over TCP, and the report says which
+//! transport carried the answer.
 //!
-//! A query goes over UDP first, on one long-lived socket ([`crate::net::dns_udp`]); when the
-//! server's answer is truncated, the query is repeated over TCP through hickory's name-server
-//! pool. Keeping the two apart is what lets the report say which transport carried the answer
-//! (hickory's own retry over TCP would hide it).
-//!
-//! The pool is used rather than hickory's `Resolver`, because the resolver answers some names
-//! itself without asking anyone (`localhost.`, `127.in-addr.arpa.`, `.invalid.`, `.onion.`, as
-//! RFC 6761 asks of system resolvers), and a report that names a server must come from it.
-//!
-//! hickory's defaults wait `timeout x (attempts + 1)`, 15 s against a dead server; here the
-//! caller's `timeout` and `tries` are used as they are (`attempts = tries - 1`), so the defaults
-//! of the command (1 s, 2 tries) fail a dead server within about 2 s. Nothing is cached, so every
-//! query reaches the server and TTLs are the server's.
+//! The response is reported as the server sent it: its response code, header flags and every
+//! record of the answer section, whatever their type. hickory-proto builds and parses the
+//! messages; hickory's resolver is not used, because it answers some names without asking
+//! anyone (`localhost.`, as RFC 6761 asks of system resolvers) and judges answers (records of
+//! another type dropped, codes turned into errors). Nothing is cached, so every query reaches
+//! the server and TTLs are the server's. The caller's `timeout` and `tries` bound every wait.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ProtocolConfig, ResolverOpts};
-use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::net::xfer::FirstAnswer;
-use hickory_resolver::net::{DnsError, DnsHandle, NetError, RetryDnsHandle};
-use hickory_resolver::proto::op::{DnsRequestOptions, DnsResponse, Message, Query, ResponseCode};
-use hickory_resolver::proto::rr::Name;
-use hickory_resolver::{NameServerPool, PoolContext, TlsConfig};
+use hickory_resolver::proto::op::{Edns, Message, MessageType, Query, ResponseCode};
+use hickory_resolver::proto::rr::rdata::opt::{ClientSubnet, EdnsCode, EdnsOption, NSIDPayload};
+use hickory_resolver::proto::rr::{Name, Record, RecordType};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::dns_name::{self, Rtype};
+use crate::model::dns_name;
+use crate::model::sanitize;
+use crate::net::dns_stream::{Setup, StreamFailure, StreamMux};
+use crate::net::dns_tls;
+pub use crate::net::dns_tls::Trust;
 use crate::net::dns_udp::{UdpFailure, UdpMux};
 
 /// How a query travelled.
@@ -42,6 +37,8 @@ pub enum Transport {
     Tcp,
     /// UDP first; its answer was truncated, so the query was repeated over TCP.
     TcpAfterTruncation,
+    /// DNS over TLS (RFC 7858).
+    Tls,
 }
 
 impl Transport {
@@ -52,6 +49,7 @@ impl Transport {
             Self::Udp => "UDP",
             Self::Tcp => "TCP",
             Self::TcpAfterTruncation => "TCP (UDP answer truncated)",
+            Self::Tls => "TLS",
         }
     }
 }
@@ -59,7 +57,7 @@ impl Transport {
 /// One resource record of an answer, in presentation form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DnsRecord {
-    /// The owner name, fully qualified.
+    /// The owner name, fully qualified, as the server sent it (case kept, dig's escapes).
     pub name: String,
     /// The record type mnemonic (`A`, `MX`, ...).
     #[serde(rename = "type")]
@@ -70,54 +68,89 @@ pub struct DnsRecord {
     pub data: String,
 }
 
-/// Why a query has no answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
-    /// The name does not exist (NXDOMAIN).
-    NxDomain,
-    /// The name exists but has no record of the type (NOERROR with an empty answer).
-    NoData,
-    /// No answer within the timeout, after every try.
-    Timeout,
-    /// The server answered with an error code (REFUSED, SERVFAIL, ...).
-    Rcode(String),
-    /// The server could not be reached (connection refused, network unreachable, ...).
-    Unreachable(String),
-}
-
-impl Failure {
-    /// Whether this is a negative answer (the name or its data does not exist), as opposed to
-    /// a failure to get any answer.
-    #[must_use]
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::NxDomain | Self::NoData)
-    }
-
-    /// The response code shown for this failure, when the server gave one.
-    #[must_use]
-    pub fn rcode(&self) -> Option<&str> {
-        match self {
-            Self::NxDomain => Some("NXDOMAIN"),
-            Self::NoData => Some("NOERROR"),
-            Self::Rcode(code) => Some(code),
-            Self::Timeout | Self::Unreachable(_) => None,
+impl DnsRecord {
+    fn from_record(record: &Record) -> Self {
+        Self {
+            name: dns_name::name_text(&record.name),
+            rtype: dns_name::type_name(record.record_type()),
+            ttl: record.ttl,
+            data: dns_name::format_rdata(&record.data),
         }
     }
 }
 
-/// The result of one query: records, or why there are none, and how it went.
+/// A response as the server sent it: its code, header flags and answer section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The response code as dig names it (`NOERROR`, `NXDOMAIN`, `RESERVED15`, ...).
+    pub rcode: String,
+    /// The header flags that are set, in dig's order (`qr aa tc rd ra ad cd`).
+    pub flags: Vec<&'static str>,
+    /// The answer section, every record whatever its type.
+    pub records: Vec<DnsRecord>,
+    /// The server's OPT record, when it sent one.
+    pub edns: Option<EdnsReport>,
+}
+
+impl Answer {
+    fn from_message(message: &Message) -> Self {
+        let m = &message.metadata;
+        let flags = [
+            (m.message_type == MessageType::Response, "qr"),
+            (m.authoritative, "aa"),
+            (m.truncation, "tc"),
+            (m.recursion_desired, "rd"),
+            (m.recursion_available, "ra"),
+            (m.authentic_data, "ad"),
+            (m.checking_disabled, "cd"),
+        ]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect();
+        Self {
+            rcode: rcode_name(m.response_code),
+            flags,
+            records: message.answers.iter().map(DnsRecord::from_record).collect(),
+            edns: message.edns.as_ref().map(EdnsReport::from_edns),
+        }
+    }
+}
+
+/// Why a query has no response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// No acceptable response within the timeout, after every try; what came instead.
+    Timeout(Vec<String>),
+    /// Nothing listens on the server's port (ICMP port unreachable, or a TCP reset).
+    Refused,
+    /// The server could not be reached (network unreachable, connection closed, ...).
+    Unreachable(String),
+}
+
+/// The result of one query: the response, or why there is none, and how it went.
 #[derive(Debug, Clone)]
 pub struct Exchange {
-    /// The answer records (CNAME chain included), or the failure.
-    pub result: std::result::Result<Vec<DnsRecord>, Failure>,
+    /// The response, or the failure.
+    pub result: std::result::Result<Answer, Failure>,
     /// The transport that carried the final exchange.
     pub transport: Transport,
-    /// Wall time from the first send to the final answer or failure.
+    /// Wall time from the first send to the final answer or failure, connection setup included.
     pub elapsed: Duration,
+    /// How the connection was set up, for TCP and TLS.
+    pub setup: Option<Setup>,
+}
+
+/// DNS over TLS: the name to verify (and send as SNI), and what to trust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsOptions {
+    /// The name the certificate must hold; the server's address when `None`.
+    pub name: Option<String>,
+    /// The certificates trusted.
+    pub trust: Trust,
 }
 
 /// How to ask.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ClientOptions {
     /// Wait for one try.
     pub timeout: Duration,
@@ -125,33 +158,52 @@ pub struct ClientOptions {
     pub tries: usize,
     /// TCP only.
     pub tcp: bool,
-    /// Queries that may be in flight at once on one connection.
-    pub in_flight: usize,
+    /// Header bits and EDNS options of every query.
+    pub flags: QueryFlags,
+    /// DNS over TLS instead of UDP and TCP.
+    pub tls: Option<TlsOptions>,
 }
 
 /// A client for one DNS server.
 #[derive(Clone)]
 pub struct Client {
     server: SocketAddr,
+    flags: QueryFlags,
+    tls: bool,
     udp: Option<Arc<UdpMux>>,
-    tcp: Arc<Pool>,
+    stream: Arc<StreamMux>,
 }
-
-/// One server over TCP, tried as often as asked.
-type Pool = RetryDnsHandle<NameServerPool<TokioRuntimeProvider>>;
 
 impl Client {
     /// A client that asks `server` only. Must be called inside a tokio runtime.
     pub fn new(server: SocketAddr, options: ClientOptions) -> Result<Self> {
-        let udp = if options.tcp {
+        let udp = if options.tcp || options.tls.is_some() {
             None
         } else {
             let mux = UdpMux::new(server, options.timeout, options.tries)
                 .map_err(|e| Error::io(format!("open a UDP socket for {server}"), e))?;
             Some(Arc::new(mux))
         };
-        let tcp = Arc::new(tcp_pool(server, options)?);
-        Ok(Self { server, udp, tcp })
+        let (opener, tls) = match &options.tls {
+            Some(tls) => (
+                dns_tls::opener(server, tls.name.as_deref(), &tls.trust).map_err(Error::other)?,
+                true,
+            ),
+            None => (StreamMux::tcp_opener(server), false),
+        };
+        let stream = Arc::new(StreamMux::new(
+            server,
+            opener,
+            options.timeout,
+            options.tries,
+        ));
+        Ok(Self {
+            server,
+            flags: options.flags,
+            tls,
+            udp,
+            stream,
+        })
     }
 
     /// The server this client asks.
@@ -160,121 +212,218 @@ impl Client {
         self.server
     }
 
-    /// Ask for `rtype` records of `name` (fully qualified, already validated).
-    pub async fn query(&self, name: &str, rtype: Rtype) -> Exchange {
+    /// Ask for `rtype` records of `name` (fully qualified, already validated and in its
+    /// ASCII form).
+    pub async fn query(&self, name: &str, rtype: RecordType) -> Exchange {
         let start = Instant::now();
-        let name = match Name::from_utf8(name) {
+        let transport = match (self.tls, self.udp.is_some()) {
+            (true, _) => Transport::Tls,
+            (false, true) => Transport::Udp,
+            (false, false) => Transport::Tcp,
+        };
+        let name = match Name::from_ascii(name) {
             Ok(name) => name,
             Err(e) => {
                 return Exchange {
                     result: Err(Failure::Unreachable(format!("invalid name: {e}"))),
-                    transport: if self.udp.is_some() {
-                        Transport::Udp
-                    } else {
-                        Transport::Tcp
-                    },
+                    transport,
                     elapsed: start.elapsed(),
+                    setup: None,
                 };
             }
         };
-        let query = Query::query(name, rtype.record_type());
+        let message = request(Query::query(name, rtype), &self.flags);
         let (result, transport) = match &self.udp {
-            Some(udp) => match udp.ask(query.clone()).await {
-                Ok(message) if message.metadata.truncation => {
-                    (ask(&self.tcp, query).await, Transport::TcpAfterTruncation)
-                }
-                Ok(message) => (checked(message), Transport::Udp),
-                Err(UdpFailure::Timeout) => (Err(NetError::Timeout), Transport::Udp),
-                Err(UdpFailure::Io(e)) => (Err(NetError::from(e)), Transport::Udp),
+            Some(udp) => match udp.ask(message.clone()).await {
+                Ok(answer) if answer.metadata.truncation => (
+                    self.over_stream(message).await,
+                    Transport::TcpAfterTruncation,
+                ),
+                Ok(answer) => (Ok(Answer::from_message(&answer)), transport),
+                Err(UdpFailure::Timeout(notes)) => (Err(Failure::Timeout(notes)), transport),
+                Err(UdpFailure::Refused(e)) => (Err(icmp_failure(&e)), transport),
+                Err(UdpFailure::Io(e)) => (Err(Failure::Unreachable(io_reason(&e))), transport),
             },
-            None => (ask(&self.tcp, query).await, Transport::Tcp),
+            None => (self.over_stream(message).await, transport),
         };
-        let result = match result {
-            Ok(response) => {
-                let records: Vec<DnsRecord> = response
-                    .answers
-                    .iter()
-                    .map(|record| DnsRecord {
-                        name: record.name.to_string(),
-                        rtype: record.record_type().to_string(),
-                        ttl: record.ttl,
-                        data: dns_name::format_rdata(&record.data),
-                    })
-                    .collect();
-                if records.is_empty() {
-                    Err(Failure::NoData)
-                } else {
-                    Ok(records)
-                }
-            }
-            Err(err) => Err(classify(&err)),
+        let setup = match transport {
+            Transport::Udp => None,
+            _ => self.stream.setup(),
         };
         Exchange {
             result,
             transport,
             elapsed: start.elapsed(),
+            setup,
+        }
+    }
+
+    async fn over_stream(&self, message: Message) -> std::result::Result<Answer, Failure> {
+        match self.stream.ask(message).await {
+            Ok(answer) => Ok(Answer::from_message(&answer)),
+            Err(StreamFailure::Timeout) => Err(Failure::Timeout(Vec::new())),
+            Err(StreamFailure::Refused(_)) => Err(Failure::Refused),
+            Err(StreamFailure::Io(e)) if e.get_ref().is_some() => {
+                Err(Failure::Unreachable(sanitize::escape(&e.to_string())))
+            }
+            Err(StreamFailure::Io(e)) => Err(Failure::Unreachable(io_reason(&e))),
         }
     }
 }
 
-/// One query over TCP, recursion desired, EDNS on (as dig sends it), judged by [`judged`].
-async fn ask(pool: &Pool, query: Query) -> std::result::Result<DnsResponse, NetError> {
-    judged(
-        pool.lookup(query, DnsRequestOptions::default())
-            .first_answer()
-            .await?,
-    )
+/// What a query asks for beyond its question: header bits and EDNS options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryFlags {
+    /// Recursion desired (RD); off with `--norecurse`.
+    pub recurse: bool,
+    /// The EDNS UDP payload size offered.
+    pub bufsize: u16,
+    /// Ask for the server's identifier (NSID, RFC 5001).
+    pub nsid: bool,
+    /// Client subnet (RFC 7871): the network and its prefix length.
+    pub subnet: Option<(IpAddr, u8)>,
+    /// Send a client cookie (RFC 7873).
+    pub cookie: bool,
+    /// DNSSEC OK (the EDNS DO bit): ask for signatures.
+    pub dnssec: bool,
+    /// Checking disabled (CD): ask a validating server not to validate.
+    pub checking_disabled: bool,
 }
 
-/// An answer that came over UDP, judged by [`judged`].
-fn checked(message: Message) -> std::result::Result<DnsResponse, NetError> {
-    judged(DnsResponse::from_message(message)?)
-}
-
-/// A negative answer (NXDOMAIN, no records, REFUSED, ...) becomes the error hickory gives for it.
-fn judged(response: DnsResponse) -> std::result::Result<DnsResponse, NetError> {
-    DnsError::from_response(response).map_err(NetError::from)
-}
-
-/// A pool of the one `server` over TCP, with the caller's timeout and tries.
-fn tcp_pool(server: SocketAddr, options: ClientOptions) -> Result<Pool> {
-    let mut connection = ConnectionConfig::new(ProtocolConfig::Tcp);
-    connection.port = server.port();
-    let name_server = NameServerConfig::new(server.ip(), true, vec![connection]);
-    let mut opts = ResolverOpts::default();
-    opts.timeout = options.timeout;
-    opts.attempts = options.tries.max(1) - 1;
-    opts.num_concurrent_reqs = 1;
-    opts.max_active_requests = options.in_flight.max(1);
-    let attempts = opts.attempts;
-    let tls = TlsConfig::new()
-        .map_err(|e| Error::other(format!("cannot set up a DNS client for {server}: {e}")))?;
-    let context = Arc::new(PoolContext::new(opts, tls));
-    let pool = NameServerPool::from_config([name_server], context, TokioRuntimeProvider::default());
-    Ok(RetryDnsHandle::new(pool, attempts))
-}
-
-/// Map hickory's error onto the few cases a user acts on differently.
-fn classify(err: &NetError) -> Failure {
-    match err {
-        NetError::Dns(DnsError::NoRecordsFound(no)) => match no.response_code {
-            ResponseCode::NXDomain => Failure::NxDomain,
-            ResponseCode::NoError => Failure::NoData,
-            code => Failure::Rcode(rcode_name(code)),
-        },
-        NetError::Dns(DnsError::ResponseCode(code)) => Failure::Rcode(rcode_name(*code)),
-        NetError::Timeout => Failure::Timeout,
-        NetError::Io(io) => Failure::Unreachable(
-            Error::io("query", io.kind().into())
-                .to_string()
-                .trim_start_matches("query: ")
-                .to_string(),
-        ),
-        other => Failure::Unreachable(other.to_string()),
+impl Default for QueryFlags {
+    fn default() -> Self {
+        Self {
+            recurse: true,
+            bufsize: EDNS_PAYLOAD,
+            nsid: false,
+            subnet: None,
+            cookie: false,
+            dnssec: false,
+            checking_disabled: false,
+        }
     }
 }
 
-/// A response code as dig names it (`REFUSED`, `SERVFAIL`).
+/// The EDNS payload size offered by default, as dig and the DNS flag day of 2020 suggest.
+pub const EDNS_PAYLOAD: u16 = 1232;
+
+/// The EDNS option code of cookies (RFC 7873), which hickory has no type for.
+const COOKIE: u16 = 10;
+
+/// The query message: the question, the header bits and EDNS options of `flags`.
+fn request(query: Query, flags: &QueryFlags) -> Message {
+    let mut message = Message::query();
+    message.metadata.recursion_desired = flags.recurse;
+    message.metadata.checking_disabled = flags.checking_disabled;
+    message.add_query(query);
+    let mut edns = Edns::new();
+    edns.set_max_payload(flags.bufsize.max(512));
+    edns.set_dnssec_ok(flags.dnssec);
+    if flags.nsid
+        && let Ok(empty) = NSIDPayload::new(Vec::new())
+    {
+        edns.options_mut().insert(EdnsOption::NSID(empty));
+    }
+    if let Some((addr, prefix)) = flags.subnet {
+        edns.options_mut()
+            .insert(EdnsOption::Subnet(ClientSubnet::new(addr, prefix, 0)));
+    }
+    if flags.cookie {
+        let client: [u8; 8] = std::array::from_fn(|_| rand_byte());
+        edns.options_mut()
+            .insert(EdnsOption::Unknown(COOKIE, client.to_vec()));
+    }
+    message.set_edns(edns);
+    message
+}
+
+/// A random byte, from the same source as hickory's message IDs.
+fn rand_byte() -> u8 {
+    Message::query().metadata.id.to_be_bytes()[0]
+}
+
+/// What the server's OPT record said.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EdnsReport {
+    /// The UDP payload size the server offers.
+    pub udp: u16,
+    /// The server's identifier (NSID) as dig shows it: hex bytes, then the printable text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nsid: Option<String>,
+    /// The cookie sent back (client and server parts), in hex.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cookie: Option<String>,
+    /// The client subnet echoed: `ADDR/SOURCE/SCOPE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet: Option<String>,
+}
+
+impl EdnsReport {
+    fn from_edns(edns: &Edns) -> Self {
+        let mut report = Self {
+            udp: edns.max_payload(),
+            ..Self::default()
+        };
+        if let Some(EdnsOption::NSID(payload)) = edns.option(EdnsCode::NSID) {
+            let bytes: &[u8] = payload.as_ref();
+            report.nsid = Some(format!("{} ({})", hex(bytes, " "), dns_name::quote(bytes)));
+        }
+        if let Some(EdnsOption::Unknown(_, data)) = edns.option(EdnsCode::Cookie) {
+            report.cookie = Some(hex(data, ""));
+        }
+        if let Some(EdnsOption::Subnet(subnet)) = edns.option(EdnsCode::Subnet) {
+            report.subnet = Some(format!(
+                "{}/{}/{}",
+                subnet.addr(),
+                subnet.source_prefix(),
+                subnet.scope_prefix()
+            ));
+        }
+        report
+    }
+
+    /// The footer's words: `udp 1232, nsid 75 6e ("un"), cookie 0102...`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let mut parts = vec![format!("udp {}", self.udp)];
+        if let Some(nsid) = &self.nsid {
+            parts.push(format!("nsid {nsid}"));
+        }
+        if let Some(cookie) = &self.cookie {
+            parts.push(format!("cookie {cookie}"));
+        }
+        if let Some(subnet) = &self.subnet {
+            parts.push(format!("subnet {subnet}"));
+        }
+        parts.join(", ")
+    }
+}
+
+fn hex(bytes: &[u8], sep: &str) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+fn icmp_failure(e: &std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::ConnectionRefused {
+        Failure::Refused
+    } else {
+        Failure::Unreachable(io_reason(e))
+    }
+}
+
+/// An I/O error as one short phrase (`network unreachable`).
+fn io_reason(e: &std::io::Error) -> String {
+    Error::io("query", std::io::Error::from(e.kind()))
+        .to_string()
+        .trim_start_matches("query: ")
+        .to_string()
+}
+
+/// A response code as dig names it (`REFUSED`, `SERVFAIL`, `RESERVED15`).
 #[must_use]
 pub fn rcode_name(code: ResponseCode) -> String {
     let value = u16::from(code);
@@ -290,7 +439,16 @@ pub fn rcode_name(code: ResponseCode) -> String {
         8 => "NXRRSET",
         9 => "NOTAUTH",
         10 => "NOTZONE",
+        11 => "DSOTYPENI",
+        12..=15 => return format!("RESERVED{value}"),
         16 => "BADVERS",
+        17 => "BADKEY",
+        18 => "BADTIME",
+        19 => "BADMODE",
+        20 => "BADNAME",
+        21 => "BADALG",
+        22 => "BADTRUNC",
+        23 => "BADCOOKIE",
         _ => return format!("RCODE{value}"),
     };
     name.to_string()
@@ -320,6 +478,11 @@ pub fn system_server() -> Result<SocketAddr> {
 /// (port 53 when none is given). Only addresses: a server given by name would need a lookup
 /// before the lookup.
 pub fn parse_server(text: &str) -> std::result::Result<SocketAddr, String> {
+    parse_server_or(text, 53)
+}
+
+/// [`parse_server`] with `port` when none is given (853 for DNS over TLS).
+pub fn parse_server_or(text: &str, port: u16) -> std::result::Result<SocketAddr, String> {
     if let Ok(addr) = text.parse::<SocketAddr>() {
         if addr.port() == 0 {
             return Err("port 0 is not a server port".into());
@@ -327,7 +490,7 @@ pub fn parse_server(text: &str) -> std::result::Result<SocketAddr, String> {
         return Ok(addr);
     }
     if let Some(ip) = crate::net::host::parse_literal(text) {
-        return Ok(SocketAddr::new(ip, 53));
+        return Ok(SocketAddr::new(ip, port));
     }
     if let Some((host, port)) = text.rsplit_once(':')
         && host.parse::<IpAddr>().is_ok()
@@ -368,20 +531,10 @@ mod tests {
     }
 
     #[test]
-    fn failures() {
-        assert!(Failure::NxDomain.is_not_found());
-        assert!(Failure::NoData.is_not_found());
-        assert!(!Failure::Timeout.is_not_found());
-        assert_eq!(Failure::Rcode("REFUSED".into()).rcode(), Some("REFUSED"));
-        assert_eq!(Failure::Timeout.rcode(), None);
-        assert_eq!(classify(&NetError::Timeout), Failure::Timeout);
-        assert_eq!(
-            classify(&NetError::Dns(DnsError::ResponseCode(
-                ResponseCode::Refused
-            ))),
-            Failure::Rcode("REFUSED".into())
-        );
+    fn rcodes_as_dig_names_them() {
         assert_eq!(rcode_name(ResponseCode::ServFail), "SERVFAIL");
-        assert_eq!(rcode_name(ResponseCode::from(0, 12)), "RCODE12");
+        assert_eq!(rcode_name(ResponseCode::from(0, 15)), "RESERVED15");
+        assert_eq!(rcode_name(ResponseCode::from(1, 7)), "BADCOOKIE");
+        assert_eq!(rcode_name(ResponseCode::from(2, 0)), "RCODE32");
     }
 }

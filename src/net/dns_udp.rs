@@ -6,8 +6,12 @@
 //! extra system calls a query). Here one socket on a random port carries every query: each gets
 //! a random ID that no other query in flight has, and an answer is taken only from the server's
 //! address, with that ID and the same question. Within a try the query is sent again every
-//! 250 ms until an answer comes (as hickory does every 333 ms). Messages are built and parsed by
-//! hickory-proto.
+//! 250 ms until an answer comes (as hickory does every 333 ms). A datagram that is not the
+//! answer (too short, an ID no query has, another question, malformed, from another address) is
+//! noted against the queries it could concern and the wait goes on; the notes are returned if
+//! the wait ends without an answer. The socket stays unconnected (so another source can be
+//! named) and asks for ICMP errors, so a closed port ends the wait at once. Messages are built
+//! and parsed by hickory-proto.
 
 use std::collections::HashMap;
 use std::io;
@@ -15,12 +19,13 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use hickory_resolver::proto::op::{Edns, Message, Query};
+use std::os::fd::AsFd;
+
+use hickory_resolver::proto::op::{Message, Query};
 use tokio::net::UdpSocket;
 use tokio::sync::oneshot;
 
-/// The EDNS payload size offered, as dig and the DNS flag day of 2020 suggest.
-const EDNS_PAYLOAD: u16 = 1232;
+use super::os;
 
 /// How long to wait for an answer before sending the query again, within one try.
 const RESEND: Duration = Duration::from_millis(250);
@@ -28,16 +33,45 @@ const RESEND: Duration = Duration::from_millis(250);
 /// The receive buffer asked for (the kernel caps it at net.core.rmem_max).
 const RECV_BUFFER: usize = 4 << 20;
 
+/// How many distinct problems are kept for one query.
+const MAX_NOTES: usize = 4;
+
 /// Why there is no answer.
 #[derive(Debug)]
 pub enum UdpFailure {
-    /// No answer within the timeout, after every try.
-    Timeout,
+    /// No acceptable answer within the timeout, after every try; what came instead (a datagram
+    /// that is not DNS, a wrong ID, another question, another source), one line each.
+    Timeout(Vec<String>),
+    /// The server's host said no one listens there (ICMP port unreachable), or another ICMP
+    /// error about the query.
+    Refused(io::Error),
     /// The socket failed.
     Io(io::Error),
 }
 
-type Waiters = Arc<Mutex<HashMap<u16, (Query, oneshot::Sender<Message>)>>>;
+/// What the reader hands to a waiting query.
+enum Delivery {
+    Answer(Message),
+    Error(io::ErrorKind),
+}
+
+/// A query in flight: its question, where its answer goes, and what was received that was
+/// not its answer.
+struct Waiter {
+    query: Query,
+    tx: Option<oneshot::Sender<Delivery>>,
+    notes: Vec<String>,
+}
+
+impl Waiter {
+    fn note(&mut self, text: String) {
+        if self.notes.len() < MAX_NOTES && !self.notes.contains(&text) {
+            self.notes.push(text);
+        }
+    }
+}
+
+type Waiters = Arc<Mutex<HashMap<u16, Waiter>>>;
 
 /// One socket, many queries in flight.
 pub struct UdpMux {
@@ -67,6 +101,9 @@ impl UdpMux {
         // Answers to hundreds of queries in flight can arrive while the program is busy
         // writing: room for them, as far as net.core.rmem_max allows.
         let _ = socket2::SockRef::from(&std_socket).set_recv_buffer_size(RECV_BUFFER);
+        // The socket stays unconnected, so that an answer from another address can be named;
+        // "port unreachable" then needs asking for.
+        os::udp_errors::report_icmp_errors(std_socket.as_fd(), server.is_ipv6())?;
         std_socket.set_nonblocking(true)?;
         let socket = Arc::new(UdpSocket::from_std(std_socket)?);
         let waiters: Waiters = Arc::default();
@@ -85,30 +122,34 @@ impl UdpMux {
         })
     }
 
-    /// Ask `query` (recursion desired, EDNS on); the answer as the server sent it.
-    pub async fn ask(&self, query: Query) -> Result<Message, UdpFailure> {
+    /// Send `message` (its ID is set here) and wait for its answer, as the server sent it.
+    pub async fn ask(&self, mut message: Message) -> Result<Message, UdpFailure> {
+        let Some(query) = message.queries.first().cloned() else {
+            return Err(UdpFailure::Io(io::Error::other(
+                "a query without a question",
+            )));
+        };
+        let mut notes: Vec<String> = Vec::new();
         for _ in 0..self.tries {
             let (id, answer) = self.register(&query);
-            let mut message = Message::query();
             message.metadata.id = id;
-            message.metadata.recursion_desired = true;
-            message.add_query(query.clone());
-            let mut edns = Edns::new();
-            edns.set_max_payload(EDNS_PAYLOAD);
-            message.set_edns(edns);
             let bytes = message
                 .to_vec()
                 .map_err(|e| UdpFailure::Io(io::Error::other(e.to_string())))?;
-            match self.exchange(&bytes, answer).await {
-                Ok(Some(message)) => return Ok(message),
-                Ok(None) => self.forget(id),
-                Err(e) => {
-                    self.forget(id);
-                    return Err(UdpFailure::Io(e));
+            let result = self.exchange(&bytes, answer).await;
+            for note in self.forget(id) {
+                if !notes.contains(&note) {
+                    notes.push(note);
                 }
             }
+            match result {
+                Ok(Some(Delivery::Answer(message))) => return Ok(message),
+                Ok(Some(Delivery::Error(kind))) => return Err(UdpFailure::Refused(kind.into())),
+                Ok(None) => {}
+                Err(e) => return Err(UdpFailure::Io(e)),
+            }
         }
-        Err(UdpFailure::Timeout)
+        Err(UdpFailure::Timeout(notes))
     }
 
     /// Send `bytes` and wait up to the timeout for the answer, sending them again every
@@ -117,14 +158,22 @@ impl UdpMux {
     async fn exchange(
         &self,
         bytes: &[u8],
-        mut answer: oneshot::Receiver<Message>,
-    ) -> io::Result<Option<Message>> {
+        mut answer: oneshot::Receiver<Delivery>,
+    ) -> io::Result<Option<Delivery>> {
         let deadline = tokio::time::Instant::now() + self.timeout;
         loop {
-            self.socket.send_to(bytes, self.server).await?;
+            match self.socket.send_to(bytes, self.server).await {
+                Ok(_) => {}
+                // An ICMP error about an earlier datagram, reported on this send.
+                Err(e) if is_icmp_error(&e) => {
+                    os::udp_errors::drain_errors(self.socket.as_fd());
+                    return Ok(Some(Delivery::Error(e.kind())));
+                }
+                Err(e) => return Err(e),
+            }
             let next = (tokio::time::Instant::now() + RESEND).min(deadline);
             match tokio::time::timeout_at(next, &mut answer).await {
-                Ok(Ok(message)) => return Ok(Some(message)),
+                Ok(Ok(delivery)) => return Ok(Some(delivery)),
                 // The reader stopped: it never does while the socket works.
                 Ok(Err(_)) => return Ok(None),
                 Err(_) if next >= deadline => return Ok(None),
@@ -134,7 +183,7 @@ impl UdpMux {
     }
 
     /// A fresh random ID for `query`, and where its answer will arrive.
-    fn register(&self, query: &Query) -> (u16, oneshot::Receiver<Message>) {
+    fn register(&self, query: &Query) -> (u16, oneshot::Receiver<Delivery>) {
         let (tx, rx) = oneshot::channel();
         let mut waiters = self.waiters.lock().unwrap_or_else(PoisonError::into_inner);
         let id = loop {
@@ -143,44 +192,155 @@ impl UdpMux {
                 break id;
             }
         };
-        waiters.insert(id, (query.clone(), tx));
+        waiters.insert(
+            id,
+            Waiter {
+                query: query.clone(),
+                tx: Some(tx),
+                notes: Vec::new(),
+            },
+        );
         (id, rx)
     }
 
-    fn forget(&self, id: u16) {
+    /// Stop waiting for `id`; what was noted about it.
+    fn forget(&self, id: u16) -> Vec<String> {
         self.waiters
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .remove(&id);
+            .remove(&id)
+            .map(|w| w.notes)
+            .unwrap_or_default()
     }
 }
 
-/// Hand each answer to the query it answers; drop anything else.
+/// Whether a socket error is the kernel passing on an ICMP error (port or host unreachable).
+fn is_icmp_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable
+    )
+}
+
+/// Hand each answer to the query it answers; name anything else to the queries it could
+/// concern (by ID when it has one that is in flight, else every query waiting).
 async fn read_answers(socket: Arc<UdpSocket>, server: SocketAddr, waiters: Waiters) {
     let mut buf = vec![0u8; 65_535];
     loop {
-        let Ok((len, from)) = socket.recv_from(&mut buf).await else {
-            // An ICMP error about an earlier datagram: the queries time out on their own.
-            continue;
-        };
-        if from != server {
-            continue;
-        }
-        let Ok(message) = Message::from_vec(&buf[..len]) else {
-            continue;
+        let (len, from) = match socket.recv_from(&mut buf).await {
+            Ok(got) => got,
+            Err(e) if is_icmp_error(&e) => {
+                os::udp_errors::drain_errors(socket.as_fd());
+                let mut map = waiters.lock().unwrap_or_else(PoisonError::into_inner);
+                for waiter in map.values_mut() {
+                    if let Some(tx) = waiter.tx.take() {
+                        let _ = tx.send(Delivery::Error(e.kind()));
+                    }
+                }
+                continue;
+            }
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
         };
         let mut map = waiters.lock().unwrap_or_else(PoisonError::into_inner);
-        let matches = map
-            .get(&message.metadata.id)
-            .is_some_and(|(query, _)| same_question(query, &message));
-        if matches && let Some((_, tx)) = map.remove(&message.metadata.id) {
-            let _ = tx.send(message);
+        match judge(&buf[..len], from, server, &map) {
+            Verdict::Answer(id, message) => {
+                if let Some(tx) = map.get_mut(&id).and_then(|w| w.tx.take()) {
+                    let _ = tx.send(Delivery::Answer(message));
+                }
+            }
+            Verdict::NoteFor(id, note) => {
+                if let Some(waiter) = map.get_mut(&id) {
+                    waiter.note(note);
+                }
+            }
+            Verdict::NoteForAll(note) => {
+                for waiter in map.values_mut() {
+                    waiter.note(note.clone());
+                }
+            }
         }
     }
 }
 
+/// What one received datagram is.
+enum Verdict {
+    /// The answer to the query with this ID.
+    Answer(u16, Message),
+    /// Not an answer, but about the query with this ID.
+    NoteFor(u16, String),
+    /// Not an answer, about no query in particular.
+    NoteForAll(String),
+}
+
+/// Judge `bytes` received from `from`, the queries in flight being `waiters`.
+fn judge(
+    bytes: &[u8],
+    from: SocketAddr,
+    server: SocketAddr,
+    waiters: &HashMap<u16, Waiter>,
+) -> Verdict {
+    if bytes.len() < 12 {
+        return Verdict::NoteForAll(format!(
+            "{} bytes from {from}, too short for a DNS message",
+            bytes.len()
+        ));
+    }
+    let id = u16::from_be_bytes([bytes[0], bytes[1]]);
+    let Some(waiter) = waiters.get(&id) else {
+        let expected = match waiters.len() {
+            1 => waiters
+                .keys()
+                .next()
+                .map(|k| format!(", expected {k}"))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        return Verdict::NoteForAll(format!(
+            "an answer from {from} with ID {id}, which no query in flight has{expected}"
+        ));
+    };
+    if from != server {
+        return Verdict::NoteFor(
+            id,
+            format!("an answer from {from}, not from the server {server}"),
+        );
+    }
+    if bytes[2] & 0x80 == 0 {
+        return Verdict::NoteFor(id, format!("a query from {from}, not an answer"));
+    }
+    let message = match Message::from_vec(bytes) {
+        Ok(message) => message,
+        Err(e) => {
+            return Verdict::NoteFor(id, format!("a malformed answer from {from}: {e}"));
+        }
+    };
+    if !same_question(&waiter.query, &message) {
+        let asked = message
+            .queries
+            .first()
+            .map(|q| {
+                format!(
+                    "{} {}",
+                    crate::model::dns_name::name_text(q.name()),
+                    q.query_type()
+                )
+            })
+            .unwrap_or_else(|| "no question".into());
+        return Verdict::NoteFor(
+            id,
+            format!("an answer from {from} to another question ({asked})"),
+        );
+    }
+    Verdict::Answer(id, message)
+}
+
 /// Whether `answer` repeats `query` as its question (names compared without regard to case).
-fn same_question(query: &Query, answer: &Message) -> bool {
+pub(crate) fn same_question(query: &Query, answer: &Message) -> bool {
     answer.queries.len() == 1
         && answer.queries[0].query_type() == query.query_type()
         && answer.queries[0].query_class() == query.query_class()

@@ -6,6 +6,8 @@
 //! folder and one more `#[cfg]` line below.
 
 pub mod dns;
+pub mod dns_stream;
+pub mod dns_tls;
 pub mod dns_udp;
 pub mod host;
 pub mod icmp;

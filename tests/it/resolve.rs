@@ -5,8 +5,14 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use crate::common::dns_server::{BULK_NAMES, DnsServer, SilentPort, TTL};
+use crate::common::dns_server::{
+    BULK_NAMES, DnsServer, Reply, ScriptedServer, SilentPort, TTL, record, response_to,
+};
 use crate::common::nettool;
+use crate::common::unbound::Unbound;
+use hickory_server::proto::op::ResponseCode;
+use hickory_server::proto::rr::RData;
+use hickory_server::proto::rr::rdata::{A, CNAME, MX, TXT};
 use serde_json::{Value, json};
 
 struct Run {
@@ -102,7 +108,7 @@ fn answers_show_name_type_ttl_data_and_footer() {
         server.addr
     );
     assert!(lines[2].starts_with(&footer), "{}", lines[2]);
-    assert!(lines[2].ends_with(" ms"), "{}", lines[2]);
+    assert!(lines[2].ends_with(" ms, flags qr aa rd"), "{}", lines[2]);
     assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
 
@@ -254,7 +260,7 @@ fn txt_control_characters_are_escaped() {
     let server = DnsServer::start();
     let r = run(&[&server.at(), "-t", "TXT", "ctrl.test", "--short"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stdout, "\"bell\\x07esc\\x1b[2J\"\n");
+    assert_eq!(r.stdout, "\"bell\\007esc\\027[2J\"\n");
     assert!(!r.stdout.contains('\x1b'));
 }
 
@@ -588,22 +594,24 @@ fn bad_arguments_exit_2() {
 
 /// dig's answer section as a set of normalised lines.
 fn dig_answers(server: &DnsServer, rtype: &str, name: &str) -> BTreeSet<String> {
+    normalise(&dig(server.addr, &["+noall", "+answer", name, rtype]))
+}
+
+/// What dig prints when it asks `addr` (one try, 2 s).
+fn dig(addr: std::net::SocketAddr, args: &[&str]) -> String {
     let out = std::process::Command::new("dig")
         .args([
-            &format!("@{}", server.addr.ip()),
+            &format!("@{}", addr.ip()),
             "-p",
-            &server.addr.port().to_string(),
-            "+noall",
-            "+answer",
+            &addr.port().to_string(),
             "+tries=1",
             "+time=2",
-            name,
-            rtype,
         ])
+        .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "dig {rtype} {name}");
-    normalise(&String::from_utf8(out.stdout).unwrap())
+    assert!(out.status.success(), "dig {args:?}");
+    String::from_utf8(out.stdout).unwrap()
 }
 
 fn normalise(text: &str) -> BTreeSet<String> {
@@ -718,4 +726,692 @@ fn a_lost_query_is_sent_again_within_the_try() {
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 2, "{seen:?}");
     assert_eq!(seen[0], seen[1], "the same query twice: {seen:?}");
+}
+
+/// The server's reply, built by `edit` from the response to the query.
+fn answering(
+    edit: impl Fn(&mut hickory_server::proto::op::Message) + Send + 'static,
+) -> ScriptedServer {
+    ScriptedServer::start(move |query, _| {
+        let mut m = response_to(query);
+        edit(&mut m);
+        vec![Reply::Bytes(m.to_vec().unwrap())]
+    })
+}
+
+#[test]
+fn rcode_is_read_even_with_answers() {
+    let server = answering(|m| {
+        m.metadata.response_code = ResponseCode::NXDomain;
+        m.add_answer(record(&[b"www", b"test"], RData::A(A::new(192, 0, 2, 1))));
+    });
+    let (code, doc) = json_doc(&[&server.at(), "-t", "A", "www.test"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["status"], "not_found");
+    assert_eq!(doc["queries"][0]["rcode"], "NXDOMAIN");
+    assert_eq!(doc["queries"][0]["answers"][0]["data"], "192.0.2.1");
+    let r = run(&[&server.at(), "-t", "A", "www.test"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains(": NXDOMAIN, 1 answer, "), "{}", r.stdout);
+
+    // Code 15 is no NOERROR: named as dig names it, and a failure.
+    let server = answering(|m| {
+        m.metadata.response_code = ResponseCode::from(0, 15);
+        m.add_answer(record(&[b"www", b"test"], RData::A(A::new(192, 0, 2, 1))));
+    });
+    let (code, doc) = json_doc(&[&server.at(), "-t", "A", "www.test"]);
+    assert_eq!(code, 2);
+    assert_eq!(doc["status"], "failed");
+    assert_eq!(doc["queries"][0]["rcode"], "RESERVED15");
+    assert_eq!(doc["error"], format!("{} answered RESERVED15", server.addr));
+    if crate::common::tool_or_skip("rcode_is_read_even_with_answers", "dig") {
+        let theirs = dig(server.addr, &["+noall", "+comments", "www.test", "A"]);
+        assert!(theirs.contains("status: RESERVED15,"), "{theirs}");
+    }
+}
+
+#[test]
+fn records_of_another_type_are_shown_not_counted() {
+    let server = answering(|m| {
+        m.add_answer(record(
+            &[b"www", b"test"],
+            RData::MX(MX::new(10, "mail.test.".parse().unwrap())),
+        ));
+    });
+    let r = run(&[&server.at(), "-t", "A", "www.test"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("www.test.\t60\tIN\tMX\t10 mail.test.\n;; www.test. A: NOERROR, 0 answers, 1 other record, "),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: www.test: www.test. has no A record (server {})\n",
+            server.addr
+        )
+    );
+    let r = run(&[&server.at(), "-t", "A", "--short", "www.test"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    let (_, doc) = json_doc(&[&server.at(), "-t", "A", "www.test"]);
+    assert_eq!(doc["queries"][0]["answer_count"], 0);
+    assert_eq!(doc["queries"][0]["answers"][0]["type"], "MX");
+    assert_eq!(doc["queries"][0]["flags"], json!(["qr", "rd", "ra"]));
+}
+
+#[test]
+fn soa_of_a_missing_name_and_of_an_alias() {
+    let server = DnsServer::start();
+    let (code, doc) = json_doc(&[&server.at(), "-t", "SOA", "nope.test"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["queries"][0]["rcode"], "NXDOMAIN");
+    let r = run(&[&server.at(), "-t", "SOA", "alias.test"]);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines[0], "alias.test.\t300\tIN\tCNAME\talias2.test.",
+        "{}",
+        r.stdout
+    );
+    if crate::common::tool_or_skip("soa_of_a_missing_name_and_of_an_alias", "dig") {
+        let theirs = dig_answers(&server, "SOA", "alias.test");
+        let ours = normalise(&r.stdout);
+        assert_eq!(ours, theirs);
+        let theirs = dig(server.addr, &["+noall", "+comments", "nope.test", "SOA"]);
+        assert!(theirs.contains("status: NXDOMAIN,"), "{theirs}");
+    }
+}
+
+#[test]
+fn names_keep_their_case_and_dig_escapes() {
+    let server = answering(|m| {
+        let rtype = m.queries[0].query_type();
+        if rtype == hickory_server::proto::rr::RecordType::TXT {
+            m.add_answer(record(
+                &[b"TXT", b"Test"],
+                RData::TXT(TXT::from_bytes(vec![
+                    b"tab\there del\x7f ff\xff \"q\" \\".as_slice(),
+                ])),
+            ));
+        } else {
+            m.add_answer(record(
+                &[b"WWW", b"Test"],
+                RData::CNAME(CNAME(
+                    hickory_server::proto::rr::Name::from_labels([&b"a b"[..], b"T.x", b"Test"])
+                        .unwrap(),
+                )),
+            ));
+            m.add_answer(record(
+                &[b"a b", b"T.x", b"Test"],
+                RData::A(A::new(192, 0, 2, 1)),
+            ));
+        }
+    });
+    let r = run(&[&server.at(), "-t", "A", "www.test"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "WWW.Test.\t60\tIN\tCNAME\ta\\032b.T\\.x.Test.",
+            "a\\032b.T\\.x.Test.\t60\tIN\tA\t192.0.2.1"
+        ]
+    );
+    let r = run(&[&server.at(), "-t", "TXT", "--short", "txt.test"]);
+    assert_eq!(
+        r.stdout,
+        "\"tab\\009here del\\127 ff\\255 \\\"q\\\" \\\\\"\n"
+    );
+    if crate::common::tool_or_skip("names_keep_their_case_and_dig_escapes", "dig") {
+        for (rtype, name) in [("A", "www.test"), ("TXT", "txt.test")] {
+            let ours = run(&[&server.at(), "-t", rtype, name]);
+            let theirs = normalise(&dig(server.addr, &["+noall", "+answer", name, rtype]));
+            assert_eq!(normalise(&ours.stdout), theirs);
+        }
+    }
+}
+
+#[test]
+fn underscore_names_are_asked() {
+    let server = DnsServer::start();
+    assert_eq!(short(&server, "A", "a_b.test"), vec!["192.0.2.30"]);
+}
+
+#[test]
+fn a_port_where_nothing_listens_is_refused_at_once() {
+    let port = {
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket.local_addr().unwrap().port()
+    };
+    let at = format!("@127.0.0.1:{port}");
+    for extra in [&[][..], &["--tcp"]] {
+        let mut args = vec![at.as_str(), "-t", "A", "--timeout", "5s", "www.test"];
+        args.extend_from_slice(extra);
+        let started = std::time::Instant::now();
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{extra:?}");
+        assert_eq!(
+            r.stderr,
+            format!("error: www.test: cannot reach 127.0.0.1:{port}: connection refused\n"),
+            "{extra:?}"
+        );
+        // Well before the 5 s timeout.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(4),
+            "{extra:?}"
+        );
+    }
+}
+
+/// A server that first sends `bad` and then, when `then_answer`, the right answer.
+fn hostile(
+    bad: impl Fn(&hickory_server::proto::op::Message, &[u8]) -> Reply + Send + 'static,
+    then_answer: bool,
+) -> ScriptedServer {
+    ScriptedServer::start(move |query, bytes| {
+        let mut replies = vec![bad(query, bytes)];
+        if then_answer {
+            let mut m = response_to(query);
+            m.add_answer(record(&[b"www", b"test"], RData::A(A::new(192, 0, 2, 9))));
+            replies.push(Reply::Bytes(m.to_vec().unwrap()));
+        }
+        replies
+    })
+}
+
+#[test]
+fn hostile_answers_are_named_and_a_good_one_still_taken() {
+    fn good(query: &hickory_server::proto::op::Message) -> Vec<u8> {
+        let mut m = response_to(query);
+        m.add_answer(record(&[b"www", b"test"], RData::A(A::new(192, 0, 2, 9))));
+        m.to_vec().unwrap()
+    }
+    type Bad = fn(&hickory_server::proto::op::Message, &[u8]) -> Reply;
+    let cases: Vec<(&str, Bad, String)> = vec![
+        (
+            "garbage",
+            |_, _| Reply::Bytes(b"garbage".to_vec()),
+            "7 bytes from {server}, too short for a DNS message".into(),
+        ),
+        (
+            "wrong id",
+            |q, _| {
+                let mut bytes = good(q);
+                bytes[0] ^= 0xff;
+                Reply::Bytes(bytes)
+            },
+            "an answer from {server} with ID ".into(),
+        ),
+        (
+            "wrong question",
+            |q, _| {
+                let mut m = response_to(q);
+                m.queries[0].set_name("other.test.".parse().unwrap());
+                Reply::Bytes(m.to_vec().unwrap())
+            },
+            "an answer from {server} to another question (other.test. A)".into(),
+        ),
+        (
+            "pointer loop",
+            |q, bytes| {
+                // The header of a response with one answer whose owner name points at itself.
+                let mut m = bytes[..12].to_vec();
+                m[2] |= 0x80;
+                m[6..12].copy_from_slice(&[0, 1, 0, 0, 0, 0]);
+                let _ = q;
+                m.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1]);
+                Reply::Bytes(m)
+            },
+            "a malformed answer from {server}: ".into(),
+        ),
+        (
+            "other port",
+            |q, _| Reply::FromOtherPort(good(q)),
+            "an answer from 127.0.0.1:".into(),
+        ),
+    ];
+    for (what, bad, want) in cases {
+        // Only the bad datagram: named in the timeout's error, and no wait beyond 2 x 300 ms.
+        let server = hostile(bad, false);
+        let want = want.replace("{server}", &server.addr.to_string());
+        let started = std::time::Instant::now();
+        let r = run(&[
+            &server.at(),
+            "-t",
+            "A",
+            "--timeout",
+            "300ms",
+            "--tries",
+            "2",
+            "www.test",
+        ]);
+        assert_eq!(r.code, 2, "{what}: {}", r.stderr);
+        let prefix = format!(
+            "error: www.test: no answer from {} (timed out; ignored ",
+            server.addr
+        );
+        assert!(r.stderr.starts_with(&prefix), "{what}: {}", r.stderr);
+        assert!(
+            r.stderr[prefix.len()..].starts_with(&want),
+            "{what}: {}",
+            r.stderr
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "{what}"
+        );
+        // The bad datagram first, then the answer: the answer is taken.
+        let server = hostile(bad, true);
+        let r = run(&[
+            &server.at(),
+            "-t",
+            "A",
+            "--short",
+            "--timeout",
+            "2s",
+            "www.test",
+        ]);
+        assert_eq!(
+            (r.code, r.stdout.as_str()),
+            (0, "192.0.2.9\n"),
+            "{what}: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn file_lines_are_bounded_and_a_bad_line_does_not_stop_the_batch() {
+    let server = DnsServer::start();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let long = "a".repeat(300);
+    let mut bytes = b"www.test\n\xff\xfe.test\n".to_vec();
+    bytes.extend_from_slice(format!("{long}\nv4only.test\n").as_bytes());
+    std::fs::write(file.path(), &bytes).unwrap();
+    let path = file.path().to_str().unwrap();
+    let r = run(&[&server.at(), "-t", "A", "--short", "-f", path]);
+    assert_eq!(r.code, 2);
+    let mut got: Vec<&str> = r.stdout.lines().collect();
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        ["192.0.2.10", "192.0.2.11", "192.0.2.20"],
+        "{}",
+        r.stderr
+    );
+    let errors: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(
+        errors[..2],
+        [
+            format!(
+                "error: {path} line 2: line is not UTF-8 text; not sent to {}",
+                server.addr
+            ),
+            format!(
+                "error: {path} line 3: line is over 255 bytes long; not sent to {}",
+                server.addr
+            ),
+        ]
+    );
+    // A file that never ends is an error, not a memory exhaustion.
+    let r = run(&[&server.at(), "-t", "A", "-f", "/dev/zero"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with(
+            "error: /dev/zero line 1: line is over 255 bytes long and does not end within 64 KiB; \
+             the rest of /dev/zero is not read"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn international_names_are_asked_as_a_labels() {
+    let server = DnsServer::start();
+    assert_eq!(short(&server, "A", "bücher.test"), vec!["192.0.2.40"]);
+    let r = run(&[&server.at(), "-t", "A", "bücher.test"]);
+    assert!(
+        r.stdout
+            .contains("\n;; xn--bcher-kva.test. (bücher.test.) A: NOERROR, 1 answer, "),
+        "{}",
+        r.stdout
+    );
+    let (_, doc) = json_doc(&[&server.at(), "-t", "A", "bücher.test"]);
+    assert_eq!(doc["name"], "bücher.test");
+    assert_eq!(doc["query"], "xn--bcher-kva.test.");
+    assert_eq!(doc["query_unicode"], "bücher.test.");
+}
+
+#[test]
+fn header_bits_and_edns_options_reach_the_server_and_come_back() {
+    use hickory_server::proto::rr::rdata::opt::{EdnsCode, EdnsOption, NSIDPayload};
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<String>>> = std::sync::Arc::default();
+    let log = std::sync::Arc::clone(&seen);
+    let server = ScriptedServer::start(move |query, _| {
+        let edns = query.edns.clone().unwrap_or_default();
+        let mut line = format!(
+            "rd={} cd={} do={} udp={}",
+            query.metadata.recursion_desired,
+            query.metadata.checking_disabled,
+            edns.flags().dnssec_ok,
+            edns.max_payload()
+        );
+        let mut m = response_to(query);
+        let mut back = hickory_server::proto::op::Edns::new();
+        back.set_max_payload(1232);
+        if edns.option(EdnsCode::NSID).is_some() {
+            line.push_str(" nsid");
+            back.options_mut().insert(EdnsOption::NSID(
+                NSIDPayload::new(b"ns-test".to_vec()).unwrap(),
+            ));
+        }
+        if let Some(EdnsOption::Subnet(subnet)) = edns.option(EdnsCode::Subnet) {
+            line.push_str(&format!(
+                " subnet={}/{}",
+                subnet.addr(),
+                subnet.source_prefix()
+            ));
+            let mut echo = *subnet;
+            echo.set_scope_prefix(16);
+            back.options_mut().insert(EdnsOption::Subnet(echo));
+        }
+        if let Some(EdnsOption::Unknown(10, client)) = edns.option(EdnsCode::Cookie) {
+            line.push_str(&format!(" cookie={}", client.len()));
+            let mut both = client.clone();
+            both.extend_from_slice(&[0xaa; 8]);
+            back.options_mut().insert(EdnsOption::Unknown(10, both));
+        }
+        log.lock().unwrap().push(line);
+        m.set_edns(back);
+        m.add_answer(record(&[b"www", b"test"], RData::A(A::new(192, 0, 2, 1))));
+        vec![Reply::Bytes(m.to_vec().unwrap())]
+    });
+    let r = run(&[
+        &server.at(),
+        "-t",
+        "A",
+        "www.test",
+        "--norecurse",
+        "--bufsize",
+        "4096",
+        "--nsid",
+        "--subnet",
+        "192.0.2.0/24",
+        "--cookie",
+        "--dnssec",
+        "--cd",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        seen.lock().unwrap().clone(),
+        ["rd=false cd=true do=true udp=4096 nsid subnet=192.0.2.0/24 cookie=8"]
+    );
+    let footer = r.stdout.lines().nth(1).unwrap();
+    assert!(
+        footer.contains(
+            " ms, flags qr ra; EDNS udp 1232, nsid 6e 73 2d 74 65 73 74 (\"ns-test\"), cookie "
+        ),
+        "{footer}"
+    );
+    assert!(
+        footer.ends_with("aaaaaaaaaaaaaaaa, subnet 192.0.2.0/24/16"),
+        "{footer}"
+    );
+    let (_, doc) = json_doc(&[&server.at(), "-t", "A", "www.test", "--nsid"]);
+    assert_eq!(
+        doc["queries"][0]["edns"],
+        json!({"udp": 1232, "nsid": "6e 73 2d 74 65 73 74 (\"ns-test\")"})
+    );
+    assert_eq!(doc["queries"][0]["flags"], json!(["qr", "rd", "ra"]));
+    if crate::common::tool_or_skip("header_bits_and_edns_options", "dig") {
+        let theirs = dig(server.addr, &["+nsid", "www.test", "A"]);
+        assert!(
+            theirs.contains("; NSID: 6e 73 2d 74 65 73 74 (\"ns-test\")"),
+            "{theirs}"
+        );
+    }
+}
+
+/// Records of many types, each answered by a scripted server from zone-file text and compared
+/// with what dig prints for the same answer.
+#[test]
+fn every_type_is_shown_as_dig_shows_it() {
+    if !crate::common::tool_or_skip("every_type_is_shown_as_dig_shows_it", "dig") {
+        return;
+    }
+    let zone = "$ORIGIN test.\n$TTL 60\n\
+        @ IN SOA ns1.test. hostmaster.test. 1 3600 600 86400 300\n\
+        t IN HINFO \"PDP-11\" \"UNIX\"\n\
+        t IN SSHFP 4 2 123456789ABCDEF67890123456789ABCDEF67890123456789ABCDEF123456789\n\
+        t IN TLSA 3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6\n\
+        t IN NAPTR 100 10 \"U\" \"E2U+sip\" \"!^.*$!sip:info@example.test!\" .\n\
+        t IN CAA 128 tbs \"Unknown\"\n\
+        t IN HTTPS 1 . alpn=h2,h3 port=8443 ipv4hint=192.0.2.1\n\
+        t IN SVCB 0 svc.test.\n";
+    let (_, records) = hickory_server::proto::serialize::txt::Parser::new(zone, None, None)
+        .parse()
+        .expect("zone parses");
+    let records: Vec<hickory_server::proto::rr::Record> = records
+        .into_values()
+        .flat_map(|set| set.records_without_rrsigs().cloned().collect::<Vec<_>>())
+        .collect();
+    let server = ScriptedServer::start(move |query, _| {
+        let mut m = response_to(query);
+        let asked = query.queries[0].query_type();
+        for r in records.iter().filter(|r| r.record_type() == asked) {
+            m.add_answer(r.clone());
+        }
+        if asked == hickory_server::proto::rr::RecordType::Unknown(65400) {
+            m.add_answer(record(
+                &[b"t", b"test"],
+                RData::Unknown {
+                    code: asked,
+                    rdata: hickory_server::proto::rr::rdata::NULL::with(vec![10, 0, 0, 1]),
+                },
+            ));
+        }
+        vec![Reply::Bytes(m.to_vec().unwrap())]
+    });
+    let mut differ = Vec::new();
+    for rtype in [
+        "HINFO",
+        "SSHFP",
+        "TLSA",
+        "NAPTR",
+        "CAA",
+        "HTTPS",
+        "SVCB",
+        "TYPE65400",
+    ] {
+        let ours = run(&[&server.at(), "-t", rtype, "t.test"]);
+        assert_eq!(ours.code, 0, "{rtype}: {}", ours.stderr);
+        let theirs = normalise(&dig(
+            server.addr,
+            &["+noall", "+answer", "+nosplit", "t.test", rtype],
+        ));
+        assert!(!theirs.is_empty(), "{rtype}");
+        if normalise(&ours.stdout) != theirs {
+            differ.push(format!(
+                "{rtype}: ours {:?} dig {theirs:?}",
+                normalise(&ours.stdout)
+            ));
+        }
+    }
+    assert!(differ.is_empty(), "{differ:#?}");
+}
+
+/// kdig's answer section over TLS, verified against the test CA.
+fn kdig_tls(server: &Unbound, ca: &str, rtype: &str, name: &str) -> BTreeSet<String> {
+    let out = std::process::Command::new("kdig")
+        .args([
+            &format!("@{}", server.tls.ip()),
+            "-p",
+            &server.tls.port().to_string(),
+            "+tls",
+            &format!("+tls-ca={ca}"),
+            "+tls-hostname=dns.test",
+            "+noall",
+            "+answer",
+            "+retry=0",
+            "+time=3",
+            name,
+            rtype,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "kdig {rtype} {name}");
+    normalise(&String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn dns_over_tls_answers_equal_kdigs() {
+    let Some(server) = Unbound::start("dns_over_tls_answers_equal_kdigs") else {
+        return;
+    };
+    if !crate::common::tool_or_skip("dns_over_tls_answers_equal_kdigs", "kdig") {
+        return;
+    }
+    let ca = server.ca();
+    let ca = ca.to_str().unwrap();
+    let at = format!("@tls://{}", server.tls);
+    for (rtype, name) in [("A", "www.test"), ("MX", "mx.test"), ("TXT", "txt.test")] {
+        let ours = run(&[&at, "--ca", ca, "--tls-name", "dns.test", "-t", rtype, name]);
+        assert_eq!(ours.code, 0, "{rtype} {name}: {}", ours.stderr);
+        assert_eq!(
+            normalise(&ours.stdout),
+            kdig_tls(&server, ca, rtype, name),
+            "{rtype} {name}"
+        );
+        let footer = ours.stdout.lines().last().unwrap();
+        assert!(
+            footer.contains(&format!(
+                "server {} over TLS (TLSv1.3, connection set up in ",
+                server.tls
+            )),
+            "{footer}"
+        );
+    }
+    let (code, doc) = json_doc(&[&at, "--ca", ca, "-t", "A", "www.test"]);
+    assert_eq!(code, 0, "the certificate names 127.0.0.1 too");
+    assert_eq!(doc["queries"][0]["transport"], "tls");
+    assert_eq!(doc["queries"][0]["connection"]["tls_version"], "TLSv1.3");
+    assert!(
+        doc["queries"][0]["connection"]["setup_ms"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    // --tls with a plain address means the same, on port 853 unless one is named.
+    let r = run(&[
+        &format!("@{}", server.tls),
+        "--tls",
+        "--ca",
+        ca,
+        "-t",
+        "A",
+        "--short",
+        "www.test",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn dns_over_tls_verifies_the_certificate() {
+    let Some(server) = Unbound::start("dns_over_tls_verifies_the_certificate") else {
+        return;
+    };
+    let ca = server.ca();
+    let ca = ca.to_str().unwrap();
+    let at = format!("@tls://{}", server.tls);
+    // The system's roots do not hold the test CA.
+    let r = run(&[&at, "-t", "A", "www.test"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: www.test: cannot reach {}: TLS handshake: invalid peer certificate: UnknownIssuer\n",
+            server.tls
+        )
+    );
+    let r = run(&[
+        &at,
+        "--ca",
+        ca,
+        "--tls-name",
+        "other.test",
+        "-t",
+        "A",
+        "www.test",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("invalid peer certificate: certificate not valid for name \"other.test\""),
+        "{}",
+        r.stderr
+    );
+    let r = run(&[&at, "--insecure", "-t", "A", "--short", "www.test"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&[
+        "--tls-name",
+        "dns.test",
+        "-t",
+        "A",
+        "www.test",
+        &format!("@{}", server.plain),
+    ]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            2,
+            "error: --tls-name: applies to DNS over TLS only (add --tls or @tls://ADDR)\n"
+        )
+    );
+}
+
+#[test]
+fn dns_over_tls_bulk_uses_one_connection() {
+    let Some(server) = Unbound::start("dns_over_tls_bulk_uses_one_connection") else {
+        return;
+    };
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    for i in 0..crate::common::unbound::BULK {
+        writeln!(file, "h{i}.bulk.test").unwrap();
+    }
+    let r = run(&[
+        &format!("@tls://{}", server.tls),
+        "--ca",
+        server.ca().to_str().unwrap(),
+        "-t",
+        "A",
+        "--json",
+        "-f",
+        file.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut setups = BTreeSet::new();
+    let mut answered = 0;
+    for line in r.stdout.lines() {
+        let doc: Value = serde_json::from_str(line).unwrap();
+        if doc["kind"] != "name" {
+            continue;
+        }
+        let i: u32 = doc["name"].as_str().unwrap()[1..]
+            .split('.')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            doc["queries"][0]["answers"][0]["data"],
+            format!("10.0.{}.{}", i / 256, i % 256)
+        );
+        setups.insert(doc["queries"][0]["connection"]["setup_ms"].to_string());
+        answered += 1;
+    }
+    assert_eq!(answered, crate::common::unbound::BULK);
+    // Every answer came over the connection set up once.
+    assert_eq!(setups.len(), 1, "{setups:?}");
 }

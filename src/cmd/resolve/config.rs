@@ -44,6 +44,15 @@ impl Target {
         }
     }
 
+    /// A name that cannot be asked, named by where it came from (`names.txt line 3`).
+    #[must_use]
+    pub fn invalid(input: String, reason: String) -> Self {
+        Self::Name {
+            input,
+            checked: Err(reason),
+        }
+    }
+
     /// The input as the user gave it.
     pub(super) fn input(&self) -> &str {
         match self {
@@ -69,6 +78,10 @@ pub enum Mode {
         timeout: Duration,
         /// Tries per query.
         tries: u32,
+        /// Header bits and EDNS options.
+        flags: dns::QueryFlags,
+        /// DNS over TLS.
+        tls: Option<dns::TlsOptions>,
     },
 }
 
@@ -95,10 +108,19 @@ impl TryFrom<Args> for Config {
     fn try_from(args: Args) -> Result<Self> {
         let mut server = None;
         let mut targets = Vec::new();
+        let mut tls = args.tls;
         for name in &args.names {
             if let Some(text) = name.strip_prefix('@') {
-                let addr =
-                    dns::parse_server(text).map_err(|reason| Error::invalid(name, reason))?;
+                let text = match text.strip_prefix("tls://") {
+                    Some(rest) => {
+                        tls = true;
+                        rest
+                    }
+                    None => text,
+                };
+                let port = if tls { 853 } else { 53 };
+                let addr = dns::parse_server_or(text, port)
+                    .map_err(|reason| Error::invalid(name, reason))?;
                 if server.replace(addr).is_some() {
                     return Err(Error::invalid(name, "only one server may be named"));
                 }
@@ -107,7 +129,10 @@ impl TryFrom<Args> for Config {
             }
         }
         if let Some(text) = &args.server {
-            let addr = dns::parse_server(text).map_err(|reason| Error::invalid(text, reason))?;
+            let bare = text.strip_prefix("tls://").unwrap_or(text);
+            tls |= bare.len() != text.len();
+            let addr = dns::parse_server_or(bare, if tls { 853 } else { 53 })
+                .map_err(|reason| Error::invalid(text, reason))?;
             if server.replace(addr).is_some() {
                 return Err(Error::invalid(
                     text,
@@ -138,19 +163,63 @@ impl TryFrom<Args> for Config {
                 "the timeout must be above zero",
             ));
         }
-        let dns_mode = args.dns || server.is_some() || !types.is_empty();
-        if !dns_mode && args.tcp {
-            return Err(Error::invalid(
-                "--tcp",
-                "applies to DNS mode only (add -t TYPE, @SERVER or --dns)",
-            ));
+        let dns_mode = args.dns || server.is_some() || !types.is_empty() || tls;
+        if !tls {
+            let tls_only = [
+                (args.tls_name.is_some(), "--tls-name"),
+                (args.ca.is_some(), "--ca"),
+                (args.insecure, "--insecure"),
+            ];
+            if let Some((_, flag)) = tls_only.iter().find(|(given, _)| *given) {
+                return Err(Error::invalid(
+                    *flag,
+                    "applies to DNS over TLS only (add --tls or @tls://ADDR)",
+                ));
+            }
         }
+        if tls && args.tcp {
+            return Err(Error::invalid("--tcp", "cannot be combined with --tls"));
+        }
+        let tls = tls.then(|| dns::TlsOptions {
+            name: args.tls_name.clone(),
+            trust: match (&args.ca, args.insecure) {
+                (Some(path), _) => dns::Trust::CaFile(path.clone()),
+                (None, true) => dns::Trust::Insecure,
+                (None, false) => dns::Trust::System,
+            },
+        });
+        if !dns_mode {
+            let dns_only = [
+                (args.tcp, "--tcp"),
+                (args.norecurse, "--norecurse"),
+                (args.nsid, "--nsid"),
+                (args.cookie, "--cookie"),
+                (args.subnet.is_some(), "--subnet"),
+                (args.dnssec, "--dnssec"),
+                (args.cd, "--cd"),
+            ];
+            if let Some((_, flag)) = dns_only.iter().find(|(given, _)| *given) {
+                return Err(Error::invalid(
+                    *flag,
+                    "applies to DNS mode only (add -t TYPE, @SERVER or --dns)",
+                ));
+            }
+        }
+        let flags = dns::QueryFlags {
+            recurse: !args.norecurse,
+            bufsize: args.bufsize,
+            nsid: args.nsid,
+            subnet: args.subnet.map(|net| (net.network(), net.prefix_len())),
+            cookie: args.cookie,
+            dnssec: args.dnssec,
+            checking_disabled: args.cd,
+        };
         let mode = if dns_mode {
             let types = if types.is_empty() {
                 match family {
-                    Family::Any => vec![Rtype::A, Rtype::Aaaa],
+                    Family::Any => vec![Rtype::A, Rtype::AAAA],
                     Family::V4 => vec![Rtype::A],
-                    Family::V6 => vec![Rtype::Aaaa],
+                    Family::V6 => vec![Rtype::AAAA],
                 }
             } else {
                 types
@@ -161,6 +230,8 @@ impl TryFrom<Args> for Config {
                 tcp: args.tcp,
                 timeout: args.timeout,
                 tries: args.tries,
+                flags,
+                tls,
             }
         } else {
             Mode::System
@@ -210,16 +281,17 @@ pub(super) mod tests {
                 tcp,
                 timeout,
                 tries,
+                ..
             } => (server, types, tcp, timeout, tries),
             Mode::System => panic!("{argv:?} should be DNS mode"),
         };
         let local: SocketAddr = "127.0.0.1:53".parse().unwrap();
         let table: Vec<(&[&str], Option<SocketAddr>, Vec<Rtype>)> = vec![
-            (&["-t", "MX", "a"], None, vec![Rtype::Mx]),
+            (&["-t", "MX", "a"], None, vec![Rtype::MX]),
             (
                 &["@127.0.0.1", "a"],
                 Some(local),
-                vec![Rtype::A, Rtype::Aaaa],
+                vec![Rtype::A, Rtype::AAAA],
             ),
             (
                 &["a", "--server", "127.0.0.1:5353", "-4"],
@@ -229,13 +301,13 @@ pub(super) mod tests {
             (
                 &["@[::1]:5353", "-6", "a"],
                 Some("[::1]:5353".parse().unwrap()),
-                vec![Rtype::Aaaa],
+                vec![Rtype::AAAA],
             ),
-            (&["--dns", "a"], None, vec![Rtype::A, Rtype::Aaaa]),
+            (&["--dns", "a"], None, vec![Rtype::A, Rtype::AAAA]),
             (
                 &["-t", "A,AAAA,MX", "-t", "txt", "a"],
                 None,
-                vec![Rtype::A, Rtype::Aaaa, Rtype::Mx, Rtype::Txt],
+                vec![Rtype::A, Rtype::AAAA, Rtype::MX, Rtype::TXT],
             ),
         ];
         for (argv, server, types) in table {
@@ -285,7 +357,7 @@ pub(super) mod tests {
             ),
             (
                 &["-t", "BOGUS", "a"],
-                "BOGUS: unknown record type (one of A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA)",
+                "BOGUS: unknown record type (one of A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA, HTTPS, DNSKEY, ..., or TYPE1-TYPE65535)",
             ),
             (
                 &["@nope", "a"],

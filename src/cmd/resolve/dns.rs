@@ -4,7 +4,7 @@
 use tokio::task::JoinSet;
 
 use super::config::Target;
-use super::report::{NameReport, QueryReport, Status, millis};
+use super::report::{Connection, NameReport, QueryReport, Status, millis};
 use crate::model::dns_name::{self, Rtype};
 use crate::net::dns::{self, Client, Failure};
 
@@ -30,7 +30,7 @@ pub(super) async fn lookup(
             report.error = Some(format!("{reason}; not sent to {server}"));
             return report;
         }
-        Target::Address { addr, .. } => (dns_name::reverse_name(*addr), vec![Rtype::Ptr]),
+        Target::Address { addr, .. } => (dns_name::reverse_name(*addr), vec![Rtype::PTR]),
     };
     let mut report = NameReport::new(target, query_name.clone(), "dns", short);
     report.server = Some(server.clone());
@@ -38,7 +38,7 @@ pub(super) async fn lookup(
     for (index, rtype) in types.iter().copied().enumerate() {
         let client = client.clone();
         let name = query_name.clone();
-        set.spawn(async move { (index, rtype, client.query(&name, rtype).await) });
+        set.spawn(async move { (index, rtype, client.query(&name, rtype.record_type()).await) });
     }
     let mut queries: Vec<(usize, QueryReport)> = Vec::with_capacity(types.len());
     while let Some(joined) = set.join_next().await {
@@ -66,38 +66,57 @@ pub(super) async fn lookup(
 }
 
 fn query_report(rtype: Rtype, exchange: dns::Exchange, server: &str) -> QueryReport {
-    let (status, rcode, answers, error) = match exchange.result {
-        Ok(answers) => (Status::Resolved, Some("NOERROR".to_string()), answers, None),
-        Err(failure) => {
-            let status = if failure.is_not_found() {
-                Status::NotFound
-            } else {
-                Status::Failed
-            };
-            let error = match &failure {
-                Failure::NxDomain => "no such name (NXDOMAIN)".to_string(),
-                Failure::NoData => format!("no {rtype} record"),
-                Failure::Timeout => format!("no answer from {server} (timed out)"),
-                Failure::Rcode(code) => format!("{server} answered {code}"),
-                Failure::Unreachable(reason) => format!("cannot reach {server}: {reason}"),
-            };
-            (
-                status,
-                failure.rcode().map(str::to_string),
-                Vec::new(),
-                Some(error),
-            )
-        }
-    };
-    QueryReport {
+    let mut report = QueryReport {
         rtype,
-        status,
-        rcode,
+        status: Status::Failed,
+        rcode: None,
+        flags: Vec::new(),
+        edns: None,
         transport: exchange.transport,
+        connection: exchange.setup.map(|setup| Connection {
+            setup_ms: millis(setup.time),
+            tls_version: setup.tls_version,
+        }),
         time_ms: millis(exchange.elapsed),
-        answers,
-        error,
+        answer_count: 0,
+        answers: Vec::new(),
+        error: None,
+    };
+    match exchange.result {
+        Ok(answer) => {
+            // The answer is the records of the type asked; others (a CNAME chain, or data
+            // the question did not ask for) are shown but not counted.
+            let asked = rtype.as_str();
+            report.answer_count = answer.records.iter().filter(|r| r.rtype == asked).count();
+            (report.status, report.error) = match answer.rcode.as_str() {
+                "NOERROR" if report.answer_count > 0 => (Status::Resolved, None),
+                "NOERROR" => (Status::NotFound, Some(format!("no {rtype} record"))),
+                "NXDOMAIN" => (
+                    Status::NotFound,
+                    Some("no such name (NXDOMAIN)".to_string()),
+                ),
+                code => (Status::Failed, Some(format!("{server} answered {code}"))),
+            };
+            report.rcode = Some(answer.rcode);
+            report.flags = answer.flags;
+            report.edns = answer.edns;
+            report.answers = answer.records;
+        }
+        Err(failure) => {
+            report.error = Some(match failure {
+                Failure::Timeout(notes) if notes.is_empty() => {
+                    format!("no answer from {server} (timed out)")
+                }
+                Failure::Timeout(notes) => format!(
+                    "no answer from {server} (timed out; ignored {})",
+                    notes.join("; ")
+                ),
+                Failure::Refused => format!("cannot reach {server}: connection refused"),
+                Failure::Unreachable(reason) => format!("cannot reach {server}: {reason}"),
+            });
+        }
     }
+    report
 }
 
 fn not_found_reason(name: &str, queries: &[QueryReport], server: &str) -> String {
@@ -107,7 +126,7 @@ fn not_found_reason(name: &str, queries: &[QueryReport], server: &str) -> String
     {
         format!("no such name {name} (NXDOMAIN from {server})")
     } else {
-        let types: Vec<&str> = queries.iter().map(|q| q.rtype.as_str()).collect();
+        let types: Vec<String> = queries.iter().map(|q| q.rtype.as_str()).collect();
         format!(
             "{name} has no {} record (server {server})",
             types.join(" or ")

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::io::AsyncBufReadExt;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt};
 use tokio::task::JoinSet;
 
 pub use config::{Config, Mode, Target};
@@ -40,15 +40,23 @@ const JSON_FIELDS: &str = "\
 JSON output (--json): one document for one name; for several names (or -f) one object a line \
 (NDJSON), in the order the answers arrive, then a summary object.
 
-Name object: kind (\"name\"), name (as given), query (the name asked, fully qualified in DNS mode; \
-the reverse name for an address), mode (\"system\" or \"dns\"), status (\"resolved\", \
+Name object: kind (\"name\"), name (as given), query (the name asked, fully qualified in DNS mode, \
+an international name in its xn-- form; the reverse name for an address), query_unicode (the \
+Unicode form of an xn-- name, when it has one), mode (\"system\" or \"dns\"), status (\"resolved\", \
 \"not_found\" or \"failed\"), time_ms (number), error (string, when not resolved). \
 System mode adds canonical_name (string or null), addresses (array of strings) or, for an \
 address, hostname. DNS mode adds server (\"127.0.0.1:53\") and queries: an array with one \
-object per record type: type, status, rcode (\"NOERROR\", \"NXDOMAIN\", \"REFUSED\", ...; null \
-when no answer came), transport (\"udp\", \"tcp\" or \"tcp_after_truncation\"), time_ms, error, \
-and answers: an array of {name, type, ttl (number, seconds), data (as dig prints it, control \
-characters escaped)}.
+object per record type: type, status, rcode (\"NOERROR\", \"NXDOMAIN\", \"REFUSED\", \
+\"RESERVED15\", ...: always the code of the response; null when no response came), flags (the \
+header flags set: \"qr\", \"aa\", \"tc\", \"rd\", \"ra\", \"ad\", \"cd\"), edns (null when \
+the response had no OPT record, else {udp (the server's payload size), nsid (hex bytes and text, \
+with --nsid), cookie (hex, with --cookie), subnet (\"ADDR/SOURCE/SCOPE\", with --subnet)}), transport (\"udp\", \
+\"tcp\", \"tcp_after_truncation\" or \"tls\"), connection (over TCP and TLS: {setup_ms (time to \
+open the connection, handshakes included; time_ms includes it for the query that opened it), \
+tls_version (\"TLSv1.3\", or null)}), time_ms, error, answer_count (records of the type asked), \
+and answers: the whole answer section, records of other types (a CNAME chain) included, each \
+{name (case as sent, dig's \\DDD escapes), type, ttl (number, seconds), data (as dig prints \
+it)}.
 
 Summary object: kind (\"summary\"), names, resolved, not_found, failed, queries, elapsed_ms, \
 queries_per_second (numbers).
@@ -66,7 +74,8 @@ pub struct Args {
     pub names: Vec<String>,
 
     /// Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV,
-    /// PTR, CAA (DNS mode)
+    /// PTR, CAA, HTTPS, SVCB, DNSKEY, DS, TLSA, SSHFP, NAPTR, HINFO, any other type's name, or
+    /// TYPEnnn (DNS mode)
     #[arg(short = 't', long = "type", value_name = "TYPE")]
     pub types: Vec<String>,
 
@@ -74,7 +83,7 @@ pub struct Args {
     #[arg(short = 'x', long = "reverse", value_name = "ADDR")]
     pub reverse: Vec<String>,
 
-    /// The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353 (DNS mode)
+    /// The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353, tls://127.0.0.1 (DNS mode)
     #[arg(long, value_name = "ADDR")]
     pub server: Option<String>,
 
@@ -95,6 +104,52 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 2,
           value_parser = clap::value_parser!(u32).range(1..=10))]
     pub tries: u32,
+
+    /// DNS over TLS (RFC 7858), port 853 unless one is named; `@tls://ADDR[:PORT]` says the same
+    #[arg(long)]
+    pub tls: bool,
+
+    /// The name the server's certificate must hold (and the SNI sent); the address otherwise
+    #[arg(long, value_name = "NAME")]
+    pub tls_name: Option<String>,
+
+    /// Trust only the CA certificates in FILE (PEM) instead of the system's roots
+    #[arg(long, value_name = "FILE", conflicts_with = "insecure")]
+    pub ca: Option<PathBuf>,
+
+    /// Accept any server certificate (a lab with a throw-away one); the traffic is still encrypted
+    #[arg(long)]
+    pub insecure: bool,
+
+    /// Set the DO bit: ask for DNSSEC signatures (RRSIG records are shown), as dig +dnssec;
+    /// the AD flag of the answer shows in the footer (DNS mode)
+    #[arg(long)]
+    pub dnssec: bool,
+
+    /// Set the CD bit: ask a validating server not to validate, as dig +cd (DNS mode)
+    #[arg(long)]
+    pub cd: bool,
+
+    /// Ask without recursion desired (RD clear), as dig +norecurse (DNS mode)
+    #[arg(long)]
+    pub norecurse: bool,
+
+    /// The EDNS UDP payload size offered, 512-65535 (DNS mode)
+    #[arg(long, value_name = "BYTES", default_value_t = crate::net::dns::EDNS_PAYLOAD,
+          value_parser = clap::value_parser!(u16).range(512..))]
+    pub bufsize: u16,
+
+    /// Ask for the server's identifier (EDNS NSID), shown in the footer (DNS mode)
+    #[arg(long)]
+    pub nsid: bool,
+
+    /// Send an EDNS client subnet, 192.0.2.0/24 or 2001:db8::/56 (DNS mode)
+    #[arg(long, value_name = "CIDR")]
+    pub subnet: Option<ipnet::IpNet>,
+
+    /// Send an EDNS client cookie; the cookie the server returns is shown (DNS mode)
+    #[arg(long)]
+    pub cookie: bool,
 
     /// Print only the data, one item a line (as dig +short)
     #[arg(long)]
@@ -164,6 +219,8 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
             tcp,
             timeout,
             tries,
+            flags,
+            tls,
         } => {
             let server = match server {
                 Some(server) => *server,
@@ -173,7 +230,8 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
                 timeout: *timeout,
                 tries: *tries as usize,
                 tcp: *tcp,
-                in_flight: config.concurrency.max(32),
+                flags: *flags,
+                tls: tls.clone(),
             };
             (Some(Client::new(server, options)?), types.clone())
         }
@@ -229,22 +287,31 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
     report::verdict(&summary, many, last_problem)
 }
 
+/// The longest line `-f` accepts (a name is at most 253 bytes, with its dot 254).
+const MAX_LINE: usize = 255;
+
+/// How far past an over-long line the reader looks for its end before it gives the file up.
+const SKIP_LIMIT: u64 = 64 * 1024;
+
 /// The targets: first those of the command line, then the lines of the file, read as they
-/// are needed so that a pipe feeding `-f -` is answered as it goes.
+/// are needed so that a pipe feeding `-f -` is answered as it goes. Each line is read with a
+/// bound: a line that is too long or not UTF-8 becomes a target that fails with the reason
+/// (so the batch goes on), and a line with no end in sight ends the reading.
 struct Inputs {
     queued: std::vec::IntoIter<Target>,
-    lines: Option<tokio::io::Lines<Box<dyn tokio::io::AsyncBufRead + Unpin + Send>>>,
+    reader: Option<Box<dyn tokio::io::AsyncBufRead + Unpin + Send>>,
     source: String,
+    line: u64,
 }
 
 impl Inputs {
     async fn open(config: &Config) -> Result<Self> {
-        let (lines, source) = match &config.file {
+        let (reader, source) = match &config.file {
             None => (None, String::new()),
             Some(path) if path.as_os_str() == "-" => {
                 let reader: Box<dyn tokio::io::AsyncBufRead + Unpin + Send> =
                     Box::new(tokio::io::BufReader::new(tokio::io::stdin()));
-                (Some(reader.lines()), "stdin".to_string())
+                (Some(reader), "stdin".to_string())
             }
             Some(path) => {
                 let file = tokio::fs::File::open(path)
@@ -252,13 +319,14 @@ impl Inputs {
                     .map_err(|e| Error::io(format!("open {}", path.display()), e))?;
                 let reader: Box<dyn tokio::io::AsyncBufRead + Unpin + Send> =
                     Box::new(tokio::io::BufReader::with_capacity(64 * 1024, file));
-                (Some(reader.lines()), path.display().to_string())
+                (Some(reader), path.display().to_string())
             }
         };
         Ok(Self {
             queued: config.targets.clone().into_iter(),
-            lines,
+            reader,
             source,
+            line: 0,
         })
     }
 
@@ -266,18 +334,49 @@ impl Inputs {
         if let Some(target) = self.queued.next() {
             return Ok(Some(target));
         }
-        let Some(lines) = &mut self.lines else {
+        let Some(reader) = &mut self.reader else {
             return Ok(None);
         };
+        let mut buf = Vec::with_capacity(MAX_LINE + 2);
         loop {
-            let line = lines
-                .next_line()
+            buf.clear();
+            let read = (&mut *reader)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut buf)
                 .await
                 .map_err(|e| Error::io(format!("read {}", self.source), e))?;
-            let Some(line) = line else {
+            if read == 0 {
                 return Ok(None);
+            }
+            self.line += 1;
+            let at = format!("{} line {}", self.source, self.line);
+            if buf.last() == Some(&b'\n') {
+                buf.pop();
+            } else if buf.len() > MAX_LINE {
+                // Too long: skip to its end, if that comes soon enough.
+                let mut rest = Vec::new();
+                let skipped = (&mut *reader)
+                    .take(SKIP_LIMIT)
+                    .read_until(b'\n', &mut rest)
+                    .await
+                    .map_err(|e| Error::io(format!("read {}", self.source), e))?;
+                let reason = if rest.last() == Some(&b'\n') || skipped == 0 {
+                    format!("line is over {MAX_LINE} bytes long")
+                } else {
+                    self.reader = None;
+                    format!(
+                        "line is over {MAX_LINE} bytes long and does not end within {} KiB; \
+                         the rest of {} is not read",
+                        SKIP_LIMIT / 1024,
+                        self.source
+                    )
+                };
+                return Ok(Some(Target::invalid(at, reason)));
+            }
+            let Ok(text) = std::str::from_utf8(&buf) else {
+                return Ok(Some(Target::invalid(at, "line is not UTF-8 text".into())));
             };
-            let text = line.trim();
+            let text = text.trim();
             if text.is_empty() || text.starts_with('#') {
                 continue;
             }

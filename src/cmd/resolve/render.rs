@@ -2,7 +2,7 @@
 //! data alone with `--short`), the summary line, and the choice between text, one JSON document
 //! and NDJSON.
 
-use std::fmt;
+use std::fmt::{self, Write};
 
 use super::report::{NameReport, Status, Summary};
 use crate::error::Result;
@@ -29,7 +29,14 @@ impl fmt::Display for NameReport {
         }
         if self.short {
             for query in self.queries.iter().flatten() {
-                lines.extend(query.answers.iter().map(|r| r.data.clone()));
+                let asked = query.rtype.as_str();
+                lines.extend(
+                    query
+                        .answers
+                        .iter()
+                        .filter(|r| r.rtype == asked)
+                        .map(|r| r.data.clone()),
+                );
             }
             return f.write_str(&lines.join("\n"));
         }
@@ -56,10 +63,32 @@ impl fmt::Display for NameReport {
                     r.name, r.ttl, r.rtype, r.data
                 ));
             }
-            let count = query.answers.len();
+            let count = query.answer_count;
+            let others = query.answers.len() - count;
+            let others = match others {
+                0 => String::new(),
+                1 => ", 1 other record".to_string(),
+                n => format!(", {n} other records"),
+            };
+            let mut flags = if query.flags.is_empty() {
+                String::new()
+            } else {
+                format!(", flags {}", query.flags.join(" "))
+            };
+            // The server's EDNS payload size alone is left to JSON; options asked for show.
+            if let Some(edns) = query
+                .edns
+                .as_ref()
+                .filter(|e| e.nsid.is_some() || e.cookie.is_some() || e.subnet.is_some())
+            {
+                let _ = write!(flags, "; EDNS {}", edns.describe());
+            }
+            let asked = match &self.query_unicode {
+                Some(unicode) => format!("{} ({unicode})", self.query),
+                None => self.query.clone(),
+            };
             lines.push(format!(
-                ";; {} {}: {}, {count} answer{}, server {} over {}, {} ms",
-                self.query,
+                ";; {asked} {}: {}, {count} answer{}{others}, server {} over {}, {} ms{flags}",
                 query.rtype,
                 query
                     .rcode
@@ -68,11 +97,23 @@ impl fmt::Display for NameReport {
                     .unwrap_or_default(),
                 if count == 1 { "" } else { "s" },
                 self.server.as_deref().unwrap_or("?"),
-                query.transport.describe(),
+                transport_words(query),
                 query.time_ms
             ));
         }
         f.write_str(&lines.join("\n"))
+    }
+}
+
+/// `UDP`, or `TLS (TLSv1.3, connection set up in 1.2 ms)`.
+fn transport_words(query: &super::report::QueryReport) -> String {
+    let name = query.transport.describe();
+    match &query.connection {
+        Some(c) => match &c.tls_version {
+            Some(version) => format!("{name} ({version}, connection set up in {} ms)", c.setup_ms),
+            None => format!("{name} (connection set up in {} ms)", c.setup_ms),
+        },
+        None => name.to_string(),
     }
 }
 
@@ -148,7 +189,7 @@ mod tests {
         assert_eq!(
             report.to_string(),
             "mx.test.\t300\tIN\tMX\t10 mail.test.\n\
-             ;; mx.test. MX: NOERROR, 1 answer, server 127.0.0.1:5353 over UDP, 0.25 ms"
+             ;; mx.test. MX: NOERROR, 1 answer, server 127.0.0.1:5353 over UDP, 0.25 ms, flags qr aa rd"
         );
         assert_eq!(
             dns_report(answers.clone(), true).to_string(),
@@ -161,6 +202,7 @@ mod tests {
                 "kind": "name", "name": "mx.test", "query": "mx.test.", "mode": "dns",
                 "status": "resolved", "server": "127.0.0.1:5353", "time_ms": 0.3, "error": null,
                 "queries": [{"type": "MX", "status": "resolved", "rcode": "NOERROR",
+                    "flags": ["qr", "aa", "rd"], "edns": null, "answer_count": 1,
                     "transport": "udp", "time_ms": 0.25, "error": null,
                     "answers": [{"name": "mx.test.", "type": "MX", "ttl": 300,
                                  "data": "10 mail.test."}]}]

@@ -11,7 +11,7 @@ use super::config::Target;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::model::dns_name::Rtype;
-use crate::net::dns::{DnsRecord, Transport};
+use crate::net::dns::{DnsRecord, EdnsReport, Transport};
 
 /// The outcome of one name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,19 +35,37 @@ pub struct QueryReport {
     pub status: Status,
     /// The server's response code, when one came.
     pub rcode: Option<String>,
+    /// The header flags of the response that are set (`qr aa tc rd ra ad cd`).
+    pub flags: Vec<&'static str>,
+    /// The server's OPT record.
+    pub edns: Option<EdnsReport>,
     /// How the query travelled.
     pub transport: Transport,
+    /// Over TCP and TLS: how the connection was set up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection: Option<Connection>,
     /// Query time in milliseconds.
     pub time_ms: f64,
-    /// The answer records.
+    /// How many records of the answer section are of the type asked.
+    pub answer_count: usize,
+    /// The answer section, every record whatever its type.
     pub answers: Vec<DnsRecord>,
     /// What went wrong, when the query has no answer.
     pub error: Option<String>,
 }
 
+/// The connection a query went over.
+#[derive(Debug, Clone, Serialize)]
+pub struct Connection {
+    /// Time to open it (TCP and TLS handshakes), in milliseconds.
+    pub setup_ms: f64,
+    /// `TLSv1.3`, or `None` for plain TCP.
+    pub tls_version: Option<String>,
+}
+
 impl Serialize for Rtype {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
+        s.serialize_str(&self.as_str())
     }
 }
 
@@ -60,6 +78,9 @@ pub struct NameReport {
     pub name: String,
     /// The name asked (fully qualified in DNS mode; the reverse name for an address).
     pub query: String,
+    /// The name asked in its Unicode form, when it has A-labels (`xn--...`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_unicode: Option<String>,
     /// `system` or `dns`.
     pub mode: &'static str,
     /// The outcome.
@@ -98,6 +119,7 @@ impl NameReport {
         Self {
             kind: "name",
             name: target.input().to_string(),
+            query_unicode: crate::model::dns_name::unicode_form(&query),
             query,
             mode,
             status: Status::Failed,
@@ -214,11 +236,15 @@ pub(super) mod tests {
         report.server = Some("127.0.0.1:5353".into());
         report.status = Status::Resolved;
         report.queries = Some(vec![QueryReport {
-            rtype: Rtype::Mx,
+            rtype: Rtype::MX,
             status: Status::Resolved,
             rcode: Some("NOERROR".into()),
+            flags: vec!["qr", "aa", "rd"],
+            edns: None,
             transport: Transport::Udp,
+            connection: None,
             time_ms: 0.25,
+            answer_count: answers.len(),
             answers,
             error: None,
         }]);

@@ -1,11 +1,11 @@
 //! Every call that exists only on Linux, behind functions whose signatures name no Linux type:
 //! ICMP socket filters, the error queue and control messages (for ping, and for a port scan to
-//! tell a RST from an ICMP error); raw TCP sockets for a SYN scan; rtnetlink (through neli) for
-//! links, routes and neighbours; the /proc tables of sockets, ARP entries and the ephemeral port
-//! range; and splice(2) with pipe widening for byte copies. The
-//! portable modules of [`crate::net`] reach this folder through the `os` alias that `net/mod.rs`
-//! sets by `#[cfg]`; another operating system is another folder beside this one, offering the
-//! same functions.
+//! tell a RST from an ICMP error); ICMP errors on UDP sockets (a DNS server's closed port); raw
+//! TCP sockets for a SYN scan; rtnetlink (through neli) for links, routes and neighbours; the
+//! /proc tables of sockets, ARP entries and the ephemeral port range; and splice(2) with pipe
+//! widening for byte copies. The portable modules of [`crate::net`] reach this folder through
+//! the `os` alias that `net/mod.rs` sets by `#[cfg]`; another operating system is another
+//! folder beside this one, offering the same functions.
 
 pub mod icmp;
 pub mod iface;
@@ -16,3 +16,4 @@ pub mod route;
 pub mod sockets;
 pub mod splice;
 pub mod tcp_info;
+pub mod udp_errors;

@@ -50,6 +50,7 @@ fn test_zone() -> String {
          www      IN A     192.0.2.11\n\
          www      IN AAAA  2001:db8::10\n\
          v4only   IN A     192.0.2.20\n\
+         xn--bcher-kva IN A 192.0.2.40\n\
          alias    IN CNAME alias2.test.\n\
          alias2   IN CNAME www.test.\n\
          mx       IN MX    10 mail.test.\n\
@@ -96,6 +97,13 @@ fn zone_handler(text: &str) -> (Name, InMemoryZoneHandler) {
             Name::from_ascii("ctrl.test.").unwrap(),
             TTL,
             RData::TXT(txt),
+        );
+        assert!(handler.upsert_mut(record, 2024010101));
+        // A name with an underscore, which the zone parser refuses but servers answer.
+        let record = Record::from_rdata(
+            Name::from_labels([&b"a_b"[..], b"test"]).unwrap(),
+            TTL,
+            RData::A(Ipv4Addr::new(192, 0, 2, 30).into()),
         );
         assert!(handler.upsert_mut(record, 2024010101));
     }
@@ -213,4 +221,99 @@ impl SilentPort {
             _socket: socket,
         }
     }
+}
+
+/// What a [`ScriptedServer`] sends back for one query.
+pub enum Reply {
+    /// These bytes, from the server's own port.
+    Bytes(Vec<u8>),
+    /// These bytes, from another port of the same address.
+    FromOtherPort(Vec<u8>),
+}
+
+/// A UDP server on a loopback port that answers each query with whatever its script returns,
+/// byte for byte: for answers no well-behaved server gives (an rcode with answers, records of
+/// another type, garbage, wrong IDs). It stops when dropped, and after 30 s in any case.
+pub struct ScriptedServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ScriptedServer {
+    /// Start it; `script` gets each query, parsed, and its bytes.
+    pub fn start(
+        script: impl Fn(&hickory_server::proto::op::Message, &[u8]) -> Vec<Reply> + Send + 'static,
+    ) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let other = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket
+            .set_read_timeout(Some(std::time::Duration::from_millis(50)))
+            .unwrap();
+        let addr = socket.local_addr().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let mut buf = [0u8; 1500];
+            while !stopped.load(Ordering::Relaxed)
+                && started.elapsed() < std::time::Duration::from_secs(30)
+            {
+                let Ok((len, from)) = socket.recv_from(&mut buf) else {
+                    continue;
+                };
+                let Ok(query) = hickory_server::proto::op::Message::from_vec(&buf[..len]) else {
+                    continue;
+                };
+                for reply in script(&query, &buf[..len]) {
+                    let _ = match reply {
+                        Reply::Bytes(bytes) => socket.send_to(&bytes, from),
+                        Reply::FromOtherPort(bytes) => other.send_to(&bytes, from),
+                    };
+                }
+            }
+        });
+        Self {
+            addr,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// `@ADDR:PORT` as nettool takes it.
+    pub fn at(&self) -> String {
+        format!("@{}", self.addr)
+    }
+}
+
+impl Drop for ScriptedServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The response to `query` a script starts from: same ID and question, QR and RD set.
+pub fn response_to(
+    query: &hickory_server::proto::op::Message,
+) -> hickory_server::proto::op::Message {
+    use hickory_server::proto::op::{Message, MessageType};
+    let mut m = Message::new(
+        query.metadata.id,
+        MessageType::Response,
+        query.metadata.op_code,
+    );
+    m.metadata.recursion_desired = query.metadata.recursion_desired;
+    m.metadata.recursion_available = true;
+    m.add_queries(query.queries.clone());
+    m
+}
+
+/// A record for a script: `name` (kept byte for byte, case included), TTL 60.
+pub fn record(labels: &[&[u8]], data: RData) -> Record {
+    Record::from_rdata(Name::from_labels(labels.iter().copied()).unwrap(), 60, data)
 }

@@ -1,0 +1,169 @@
+//! Unbound serving DNS over TLS on a loopback port with a certificate from a throw-away test CA
+//! (made with openssl: SAN `DNS:dns.test` and `IP:127.0.0.1`), answering a small static zone
+//! from `local-data` lines. Started per test, in its own temporary folder; killed when dropped.
+
+use std::fmt::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How many names `h<N>.bulk.test.` the zone holds (A 10.0.x.y).
+pub const BULK: u32 = 500;
+
+/// A running unbound.
+pub struct Unbound {
+    /// DNS over TLS.
+    pub tls: SocketAddr,
+    /// Plain DNS (UDP and TCP).
+    pub plain: SocketAddr,
+    dir: tempfile::TempDir,
+    child: Child,
+}
+
+fn run(dir: &Path, args: &[&str]) {
+    let out = Command::new(args[0])
+        .args(&args[1..])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+impl Unbound {
+    /// Start it, or `None` (with a note) when unbound or openssl is missing.
+    pub fn start(test: &str) -> Option<Self> {
+        if !super::tool_or_skip(test, "unbound") || !super::tool_or_skip(test, "openssl") {
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ];
+        let mut ca = vec!["openssl", "req", "-x509"];
+        ca.extend(ec);
+        ca.extend([
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=nettool test CA",
+        ]);
+        run(d, &ca);
+        let mut csr = vec!["openssl", "req"];
+        csr.extend(ec);
+        csr.extend([
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=dns.test",
+        ]);
+        run(d, &csr);
+        std::fs::write(
+            d.join("ext"),
+            "subjectAltName=DNS:dns.test,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+             extendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        run(
+            d,
+            &[
+                "openssl",
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-days",
+                "2",
+                "-extfile",
+                "ext",
+            ],
+        );
+        let (tls_port, plain_port) = (free_port(), free_port());
+        let mut conf = format!(
+            "server:\n  interface: 127.0.0.1@{tls_port}\n  interface: 127.0.0.1@{plain_port}\n\
+             \x20 tls-port: {tls_port}\n  port: {plain_port}\n\
+             \x20 tls-service-key: \"{0}/server.key\"\n  tls-service-pem: \"{0}/server.pem\"\n\
+             \x20 do-daemonize: no\n  username: \"\"\n  chroot: \"\"\n  directory: \"{0}\"\n\
+             \x20 pidfile: \"\"\n  use-syslog: no\n  module-config: \"iterator\"\n\
+             \x20 access-control: 127.0.0.0/8 allow\n  num-threads: 1\n\
+             \x20 incoming-num-tcp: 100\n  local-zone: \"test.\" static\n\
+             \x20 local-data: \"www.test. 300 IN A 192.0.2.10\"\n\
+             \x20 local-data: \"www.test. 300 IN A 192.0.2.11\"\n\
+             \x20 local-data: \"mx.test. 300 IN MX 10 mail.test.\"\n\
+             \x20 local-data: 'txt.test. 300 IN TXT \"hello world\" \"second\"'\n",
+            d.display()
+        );
+        for i in 0..BULK {
+            let _ = writeln!(
+                conf,
+                "  local-data: \"h{i}.bulk.test. 300 IN A 10.0.{}.{}\"",
+                i / 256,
+                i % 256
+            );
+        }
+        conf.push_str("remote-control:\n  control-enable: no\n");
+        std::fs::write(d.join("unbound.conf"), conf).unwrap();
+        let child = Command::new("unbound")
+            .args(["-d", "-c"])
+            .arg(d.join("unbound.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let tls: SocketAddr = format!("127.0.0.1:{tls_port}").parse().unwrap();
+        let plain: SocketAddr = format!("127.0.0.1:{plain_port}").parse().unwrap();
+        let started = Instant::now();
+        while std::net::TcpStream::connect(tls).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "unbound did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(Self {
+            tls,
+            plain,
+            dir,
+            child,
+        })
+    }
+
+    /// The test CA's certificate.
+    pub fn ca(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+}
+
+impl Drop for Unbound {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
