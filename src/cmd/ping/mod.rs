@@ -169,7 +169,7 @@ fn resolve_all(hosts: &[HostSpec], family: Family) -> Result<Vec<(HostSpec, IpAd
     for spec in hosts {
         let addr = match spec.literal {
             Some(a) => a,
-            None => host::resolve(&spec.name, family)?[0],
+            None => config::this_host_for_unspecified(host::resolve(&spec.name, family)?[0]),
         };
         if seen.insert(addr) {
             resolved.push((spec.clone(), addr));
@@ -201,11 +201,23 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
         // One handshake at a time per target, as a TCP ping waits for each.
         serial: config.tcp_port.is_some(),
         first_send_fatal: !config.many,
+        // One ICMP target waits as ping does; many targets and TCP probes time out one by one.
+        wait_at_end: !config.many && config.tcp_port.is_none(),
     };
     let source_addr = match config.source {
         Some(Source::Address(a)) => Some(a),
         _ => None,
     };
+    if let Some(source) = source_addr {
+        let named: Vec<HostSpec> = resolved
+            .iter()
+            .map(|(spec, addr)| HostSpec {
+                literal: Some(*addr),
+                ..spec.clone()
+            })
+            .collect();
+        config::source_family_matches(source, &named)?;
+    }
     let (first_name, first_addr) = (resolved[0].0.name.as_str(), resolved[0].1);
     if let Some(port) = config.tcp_port {
         let mut renderer = Renderer::new(config, first_addr, out);
@@ -243,14 +255,43 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
     drive(engine, socket, renderer).await
 }
 
-/// Run the engine and the renderer side by side until both are done; Ctrl-C stops the engine
-/// (which then reports what is still waiting and the summaries) and any name lookup.
+/// Run the engine and render its events; Ctrl-C stops the engine (which then reports what is
+/// still waiting and the summaries) and any name lookup. Without name lookups each event is
+/// rendered where the engine emits it; with them, the renderer runs beside the engine.
 async fn drive<S: ProbeSocket>(
     mut engine: Engine,
     mut socket: S,
-    renderer: Renderer<'_>,
+    mut renderer: Renderer<'_>,
 ) -> Result<Outcome> {
     let mut sigint = signal(SignalKind::interrupt()).map_err(|e| Error::io("catch Ctrl-C", e))?;
+    if !renderer.looks_up_names() {
+        let failed = std::cell::Cell::new(None);
+        let write_failed = tokio::sync::Notify::new();
+        let stop = async {
+            tokio::select! {
+                _ = sigint.recv() => {}
+                () = write_failed.notified() => {}
+            }
+        };
+        let mut emit = |event| {
+            if !renderer.wants(&event) {
+                return;
+            }
+            let rendered = match failed.take() {
+                Some(e) => Err(e),
+                None => renderer.render(event),
+            };
+            if let Err(e) = rendered {
+                failed.set(Some(e));
+                write_failed.notify_one();
+            }
+        };
+        probe::engine::run(&mut engine, &mut socket, stop, &mut emit).await?;
+        if let Some(e) = failed.take() {
+            return Err(e);
+        }
+        return renderer.finish();
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     let (events_tx, events_rx) = mpsc::unbounded_channel();
     let mut stop_seen = stop_rx.clone();

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::IpAddr;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::{mpsc, watch};
 
@@ -27,6 +27,10 @@ pub struct Renderer<'o> {
     out: &'o mut Output,
     many: bool,
     flood: bool,
+    /// `-i 0`.
+    back_to_back: bool,
+    /// The ICMP message length of our probes (an answer shorter than this is truncated).
+    probe_bytes: usize,
     timestamps: bool,
     outstanding: bool,
     filter: Filter,
@@ -36,8 +40,13 @@ pub struct Renderer<'o> {
     first_addr: IpAddr,
     /// Text waiting to be written: written whenever no event is waiting.
     pending: String,
+    /// When `pending` was last written (a flood's dots are written in batches).
+    written_at: Instant,
     summaries: Vec<Summary>,
 }
+
+/// How long a flood's dots may wait before they are written.
+const DOTS_EVERY: Duration = Duration::from_millis(50);
 
 impl<'o> Renderer<'o> {
     /// A renderer for `config`, whose first target resolved to `first_addr`.
@@ -47,6 +56,8 @@ impl<'o> Renderer<'o> {
             out,
             many: config.many,
             flood: config.flood,
+            back_to_back: config.interval.is_zero(),
+            probe_bytes: usize::from(config.size) + 8,
             timestamps: config.timestamps,
             outstanding: config.outstanding,
             filter: config.filter,
@@ -57,6 +68,7 @@ impl<'o> Renderer<'o> {
             },
             first_addr,
             pending: String::new(),
+            written_at: Instant::now(),
             summaries: Vec::new(),
         }
     }
@@ -78,6 +90,37 @@ impl<'o> Renderer<'o> {
     /// ping -f's dots: one per probe, taken back by each answer.
     fn dots(&self) -> bool {
         self.flood && self.single_text() && !self.out.quiet()
+    }
+
+    /// Whether a reply or an error may need a name looked up: then the events go through
+    /// [`Renderer::run`], which looks names up off the runtime's thread; otherwise each event
+    /// is rendered where it happens, with [`Renderer::render`].
+    #[must_use]
+    pub fn looks_up_names(&self) -> bool {
+        self.names.enabled && self.lines()
+    }
+
+    /// Whether `event` changes the output: a flood or a quiet run has no use for most of them.
+    #[must_use]
+    pub fn wants(&self, event: &Event) -> bool {
+        match event {
+            Event::Sent(_) => self.dots() || (self.outstanding && self.lines()),
+            Event::Reply(_) | Event::IcmpError(_) => {
+                self.lines() || self.dots() || (self.out.is_json() && !self.out.quiet())
+            }
+            _ => true,
+        }
+    }
+
+    /// Render one event, showing addresses as they are (no lookup).
+    pub fn render(&mut self, event: Event) -> Result<()> {
+        self.event(event, None)?;
+        if !self.pending.is_empty() && (!self.dots() || self.written_at.elapsed() >= DOTS_EVERY) {
+            self.write_pending()?;
+            self.out.flush()?;
+            self.written_at = Instant::now();
+        }
+        Ok(())
     }
 
     /// The line ping prints before the first probe (one target, text).
@@ -112,9 +155,17 @@ impl<'o> Renderer<'o> {
                     }
                 }
             };
-            self.event(event, &mut interrupted).await?;
+            let from = match &event {
+                Event::Reply(r) if r.state.is_none() => Some(r.from),
+                Event::IcmpError(e) => Some(e.from),
+                _ => None,
+            };
+            let shown = match from {
+                Some(addr) if self.lines() => Some(self.names.show(addr, &mut interrupted).await),
+                _ => None,
+            };
+            self.event(event, shown)?;
         }
-        self.write_pending()?;
         self.finish()
     }
 
@@ -126,7 +177,8 @@ impl<'o> Renderer<'o> {
         self.out.write_text(&text)
     }
 
-    async fn event(&mut self, event: Event, interrupted: &mut watch::Receiver<bool>) -> Result<()> {
+    /// Render one event; `shown` is how the address that answered is shown (`None`: as it is).
+    fn event(&mut self, event: Event, shown: Option<String>) -> Result<()> {
         let streamed = matches!(
             event,
             Event::Reply(_) | Event::Timeout(_) | Event::IcmpError(_) | Event::Failed(_)
@@ -184,12 +236,18 @@ impl<'o> Renderer<'o> {
                         self.pending.push('\u{8}');
                     }
                 } else if self.lines() {
-                    let shown = self.names.show(r.from, interrupted).await;
+                    let shown = shown.unwrap_or_else(|| r.from.to_string());
                     let ttl = r.ttl.map_or_else(String::new, |t| format!(" ttl={t}"));
                     let dup = if r.dup { " (DUP!)" } else { "" };
+                    // As ping: an answer shorter than the probe says so.
+                    let cut = if r.bytes < self.probe_bytes {
+                        " (truncated)"
+                    } else {
+                        ""
+                    };
                     let _ = writeln!(
                         self.pending,
-                        "{prefix}{} bytes from {shown}: icmp_seq={}{ttl} time={time} ms{dup}",
+                        "{prefix}{} bytes from {shown}: icmp_seq={}{ttl} time={time} ms{dup}{cut}",
                         r.bytes, r.seq
                     );
                 }
@@ -198,7 +256,7 @@ impl<'o> Renderer<'o> {
                 if self.dots() {
                     self.pending.push('E');
                 } else if self.lines() {
-                    let shown = self.names.show(e.from, interrupted).await;
+                    let shown = shown.unwrap_or_else(|| e.from.to_string());
                     let _ = writeln!(
                         self.pending,
                         "{prefix}From {shown} icmp_seq={} {}",
@@ -220,7 +278,8 @@ impl<'o> Renderer<'o> {
     }
 
     /// The closing output: ping's statistics for one target, or the rows of many.
-    fn finish(self) -> Result<Outcome> {
+    pub fn finish(mut self) -> Result<Outcome> {
+        self.write_pending()?;
         if self.many {
             let all_answered = self.summaries.iter().all(|s| s.received > 0);
             print_many(self.out, self.filter, self.summaries)?;
@@ -233,7 +292,12 @@ impl<'o> Renderer<'o> {
         if self.out.is_json() {
             self.out.json_record(&Event::Summary(summary))?;
         } else {
-            let ipg = if self.flood { summary.ipg_us } else { None };
+            // ping shows ipg/ewma when probes went back to back (a flood or -i 0).
+            let ipg = if self.flood || self.back_to_back {
+                summary.ipg_us
+            } else {
+                None
+            };
             let text = summary_text(&summary.target, &summary.stats, summary.time_ms, ipg);
             self.out.write_text(&text)?;
             self.out.flush()?;
@@ -322,7 +386,11 @@ fn summary_text(name: &str, stats: &RttStats, time_ms: u64, flood_ipg: Option<u6
         ", {}% packet loss, time {time_ms}ms",
         ping_stats::format_g(stats.loss_pct())
     );
+    // As ping: the closing line holds what applies of rtt, pipe and ipg/ewma, and is printed
+    // (empty) even when none does, so the output ends with a blank line after a total loss.
+    let mut comma = "";
     if let Some(s) = stats.summary() {
+        comma = ", ";
         let _ = write!(
             text,
             "rtt min/avg/max/mdev = {}/{}/{}/{} ms",
@@ -331,16 +399,20 @@ fn summary_text(name: &str, stats: &RttStats, time_ms: u64, flood_ipg: Option<u6
             ping_stats::format_ms3(s.max_us),
             ping_stats::format_ms3(s.mdev_us)
         );
-        if let Some(ipg) = flood_ipg {
-            let _ = write!(
-                text,
-                ", ipg/ewma {}/{} ms",
-                ping_stats::format_ms3(ipg),
-                ping_stats::format_ms3(stats.ewma_us())
-            );
-        }
-        text.push('\n');
     }
+    if stats.pipe > 1 {
+        let _ = write!(text, "{comma}pipe {}", stats.pipe);
+        comma = ", ";
+    }
+    if let (Some(ipg), true) = (flood_ipg, stats.received > 0) {
+        let _ = write!(
+            text,
+            "{comma}ipg/ewma {}/{} ms",
+            ping_stats::format_ms3(ipg),
+            ping_stats::format_ms3(stats.ewma_us())
+        );
+    }
+    text.push('\n');
     text
 }
 
@@ -442,7 +514,14 @@ mod tests {
         assert_eq!(
             summary_text("h", &lost, 1000, None),
             "\n--- h ping statistics ---\n\
-             1 packets transmitted, 0 received, 100% packet loss, time 1000ms\n"
+             1 packets transmitted, 0 received, 100% packet loss, time 1000ms\n\n"
+        );
+        lost.sent();
+        lost.answered_with(2);
+        assert_eq!(
+            summary_text("h", &lost, 1000, Some(500)),
+            "\n--- h ping statistics ---\n\
+             2 packets transmitted, 0 received, 100% packet loss, time 1000ms\npipe 2\n"
         );
     }
 
