@@ -285,7 +285,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__ping)
-            opts="-g -c -i -W -w -s -t -I -D -O -f -n -a -u -4 -6 -q -v -h -V --generate --count --interval --wait --deadline --size --ttl --interface --timestamps --outstanding --flood --numeric --alive --unreachable --tcp --json --color --quiet --verbose --help --version"
+            opts="-g -c -i -W -w -s -t -I -D -O -f -n -b -a -u -4 -6 -q -v -h -V --generate --count --interval --wait --deadline --size --ttl --interface --timestamps --outstanding --flood --numeric --broadcast --alive --unreachable --tcp --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -521,7 +521,17 @@ impl<C: Clock> Engine<C> {
                 if got.is_some_and(|g| g != ident) {
                     return;
                 }
-                let Some(p) = self.probes.get_mut(&(from, seq)) else {
+                // One target waited for as ping: an answer from another host (a broadcast
+                // target's hosts) answers the probe of that sequence number.
+                let key = if self.schedule.wait_at_end
+                    && self.targets.len() == 1
+                    && !self.probes.contains_key(&(from, seq))
+                {
+                    (self.targets[0].target.addr, seq)
+                } else {
+                    (from, seq)
+                };
+                let Some(p) = self.probes.get_mut(&key) else {
                     return;
                 };
                 let rtt_us = u64::try_from(at.saturating_duration_since(p.sent).as_micros())
@@ -533,7 +543,7 @@ impl<C: Clock> Engine<C> {
                     self.settle(i);
                 }
                 if !dup {
-                    self.remember_answered(from, seq);
+                    self.remember_answered(key.0, seq);
                 }
                 self.last_activity = Some(at);
                 let t = &mut self.targets[i];

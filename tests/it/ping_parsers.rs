@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::common::{root_or_skip, strict, tool_or_skip};
+use crate::ping::pair;
 use crate::ping::{Extras, ResponderLab};
 
 /// The Python that has pingparsing: `NETTOOL_PINGPARSING_PYTHON`, else the venv `.ci/run`
@@ -170,4 +171,59 @@ fn parsers_read_duplicates_and_total_loss_alike() {
         &["-n", "-c", "2", "-i", "0.2", "-W", "0.5", "10.77.0.2"],
     );
     lab.finish();
+}
+
+#[test]
+fn broadcast_needs_b_and_then_parses_as_pings() {
+    if !root_or_skip("parsers_broadcast") || !tool_or_skip("parsers_broadcast", "jc") {
+        return;
+    }
+    let Some(python) = pingparsing_python() else {
+        return;
+    };
+    let (a, b) = pair("ppb", 78);
+    for ns in [&a, &b] {
+        ns.sysctl("net.ipv4.icmp_echo_ignore_broadcasts", "0");
+    }
+    // Without -b the kernel refuses the send: exit 2 and one line that names the fix.
+    let out = a
+        .nettool()
+        .args(["ping", "-c", "1", "10.78.0.255"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("add -b"), "{err}");
+    let args = ["-b", "-n", "-c", "2", "-i", "0.3", "10.78.0.255"];
+    let ours = a.nettool().arg("ping").args(args).output().unwrap();
+    let peer = a.command("ping").args(args).output().unwrap();
+    assert_eq!(ours.status.code(), peer.status.code());
+    let (ours, peer) = (
+        String::from_utf8(ours.stdout).unwrap(),
+        String::from_utf8(peer.stdout).unwrap(),
+    );
+    // Both hosts answer each probe: the second answer is a duplicate, as ping marks it.
+    assert!(ours.contains("bytes from 10.78.0.2: icmp_seq=1 "), "{ours}");
+    // ping ends as soon as the last probe is answered, before or after its duplicate came
+    // in: the last probe's answers and the duplicate counts are left out of the comparison.
+    let sorted = |text: &str, python: &str| {
+        let (mut jc, mut pp) = readings(text, python);
+        for (v, key) in [(&mut jc, "responses"), (&mut pp, "replies")] {
+            let Value::Object(map) = v else {
+                panic!("not an object: {v}");
+            };
+            map.retain(|k, _| !k.contains("duplicate"));
+            if let Some(Value::Array(items)) = map.get_mut(key) {
+                items.retain(|i| i["icmp_seq"] == 1);
+                items.sort_by_key(ToString::to_string);
+            }
+        }
+        (jc, pp)
+    };
+    assert_eq!(
+        sorted(&ours, &python),
+        sorted(&peer, &python),
+        "\nping:\n{peer}\nnettool:\n{ours}"
+    );
 }

@@ -64,6 +64,8 @@ pub struct Config {
     pub flood: bool,
     /// `-n`.
     pub numeric: bool,
+    /// `-b`.
+    pub broadcast: bool,
     /// `-a` / `-u`: which rows of a many-target run to print.
     pub filter: Filter,
     /// `--tcp PORT`.
@@ -214,6 +216,7 @@ impl TryFrom<Args> for Config {
             outstanding: args.outstanding,
             flood: args.flood,
             numeric: args.numeric,
+            broadcast: args.broadcast,
             filter,
             tcp_port,
             family,

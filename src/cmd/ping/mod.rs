@@ -47,7 +47,7 @@ const MAX_IN_FLIGHT: usize = 256;
 \"Time to live exceeded\"), icmp_type, icmp_code (null for TCP)\n\
   summary (one per target, last): address, transmitted, received, duplicates, errors, \
 loss_pct, min_ms, avg_ms, max_ms, mdev_ms (null without replies; mdev as ping computes it), \
-time_ms, method (\"raw\", \"dgram\" or \"tcp\"), rtts_ms (one entry per probe, null for a \
+time_ms, method (\"raw\", \"dgram\" or \"tcp\"), rtts_ms (one entry per probe, the last 1,024 at most, null for a \
 lost one)\n\n\
 Privilege: a raw ICMP socket is tried first, then an unprivileged ICMP datagram socket \
 (net.ipv4.ping_group_range); -v says which. With neither, use --tcp PORT."
@@ -120,6 +120,10 @@ pub struct Args {
     /// Numeric output: never look up names of addresses
     #[arg(short = 'n', long = "numeric")]
     pub numeric: bool,
+
+    /// Allow pinging a broadcast address (every host that answers is shown)
+    #[arg(short = 'b', long = "broadcast")]
+    pub broadcast: bool,
 
     /// Many targets: print only the targets that replied
     #[arg(short = 'a', long = "alive", conflicts_with = "unreachable")]
@@ -233,6 +237,7 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
             Some(Source::Device(d)) => Some(d.clone()),
             _ => None,
         },
+        broadcast: config.broadcast,
     };
     let size = usize::from(config.size);
     let socket = IcmpProber::open(targets.iter().map(|t| t.addr), &options, size)?;
@@ -252,7 +257,26 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
     renderer.header(first_name, config.size, config.source.as_ref())?;
     let payload = (0..config.size).map(|i| (i % 256) as u8).collect();
     let engine = Engine::new(targets, schedule, payload, SystemClock);
-    drive(engine, socket, renderer).await
+    drive(engine, socket, renderer)
+        .await
+        .map_err(|e| broadcast_hint(e, config.broadcast))
+}
+
+/// The kernel refuses a send to a broadcast address without SO_BROADCAST: say so, as ping.
+fn broadcast_hint(error: Error, broadcast: bool) -> Error {
+    match error {
+        Error::Io { context, source }
+            if !broadcast
+                && source.kind() == std::io::ErrorKind::PermissionDenied
+                && context.starts_with("send to ") =>
+        {
+            Error::Permission(format!(
+                "{context}: permission denied: to ping a broadcast address, add -b; \
+                 if it is not one, check the local firewall rules"
+            ))
+        }
+        other => other,
+    }
 }
 
 /// Run the engine and render its events; Ctrl-C stops the engine (which then reports what is

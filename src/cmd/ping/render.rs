@@ -29,6 +29,9 @@ pub struct Renderer<'o> {
     flood: bool,
     /// `-i 0`.
     back_to_back: bool,
+    /// Many hosts answer each probe (`-b`, or a multicast target): as ping, their duplicates
+    /// are counted but marked only with `-v`.
+    many_answer: bool,
     /// The ICMP message length of our probes (an answer shorter than this is truncated).
     probe_bytes: usize,
     timestamps: bool,
@@ -57,6 +60,7 @@ impl<'o> Renderer<'o> {
             many: config.many,
             flood: config.flood,
             back_to_back: config.interval.is_zero(),
+            many_answer: config.broadcast || first_addr.is_multicast(),
             probe_bytes: usize::from(config.size) + 8,
             timestamps: config.timestamps,
             outstanding: config.outstanding,
@@ -238,7 +242,8 @@ impl<'o> Renderer<'o> {
                 } else if self.lines() {
                     let shown = shown.unwrap_or_else(|| r.from.to_string());
                     let ttl = r.ttl.map_or_else(String::new, |t| format!(" ttl={t}"));
-                    let dup = if r.dup { " (DUP!)" } else { "" };
+                    let marked = r.dup && (!self.many_answer || self.out.verbose() > 0);
+                    let dup = if marked { " (DUP!)" } else { "" };
                     // As ping: an answer shorter than the probe says so.
                     let cut = if r.bytes < self.probe_bytes {
                         " (truncated)"
