@@ -443,30 +443,70 @@ fn print_many(out: &mut Output, filter: Filter, summaries: Vec<Summary>) -> Resu
         out.write_text(&text)?;
         return out.flush();
     }
-    let mut table = crate::output::table(vec![
-        "TARGET", "ADDRESS", "SENT", "RECV", "LOSS", "MIN ms", "AVG ms", "MAX ms", "RTTS",
-    ]);
-    let fmt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+    if !out.color() {
+        return write_plain_rows(out, &summaries);
+    }
+    let mut table = crate::output::table(ROW_HEADER);
     for s in &summaries {
-        let loss = format!("{}%", ping_stats::format_g(s.loss_pct));
+        let mut cells = row_cells(s);
         let paint = if s.received > 0 {
             Paint::Good
         } else {
             Paint::Bad
         };
-        table.add_row(vec![
-            s.target.to_string(),
-            s.address.to_string(),
-            s.transmitted.to_string(),
-            s.received.to_string(),
-            out.paint(&loss, paint),
-            fmt(s.min_ms),
-            fmt(s.avg_ms),
-            fmt(s.max_ms),
-            ping_stats::sparkline(&s.rtts_us),
-        ]);
+        cells[4] = out.paint(&cells[4], paint);
+        table.add_row(cells.to_vec());
     }
     out.write_text(&format!("{table}\n"))?;
+    out.flush()
+}
+
+const ROW_HEADER: [&str; 9] = [
+    "TARGET", "ADDRESS", "SENT", "RECV", "LOSS", "MIN ms", "AVG ms", "MAX ms", "RTTS",
+];
+
+/// The cells of one target's row.
+fn row_cells(s: &Summary) -> [String; 9] {
+    let fmt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+    [
+        s.target.to_string(),
+        s.address.to_string(),
+        s.transmitted.to_string(),
+        s.received.to_string(),
+        format!("{}%", ping_stats::format_g(s.loss_pct)),
+        fmt(s.min_ms),
+        fmt(s.avg_ms),
+        fmt(s.max_ms),
+        ping_stats::sparkline(&s.rtts_us),
+    ]
+}
+
+/// The same table as [`crate::output::table`] draws without colour (each column as wide as its
+/// widest cell, then two spaces), written row by row: a sweep of 65,534 targets would
+/// otherwise hold a table of half a million cells before printing a line.
+fn write_plain_rows(out: &mut Output, summaries: &[Summary]) -> Result<()> {
+    let mut widths = ROW_HEADER.map(|h| h.chars().count());
+    for s in summaries {
+        for (w, cell) in widths.iter_mut().zip(row_cells(s)) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut line = String::new();
+    let mut write_row = |out: &mut Output, cells: &[&str]| {
+        line.clear();
+        for (cell, width) in cells.iter().zip(widths) {
+            line.push_str(cell);
+            let pad = width - cell.chars().count() + 2;
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+        line.push('\n');
+        out.write_text(&line)
+    };
+    write_row(out, &ROW_HEADER)?;
+    for s in summaries {
+        let cells = row_cells(s);
+        write_row(out, &cells.each_ref().map(String::as_str))?;
+    }
     out.flush()
 }
 
@@ -710,6 +750,25 @@ mod tests {
             lines[2]
         );
         assert_eq!(outcome.code(), 0);
+    }
+
+    #[test]
+    fn plain_rows_are_the_tables_text() {
+        let rows = [summary(&[Some(1500), None]), summary(&[None])];
+        let summaries: Vec<Summary> = rows
+            .into_iter()
+            .map(|e| match e {
+                Event::Summary(s) => s,
+                _ => unreachable!(),
+            })
+            .collect();
+        let mut table = crate::output::table(ROW_HEADER);
+        for s in &summaries {
+            table.add_row(row_cells(s).to_vec());
+        }
+        let (mut out, stdout, _) = Output::capture(Format::Text);
+        write_plain_rows(&mut out, &summaries).unwrap();
+        assert_eq!(stdout.contents(), format!("{table}\n"));
     }
 
     #[test]
