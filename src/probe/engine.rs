@@ -27,6 +27,8 @@ use super::{Answer, Probe, ProbeSocket, Received};
 
 /// With flood and no interval, the next probe goes when the last is answered or after this.
 const FLOOD_STEP: Duration = Duration::from_millis(10);
+/// How long a run that ended by itself waits for a duplicate of its last answer.
+const DUPLICATE_GRACE: Duration = Duration::from_millis(20);
 /// Answered probes remembered for recognising a duplicate (and timing it), over all targets.
 /// Older ones are forgotten, so that a long run keeps constant memory.
 const ANSWERED_KEPT: usize = 4096;
@@ -692,6 +694,13 @@ pub async fn run<S: ProbeSocket, C: Clock>(
                 // answer is still counted, as when each line was written before the next read.
                 for _ in 0..2 {
                     tokio::task::yield_now().await;
+                }
+                engine.receive(socket, 4096, emit)?;
+                // A duplicate sent right behind the last answer gets a moment to arrive (the
+                // summary's time does not include it).
+                tokio::select! {
+                    r = socket.readable() => r?,
+                    () = tokio::time::sleep(DUPLICATE_GRACE) => {}
                 }
                 engine.receive(socket, 4096, emit)?;
             }
