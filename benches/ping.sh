@@ -4,7 +4,10 @@
 #   1. flood: ping -f -c 20000 127.0.0.1, replies per second (target: ratio >= 1.0) and CPU
 #      time per reply;
 #   2. 254 loopback targets once each (-g 127.0.1.0/24) against fping: wall time;
-#   3. peak RSS of a 10-second ping against iputils ping (target: within 2x).
+#   3. peak RSS of a 10-second ping against iputils ping (target: within 2x);
+#   4. peak RSS of ping -f -c N for two N (target: <= 1.5x iputils, flat in N);
+#   5. when ping -f -w 15 ends, against iputils (target: within +0.05 s);
+#   6. peak RSS of a /16 sweep against fping -i 0 (target: <= 1.0x).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need ping iputils-ping
 need fping
@@ -43,4 +46,45 @@ ours, peer = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 for r in (ours, peer):
     print(f"  {r['label']:8} {r['max_rss_kib']:8d} KiB peak RSS")
 print(f"  ratio nettool/ping peak RSS: {ours['max_rss_kib']/peer['max_rss_kib']:.2f} (target <= 2.0)")
+PY
+
+FLOOD_SMALL=${FLOOD_SMALL:-100000}
+FLOOD_BIG=${FLOOD_BIG:-1000000}
+echo "== peak RSS of ping -f -c N (N = $FLOOD_SMALL and $FLOOD_BIG)"
+rows=()
+for n in "$FLOOD_SMALL" "$FLOOD_BIG"; do
+  rows+=("$($MEASURE 1 nettool -- "$NETTOOL" -q ping -f -c "$n" 127.0.0.1)")
+  rows+=("$($MEASURE 1 ping -- ping -q -f -c "$n" 127.0.0.1)")
+done
+python3 - "$FLOOD_SMALL" "$FLOOD_BIG" "${rows[@]}" <<'PY'
+import json, sys
+small, big = sys.argv[1], sys.argv[2]
+r = [json.loads(a) for a in sys.argv[3:]]
+for n, (ours, peer) in ((small, r[0:2]), (big, r[2:4])):
+    print(f"  -c {n:>8}: nettool {ours['max_rss_kib']:7d} KiB, ping {peer['max_rss_kib']:7d} KiB,"
+          f" ratio {ours['max_rss_kib']/peer['max_rss_kib']:.2f} (target <= 1.5)")
+print(f"  nettool growth from -c {small} to -c {big}: {r[2]['max_rss_kib']/r[0]['max_rss_kib']:.2f}x (flat: 1.0)")
+PY
+
+DEADLINE=${DEADLINE:-15}
+echo "== ping -f -w $DEADLINE 127.0.0.1: when it ends"
+ours=$($MEASURE 1 nettool -- "$NETTOOL" -q ping -f -w "$DEADLINE" 127.0.0.1)
+peer=$($MEASURE 1 ping -- ping -q -f -w "$DEADLINE" 127.0.0.1)
+python3 - "$ours" "$peer" <<'PY'
+import json, sys
+ours, peer = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+for r in (ours, peer):
+    print(f"  {r['label']:8} {r['wall_s']:7.3f} s")
+print(f"  nettool - ping: {ours['wall_s'] - peer['wall_s']:+.3f} s (target <= +0.05)")
+PY
+
+echo "== peak RSS of a /16 sweep (-g 127.1.0.0/16, 65,534 targets once each)"
+ours=$($MEASURE 1 nettool -- "$NETTOOL" -q ping -g 127.1.0.0/16)
+peer=$($MEASURE 1 fping -- fping -q -i 0 -g 127.1.0.0/16)
+python3 - "$ours" "$peer" <<'PY'
+import json, sys
+ours, peer = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+for r in (ours, peer):
+    print(f"  {r['label']:8} {r['max_rss_kib']:8d} KiB peak RSS, {r['wall_s']:6.2f} s")
+print(f"  ratio nettool/fping peak RSS: {ours['max_rss_kib']/peer['max_rss_kib']:.2f} (target <= 1.0)")
 PY

@@ -162,6 +162,8 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--flood', '--flood', [CompletionResultType]::ParameterName, 'Flood: send as fast as replies come back, or 100 a second (root only, as ping)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Numeric output: never look up names of addresses')
             [CompletionResult]::new('--numeric', '--numeric', [CompletionResultType]::ParameterName, 'Numeric output: never look up names of addresses')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Allow pinging a broadcast address (every host that answers is shown)')
+            [CompletionResult]::new('--broadcast', '--broadcast', [CompletionResultType]::ParameterName, 'Allow pinging a broadcast address (every host that answers is shown)')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Many targets: print only the targets that replied')
             [CompletionResult]::new('--alive', '--alive', [CompletionResultType]::ParameterName, 'Many targets: print only the targets that replied')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Many targets: print only the targets that did not reply')

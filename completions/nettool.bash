@@ -543,7 +543,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__ping)
-            opts="-g -c -i -W -w -s -t -D -O -f -n -a -u -4 -6 -v -I -q -h -V --generate --count --interval --wait --deadline --size --ttl --timestamps --outstanding --flood --numeric --alive --unreachable --tcp --verbose --interface --json --color --quiet --help --version"
+            opts="-g -c -i -W -w -s -t -D -O -f -n -b -a -u -4 -6 -v -I -q -h -V --generate --count --interval --wait --deadline --size --ttl --timestamps --outstanding --flood --numeric --broadcast --alive --unreachable --tcp --verbose --interface --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -155,6 +155,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --flood 'Flood: send as fast as replies come back, or 100 a second (root only, as ping)'
             cand -n 'Numeric output: never look up names of addresses'
             cand --numeric 'Numeric output: never look up names of addresses'
+            cand -b 'Allow pinging a broadcast address (every host that answers is shown)'
+            cand --broadcast 'Allow pinging a broadcast address (every host that answers is shown)'
             cand -a 'Many targets: print only the targets that replied'
             cand --alive 'Many targets: print only the targets that replied'
             cand -u 'Many targets: print only the targets that did not reply'

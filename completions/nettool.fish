@@ -136,6 +136,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand ping" -s D -l timestamps
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s O -l outstanding -d 'Report a probe still unanswered when the next one is sent'
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s f -l flood -d 'Flood: send as fast as replies come back, or 100 a second (root only, as ping)'
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s n -l numeric -d 'Numeric output: never look up names of addresses'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s b -l broadcast -d 'Allow pinging a broadcast address (every host that answers is shown)'
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s a -l alive -d 'Many targets: print only the targets that replied'
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s u -l unreachable -d 'Many targets: print only the targets that did not reply'
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s 4 -d 'Use IPv4 only'

@@ -18,9 +18,13 @@ pub struct RttStats {
     pub duplicates: u64,
     /// ICMP errors (unreachable, time exceeded) received for our probes.
     pub errors: u64,
+    /// iputils' `pipe`: the most probes sent from one probe up to the moment its answer came
+    /// (that probe included); 1 when each answer came before the next probe left.
+    pub pipe: u64,
     sum_us: u128,
     sum_sq_us: u128,
-    min_us: Option<u64>,
+    /// The fastest round trip; meaningless before the first reply.
+    min_us: u64,
     max_us: u64,
     /// iputils' exponentially weighted moving average, times 8 (as iputils keeps it).
     ewma8_us: u64,
@@ -55,13 +59,24 @@ impl RttStats {
         }
         self.sum_us += u128::from(rtt_us);
         self.sum_sq_us += u128::from(rtt_us) * u128::from(rtt_us);
-        self.min_us = Some(self.min_us.map_or(rtt_us, |m| m.min(rtt_us)));
+        let first = self.received + self.duplicates == 1;
+        self.min_us = if first {
+            rtt_us
+        } else {
+            self.min_us.min(rtt_us)
+        };
         self.max_us = self.max_us.max(rtt_us);
         self.ewma8_us = if self.ewma8_us == 0 {
             rtt_us * 8
         } else {
             (self.ewma8_us + rtt_us).saturating_sub(self.ewma8_us / 8)
         };
+    }
+
+    /// Note that an answer came back while `sent_since` probes had left since the one it
+    /// answers (that one included).
+    pub fn answered_with(&mut self, sent_since: u64) {
+        self.pipe = self.pipe.max(sent_since);
     }
 
     /// Count one ICMP error for a probe.
@@ -72,8 +87,12 @@ impl RttStats {
     /// The summary, or `None` before the first reply.
     #[must_use]
     pub fn summary(&self) -> Option<RttSummary> {
-        let min_us = self.min_us?;
-        let n = u128::from(self.received + self.duplicates);
+        let replies = self.received + self.duplicates;
+        if replies == 0 {
+            return None;
+        }
+        let min_us = self.min_us;
+        let n = u128::from(replies);
         let mean = self.sum_us / n;
         let mean_sq = self.sum_sq_us / n;
         let variance = mean_sq.saturating_sub(mean * mean);
@@ -182,6 +201,59 @@ pub fn us_to_ms(us: u64) -> f64 {
     )]
     let ms = us as f64 / 1000.0;
     ms
+}
+
+/// The round trips of the most recent probes of one target, in probe order: a ring of at most
+/// `capacity` entries, so that a long run keeps constant memory (the running figures of
+/// [`RttStats`] cover the whole run).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RttSeries {
+    capacity: usize,
+    /// The number of the oldest probe kept (probes are numbered from 0).
+    first: u64,
+    kept: std::collections::VecDeque<Option<u64>>,
+}
+
+impl RttSeries {
+    /// An empty series keeping the last `capacity` probes.
+    #[must_use]
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            first: 0,
+            kept: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// Add the next probe, unanswered so far; its number.
+    pub fn push(&mut self) -> u64 {
+        let number = self.first + self.kept.len() as u64;
+        if self.kept.len() == self.capacity {
+            self.first += 1;
+            if self.kept.pop_front().is_none() {
+                return number;
+            }
+        }
+        self.kept.push_back(None);
+        number
+    }
+
+    /// Record the round trip of probe `number`, when it is still kept.
+    pub fn set(&mut self, number: u64, rtt_us: u64) {
+        if let Some(slot) = number
+            .checked_sub(self.first)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.kept.get_mut(i))
+        {
+            *slot = Some(rtt_us);
+        }
+    }
+
+    /// The kept round trips, oldest first.
+    #[must_use]
+    pub fn into_vec(self) -> Vec<Option<u64>> {
+        self.kept.into()
+    }
 }
 
 /// The mark a sparkline uses for a probe that got no reply.
@@ -306,6 +378,29 @@ mod tests {
         }
         assert_eq!(format_ms3(12_345), "12.345");
         assert_eq!(us_to_ms(41), 0.041);
+    }
+
+    #[test]
+    fn series_keeps_the_last_probes_only() {
+        let mut s = RttSeries::new(3);
+        let numbers: Vec<u64> = (0..5).map(|_| s.push()).collect();
+        assert_eq!(numbers, [0, 1, 2, 3, 4]);
+        s.set(1, 10); // forgotten
+        s.set(3, 30);
+        s.set(9, 90); // never sent
+        assert_eq!(s.into_vec(), [None, Some(30), None]);
+        let mut none = RttSeries::new(0);
+        assert_eq!((none.push(), none.push()), (0, 1));
+        assert!(none.into_vec().is_empty());
+    }
+
+    #[test]
+    fn pipe_is_the_largest_backlog_answered() {
+        let mut s = RttStats::default();
+        s.answered_with(1);
+        s.answered_with(3);
+        s.answered_with(2);
+        assert_eq!(s.pipe, 3);
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub struct SocketOptions {
     pub source: Option<IpAddr>,
     /// `-I INTERFACE`: the interface to send through.
     pub device: Option<String>,
+    /// `-b`: allow sending to a broadcast address.
+    pub broadcast: bool,
 }
 
 /// Something the socket received that concerns an echo request.
@@ -104,6 +106,11 @@ impl IcmpSocket {
         let _ = socket.set_recv_buffer_size(1 << 20);
         if let Some(ttl) = options.ttl {
             set_ttl(&socket, v6, ttl).map_err(|e| fail(&format!("set TTL {ttl}"), e))?;
+        }
+        if options.broadcast {
+            socket
+                .set_broadcast(true)
+                .map_err(|e| fail("allow broadcast", e))?;
         }
         if let Some(device) = &options.device {
             os::bind_to_interface(&socket, device)

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::model::ping_stats::RttStats;
+use crate::model::ping_stats::{RttSeries, RttStats};
 use crate::net::icmp::error_text;
 
 use super::event::{Corrupt, Event, Failed, IcmpError, Reply, SendFailed, Sent, Summary, Timeout};
@@ -27,6 +27,13 @@ use super::{Answer, Probe, ProbeSocket, Received};
 
 /// With flood and no interval, the next probe goes when the last is answered or after this.
 const FLOOD_STEP: Duration = Duration::from_millis(10);
+/// How long a run that ended by itself waits for a duplicate of its last answer.
+const DUPLICATE_GRACE: Duration = Duration::from_millis(20);
+/// Answered probes remembered for recognising a duplicate (and timing it), over all targets.
+/// Older ones are forgotten, so that a long run keeps constant memory.
+const ANSWERED_KEPT: usize = 4096;
+/// Round trips kept per target for [`Summary::rtts_us`] (the most recent probes).
+pub const RTTS_KEPT: usize = 1024;
 
 /// Where "now" comes from: the system's monotonic clock, or a test's.
 pub trait Clock {
@@ -64,6 +71,11 @@ pub struct Schedule {
     pub serial: bool,
     /// A target's first probe failing to send ends the run with that error.
     pub first_send_fatal: bool,
+    /// The wait as ping applies it: probes do not expire one by one, and an answer counts
+    /// whenever it comes. After the last probe the run waits `wait` when nothing has come back
+    /// yet, else twice the slowest round trip (at least one interval); with a deadline it
+    /// waits for the deadline.
+    pub wait_at_end: bool,
 }
 
 impl Default for Schedule {
@@ -77,6 +89,7 @@ impl Default for Schedule {
             in_flight: None,
             serial: false,
             first_send_fatal: false,
+            wait_at_end: false,
         }
     }
 }
@@ -115,8 +128,8 @@ impl Target {
 struct Pending {
     target: usize,
     sent: Instant,
-    /// Its place in the target's round-trip list.
-    index: usize,
+    /// Its number among the target's probes (from 0).
+    number: u64,
     answered: bool,
     failed: bool,
 }
@@ -131,7 +144,7 @@ impl Pending {
 struct TargetState {
     target: Target,
     stats: RttStats,
-    rtts_us: Vec<Option<u64>>,
+    rtts_us: RttSeries,
     next_seq: u16,
     sent: u64,
     outstanding: usize,
@@ -160,6 +173,13 @@ pub struct Engine<C: Clock = SystemClock> {
     probes: HashMap<(IpAddr, u16), Pending>,
     /// Probes in the order their wait ends (the wait is the same for all).
     expiry: VecDeque<(Instant, IpAddr, u16)>,
+    /// Answered probes still in `probes`, oldest first (at most [`ANSWERED_KEPT`]).
+    answered: VecDeque<(IpAddr, u16)>,
+    /// The end of the wait after the last probe ([`Schedule::wait_at_end`]).
+    end_at: Option<Instant>,
+    /// When the last probe of the run left, or the last answer came: the end of the figures'
+    /// `time` (the final wait is not part of it, as in ping).
+    last_activity: Option<Instant>,
     payload: Vec<u8>,
     start: Option<Instant>,
     deadline: Option<Instant>,
@@ -171,18 +191,17 @@ impl<C: Clock> Engine<C> {
     #[must_use]
     pub fn new(targets: Vec<Target>, schedule: Schedule, payload: Vec<u8>, clock: C) -> Self {
         let now = clock.now();
-        // Room for every probe of a counted run up front: growing the maps costs a flood more
-        // than the probes themselves.
+        // Room for the probes of a short counted run up front; a long run grows as it needs.
         let expected = schedule
             .count
-            .map_or(0, |c| usize::try_from(c.min(1 << 16)).unwrap_or(0));
+            .map_or(0, |c| usize::try_from(c.min(1 << 10)).unwrap_or(0));
         let targets = targets
             .into_iter()
             .map(|target| TargetState {
                 next_seq: target.first_seq,
                 target,
                 stats: RttStats::default(),
-                rtts_us: Vec::with_capacity(expected),
+                rtts_us: RttSeries::new(RTTS_KEPT),
                 sent: 0,
                 outstanding: 0,
                 next_due: now,
@@ -191,11 +210,14 @@ impl<C: Clock> Engine<C> {
             .collect::<Vec<_>>();
         Self {
             deadline: schedule.deadline.map(|d| now + d),
-            probes: HashMap::with_capacity(expected.saturating_mul(targets.len()).min(1 << 16)),
+            probes: HashMap::with_capacity(expected.saturating_mul(targets.len()).min(1 << 10)),
             schedule,
             clock,
             targets,
             expiry: VecDeque::new(),
+            answered: VecDeque::new(),
+            end_at: None,
+            last_activity: None,
             payload,
             start: None,
             in_flight: 0,
@@ -218,7 +240,7 @@ impl<C: Clock> Engine<C> {
         let more_queued = self.receive(socket, at_most, emit)?;
         let now = self.clock.now();
         self.expire(now, emit);
-        if self.deadline.is_some_and(|d| now >= d) {
+        if self.deadline.is_some_and(|d| now >= d) || self.end_at.is_some_and(|e| now >= e) {
             return Ok(Step {
                 sent: false,
                 more_queued,
@@ -228,6 +250,9 @@ impl<C: Clock> Engine<C> {
         }
         let sent = self.send_due(now, socket, emit)?;
         let settled = self.done();
+        if self.schedule.wait_at_end && self.end_at.is_none() && self.all_sent() {
+            self.end_at = self.final_wait().map(|w| now + w);
+        }
         Ok(Step {
             sent,
             more_queued,
@@ -259,6 +284,7 @@ impl<C: Clock> Engine<C> {
             self.next_send(),
             self.expiry.front().map(|e| e.0),
             self.deadline,
+            self.end_at,
         ]
         .into_iter()
         .flatten()
@@ -267,9 +293,29 @@ impl<C: Clock> Engine<C> {
 
     /// End the run: probes still waiting are lost, then one summary per target, in order.
     pub fn finish<S: ProbeSocket>(&mut self, socket: &S, emit: &mut dyn FnMut(Event)) {
-        let end = self.clock.now();
+        let mut end = self.clock.now();
         while let Some((at, addr, seq)) = self.expiry.pop_front() {
             self.time_out(at, addr, seq, emit);
+        }
+        if self.schedule.wait_at_end {
+            // Ping's `time` runs to the last probe or answer, not through the final wait.
+            end = self.last_activity.unwrap_or(end);
+            let mut waiting: Vec<(Instant, IpAddr, u16)> = self
+                .probes
+                .iter()
+                .filter(|(_, p)| p.waiting())
+                .map(|(&(addr, seq), p)| (p.sent, addr, seq))
+                .collect();
+            waiting.sort_unstable();
+            for (_, addr, seq) in waiting {
+                if let Some(p) = self.probes.remove(&(addr, seq)) {
+                    self.settle(p.target);
+                    emit(Event::Timeout(Timeout {
+                        target: self.targets[p.target].target.name.clone(),
+                        seq,
+                    }));
+                }
+            }
         }
         let time_ms = self.start.map_or(0, |s| {
             u64::try_from((end.saturating_duration_since(s).as_micros() + 500) / 1000)
@@ -287,7 +333,7 @@ impl<C: Clock> Engine<C> {
                 t.target.name.clone(),
                 t.target.addr,
                 t.stats.clone(),
-                std::mem::take(&mut t.rtts_us),
+                std::mem::take(&mut t.rtts_us).into_vec(),
                 time_ms,
                 socket.method(t.target.addr),
                 ipg_us,
@@ -299,6 +345,28 @@ impl<C: Clock> Engine<C> {
         self.targets
             .iter()
             .all(|t| self.finished_sending(t) && t.outstanding == 0)
+    }
+
+    fn all_sent(&self) -> bool {
+        self.targets.iter().all(|t| self.finished_sending(t))
+    }
+
+    /// How long to wait after the last probe (`None`: until the deadline), as ping: `wait`
+    /// while nothing has come back, else twice the slowest round trip, at least one interval.
+    fn final_wait(&self) -> Option<Duration> {
+        if self.deadline.is_some() {
+            return None;
+        }
+        let slowest = self
+            .targets
+            .iter()
+            .filter_map(|t| t.stats.summary())
+            .map(|s| s.max_us)
+            .max();
+        Some(match slowest {
+            None => self.schedule.wait,
+            Some(us) => (Duration::from_micros(us) * 2).max(self.schedule.interval),
+        })
     }
 
     fn finished_sending(&self, t: &TargetState) -> bool {
@@ -390,6 +458,7 @@ impl<C: Clock> Engine<C> {
             })),
         }
         self.start.get_or_insert(sent);
+        self.last_activity = Some(sent);
         let step = if self.busy_flood() {
             FLOOD_STEP
         } else {
@@ -402,14 +471,13 @@ impl<C: Clock> Engine<C> {
         t.outstanding += 1;
         t.last_sent = Some(sent);
         t.next_due = sent + step;
-        let index = t.rtts_us.len();
-        t.rtts_us.push(None);
+        let number = t.rtts_us.push();
         let name = t.target.name.clone();
         self.in_flight += 1;
         let fresh = Pending {
             target: i,
             sent,
-            index,
+            number,
             answered: false,
             failed: false,
         };
@@ -423,8 +491,10 @@ impl<C: Clock> Engine<C> {
                 }));
             }
         }
-        self.expiry
-            .push_back((sent + self.schedule.wait, addr, seq));
+        if !self.schedule.wait_at_end {
+            self.expiry
+                .push_back((sent + self.schedule.wait, addr, seq));
+        }
         emit(Event::Sent(Sent {
             target: name,
             seq,
@@ -453,22 +523,37 @@ impl<C: Clock> Engine<C> {
                 if got.is_some_and(|g| g != ident) {
                     return;
                 }
-                let Some(p) = self.probes.get_mut(&(from, seq)) else {
+                // One target waited for as ping: an answer from another host (a broadcast
+                // target's hosts) answers the probe of that sequence number.
+                let key = if self.schedule.wait_at_end
+                    && self.targets.len() == 1
+                    && !self.probes.contains_key(&(from, seq))
+                {
+                    (self.targets[0].target.addr, seq)
+                } else {
+                    (from, seq)
+                };
+                let Some(p) = self.probes.get_mut(&key) else {
                     return;
                 };
                 let rtt_us = u64::try_from(at.saturating_duration_since(p.sent).as_micros())
                     .unwrap_or(u64::MAX);
                 let dup = p.answered;
-                let (i, index, was_waiting) = (p.target, p.index, p.waiting());
+                let (i, number, was_waiting) = (p.target, p.number, p.waiting());
                 p.answered = true;
                 if was_waiting {
                     self.settle(i);
                 }
+                if !dup {
+                    self.remember_answered(key.0, seq);
+                }
+                self.last_activity = Some(at);
                 let t = &mut self.targets[i];
                 if !dup {
-                    t.rtts_us[index] = Some(rtt_us);
+                    t.rtts_us.set(number, rtt_us);
                 }
                 t.stats.reply(rtt_us, dup);
+                t.stats.answered_with(t.sent.saturating_sub(number));
                 emit(Event::Reply(Reply {
                     target: t.target.name.clone(),
                     seq,
@@ -520,6 +605,19 @@ impl<C: Clock> Engine<C> {
         }
     }
 
+    /// Keep an answered probe for duplicates, forgetting the oldest beyond [`ANSWERED_KEPT`].
+    fn remember_answered(&mut self, addr: IpAddr, seq: u16) {
+        self.answered.push_back((addr, seq));
+        if self.answered.len() > ANSWERED_KEPT
+            && let Some(key) = self.answered.pop_front()
+        {
+            // A newer probe with the same key (after a wrap) may be waiting: keep it.
+            if self.probes.get(&key).is_some_and(|p| p.answered) {
+                self.probes.remove(&key);
+            }
+        }
+    }
+
     /// Mark a waiting probe failed and count the error; its target, or `None` when no probe
     /// of that address and sequence is waiting.
     fn fail(&mut self, dest: IpAddr, seq: u16) -> Option<usize> {
@@ -529,6 +627,10 @@ impl<C: Clock> Engine<C> {
         }
         p.failed = true;
         let i = p.target;
+        if self.schedule.wait_at_end {
+            // No expiry will forget it: nothing is left to match.
+            self.probes.remove(&(dest, seq));
+        }
         self.settle(i);
         self.targets[i].stats.error();
         Some(i)
@@ -592,6 +694,13 @@ pub async fn run<S: ProbeSocket, C: Clock>(
                 // answer is still counted, as when each line was written before the next read.
                 for _ in 0..2 {
                     tokio::task::yield_now().await;
+                }
+                engine.receive(socket, 4096, emit)?;
+                // A duplicate sent right behind the last answer gets a moment to arrive (the
+                // summary's time does not include it).
+                tokio::select! {
+                    r = socket.readable() => r?,
+                    () = tokio::time::sleep(DUPLICATE_GRACE) => {}
                 }
                 engine.receive(socket, 4096, emit)?;
             }

@@ -30,7 +30,9 @@ impl IcmpProber {
         let mut prober = Self {
             v4: None,
             v6: None,
-            buf: vec![0; payload_size + 1024],
+            // Room for the largest packet, not only for our own size: a reply that carries more
+            // than was sent is still an answer, and must not be cut short.
+            buf: vec![0; payload_size.max(65_536) + 1024],
         };
         for dest in dests {
             let slot = if dest.is_ipv6() {

@@ -418,3 +418,81 @@ fn events_are_the_json_stream() {
         r#"{"type":"error","target":"h","seq":2,"from":null,"error":"no route to host","icmp_type":null,"icmp_code":null}"#
     );
 }
+
+/// `-W 1` as ping applies it: a reply 1.5 s late is still counted, nothing expires one by one,
+/// and the run ends twice the slowest round trip (at least one interval) after the last probe.
+#[test]
+fn waiting_as_ping_counts_late_replies_and_waits_only_at_the_end() {
+    let schedule = Schedule {
+        wait_at_end: true,
+        ..every_second(3, 1000)
+    };
+    let mut lab = Lab::new(&["10.0.0.1"], schedule);
+    assert!(!lab.step_at(0));
+    assert!(!lab.step_at(1000));
+    lab.reply("10.0.0.1", Some(IDENT), 1, 1500);
+    assert!(!lab.step_at(1500));
+    assert!(!lab.step_at(2000), "seq 3 sent");
+    // The slowest answer took 1.5 s: the run waits 3 s after the last probe.
+    assert_eq!(lab.engine.next_wake(), Some(lab.at_ms(5000)));
+    lab.reply("10.0.0.1", Some(IDENT), 2, 2600);
+    assert!(!lab.step_at(2600));
+    assert!(!lab.step_at(4999));
+    assert!(lab.step_at(5000));
+    let s = &lab.finish()[0];
+    assert_eq!(
+        lab.story(),
+        [
+            "sent 1",
+            "sent 2",
+            "reply 1 1500000us",
+            "sent 3",
+            "reply 2 1600000us",
+            "timeout 3"
+        ]
+    );
+    assert_eq!((s.transmitted, s.received), (3, 2));
+    // ping's `time` ends with the last answer, not with the final wait.
+    assert_eq!(s.time_ms, 2600);
+    // Two probes had left when the first answer came.
+    assert_eq!(s.stats.pipe, 2);
+}
+
+/// Nothing came back by the last probe: the run waits `wait` for it (ping's linger).
+#[test]
+fn waiting_as_ping_lingers_for_the_wait_when_nothing_came_back() {
+    let schedule = Schedule {
+        wait_at_end: true,
+        ..every_second(2, 700)
+    };
+    let mut lab = Lab::new(&["10.0.0.1"], schedule);
+    lab.step_at(0);
+    lab.step_at(1000);
+    assert_eq!(lab.engine.next_wake(), Some(lab.at_ms(1700)));
+    assert!(!lab.step_at(1699));
+    assert!(lab.step_at(1700));
+    let s = &lab.finish()[0];
+    assert_eq!(lab.story(), ["sent 1", "sent 2", "timeout 1", "timeout 2"]);
+    assert_eq!((s.received, s.time_ms), (0, 1000));
+}
+
+/// A long run keeps only the most recent round trips for the series.
+#[test]
+fn the_round_trip_series_is_bounded() {
+    let n = super::engine::RTTS_KEPT as u64 + 10;
+    let schedule = Schedule {
+        wait_at_end: true,
+        count: Some(n),
+        interval: Duration::from_millis(1),
+        ..Schedule::default()
+    };
+    let mut lab = Lab::new(&["10.0.0.1"], schedule);
+    for i in 0..n {
+        lab.step_at(i);
+        lab.reply("10.0.0.1", Some(IDENT), (i + 1) as u16, i);
+    }
+    assert!(lab.step_at(n));
+    let s = &lab.finish()[0];
+    assert_eq!((s.transmitted, s.received), (n, n));
+    assert_eq!(s.rtts_us.len(), super::engine::RTTS_KEPT);
+}

@@ -9,6 +9,7 @@ mod docs;
 mod hostname;
 mod ifconfig;
 mod ping;
+mod ping_parsers;
 mod portinfo;
 mod resolve;
 mod scan;

@@ -458,7 +458,7 @@ fn dgram_socket_when_raw_is_refused_and_one_error_when_both_are() {
 }
 
 /// Two namespaces on one veth link: `a` at 10.X.0.1/24, `b` at 10.X.0.2/24.
-fn pair(tag: &str, net: u8) -> (Netns, Netns) {
+pub(crate) fn pair(tag: &str, net: u8) -> (Netns, Netns) {
     let a = Netns::new(&format!("{tag}a"));
     let b = Netns::new(&format!("{tag}b"));
     veth(&a, "va", &b, "vb");
@@ -655,6 +655,17 @@ fn router_reports_time_to_live_exceeded() {
     );
 }
 
+/// What the test responder sends besides each answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Extras {
+    /// Nothing.
+    None,
+    /// A duplicate of the answer.
+    Duplicate,
+    /// A duplicate, and three replies that are not nettool's (see [`responder`]).
+    All,
+}
+
 /// What the test responder did with each echo request: the sequence, and how long after
 /// receiving it the reply left (`None`: dropped on purpose).
 type Log = Arc<Mutex<Vec<(u16, Option<Duration>)>>>;
@@ -667,7 +678,7 @@ fn responder(
     ns: &Netns,
     delay: Duration,
     drop_every: u16,
-    extras: bool,
+    extras: Extras,
     stop: Arc<AtomicBool>,
 ) -> (Log, std::thread::JoinHandle<()>) {
     let log: Log = Arc::default();
@@ -723,8 +734,10 @@ fn responder(
             reply[2..4].copy_from_slice(&sum.to_be_bytes());
             socket.send_to(&reply, &from).unwrap();
             record.lock().unwrap().push((seq, Some(received.elapsed())));
-            if extras {
+            if extras != Extras::None {
                 socket.send_to(&reply, &from).unwrap();
+            }
+            if extras == Extras::All {
                 let resum = |mut packet: Vec<u8>| {
                     packet[2] = 0;
                     packet[3] = 0;
@@ -761,8 +774,8 @@ fn checksum(bytes: &[u8]) -> u16 {
 
 /// Namespace `a` joined to `b` (10.NET.0.1 and .2), where the kernel's echo replies are off and
 /// [`responder`] answers instead.
-struct ResponderLab {
-    a: Netns,
+pub(crate) struct ResponderLab {
+    pub(crate) a: Netns,
     _b: Netns,
     log: Log,
     stop: Arc<AtomicBool>,
@@ -770,7 +783,13 @@ struct ResponderLab {
 }
 
 impl ResponderLab {
-    fn new(tag: &str, net: u8, delay: Duration, drop_every: u16, extras: bool) -> Self {
+    pub(crate) fn new(
+        tag: &str,
+        net: u8,
+        delay: Duration,
+        drop_every: u16,
+        extras: Extras,
+    ) -> Self {
         let (a, b) = pair(tag, net);
         // One kernel-answered probe first, so that neither side waits for ARP during the run.
         a.nettool()
@@ -790,7 +809,7 @@ impl ResponderLab {
     }
 
     /// Stop the responder; what it did.
-    fn finish(self) -> Vec<(u16, Option<Duration>)> {
+    pub(crate) fn finish(self) -> Vec<(u16, Option<Duration>)> {
         self.stop.store(true, Ordering::SeqCst);
         self.handle.join().unwrap();
         self.log.lock().unwrap().clone()
@@ -803,7 +822,7 @@ fn impaired_peer_loss_and_delay_are_reported_exactly() {
         return;
     }
     let delay = Duration::from_millis(30);
-    let lab = ResponderLab::new("imp", 73, delay, 3, false);
+    let lab = ResponderLab::new("imp", 73, delay, 3, Extras::None);
     let out = lab
         .a
         .nettool()
@@ -866,7 +885,7 @@ fn duplicates_are_marked_and_other_replies_ignored() {
     if !root_or_skip("duplicates") {
         return;
     }
-    let lab = ResponderLab::new("dup", 74, Duration::ZERO, u16::MAX, true);
+    let lab = ResponderLab::new("dup", 74, Duration::ZERO, u16::MAX, Extras::All);
     let out = lab
         .a
         .nettool()

@@ -64,6 +64,8 @@ pub struct Config {
     pub flood: bool,
     /// `-n`.
     pub numeric: bool,
+    /// `-b`.
+    pub broadcast: bool,
     /// `-a` / `-u`: which rows of a many-target run to print.
     pub filter: Filter,
     /// `--tcp PORT`.
@@ -95,7 +97,8 @@ impl TryFrom<Args> for Config {
             hosts = expand_range(&all)?;
         } else {
             for name in &args.hosts {
-                let literal = host::parse_literal(name);
+                // As ping: the unspecified address means this host.
+                let literal = host::parse_literal(name).map(this_host_for_unspecified);
                 if name.trim().is_empty() {
                     return Err(Error::invalid(name, "empty host name"));
                 }
@@ -179,8 +182,19 @@ impl TryFrom<Args> for Config {
                 Some(addr) => Source::Address(addr),
                 None => Source::Device(text.clone()),
             });
+        if args
+            .interface
+            .as_deref()
+            .is_some_and(|t| t.trim().is_empty())
+        {
+            return Err(Error::invalid(
+                "-I ''",
+                "name a source address or an interface",
+            ));
+        }
         if let Some(Source::Address(addr)) = source {
             host::resolve(&addr.to_string(), family)?;
+            source_family_matches(addr, &hosts)?;
         }
         let filter = match (args.alive, args.unreachable) {
             (true, _) => Filter::Alive,
@@ -193,7 +207,8 @@ impl TryFrom<Args> for Config {
             count,
             interval,
             wait,
-            deadline: args.deadline,
+            // `-w 0`, as ping: no deadline.
+            deadline: args.deadline.filter(|d| !d.is_zero()),
             size,
             ttl,
             source,
@@ -201,10 +216,40 @@ impl TryFrom<Args> for Config {
             outstanding: args.outstanding,
             flood: args.flood,
             numeric: args.numeric,
+            broadcast: args.broadcast,
             filter,
             tcp_port,
             family,
         })
+    }
+}
+
+/// 0.0.0.0 and :: as ping reads them: this host (127.0.0.1 and ::1, where the answer comes from).
+#[must_use]
+pub fn this_host_for_unspecified(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V4(a) if a.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(a) if a.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        other => other,
+    }
+}
+
+/// A source address must be of the family of every target given as an address.
+pub fn source_family_matches(source: IpAddr, hosts: &[HostSpec]) -> Result<()> {
+    match hosts
+        .iter()
+        .filter_map(|h| h.literal)
+        .find(|a| a.is_ipv6() != source.is_ipv6())
+    {
+        Some(target) => Err(Error::invalid(
+            format!("-I {source}"),
+            format!(
+                "an IPv{} source cannot send to the IPv{} address {target}",
+                if source.is_ipv6() { 6 } else { 4 },
+                if target.is_ipv6() { 6 } else { 4 }
+            ),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -377,6 +422,16 @@ mod tests {
     }
 
     #[test]
+    fn unspecified_is_this_host_and_w_0_no_deadline() {
+        let c = config(&["-w", "0", "0.0.0.0"]).unwrap();
+        assert_eq!(c.hosts[0].name, "0.0.0.0");
+        assert_eq!(c.hosts[0].literal, Some("127.0.0.1".parse().unwrap()));
+        assert_eq!(c.deadline, None);
+        let c = config(&["::"]).unwrap();
+        assert_eq!(c.hosts[0].literal, Some("::1".parse().unwrap()));
+    }
+
+    #[test]
     fn tcp_port_by_number_or_name() {
         assert_eq!(config(&["--tcp", "22", "::1"]).unwrap().tcp_port, Some(22));
         assert_eq!(
@@ -387,7 +442,19 @@ mod tests {
 
     #[test]
     fn bad_inputs_name_the_input() {
-        let table: [(&[&str], &str); 14] = [
+        let table: [(&[&str], &str); 17] = [
+            (
+                &["-I", "", "h"],
+                "-I '': name a source address or an interface",
+            ),
+            (
+                &["-I", "::1", "127.0.0.1"],
+                "-I ::1: an IPv6 source cannot send to the IPv4 address 127.0.0.1",
+            ),
+            (
+                &["-I", "127.0.0.1", "::1"],
+                "-I 127.0.0.1: an IPv4 source cannot send to the IPv6 address ::1",
+            ),
             (&["-c", "0", "h"], "-c 0: the count must be at least 1"),
             (&["-c", "-1", "h"], "-c -1: the count must be at least 1"),
             (

@@ -47,7 +47,7 @@ const MAX_IN_FLIGHT: usize = 256;
 \"Time to live exceeded\"), icmp_type, icmp_code (null for TCP)\n\
   summary (one per target, last): address, transmitted, received, duplicates, errors, \
 loss_pct, min_ms, avg_ms, max_ms, mdev_ms (null without replies; mdev as ping computes it), \
-time_ms, method (\"raw\", \"dgram\" or \"tcp\"), rtts_ms (one entry per probe, null for a \
+time_ms, method (\"raw\", \"dgram\" or \"tcp\"), rtts_ms (one entry per probe, the last 1,024 at most, null for a \
 lost one)\n\n\
 Privilege: a raw ICMP socket is tried first, then an unprivileged ICMP datagram socket \
 (net.ipv4.ping_group_range); -v says which. With neither, use --tcp PORT."
@@ -121,6 +121,10 @@ pub struct Args {
     #[arg(short = 'n', long = "numeric")]
     pub numeric: bool,
 
+    /// Allow pinging a broadcast address (every host that answers is shown)
+    #[arg(short = 'b', long = "broadcast")]
+    pub broadcast: bool,
+
     /// Many targets: print only the targets that replied
     #[arg(short = 'a', long = "alive", conflicts_with = "unreachable")]
     pub alive: bool,
@@ -169,7 +173,7 @@ fn resolve_all(hosts: &[HostSpec], family: Family) -> Result<Vec<(HostSpec, IpAd
     for spec in hosts {
         let addr = match spec.literal {
             Some(a) => a,
-            None => host::resolve(&spec.name, family)?[0],
+            None => config::this_host_for_unspecified(host::resolve(&spec.name, family)?[0]),
         };
         if seen.insert(addr) {
             resolved.push((spec.clone(), addr));
@@ -201,11 +205,23 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
         // One handshake at a time per target, as a TCP ping waits for each.
         serial: config.tcp_port.is_some(),
         first_send_fatal: !config.many,
+        // One ICMP target waits as ping does; many targets and TCP probes time out one by one.
+        wait_at_end: !config.many && config.tcp_port.is_none(),
     };
     let source_addr = match config.source {
         Some(Source::Address(a)) => Some(a),
         _ => None,
     };
+    if let Some(source) = source_addr {
+        let named: Vec<HostSpec> = resolved
+            .iter()
+            .map(|(spec, addr)| HostSpec {
+                literal: Some(*addr),
+                ..spec.clone()
+            })
+            .collect();
+        config::source_family_matches(source, &named)?;
+    }
     let (first_name, first_addr) = (resolved[0].0.name.as_str(), resolved[0].1);
     if let Some(port) = config.tcp_port {
         let mut renderer = Renderer::new(config, first_addr, out);
@@ -221,6 +237,7 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
             Some(Source::Device(d)) => Some(d.clone()),
             _ => None,
         },
+        broadcast: config.broadcast,
     };
     let size = usize::from(config.size);
     let socket = IcmpProber::open(targets.iter().map(|t| t.addr), &options, size)?;
@@ -240,17 +257,65 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
     renderer.header(first_name, config.size, config.source.as_ref())?;
     let payload = (0..config.size).map(|i| (i % 256) as u8).collect();
     let engine = Engine::new(targets, schedule, payload, SystemClock);
-    drive(engine, socket, renderer).await
+    drive(engine, socket, renderer)
+        .await
+        .map_err(|e| broadcast_hint(e, config.broadcast))
 }
 
-/// Run the engine and the renderer side by side until both are done; Ctrl-C stops the engine
-/// (which then reports what is still waiting and the summaries) and any name lookup.
+/// The kernel refuses a send to a broadcast address without SO_BROADCAST: say so, as ping.
+fn broadcast_hint(error: Error, broadcast: bool) -> Error {
+    match error {
+        Error::Io { context, source }
+            if !broadcast
+                && source.kind() == std::io::ErrorKind::PermissionDenied
+                && context.starts_with("send to ") =>
+        {
+            Error::Permission(format!(
+                "{context}: permission denied: to ping a broadcast address, add -b; \
+                 if it is not one, check the local firewall rules"
+            ))
+        }
+        other => other,
+    }
+}
+
+/// Run the engine and render its events; Ctrl-C stops the engine (which then reports what is
+/// still waiting and the summaries) and any name lookup. Without name lookups each event is
+/// rendered where the engine emits it; with them, the renderer runs beside the engine.
 async fn drive<S: ProbeSocket>(
     mut engine: Engine,
     mut socket: S,
-    renderer: Renderer<'_>,
+    mut renderer: Renderer<'_>,
 ) -> Result<Outcome> {
     let mut sigint = signal(SignalKind::interrupt()).map_err(|e| Error::io("catch Ctrl-C", e))?;
+    if !renderer.looks_up_names() {
+        let failed = std::cell::Cell::new(None);
+        let write_failed = tokio::sync::Notify::new();
+        let stop = async {
+            tokio::select! {
+                _ = sigint.recv() => {}
+                () = write_failed.notified() => {}
+            }
+        };
+        let mut emit = |event| {
+            if !renderer.wants(&event) {
+                return;
+            }
+            let rendered = match failed.take() {
+                Some(e) => Err(e),
+                None => renderer.render(event),
+            };
+            if let Err(e) = rendered {
+                failed.set(Some(e));
+                write_failed.notify_one();
+            }
+        };
+        probe::engine::run(&mut engine, &mut socket, stop, &mut emit).await?;
+        if let Some(e) = failed.take() {
+            return Err(e);
+        }
+        return renderer.finish();
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     let (events_tx, events_rx) = mpsc::unbounded_channel();
     let mut stop_seen = stop_rx.clone();

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::{mpsc, watch};
 
@@ -28,6 +28,13 @@ pub struct Renderer<'o> {
     out: &'o mut Output,
     many: bool,
     flood: bool,
+    /// `-i 0`.
+    back_to_back: bool,
+    /// Many hosts answer each probe (`-b`, or a multicast target): as ping, their duplicates
+    /// are counted but marked only with `-v`.
+    many_answer: bool,
+    /// The ICMP message length of our probes (an answer shorter than this is truncated).
+    probe_bytes: usize,
     timestamps: bool,
     outstanding: bool,
     filter: Filter,
@@ -37,10 +44,15 @@ pub struct Renderer<'o> {
     first_addr: IpAddr,
     /// Text waiting to be written: written whenever no event is waiting.
     pending: String,
+    /// When `pending` was last written (a flood's dots are written in batches).
+    written_at: Instant,
     summaries: Vec<Summary>,
     /// TCP: replies per target that were a reset (host up, port closed), for the table.
     refused: HashMap<Arc<str>, u64>,
 }
+
+/// How long a flood's dots may wait before they are written.
+const DOTS_EVERY: Duration = Duration::from_millis(50);
 
 impl<'o> Renderer<'o> {
     /// A renderer for `config`, whose first target resolved to `first_addr`.
@@ -50,6 +62,9 @@ impl<'o> Renderer<'o> {
             out,
             many: config.many,
             flood: config.flood,
+            back_to_back: config.interval.is_zero(),
+            many_answer: config.broadcast || first_addr.is_multicast(),
+            probe_bytes: usize::from(config.size) + 8,
             timestamps: config.timestamps,
             outstanding: config.outstanding,
             filter: config.filter,
@@ -60,6 +75,7 @@ impl<'o> Renderer<'o> {
             },
             first_addr,
             pending: String::new(),
+            written_at: Instant::now(),
             summaries: Vec::new(),
             refused: HashMap::new(),
         }
@@ -82,6 +98,37 @@ impl<'o> Renderer<'o> {
     /// ping -f's dots: one per probe, taken back by each answer.
     fn dots(&self) -> bool {
         self.flood && self.single_text() && !self.out.quiet()
+    }
+
+    /// Whether a reply or an error may need a name looked up: then the events go through
+    /// [`Renderer::run`], which looks names up off the runtime's thread; otherwise each event
+    /// is rendered where it happens, with [`Renderer::render`].
+    #[must_use]
+    pub fn looks_up_names(&self) -> bool {
+        self.names.enabled && self.lines()
+    }
+
+    /// Whether `event` changes the output: a flood or a quiet run has no use for most of them.
+    #[must_use]
+    pub fn wants(&self, event: &Event) -> bool {
+        match event {
+            Event::Sent(_) => self.dots() || (self.outstanding && self.lines()),
+            Event::Reply(_) | Event::IcmpError(_) => {
+                self.lines() || self.dots() || (self.out.is_json() && !self.out.quiet())
+            }
+            _ => true,
+        }
+    }
+
+    /// Render one event, showing addresses as they are (no lookup).
+    pub fn render(&mut self, event: Event) -> Result<()> {
+        self.event(event, None)?;
+        if !self.pending.is_empty() && (!self.dots() || self.written_at.elapsed() >= DOTS_EVERY) {
+            self.write_pending()?;
+            self.out.flush()?;
+            self.written_at = Instant::now();
+        }
+        Ok(())
     }
 
     /// The line ping prints before the first probe (one target, text).
@@ -116,9 +163,17 @@ impl<'o> Renderer<'o> {
                     }
                 }
             };
-            self.event(event, &mut interrupted).await?;
+            let from = match &event {
+                Event::Reply(r) if r.state.is_none() => Some(r.from),
+                Event::IcmpError(e) => Some(e.from),
+                _ => None,
+            };
+            let shown = match from {
+                Some(addr) if self.lines() => Some(self.names.show(addr, &mut interrupted).await),
+                _ => None,
+            };
+            self.event(event, shown)?;
         }
-        self.write_pending()?;
         self.finish()
     }
 
@@ -130,7 +185,8 @@ impl<'o> Renderer<'o> {
         self.out.write_text(&text)
     }
 
-    async fn event(&mut self, event: Event, interrupted: &mut watch::Receiver<bool>) -> Result<()> {
+    /// Render one event; `shown` is how the address that answered is shown (`None`: as it is).
+    fn event(&mut self, event: Event, shown: Option<String>) -> Result<()> {
         let streamed = matches!(
             event,
             Event::Reply(_) | Event::Timeout(_) | Event::IcmpError(_) | Event::Failed(_)
@@ -192,12 +248,19 @@ impl<'o> Renderer<'o> {
                         self.pending.push('\u{8}');
                     }
                 } else if self.lines() {
-                    let shown = self.names.show(r.from, interrupted).await;
+                    let shown = shown.unwrap_or_else(|| r.from.to_string());
                     let ttl = r.ttl.map_or_else(String::new, |t| format!(" ttl={t}"));
-                    let dup = if r.dup { " (DUP!)" } else { "" };
+                    let marked = r.dup && (!self.many_answer || self.out.verbose() > 0);
+                    let dup = if marked { " (DUP!)" } else { "" };
+                    // As ping: an answer shorter than the probe says so.
+                    let cut = if r.bytes < self.probe_bytes {
+                        " (truncated)"
+                    } else {
+                        ""
+                    };
                     let _ = writeln!(
                         self.pending,
-                        "{prefix}{} bytes from {shown}: icmp_seq={}{ttl} time={time} ms{dup}",
+                        "{prefix}{} bytes from {shown}: icmp_seq={}{ttl} time={time} ms{dup}{cut}",
                         r.bytes, r.seq
                     );
                 }
@@ -206,7 +269,7 @@ impl<'o> Renderer<'o> {
                 if self.dots() {
                     self.pending.push('E');
                 } else if self.lines() {
-                    let shown = self.names.show(e.from, interrupted).await;
+                    let shown = shown.unwrap_or_else(|| e.from.to_string());
                     let _ = writeln!(
                         self.pending,
                         "{prefix}From {shown} icmp_seq={} {}",
@@ -228,7 +291,8 @@ impl<'o> Renderer<'o> {
     }
 
     /// The closing output: ping's statistics for one target, or the rows of many.
-    fn finish(self) -> Result<Outcome> {
+    pub fn finish(mut self) -> Result<Outcome> {
+        self.write_pending()?;
         if self.many {
             let all_answered = self.summaries.iter().all(|s| s.received > 0);
             let refused = self.tcp_port.map(|_| self.refused);
@@ -242,7 +306,12 @@ impl<'o> Renderer<'o> {
         if self.out.is_json() {
             self.out.json_record(&Event::Summary(summary))?;
         } else {
-            let ipg = if self.flood { summary.ipg_us } else { None };
+            // ping shows ipg/ewma when probes went back to back (a flood or -i 0).
+            let ipg = if self.flood || self.back_to_back {
+                summary.ipg_us
+            } else {
+                None
+            };
             let text = summary_text(&summary.target, &summary.stats, summary.time_ms, ipg);
             self.out.write_text(&text)?;
             self.out.flush()?;
@@ -331,7 +400,11 @@ fn summary_text(name: &str, stats: &RttStats, time_ms: u64, flood_ipg: Option<u6
         ", {}% packet loss, time {time_ms}ms",
         ping_stats::format_g(stats.loss_pct())
     );
+    // As ping: the closing line holds what applies of rtt, pipe and ipg/ewma, and is printed
+    // (empty) even when none does, so the output ends with a blank line after a total loss.
+    let mut comma = "";
     if let Some(s) = stats.summary() {
+        comma = ", ";
         let _ = write!(
             text,
             "rtt min/avg/max/mdev = {}/{}/{}/{} ms",
@@ -340,16 +413,20 @@ fn summary_text(name: &str, stats: &RttStats, time_ms: u64, flood_ipg: Option<u6
             ping_stats::format_ms3(s.max_us),
             ping_stats::format_ms3(s.mdev_us)
         );
-        if let Some(ipg) = flood_ipg {
-            let _ = write!(
-                text,
-                ", ipg/ewma {}/{} ms",
-                ping_stats::format_ms3(ipg),
-                ping_stats::format_ms3(stats.ewma_us())
-            );
-        }
-        text.push('\n');
     }
+    if stats.pipe > 1 {
+        let _ = write!(text, "{comma}pipe {}", stats.pipe);
+        comma = ", ";
+    }
+    if let (Some(ipg), true) = (flood_ipg, stats.received > 0) {
+        let _ = write!(
+            text,
+            "{comma}ipg/ewma {}/{} ms",
+            ping_stats::format_ms3(ipg),
+            ping_stats::format_ms3(stats.ewma_us())
+        );
+    }
+    text.push('\n');
     text
 }
 
@@ -381,39 +458,90 @@ fn print_many(
         out.write_text(&text)?;
         return out.flush();
     }
-    let mut header = vec!["TARGET", "ADDRESS", "SENT", "RECV"];
-    if refused.is_some() {
-        header.push("REFUSED");
+    let header = row_header(refused.is_some());
+    if !out.color() {
+        return write_plain_rows(out, &header, &summaries, refused);
     }
-    header.extend(["LOSS", "MIN ms", "AVG ms", "MAX ms", "RTTS"]);
-    let mut table = crate::output::table(header);
-    let fmt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+    let mut table = crate::output::table(header.clone());
     for s in &summaries {
-        let loss = format!("{}%", ping_stats::format_g(s.loss_pct));
+        let mut cells = row_cells(s, refused);
         let paint = if s.received > 0 {
             Paint::Good
         } else {
             Paint::Bad
         };
-        let mut row = vec![
-            s.target.to_string(),
-            s.address.to_string(),
-            s.transmitted.to_string(),
-            s.received.to_string(),
-        ];
-        if let Some(refused) = refused {
-            row.push(refused.get(&s.target).copied().unwrap_or(0).to_string());
-        }
-        row.extend([
-            out.paint(&loss, paint),
-            fmt(s.min_ms),
-            fmt(s.avg_ms),
-            fmt(s.max_ms),
-            ping_stats::sparkline(&s.rtts_us),
-        ]);
-        table.add_row(row);
+        let loss = header.iter().position(|h| *h == "LOSS").unwrap_or(4);
+        cells[loss] = out.paint(&cells[loss], paint);
+        table.add_row(cells);
     }
     out.write_text(&format!("{table}\n"))?;
+    out.flush()
+}
+
+/// The many-target table's header; a TCP run has a REFUSED column (host up, port closed).
+fn row_header(refused: bool) -> Vec<&'static str> {
+    let mut header = vec!["TARGET", "ADDRESS", "SENT", "RECV"];
+    if refused {
+        header.push("REFUSED");
+    }
+    header.extend(["LOSS", "MIN ms", "AVG ms", "MAX ms", "RTTS"]);
+    header
+}
+
+/// The cells of one target's row, in [`row_header`]'s order.
+fn row_cells(s: &Summary, refused: Option<&HashMap<Arc<str>, u64>>) -> Vec<String> {
+    let fmt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+    let mut cells = vec![
+        s.target.to_string(),
+        s.address.to_string(),
+        s.transmitted.to_string(),
+        s.received.to_string(),
+    ];
+    if let Some(refused) = refused {
+        cells.push(refused.get(&s.target).copied().unwrap_or(0).to_string());
+    }
+    cells.extend([
+        format!("{}%", ping_stats::format_g(s.loss_pct)),
+        fmt(s.min_ms),
+        fmt(s.avg_ms),
+        fmt(s.max_ms),
+        ping_stats::sparkline(&s.rtts_us),
+    ]);
+    cells
+}
+
+/// The same table as [`crate::output::table`] draws without colour (each column as wide as its
+/// widest cell, then two spaces), written row by row: a sweep of 65,534 targets would
+/// otherwise hold a table of half a million cells before printing a line.
+fn write_plain_rows(
+    out: &mut Output,
+    header: &[&str],
+    summaries: &[Summary],
+    refused: Option<&HashMap<Arc<str>, u64>>,
+) -> Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for s in summaries {
+        for (w, cell) in widths.iter_mut().zip(row_cells(s, refused)) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut line = String::new();
+    let mut write_row = |out: &mut Output, cells: &[&str]| {
+        line.clear();
+        for (cell, width) in cells.iter().zip(&widths) {
+            line.push_str(cell);
+            let pad = width - cell.chars().count() + 2;
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+        line.push('\n');
+        out.write_text(&line)
+    };
+    write_row(out, header)?;
+    for s in summaries {
+        let cells = row_cells(s, refused);
+        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+        write_row(out, &cells)?;
+    }
     out.flush()
 }
 
@@ -466,7 +594,14 @@ mod tests {
         assert_eq!(
             summary_text("h", &lost, 1000, None),
             "\n--- h ping statistics ---\n\
-             1 packets transmitted, 0 received, 100% packet loss, time 1000ms\n"
+             1 packets transmitted, 0 received, 100% packet loss, time 1000ms\n\n"
+        );
+        lost.sent();
+        lost.answered_with(2);
+        assert_eq!(
+            summary_text("h", &lost, 1000, Some(500)),
+            "\n--- h ping statistics ---\n\
+             2 packets transmitted, 0 received, 100% packet loss, time 1000ms\npipe 2\n"
         );
     }
 
@@ -650,6 +785,30 @@ mod tests {
             lines[2]
         );
         assert_eq!(outcome.code(), 0);
+    }
+
+    #[test]
+    fn plain_rows_are_the_tables_text() {
+        let rows = [summary(&[Some(1500), None]), summary(&[None])];
+        let summaries: Vec<Summary> = rows
+            .into_iter()
+            .map(|e| match e {
+                Event::Summary(s) => s,
+                _ => unreachable!(),
+            })
+            .collect();
+        // Both shapes: ICMP, and TCP with its REFUSED column.
+        let refused: HashMap<Arc<str>, u64> = HashMap::from([(summaries[0].target.clone(), 1)]);
+        for refused in [None, Some(&refused)] {
+            let header = row_header(refused.is_some());
+            let mut table = crate::output::table(header.clone());
+            for s in &summaries {
+                table.add_row(row_cells(s, refused));
+            }
+            let (mut out, stdout, _) = Output::capture(Format::Text);
+            write_plain_rows(&mut out, &header, &summaries, refused).unwrap();
+            assert_eq!(stdout.contents(), format!("{table}\n"));
+        }
     }
 
     #[test]
