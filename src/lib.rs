@@ -12,6 +12,7 @@ pub mod exit;
 pub mod model;
 pub mod net;
 pub mod output;
+pub mod probe;
 pub mod runtime;
 
 use clap::Parser;
@@ -25,7 +26,7 @@ use output::Output;
 /// Parse the process arguments, run the command, print any error, and return the exit code.
 #[must_use]
 pub fn main_entry() -> u8 {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(cmd::trace::spell_queries(std::env::args_os())) {
         Ok(cli) => cli,
         Err(err) => return usage_error(&err),
     };
@@ -52,6 +53,7 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::UdpSend(args) => cmd::udp_send::run(args, out),
         Command::UdpRecv(args) => cmd::udp_recv::run(args, out),
         Command::Ping(args) => cmd::ping::run(args, out),
+        Command::Trace(args) => cmd::trace::run(args, out),
         Command::Resolve(args) => cmd::resolve::run(&cmd::resolve::Config::try_from(args)?, out),
         Command::Listen(args) => cmd::listen::run(&args, out),
         Command::Connect(args) => cmd::connect::run(&args, out),

@@ -12,5 +12,6 @@ pub mod ping;
 pub mod portinfo;
 pub mod resolve;
 pub mod subnet;
+pub mod trace;
 pub mod udp_recv;
 pub mod udp_send;

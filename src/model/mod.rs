@@ -11,4 +11,5 @@ pub mod ping_stats;
 pub mod sanitize;
 pub mod services;
 pub mod subnet;
+pub mod trace;
 pub mod udp_stats;
