@@ -36,6 +36,7 @@ complete -c nettool -n "__fish_nettool_needs_command" -f -a "hostname" -d 'This 
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "resolve" -d 'Resolve names and addresses: the system resolver, or any DNS server and record type'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "ifconfig" -d 'Interfaces, addresses, MACs and vendors, counters, routes and neighbours'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "ping" -d 'Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "trace" -d 'The path to a host hop by hop, with loss and delay per hop (traceroute and mtr)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "subnet" -d 'Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "portinfo" -d 'What a port is for (getservbyname), its range, and what is bound to it'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "listen" -d 'Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo'
@@ -116,6 +117,29 @@ complete -c nettool -n "__fish_nettool_using_subcommand ping" -s q -l quiet -d '
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s m -l max-hops -d 'Last hop (TTL) to probe' -r
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s f -l first-hop -d 'First hop (TTL) to probe' -r
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -l queries -d 'Probes per hop (rounds of the report); -q N as traceroute' -r
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s c -l count -d 'Rounds of probes (like mtr -c); implied by the report, endless live without it' -r
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s w -l wait -d 'How long to wait for each probe\'s answer (default 2s)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s i -l interval -d 'Least time between the starts of two rounds (default 1s live, none in a report)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s I -l interface -d 'Source address or interface name to send from' -r
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s p -l port -d 'UDP: first destination port (default 33434, one more per probe); TCP: see --tcp' -r
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -l tcp -d 'Probe with TCP SYN to this port (for paths that filter ICMP and UDP)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -l udp -d 'Probe with UDP datagrams to rising ports (traceroute\'s classic method)'
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -l flow -d 'Keep every probe in one flow (same ports and ICMP checksum), so a load balancer sends all of them one way (Paris traceroute)'
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s n -l numeric -d 'Numeric output: never look up names of addresses'
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -l report -d 'Print the report after the rounds (the default when stdout is not a terminal)'
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l split -d 'Split the network: into subnets of a prefix (/26), or into N equal subnets (4)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'

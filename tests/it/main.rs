@@ -13,4 +13,5 @@ mod portinfo;
 mod resolve;
 mod subnet;
 mod tcp;
+mod trace;
 mod udp;

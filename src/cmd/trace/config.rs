@@ -97,7 +97,10 @@ impl Config {
             .ok()
             .filter(|q| (1..=100).contains(q))
             .ok_or_else(|| {
-                Error::invalid(format!("-q {}", args.queries), "probes per hop must be 1-100")
+                Error::invalid(
+                    format!("-q {}", args.queries),
+                    "probes per hop must be 1-100",
+                )
             })?;
         let count = match args.count {
             None => None,
@@ -122,7 +125,11 @@ impl Config {
                 ));
             }
             (None, Some(text)) => {
-                let proto = if protocol == Protocol::Tcp { Proto::Tcp } else { Proto::Udp };
+                let proto = if protocol == Protocol::Tcp {
+                    Proto::Tcp
+                } else {
+                    Proto::Udp
+                };
                 if protocol == Protocol::Icmp {
                     return Err(Error::invalid(
                         format!("-p {text}"),
@@ -212,7 +219,8 @@ mod tests {
     use super::*;
 
     fn config(argv: &[&str]) -> Result<Config> {
-        let args: Args = crate::cli::parse_args("trace", argv).map_err(|e| Error::other(e.to_string()))?;
+        let args: Args =
+            crate::cli::parse_args("trace", argv).map_err(|e| Error::other(e.to_string()))?;
         Config::new(args, false, false)
     }
 
@@ -232,8 +240,24 @@ mod tests {
     #[test]
     fn flags_as_given() {
         let c = config(&[
-            "-m", "8", "-f", "2", "--queries", "5", "-w", "250ms", "-I", "10.0.0.2", "--udp", "-p",
-            "40000", "--flow", "-n", "-4", "a", "b",
+            "-m",
+            "8",
+            "-f",
+            "2",
+            "--queries",
+            "5",
+            "-w",
+            "250ms",
+            "-I",
+            "10.0.0.2",
+            "--udp",
+            "-p",
+            "40000",
+            "--flow",
+            "-n",
+            "-4",
+            "a",
+            "b",
         ])
         .unwrap();
         assert_eq!(c.hosts, ["a", "b"]);
@@ -245,7 +269,10 @@ mod tests {
         assert_eq!(c.source.addr, Some("10.0.0.2".parse().unwrap()));
         assert_eq!(c.target_family(), Family::V4);
         let c = config(&["--tcp", "443", "-I", "eth0", "--report", "-c", "7", "h"]).unwrap();
-        assert_eq!((c.protocol, c.port, c.rounds), (Protocol::Tcp, 443, Some(7)));
+        assert_eq!(
+            (c.protocol, c.port, c.rounds),
+            (Protocol::Tcp, 443, Some(7))
+        );
         assert_eq!(c.source.device.as_deref(), Some("eth0"));
         assert_eq!(config(&["--tcp", "http", "h"]).unwrap().port, 80);
     }
@@ -254,7 +281,10 @@ mod tests {
     fn live_on_a_terminal_until_stopped() {
         let args: Args = crate::cli::parse_args("trace", &["h"]).unwrap();
         let c = Config::new(args, true, false).unwrap();
-        assert_eq!((c.mode, c.rounds, c.interval), (Mode::Live, None, Duration::from_secs(1)));
+        assert_eq!(
+            (c.mode, c.rounds, c.interval),
+            (Mode::Live, None, Duration::from_secs(1))
+        );
         let args: Args = crate::cli::parse_args("trace", &["-c", "2", "h"]).unwrap();
         assert_eq!(Config::new(args, true, false).unwrap().rounds, Some(2));
         let args: Args = crate::cli::parse_args("trace", &["h"]).unwrap();
@@ -268,14 +298,35 @@ mod tests {
         let table: [(&[&str], &str); 12] = [
             (&["-m", "0", "h"], "-m 0: a hop count must be 1-255"),
             (&["-m", "256", "h"], "-m 256: a hop count must be 1-255"),
-            (&["-f", "5", "-m", "4", "h"], "-f 5: the first hop is beyond the last (-m 4)"),
-            (&["--queries", "0", "h"], "-q 0: probes per hop must be 1-100"),
-            (&["-c", "0", "h"], "-c 0: the number of rounds must be at least 1"),
-            (&["--tcp", "80", "--udp", "h"], "--tcp: choose one of --tcp and --udp"),
-            (&["-p", "80", "h"], "-p 80: ICMP probes have no port (use it with --udp or --tcp)"),
-            (&["--tcp", "80", "-p", "81", "h"], "81: --tcp takes the port itself; -p is for --udp"),
+            (
+                &["-f", "5", "-m", "4", "h"],
+                "-f 5: the first hop is beyond the last (-m 4)",
+            ),
+            (
+                &["--queries", "0", "h"],
+                "-q 0: probes per hop must be 1-100",
+            ),
+            (
+                &["-c", "0", "h"],
+                "-c 0: the number of rounds must be at least 1",
+            ),
+            (
+                &["--tcp", "80", "--udp", "h"],
+                "--tcp: choose one of --tcp and --udp",
+            ),
+            (
+                &["-p", "80", "h"],
+                "-p 80: ICMP probes have no port (use it with --udp or --tcp)",
+            ),
+            (
+                &["--tcp", "80", "-p", "81", "h"],
+                "81: --tcp takes the port itself; -p is for --udp",
+            ),
             (&["--udp", "-p", "0", "h"], "0: port 0 cannot be probed"),
-            (&["--udp", "-p", "70000", "h"], "70000: port is out of range 0-65535"),
+            (
+                &["--udp", "-p", "70000", "h"],
+                "70000: port is out of range 0-65535",
+            ),
             (&["-w", "0", "h"], "-w 0: the wait must be more than 0"),
             (&[""], ": empty host name"),
         ];

@@ -63,20 +63,42 @@ pub struct Args {
     pub hosts: Vec<String>,
 
     /// Last hop (TTL) to probe
-    #[arg(short = 'm', long = "max-hops", value_name = "HOPS", default_value_t = 30, allow_negative_numbers = true)]
+    #[arg(
+        short = 'm',
+        long = "max-hops",
+        value_name = "HOPS",
+        default_value_t = 30,
+        allow_negative_numbers = true
+    )]
     pub max_hops: i64,
 
     /// First hop (TTL) to probe
-    #[arg(short = 'f', long = "first-hop", value_name = "HOPS", default_value_t = 1, allow_negative_numbers = true)]
+    #[arg(
+        short = 'f',
+        long = "first-hop",
+        value_name = "HOPS",
+        default_value_t = 1,
+        allow_negative_numbers = true
+    )]
     pub first_hop: i64,
 
     /// Probes per hop (rounds of the report); -q N as traceroute
     // `-q N` reaches this through [`spell_queries`]: `-q` alone is the global "quiet".
-    #[arg(long = "queries", value_name = "N", default_value_t = 3, allow_negative_numbers = true)]
+    #[arg(
+        long = "queries",
+        value_name = "N",
+        default_value_t = 3,
+        allow_negative_numbers = true
+    )]
     pub queries: i64,
 
     /// Rounds of probes (like mtr -c); implied by the report, endless live without it
-    #[arg(short = 'c', long = "count", value_name = "N", allow_negative_numbers = true)]
+    #[arg(
+        short = 'c',
+        long = "count",
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub count: Option<i64>,
 
     /// How long to wait for each probe's answer (default 2s)
@@ -211,7 +233,8 @@ async fn trace_all(config: &Config, targets: &[Target], out: &mut Output) -> Res
     }
     drop(tx);
     let (name_tx, mut name_rx) = mpsc::unbounded_channel::<(IpAddr, Option<String>)>();
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| Error::io("catch Ctrl-C", e))?;
+    let mut interrupt =
+        signal(SignalKind::interrupt()).map_err(|e| Error::io("catch Ctrl-C", e))?;
     let live = config.mode == Mode::Live && !out.is_json();
     let mut redraw = tokio::time::interval(REDRAW);
     redraw.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -310,7 +333,12 @@ fn set_name(paths: &mut [Path], addr: IpAddr, name: Option<String>) {
     }
 }
 
-fn view<'a>(state: &'a State, targets: &'a [Target], config: &Config, index: usize) -> render::View<'a> {
+fn view<'a>(
+    state: &'a State,
+    targets: &'a [Target],
+    config: &Config,
+    index: usize,
+) -> render::View<'a> {
     render::View {
         host: &targets[index].host,
         path: &state.paths[index],
@@ -321,8 +349,9 @@ fn view<'a>(state: &'a State, targets: &'a [Target], config: &Config, index: usi
 }
 
 fn draw_live(state: &State, targets: &[Target], config: &Config, out: &mut Output) -> Result<()> {
-    let views: Vec<render::View<'_>> =
-        (0..targets.len()).map(|i| view(state, targets, config, i)).collect();
+    let views: Vec<render::View<'_>> = (0..targets.len())
+        .map(|i| view(state, targets, config, i))
+        .collect();
     let round = views
         .iter()
         .flat_map(|v| v.path.hops().first().map(|h| h.sent))
@@ -385,9 +414,18 @@ mod tests {
             spelled(&["nettool", "-q", "trace", "-q", "5", "h"]),
             ["nettool", "-q", "trace", "--queries", "5", "h"]
         );
-        assert_eq!(spelled(&["nettool", "trace", "-q2", "h"]), ["nettool", "trace", "--queries=2", "h"]);
-        assert_eq!(spelled(&["nettool", "trace", "-q", "h"]), ["nettool", "trace", "-q", "h"]);
-        assert_eq!(spelled(&["nettool", "ping", "-q", "5"]), ["nettool", "ping", "-q", "5"]);
+        assert_eq!(
+            spelled(&["nettool", "trace", "-q2", "h"]),
+            ["nettool", "trace", "--queries=2", "h"]
+        );
+        assert_eq!(
+            spelled(&["nettool", "trace", "-q", "h"]),
+            ["nettool", "trace", "-q", "h"]
+        );
+        assert_eq!(
+            spelled(&["nettool", "ping", "-q", "5"]),
+            ["nettool", "ping", "-q", "5"]
+        );
         assert_eq!(
             spelled(&["nettool", "trace", "--", "-q", "5"]),
             ["nettool", "trace", "--", "-q", "5"]
@@ -397,7 +435,9 @@ mod tests {
             "nettool", "trace", "-q", "4", "h",
         ]))
         .unwrap();
-        let crate::cli::Command::Trace(args) = cli.command else { panic!() };
+        let crate::cli::Command::Trace(args) = cli.command else {
+            panic!()
+        };
         assert_eq!(args.queries, 4);
         assert!(!cli.global.quiet);
     }

@@ -72,7 +72,13 @@ pub fn probe_record<'a>(host: &'a str, address: IpAddr, event: &'a ProbeEvent) -
             mpls,
         } => {
             let (name, annotation) = reply_names(*reply);
-            (Some(*from), Some(us_to_ms(*rtt_us)), name, annotation, mpls.as_slice())
+            (
+                Some(*from),
+                Some(us_to_ms(*rtt_us)),
+                name,
+                annotation,
+                mpls.as_slice(),
+            )
         }
     };
     ProbeRecord {
@@ -204,7 +210,10 @@ fn cell(us: Option<f64>) -> String {
     us.map_or_else(String::new, |v| format!("{:.3}", v / 1000.0))
 }
 
-#[expect(clippy::cast_precision_loss, reason = "round trips stay far below 2^52 µs")]
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "round trips stay far below 2^52 µs"
+)]
 fn cell_u(us: Option<u64>) -> String {
     cell(us.map(|v| v as f64))
 }
@@ -215,7 +224,10 @@ fn cell_u(us: Option<u64>) -> String {
 pub fn table(path: &Path, live: bool) -> String {
     let hops = path.hops();
     let first_label = |hop: &Hop| -> String {
-        let mut label = hop.addrs.first().map_or_else(|| "*".to_string(), host_label);
+        let mut label = hop
+            .addrs
+            .first()
+            .map_or_else(|| "*".to_string(), host_label);
         if let Some(mark) = hop.annotation {
             label.push(' ');
             label.push_str(&mark.mark());
@@ -225,8 +237,12 @@ pub fn table(path: &Path, live: bool) -> String {
     let width = hops
         .iter()
         .flat_map(|h| {
-            std::iter::once(first_label(h).chars().count())
-                .chain(h.addrs.iter().skip(1).map(|a| host_label(a).chars().count()))
+            std::iter::once(first_label(h).chars().count()).chain(
+                h.addrs
+                    .iter()
+                    .skip(1)
+                    .map(|a| host_label(a).chars().count()),
+            )
         })
         .max()
         .unwrap_or(4)
@@ -306,7 +322,12 @@ pub fn verdict(view: &View<'_>) -> String {
 /// The text report of one target: heading, table, verdict.
 #[must_use]
 pub fn report_text(view: &View<'_>) -> String {
-    format!("{}\n{}{}\n", heading(view), table(view.path, false), verdict(view))
+    format!(
+        "{}\n{}{}\n",
+        heading(view),
+        table(view.path, false),
+        verdict(view)
+    )
 }
 
 /// The live screen: every target's heading and table with sparklines, and the round.
@@ -379,7 +400,9 @@ target answered at hop 4
     fn live_table_adds_a_sparkline() {
         let path = path();
         let text = live_screen(&[view(&path)], 2);
-        assert!(text.starts_with("trace to target (10.0.4.2), 30 hops max, icmp probes  (round 2, Ctrl-C to stop)\n"));
+        assert!(text.starts_with(
+            "trace to target (10.0.4.2), 30 hops max, icmp probes  (round 2, Ctrl-C to stop)\n"
+        ));
         let rows: Vec<&str> = text.lines().collect();
         assert!(rows[1].ends_with("  RTTS"), "{text}");
         assert!(rows[2].ends_with("  ▁█"), "{text}");
@@ -439,7 +462,10 @@ target answered at hop 4
                 mpls: Vec::new(),
             },
         );
-        assert_eq!(verdict(&view(&path)), "target not reached: unreachable at hop 2 (!N)");
+        assert_eq!(
+            verdict(&view(&path)),
+            "target not reached: unreachable at hop 2 (!N)"
+        );
         assert!(table(&path, false).contains("10.0.2.1 !N"));
         let silent = Path::new(ip("10.9.0.1"), 1, 5);
         let mut v = view(&silent);

@@ -256,7 +256,10 @@ impl Hop {
         self.best_us = Some(self.best_us.map_or(rtt, |b| b.min(rtt)));
         self.worst_us = Some(self.worst_us.map_or(rtt, |w| w.max(rtt)));
         // Welford's running mean and sum of squared deviations, as mtr keeps them.
-        #[expect(clippy::cast_precision_loss, reason = "round trips stay far below 2^52 µs")]
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "round trips stay far below 2^52 µs"
+        )]
         let (x, n) = (rtt as f64, self.received as f64);
         let old_mean = self.mean_us;
         self.mean_us += (x - old_mean) / n;
@@ -434,7 +437,10 @@ mod tests {
         path.record(3, &answered("10.0.2.1", 100, unreachable));
         assert_eq!(path.end(), 2);
         assert!(!path.reached());
-        assert_eq!(path.hops()[1].annotation.map(Annotation::mark), Some("!H".into()));
+        assert_eq!(
+            path.hops()[1].annotation.map(Annotation::mark),
+            Some("!H".into())
+        );
     }
 
     #[test]
@@ -457,7 +463,11 @@ mod tests {
         for from in ["10.0.2.1", "10.0.2.9", "10.0.2.1"] {
             path.record(2, &answered(from, 100, Reply::TimeExceeded));
         }
-        let addrs: Vec<(IpAddr, u64)> = path.hops[1].addrs.iter().map(|a| (a.addr, a.count)).collect();
+        let addrs: Vec<(IpAddr, u64)> = path.hops[1]
+            .addrs
+            .iter()
+            .map(|a| (a.addr, a.count))
+            .collect();
         assert_eq!(addrs, [(ip("10.0.2.1"), 2), (ip("10.0.2.9"), 1)]);
     }
 
@@ -480,12 +490,60 @@ mod tests {
             (false, 3, 3, true, Some(Reply::Reached)),
             (true, 1, 4, true, Some(Reply::Reached)),
             (false, 3, 2, true, Some(Reply::Reached)),
-            (false, 3, 0, false, Some(Reply::Unreachable { annotation: Annotation::Network })),
-            (false, 3, 1, false, Some(Reply::Unreachable { annotation: Annotation::Host })),
-            (false, 3, 2, false, Some(Reply::Unreachable { annotation: Annotation::Protocol })),
-            (false, 3, 13, false, Some(Reply::Unreachable { annotation: Annotation::Prohibited })),
-            (true, 1, 0, false, Some(Reply::Unreachable { annotation: Annotation::Network })),
-            (true, 1, 3, false, Some(Reply::Unreachable { annotation: Annotation::Host })),
+            (
+                false,
+                3,
+                0,
+                false,
+                Some(Reply::Unreachable {
+                    annotation: Annotation::Network,
+                }),
+            ),
+            (
+                false,
+                3,
+                1,
+                false,
+                Some(Reply::Unreachable {
+                    annotation: Annotation::Host,
+                }),
+            ),
+            (
+                false,
+                3,
+                2,
+                false,
+                Some(Reply::Unreachable {
+                    annotation: Annotation::Protocol,
+                }),
+            ),
+            (
+                false,
+                3,
+                13,
+                false,
+                Some(Reply::Unreachable {
+                    annotation: Annotation::Prohibited,
+                }),
+            ),
+            (
+                true,
+                1,
+                0,
+                false,
+                Some(Reply::Unreachable {
+                    annotation: Annotation::Network,
+                }),
+            ),
+            (
+                true,
+                1,
+                3,
+                false,
+                Some(Reply::Unreachable {
+                    annotation: Annotation::Host,
+                }),
+            ),
             (false, 0, 0, false, None),
         ];
         for (v6, t, c, target, want) in table {
@@ -493,7 +551,10 @@ mod tests {
         }
         assert_eq!(Annotation::Code(99).mark(), "!99");
         assert_eq!(
-            serde_json::to_string(&Reply::Unreachable { annotation: Annotation::Prohibited }).unwrap(),
+            serde_json::to_string(&Reply::Unreachable {
+                annotation: Annotation::Prohibited
+            })
+            .unwrap(),
             r#"{"reply":"unreachable","annotation":"!X"}"#
         );
     }

@@ -120,13 +120,26 @@ mod tests {
         // Time exceeded, length 32 words (128 bytes of quote), then two labels.
         let mut icmp = vec![11, 0, 0, 0, 0, 32, 0, 0];
         icmp.extend_from_slice(&[0x45; 128]);
-        icmp.extend(extension(&[entry(24001, 0, false, 1), entry(16, 5, true, 1)]));
+        icmp.extend(extension(&[
+            entry(24001, 0, false, 1),
+            entry(16, 5, true, 1),
+        ]));
         let got = labels(&icmp, false);
         assert_eq!(
             got,
             [
-                MplsLabel { label: 24001, tc: 0, s: false, ttl: 1 },
-                MplsLabel { label: 16, tc: 5, s: true, ttl: 1 },
+                MplsLabel {
+                    label: 24001,
+                    tc: 0,
+                    s: false,
+                    ttl: 1
+                },
+                MplsLabel {
+                    label: 16,
+                    tc: 5,
+                    s: true,
+                    ttl: 1
+                },
             ]
         );
         assert_eq!(got[1].to_string(), "[MPLS: Lbl 16 TC 5 S 1 TTL 1]");

@@ -138,12 +138,22 @@ impl Encoding {
         }
         let seq = match (self.protocol, quote.probe) {
             (Protocol::Icmp, QuotedProbe::Echo { ident, seq }) if ident == self.ident => seq,
-            (Protocol::Udp, QuotedProbe::Udp { src, dst, checksum }) if src == self.src_port => {
+            (
+                Protocol::Udp,
+                QuotedProbe::Udp {
+                    src,
+                    dst,
+                    checksum,
+                    payload_seq,
+                },
+            ) if src == self.src_port => {
                 if self.flow {
                     if dst != self.dst_port {
                         return None;
                     }
-                    checksum.wrapping_sub(1)
+                    // The payload, when quoted, is the surer witness: a checksum left to
+                    // offload (as on veth) may never be completed on the wire.
+                    payload_seq.unwrap_or_else(|| checksum.wrapping_sub(1))
                 } else {
                     dst.wrapping_sub(self.dst_port)
                 }
@@ -266,6 +276,8 @@ pub enum QuotedProbe {
         dst: u16,
         /// UDP checksum.
         checksum: u16,
+        /// The probe number from the payload, when the quote reaches that far.
+        payload_seq: Option<u16>,
     },
     /// A TCP segment.
     Tcp {
@@ -375,7 +387,8 @@ pub fn parse_quote(quoted: &[u8]) -> Option<Quote> {
         }
         _ => return None,
     };
-    let word = |i: usize| -> Option<u16> { Some(u16::from_be_bytes([*rest.get(i)?, *rest.get(i + 1)?])) };
+    let word =
+        |i: usize| -> Option<u16> { Some(u16::from_be_bytes([*rest.get(i)?, *rest.get(i + 1)?])) };
     let probe = match proto {
         1 | 58 if matches!(rest.first(), Some(8 | 128)) => QuotedProbe::Echo {
             ident: word(4)?,
@@ -385,6 +398,7 @@ pub fn parse_quote(quoted: &[u8]) -> Option<Quote> {
             src: word(0)?,
             dst: word(2)?,
             checksum: word(6)?,
+            payload_seq: rest.get(8..).and_then(payload_seq),
         },
         6 => QuotedProbe::Tcp {
             src: word(0)?,
@@ -501,26 +515,55 @@ mod tests {
     #[test]
     fn flow_echo_keeps_one_checksum() {
         let enc = encoding(Protocol::Icmp, true);
-        let sums: Vec<[u8; 2]> = (0..50).map(|s| {
-            let p = enc.echo_request(false, s);
-            assert_eq!(checksum(&p, 1), u16::from_be_bytes([p[2], p[3]]));
-            [p[2], p[3]]
-        }).collect();
+        let sums: Vec<[u8; 2]> = (0..50)
+            .map(|s| {
+                let p = enc.echo_request(false, s);
+                assert_eq!(checksum(&p, 1), u16::from_be_bytes([p[2], p[3]]));
+                [p[2], p[3]]
+            })
+            .collect();
         assert!(sums.iter().all(|s| *s == sums[0]));
         // Without --flow the checksum follows the sequence.
         let plain = encoding(Protocol::Icmp, false);
-        assert_ne!(plain.echo_request(false, 1)[2..4], plain.echo_request(false, 2)[2..4]);
+        assert_ne!(
+            plain.echo_request(false, 1)[2..4],
+            plain.echo_request(false, 2)[2..4]
+        );
     }
 
     #[test]
     fn udp_ports_per_probe_or_fixed_with_flow() {
         let plain = encoding(Protocol::Udp, false);
-        assert_eq!(plain.ports(0), Ports { src: 40000, dst: 33434 });
-        assert_eq!(plain.ports(5), Ports { src: 40000, dst: 33439 });
+        assert_eq!(
+            plain.ports(0),
+            Ports {
+                src: 40000,
+                dst: 33434
+            }
+        );
+        assert_eq!(
+            plain.ports(5),
+            Ports {
+                src: 40000,
+                dst: 33439
+            }
+        );
         let flow = encoding(Protocol::Udp, true);
-        assert_eq!(flow.ports(5), Ports { src: 40000, dst: 33434 });
+        assert_eq!(
+            flow.ports(5),
+            Ports {
+                src: 40000,
+                dst: 33434
+            }
+        );
         let tcp = encoding(Protocol::Tcp, false);
-        assert_eq!(tcp.ports(5), Ports { src: 40005, dst: 33434 });
+        assert_eq!(
+            tcp.ports(5),
+            Ports {
+                src: 40005,
+                dst: 33434
+            }
+        );
         assert_eq!(encoding(Protocol::Tcp, true).ports(5).src, 40000);
     }
 
@@ -545,11 +588,25 @@ mod tests {
         let probe = ipv4("10.0.0.1", "10.0.4.2", 1, &enc.echo_request(false, 9));
         let msg = icmp_error(11, 0, &probe[..28]);
         let parsed = parse_icmp(&msg, false).unwrap();
-        let Icmp::Error { icmp_type, code, quote, mpls } = parsed else { panic!() };
+        let Icmp::Error {
+            icmp_type,
+            code,
+            quote,
+            mpls,
+        } = parsed
+        else {
+            panic!()
+        };
         assert_eq!((icmp_type, code), (11, 0));
         assert!(mpls.is_empty());
         assert_eq!(quote.src, ip("10.0.0.1"));
-        assert_eq!(quote.probe, QuotedProbe::Echo { ident: 0x1234, seq: 9 });
+        assert_eq!(
+            quote.probe,
+            QuotedProbe::Echo {
+                ident: 0x1234,
+                seq: 9
+            }
+        );
         assert_eq!(enc.quoted_seq(&quote, ip("10.0.4.2")), Some(9));
         // Another target, another identifier: not ours.
         assert_eq!(enc.quoted_seq(&quote, ip("10.0.4.3")), None);
@@ -563,10 +620,19 @@ mod tests {
     #[test]
     fn icmpv6_errors_quoting_udp_and_tcp() {
         let udp = encoding(Protocol::Udp, false);
-        let datagram = udp_datagram(udp.ports(12), &udp.udp_payload(ip("fd00::1"), ip("fd00:4::2"), 12));
+        let datagram = udp_datagram(
+            udp.ports(12),
+            &udp.udp_payload(ip("fd00::1"), ip("fd00:4::2"), 12),
+        );
         let probe = ipv6("fd00::1", "fd00:4::2", 17, &datagram);
         let msg = icmp_error(1, 4, &probe);
-        let Some(Icmp::Error { quote, icmp_type: 1, code: 4, .. }) = parse_icmp(&msg, true) else {
+        let Some(Icmp::Error {
+            quote,
+            icmp_type: 1,
+            code: 4,
+            ..
+        }) = parse_icmp(&msg, true)
+        else {
             panic!()
         };
         assert_eq!(udp.quoted_seq(&quote, ip("fd00:4::2")), Some(12));
@@ -615,8 +681,14 @@ mod tests {
             s.extend_from_slice(&[0x50, flags, 0, 0, 0, 0, 0, 0]);
             parse_tcp(&s).unwrap()
         };
-        assert_eq!(tcp.tcp_answer_seq(&answer(0x12, 0xfffffff3, 40002)), Some(2));
-        assert_eq!(tcp.tcp_answer_seq(&answer(0x14, 0xfffffff3, 40002)), Some(2));
+        assert_eq!(
+            tcp.tcp_answer_seq(&answer(0x12, 0xfffffff3, 40002)),
+            Some(2)
+        );
+        assert_eq!(
+            tcp.tcp_answer_seq(&answer(0x14, 0xfffffff3, 40002)),
+            Some(2)
+        );
         // A bare ACK, another port, another acknowledgement: not an answer.
         assert_eq!(tcp.tcp_answer_seq(&answer(0x10, 0xfffffff3, 40002)), None);
         assert_eq!(tcp.tcp_answer_seq(&answer(0x12, 0xfffffff3, 40003)), None);
@@ -628,7 +700,10 @@ mod tests {
     fn echo_reply_and_junk() {
         assert_eq!(
             parse_icmp(&[0, 0, 0, 0, 0x12, 0x34, 0, 5], false),
-            Some(Icmp::EchoReply { ident: 0x1234, seq: 5 })
+            Some(Icmp::EchoReply {
+                ident: 0x1234,
+                seq: 5
+            })
         );
         assert_eq!(
             parse_icmp(&[129, 0, 0, 0, 0, 1, 0, 2], true),

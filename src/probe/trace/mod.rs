@@ -175,12 +175,20 @@ mod tests {
             let (from, reply) = match self.unreachable_at {
                 Some(u) if ttl >= u => (
                     format!("10.0.{u}.1").parse().unwrap(),
-                    Reply::Unreachable { annotation: Annotation::Network },
+                    Reply::Unreachable {
+                        annotation: Annotation::Network,
+                    },
                 ),
                 _ if ttl >= self.target_hop => (self.target, Reply::Reached),
                 _ => (router, Reply::TimeExceeded),
             };
-            let answer = Answer { seq, from, reply, icmp: None, mpls: Vec::new() };
+            let answer = Answer {
+                seq,
+                from,
+                reply,
+                icmp: None,
+                mpls: Vec::new(),
+            };
             if self.doubled == Some(ttl) {
                 self.queue.push_back(answer.clone());
             }
@@ -215,7 +223,8 @@ mod tests {
         let rt = crate::runtime::current_thread().unwrap();
         let mut events = Vec::new();
         let target = net.target;
-        rt.block_on(run(net, target, pacing, |e| events.push(e))).unwrap();
+        rt.block_on(run(net, target, pacing, |e| events.push(e)))
+            .unwrap();
         let mut path = Path::new(target, pacing.first_ttl, pacing.max_ttl);
         for e in &events {
             path.record(e.ttl, &e.outcome);

@@ -152,7 +152,11 @@ impl Schedule {
     /// When something is next due: a probe's wait ending, or the next round's start.
     #[must_use]
     pub fn next_wake(&self) -> Option<Instant> {
-        let expiry = self.in_flight.iter().map(|p| p.sent_at + self.pacing.wait).min();
+        let expiry = self
+            .in_flight
+            .iter()
+            .map(|p| p.sent_at + self.pacing.wait)
+            .min();
         let mut round = self.round;
         if self.next_ttl > self.end {
             round += 1;
@@ -170,9 +174,10 @@ impl Schedule {
     #[must_use]
     pub fn finished(&self) -> bool {
         let more = !self.stopped
-            && self.pacing.rounds.is_none_or(|n| {
-                self.round < n || (self.round == n && self.next_ttl <= self.end)
-            });
+            && self
+                .pacing
+                .rounds
+                .is_none_or(|n| self.round < n || (self.round == n && self.next_ttl <= self.end));
         !more && self.in_flight.is_empty()
     }
 
@@ -199,7 +204,9 @@ mod tests {
     }
 
     fn drain(s: &mut Schedule, now: Instant) -> Vec<(u8, u32)> {
-        std::iter::from_fn(|| s.next_probe(now)).map(|p| (p.ttl, p.round)).collect()
+        std::iter::from_fn(|| s.next_probe(now))
+            .map(|p| (p.ttl, p.round))
+            .collect()
     }
 
     #[test]
@@ -222,7 +229,19 @@ mod tests {
             assert_eq!(s.answer(p.seq).map(|a| a.ttl), Some(p.ttl));
         }
         let rest = drain(&mut s, t0);
-        assert_eq!(rest, [(1, 2), (2, 2), (3, 2), (4, 2), (1, 3), (2, 3), (3, 3), (4, 3)]);
+        assert_eq!(
+            rest,
+            [
+                (1, 2),
+                (2, 2),
+                (3, 2),
+                (4, 2),
+                (1, 3),
+                (2, 3),
+                (3, 3),
+                (4, 3)
+            ]
+        );
         assert!(!s.finished());
         assert!(s.next_probe(t0).is_none());
         let later = t0 + Duration::from_secs(1);
@@ -293,7 +312,10 @@ mod tests {
         assert!(s.next_probe(t0).is_none());
         // Nobody answered at all: once round 1 is over, round 2 probes every TTL again.
         assert_eq!(s.expire(t0 + Duration::from_secs(1)).len(), 2);
-        assert_eq!(drain(&mut s, t0 + Duration::from_secs(1)), [(1, 2), (2, 2), (3, 2)]);
+        assert_eq!(
+            drain(&mut s, t0 + Duration::from_secs(1)),
+            [(1, 2), (2, 2), (3, 2)]
+        );
     }
 
     #[test]

@@ -136,9 +136,12 @@ fn raw_refused(what: &str, err: &io::Error) -> Error {
         "cannot open a raw {what} socket ({}). Allow it: `setcap cap_net_raw+ep {exe}`, or run \
          as root; without privilege, trace with --udp or ICMP (which fall back to datagram \
          sockets)",
-        Error::io("x", io::Error::from_raw_os_error(err.raw_os_error().unwrap_or(0)))
-            .to_string()
-            .trim_start_matches("x: ")
+        Error::io(
+            "x",
+            io::Error::from_raw_os_error(err.raw_os_error().unwrap_or(0))
+        )
+        .to_string()
+        .trim_start_matches("x: ")
     ))
 }
 
@@ -203,7 +206,8 @@ impl TraceSockets {
         let icmp = match icmp {
             Some(raw) => {
                 if let Some(name) = &source.device {
-                    device::bind(&raw, name).map_err(io_err(format!("bind to interface {name}")))?;
+                    device::bind(&raw, name)
+                        .map_err(io_err(format!("bind to interface {name}")))?;
                 }
                 Some(register(raw).map_err(io_err("register the ICMP socket"))?)
             }
@@ -245,7 +249,7 @@ impl TraceSockets {
     }
 
     /// An answer from a raw ICMP socket's packet (`from` its sender).
-    fn from_icmp(&self, packet: &[u8], from: IpAddr) -> Option<Answer> {
+    fn answer_from_icmp(&self, packet: &[u8], from: IpAddr) -> Option<Answer> {
         let icmp = if self.v6 {
             packet
         } else {
@@ -291,10 +295,7 @@ impl TraceSockets {
     }
 
     /// One packet from `socket` without waiting: `Ok(None)` when none is queued.
-    fn read_one(
-        socket: &AsyncFd<Socket>,
-        buf: &mut [u8],
-    ) -> io::Result<Option<(usize, IpAddr)>> {
+    fn read_one(socket: &AsyncFd<Socket>, buf: &mut [u8]) -> io::Result<Option<(usize, IpAddr)>> {
         let fd = socket.get_ref().as_raw_fd();
         match recvfrom::<SockaddrStorage>(fd, buf) {
             Ok((len, from)) => Ok(from.as_ref().and_then(storage_ip).map(|ip| (len, ip))),
@@ -308,7 +309,24 @@ fn storage_ip(addr: &SockaddrStorage) -> Option<IpAddr> {
     if let Some(v4) = addr.as_sockaddr_in() {
         return Some(IpAddr::V4(v4.ip()));
     }
-    addr.as_sockaddr_in6().map(|v6| unmapped(IpAddr::V6(v6.ip())))
+    addr.as_sockaddr_in6()
+        .map(|v6| unmapped(IpAddr::V6(v6.ip())))
+}
+
+/// The errors a socket reports for an ICMP error it received (time exceeded, unreachable).
+fn is_reported_icmp(err: &io::Error) -> bool {
+    matches!(
+        err.raw_os_error(),
+        Some(
+            libc::EHOSTUNREACH
+                | libc::ENETUNREACH
+                | libc::ECONNREFUSED
+                | libc::EPROTO
+                | libc::EACCES
+                | libc::EMSGSIZE
+                | libc::ENOPROTOOPT
+        )
+    )
 }
 
 fn unmapped(addr: IpAddr) -> IpAddr {
@@ -330,7 +348,15 @@ impl ProbeSocket for TraceSockets {
             Protocol::Tcp => (self.encoding.tcp_syn(self.source, self.target, seq), 0),
         };
         let dest = SockAddr::from(SocketAddr::new(self.target, port));
-        self.send.get_ref().send_to(&bytes, &dest).map(|_| ())
+        let result = self.send.get_ref().send_to(&bytes, &dest).map(|_| ());
+        match result {
+            // With IP_RECVERR the kernel also reports the last ICMP error on the socket's next
+            // call, which fails with it; the error itself stays on the queue. Send again.
+            Err(e) if self.method == Method::Dgram && is_reported_icmp(&e) => {
+                self.send.get_ref().send_to(&bytes, &dest).map(|_| ())
+            }
+            other => other,
+        }
     }
 
     async fn readable(&self) -> io::Result<()> {
@@ -359,21 +385,25 @@ impl TraceSockets {
     fn try_recv_into(&self, buf: &mut [u8]) -> io::Result<Option<Option<Answer>>> {
         if let Some(icmp) = &self.icmp {
             if let Some((len, from)) = Self::read_one(icmp, buf)? {
-                return Ok(Some(self.from_icmp(&buf[..len], from)));
+                return Ok(Some(self.answer_from_icmp(&buf[..len], from)));
             }
         }
         if self.method == Method::Dgram {
             if let Some(queued) = recverr::try_read(self.send.get_ref(), buf)? {
-                return Ok(Some(self.from_queue(&queued, &buf[..queued.len])));
+                return Ok(Some(self.answer_from_queue(&queued, &buf[..queued.len])));
             }
         }
-        let Some((len, from)) = Self::read_one(&self.send, buf)? else {
-            return Ok(None);
+        let (len, from) = match Self::read_one(&self.send, buf) {
+            Ok(Some(got)) => got,
+            Ok(None) => return Ok(None),
+            // A pending ICMP error reported on the call; its detail is on the error queue.
+            Err(e) if is_reported_icmp(&e) => return Ok(Some(None)),
+            Err(e) => return Err(e),
         };
         let packet = &buf[..len];
         Ok(Some(match (self.kind.protocol, self.method) {
             // A raw ICMP socket that also sends; a ping socket, which gets no IP header.
-            (Protocol::Icmp, Method::Raw) => self.from_icmp(packet, from),
+            (Protocol::Icmp, Method::Raw) => self.answer_from_icmp(packet, from),
             (Protocol::Icmp, _) => match packet::parse_icmp(packet, self.v6) {
                 Some(Icmp::EchoReply { seq, .. }) if from == self.target => Some(Answer {
                     seq,
@@ -407,7 +437,7 @@ impl TraceSockets {
 
     /// An answer from the error queue: the reporter, the ICMP type and code, and the probe's
     /// own payload (UDP) or echo request (ICMP).
-    fn from_queue(&self, queued: &recverr::QueuedError, data: &[u8]) -> Option<Answer> {
+    fn answer_from_queue(&self, queued: &recverr::QueuedError, data: &[u8]) -> Option<Answer> {
         if queued.dest.is_some_and(|d| d.ip() != self.target) {
             return None;
         }
@@ -419,7 +449,12 @@ impl TraceSockets {
         Some(Answer {
             seq,
             from,
-            reply: classify_error(self.v6, queued.icmp_type, queued.icmp_code, from == self.target)?,
+            reply: classify_error(
+                self.v6,
+                queued.icmp_type,
+                queued.icmp_code,
+                from == self.target,
+            )?,
             icmp: Some((queued.icmp_type, queued.icmp_code)),
             mpls: Vec::new(),
         })

@@ -6,6 +6,7 @@
 //! test fails.
 
 pub mod dns_server;
+pub mod lab;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
