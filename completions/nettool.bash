@@ -98,7 +98,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__connect)
-            opts="-w -s -p -z -4 -6 -D -q -v -h -V --wait --source --source-port --zero --pipe --chat --send-only --recv-only --timestamps --quit-word --max-line --json --color --quiet --verbose --help --version"
+            opts="-w -s -p -z -4 -6 -D -q -v -h -V --wait --source --source-port --zero --pipe --chat --send-only --recv-only --timestamps --quit-word --send-quit --eol --encoding --partial-after --trace --max-line --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -129,6 +129,18 @@ _nettool() {
                     return 0
                     ;;
                 --quit-word)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --eol)
+                    COMPREPLY=($(compgen -W "lf crlf none" -- "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --partial-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -192,7 +204,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__listen)
-            opts="-k -4 -6 -D -q -v -h -V --keep-open --concurrent --room --echo --max-clients --allow --deny --nick --room-queue --pipe --chat --send-only --recv-only --timestamps --quit-word --max-line --json --color --quiet --verbose --help --version"
+            opts="-k -4 -6 -D -q -v -h -V --keep-open --concurrent --room --echo --max-clients --allow --deny --nick --backlog --room-queue --pipe --chat --send-only --recv-only --timestamps --quit-word --send-quit --eol --encoding --partial-after --trace --max-line --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -214,11 +226,27 @@ _nettool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backlog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --room-queue)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --quit-word)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --eol)
+                    COMPREPLY=($(compgen -W "lf crlf none" -- "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --partial-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -530,7 +558,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__recv)
-            opts="-c -4 -6 -q -v -h -V --count --idle --reply --echo --join --iface --broadcast --hex --stats --json --color --quiet --verbose --help --version"
+            opts="-c -4 -6 -q -v -h -V --count --idle --reply --echo --join --iface --broadcast --hex --trace --stats --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -572,7 +600,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__send)
-            opts="-c -i -s -t -4 -6 -q -v -h -V --file --count --interval --rate --seq --size --broadcast --ttl --wait --json --color --quiet --verbose --help --version"
+            opts="-c -i -s -t -4 -6 -q -v -h -V --file --count --interval --rate --seq --size --broadcast --ttl --wait --trace --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

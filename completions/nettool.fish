@@ -167,8 +167,14 @@ complete -c nettool -n "__fish_nettool_using_subcommand listen" -l max-clients -
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l allow -d 'Serve only peers in this network (repeatable; 127.0.0.0/8, ::1/128)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l deny -d 'Refuse peers in this network (repeatable; wins over --allow)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l nick -d 'Room: this terminal\'s nickname' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l backlog -d 'The listen backlog: how many completed connections the kernel queues for accept()' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l room-queue -d 'Room: drop a member when more than this many bytes wait to be sent to it' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l quit-word -d 'Chat: a line that ends the session when typed alone (repeatable; besides /quit)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l eol -d 'Chat: what a typed line ends with when sent (none: exactly what was typed)' -r -f -a "lf\t'`\\n`, as most line-based programs expect'
+crlf\t'`\\r\\n`, as telnet and many Internet protocols send'
+none\t'Nothing: exactly what was typed, as Python\'s `input().encode()` sends'"
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l encoding -d 'Chat and room: the peer\'s text encoding, both ways (utf-8, gbk, gb18030, big5, shift_jis, latin1)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l partial-after -d 'Chat: show a line that has no newline yet after this long without more data' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l max-line -d 'Chat and room: the longest line kept; longer lines are cut with a notice' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
@@ -184,6 +190,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand listen" -l chat -d 'Chat
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l send-only -d 'Only send; ignore what the peer sends'
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l recv-only -d 'Only receive; do not read stdin'
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -s D -l timestamps -d 'Chat: show the time (UTC) before each received line'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l send-quit -d 'Chat: send the quit word to the peer before closing (for a peer that waits for it)'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l trace -d 'Narrate each socket call and the TCP state after it (TCP_INFO), on stderr'
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
@@ -193,6 +201,11 @@ complete -c nettool -n "__fish_nettool_using_subcommand connect" -s w -l wait -d
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s s -l source -d 'Connect from this local address' -r
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s p -l source-port -d 'Connect from this local port' -r
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l quit-word -d 'Chat: a line that ends the session when typed alone (repeatable; besides /quit)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l eol -d 'Chat: what a typed line ends with when sent (none: exactly what was typed)' -r -f -a "lf\t'`\\n`, as most line-based programs expect'
+crlf\t'`\\r\\n`, as telnet and many Internet protocols send'
+none\t'Nothing: exactly what was typed, as Python\'s `input().encode()` sends'"
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l encoding -d 'Chat and room: the peer\'s text encoding, both ways (utf-8, gbk, gb18030, big5, shift_jis, latin1)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l partial-after -d 'Chat: show a line that has no newline yet after this long without more data' -r
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l max-line -d 'Chat and room: the longest line kept; longer lines are cut with a notice' -r
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
@@ -205,6 +218,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand connect" -l chat -d 'Cha
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l send-only -d 'Only send; ignore what the peer sends'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l recv-only -d 'Only receive; do not read stdin'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s D -l timestamps -d 'Chat: show the time (UTC) before each received line'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l send-quit -d 'Chat: send the quit word to the peer before closing (for a peer that waits for it)'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l trace -d 'Narrate each socket call and the TCP state after it (TCP_INFO), on stderr'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
@@ -222,6 +237,7 @@ always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l seq -d 'Stamp each datagram with a sequence number and send time, for `udp-recv --stats`'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l broadcast -d 'Allow sending to a broadcast address (SO_BROADCAST)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l trace -d 'Narrate each socket call (socket, bind, connect, send, recvfrom) on stderr'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s 6 -d 'Use IPv6 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
@@ -240,6 +256,7 @@ never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l echo -d 'Send each datagram back to its sender'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l broadcast -d 'Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l hex -d 'Show every payload as a hex dump (automatic for data that is not text)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l trace -d 'Narrate each socket call (socket, bind, recvfrom, sendto) on stderr'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l stats -d 'Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and jitter, printed at the end and on Ctrl-C (each datagram only with -v)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 6 -d 'Use IPv6 only'

@@ -1,8 +1,30 @@
 //! nettool: network diagnostics in one binary.
 //!
-//! The data path of every command: [`cli`] parses, `cmd::<name>` validates the arguments into a
-//! config with no I/O, `run` does the work through the [`net`] adapters and prints reports through
-//! [`output::Output`], and [`main_entry`] maps the result to an exit code ([`exit`]).
+//! # A map of the code
+//!
+//! Every command takes the same path, and a reader can follow it in this order:
+//!
+//! 1. [`cli`]: the clap tree. [`main_entry`] parses the arguments and [`run`] dispatches to the
+//!    command.
+//! 2. `cmd/<name>` ([`cmd`]): one module per subcommand, a folder once it grows
+//!    (`cmd/resolve/`, `cmd/ifconfig/`, `cmd/portinfo/`). `config` turns the `Args` into a
+//!    validated `Config` with no I/O (every rule unit-tested there); `run` does the work and
+//!    collects a report, or a stream of events.
+//! 3. The work goes through [`net`]: adapters over the operating system and the network crates
+//!    (the system resolver, DNS, interfaces, routes, neighbours, sockets, services). They never
+//!    print and never import `cmd` or `output`. Everything Linux-only (netlink, /proc and the
+//!    like) lives in one folder, `net/linux`, reached through functions that name no Linux type;
+//!    another operating system would be a sibling folder.
+//! 4. [`model`]: pure logic (subnet math, MAC bits, DNS names, services parsing, statistics,
+//!    escaping, durations), no I/O and no tokio, unit-tested next to its code.
+//! 5. `render` in the command's folder, printed through [`output::Output`]: one renderer per
+//!    command turns the report into text, one JSON document, or NDJSON for a stream.
+//! 6. [`exit`]: the exit codes (0 yes, 1 no, 2 error) in one place; [`error`] the error type that
+//!    names the input or the operation and maps to them.
+//!
+//! [`runtime`] is the one place that builds a tokio runtime; blocking lookups (getaddrinfo,
+//! getnameinfo) run on its blocking pool, never on a runtime thread. [`docs`] renders the man
+//! pages and completions from the clap tree.
 
 pub mod cli;
 pub mod cmd;
@@ -44,19 +66,19 @@ pub fn main_entry() -> u8 {
 /// Run one parsed command.
 pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
     match command {
-        Command::Ifconfig(args) => cmd::ifconfig::run(args, out),
+        Command::Ifconfig(args) => cmd::ifconfig::run(&cmd::ifconfig::Config::try_from(args)?, out),
         Command::Completions(args) => cmd::completions::run(&args, out),
         Command::Man(args) => cmd::man::run(&args, out),
         Command::Hostname(args) => cmd::hostname::run(&args, out),
         Command::Subnet(args) => cmd::subnet::run(args, out),
-        Command::Portinfo(args) => cmd::portinfo::run(args, out),
-        Command::UdpSend(args) => cmd::udp_send::run(args, out),
-        Command::UdpRecv(args) => cmd::udp_recv::run(args, out),
+        Command::Portinfo(args) => cmd::portinfo::run(&cmd::portinfo::Config::try_from(args)?, out),
+        Command::UdpSend(args) => cmd::udp::send::run(args, out),
+        Command::UdpRecv(args) => cmd::udp::recv::run(args, out),
         Command::Ping(args) => cmd::ping::run(args, out),
         Command::Trace(args) => cmd::trace::run(args, out),
         Command::Resolve(args) => cmd::resolve::run(&cmd::resolve::Config::try_from(args)?, out),
-        Command::Listen(args) => cmd::listen::run(&args, out),
-        Command::Connect(args) => cmd::connect::run(&args, out),
+        Command::Listen(args) => cmd::tcp::listen::run(&args, out),
+        Command::Connect(args) => cmd::tcp::connect::run(&args, out),
     }
 }
 

@@ -3,15 +3,13 @@
 //! [`crate::output::Output`].
 
 pub mod completions;
-pub mod connect;
 pub mod hostname;
 pub mod ifconfig;
-pub mod listen;
 pub mod man;
 pub mod ping;
 pub mod portinfo;
 pub mod resolve;
 pub mod subnet;
+pub mod tcp;
 pub mod trace;
-pub mod udp_recv;
-pub mod udp_send;
+pub mod udp;

@@ -10,6 +10,7 @@ pub mod mac;
 pub mod ping_stats;
 pub mod sanitize;
 pub mod services;
+pub mod socket_trace;
 pub mod subnet;
 pub mod trace;
 pub mod udp_stats;

@@ -254,7 +254,7 @@ async fn trace_all(config: &Config, targets: &[Target], out: &mut Output) -> Res
                             state.pending_lookups += 1;
                             let name_tx = name_tx.clone();
                             tokio::task::spawn_blocking(move || {
-                                let name = crate::net::sysresolve::reverse(from).ok();
+                                let name = crate::net::host::getnameinfo(from).ok();
                                 let _ = name_tx.send((from, name));
                             });
                         }

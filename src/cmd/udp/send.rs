@@ -1,6 +1,7 @@
 //! `nettool udp-send`: the course's UDP client. Send a message, each stdin line, or a file as
 //! datagrams; repeat and pace them; stamp them for `udp-recv --stats`; and with `--wait` print
-//! the replies, as a request/response client such as a DNS resolver does.
+//! the replies, as a request/response client such as a DNS resolver does. A reader starts at
+//! [`run`]; what happens is a stream of [`SendEvent`]s printed by [`render`].
 
 use std::io::{self, BufRead, IsTerminal, Read};
 use std::net::{IpAddr, SocketAddr, UdpSocket};
@@ -9,11 +10,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
+use super::DatagramRecord;
 use crate::cli::FamilyArgs;
-use crate::cmd::udp_recv::DatagramRecord;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::chat::{is_quit, quit_hint};
 use crate::model::services::Proto;
+use crate::model::socket_trace::SocketCall;
 use crate::model::udp_stats::{STAMP_LEN, Stamp};
 use crate::net::services::parse_port;
 use crate::net::udp::{self, BindOptions};
@@ -72,6 +75,10 @@ pub struct Args {
           value_parser = crate::model::duration::value_parser)]
     pub wait: Option<Duration>,
 
+    /// Narrate each socket call (socket, bind, connect, send, recvfrom) on stderr
+    #[arg(long)]
+    pub trace: bool,
+
     #[command(flatten)]
     #[allow(missing_docs)]
     pub family: FamilyArgs,
@@ -80,10 +87,14 @@ pub struct Args {
 const JSON_FIELDS: &str = "JSON output (--json) is NDJSON: with --wait one object per reply \
 (type \"reply\", time, from, size, encoding, payload, seq), and with -v one per datagram sent \
 (type \"sent\", seq, bytes); last a summary: type (\"summary\"), to, sent, bytes, replies, \
-elapsed_ms, rate_per_s. Exit status: 0 when every datagram was sent (with --wait: when a reply \
+elapsed_ms, rate_per_s; with --trace, one object per socket call: type (\"trace\"), call. \
+Exit status: 0 when every datagram was sent (with --wait: when a reply \
 came); 1 when the destination port is unreachable (no listener) or, with --wait, nothing \
 replied; 2 for invalid input, such as a datagram over the protocol's limit (65,507 bytes on \
 IPv4, 65,527 on IPv6).";
+
+/// The lines that end a session typed at a terminal (as in TCP chat).
+const QUIT_WORDS: [&str; 2] = ["##", "q"];
 
 /// Where the datagrams come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +126,8 @@ pub struct Config {
     pub ttl: Option<u32>,
     /// How long to wait for a reply.
     pub wait: Option<Duration>,
+    /// Whether to narrate socket calls.
+    pub trace: bool,
 }
 
 fn limit_error(input: &str, len: usize, addr: IpAddr) -> Error {
@@ -202,17 +215,55 @@ impl TryFrom<Args> for Config {
             broadcast: args.broadcast,
             ttl: args.ttl,
             wait: args.wait,
+            trace: args.trace,
         })
     }
 }
 
-/// One datagram sent (JSON with -v).
+/// The stream `udp-send` prints, tagged by `type`.
 #[derive(Debug, Serialize)]
-struct SentRecord {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    seq: u64,
-    bytes: usize,
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SendEvent {
+    /// A datagram went out (shown with -v).
+    Sent(SentRecord),
+    /// A reply arrived (with --wait).
+    Reply(DatagramRecord),
+    /// A socket call (`--trace`).
+    Trace(SocketCall),
+    /// The end of the run.
+    Summary(SendSummary),
+}
+
+impl std::fmt::Display for SendEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sent(s) => s.fmt(f),
+            Self::Reply(r) => r.fmt(f),
+            Self::Trace(c) => c.fmt(f),
+            Self::Summary(s) => s.fmt(f),
+        }
+    }
+}
+
+/// Print one event: sends and replies are results; the summary is a result with `--json`,
+/// else a status line on stderr.
+fn render(event: &SendEvent, out: &mut Output) -> Result<()> {
+    match event {
+        SendEvent::Summary(_) | SendEvent::Trace(_) if !out.is_json() => {
+            out.note(event);
+            Ok(())
+        }
+        _ => out.record(event),
+    }
+}
+
+/// One datagram sent (with -v).
+#[derive(Debug, Serialize)]
+pub struct SentRecord {
+    /// Its number, from 0.
+    pub seq: u64,
+    /// Its size in bytes.
+    pub bytes: usize,
 }
 
 impl std::fmt::Display for SentRecord {
@@ -224,9 +275,6 @@ impl std::fmt::Display for SentRecord {
 /// The end of a send.
 #[derive(Debug, Serialize)]
 pub struct SendSummary {
-    /// "summary".
-    #[serde(rename = "type")]
-    pub kind: &'static str,
     /// The destination.
     pub to: SocketAddr,
     /// Datagrams sent.
@@ -315,16 +363,20 @@ impl Sender<'_> {
         }
         let len = datagram.len();
         match self.socket.send(datagram) {
+            Ok(n) if self.config.trace => {
+                let call = format!("send({len} bytes) to {} = {n}", self.config.target);
+                render(&SendEvent::Trace(SocketCall::new(call)), out)?;
+            }
             Ok(_) => {}
             Err(e) if udp::is_port_unreachable(&e) => return Err(self.unreachable()),
             Err(e) => return Err(Error::io(format!("sendto {}", self.config.target), e)),
         }
         if out.verbose() > 0 {
-            out.record(&SentRecord {
-                kind: "sent",
+            let sent = SentRecord {
                 seq: self.sent,
                 bytes: len,
-            })?;
+            };
+            render(&SendEvent::Sent(sent), out)?;
         }
         self.sent += 1;
         self.bytes += len as u64;
@@ -341,14 +393,17 @@ impl Sender<'_> {
         match self.socket.recv_from(&mut self.reply_buf) {
             Ok((len, from)) => {
                 self.replies += 1;
-                let record = DatagramRecord::new(
-                    "reply",
-                    from,
-                    &self.reply_buf[..len],
-                    SystemTime::now(),
-                    false,
-                );
-                out.record(&record)
+                if self.config.trace {
+                    let call = format!(
+                        "recvfrom({}) = {len} bytes from {}",
+                        self.reply_buf.len(),
+                        udp::canonical(from)
+                    );
+                    render(&SendEvent::Trace(SocketCall::new(call)), out)?;
+                }
+                let record =
+                    DatagramRecord::new(from, &self.reply_buf[..len], SystemTime::now(), false);
+                render(&SendEvent::Reply(record), out)
             }
             Err(e) if udp::is_port_unreachable(&e) => Err(self.unreachable()),
             Err(e)
@@ -377,7 +432,13 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         broadcast: config.broadcast,
         ..BindOptions::default()
     };
-    let socket = udp::bind(udp::wildcard(target.is_ipv6(), 0), options)?;
+    let local = udp::wildcard(target.is_ipv6(), 0);
+    let socket = udp::bind(local, options)?;
+    if config.trace {
+        for call in super::opening_calls(&socket, local) {
+            render(&SendEvent::Trace(call), out)?;
+        }
+    }
     if let Some(ttl) = config.ttl {
         udp::set_ttl(&socket, target.ip(), ttl)?;
     }
@@ -387,6 +448,10 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         )),
         _ => Error::io(format!("connect udp {target}"), e),
     })?;
+    if config.trace {
+        let call = format!("connect({target}): no packet, the kernel only fixes the peer");
+        render(&SendEvent::Trace(SocketCall::new(call)), out)?;
+    }
     let mut sender = Sender {
         config: &config,
         socket,
@@ -405,9 +470,16 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         }
         Payload::Stdin => {
             let stdin = io::stdin();
+            // From a terminal a quit word ends the session, as it does in TCP chat.
+            let quit_words: Vec<String> = if stdin.is_terminal() {
+                QUIT_WORDS.iter().map(ToString::to_string).collect()
+            } else {
+                Vec::new()
+            };
             if stdin.is_terminal() {
                 out.note(format_args!(
-                    "each line you type is sent to {target} as one datagram; Ctrl-D ends"
+                    "each line you type is sent to {target} as one datagram; {} (or Ctrl-D)",
+                    quit_hint(&quit_words)
                 ));
             }
             let mut reader = stdin.lock().take(u64::MAX);
@@ -422,13 +494,15 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
                 }
                 let body = line.strip_suffix(b"\n").unwrap_or(&line);
                 let body = body.strip_suffix(b"\r").unwrap_or(body).to_vec();
+                if !quit_words.is_empty() && is_quit(&body, &quit_words) {
+                    break;
+                }
                 sender.send(&body, out)?;
             }
         }
     }
     let elapsed = sender.started.elapsed().as_secs_f64();
     let summary = SendSummary {
-        kind: "summary",
         to: target,
         sent: sender.sent,
         bytes: sender.bytes,
@@ -440,11 +514,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
             0.0
         },
     };
-    if out.is_json() {
-        out.record(&summary)?;
-    } else {
-        out.note(&summary);
-    }
+    render(&SendEvent::Summary(summary), out)?;
     Ok(Outcome::from_bool(
         config.wait.is_none() || sender.replies > 0,
     ))

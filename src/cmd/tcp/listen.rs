@@ -1,24 +1,28 @@
 //! `nettool listen [ADDR] PORT`: wait for TCP connections and talk with them: one peer in chat
 //! or pipe mode, several in turn (`-k`) or at once (`--concurrent`), a chat room (`--room`), or
 //! an echo service (`--echo`), with access rules and a client limit checked at accept time.
+//! A reader starts at [`run`], which picks the service by [`Serve`].
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
+use std::os::fd::AsFd;
 use std::time::Instant;
 
 use ipnet::IpNet;
 
-use super::connect::{Mode, ModeArgs, event_fields};
+use super::pipe::{self, SharedStdin, Source};
+use super::render::Renderer;
+use super::room::{self, HubOptions};
+use super::session::{self, ChatEnd};
+use super::{Event, Mode, ModeArgs, Moved, accepted, echo, event_fields};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
-use crate::model::chat::{Acl, peer_addr};
+use crate::model::chat::{Acl, peer_addr, quit_hint};
 use crate::model::services::Proto;
+use crate::model::socket_trace::SocketCall;
 use crate::net::host::{self, Family};
 use crate::net::services::parse_port;
-use crate::net::tcp::pipe::{self, Moved, SharedStdin, Source};
-use crate::net::tcp::room::{self, HubOptions};
-use crate::net::tcp::session::{self, ChatEnd, Event};
 use crate::net::tcp::{self, Listener};
 use crate::output::Output;
 
@@ -65,6 +69,10 @@ pub struct Args {
     /// Room: this terminal's nickname
     #[arg(long, value_name = "NAME", default_value = "server")]
     pub nick: String,
+
+    /// The listen backlog: how many completed connections the kernel queues for accept()
+    #[arg(long, value_name = "N", default_value_t = tcp::BACKLOG)]
+    pub backlog: u32,
 
     /// Room: drop a member when more than this many bytes wait to be sent to it
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_ROOM_QUEUE)]
@@ -121,6 +129,8 @@ pub struct Config {
     pub nick: String,
     /// Room queue bound.
     pub room_queue: usize,
+    /// The listen backlog.
+    pub backlog: u32,
     /// Chat or pipe.
     pub mode: Mode,
 }
@@ -180,6 +190,9 @@ impl Config {
         if args.max_clients == Some(0) {
             return Err(Error::invalid("--max-clients 0", "must be at least 1"));
         }
+        if args.backlog == 0 {
+            return Err(Error::invalid("--backlog 0", "must be at least 1"));
+        }
         if args.room_queue < 1024 {
             return Err(Error::invalid(
                 format!("--room-queue {}", args.room_queue),
@@ -200,6 +213,7 @@ impl Config {
             },
             nick,
             room_queue: args.room_queue,
+            backlog: args.backlog,
             mode: args.mode.to_mode(stdin_is_tty)?,
         })
     }
@@ -209,12 +223,28 @@ impl Config {
 pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let config = Config::from_args(args, std::io::stdin().is_terminal())?;
     let rt = crate::runtime::two_workers()?;
-    let Listener { listener, shown } = {
+    let Listener {
+        listener,
+        shown,
+        calls,
+    } = {
         let _guard = rt.enter();
-        tcp::listen(config.addr, config.port, config.family)?
+        tcp::listen(config.addr, config.port, config.family, config.backlog)?
     };
+    let bytes_on_stdout =
+        config.mode.pipe && matches!(config.serve, Serve::Sequential { .. } | Serve::Concurrent);
+    let mut out = Renderer::new(out, config.mode.chat.timestamps).bytes_on_stdout(bytes_on_stdout);
+    if config.mode.chat.trace {
+        for call in &calls {
+            out.trace(call);
+        }
+    }
     let shown: Vec<String> = shown.iter().map(SocketAddr::to_string).collect();
     out.note(format!("listening on {}", shown.join(" and ")));
+    let chat = &config.mode.chat;
+    if !config.mode.pipe && chat.send && config.serve != Serve::Echo {
+        out.note(quit_hint(&chat.quit_words));
+    }
     let started = Instant::now();
     let result = match config.serve {
         Serve::Sequential { keep_open } if config.mode.pipe => {
@@ -225,12 +255,12 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
                 .set_nonblocking(false)
                 .map_err(|e| Error::io("listening socket", e))?;
             drop(rt);
-            return serve_pipe(&listener, keep_open, &config, out);
+            return serve_pipe(&listener, keep_open, &config, &mut out);
         }
         Serve::Sequential { keep_open } => {
-            rt.block_on(serve_chat(listener, keep_open, &config, out))
+            rt.block_on(serve_chat(listener, keep_open, &config, &mut out))
         }
-        Serve::Echo => rt.block_on(serve_echo(listener, &config, out)),
+        Serve::Echo => rt.block_on(echo::serve(listener, &config, &mut out)),
         Serve::Concurrent | Serve::Room => {
             let raw = config.mode.pipe && config.serve == Serve::Concurrent;
             let opts = HubOptions {
@@ -240,32 +270,31 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
                 queue_limit: config.room_queue,
                 max_clients: config.max_clients,
                 acl: config.acl.clone(),
-                timestamps: config.mode.chat.timestamps,
                 local_nick: config.nick.clone(),
                 quit_words: config.mode.chat.quit_words.clone(),
+                encoding: config.mode.chat.encoding,
+                eol: config.mode.chat.eol,
+                trace: config.mode.chat.trace,
             };
             let input = if raw {
                 session::stdin_chunks()
             } else {
                 session::stdin_lines(config.mode.chat.max_line)
             };
-            rt.block_on(room::serve(listener, &opts, input, out))
+            rt.block_on(room::serve(listener, &opts, input, &mut out))
         }
     };
     rt.shutdown_background();
     let (moved, connections) = result?;
-    let mut summary = Event::new("summary").moved(moved);
-    summary.duration_s = Some(started.elapsed().as_secs_f64());
-    summary.connections = Some(connections);
-    summary.emit(out)?;
+    out.emit(&Event::summary(moved, started.elapsed(), Some(connections)))?;
     Ok(Outcome::Yes)
 }
 
 /// Whether an accepted peer may stay; a refused one is logged (and closed by the caller).
-fn admit(config: &Config, peer: SocketAddr, out: &mut Output) -> Result<bool> {
+fn admit(config: &Config, peer: SocketAddr, out: &mut Renderer<'_>) -> Result<bool> {
     match config.acl.refusal(peer.ip()) {
         Some(reason) => {
-            Event::new("refused").peer(peer).text(reason).emit(out)?;
+            out.emit(&Event::refused(peer, reason))?;
             Ok(false)
         }
         None => Ok(true),
@@ -277,7 +306,7 @@ fn serve_pipe(
     listener: &std::net::TcpListener,
     keep_open: bool,
     config: &Config,
-    out: &mut Output,
+    out: &mut Renderer<'_>,
 ) -> Result<Outcome> {
     let source = if keep_open {
         Source::Shared(SharedStdin::start())
@@ -285,14 +314,21 @@ fn serve_pipe(
         Source::Stdin
     };
     loop {
+        if config.mode.chat.trace {
+            let state = tcp::state(listener.as_fd());
+            out.trace(&SocketCall::with_state("accept() blocks…", state));
+        }
         let (stream, peer) = listener.accept().map_err(|e| Error::io("accept", e))?;
         let peer = peer_addr(peer);
+        if config.mode.chat.trace {
+            out.trace(&accepted(&stream, peer));
+        }
         if !admit(config, peer, out)? {
             continue;
         }
-        out.note(Event::new("connection").peer(peer));
+        out.status(&Event::connection(peer));
         match pipe::run(stream, config.mode.dirs, &source) {
-            Ok(moved) => out.note(Event::new("closed").peer(peer).moved(moved)),
+            Ok(moved) => out.status(&Event::closed(peer, moved, None)),
             Err(e) if keep_open => out.note(format!("connection from {peer}: {e}")),
             Err(e) => return Err(e),
         }
@@ -307,90 +343,40 @@ async fn serve_chat(
     listener: tokio::net::TcpListener,
     keep_open: bool,
     config: &Config,
-    out: &mut Output,
+    out: &mut Renderer<'_>,
 ) -> Result<(Moved, u64)> {
     let mut input = session::stdin_lines(config.mode.chat.max_line);
     let mut total = Moved::default();
     let mut connections = 0;
+    let trace = config.mode.chat.trace;
     loop {
-        let (stream, peer) = listener
-            .accept()
-            .await
-            .map_err(|e| Error::io("accept", e))?;
+        if trace {
+            let state = tcp::state(listener.as_fd());
+            out.trace(&SocketCall::with_state("accept() blocks…", state));
+        }
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => accepted.map_err(|e| Error::io("accept", e))?,
+            _ = tokio::signal::ctrl_c() => return Ok((total, connections)),
+        };
         let peer = peer_addr(peer);
+        if trace {
+            out.trace(&accepted(&stream, peer));
+        }
         if !admit(config, peer, out)? {
             continue;
         }
         connections += 1;
-        Event::new("connection").peer(peer).emit(out)?;
+        out.emit(&Event::connection(peer))?;
         let mut moved = Moved::default();
         let end = session::chat(stream, peer, &mut input, &config.mode.chat, out, &mut moved).await;
-        total.bytes_in += moved.bytes_in;
-        total.bytes_out += moved.bytes_out;
-        Event::new("closed").peer(peer).moved(moved).emit(out)?;
+        total.add(moved);
+        out.emit(&Event::closed(peer, moved, None))?;
         match end {
             Ok(ChatEnd::Local) => return Ok((total, connections)),
             Ok(ChatEnd::Peer) if !keep_open => return Ok((total, connections)),
             Ok(ChatEnd::Peer) => {}
             Err(e) if keep_open => out.note(format!("connection from {peer}: {e}")),
             Err(e) => return Err(e),
-        }
-    }
-}
-
-/// The echo service: every client at once, until Ctrl-C.
-async fn serve_echo(
-    listener: tokio::net::TcpListener,
-    config: &Config,
-    out: &mut Output,
-) -> Result<(Moved, u64)> {
-    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut active = 0usize;
-    let mut connections = 0u64;
-    let mut total = Moved::default();
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
-    loop {
-        tokio::select! {
-            _ = &mut ctrl_c => return Ok((total, connections)),
-            accepted = listener.accept() => {
-                let (stream, peer) = accepted.map_err(|e| Error::io("accept", e))?;
-                let peer = peer_addr(peer);
-                if !admit(config, peer, out)? {
-                    continue;
-                }
-                if let Some(max) = config.max_clients
-                    && active >= max
-                {
-                    Event::new("refused")
-                        .peer(peer)
-                        .text(format!("--max-clients {max} reached"))
-                        .emit(out)?;
-                    continue;
-                }
-                active += 1;
-                connections += 1;
-                Event::new("connection").peer(peer).emit(out)?;
-                let done = done_tx.clone();
-                tokio::spawn(async move {
-                    let result = session::echo(stream).await;
-                    let _ = done.send((peer, result));
-                });
-            }
-            Some((peer, result)) = done_rx.recv() => {
-                active -= 1;
-                match result {
-                    Ok(moved) => {
-                        total.bytes_in += moved.bytes_in;
-                        total.bytes_out += moved.bytes_out;
-                        Event::new("closed").peer(peer).moved(moved).emit(out)?;
-                    }
-                    Err(e) => out.note(format!(
-                        "connection from {peer}: {}",
-                        Error::io("echo", e)
-                    )),
-                }
-            }
         }
     }
 }
@@ -410,6 +396,11 @@ mod tests {
         let c = config(&["8001"]).unwrap();
         assert_eq!((c.addr, c.port), (None, 8001));
         assert_eq!(c.serve, Serve::Sequential { keep_open: false });
+        assert_eq!(c.backlog, tcp::BACKLOG);
+        let c = config(&["1", "--backlog", "5", "--encoding", "GBK", "--eol", "none"]).unwrap();
+        assert_eq!(c.backlog, 5);
+        assert_eq!(c.mode.chat.encoding, encoding_rs::GBK);
+        assert_eq!(c.mode.chat.eol, crate::model::chat::Eol::None);
         let c = config(&["::1", "http-alt", "-k"]).unwrap();
         assert_eq!(c.addr, Some("::1".parse().unwrap()));
         assert_eq!(c.port, 8080);
@@ -440,7 +431,7 @@ mod tests {
 
     #[test]
     fn bad_inputs() {
-        let table: [(&[&str], &str); 8] = [
+        let table: [(&[&str], &str); 10] = [
             (&["70000"], "70000"),
             (&["nohost", "1"], "must be an IP address"),
             (&["-4", "::1", "1"], "family"),
@@ -452,6 +443,11 @@ mod tests {
             (&["1", "--max-clients", "0"], "at least 1"),
             (&["1", "--nick", "a b"], "--nick a b"),
             (&["1", "--room-queue", "10"], "at least 1024"),
+            (&["1", "--backlog", "0"], "--backlog 0: must be at least 1"),
+            (
+                &["1", "--encoding", "klingon"],
+                "--encoding klingon: not a known encoding",
+            ),
         ];
         for (argv, want) in table {
             let err = config(argv).unwrap_err();

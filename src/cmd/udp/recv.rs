@@ -1,21 +1,21 @@
 //! `nettool udp-recv`: the course's UDP server. Bind, print each datagram (source, size,
 //! payload escaped or as a hex dump), optionally answer each sender (recvfrom/sendto), join a
 //! multicast group, and count a stamped stream's loss, duplicates, reordering and jitter.
+//! A reader starts at [`run`]: the receive loop produces [`RecvEvent`]s, [`render`] prints them.
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
 use serde::Serialize;
 
+use super::DatagramRecord;
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
-use crate::model::hexdump::hexdump;
-use crate::model::sanitize;
 use crate::model::services::Proto;
-use crate::model::udp_stats::{Stamp, StreamStats};
+use crate::model::socket_trace::SocketCall;
+use crate::model::udp_stats::StreamStats;
 use crate::net::host::Family;
 use crate::net::services::parse_port;
 use crate::net::udp::{self, BindOptions};
@@ -62,6 +62,10 @@ pub struct Args {
     #[arg(long)]
     pub hex: bool,
 
+    /// Narrate each socket call (socket, bind, recvfrom, sendto) on stderr
+    #[arg(long)]
+    pub trace: bool,
+
     /// Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and
     /// jitter, printed at the end and on Ctrl-C (each datagram only with -v)
     #[arg(long)]
@@ -76,7 +80,8 @@ const JSON_FIELDS: &str = "JSON output (--json) is NDJSON. One object per datagr
 (\"datagram\"), time (RFC 3339, UTC), from (\"ip:port\"), size (bytes), encoding (\"text\" or \
 \"base64\"), payload, seq (for stamped datagrams). Last, one summary: type (\"summary\"), \
 datagrams, bytes, elapsed_ms, and with --stats stats {received, unique, lost, duplicated, \
-reordered, highest_seq, jitter_ms, unstamped, loss_pct}. Exit status: 0 when a datagram \
+reordered, highest_seq, jitter_ms, unstamped, loss_pct}. With --trace, one object per socket \
+call: type (\"trace\"), call. Exit status: 0 when a datagram \
 arrived; 1 when none did (--idle, Ctrl-C); 2 on an error such as a port in use.";
 
 /// Validated arguments.
@@ -98,6 +103,8 @@ pub struct Config {
     pub hex: bool,
     /// Whether to count a stamped stream.
     pub stats: bool,
+    /// Whether to narrate socket calls.
+    pub trace: bool,
 }
 
 /// How `udp-recv` answers.
@@ -160,91 +167,52 @@ impl TryFrom<Args> for Config {
             broadcast: args.broadcast,
             hex: args.hex,
             stats: args.stats,
+            trace: args.trace,
         })
     }
 }
 
-/// One received datagram, as printed.
+/// The stream `udp-recv` prints: one record a datagram, then a summary; tagged by `type`.
 #[derive(Debug, Serialize)]
-pub struct DatagramRecord {
-    /// "datagram" (received) or "reply" (an answer to udp-send).
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// When it arrived.
-    pub time: String,
-    /// Its source.
-    pub from: SocketAddr,
-    /// Its size in bytes.
-    pub size: usize,
-    /// "text" or "base64".
-    pub encoding: &'static str,
-    /// The payload, as text or base64.
-    pub payload: String,
-    /// Its sequence number, when it carries a stamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seq: Option<u64>,
-    #[serde(skip)]
-    text: String,
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RecvEvent {
+    /// A datagram arrived.
+    Datagram(DatagramRecord),
+    /// A socket call (`--trace`).
+    Trace(SocketCall),
+    /// The end of the run.
+    Summary(RecvSummary),
 }
 
-impl DatagramRecord {
-    /// The record for `bytes` from `from`, received at `at`; `hex` forces a hex dump.
-    #[must_use]
-    pub fn new(
-        kind: &'static str,
-        from: SocketAddr,
-        bytes: &[u8],
-        at: SystemTime,
-        hex: bool,
-    ) -> Self {
-        let time = humantime::format_rfc3339_micros(at).to_string();
-        let from = udp::canonical(from);
-        let is_text = std::str::from_utf8(bytes).is_ok();
-        let (encoding, payload) = if is_text {
-            ("text", String::from_utf8_lossy(bytes).into_owned())
-        } else {
-            (
-                "base64",
-                base64::engine::general_purpose::STANDARD.encode(bytes),
-            )
-        };
-        let clock = time.get(11..26).unwrap_or(&time);
-        let text = if hex || !sanitize::is_text(bytes) {
-            let label = if hex { "" } else { ", binary" };
-            format!(
-                "{clock}  {from}  {} bytes{label}\n{}",
-                bytes.len(),
-                hexdump(bytes, "  ").trim_end()
-            )
-        } else {
-            let shown = sanitize::escape_bytes(bytes.strip_suffix(b"\n").unwrap_or(bytes));
-            format!("{clock}  {from}  {} bytes  {shown}", bytes.len())
-        };
-        Self {
-            kind,
-            time,
-            from,
-            size: bytes.len(),
-            encoding,
-            payload,
-            seq: Stamp::decode(bytes).map(|s| s.seq),
-            text,
+impl fmt::Display for RecvEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Datagram(d) => d.fmt(f),
+            Self::Trace(c) => c.fmt(f),
+            Self::Summary(s) => s.fmt(f),
         }
     }
 }
 
-impl fmt::Display for DatagramRecord {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+/// Print one event: datagrams are results; the summary is a result with `--json` or
+/// `--stats`, else a status line on stderr; so are trace lines without `--json`.
+fn render(event: &RecvEvent, stats: bool, out: &mut Output) -> Result<()> {
+    match event {
+        RecvEvent::Trace(_) if !out.is_json() => {
+            out.note(event);
+            Ok(())
+        }
+        RecvEvent::Summary(_) if !out.is_json() && !stats => {
+            out.note(event);
+            Ok(())
+        }
+        _ => out.record(event),
     }
 }
 
 /// The end of a receive.
 #[derive(Debug, Serialize)]
 pub struct RecvSummary {
-    /// "summary".
-    #[serde(rename = "type")]
-    pub kind: &'static str,
     /// Datagrams received.
     pub datagrams: u64,
     /// Payload bytes received.
@@ -303,6 +271,11 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         recv_buffer: Some(8 << 20),
     };
     let socket = udp::bind(config.bind, options)?;
+    if config.trace {
+        for call in super::opening_calls(&socket, config.bind) {
+            render(&RecvEvent::Trace(call), config.stats, out)?;
+        }
+    }
     if let Some((group, iface)) = &config.join {
         udp::join(&socket, *group, iface.as_deref())?;
     }
@@ -359,15 +332,22 @@ async fn receive(
         };
         let at = SystemTime::now();
         let payload = &buf[..len];
+        if config.trace {
+            let call = format!(
+                "recvfrom({}) = {len} bytes from {}",
+                buf.len(),
+                udp::canonical(from)
+            );
+            render(&RecvEvent::Trace(SocketCall::new(call)), config.stats, out)?;
+        }
         datagrams += 1;
         bytes += len as u64;
         if config.stats {
             stats.record(payload, now_ns(at));
         }
         if show_each {
-            out.record(&DatagramRecord::new(
-                "datagram", from, payload, at, config.hex,
-            ))?;
+            let record = DatagramRecord::new(from, payload, at, config.hex);
+            render(&RecvEvent::Datagram(record), config.stats, out)?;
         }
         let answer: Option<&[u8]> = match &config.reply {
             Reply::None => None,
@@ -375,13 +355,21 @@ async fn receive(
             Reply::Echo => Some(payload),
         };
         if let Some(answer) = answer {
-            if let Err(e) = socket.send_to(answer, from).await {
-                out.warn(format_args!("reply to {}: {e}", udp::canonical(from)));
+            match socket.send_to(answer, from).await {
+                Ok(n) if config.trace => {
+                    let call = format!(
+                        "sendto({}, {} bytes) = {n}",
+                        udp::canonical(from),
+                        answer.len()
+                    );
+                    render(&RecvEvent::Trace(SocketCall::new(call)), config.stats, out)?;
+                }
+                Ok(_) => {}
+                Err(e) => out.warn(format_args!("reply to {}: {e}", udp::canonical(from))),
             }
         }
     }
     let summary = RecvSummary {
-        kind: "summary",
         datagrams,
         bytes,
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
@@ -390,51 +378,6 @@ async fn receive(
             StatsRecord { stats, loss_pct }
         }),
     };
-    if out.is_json() || config.stats {
-        out.record(&summary)?;
-    } else {
-        out.note(&summary);
-    }
+    render(&RecvEvent::Summary(summary), config.stats, out)?;
     Ok(Outcome::from_bool(datagrams > 0))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_and_binary_records() {
-        let at = UNIX_EPOCH + Duration::from_micros(1_700_000_000_123_456);
-        let from: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
-        let r = DatagramRecord::new("datagram", from, b"hi \x1b[2J\n", at, false);
-        assert_eq!(
-            r.to_string(),
-            "22:13:20.123456  127.0.0.1:5000  8 bytes  hi \\x1b[2J"
-        );
-        let r = DatagramRecord::new("datagram", from, b"hi", at, true);
-        assert_eq!(
-            r.to_string(),
-            "22:13:20.123456  127.0.0.1:5000  2 bytes\n  0000  68 69                                             |hi|"
-        );
-        let r = DatagramRecord::new("datagram", from, b"hello\tworld\n", at, false);
-        assert_eq!(
-            r.to_string(),
-            "22:13:20.123456  127.0.0.1:5000  12 bytes  hello\\tworld"
-        );
-        let v = serde_json::to_value(&r).unwrap();
-        assert_eq!(v["payload"], "hello\tworld\n");
-        assert_eq!(v["encoding"], "text");
-        assert_eq!(v["from"], "127.0.0.1:5000");
-        assert_eq!(v["time"], "2023-11-14T22:13:20.123456Z");
-        let r = DatagramRecord::new("datagram", from, &[0xff, 0x00], at, false);
-        let v = serde_json::to_value(&r).unwrap();
-        assert_eq!(
-            (v["encoding"].as_str(), v["payload"].as_str()),
-            (Some("base64"), Some("/wA="))
-        );
-        assert!(
-            r.to_string()
-                .starts_with("22:13:20.123456  127.0.0.1:5000  2 bytes, binary\n  0000  ff 00")
-        );
-    }
 }
