@@ -537,6 +537,7 @@ mod tests {
                 ident: None,
                 seq,
             },
+            rtt_us: 0,
         })
     }
 

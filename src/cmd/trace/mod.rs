@@ -172,7 +172,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
 
 enum Message {
     Probe(usize, ProbeEvent),
-    Done(usize, Option<std::io::Error>),
+    Done(Option<Error>),
 }
 
 /// Everything the run has learnt, per target.
@@ -207,7 +207,8 @@ async fn trace_all(config: &Config, targets: &[Target], out: &mut Output) -> Res
             flow: config.flow,
             instance: u16::try_from(index).unwrap_or(u16::MAX),
         };
-        let mut sockets = TraceSockets::open(target.addr, kind, &config.source)?;
+        let mpls = prober::MplsTable::default();
+        let mut sockets = TraceSockets::open(target.addr, kind, &config.source, mpls.clone())?;
         out.debug(format!(
             "trace to {} ({}) from {}: {} probes, {} sockets",
             target.host,
@@ -222,13 +223,14 @@ async fn trace_all(config: &Config, targets: &[Target], out: &mut Output) -> Res
             .push(Path::new(target.addr, config.first_ttl, config.max_ttl));
         let tx = tx.clone();
         let addr = target.addr;
+        let protocol = config.protocol;
         tasks.push(tokio::task::spawn_local(async move {
             let probe_tx = tx.clone();
-            let result = prober::run(&mut sockets, addr, pacing, move |event| {
+            let result = prober::run(&mut sockets, addr, protocol, pacing, &mpls, move |event| {
                 let _ = probe_tx.send(Message::Probe(index, event));
             })
             .await;
-            let _ = tx.send(Message::Done(index, result.err()));
+            let _ = tx.send(Message::Done(result.err()));
         }));
     }
     drop(tx);
@@ -261,10 +263,10 @@ async fn trace_all(config: &Config, targets: &[Target], out: &mut Output) -> Res
                     }
                     dirty = true;
                 }
-                Some(Message::Done(index, error)) => {
+                Some(Message::Done(error)) => {
                     done += 1;
                     if let Some(err) = error {
-                        return Err(Error::io(format!("probe {}", targets[index].addr), err));
+                        return Err(err);
                     }
                 }
                 None => break,

@@ -1,45 +1,47 @@
-//! The trace prober: probes with rising TTL toward one target, each answer matched to its probe,
-//! and one [`ProbeEvent`] per probe. It never prints.
+//! The path prober: probes with rising TTL toward one target, run by the probe engine
+//! ([`crate::probe::Engine`]), and one [`ProbeEvent`] per probe. It never prints.
 //!
-//! [`run`] drives a [`Schedule`] (which probe leaves when, which is given up when) over any
-//! [`ProbeSocket`]: [`socket::TraceSockets`] on the network, a scripted fake in the tests.
+//! Each TTL is one engine target (the same address, its own TTL and its own range of probe
+//! numbers), so the engine's pacing, in-flight window, expiry and matching serve every hop at
+//! once: a trace takes about one round trip plus whatever a silent hop makes it wait, not a
+//! round trip per hop. An ICMP error is matched to its probe by the datagram it quotes; this
+//! module turns the engine's events into hop outcomes and, once the end of the path is known
+//! (where the target answered, or an unreachable error came from), retires the TTLs beyond it.
+//! [`socket::TraceSockets`] is the socket on the network; the tests drive a scripted fake.
 
-pub mod schedule;
 pub mod socket;
 
-use std::future::Future;
-use std::io;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::time::Instant;
+use std::rc::Rc;
+use std::time::Duration;
 
-use crate::model::trace::{MplsLabel, Outcome, Path, Reply};
+use crate::error::Result;
+use crate::model::trace::packet::SEQ_SPACE;
+use crate::model::trace::{MplsLabel, Outcome, Path, Protocol, Reply, classify_error};
+use crate::probe::engine::until_wake;
+use crate::probe::{Engine, Event, ProbeSocket, Schedule, SystemClock, Target};
 
-pub use schedule::{Pacing, Schedule};
+/// MPLS labels quoted by ICMP errors, by probe number: the socket fills it, the prober takes
+/// them when the engine hands it the error.
+pub type MplsTable = Rc<RefCell<HashMap<u16, Vec<MplsLabel>>>>;
 
-/// An answer to one probe, as a socket decoded it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
-    /// The probe's number.
-    pub seq: u16,
-    /// Who answered.
-    pub from: IpAddr,
-    /// What the answer means.
-    pub reply: Reply,
-    /// ICMP type and code, when the answer was ICMP.
-    pub icmp: Option<(u8, u8)>,
-    /// MPLS labels quoted with it.
-    pub mpls: Vec<MplsLabel>,
-}
-
-/// Sends probes and reads what comes back.
-pub trait ProbeSocket {
-    /// Send probe `seq` with TTL `ttl`.
-    fn send(&mut self, seq: u16, ttl: u8) -> io::Result<()>;
-    /// Wait until something may be read.
-    fn readable(&self) -> impl Future<Output = io::Result<()>>;
-    /// Read one thing without waiting: `Ok(None)` when nothing is queued, `Ok(Some(None))` for
-    /// something that is not an answer to this trace.
-    fn try_recv(&mut self) -> io::Result<Option<Option<Answer>>>;
+/// How a trace paces its probes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pacing {
+    /// First TTL (`-f`).
+    pub first_ttl: u8,
+    /// Last TTL (`-m`).
+    pub max_ttl: u8,
+    /// Rounds (probes per hop); `None` until stopped.
+    pub rounds: Option<u32>,
+    /// Least time between two probes of one hop.
+    pub interval: Duration,
+    /// How long a probe is waited for (`-w`).
+    pub wait: Duration,
+    /// Probes in flight at most.
+    pub window: usize,
 }
 
 /// How one probe ended.
@@ -57,87 +59,175 @@ pub struct ProbeEvent {
     pub icmp: Option<(u8, u8)>,
 }
 
-/// Trace `target` through `socket` until the schedule is done, handing every probe's end to
-/// `emit`. Probes are given up after the wait; answers after that, and duplicates, are ignored.
-pub async fn run<S: ProbeSocket>(
-    socket: &mut S,
-    target: IpAddr,
-    pacing: Pacing,
-    mut emit: impl FnMut(ProbeEvent),
-) -> io::Result<()> {
-    let mut path = Path::new(target, pacing.first_ttl, pacing.max_ttl);
-    let mut schedule = Schedule::new(pacing, Instant::now());
-    loop {
-        let now = Instant::now();
-        while let Some(probe) = schedule.next_probe(now) {
-            match socket.send(probe.seq, probe.ttl) {
-                // A full send queue or a route the kernel refuses this moment: the probe
-                // is lost like any other.
-                Ok(()) => {}
-                Err(e) if is_transient(&e) => {}
-                Err(e) => return Err(e),
-            }
+/// Probe numbers: each TTL owns `span` consecutive numbers below [`SEQ_SPACE`].
+#[derive(Debug, Clone, Copy)]
+struct Numbering {
+    first_ttl: u8,
+    span: u16,
+}
+
+impl Numbering {
+    fn new(pacing: &Pacing) -> Self {
+        let hops = u16::from(pacing.max_ttl - pacing.first_ttl) + 1;
+        Self {
+            first_ttl: pacing.first_ttl,
+            span: (SEQ_SPACE / hops).max(1),
         }
-        for probe in schedule.expire(now) {
-            path.record(probe.ttl, &Outcome::Lost);
-            emit(ProbeEvent {
-                round: probe.round,
-                ttl: probe.ttl,
-                seq: probe.seq,
-                outcome: Outcome::Lost,
-                icmp: None,
-            });
-        }
-        if schedule.finished() {
-            return Ok(());
-        }
-        let wake = schedule.next_wake().unwrap_or(now + pacing.wait);
-        tokio::select! {
-            ready = socket.readable() => {
-                ready?;
-                // Bounded: at most a burst's worth per wake-up, the rest on the next pass.
-                for _ in 0..256 {
-                    let Some(got) = socket.try_recv()? else { break };
-                    let Some(answer) = got else { continue };
-                    let Some(probe) = schedule.answer(answer.seq) else { continue };
-                    let rtt = Instant::now().saturating_duration_since(probe.sent_at);
-                    let outcome = Outcome::Answered {
-                        from: answer.from,
-                        rtt_us: u64::try_from(rtt.as_micros()).unwrap_or(u64::MAX),
-                        reply: answer.reply,
-                        mpls: answer.mpls,
-                    };
-                    path.record(probe.ttl, &outcome);
-                    schedule.set_end(path.end());
-                    emit(ProbeEvent {
-                        round: probe.round,
-                        ttl: probe.ttl,
-                        seq: probe.seq,
-                        outcome,
-                        icmp: answer.icmp,
-                    });
-                }
-            }
-            () = tokio::time::sleep_until(wake.into()) => {}
-        }
+    }
+
+    fn first_seq(self, ttl: u8) -> u16 {
+        u16::from(ttl - self.first_ttl) * self.span
+    }
+
+    fn ttl(self, seq: u16) -> u8 {
+        self.first_ttl
+            .saturating_add(u8::try_from(seq / self.span).unwrap_or(u8::MAX))
     }
 }
 
-fn is_transient(err: &io::Error) -> bool {
-    err.kind() == io::ErrorKind::WouldBlock
-        || matches!(
-            err.raw_os_error(),
-            Some(libc::ENOBUFS | libc::EHOSTUNREACH | libc::ENETUNREACH | libc::EMSGSIZE)
-        )
+/// What the prober keeps while the engine runs.
+struct Tracker<'a, F: FnMut(ProbeEvent)> {
+    target: IpAddr,
+    protocol: Protocol,
+    numbering: Numbering,
+    path: Path,
+    /// Probes sent per TTL so far, and the round of each probe number in flight.
+    sent: Vec<u32>,
+    rounds: HashMap<u16, u32>,
+    mpls: &'a MplsTable,
+    emit: F,
+}
+
+impl<F: FnMut(ProbeEvent)> Tracker<'_, F> {
+    fn event(&mut self, event: Event) {
+        let (seq, outcome, icmp) = match event {
+            Event::Sent(s) => {
+                let ttl = self.numbering.ttl(s.seq);
+                let index = usize::from(ttl - self.numbering.first_ttl);
+                self.sent[index] += 1;
+                self.rounds.insert(s.seq, self.sent[index]);
+                return;
+            }
+            Event::Reply(r) if !r.dup => {
+                let icmp = (self.protocol == Protocol::Icmp).then_some(if self.target.is_ipv6() {
+                    (129, 0)
+                } else {
+                    (0, 0)
+                });
+                let outcome = Outcome::Answered {
+                    from: r.from,
+                    rtt_us: r.rtt_us,
+                    reply: Reply::Reached,
+                    mpls: Vec::new(),
+                };
+                (r.seq, outcome, icmp)
+            }
+            Event::IcmpError(e) => {
+                let mpls = self.mpls.borrow_mut().remove(&e.seq).unwrap_or_default();
+                let from_target = e.from == self.target;
+                let outcome = match classify_error(
+                    self.target.is_ipv6(),
+                    e.icmp_type,
+                    e.icmp_code,
+                    from_target,
+                ) {
+                    Some(reply) => Outcome::Answered {
+                        from: e.from,
+                        rtt_us: e.rtt_us,
+                        reply,
+                        mpls,
+                    },
+                    None => Outcome::Lost,
+                };
+                (e.seq, outcome, Some((e.icmp_type, e.icmp_code)))
+            }
+            Event::Timeout(t) => (t.seq, Outcome::Lost, None),
+            _ => return,
+        };
+        let ttl = self.numbering.ttl(seq);
+        self.path.record(ttl, &outcome);
+        (self.emit)(ProbeEvent {
+            round: self.rounds.remove(&seq).unwrap_or(1),
+            ttl,
+            seq,
+            outcome,
+            icmp,
+        });
+    }
+}
+
+/// Trace `target` through `socket` until every round is done, handing every probe's end to
+/// `emit`. Probes are given up after the wait; answers after that, and duplicates, are ignored.
+/// `mpls` is the table the socket files quoted labels in.
+pub async fn run<S: ProbeSocket>(
+    socket: &mut S,
+    target: IpAddr,
+    protocol: Protocol,
+    pacing: Pacing,
+    mpls: &MplsTable,
+    emit: impl FnMut(ProbeEvent),
+) -> Result<()> {
+    let numbering = Numbering::new(&pacing);
+    let targets = (pacing.first_ttl..=pacing.max_ttl)
+        .map(|ttl| Target {
+            ttl: Some(ttl),
+            first_seq: numbering.first_seq(ttl),
+            ..Target::new(&target.to_string(), target)
+        })
+        .collect();
+    let schedule = Schedule {
+        count: pacing.rounds.map(u64::from),
+        interval: pacing.interval,
+        wait: pacing.wait,
+        in_flight: Some(pacing.window),
+        ..Schedule::default()
+    };
+    let mut engine =
+        Engine::new(targets, schedule, Vec::new(), SystemClock).cycle_seqs(numbering.span);
+    let mut tracker = Tracker {
+        target,
+        protocol,
+        numbering,
+        path: Path::new(target, pacing.first_ttl, pacing.max_ttl),
+        sent: vec![0; usize::from(pacing.max_ttl - pacing.first_ttl) + 1],
+        rounds: HashMap::new(),
+        mpls,
+        emit,
+    };
+    let mut retired = pacing.max_ttl;
+    loop {
+        let more_queued = engine.receive(socket, 4096, &mut |e| tracker.event(e))?;
+        // No probe beyond the end of the path once it is known, from this turn's sends on.
+        let end = tracker.path.end().max(pacing.first_ttl);
+        while retired > end {
+            engine.retire(usize::from(retired - pacing.first_ttl));
+            retired -= 1;
+        }
+        if engine.step(socket, 0, &mut |e| tracker.event(e))?.finished {
+            break;
+        }
+        if more_queued {
+            continue;
+        }
+        tokio::select! {
+            r = socket.readable() => r?,
+            () = until_wake(engine.next_wake()) => {}
+        }
+    }
+    engine.finish(socket, &mut |e| tracker.event(e));
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::VecDeque;
-    use std::time::Duration;
+    use std::io;
+    use std::time::Instant;
 
     use super::*;
     use crate::model::trace::Annotation;
+    use crate::net::privilege::Method;
+    use crate::probe::{Answer, Probe, Quoted, Received};
 
     /// A scripted network: hop `i` (1-based) is router `10.0.i.1`, the target sits at hop
     /// `target_hop`; some hops never answer, one answers every probe twice.
@@ -148,6 +238,8 @@ mod tests {
         unreachable_at: Option<u8>,
         doubled: Option<u8>,
         queue: VecDeque<Answer>,
+        mpls: Option<(u8, Vec<MplsLabel>)>,
+        labels: MplsTable,
         sent: Vec<(u16, u8)>,
     }
 
@@ -160,35 +252,56 @@ mod tests {
                 unreachable_at: None,
                 doubled: None,
                 queue: VecDeque::new(),
+                mpls: None,
+                labels: MplsTable::default(),
                 sent: Vec::new(),
             }
         }
     }
 
+    /// The answer of `from` to probe `seq`: an echo reply from the target, else an ICMP error.
+    fn answer(target: IpAddr, from: IpAddr, seq: u16, error: Option<(u8, u8)>) -> Answer {
+        match error {
+            None => Answer::Reply {
+                from,
+                ident: None,
+                seq,
+                ttl: None,
+                bytes: 0,
+                state: None,
+            },
+            Some((icmp_type, icmp_code)) => Answer::IcmpError {
+                from,
+                quoted: Quoted {
+                    dest: target,
+                    ident: None,
+                    seq,
+                },
+                icmp_type,
+                icmp_code,
+            },
+        }
+    }
+
     impl ProbeSocket for FakeNet {
-        fn send(&mut self, seq: u16, ttl: u8) -> io::Result<()> {
-            self.sent.push((seq, ttl));
+        fn send(&mut self, probe: &Probe<'_>) -> io::Result<()> {
+            let ttl = probe.ttl.unwrap();
+            self.sent.push((probe.seq, ttl));
             if self.silent.contains(&ttl) {
                 return Ok(());
             }
             let router = format!("10.0.{ttl}.1").parse().unwrap();
-            let (from, reply) = match self.unreachable_at {
-                Some(u) if ttl >= u => (
-                    format!("10.0.{u}.1").parse().unwrap(),
-                    Reply::Unreachable {
-                        annotation: Annotation::Network,
-                    },
-                ),
-                _ if ttl >= self.target_hop => (self.target, Reply::Reached),
-                _ => (router, Reply::TimeExceeded),
+            let (from, error) = match self.unreachable_at {
+                Some(u) if ttl >= u => (format!("10.0.{u}.1").parse().unwrap(), Some((3, 0))),
+                _ if ttl >= self.target_hop => (self.target, None),
+                _ => (router, Some((11, 0))),
             };
-            let answer = Answer {
-                seq,
-                from,
-                reply,
-                icmp: None,
-                mpls: Vec::new(),
-            };
+            if let Some((at, labels)) = &self.mpls {
+                if *at == ttl {
+                    self.labels.borrow_mut().insert(probe.seq, labels.clone());
+                }
+            }
+            let answer = answer(self.target, from, probe.seq, error);
             if self.doubled == Some(ttl) {
                 self.queue.push_back(answer.clone());
             }
@@ -196,15 +309,26 @@ mod tests {
             Ok(())
         }
 
-        async fn readable(&self) -> io::Result<()> {
+        async fn readable(&mut self) -> Result<()> {
             if self.queue.is_empty() {
                 std::future::pending::<()>().await;
             }
             Ok(())
         }
 
-        fn try_recv(&mut self) -> io::Result<Option<Option<Answer>>> {
-            Ok(self.queue.pop_front().map(Some))
+        fn try_recv(&mut self) -> Result<Option<Received>> {
+            Ok(self.queue.pop_front().map(|what| Received {
+                at: Instant::now(),
+                what,
+            }))
+        }
+
+        fn ident(&self) -> u16 {
+            0
+        }
+
+        fn method(&self, _dest: IpAddr) -> Method {
+            Method::Raw
         }
     }
 
@@ -223,8 +347,11 @@ mod tests {
         let rt = crate::runtime::current_thread().unwrap();
         let mut events = Vec::new();
         let target = net.target;
-        rt.block_on(run(net, target, pacing, |e| events.push(e)))
-            .unwrap();
+        let labels = net.labels.clone();
+        rt.block_on(run(net, target, Protocol::Icmp, pacing, &labels, |e| {
+            events.push(e);
+        }))
+        .unwrap();
         let mut path = Path::new(target, pacing.first_ttl, pacing.max_ttl);
         for e in &events {
             path.record(e.ttl, &e.outcome);
@@ -292,5 +419,32 @@ mod tests {
         assert_eq!(events.len(), 8);
         assert!(!path.reached());
         assert_eq!(path.hops().len(), 8);
+    }
+
+    #[test]
+    fn rounds_icmp_types_and_mpls_labels_reach_each_probe() {
+        let mut net = FakeNet::new(3);
+        let label = MplsLabel {
+            label: 16,
+            tc: 0,
+            s: true,
+            ttl: 1,
+        };
+        net.mpls = Some((2, vec![label]));
+        let (events, _) = trace(&mut net, pacing(2));
+        let hop2: Vec<&ProbeEvent> = events.iter().filter(|e| e.ttl == 2).collect();
+        assert_eq!(hop2.iter().map(|e| e.round).collect::<Vec<_>>(), [1, 2]);
+        for e in hop2 {
+            assert_eq!(e.icmp, Some((11, 0)));
+            let Outcome::Answered { reply, mpls, .. } = &e.outcome else {
+                panic!("hop 2 lost");
+            };
+            assert_eq!(
+                (reply, mpls.as_slice()),
+                (&Reply::TimeExceeded, &[label][..])
+            );
+        }
+        let reached = events.iter().find(|e| e.ttl == 3).unwrap();
+        assert_eq!(reached.icmp, Some((0, 0)));
     }
 }

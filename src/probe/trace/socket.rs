@@ -17,12 +17,13 @@ use socket2::{Domain, Protocol as SockProtocol, SockAddr, Socket, Type};
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 
-use super::{Answer, ProbeSocket};
+use super::MplsTable;
 use crate::error::{Error, Result};
 use crate::model::trace::packet::{self, Encoding, Icmp};
-use crate::model::trace::{Protocol, Reply, classify_error};
+use crate::model::trace::{MplsLabel, Protocol, classify_error};
 use crate::net::linux::{device, recverr};
 use crate::net::privilege::{self, Method};
+use crate::probe::{Answer, Probe, ProbeSocket, Quoted, Received};
 
 /// Where probes leave from (`-I`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,6 +48,15 @@ pub struct ProbeKind {
     pub instance: u16,
 }
 
+/// An answer to one probe, as the socket decoded it, before the engine matches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Decoded {
+    seq: u16,
+    from: IpAddr,
+    icmp: Option<(u8, u8)>,
+    mpls: Vec<MplsLabel>,
+}
+
 /// The open sockets of one trace.
 pub struct TraceSockets {
     kind: ProbeKind,
@@ -59,6 +69,8 @@ pub struct TraceSockets {
     /// The raw ICMP socket that reads errors when the send socket does not.
     icmp: Option<AsyncFd<Socket>>,
     buf: Vec<u8>,
+    /// MPLS labels quoted by the errors read, by probe number, for the caller to take.
+    mpls: MplsTable,
 }
 
 fn io_err(what: impl Into<String>) -> impl FnOnce(io::Error) -> Error {
@@ -147,7 +159,7 @@ fn raw_refused(what: &str, err: &io::Error) -> Error {
 
 impl TraceSockets {
     /// Open the sockets of a trace to `target`. Must be called inside a tokio runtime.
-    pub fn open(target: IpAddr, kind: ProbeKind, source: &Source) -> Result<Self> {
+    pub fn open(target: IpAddr, kind: ProbeKind, source: &Source, mpls: MplsTable) -> Result<Self> {
         let v6 = target.is_ipv6();
         let source_addr = source_for(target, source)?;
         let pid = u16::try_from(std::process::id() & 0xffff).unwrap_or(0);
@@ -224,6 +236,7 @@ impl TraceSockets {
             send: register(send).map_err(io_err("register the probe socket"))?,
             icmp,
             buf: vec![0; 4096],
+            mpls,
         })
     }
 
@@ -249,7 +262,7 @@ impl TraceSockets {
     }
 
     /// An answer from a raw ICMP socket's packet (`from` its sender).
-    fn answer_from_icmp(&self, packet: &[u8], from: IpAddr) -> Option<Answer> {
+    fn answer_from_icmp(&self, packet: &[u8], from: IpAddr) -> Option<Decoded> {
         let icmp = if self.v6 {
             packet
         } else {
@@ -260,10 +273,9 @@ impl TraceSockets {
                 let ours = self.kind.protocol == Protocol::Icmp
                     && from == self.target
                     && (self.method == Method::Dgram || ident == self.encoding.ident);
-                ours.then(|| Answer {
+                ours.then(|| Decoded {
                     seq,
                     from,
-                    reply: Reply::Reached,
                     icmp: Some((icmp[0], icmp[1])),
                     mpls: Vec::new(),
                 })
@@ -283,10 +295,11 @@ impl TraceSockets {
                 } else {
                     self.encoding.quoted_seq(&quote, self.target)?
                 };
-                Some(Answer {
+                // Only errors that say something about the path (not, say, a redirect).
+                classify_error(self.v6, icmp_type, code, from == self.target)?;
+                Some(Decoded {
                     seq,
                     from,
-                    reply: classify_error(self.v6, icmp_type, code, from == self.target)?,
                     icmp: Some((icmp_type, code)),
                     mpls,
                 })
@@ -337,8 +350,11 @@ fn unmapped(addr: IpAddr) -> IpAddr {
 }
 
 impl ProbeSocket for TraceSockets {
-    fn send(&mut self, seq: u16, ttl: u8) -> io::Result<()> {
-        self.set_ttl(ttl)?;
+    fn send(&mut self, probe: &Probe<'_>) -> io::Result<()> {
+        let seq = probe.seq;
+        if let Some(ttl) = probe.ttl {
+            self.set_ttl(ttl)?;
+        }
         let (bytes, port) = match self.kind.protocol {
             Protocol::Icmp => (self.encoding.echo_request(self.v6, seq), 0),
             Protocol::Udp => (
@@ -359,30 +375,81 @@ impl ProbeSocket for TraceSockets {
         }
     }
 
-    async fn readable(&self) -> io::Result<()> {
+    async fn readable(&mut self) -> Result<()> {
         let interest = Interest::READABLE | Interest::ERROR;
-        match &self.icmp {
+        let ready = match &self.icmp {
             Some(icmp) => {
                 tokio::select! {
-                    guard = self.send.ready(interest) => guard?.clear_ready(),
-                    guard = icmp.ready(Interest::READABLE) => guard?.clear_ready(),
+                    guard = self.send.ready(interest) => guard.map(|mut g| g.clear_ready()),
+                    guard = icmp.ready(Interest::READABLE) => guard.map(|mut g| g.clear_ready()),
                 }
             }
-            None => self.send.ready(interest).await?.clear_ready(),
-        }
-        Ok(())
+            None => self.send.ready(interest).await.map(|mut g| g.clear_ready()),
+        };
+        ready.map_err(|e| Error::io("wait for answers", e))
     }
 
-    fn try_recv(&mut self) -> io::Result<Option<Option<Answer>>> {
+    fn try_recv(&mut self) -> Result<Option<Received>> {
         let mut buf = std::mem::take(&mut self.buf);
         let result = self.try_recv_into(&mut buf);
         self.buf = buf;
-        result
+        let Some(decoded) = result.map_err(|e| Error::io("read answers", e))? else {
+            return Ok(None);
+        };
+        let at = std::time::Instant::now();
+        Ok(Some(Received {
+            at,
+            what: decoded.map_or(Answer::Other, |d| self.answer(d)),
+        }))
+    }
+
+    fn ident(&self) -> u16 {
+        self.encoding.ident
+    }
+
+    fn method(&self, _dest: IpAddr) -> Method {
+        self.method
     }
 }
 
 impl TraceSockets {
-    fn try_recv_into(&self, buf: &mut [u8]) -> io::Result<Option<Option<Answer>>> {
+    /// What the engine matches: an echo reply or a TCP answer from the target is a reply; any
+    /// ICMP error quotes its probe (whose identifier or ports were checked when decoding).
+    fn answer(&self, d: Decoded) -> Answer {
+        match d.icmp {
+            Some((icmp_type, icmp_code)) if !is_echo_reply(self.v6, icmp_type) => {
+                if !d.mpls.is_empty() {
+                    self.mpls.borrow_mut().insert(d.seq, d.mpls);
+                }
+                Answer::IcmpError {
+                    from: d.from,
+                    quoted: Quoted {
+                        dest: self.target,
+                        ident: None,
+                        seq: d.seq,
+                    },
+                    icmp_type,
+                    icmp_code,
+                }
+            }
+            _ => Answer::Reply {
+                from: d.from,
+                ident: None,
+                seq: d.seq,
+                ttl: None,
+                bytes: 0,
+                state: None,
+            },
+        }
+    }
+}
+
+fn is_echo_reply(v6: bool, icmp_type: u8) -> bool {
+    icmp_type == if v6 { 129 } else { 0 }
+}
+
+impl TraceSockets {
+    fn try_recv_into(&self, buf: &mut [u8]) -> io::Result<Option<Option<Decoded>>> {
         if let Some(icmp) = &self.icmp {
             if let Some((len, from)) = Self::read_one(icmp, buf)? {
                 return Ok(Some(self.answer_from_icmp(&buf[..len], from)));
@@ -405,10 +472,9 @@ impl TraceSockets {
             // A raw ICMP socket that also sends; a ping socket, which gets no IP header.
             (Protocol::Icmp, Method::Raw) => self.answer_from_icmp(packet, from),
             (Protocol::Icmp, _) => match packet::parse_icmp(packet, self.v6) {
-                Some(Icmp::EchoReply { seq, .. }) if from == self.target => Some(Answer {
+                Some(Icmp::EchoReply { seq, .. }) if from == self.target => Some(Decoded {
                     seq,
                     from,
-                    reply: Reply::Reached,
                     icmp: packet.first().map(|t| (*t, 0)),
                     mpls: Vec::new(),
                 }),
@@ -423,10 +489,9 @@ impl TraceSockets {
                 segment
                     .and_then(packet::parse_tcp)
                     .and_then(|s| self.encoding.tcp_answer_seq(&s))
-                    .map(|seq| Answer {
+                    .map(|seq| Decoded {
                         seq,
                         from,
-                        reply: Reply::Reached,
                         icmp: None,
                         mpls: Vec::new(),
                     })
@@ -437,7 +502,7 @@ impl TraceSockets {
 
     /// An answer from the error queue: the reporter, the ICMP type and code, and the probe's
     /// own payload (UDP) or echo request (ICMP).
-    fn answer_from_queue(&self, queued: &recverr::QueuedError, data: &[u8]) -> Option<Answer> {
+    fn answer_from_queue(&self, queued: &recverr::QueuedError, data: &[u8]) -> Option<Decoded> {
         if queued.dest.is_some_and(|d| d.ip() != self.target) {
             return None;
         }
@@ -446,15 +511,15 @@ impl TraceSockets {
             _ => packet::payload_seq(data)?,
         };
         let from = queued.from;
-        Some(Answer {
+        classify_error(
+            self.v6,
+            queued.icmp_type,
+            queued.icmp_code,
+            from == self.target,
+        )?;
+        Some(Decoded {
             seq,
             from,
-            reply: classify_error(
-                self.v6,
-                queued.icmp_type,
-                queued.icmp_code,
-                from == self.target,
-            )?,
             icmp: Some((queued.icmp_type, queued.icmp_code)),
             mpls: Vec::new(),
         })
