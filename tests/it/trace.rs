@@ -1,7 +1,8 @@
 //! `nettool trace` on a chain of namespaces (see `common::lab`): the hops and their counts
 //! against traceroute and mtr on the same chain, a silent hop, unreachable routes, a target that
-//! never answers, a forked path, loss and delay made by a user-space responder, the datagram
-//! method without root, Ctrl-C, and bad input.
+//! never answers, a forked path (IPv4 and IPv6), loss and delay made by a user-space responder,
+//! loss at a middle hop made by nftables, the datagram method without root, the live view in a
+//! real terminal (tmux), Ctrl-C, and bad input.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -386,6 +387,140 @@ fn forked_path_shows_both_routers_and_flow_keeps_one() {
         text.lines()
             .any(|l| l == "     10.85.5.2" || l == "     10.85.2.2"),
         "{text}"
+    );
+    // IPv6: the multipath route hashes on ports too.
+    let target = lab.target(true);
+    let (code, report, _) =
+        trace_json(&lab, &["-6", "-n", "--udp", "-q", "16", "-w", "1", &target]);
+    assert_eq!(code, Some(0), "{report}");
+    let hops = report_hops(&report);
+    assert_eq!(hops[&2], ["fd00:85:2::2", "fd00:85:5::2"], "{report}");
+    assert_eq!(hops[&4], [target.as_str()]);
+    let (code, report, _) = trace_json(
+        &lab,
+        &[
+            "-6", "-n", "--udp", "--flow", "-q", "16", "-w", "1", &target,
+        ],
+    );
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report_hops(&report)[&2].len(), 1, "{report}");
+}
+
+#[test]
+fn loss_at_a_middle_hop_equals_what_its_router_dropped() {
+    if !root_or_skip("trace_middle_loss") {
+        return;
+    }
+    let lab = Lab::chain("tm", 89, LabOptions::default());
+    lab.thin_time_exceeded(2, 3);
+    let (code, report, probes) =
+        trace_json(&lab, &["-n", "-q", "9", "-w", "1", &lab.target(false)]);
+    assert_eq!(code, Some(0), "{report}");
+    let dropped = lab.time_exceeded_dropped(2);
+    // r2 saw exactly the nine TTL-2 probes and its rule took every third reply.
+    assert_eq!(dropped, 3, "{report}");
+    let lost: Vec<u64> = probes
+        .iter()
+        .filter(|p| p["reply"] == "timeout")
+        .map(|p| p["ttl"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lost, [2, 2, 2], "{probes:?}");
+    let hop2 = &report["hops"][1];
+    assert_eq!(
+        (hop2["sent"].as_u64(), hop2["received"].as_u64()),
+        (Some(9), Some(9 - dropped))
+    );
+    let want_loss = dropped as f64 * 100.0 / 9.0;
+    assert!(
+        (hop2["loss_pct"].as_f64().unwrap() - want_loss).abs() < 1e-9,
+        "{hop2}"
+    );
+    assert_eq!(report_hops(&report)[&2], ["10.89.2.2"]);
+    for hop in [0, 2, 3] {
+        assert_eq!(report["hops"][hop]["loss_pct"], 0.0, "{report}");
+    }
+}
+
+/// What tmux's pane `pane` shows now.
+fn pane_text(server: &str, pane: &str) -> String {
+    let out = std::process::Command::new("tmux")
+        .args(["-L", server, "capture-pane", "-p", "-t", pane])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Poll the pane (every 100 ms, at most `tries` times) until `done` holds; the last text.
+fn wait_for_pane(server: &str, pane: &str, tries: u32, done: impl Fn(&str) -> bool) -> String {
+    let mut text = String::new();
+    for _ in 0..tries {
+        text = pane_text(server, pane);
+        if done(&text) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    text
+}
+
+#[test]
+fn live_view_redraws_in_a_terminal_and_ctrl_c_prints_the_report() {
+    if !root_or_skip("trace_live") || !tool_or_skip("trace_live", "tmux") {
+        return;
+    }
+    let lab = Lab::chain("tl", 90, LabOptions::default());
+    let server = format!("nettool-trace-{}", std::process::id());
+    let command = format!(
+        "ip netns exec {} {} trace -n -i 0.2 {}; echo exit=$?; sleep 30",
+        lab.host.name,
+        crate::common::bin().display(),
+        lab.target(false)
+    );
+    let started = std::process::Command::new("tmux")
+        .args([
+            "-L",
+            &server,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "live",
+        ])
+        .args(["-x", "120", "-y", "40", &command])
+        .status()
+        .unwrap();
+    assert!(started.success());
+    struct Server(String);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("tmux")
+                .args(["-L", &self.0, "kill-server"])
+                .status();
+        }
+    }
+    let _server = Server(server.clone());
+    // The first frame is round 1; a later round on screen means the table was redrawn.
+    let live = wait_for_pane(&server, "live", 100, |t| {
+        t.contains("(round 3, Ctrl-C to stop)")
+    });
+    assert!(live.contains("(round 3, Ctrl-C to stop)"), "{live}");
+    assert!(
+        !live.contains("(round 1,"),
+        "one frame replaces the last: {live}"
+    );
+    assert!(live.contains("  4  10.90.4.2 "), "{live}");
+    let sent = std::process::Command::new("tmux")
+        .args(["-L", &server, "send-keys", "-t", "live", "C-c"])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let end = wait_for_pane(&server, "live", 100, |t| t.contains("exit="));
+    assert!(end.contains("exit=0"), "{end}");
+    assert!(end.contains("10.90.4.2 answered at hop 4"), "{end}");
+    assert!(
+        !end.contains("Ctrl-C to stop"),
+        "the report replaces the live view: {end}"
     );
 }
 

@@ -125,10 +125,18 @@ fn quiet_limits(ns: &Netns) {
 
 /// Drop every time-exceeded reply `ns` would send.
 fn silence(ns: &Netns) {
-    let rules = "table inet lab {\n\
-        chain out { type filter hook output priority 0; policy accept;\n\
-        icmp type time-exceeded drop\n\
-        icmpv6 type time-exceeded drop\n}\n}\n";
+    drop_time_exceeded(ns, "");
+}
+
+/// Drop the time-exceeded replies of `ns` that `filter` (an nft expression) selects, counting
+/// them in a counter [`Lab::time_exceeded_dropped`] reads.
+fn drop_time_exceeded(ns: &Netns, filter: &str) {
+    let rules = format!(
+        "table inet lab {{\n\
+        chain out {{ type filter hook output priority 0; policy accept;\n\
+        icmp type time-exceeded {filter} counter drop\n\
+        icmpv6 type time-exceeded {filter} counter drop\n}}\n}}\n"
+    );
     let file = std::env::temp_dir().join(format!("{}.nft", ns.name));
     std::fs::write(&file, rules).unwrap();
     ns.exec(&["nft", "-f", file.to_str().unwrap()]);
@@ -303,6 +311,30 @@ impl Lab {
             v4(self.net, link, last)
         };
         text.parse().unwrap()
+    }
+
+    /// Router `router` (1-3) drops one time-exceeded reply in `every`, nftables' own
+    /// counting (`numgen inc`) choosing which.
+    pub fn thin_time_exceeded(&self, router: usize, every: u32) {
+        drop_time_exceeded(
+            &self.nodes[router - 1],
+            &format!("numgen inc mod {every} 0"),
+        );
+    }
+
+    /// How many time-exceeded replies router `router` dropped, by its nftables counters.
+    pub fn time_exceeded_dropped(&self, router: usize) -> u64 {
+        let out = self.nodes[router - 1].exec(&["nft", "list", "table", "inet", "lab"]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.split("counter packets ")
+            .skip(1)
+            .map(|rest| {
+                rest.split_whitespace()
+                    .next()
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .expect("an nft counter")
+            })
+            .sum()
     }
 
     /// The target namespace.
