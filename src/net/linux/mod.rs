@@ -6,7 +6,7 @@
 //! sets by `#[cfg]`; another operating system is another folder beside this one, offering the
 //! same functions.
 
-pub mod device;
+pub mod filter;
 pub mod icmp;
 pub mod iface;
 pub mod neigh;

@@ -21,7 +21,8 @@ use super::MplsTable;
 use crate::error::{Error, Result};
 use crate::model::trace::packet::{self, Encoding, Icmp};
 use crate::model::trace::{MplsLabel, Protocol, classify_error};
-use crate::net::linux::{device, recverr};
+use crate::net::linux::filter::{self, Keep};
+use crate::net::linux::{icmp, recverr};
 use crate::net::privilege::{self, Method};
 use crate::probe::{Answer, Probe, ProbeSocket, Quoted, Received};
 
@@ -110,7 +111,8 @@ fn unspecified(v6: bool) -> IpAddr {
 /// Apply `-I` to a socket before it sends.
 fn apply_source(socket: &Socket, source: &Source, port: u16, v6: bool) -> Result<()> {
     if let Some(name) = &source.device {
-        device::bind(socket, name).map_err(io_err(format!("bind to interface {name}")))?;
+        icmp::bind_to_interface(socket, name)
+            .map_err(io_err(format!("bind to interface {name}")))?;
     }
     let addr = SocketAddr::new(source.addr.unwrap_or_else(|| unspecified(v6)), port);
     if source.addr.is_some() || port != 0 {
@@ -138,6 +140,24 @@ fn source_for(target: IpAddr, source: &Source) -> Result<IpAddr> {
         .and_then(|a| a.as_socket())
         .map(|a| a.ip())
         .ok_or_else(|| Error::other(format!("no source address toward {target}")))
+}
+
+/// What a trace's raw ICMP socket keeps: echo replies and errors for its identifier (ICMP), or
+/// errors quoting its source ports (UDP: one; TCP: one per probe number unless `--flow`).
+fn keep_filter(encoding: &Encoding, kind: ProbeKind) -> Keep {
+    match kind.protocol {
+        Protocol::Icmp => Keep::Echo(encoding.ident),
+        Protocol::Udp => Keep::QuotedSourcePorts(encoding.src_port, encoding.src_port),
+        Protocol::Tcp => {
+            let last = encoding.ports(packet::SEQ_SPACE - 1).src;
+            if last < encoding.src_port {
+                // The range wraps past 65535: keep every port rather than lose answers.
+                Keep::QuotedSourcePorts(0, u16::MAX)
+            } else {
+                Keep::QuotedSourcePorts(encoding.src_port, last)
+            }
+        }
+    }
 }
 
 /// The error when a raw socket is refused and there is no unprivileged way.
@@ -215,10 +235,20 @@ impl TraceSockets {
                 (socket, Some(raw), Method::Raw)
             }
         };
+        // Many traces at once: each raw socket queues its own answers only.
+        if method == Method::Raw {
+            let keep = keep_filter(&encoding, kind);
+            let _ = filter::keep_only(icmp.as_ref().unwrap_or(&send), v6, keep);
+            if kind.protocol == Protocol::Tcp {
+                if let Keep::QuotedSourcePorts(low, high) = keep {
+                    let _ = filter::keep_only(&send, v6, Keep::TcpToPorts(low, high));
+                }
+            }
+        }
         let icmp = match icmp {
             Some(raw) => {
                 if let Some(name) = &source.device {
-                    device::bind(&raw, name)
+                    icmp::bind_to_interface(&raw, name)
                         .map_err(io_err(format!("bind to interface {name}")))?;
                 }
                 Some(register(raw).map_err(io_err("register the ICMP socket"))?)
