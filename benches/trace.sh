@@ -15,7 +15,7 @@ cleanup() { for n in h r1 r2 r3 t; do ip netns del "$NS$n" 2>/dev/null || true; 
 trap cleanup EXIT
 for n in h r1 r2 r3 t; do
   ip netns add "$NS$n"; ip -n "$NS$n" link set lo up
-  ip netns exec "$NS$n" sysctl -qw net.ipv4.icmp_ratelimit=0
+  ip netns exec "$NS$n" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_ratemask=0
 done
 ip link add h0 netns "${NS}h" type veth peer name up0 netns "${NS}r1"
 ip -n "${NS}h" addr add 10.$N.1.2/24 dev h0; ip -n "${NS}r1" addr add 10.$N.1.1/24 dev up0
