@@ -216,6 +216,13 @@ impl<C: Clock> Engine<C> {
         self
     }
 
+    /// Send probes to target `i` again after [`Engine::retire`].
+    pub fn resume(&mut self, i: usize) {
+        if let Some(t) = self.targets.get_mut(i) {
+            t.retired = false;
+        }
+    }
+
     /// Send no more probes to target `i` (by its place in the list given to [`Engine::new`]);
     /// those already sent are still waited for. A path prober retires the TTLs beyond the
     /// end of the path once it is known.

@@ -94,6 +94,8 @@ struct Tracker<'a, F: FnMut(ProbeEvent)> {
     /// Probes sent per TTL so far, and the round of each probe number in flight.
     sent: Vec<u32>,
     rounds: HashMap<u16, u32>,
+    /// Per TTL: whether a probe has ended (answered or lost).
+    settled: Vec<bool>,
     mpls: &'a MplsTable,
     emit: F,
 }
@@ -145,6 +147,7 @@ impl<F: FnMut(ProbeEvent)> Tracker<'_, F> {
             _ => return,
         };
         let ttl = self.numbering.ttl(seq);
+        self.settled[usize::from(ttl - self.numbering.first_ttl)] = true;
         self.path.record(ttl, &outcome);
         (self.emit)(ProbeEvent {
             round: self.rounds.remove(&seq).unwrap_or(1),
@@ -154,6 +157,30 @@ impl<F: FnMut(ProbeEvent)> Tracker<'_, F> {
             icmp,
         });
     }
+}
+
+/// How many hops the first probes reach, and how many join each time the path goes on.
+const FIRST_REACH: u8 = 8;
+
+/// Let the next hops join when the outermost hop reached has settled its first probe and the
+/// end of the path is not known yet; whether any joined.
+fn extend_reach<C: crate::probe::Clock, F: FnMut(ProbeEvent)>(
+    engine: &mut Engine<C>,
+    tracker: &Tracker<'_, F>,
+    reach: &mut u8,
+    pacing: &Pacing,
+) -> bool {
+    let outermost = usize::from(*reach - pacing.first_ttl);
+    let end_unknown = tracker.path.end() >= pacing.max_ttl && !tracker.path.reached();
+    if *reach >= pacing.max_ttl || !end_unknown || !tracker.settled[outermost] {
+        return false;
+    }
+    let next = pacing.max_ttl.min(reach.saturating_add(FIRST_REACH));
+    for ttl in *reach + 1..=next {
+        engine.resume(usize::from(ttl - pacing.first_ttl));
+    }
+    *reach = next;
+    true
 }
 
 /// Trace `target` through `socket` until every round is done, handing every probe's end to
@@ -191,22 +218,36 @@ pub async fn run<S: ProbeSocket>(
         path: Path::new(target, pacing.first_ttl, pacing.max_ttl),
         sent: vec![0; usize::from(pacing.max_ttl - pacing.first_ttl) + 1],
         rounds: HashMap::new(),
+        settled: vec![false; usize::from(pacing.max_ttl - pacing.first_ttl) + 1],
         mpls,
         emit,
     };
-    let mut retired = pacing.max_ttl;
+    // The first probes reach FIRST_REACH hops; each time the outermost of them has its first
+    // answer (or loss) and the path goes on, the next as many hops join. Most paths end well
+    // within the first reach, and the probes beyond the end, which cross the whole path and
+    // come back, are the costly ones.
+    let mut reach = pacing
+        .max_ttl
+        .min(pacing.first_ttl.saturating_add(FIRST_REACH - 1));
+    for ttl in reach.saturating_add(1)..=pacing.max_ttl {
+        engine.retire(usize::from(ttl - pacing.first_ttl));
+    }
     loop {
         let more_queued = engine.receive(socket, 4096, &mut |e| tracker.event(e))?;
+        let mut extended = extend_reach(&mut engine, &tracker, &mut reach, &pacing);
         // No probe beyond the end of the path once it is known, from this turn's sends on.
         let end = tracker.path.end().max(pacing.first_ttl);
-        while retired > end {
-            engine.retire(usize::from(retired - pacing.first_ttl));
-            retired -= 1;
+        for ttl in end.saturating_add(1)..=reach {
+            engine.retire(usize::from(ttl - pacing.first_ttl));
         }
         if engine.step(socket, 0, &mut |e| tracker.event(e))?.finished {
-            break;
+            // A loss at the edge of the reach may have ended the turn: go further if it did.
+            extended = extend_reach(&mut engine, &tracker, &mut reach, &pacing);
+            if !extended {
+                break;
+            }
         }
-        if more_queued {
+        if more_queued || extended {
             continue;
         }
         tokio::select! {
@@ -446,5 +487,33 @@ mod tests {
         }
         let reached = events.iter().find(|e| e.ttl == 3).unwrap();
         assert_eq!(reached.icmp, Some((0, 0)));
+    }
+
+    #[test]
+    fn the_first_probes_reach_eight_hops_and_more_join_while_the_path_goes_on() {
+        let mut net = FakeNet::new(4);
+        let (_, path) = trace(
+            &mut net,
+            Pacing {
+                max_ttl: 20,
+                ..pacing(3)
+            },
+        );
+        assert!(path.reached());
+        // Eight hops at first (not the whole window), then rounds 2 and 3 up to the target.
+        assert_eq!(net.sent.len(), 8 + 4 + 4);
+        let mut net = FakeNet::new(200);
+        net.silent = (12..=20).collect();
+        let (events, path) = trace(
+            &mut net,
+            Pacing {
+                max_ttl: 20,
+                ..pacing(1)
+            },
+        );
+        assert!(!path.reached());
+        let mut ttls: Vec<u8> = events.iter().map(|e| e.ttl).collect();
+        ttls.sort_unstable();
+        assert_eq!(ttls, (1..=20).collect::<Vec<u8>>());
     }
 }
