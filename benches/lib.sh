@@ -35,8 +35,14 @@ ours = results[0]
 print(f"== {title}")
 for r in results:
     print(f"  {r['median']*1000:9.3f} ms median  {r['command']}")
+def program(command):
+    words = command.split()
+    # `ip netns exec NAME PROGRAM ...`: the program is what is compared.
+    if words[:3] == ["ip", "netns", "exec"]:
+        words = words[4:]
+    return words[0].rsplit("/", 1)[-1]
 for r in results[1:]:
-    print(f"  ratio nettool/{r['command'].split()[0]}: {ours['median']/r['median']:.2f}")
+    print(f"  ratio nettool/{program(r['command'])}: {ours['median']/r['median']:.2f}")
 PY
   rm -f "$json"
 }

@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Resolve names and addresses: the system resolver, or any DNS server and record type')
             [CompletionResult]::new('ifconfig', 'ifconfig', [CompletionResultType]::ParameterValue, 'Interfaces, addresses, MACs and vendors, counters, routes and neighbours')
             [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'The path to a host hop by hop, with loss and delay per hop (traceroute and mtr)')
             [CompletionResult]::new('subnet', 'subnet', [CompletionResultType]::ParameterValue, 'Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test')
             [CompletionResult]::new('portinfo', 'portinfo', [CompletionResultType]::ParameterValue, 'What a port is for (getservbyname), its range, and what is bound to it')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo')
@@ -172,6 +173,42 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: which ICMP socket was opened (raw or datagram), send errors, and replies ignored for a bad checksum')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more: which ICMP socket was opened (raw or datagram), send errors, and replies ignored for a bad checksum')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one document, or NDJSON (one object a line) for streams')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'nettool;trace' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Last hop (TTL) to probe')
+            [CompletionResult]::new('--max-hops', '--max-hops', [CompletionResultType]::ParameterName, 'Last hop (TTL) to probe')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'First hop (TTL) to probe')
+            [CompletionResult]::new('--first-hop', '--first-hop', [CompletionResultType]::ParameterName, 'First hop (TTL) to probe')
+            [CompletionResult]::new('--queries', '--queries', [CompletionResultType]::ParameterName, 'Probes per hop (rounds of the report); -q N as traceroute')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Rounds of probes (like mtr -c); implied by the report, endless live without it')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Rounds of probes (like mtr -c); implied by the report, endless live without it')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'How long to wait for each probe''s answer (default 2s)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long to wait for each probe''s answer (default 2s)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Least time between the starts of two rounds (default 1s live, none in a report)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Least time between the starts of two rounds (default 1s live, none in a report)')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Source address or interface name to send from')
+            [CompletionResult]::new('--interface', '--interface', [CompletionResultType]::ParameterName, 'Source address or interface name to send from')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'UDP: first destination port (default 33434, one more per probe); TCP: see --tcp')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'UDP: first destination port (default 33434, one more per probe); TCP: see --tcp')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Probe with TCP SYN to this port (for paths that filter ICMP and UDP)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Probe with UDP datagrams to rising ports (traceroute''s classic method)')
+            [CompletionResult]::new('--flow', '--flow', [CompletionResultType]::ParameterName, 'Keep every probe in one flow (same ports and ICMP checksum), so a load balancer sends all of them one way (Paris traceroute)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Numeric output: never look up names of addresses')
+            [CompletionResult]::new('--numeric', '--numeric', [CompletionResultType]::ParameterName, 'Numeric output: never look up names of addresses')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Print the report after the rounds (the default when stdout is not a terminal)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one document, or NDJSON (one object a line) for streams')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
@@ -408,6 +445,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Resolve names and addresses: the system resolver, or any DNS server and record type')
             [CompletionResult]::new('ifconfig', 'ifconfig', [CompletionResultType]::ParameterValue, 'Interfaces, addresses, MACs and vendors, counters, routes and neighbours')
             [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'The path to a host hop by hop, with loss and delay per hop (traceroute and mtr)')
             [CompletionResult]::new('subnet', 'subnet', [CompletionResultType]::ParameterValue, 'Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test')
             [CompletionResult]::new('portinfo', 'portinfo', [CompletionResultType]::ParameterValue, 'What a port is for (getservbyname), its range, and what is bound to it')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo')
@@ -430,6 +468,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;help;ping' {
+            break
+        }
+        'nettool;help;trace' {
             break
         }
         'nettool;help;subnet' {

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand resolve 'Resolve names and addresses: the system resolver, or any DNS server and record type'
             cand ifconfig 'Interfaces, addresses, MACs and vendors, counters, routes and neighbours'
             cand ping 'Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping'
+            cand trace 'The path to a host hop by hop, with loss and delay per hop (traceroute and mtr)'
             cand subnet 'Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test'
             cand portinfo 'What a port is for (getservbyname), its range, and what is bound to it'
             cand listen 'Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo'
@@ -165,6 +166,41 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -6 'Use IPv6 only'
             cand -v 'Print more: which ICMP socket was opened (raw or datagram), send errors, and replies ignored for a bad checksum'
             cand --verbose 'Print more: which ICMP socket was opened (raw or datagram), send errors, and replies ignored for a bad checksum'
+            cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
+            cand -q 'Print less: results only, no progress lines'
+            cand --quiet 'Print less: results only, no progress lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'nettool;trace'= {
+            cand -m 'Last hop (TTL) to probe'
+            cand --max-hops 'Last hop (TTL) to probe'
+            cand -f 'First hop (TTL) to probe'
+            cand --first-hop 'First hop (TTL) to probe'
+            cand --queries 'Probes per hop (rounds of the report); -q N as traceroute'
+            cand -c 'Rounds of probes (like mtr -c); implied by the report, endless live without it'
+            cand --count 'Rounds of probes (like mtr -c); implied by the report, endless live without it'
+            cand -w 'How long to wait for each probe''s answer (default 2s)'
+            cand --wait 'How long to wait for each probe''s answer (default 2s)'
+            cand -i 'Least time between the starts of two rounds (default 1s live, none in a report)'
+            cand --interval 'Least time between the starts of two rounds (default 1s live, none in a report)'
+            cand -I 'Source address or interface name to send from'
+            cand --interface 'Source address or interface name to send from'
+            cand -p 'UDP: first destination port (default 33434, one more per probe); TCP: see --tcp'
+            cand --port 'UDP: first destination port (default 33434, one more per probe); TCP: see --tcp'
+            cand --tcp 'Probe with TCP SYN to this port (for paths that filter ICMP and UDP)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --udp 'Probe with UDP datagrams to rising ports (traceroute''s classic method)'
+            cand --flow 'Keep every probe in one flow (same ports and ICMP checksum), so a load balancer sends all of them one way (Paris traceroute)'
+            cand -n 'Numeric output: never look up names of addresses'
+            cand --numeric 'Numeric output: never look up names of addresses'
+            cand --report 'Print the report after the rounds (the default when stdout is not a terminal)'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand -v 'Print more (what each command adds is in its help)'
+            cand --verbose 'Print more (what each command adds is in its help)'
             cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
             cand -q 'Print less: results only, no progress lines'
             cand --quiet 'Print less: results only, no progress lines'
@@ -391,6 +427,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand resolve 'Resolve names and addresses: the system resolver, or any DNS server and record type'
             cand ifconfig 'Interfaces, addresses, MACs and vendors, counters, routes and neighbours'
             cand ping 'Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping'
+            cand trace 'The path to a host hop by hop, with loss and delay per hop (traceroute and mtr)'
             cand subnet 'Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test'
             cand portinfo 'What a port is for (getservbyname), its range, and what is bound to it'
             cand listen 'Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo'
@@ -409,6 +446,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;help;ifconfig'= {
         }
         &'nettool;help;ping'= {
+        }
+        &'nettool;help;trace'= {
         }
         &'nettool;help;subnet'= {
         }

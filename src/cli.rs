@@ -100,6 +100,8 @@ pub enum Command {
     Ifconfig(cmd::ifconfig::Args),
     /// Send ICMP echo requests (or TCP handshakes) to one host like ping, or many like fping
     Ping(cmd::ping::Args),
+    /// The path to a host hop by hop, with loss and delay per hop (traceroute and mtr)
+    Trace(cmd::trace::Args),
     /// Subnet arithmetic: netmask, network, broadcast, hosts, class, same-network test
     Subnet(cmd::subnet::Args),
     /// What a port is for (getservbyname), its range, and what is bound to it

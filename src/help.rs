@@ -200,6 +200,34 @@ pub const PAGES: &[Page] = &[
         usage: None,
     },
     Page {
+        name: "trace",
+        examples: &[
+            (
+                "nettool trace 127.0.0.1",
+                "The path hop by hop, by ICMP echo with rising TTLs",
+            ),
+            (
+                "nettool trace --udp -n 127.0.0.1",
+                "UDP probes to rising ports, as classic traceroute, without names",
+            ),
+            (
+                "nettool trace --tcp 443 127.0.0.1",
+                "TCP SYN probes to a port, for paths that filter ICMP and UDP",
+            ),
+            (
+                "nettool trace --report -c 10 127.0.0.1",
+                "Ten rounds, then mtr's report table",
+            ),
+            (
+                "nettool trace --json 127.0.0.1",
+                "A record per probe, then the report",
+            ),
+        ],
+        see_also: &["traceroute(8)", "tracepath(8)", "mtr(8)", "nettool-ping(1)"],
+        verbose: None,
+        usage: None,
+    },
+    Page {
         name: "subnet",
         examples: &[
             (

@@ -51,13 +51,15 @@ use output::Output;
 #[must_use]
 pub fn main_entry() -> u8 {
     // The plain tree parses; only help and usage errors need the tree with the help attached
-    // (examples, exit status, usage lines), which takes as long again to build.
+    // (examples, exit status, usage lines), which takes as long again to build. `trace -q N`
+    // is spelled `--queries N` first, since `-q` alone is the global quiet flag.
+    let args = cmd::trace::spell_queries(std::env::args_os());
     let parsed = Cli::command()
-        .try_get_matches()
+        .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m))
         .or_else(|_| {
             help::command()
-                .try_get_matches()
+                .try_get_matches_from(&args)
                 .and_then(|m| Cli::from_arg_matches(&m))
         });
     let cli = match parsed {
@@ -90,6 +92,7 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::UdpSend(args) => cmd::udp::send::run(args, out),
         Command::UdpRecv(args) => cmd::udp::recv::run(args, out),
         Command::Ping(args) => cmd::ping::run(args, out),
+        Command::Trace(args) => cmd::trace::run(args, out),
         Command::Resolve(args) => cmd::resolve::run(&cmd::resolve::Config::try_from(args)?, out),
         Command::Listen(args) => cmd::tcp::listen::run(&args, out),
         Command::Connect(args) => cmd::tcp::connect::run(&args, out),

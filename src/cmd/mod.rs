@@ -12,4 +12,5 @@ pub mod resolve;
 pub mod scan;
 pub mod subnet;
 pub mod tcp;
+pub mod trace;
 pub mod udp;

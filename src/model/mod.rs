@@ -18,5 +18,6 @@ pub mod socket_trace;
 pub mod subnet;
 pub mod target_spec;
 pub mod tcp_segment;
+pub mod trace;
 pub mod udp_payload;
 pub mod udp_stats;

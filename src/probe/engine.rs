@@ -150,6 +150,8 @@ struct TargetState {
     outstanding: usize,
     next_due: Instant,
     last_sent: Option<Instant>,
+    /// No more probes for this target (see [`Engine::retire`]).
+    retired: bool,
 }
 
 /// What one turn did.
@@ -184,6 +186,8 @@ pub struct Engine<C: Clock = SystemClock> {
     start: Option<Instant>,
     deadline: Option<Instant>,
     in_flight: usize,
+    /// Sequence numbers of a target cycle through this many from its first (`None`: all).
+    seq_span: Option<u16>,
 }
 
 impl<C: Clock> Engine<C> {
@@ -206,6 +210,7 @@ impl<C: Clock> Engine<C> {
                 outstanding: 0,
                 next_due: now,
                 last_sent: None,
+                retired: false,
             })
             .collect::<Vec<_>>();
         Self {
@@ -221,6 +226,31 @@ impl<C: Clock> Engine<C> {
             payload,
             start: None,
             in_flight: 0,
+            seq_span: None,
+        }
+    }
+
+    /// Each target's sequence numbers cycle through `span` values from its `first_seq`, so
+    /// that many targets sharing one address (a probe per TTL) keep disjoint ranges for ever.
+    #[must_use]
+    pub fn cycle_seqs(mut self, span: u16) -> Self {
+        self.seq_span = Some(span.max(1));
+        self
+    }
+
+    /// Send probes to target `i` again after [`Engine::retire`].
+    pub fn resume(&mut self, i: usize) {
+        if let Some(t) = self.targets.get_mut(i) {
+            t.retired = false;
+        }
+    }
+
+    /// Send no more probes to target `i` (by its place in the list given to [`Engine::new`]);
+    /// those already sent are still waited for. A path prober retires the TTLs beyond the
+    /// end of the path once it is known.
+    pub fn retire(&mut self, i: usize) {
+        if let Some(t) = self.targets.get_mut(i) {
+            t.retired = true;
         }
     }
 
@@ -370,7 +400,7 @@ impl<C: Clock> Engine<C> {
     }
 
     fn finished_sending(&self, t: &TargetState) -> bool {
-        self.schedule.count.is_some_and(|c| t.sent >= c)
+        t.retired || self.schedule.count.is_some_and(|c| t.sent >= c)
     }
 
     fn window_full(&self) -> bool {
@@ -467,7 +497,13 @@ impl<C: Clock> Engine<C> {
         let t = &mut self.targets[i];
         t.stats.sent();
         t.sent += 1;
-        t.next_seq = t.next_seq.wrapping_add(1);
+        t.next_seq = match self.seq_span {
+            Some(span) => t
+                .target
+                .first_seq
+                .wrapping_add(t.next_seq.wrapping_sub(t.target.first_seq).wrapping_add(1) % span),
+            None => t.next_seq.wrapping_add(1),
+        };
         t.outstanding += 1;
         t.last_sent = Some(sent);
         t.next_due = sent + step;
@@ -574,10 +610,12 @@ impl<C: Clock> Engine<C> {
                 if quoted.ident.is_some_and(|g| g != ident) {
                     return;
                 }
-                let Some(i) = self.fail(quoted.dest, quoted.seq) else {
+                let Some((i, sent)) = self.fail(quoted.dest, quoted.seq) else {
                     return;
                 };
                 emit(Event::IcmpError(IcmpError {
+                    rtt_us: u64::try_from(at.saturating_duration_since(sent).as_micros())
+                        .unwrap_or(u64::MAX),
                     target: self.targets[i].target.name.clone(),
                     seq: quoted.seq,
                     from,
@@ -588,7 +626,7 @@ impl<C: Clock> Engine<C> {
                 }));
             }
             Answer::Failed { dest, seq, reason } => {
-                let Some(i) = self.fail(dest, seq) else {
+                let Some((i, _)) = self.fail(dest, seq) else {
                     return;
                 };
                 emit(Event::Failed(Failed {
@@ -618,22 +656,22 @@ impl<C: Clock> Engine<C> {
         }
     }
 
-    /// Mark a waiting probe failed and count the error; its target, or `None` when no probe
-    /// of that address and sequence is waiting.
-    fn fail(&mut self, dest: IpAddr, seq: u16) -> Option<usize> {
+    /// Mark a waiting probe failed and count the error; its target and when it was sent, or
+    /// `None` when no probe of that address and sequence is waiting.
+    fn fail(&mut self, dest: IpAddr, seq: u16) -> Option<(usize, Instant)> {
         let p = self.probes.get_mut(&(dest, seq))?;
         if !p.waiting() {
             return None;
         }
         p.failed = true;
-        let i = p.target;
+        let (i, sent) = (p.target, p.sent);
         if self.schedule.wait_at_end {
             // No expiry will forget it: nothing is left to match.
             self.probes.remove(&(dest, seq));
         }
         self.settle(i);
         self.targets[i].stats.error();
-        Some(i)
+        Some((i, sent))
     }
 
     fn expire(&mut self, now: Instant, emit: &mut dyn FnMut(Event)) {
@@ -667,6 +705,14 @@ impl<C: Clock> Engine<C> {
                 seq,
             }));
         }
+    }
+}
+
+/// Sleep until the engine's next wake-up ([`Engine::next_wake`]); for ever when it has none.
+pub async fn until_wake(wake: Option<Instant>) {
+    match wake {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -723,18 +769,11 @@ pub async fn run<S: ProbeSocket, C: Clock>(
             }
             continue;
         }
-        let wake = engine.next_wake();
-        let sleep = async {
-            match wake {
-                Some(at) => tokio::time::sleep_until(at.into()).await,
-                None => std::future::pending().await,
-            }
-        };
         tokio::select! {
             biased;
             () = &mut stop => break,
             r = socket.readable() => r?,
-            () = sleep => {}
+            () = until_wake(engine.next_wake()) => {}
         }
     }
     engine.finish(socket, emit);

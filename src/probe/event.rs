@@ -140,6 +140,10 @@ pub struct IcmpError {
     /// The probe the error quoted.
     #[serde(skip)]
     pub quoted: Quoted,
+    /// From the probe's send to the error's arrival, in microseconds (a path prober's round
+    /// trip to the router that reported it).
+    #[serde(skip)]
+    pub rtt_us: u64,
 }
 
 /// A probe that failed without an ICMP error. Its `from`, `icmp_type` and `icmp_code` are

@@ -13,6 +13,7 @@ pub mod engine;
 pub mod event;
 pub mod icmp;
 pub mod tcp;
+pub mod trace;
 
 #[cfg(test)]
 mod tests;

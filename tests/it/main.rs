@@ -15,4 +15,5 @@ mod resolve;
 mod scan;
 mod subnet;
 mod tcp;
+mod trace;
 mod udp;

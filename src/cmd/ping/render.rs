@@ -696,6 +696,7 @@ mod tests {
                 ident: None,
                 seq,
             },
+            rtt_us: 0,
         })
     }
 

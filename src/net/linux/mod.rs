@@ -7,11 +7,13 @@
 //! the `os` alias that `net/mod.rs` sets by `#[cfg]`; another operating system is another
 //! folder beside this one, offering the same functions.
 
+pub mod filter;
 pub mod icmp;
 pub mod iface;
 pub mod neigh;
 pub mod netlink;
 pub mod raw_tcp;
+pub mod recverr;
 pub mod route;
 pub mod sockets;
 pub mod splice;

@@ -6,6 +6,7 @@
 //! test fails.
 
 pub mod dns_server;
+pub mod lab;
 pub mod unbound;
 
 use std::path::PathBuf;
