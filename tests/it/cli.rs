@@ -132,7 +132,7 @@ fn usage_errors_say_what_is_wrong_in_one_line() {
         (
             &["man", "pnig"],
             "error: pnig: no such page (one of: nettool, hostname, resolve, ifconfig, ping, \
-             subnet, portinfo, listen, connect, udp-send, udp-recv, completions, man)",
+             subnet, portinfo, listen, connect, scan, udp-send, udp-recv, completions, man)",
         ),
     ];
     for (args, want) in cases {
