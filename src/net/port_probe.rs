@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
-use std::os::fd::AsFd;
+use std::os::fd::AsRawFd;
 use std::time::Duration;
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
@@ -101,60 +101,82 @@ fn new_socket(target: SocketAddr, ty: Type, proto: Protocol) -> io::Result<Socke
     Ok(socket)
 }
 
-/// Wait until any of the sockets in `slots` is ready for `flags`, for at most `wait`, and
-/// return the ids of those that are.
-fn poll_slots(
-    slots: &[Option<Socket>],
-    flags: PollFlags,
-    wait: Duration,
-    ready: &mut Vec<usize>,
-) -> io::Result<()> {
-    let mut ids = Vec::new();
-    let mut fds: Vec<PollFd<'_>> = Vec::new();
-    for (id, slot) in slots.iter().enumerate() {
-        if let Some(s) = slot {
-            ids.push(id);
-            fds.push(PollFd::new(s.as_fd(), flags));
-        }
-    }
-    if fds.is_empty() {
-        std::thread::sleep(wait);
-        return Ok(());
-    }
-    let ms = PollTimeout::try_from(wait.as_millis().max(u128::from(!wait.is_zero())))
-        .unwrap_or(PollTimeout::MAX);
-    match poll(&mut fds, ms) {
-        Ok(0) | Err(nix::errno::Errno::EINTR) => return Ok(()),
-        Ok(_) => {}
-        Err(e) => return Err(e.into()),
-    }
-    for (fd, id) in fds.iter().zip(ids) {
-        if fd.revents().is_some_and(|r| !r.is_empty()) {
-            ready.push(id);
-        }
-    }
-    Ok(())
+/// The sockets of the probes in flight, indexed by probe id, each registered with one epoll
+/// instance under its id: a wait costs the sockets that are ready, not all those in flight.
+struct Slots {
+    sockets: Vec<Option<Socket>>,
+    poll: mio::Poll,
+    events: mio::Events,
+    interest: mio::Interest,
 }
 
-fn put(slots: &mut Vec<Option<Socket>>, id: usize, socket: Socket) {
-    if slots.len() <= id {
-        slots.resize_with(id + 1, || None);
+impl Slots {
+    fn new(interest: mio::Interest) -> io::Result<Self> {
+        Ok(Self {
+            sockets: Vec::new(),
+            poll: mio::Poll::new()?,
+            events: mio::Events::with_capacity(1024),
+            interest,
+        })
     }
-    slots[id] = Some(socket);
+
+    /// Hold `socket` for probe `id` and watch it. Readiness already there when it is
+    /// registered is reported by the next wait.
+    fn put(&mut self, id: usize, socket: Socket) -> io::Result<()> {
+        self.poll.registry().register(
+            &mut mio::unix::SourceFd(&socket.as_raw_fd()),
+            mio::Token(id),
+            self.interest,
+        )?;
+        if self.sockets.len() <= id {
+            self.sockets.resize_with(id + 1, || None);
+        }
+        self.sockets[id] = Some(socket);
+        Ok(())
+    }
+
+    /// Close the socket of probe `id`; closing it also takes it out of the epoll set.
+    fn take(&mut self, id: usize) {
+        if let Some(slot) = self.sockets.get_mut(id) {
+            *slot = None;
+        }
+    }
+
+    /// Wait at most `wait` for readiness and append the ids of the sockets that became ready
+    /// (edge-triggered: a socket is named once per change, so its caller reads it then).
+    fn wait(&mut self, wait: Duration, ready: &mut Vec<usize>) -> io::Result<()> {
+        match self.poll.poll(&mut self.events, Some(wait)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(()),
+            Err(e) => return Err(e),
+        }
+        for event in &self.events {
+            let id = event.token().0;
+            if self.sockets.get(id).is_some_and(Option::is_some) {
+                ready.push(id);
+            }
+        }
+        Ok(())
+    }
+
+    fn get(&self, id: usize) -> Option<&Socket> {
+        self.sockets.get(id).and_then(Option::as_ref)
+    }
 }
 
 /// TCP connect probes.
-#[derive(Default)]
 pub struct ConnectProber {
-    slots: Vec<Option<Socket>>,
+    slots: Slots,
     ready: Vec<usize>,
 }
 
 impl ConnectProber {
-    /// A prober with no probe in flight.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
+    /// A prober with no probe in flight (an error only when no epoll instance can be made).
+    pub fn new() -> io::Result<Self> {
+        Ok(Self {
+            slots: Slots::new(mio::Interest::WRITABLE)?,
+            ready: Vec::new(),
+        })
     }
 
     /// The answer of a socket whose connect has finished, or `None` while it has not.
@@ -192,7 +214,7 @@ impl Prober for ConnectProber {
                 // On loopback the handshake (or the RST) is usually over before connect returns.
                 let now = Self::outcome(&socket)?;
                 if now.is_none() {
-                    put(&mut self.slots, id, socket);
+                    self.slots.put(id, socket)?;
                 }
                 Ok(now)
             }
@@ -205,9 +227,9 @@ impl Prober for ConnectProber {
 
     fn wait(&mut self, wait: Duration, out: &mut Vec<(usize, Answer)>) -> io::Result<()> {
         self.ready.clear();
-        poll_slots(&self.slots, PollFlags::POLLOUT, wait, &mut self.ready)?;
+        self.slots.wait(wait, &mut self.ready)?;
         for &id in &self.ready {
-            if let Some(socket) = &self.slots[id]
+            if let Some(socket) = self.slots.get(id)
                 && let Some(answer) = Self::outcome(socket)?
             {
                 out.push((id, answer));
@@ -217,24 +239,23 @@ impl Prober for ConnectProber {
     }
 
     fn finish(&mut self, id: usize) {
-        if let Some(slot) = self.slots.get_mut(id) {
-            *slot = None;
-        }
+        self.slots.take(id);
     }
 }
 
 /// UDP probes, with the payload the port's protocol expects ([`udp_payload::for_port`]).
-#[derive(Default)]
 pub struct UdpProber {
-    slots: Vec<Option<Socket>>,
+    slots: Slots,
     ready: Vec<usize>,
 }
 
 impl UdpProber {
-    /// A prober with no probe in flight.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
+    /// A prober with no probe in flight (an error only when no epoll instance can be made).
+    pub fn new() -> io::Result<Self> {
+        Ok(Self {
+            slots: Slots::new(mio::Interest::READABLE)?,
+            ready: Vec::new(),
+        })
     }
 }
 
@@ -250,16 +271,16 @@ impl Prober for UdpProber {
                 None => Err(try_later(e)),
             };
         }
-        put(&mut self.slots, id, socket);
+        self.slots.put(id, socket)?;
         Ok(None)
     }
 
     fn wait(&mut self, wait: Duration, out: &mut Vec<(usize, Answer)>) -> io::Result<()> {
         self.ready.clear();
-        poll_slots(&self.slots, PollFlags::POLLIN, wait, &mut self.ready)?;
+        self.slots.wait(wait, &mut self.ready)?;
         let mut buf = [0u8; 1];
         for &id in &self.ready {
-            let Some(socket) = &self.slots[id] else {
+            let Some(socket) = self.slots.get(id) else {
                 continue;
             };
             // A datagram larger than the buffer is truncated: only its arrival matters.
@@ -277,9 +298,7 @@ impl Prober for UdpProber {
     }
 
     fn finish(&mut self, id: usize) {
-        if let Some(slot) = self.slots.get_mut(id) {
-            *slot = None;
-        }
+        self.slots.take(id);
     }
 }
 

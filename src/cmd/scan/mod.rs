@@ -41,8 +41,12 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     }
     let mut window = config.concurrency;
     let mut prober: Box<dyn Prober> = match config.method {
-        Method::Connect => Box::new(ConnectProber::new()),
-        Method::Udp => Box::new(UdpProber::new()),
+        Method::Connect => {
+            Box::new(ConnectProber::new().map_err(|e| Error::io("open an epoll instance", e))?)
+        }
+        Method::Udp => {
+            Box::new(UdpProber::new().map_err(|e| Error::io("open an epoll instance", e))?)
+        }
         Method::Syn => Box::new(SynProber::open(v4, v6).map_err(|e| {
             if e.kind() == std::io::ErrorKind::PermissionDenied {
                 Error::Permission(
