@@ -43,6 +43,9 @@ _nettool() {
             nettool,resolve)
                 cmd="nettool__subcmd__resolve"
                 ;;
+            nettool,sockets)
+                cmd="nettool__subcmd__sockets"
+                ;;
             nettool,subnet)
                 cmd="nettool__subcmd__subnet"
                 ;;
@@ -59,7 +62,7 @@ _nettool() {
 
     case "${cmd}" in
         nettool)
-            opts="-q -v -h -V --json --color --quiet --verbose --help --version hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv completions man"
+            opts="-q -v -h -V --json --color --quiet --verbose --help --version hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv sockets completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,6 +411,32 @@ _nettool() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__sockets)
+            opts="-l -t -u -4 -6 -q -v -h -V --listening --state --port --tcp --udp --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state)
+                    COMPREPLY=($(compgen -W "established syn_sent syn_recv fin_wait1 fin_wait2 time_wait unconn close_wait last_ack listen closing" -- "${cur}"))
+                    return 0
+                    ;;
+                --port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -117,6 +117,8 @@ pub enum Command {
     UdpSend(cmd::udp_send::Args),
     /// Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream
     UdpRecv(cmd::udp_recv::Args),
+    /// Every TCP and UDP socket by state, with queues, timers and owners, like ss -tuanp
+    Sockets(cmd::sockets::Args),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(cmd::completions::Args),
     /// Print the man page, or write every page into a directory

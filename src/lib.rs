@@ -55,6 +55,7 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::Resolve(args) => cmd::resolve::run(&cmd::resolve::Config::try_from(args)?, out),
         Command::Listen(args) => cmd::listen::run(&args, out),
         Command::Connect(args) => cmd::connect::run(&args, out),
+        Command::Sockets(args) => cmd::sockets::run(args, out),
     }
 }
 

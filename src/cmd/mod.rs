@@ -11,6 +11,7 @@ pub mod man;
 pub mod ping;
 pub mod portinfo;
 pub mod resolve;
+pub mod sockets;
 pub mod subnet;
 pub mod udp_recv;
 pub mod udp_send;

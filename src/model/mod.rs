@@ -10,5 +10,6 @@ pub mod mac;
 pub mod ping_stats;
 pub mod sanitize;
 pub mod services;
+pub mod socket;
 pub mod subnet;
 pub mod udp_stats;

@@ -5,6 +5,8 @@ pub mod dns_udp;
 pub mod host;
 pub mod icmp;
 pub mod iface;
+#[cfg(target_os = "linux")]
+pub mod linux;
 pub mod neigh;
 pub mod privilege;
 pub mod route;
