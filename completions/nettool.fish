@@ -43,6 +43,8 @@ complete -c nettool -n "__fish_nettool_needs_command" -f -a "connect" -d 'Open a
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-send" -d 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp-recv" -d 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "sockets" -d 'Every TCP and UDP socket by state, with queues, timers and owners, like ss -tuanp'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "sniff" -d 'Capture and decode packets layer by layer, narrate TCP handshakes, read and write pcap'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "arping" -d 'Send ARP requests and show who answers (duplicate detection, announcements)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "man" -d 'Print the man page, or write every page into a directory'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
@@ -250,6 +252,39 @@ complete -c nettool -n "__fish_nettool_using_subcommand sockets" -s q -l quiet -
 complete -c nettool -n "__fish_nettool_using_subcommand sockets" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
 complete -c nettool -n "__fish_nettool_using_subcommand sockets" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand sockets" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -l host -d 'Only packets to or from this IP address (IP source or destination, ARP sender or target)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -l port -d 'Only TCP and UDP packets with this source or destination port' -r
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -l proto -d 'Only packets of this protocol' -r -f -a "tcp\t'TCP segments'
+udp\t'UDP datagrams'
+icmp\t'ICMP and ICMPv6 messages'
+arp\t'ARP requests and replies'"
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -s c -l count -d 'Stop after this many matching packets' -r
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -l duration -d 'Stop after this long (250ms, 2s, 1m; a bare number is seconds)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -s w -l write -d 'Write the matching packets to this pcap file (readable by tcpdump -r and Wireshark) instead of printing them' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -s r -l read -d 'Decode a pcap file instead of capturing' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -l layers -d 'Print each packet as an indented block, one line per layer (link, internet, transport, application), labelled with the OSI and TCP/IP layer names'
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand arping" -s I -l interface -d 'The interface to send on (default: the one whose network holds IP)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand arping" -s c -l count -d 'Stop after sending N requests (with -w: after N replies)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand arping" -s w -l deadline -d 'Stop after this long whatever was sent (1s, 500ms; a bare number is seconds)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand arping" -s i -l interval -d 'Time between requests' -r
+complete -c nettool -n "__fish_nettool_using_subcommand arping" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+always\t'Always colour (not with --json)'
+never\t'Never colour'"
+complete -c nettool -n "__fish_nettool_using_subcommand arping" -s D -l dad -d 'Duplicate address detection: ask from 0.0.0.0 and stop at the first answer; exit 1 when another host answers (the address is taken), 0 when none does'
+complete -c nettool -n "__fish_nettool_using_subcommand arping" -s U -l unsolicited -d 'Gratuitous ARP: announce this host\'s own address IP to the network (no answer expected)'
+complete -c nettool -n "__fish_nettool_using_subcommand arping" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
+complete -c nettool -n "__fish_nettool_using_subcommand arping" -s q -l quiet -d 'Print less: results only, no progress lines'
+complete -c nettool -n "__fish_nettool_using_subcommand arping" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'
+complete -c nettool -n "__fish_nettool_using_subcommand arping" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand arping" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand completions" -l color -d 'When to colour the output (NO_COLOR is respected; never with --json or into a pipe)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"

@@ -56,6 +56,8 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::Listen(args) => cmd::listen::run(&args, out),
         Command::Connect(args) => cmd::connect::run(&args, out),
         Command::Sockets(args) => cmd::sockets::run(args, out),
+        Command::Sniff(args) => cmd::sniff::run(args, out),
+        Command::Arping(args) => cmd::arping::run(args, out),
     }
 }
 

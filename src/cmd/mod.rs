@@ -2,6 +2,7 @@
 //! (no I/O), `run` does the work through [`crate::net`] and prints reports through
 //! [`crate::output::Output`].
 
+pub mod arping;
 pub mod completions;
 pub mod connect;
 pub mod hostname;
@@ -11,6 +12,7 @@ pub mod man;
 pub mod ping;
 pub mod portinfo;
 pub mod resolve;
+pub mod sniff;
 pub mod sockets;
 pub mod subnet;
 pub mod udp_recv;

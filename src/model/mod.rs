@@ -7,6 +7,7 @@ pub mod dns_name;
 pub mod duration;
 pub mod hexdump;
 pub mod mac;
+pub mod packet;
 pub mod ping_stats;
 pub mod sanitize;
 pub mod services;

@@ -8,6 +8,7 @@ pub mod iface;
 #[cfg(target_os = "linux")]
 pub mod linux;
 pub mod neigh;
+pub mod pcap;
 pub mod privilege;
 pub mod route;
 pub mod services;
