@@ -110,13 +110,13 @@ pub enum Command {
     /// What a port is for (getservbyname), its range, and what is bound to it
     Portinfo(cmd::portinfo::Args),
     /// Wait for TCP connections: chat, pipe (like nc -l), many clients, a room, echo
-    Listen(cmd::listen::Args),
+    Listen(cmd::tcp::listen::Args),
     /// Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open
-    Connect(cmd::connect::Args),
+    Connect(cmd::tcp::connect::Args),
     /// Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies
-    UdpSend(cmd::udp_send::Args),
+    UdpSend(cmd::udp::send::Args),
     /// Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream
-    UdpRecv(cmd::udp_recv::Args),
+    UdpRecv(cmd::udp::recv::Args),
     /// Every TCP and UDP socket by state, with queues, timers and owners, like ss -tuanp
     Sockets(cmd::sockets::Args),
     /// Capture and decode packets layer by layer, narrate TCP handshakes, read and write pcap

@@ -43,18 +43,18 @@ pub fn main_entry() -> u8 {
 /// Run one parsed command.
 pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
     match command {
-        Command::Ifconfig(args) => cmd::ifconfig::run(args, out),
+        Command::Ifconfig(args) => cmd::ifconfig::run(&cmd::ifconfig::Config::try_from(args)?, out),
         Command::Completions(args) => cmd::completions::run(&args, out),
         Command::Man(args) => cmd::man::run(&args, out),
         Command::Hostname(args) => cmd::hostname::run(&args, out),
         Command::Subnet(args) => cmd::subnet::run(args, out),
         Command::Portinfo(args) => cmd::portinfo::run(args, out),
-        Command::UdpSend(args) => cmd::udp_send::run(args, out),
-        Command::UdpRecv(args) => cmd::udp_recv::run(args, out),
+        Command::UdpSend(args) => cmd::udp::send::run(args, out),
+        Command::UdpRecv(args) => cmd::udp::recv::run(args, out),
         Command::Ping(args) => cmd::ping::run(args, out),
         Command::Resolve(args) => cmd::resolve::run(&cmd::resolve::Config::try_from(args)?, out),
-        Command::Listen(args) => cmd::listen::run(&args, out),
-        Command::Connect(args) => cmd::connect::run(&args, out),
+        Command::Listen(args) => cmd::tcp::listen::run(&args, out),
+        Command::Connect(args) => cmd::tcp::connect::run(&args, out),
         Command::Sockets(args) => cmd::sockets::run(args, out),
         Command::Sniff(args) => cmd::sniff::run(args, out),
         Command::Arping(args) => cmd::arping::run(args, out),

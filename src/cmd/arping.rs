@@ -15,7 +15,7 @@ use crate::exit::Outcome;
 use crate::model::duration;
 use crate::model::mac::vendor;
 use crate::model::packet::arp::{self, ArpOp};
-use crate::net::linux::packet::ArpSocket;
+use crate::net::capture::ArpSocket;
 use crate::output::Output;
 
 /// Arguments of `nettool arping`.

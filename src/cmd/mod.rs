@@ -4,10 +4,8 @@
 
 pub mod arping;
 pub mod completions;
-pub mod connect;
 pub mod hostname;
 pub mod ifconfig;
-pub mod listen;
 pub mod man;
 pub mod ping;
 pub mod portinfo;
@@ -15,5 +13,5 @@ pub mod resolve;
 pub mod sniff;
 pub mod sockets;
 pub mod subnet;
-pub mod udp_recv;
-pub mod udp_send;
+pub mod tcp;
+pub mod udp;

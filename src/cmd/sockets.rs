@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::model::socket::{self, SockState, SocketRow};
 use crate::net::host::Family;
-use crate::net::linux::sock_diag::{self, Query};
+use crate::net::sockets::{self as sock, Query};
 use crate::output::Output;
 
 /// Arguments of `nettool sockets`.
@@ -223,12 +223,12 @@ impl fmt::Display for SocketsReport {
 /// Run `nettool sockets`.
 pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     let config = Config::try_from(args)?;
-    let mut rows = sock_diag::sockets(&config.query)
+    let mut rows = sock::sockets(&config.query)
         .map_err(|e| Error::io("read sockets (sock_diag netlink)", e))?;
     if let Some(port) = config.port {
         rows.retain(|r| r.local.port() == port || r.peer.port() == port);
     }
-    let owners_hidden = sock_diag::attach_owners(&mut rows);
+    let owners_hidden = sock::attach_owners(&mut rows);
     if owners_hidden > 0 && !out.is_json() {
         out.note(format_args!(
             "{owners_hidden} socket(s) belong to processes of other users: their owner is shown to root only"

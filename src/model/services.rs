@@ -153,7 +153,8 @@ impl PortRange {
     }
 }
 
-/// Parse `/proc/sys/net/ipv4/ip_local_port_range` (`32768\t60999`).
+/// Parse a port range as the kernel prints its ephemeral range: two numbers, low then high
+/// (`32768\t60999`).
 #[must_use]
 pub fn parse_port_range(text: &str) -> Option<(u16, u16)> {
     let mut words = text.split_whitespace().map(str::parse::<u16>);

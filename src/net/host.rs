@@ -1,8 +1,14 @@
-//! Host names and address literals as every command takes them: `localhost`, `127.0.0.1`,
-//! `::1`, `[::1]`. Names go through the system resolver (getaddrinfo), so /etc/hosts and
-//! nsswitch count, with the address family asked for in the hints.
+//! The system resolver, the one adapter over getaddrinfo and getnameinfo, and host names and
+//! address literals as every command takes them: `localhost`, `127.0.0.1`, `::1`, `[::1]`.
+//! Names go through getaddrinfo, so /etc/hosts and nsswitch count as for every other program
+//! on the machine, with the address family asked for in the hints.
+//!
+//! Both calls block (a DNS query may be behind them): where a tokio runtime runs, call them
+//! inside `tokio::task::spawn_blocking`, never on a runtime thread.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
+
+use dns_lookup::LookupErrorKind;
 
 use crate::error::{Error, Result};
 
@@ -60,30 +66,87 @@ pub fn resolve(host: &str, family: Family) -> Result<Vec<IpAddr>> {
             _ => Ok(vec![addr]),
         };
     }
-    let found = dns_lookup::getaddrinfo(Some(host), None, Some(hints(family, 0)))
-        .map_err(|e| Error::invalid(host, format!("cannot resolve: {}", lookup_reason(&e))))?;
-    let mut addrs: Vec<IpAddr> = Vec::new();
-    for info in found {
-        let addr = info
-            .map_err(|e| Error::invalid(host, format!("cannot resolve: {e}")))?
-            .sockaddr
-            .ip();
-        if family.allows(addr) && !addrs.contains(&addr) {
-            addrs.push(addr);
+    getaddrinfo(host, family, 0)
+        .map(|answer| answer.addresses)
+        .map_err(|failure| Error::invalid(host, format!("cannot resolve: {}", failure.reason())))
+}
+
+/// What getaddrinfo said about a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemAnswer {
+    /// The canonical name, when asked for (`AI_CANONNAME`) and the resolver gave one.
+    pub canonical_name: Option<String>,
+    /// Every address, in the resolver's order, without repeats.
+    pub addresses: Vec<IpAddr>,
+}
+
+/// Why the system resolver gave no answer; each carries the reason in the resolver's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SystemFailure {
+    /// No such host (EAI_NONAME, EAI_NODATA), or no address of the family asked for.
+    NotFound(String),
+    /// Any other failure (EAI_AGAIN: the DNS server did not answer, EAI_FAIL, ...).
+    Failed(String),
+}
+
+impl SystemFailure {
+    /// The reason, in the resolver's words (`name or service not known`).
+    #[must_use]
+    pub fn reason(&self) -> &str {
+        match self {
+            Self::NotFound(reason) | Self::Failed(reason) => reason,
         }
     }
-    if addrs.is_empty() {
-        return Err(Error::invalid(
-            host,
-            "cannot resolve: no address of the requested family",
+
+    fn from_lookup(err: &dns_lookup::LookupError) -> Self {
+        let reason = lookup_reason(err);
+        match err.kind() {
+            LookupErrorKind::NoName | LookupErrorKind::NoData => Self::NotFound(reason),
+            _ => Self::Failed(reason),
+        }
+    }
+}
+
+/// getaddrinfo for `name`, one stream socket per address of `family`, with `flags` (`AI_*`
+/// bits such as `libc::AI_CANONNAME`, or 0). No address of the family is `NotFound`.
+pub fn getaddrinfo(
+    name: &str,
+    family: Family,
+    flags: i32,
+) -> std::result::Result<SystemAnswer, SystemFailure> {
+    let found = dns_lookup::getaddrinfo(Some(name), None, Some(hints(family, flags)))
+        .map_err(|e| SystemFailure::from_lookup(&e))?;
+    let mut answer = SystemAnswer {
+        canonical_name: None,
+        addresses: Vec::new(),
+    };
+    for info in found {
+        let info = info.map_err(|e| SystemFailure::Failed(e.to_string()))?;
+        if answer.canonical_name.is_none() {
+            answer.canonical_name = info.canonname.filter(|c| !c.is_empty());
+        }
+        let addr = info.sockaddr.ip();
+        if family.allows(addr) && !answer.addresses.contains(&addr) {
+            answer.addresses.push(addr);
+        }
+    }
+    if answer.addresses.is_empty() {
+        return Err(SystemFailure::NotFound(
+            "no address of the requested family".into(),
         ));
     }
-    Ok(addrs)
+    Ok(answer)
+}
+
+/// The name of `addr` from the system resolver (getnameinfo with `NI_NAMEREQD`).
+pub fn getnameinfo(addr: IpAddr) -> std::result::Result<String, SystemFailure> {
+    dns_lookup::getnameinfo(&SocketAddr::new(addr, 0), libc::NI_NAMEREQD)
+        .map(|(name, _)| name)
+        .map_err(|e| SystemFailure::from_lookup(&e))
 }
 
 /// getaddrinfo hints for one stream socket per address of `family`, with `flags` (`AI_*`).
-#[must_use]
-pub fn hints(family: Family, flags: i32) -> dns_lookup::AddrInfoHints {
+fn hints(family: Family, flags: i32) -> dns_lookup::AddrInfoHints {
     dns_lookup::AddrInfoHints {
         address: match family {
             Family::Any => libc::AF_UNSPEC,

@@ -1,18 +1,26 @@
-//! Adapters over the operating system and the network crates.
+//! Adapters over the operating system and the network crates. They never print and never
+//! import `cmd` or `output`: commands call them and render what they return.
+//!
+//! Everything Linux-only lives in [`linux`]; the portable modules here call it through the `os`
+//! alias, so their signatures name no Linux type and a port to another system adds a sibling
+//! folder and one more `#[cfg]` line below.
 
+pub mod capture;
 pub mod dns;
 pub mod dns_udp;
 pub mod host;
 pub mod icmp;
 pub mod iface;
-#[cfg(target_os = "linux")]
-pub mod linux;
 pub mod neigh;
 pub mod pcap;
 pub mod privilege;
 pub mod route;
 pub mod services;
 pub mod sockets;
-pub mod sysresolve;
 pub mod tcp;
 pub mod udp;
+
+#[cfg(target_os = "linux")]
+pub mod linux;
+#[cfg(target_os = "linux")]
+use linux as os;

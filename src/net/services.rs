@@ -141,12 +141,10 @@ pub fn port_by_name(name: &str, proto: Proto) -> Option<u16> {
         .map(|k| k.entry.port)
 }
 
-/// This host's ephemeral port range, from `/proc/sys/net/ipv4/ip_local_port_range`.
+/// This host's ephemeral port range, as the kernel reports it.
 #[must_use]
 pub fn ephemeral_range() -> Option<(u16, u16)> {
-    std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
-        .ok()
-        .and_then(|t| services::parse_port_range(&t))
+    super::os::sockets::ephemeral_port_range()
 }
 
 /// A port as the user typed it: a number 0-65535 or a service name for `proto`.

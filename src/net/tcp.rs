@@ -1,14 +1,11 @@
-//! TCP sockets for `listen` and `connect`: a dual-stack listening socket, a connect with a
-//! deadline and a chosen source address or port, and a byte copier that moves data between a
-//! pipe and a socket with splice(2) when it can.
-
-pub mod pipe;
-pub mod room;
-pub mod session;
+//! TCP socket adapters for `listen` and `connect`: a dual-stack listening socket, a connect with
+//! a deadline and a chosen source address or port, the errors that say what went wrong, and a
+//! byte copier (splice(2) through [`crate::net::linux`] when it can). A reader starts at
+//! [`listen`] and [`connect`]; what is done with a connection lives in `cmd::tcp`.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::BorrowedFd;
 use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, Socket, Type};
@@ -222,27 +219,13 @@ pub fn is_reset(err: &io::Error) -> bool {
 /// The size of one copy step (and of the read/write buffer when splice cannot be used).
 const CHUNK: usize = 1 << 20;
 
-/// Whether `fd` is a pipe (or FIFO).
-fn is_pipe(fd: BorrowedFd<'_>) -> bool {
-    nix::sys::stat::fstat(fd).is_ok_and(|st| (st.st_mode & libc::S_IFMT) == libc::S_IFIFO)
-}
-
 /// Copy every byte from `from` to `to` until end of input; returns the count. Uses splice(2)
-/// when one end is a pipe (no copy through user space), read/write with a large buffer
-/// otherwise. Both descriptors must be in blocking mode.
+/// where the system has it and one end is a pipe (no copy through user space), read/write with
+/// a large buffer otherwise. Both descriptors must be in blocking mode.
 pub fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> io::Result<u64> {
-    if is_pipe(from) || is_pipe(to) {
-        // A shell pipe holds 64 KiB: widen it (as far as fs.pipe-max-size lets an unprivileged
-        // process, 1 MiB by default) so that each splice and each wake-up moves more.
-        for fd in [from, to] {
-            if is_pipe(fd) {
-                widen_pipe(fd);
-            }
-        }
-        match splice_all(from, to) {
-            Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {}
-            other => return other,
-        }
+    #[cfg(target_os = "linux")]
+    if let Some(done) = super::os::splice::copy(from, to, CHUNK) {
+        return done;
     }
     let mut buf = vec![0u8; CHUNK];
     let mut total = 0u64;
@@ -262,51 +245,6 @@ pub fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> io::Result<u64> {
             }
         }
         total += n as u64;
-    }
-}
-
-/// Ask for a pipe buffer of [`CHUNK`] bytes; a refusal leaves the pipe as it was.
-fn widen_pipe(fd: BorrowedFd<'_>) {
-    let size = i32::try_from(CHUNK).unwrap_or(i32::MAX);
-    let _ = nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETPIPE_SZ(size));
-}
-
-/// splice(2) until end of input. An `EINVAL` before the first byte means splice cannot be used
-/// between these two descriptors, and the caller falls back to read/write.
-fn splice_all(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> io::Result<u64> {
-    let mut total = 0u64;
-    loop {
-        match splice_once(from, to, CHUNK) {
-            Ok(0) => return Ok(total),
-            Ok(n) => total += n as u64,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) if e.raw_os_error() == Some(libc::EINVAL) && total > 0 => {
-                return Err(io::Error::other("splice failed after data was moved"));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-#[allow(unsafe_code)]
-fn splice_once(from: BorrowedFd<'_>, to: BorrowedFd<'_>, len: usize) -> io::Result<usize> {
-    // SAFETY: both descriptors are borrowed open files for the duration of the call; null
-    // offsets make the kernel use (and advance) the files' own positions, as pipes and sockets
-    // require; no user memory is passed.
-    let n = unsafe {
-        libc::splice(
-            from.as_raw_fd(),
-            std::ptr::null_mut(),
-            to.as_raw_fd(),
-            std::ptr::null_mut(),
-            len,
-            libc::SPLICE_F_MOVE | libc::SPLICE_F_MORE,
-        )
-    };
-    if n < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(n as usize)
     }
 }
 

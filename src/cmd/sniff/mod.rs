@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::model::duration;
 use crate::model::packet::{self, LinkType, Packet, flow::FlowTracker};
-use crate::net::linux::packet::{Capture, FrameInfo};
+use crate::net::capture::{Capture, FrameInfo};
 use crate::net::pcap;
 use crate::output::Output;
 
@@ -364,7 +364,7 @@ fn capture(config: &Config, out: &mut Output) -> Result<Outcome> {
     let _ = capture.stats();
     let deadline = config.duration.map(|d| Instant::now() + d);
     let mut buf = vec![0u8; 65_600];
-    let mut kernel = crate::net::linux::packet::CaptureStats::default();
+    let mut kernel = crate::net::capture::CaptureStats::default();
     loop {
         if interrupted.load(Ordering::SeqCst)
             || deadline.is_some_and(|d| Instant::now() >= d)
@@ -426,7 +426,7 @@ fn capture(config: &Config, out: &mut Output) -> Result<Outcome> {
 fn finish(
     out: &mut Output,
     sink: &Sink,
-    kernel: Option<crate::net::linux::packet::CaptureStats>,
+    kernel: Option<crate::net::capture::CaptureStats>,
 ) -> Result<()> {
     let summary = Summary {
         kind: "summary",

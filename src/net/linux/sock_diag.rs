@@ -1,14 +1,12 @@
 //! Every TCP and UDP socket of this network namespace, from the kernel's sock_diag netlink
 //! interface (`NETLINK_SOCK_DIAG`, `inet_diag`): the same source `ss` reads, one dump request per
 //! protocol and family, with the state filter applied by the kernel. The owning process of a
-//! socket is found through its inode in `/proc/<pid>/fd`; another user's processes are visible
-//! only to root.
+//! socket is found through its inode ([`super::sockets::socket_owners`]).
 //!
 //! The message types come from `netlink-packet-sock-diag`. That crate does not keep the time
 //! left on a TIME_WAIT timer (it reports only that the timer runs), so that one field is read
 //! from the fixed-layout `inet_diag_msg` header directly.
 
-use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
 
@@ -23,25 +21,11 @@ use netlink_sys::{Socket, SocketAddr as NetlinkAddr};
 
 use crate::model::services::Proto;
 use crate::model::socket::{SockState, SocketRow, Timer};
+use crate::net::sockets::Query;
 
 /// The netlink header (16 bytes) and, in `inet_diag_msg`, the four one-byte fields and the
 /// 48-byte socket id before `idiag_expires`.
 const EXPIRES_OFFSET: usize = 16 + 4 + 48;
-
-/// Which sockets to ask the kernel for.
-#[derive(Debug, Clone)]
-pub struct Query {
-    /// TCP sockets.
-    pub tcp: bool,
-    /// UDP sockets.
-    pub udp: bool,
-    /// IPv4 sockets.
-    pub v4: bool,
-    /// IPv6 sockets.
-    pub v6: bool,
-    /// Only these states (`None`: every state).
-    pub states: Option<Vec<SockState>>,
-}
 
 /// Every socket the query asks for, in the kernel's order (TCP v4, TCP v6, UDP v4, UDP v6),
 /// without owners (see [`attach_owners`]).
@@ -190,7 +174,7 @@ pub fn attach_owners(rows: &mut [SocketRow]) -> usize {
     if rows.iter().all(|r| r.inode == 0) {
         return 0;
     }
-    let owners = socket_owners();
+    let owners = super::sockets::socket_owners();
     let mut hidden = 0;
     for row in rows.iter_mut().filter(|r| r.inode != 0) {
         match owners.get(&row.inode) {
@@ -202,44 +186,4 @@ pub fn attach_owners(rows: &mut [SocketRow]) -> usize {
         }
     }
     hidden
-}
-
-/// socket inode -> (pid, command name), for every process this user may inspect; the lowest
-/// pid wins when several share a socket (a forked server).
-fn socket_owners() -> HashMap<u64, (u32, String)> {
-    let mut owners: HashMap<u64, (u32, String)> = HashMap::new();
-    let Ok(procs) = std::fs::read_dir("/proc") else {
-        return owners;
-    };
-    let mut pids: Vec<u32> = procs
-        .flatten()
-        .filter_map(|e| e.file_name().to_str().and_then(|s| s.parse().ok()))
-        .collect();
-    pids.sort_unstable();
-    for pid in pids {
-        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-            continue;
-        };
-        let mut comm: Option<String> = None;
-        for fd in fds.flatten() {
-            let Ok(target) = std::fs::read_link(fd.path()) else {
-                continue;
-            };
-            let Some(inode) = target
-                .to_str()
-                .and_then(|t| t.strip_prefix("socket:["))
-                .and_then(|t| t.strip_suffix(']'))
-                .and_then(|t| t.parse::<u64>().ok())
-            else {
-                continue;
-            };
-            let name = comm.get_or_insert_with(|| {
-                std::fs::read_to_string(format!("/proc/{pid}/comm"))
-                    .map(|c| c.trim_end().to_string())
-                    .unwrap_or_default()
-            });
-            owners.entry(inode).or_insert_with(|| (pid, name.clone()));
-        }
-    }
-    owners
 }

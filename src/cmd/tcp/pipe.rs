@@ -1,7 +1,8 @@
 //! Pipe mode: a byte-exact stream both ways between stdin/stdout and one connection, like nc.
 //! Standard input's end shuts down the write half; the session ends once the peer has closed
-//! its side too. Each direction runs on its own thread with blocking descriptors, so splice(2)
-//! can move the bytes when stdin or stdout is a pipe.
+//! its side too. Each direction runs on its own thread with blocking descriptors, so
+//! [`crate::net::tcp::copy`] can splice the bytes when stdin or stdout is a pipe. A reader
+//! starts at [`run`].
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -11,26 +12,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::{copy, is_reset};
+use super::{Directions, Moved};
 use crate::error::{Error, Result};
-
-/// Which directions a pipe session moves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Directions {
-    /// stdin to the peer (off with `--recv-only`).
-    pub send: bool,
-    /// the peer to stdout (off with `--send-only`).
-    pub recv: bool,
-}
-
-/// What a session moved.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Moved {
-    /// Bytes received from the peer.
-    pub bytes_in: u64,
-    /// Bytes sent to the peer.
-    pub bytes_out: u64,
-}
+use crate::net::tcp::{copy, is_reset};
 
 /// Where a session's outgoing bytes come from.
 pub enum Source {

@@ -3,7 +3,8 @@
 //! concurrent server (`listen --concurrent`: every client talks with the listening terminal
 //! only). One task, the hub, owns the member list; each member has a reader task and a writer
 //! task. A member's outgoing queue is bounded in bytes: a member that does not read is dropped
-//! with a notice when its queue overflows, so it cannot stall the others.
+//! with a notice when its queue overflows, so it cannot stall the others. A reader starts at
+//! [`serve`]; what the listening terminal sees goes to the [`Renderer`] as [`Event`]s.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -15,12 +16,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
-use super::pipe::Moved;
-use super::session::Event;
+use super::render::Renderer;
+use super::{Event, Moved};
 use crate::error::{Error, Result};
 use crate::model::chat::{Acl, LineSplitter, Piece, RoomInput, is_quit, peer_addr, room_input};
 use crate::model::sanitize::escape_bytes;
-use crate::output::Output;
 
 /// How the many-client server behaves.
 #[derive(Debug, Clone)]
@@ -37,8 +37,6 @@ pub struct HubOptions {
     pub max_clients: Option<usize>,
     /// Who may connect.
     pub acl: Acl,
-    /// Timestamps in the text rendering.
-    pub timestamps: bool,
     /// The listening terminal's nickname in the room.
     pub local_nick: String,
     /// Words that end the server when typed on the listening terminal.
@@ -72,7 +70,7 @@ pub async fn serve(
     listener: TcpListener,
     opts: &HubOptions,
     mut input: mpsc::Receiver<Piece>,
-    out: &mut Output,
+    out: &mut Renderer<'_>,
 ) -> Result<(Moved, u64)> {
     let (hub_tx, mut hub_rx) = mpsc::channel::<HubMsg>(1024);
     let mut members: HashMap<u64, Member> = HashMap::new();
@@ -94,21 +92,21 @@ pub async fn serve(
                 };
                 let addr = peer_addr(addr);
                 if let Some(reason) = opts.acl.refusal(addr.ip()) {
-                    Event::new("refused").peer(addr).text(reason).emit(out)?;
+                    out.emit(&Event::refused(addr, reason))?;
                     continue;
                 }
                 if let Some(max) = opts.max_clients
                     && members.len() >= max
                 {
                     let reason = format!("--max-clients {max} reached");
-                    Event::new("refused").peer(addr).text(reason).emit(out)?;
+                    out.emit(&Event::refused(addr, reason))?;
                     continue;
                 }
                 next_id += 1;
                 let member = start_member(next_id, stream, addr, opts, hub_tx.clone());
-                Event::new("connection").peer(addr).emit(out)?;
+                out.emit(&Event::connection(addr))?;
                 if opts.room {
-                    Event::new("join").peer(addr).nick(&member.nick).emit(out)?;
+                    out.emit(&Event::join(addr, &member.nick))?;
                     let text = format!("* {} joined\n", member.nick);
                     broadcast(&mut members, None, text.as_bytes(), opts, out)?;
                 }
@@ -164,7 +162,7 @@ fn leave(
     reason: Option<String>,
     total: &mut Moved,
     opts: &HubOptions,
-    out: &mut Output,
+    out: &mut Renderer<'_>,
 ) -> Result<()> {
     m.reader.abort();
     // A member that left on its own gets what was queued for it; one dropped or failed does not.
@@ -175,20 +173,11 @@ fn leave(
         bytes_in: m.counters.bytes_in.load(Ordering::Relaxed),
         bytes_out: m.counters.bytes_out.load(Ordering::Relaxed),
     };
-    total.bytes_in += moved.bytes_in;
-    total.bytes_out += moved.bytes_out;
+    total.add(moved);
     if opts.room {
-        let mut e = Event::new("leave").peer(m.addr).nick(&m.nick);
-        if let Some(r) = &reason {
-            e = e.text(r.clone());
-        }
-        e.emit(out)?;
+        out.emit(&Event::leave(m.addr, &m.nick, reason.clone()))?;
     }
-    let mut closed = Event::new("closed").peer(m.addr).moved(moved);
-    if let Some(r) = reason {
-        closed = closed.text(r);
-    }
-    closed.emit(out)
+    out.emit(&Event::closed(m.addr, moved, reason))
 }
 
 fn on_data(
@@ -196,13 +185,13 @@ fn on_data(
     id: u64,
     piece: &Piece,
     opts: &HubOptions,
-    out: &mut Output,
+    out: &mut Renderer<'_>,
 ) -> Result<()> {
     let Some(m) = members.get_mut(&id) else {
         return Ok(());
     };
     if opts.raw {
-        return out.write_bytes(piece.bytes()).and_then(|()| out.flush());
+        return out.raw(piece.bytes());
     }
     if opts.room {
         match room_input(piece.bytes()) {
@@ -216,7 +205,7 @@ fn on_data(
             }
             RoomInput::Nick(name) => {
                 let old = std::mem::replace(&mut m.nick, name.clone());
-                Event::new("nick").peer(m.addr).nick(&name).emit(out)?;
+                out.emit(&Event::nick(m.addr, &name))?;
                 let text = format!("* {old} is now {name}\n");
                 return broadcast(members, None, text.as_bytes(), opts, out);
             }
@@ -232,24 +221,13 @@ fn on_data(
     }
     let text = escape_bytes(piece.bytes());
     let (addr, nick) = (m.addr, m.nick.clone());
-    let mut event = Event::new("message")
-        .peer(addr)
-        .text(text.clone())
-        .stamped(opts.timestamps);
     if opts.room {
-        event = event.nick(&nick);
+        out.emit(&Event::message(addr, &nick, text.clone()))?;
     } else {
-        event.event = "line";
+        out.emit(&Event::line(addr, text.clone()))?;
     }
-    event.emit(out)?;
     if let Piece::Cut(_) = piece {
-        Event::new("cut")
-            .peer(addr)
-            .text(format!(
-                "longer than {} bytes, the rest was dropped",
-                opts.max_line
-            ))
-            .emit(out)?;
+        out.emit(&Event::cut(addr, opts.max_line))?;
     }
     if opts.room {
         let line = format!("[{nick}] {text}\n");
@@ -265,7 +243,7 @@ fn broadcast(
     except: Option<u64>,
     bytes: &[u8],
     opts: &HubOptions,
-    out: &mut Output,
+    out: &mut Renderer<'_>,
 ) -> Result<()> {
     let shared: Arc<[u8]> = Arc::from(bytes);
     let mut dropped = Vec::new();
@@ -287,11 +265,7 @@ fn broadcast(
                 "too slow: more than {} bytes waiting to be sent",
                 opts.queue_limit
             );
-            Event::new("dropped")
-                .peer(m.addr)
-                .nick(&m.nick)
-                .text(reason.clone())
-                .emit(out)?;
+            out.emit(&Event::dropped(m.addr, &m.nick, reason.clone()))?;
             let mut total = Moved::default();
             leave(&m, Some(reason.clone()), &mut total, opts, out)?;
             let notice = format!("* {} was dropped: {reason}\n", m.nick);

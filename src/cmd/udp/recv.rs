@@ -1,21 +1,20 @@
 //! `nettool udp-recv`: the course's UDP server. Bind, print each datagram (source, size,
 //! payload escaped or as a hex dump), optionally answer each sender (recvfrom/sendto), join a
 //! multicast group, and count a stamped stream's loss, duplicates, reordering and jitter.
+//! A reader starts at [`run`]: the receive loop produces [`RecvEvent`]s, [`render`] prints them.
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
 use serde::Serialize;
 
+use super::DatagramRecord;
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
-use crate::model::hexdump::hexdump;
-use crate::model::sanitize;
 use crate::model::services::Proto;
-use crate::model::udp_stats::{Stamp, StreamStats};
+use crate::model::udp_stats::StreamStats;
 use crate::net::host::Family;
 use crate::net::services::parse_port;
 use crate::net::udp::{self, BindOptions};
@@ -164,87 +163,40 @@ impl TryFrom<Args> for Config {
     }
 }
 
-/// One received datagram, as printed.
+/// The stream `udp-recv` prints: one record a datagram, then a summary; tagged by `type`.
 #[derive(Debug, Serialize)]
-pub struct DatagramRecord {
-    /// "datagram" (received) or "reply" (an answer to udp-send).
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// When it arrived.
-    pub time: String,
-    /// Its source.
-    pub from: SocketAddr,
-    /// Its size in bytes.
-    pub size: usize,
-    /// "text" or "base64".
-    pub encoding: &'static str,
-    /// The payload, as text or base64.
-    pub payload: String,
-    /// Its sequence number, when it carries a stamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seq: Option<u64>,
-    #[serde(skip)]
-    text: String,
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RecvEvent {
+    /// A datagram arrived.
+    Datagram(DatagramRecord),
+    /// The end of the run.
+    Summary(RecvSummary),
 }
 
-impl DatagramRecord {
-    /// The record for `bytes` from `from`, received at `at`; `hex` forces a hex dump.
-    #[must_use]
-    pub fn new(
-        kind: &'static str,
-        from: SocketAddr,
-        bytes: &[u8],
-        at: SystemTime,
-        hex: bool,
-    ) -> Self {
-        let time = humantime::format_rfc3339_micros(at).to_string();
-        let from = udp::canonical(from);
-        let is_text = std::str::from_utf8(bytes).is_ok();
-        let (encoding, payload) = if is_text {
-            ("text", String::from_utf8_lossy(bytes).into_owned())
-        } else {
-            (
-                "base64",
-                base64::engine::general_purpose::STANDARD.encode(bytes),
-            )
-        };
-        let clock = time.get(11..26).unwrap_or(&time);
-        let text = if hex || !sanitize::is_text(bytes) {
-            let label = if hex { "" } else { ", binary" };
-            format!(
-                "{clock}  {from}  {} bytes{label}\n{}",
-                bytes.len(),
-                hexdump(bytes, "  ").trim_end()
-            )
-        } else {
-            let shown = sanitize::escape_bytes(bytes.strip_suffix(b"\n").unwrap_or(bytes));
-            format!("{clock}  {from}  {} bytes  {shown}", bytes.len())
-        };
-        Self {
-            kind,
-            time,
-            from,
-            size: bytes.len(),
-            encoding,
-            payload,
-            seq: Stamp::decode(bytes).map(|s| s.seq),
-            text,
+impl fmt::Display for RecvEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Datagram(d) => d.fmt(f),
+            Self::Summary(s) => s.fmt(f),
         }
     }
 }
 
-impl fmt::Display for DatagramRecord {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+/// Print one event: datagrams are results; the summary is a result with `--json` or
+/// `--stats`, else a status line on stderr.
+fn render(event: &RecvEvent, stats: bool, out: &mut Output) -> Result<()> {
+    match event {
+        RecvEvent::Summary(_) if !out.is_json() && !stats => {
+            out.note(event);
+            Ok(())
+        }
+        _ => out.record(event),
     }
 }
 
 /// The end of a receive.
 #[derive(Debug, Serialize)]
 pub struct RecvSummary {
-    /// "summary".
-    #[serde(rename = "type")]
-    pub kind: &'static str,
     /// Datagrams received.
     pub datagrams: u64,
     /// Payload bytes received.
@@ -365,9 +317,8 @@ async fn receive(
             stats.record(payload, now_ns(at));
         }
         if show_each {
-            out.record(&DatagramRecord::new(
-                "datagram", from, payload, at, config.hex,
-            ))?;
+            let record = DatagramRecord::new(from, payload, at, config.hex);
+            render(&RecvEvent::Datagram(record), config.stats, out)?;
         }
         let answer: Option<&[u8]> = match &config.reply {
             Reply::None => None,
@@ -381,7 +332,6 @@ async fn receive(
         }
     }
     let summary = RecvSummary {
-        kind: "summary",
         datagrams,
         bytes,
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
@@ -390,51 +340,6 @@ async fn receive(
             StatsRecord { stats, loss_pct }
         }),
     };
-    if out.is_json() || config.stats {
-        out.record(&summary)?;
-    } else {
-        out.note(&summary);
-    }
+    render(&RecvEvent::Summary(summary), config.stats, out)?;
     Ok(Outcome::from_bool(datagrams > 0))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_and_binary_records() {
-        let at = UNIX_EPOCH + Duration::from_micros(1_700_000_000_123_456);
-        let from: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
-        let r = DatagramRecord::new("datagram", from, b"hi \x1b[2J\n", at, false);
-        assert_eq!(
-            r.to_string(),
-            "22:13:20.123456  127.0.0.1:5000  8 bytes  hi \\x1b[2J"
-        );
-        let r = DatagramRecord::new("datagram", from, b"hi", at, true);
-        assert_eq!(
-            r.to_string(),
-            "22:13:20.123456  127.0.0.1:5000  2 bytes\n  0000  68 69                                             |hi|"
-        );
-        let r = DatagramRecord::new("datagram", from, b"hello\tworld\n", at, false);
-        assert_eq!(
-            r.to_string(),
-            "22:13:20.123456  127.0.0.1:5000  12 bytes  hello\\tworld"
-        );
-        let v = serde_json::to_value(&r).unwrap();
-        assert_eq!(v["payload"], "hello\tworld\n");
-        assert_eq!(v["encoding"], "text");
-        assert_eq!(v["from"], "127.0.0.1:5000");
-        assert_eq!(v["time"], "2023-11-14T22:13:20.123456Z");
-        let r = DatagramRecord::new("datagram", from, &[0xff, 0x00], at, false);
-        let v = serde_json::to_value(&r).unwrap();
-        assert_eq!(
-            (v["encoding"].as_str(), v["payload"].as_str()),
-            (Some("base64"), Some("/wA="))
-        );
-        assert!(
-            r.to_string()
-                .starts_with("22:13:20.123456  127.0.0.1:5000  2 bytes, binary\n  0000  ff 00")
-        );
-    }
 }

@@ -1,6 +1,7 @@
 //! `nettool listen [ADDR] PORT`: wait for TCP connections and talk with them: one peer in chat
 //! or pipe mode, several in turn (`-k`) or at once (`--concurrent`), a chat room (`--room`), or
 //! an echo service (`--echo`), with access rules and a client limit checked at accept time.
+//! A reader starts at [`run`], which picks the service by [`Serve`].
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
@@ -8,7 +9,11 @@ use std::time::Instant;
 
 use ipnet::IpNet;
 
-use super::connect::{Mode, ModeArgs, event_fields};
+use super::pipe::{self, SharedStdin, Source};
+use super::render::Renderer;
+use super::room::{self, HubOptions};
+use super::session::{self, ChatEnd};
+use super::{Event, Mode, ModeArgs, Moved, echo, event_fields};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
@@ -16,9 +21,6 @@ use crate::model::chat::{Acl, peer_addr};
 use crate::model::services::Proto;
 use crate::net::host::{self, Family};
 use crate::net::services::parse_port;
-use crate::net::tcp::pipe::{self, Moved, SharedStdin, Source};
-use crate::net::tcp::room::{self, HubOptions};
-use crate::net::tcp::session::{self, ChatEnd, Event};
 use crate::net::tcp::{self, Listener};
 use crate::output::Output;
 
@@ -213,6 +215,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         let _guard = rt.enter();
         tcp::listen(config.addr, config.port, config.family)?
     };
+    let mut out = Renderer::new(out, config.mode.chat.timestamps);
     let shown: Vec<String> = shown.iter().map(SocketAddr::to_string).collect();
     out.note(format!("listening on {}", shown.join(" and ")));
     let started = Instant::now();
@@ -225,12 +228,17 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
                 .set_nonblocking(false)
                 .map_err(|e| Error::io("listening socket", e))?;
             drop(rt);
-            return serve_pipe(&listener, keep_open, &config, out);
+            return serve_pipe(&listener, keep_open, &config, &mut out);
         }
         Serve::Sequential { keep_open } => {
-            rt.block_on(serve_chat(listener, keep_open, &config, out))
+            rt.block_on(serve_chat(listener, keep_open, &config, &mut out))
         }
-        Serve::Echo => rt.block_on(serve_echo(listener, &config, out)),
+        Serve::Echo => rt.block_on(echo::serve(
+            listener,
+            &config.acl,
+            config.max_clients,
+            &mut out,
+        )),
         Serve::Concurrent | Serve::Room => {
             let raw = config.mode.pipe && config.serve == Serve::Concurrent;
             let opts = HubOptions {
@@ -240,7 +248,6 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
                 queue_limit: config.room_queue,
                 max_clients: config.max_clients,
                 acl: config.acl.clone(),
-                timestamps: config.mode.chat.timestamps,
                 local_nick: config.nick.clone(),
                 quit_words: config.mode.chat.quit_words.clone(),
             };
@@ -249,23 +256,20 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
             } else {
                 session::stdin_lines(config.mode.chat.max_line)
             };
-            rt.block_on(room::serve(listener, &opts, input, out))
+            rt.block_on(room::serve(listener, &opts, input, &mut out))
         }
     };
     rt.shutdown_background();
     let (moved, connections) = result?;
-    let mut summary = Event::new("summary").moved(moved);
-    summary.duration_s = Some(started.elapsed().as_secs_f64());
-    summary.connections = Some(connections);
-    summary.emit(out)?;
+    out.emit(&Event::summary(moved, started.elapsed(), Some(connections)))?;
     Ok(Outcome::Yes)
 }
 
 /// Whether an accepted peer may stay; a refused one is logged (and closed by the caller).
-fn admit(config: &Config, peer: SocketAddr, out: &mut Output) -> Result<bool> {
+fn admit(config: &Config, peer: SocketAddr, out: &mut Renderer<'_>) -> Result<bool> {
     match config.acl.refusal(peer.ip()) {
         Some(reason) => {
-            Event::new("refused").peer(peer).text(reason).emit(out)?;
+            out.emit(&Event::refused(peer, reason))?;
             Ok(false)
         }
         None => Ok(true),
@@ -277,7 +281,7 @@ fn serve_pipe(
     listener: &std::net::TcpListener,
     keep_open: bool,
     config: &Config,
-    out: &mut Output,
+    out: &mut Renderer<'_>,
 ) -> Result<Outcome> {
     let source = if keep_open {
         Source::Shared(SharedStdin::start())
@@ -290,9 +294,9 @@ fn serve_pipe(
         if !admit(config, peer, out)? {
             continue;
         }
-        out.note(Event::new("connection").peer(peer));
+        out.status(&Event::connection(peer));
         match pipe::run(stream, config.mode.dirs, &source) {
-            Ok(moved) => out.note(Event::new("closed").peer(peer).moved(moved)),
+            Ok(moved) => out.status(&Event::closed(peer, moved, None)),
             Err(e) if keep_open => out.note(format!("connection from {peer}: {e}")),
             Err(e) => return Err(e),
         }
@@ -307,7 +311,7 @@ async fn serve_chat(
     listener: tokio::net::TcpListener,
     keep_open: bool,
     config: &Config,
-    out: &mut Output,
+    out: &mut Renderer<'_>,
 ) -> Result<(Moved, u64)> {
     let mut input = session::stdin_lines(config.mode.chat.max_line);
     let mut total = Moved::default();
@@ -322,75 +326,17 @@ async fn serve_chat(
             continue;
         }
         connections += 1;
-        Event::new("connection").peer(peer).emit(out)?;
+        out.emit(&Event::connection(peer))?;
         let mut moved = Moved::default();
         let end = session::chat(stream, peer, &mut input, &config.mode.chat, out, &mut moved).await;
-        total.bytes_in += moved.bytes_in;
-        total.bytes_out += moved.bytes_out;
-        Event::new("closed").peer(peer).moved(moved).emit(out)?;
+        total.add(moved);
+        out.emit(&Event::closed(peer, moved, None))?;
         match end {
             Ok(ChatEnd::Local) => return Ok((total, connections)),
             Ok(ChatEnd::Peer) if !keep_open => return Ok((total, connections)),
             Ok(ChatEnd::Peer) => {}
             Err(e) if keep_open => out.note(format!("connection from {peer}: {e}")),
             Err(e) => return Err(e),
-        }
-    }
-}
-
-/// The echo service: every client at once, until Ctrl-C.
-async fn serve_echo(
-    listener: tokio::net::TcpListener,
-    config: &Config,
-    out: &mut Output,
-) -> Result<(Moved, u64)> {
-    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut active = 0usize;
-    let mut connections = 0u64;
-    let mut total = Moved::default();
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
-    loop {
-        tokio::select! {
-            _ = &mut ctrl_c => return Ok((total, connections)),
-            accepted = listener.accept() => {
-                let (stream, peer) = accepted.map_err(|e| Error::io("accept", e))?;
-                let peer = peer_addr(peer);
-                if !admit(config, peer, out)? {
-                    continue;
-                }
-                if let Some(max) = config.max_clients
-                    && active >= max
-                {
-                    Event::new("refused")
-                        .peer(peer)
-                        .text(format!("--max-clients {max} reached"))
-                        .emit(out)?;
-                    continue;
-                }
-                active += 1;
-                connections += 1;
-                Event::new("connection").peer(peer).emit(out)?;
-                let done = done_tx.clone();
-                tokio::spawn(async move {
-                    let result = session::echo(stream).await;
-                    let _ = done.send((peer, result));
-                });
-            }
-            Some((peer, result)) = done_rx.recv() => {
-                active -= 1;
-                match result {
-                    Ok(moved) => {
-                        total.bytes_in += moved.bytes_in;
-                        total.bytes_out += moved.bytes_out;
-                        Event::new("closed").peer(peer).moved(moved).emit(out)?;
-                    }
-                    Err(e) => out.note(format!(
-                        "connection from {peer}: {}",
-                        Error::io("echo", e)
-                    )),
-                }
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `nettool udp-send`: the course's UDP client. Send a message, each stdin line, or a file as
 //! datagrams; repeat and pace them; stamp them for `udp-recv --stats`; and with `--wait` print
-//! the replies, as a request/response client such as a DNS resolver does.
+//! the replies, as a request/response client such as a DNS resolver does. A reader starts at
+//! [`run`]; what happens is a stream of [`SendEvent`]s printed by [`render`].
 
 use std::io::{self, BufRead, IsTerminal, Read};
 use std::net::{IpAddr, SocketAddr, UdpSocket};
@@ -9,8 +10,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
+use super::DatagramRecord;
 use crate::cli::FamilyArgs;
-use crate::cmd::udp_recv::DatagramRecord;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::model::services::Proto;
@@ -206,13 +207,47 @@ impl TryFrom<Args> for Config {
     }
 }
 
-/// One datagram sent (JSON with -v).
+/// The stream `udp-send` prints, tagged by `type`.
 #[derive(Debug, Serialize)]
-struct SentRecord {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    seq: u64,
-    bytes: usize,
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SendEvent {
+    /// A datagram went out (shown with -v).
+    Sent(SentRecord),
+    /// A reply arrived (with --wait).
+    Reply(DatagramRecord),
+    /// The end of the run.
+    Summary(SendSummary),
+}
+
+impl std::fmt::Display for SendEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sent(s) => s.fmt(f),
+            Self::Reply(r) => r.fmt(f),
+            Self::Summary(s) => s.fmt(f),
+        }
+    }
+}
+
+/// Print one event: sends and replies are results; the summary is a result with `--json`,
+/// else a status line on stderr.
+fn render(event: &SendEvent, out: &mut Output) -> Result<()> {
+    match event {
+        SendEvent::Summary(_) if !out.is_json() => {
+            out.note(event);
+            Ok(())
+        }
+        _ => out.record(event),
+    }
+}
+
+/// One datagram sent (with -v).
+#[derive(Debug, Serialize)]
+pub struct SentRecord {
+    /// Its number, from 0.
+    pub seq: u64,
+    /// Its size in bytes.
+    pub bytes: usize,
 }
 
 impl std::fmt::Display for SentRecord {
@@ -224,9 +259,6 @@ impl std::fmt::Display for SentRecord {
 /// The end of a send.
 #[derive(Debug, Serialize)]
 pub struct SendSummary {
-    /// "summary".
-    #[serde(rename = "type")]
-    pub kind: &'static str,
     /// The destination.
     pub to: SocketAddr,
     /// Datagrams sent.
@@ -320,11 +352,11 @@ impl Sender<'_> {
             Err(e) => return Err(Error::io(format!("sendto {}", self.config.target), e)),
         }
         if out.verbose() > 0 {
-            out.record(&SentRecord {
-                kind: "sent",
+            let sent = SentRecord {
                 seq: self.sent,
                 bytes: len,
-            })?;
+            };
+            render(&SendEvent::Sent(sent), out)?;
         }
         self.sent += 1;
         self.bytes += len as u64;
@@ -341,14 +373,9 @@ impl Sender<'_> {
         match self.socket.recv_from(&mut self.reply_buf) {
             Ok((len, from)) => {
                 self.replies += 1;
-                let record = DatagramRecord::new(
-                    "reply",
-                    from,
-                    &self.reply_buf[..len],
-                    SystemTime::now(),
-                    false,
-                );
-                out.record(&record)
+                let record =
+                    DatagramRecord::new(from, &self.reply_buf[..len], SystemTime::now(), false);
+                render(&SendEvent::Reply(record), out)
             }
             Err(e) if udp::is_port_unreachable(&e) => Err(self.unreachable()),
             Err(e)
@@ -428,7 +455,6 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     }
     let elapsed = sender.started.elapsed().as_secs_f64();
     let summary = SendSummary {
-        kind: "summary",
         to: target,
         sent: sender.sent,
         bytes: sender.bytes,
@@ -440,11 +466,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
             0.0
         },
     };
-    if out.is_json() {
-        out.record(&summary)?;
-    } else {
-        out.note(&summary);
-    }
+    render(&SendEvent::Summary(summary), out)?;
     Ok(Outcome::from_bool(
         config.wait.is_none() || sender.replies > 0,
     ))

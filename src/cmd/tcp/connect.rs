@@ -1,5 +1,6 @@
 //! `nettool connect HOST PORT`: open a TCP connection and talk over it: chat (a terminal on
 //! stdin) or a byte-exact pipe (like nc), or with `-z` only test whether the port accepts.
+//! A reader starts at [`run`]: config, connect, then [`super::session`] or [`super::pipe`].
 
 use std::fmt;
 use std::io::IsTerminal;
@@ -8,15 +9,16 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::pipe::{self, Source};
+use super::render::Renderer;
+use super::session::{self, ChatEnd};
+use super::{Event, Mode, ModeArgs, Moved, event_fields, millis};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
-use crate::model::chat::DEFAULT_MAX_LINE;
 use crate::model::services::Proto;
 use crate::net::host::{self, Family};
 use crate::net::services::parse_port;
-use crate::net::tcp::pipe::{self, Directions, Moved, Source};
-use crate::net::tcp::session::{self, ChatEnd, ChatOptions, Event};
 use crate::net::tcp::{self, ConnectOptions};
 use crate::output::Output;
 
@@ -54,102 +56,6 @@ pub struct Args {
     #[command(flatten)]
     pub mode: ModeArgs,
 }
-
-/// The talking settings shared by `listen` and `connect`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ModeArgs {
-    /// Pipe mode: a byte-exact stream both ways (the default when stdin is not a terminal)
-    #[arg(long, conflicts_with = "chat")]
-    pub pipe: bool,
-
-    /// Chat mode: lines, labelled and escaped (the default when stdin is a terminal)
-    #[arg(long)]
-    pub chat: bool,
-
-    /// Only send; ignore what the peer sends
-    #[arg(long, conflicts_with = "recv_only")]
-    pub send_only: bool,
-
-    /// Only receive; do not read stdin
-    #[arg(long)]
-    pub recv_only: bool,
-
-    /// Chat: show the time (UTC) before each received line
-    #[arg(short = 'D', long = "timestamps")]
-    pub timestamps: bool,
-
-    /// Chat: a line that ends the session when typed alone (repeatable; besides /quit)
-    #[arg(long = "quit-word", value_name = "WORD", default_values_t = ["q".to_string(), "##".to_string()])]
-    pub quit_words: Vec<String>,
-
-    /// Chat and room: the longest line kept; longer lines are cut with a notice
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE)]
-    pub max_line: usize,
-}
-
-/// The validated talking settings.
-#[derive(Debug, Clone)]
-pub struct Mode {
-    /// Pipe mode (else chat).
-    pub pipe: bool,
-    /// The directions moved.
-    pub dirs: Directions,
-    /// Chat settings (also used by the room).
-    pub chat: ChatOptions,
-}
-
-impl ModeArgs {
-    /// Validate; `stdin_is_tty` picks the default mode.
-    pub fn to_mode(&self, stdin_is_tty: bool) -> Result<Mode> {
-        if self.max_line == 0 {
-            return Err(Error::invalid(
-                "--max-line 0",
-                "the line bound must be at least 1",
-            ));
-        }
-        if let Some(w) = self.quit_words.iter().find(|w| w.trim().is_empty()) {
-            return Err(Error::invalid(
-                format!("--quit-word {w:?}"),
-                "a quit word cannot be empty",
-            ));
-        }
-        let pipe = self.pipe || (!self.chat && !stdin_is_tty);
-        let dirs = Directions {
-            send: !self.recv_only,
-            recv: !self.send_only,
-        };
-        Ok(Mode {
-            pipe,
-            dirs,
-            chat: ChatOptions {
-                quit_words: self
-                    .quit_words
-                    .iter()
-                    .map(|w| w.trim().to_string())
-                    .collect(),
-                timestamps: self.timestamps,
-                max_line: self.max_line,
-                send: dirs.send,
-                recv: dirs.recv,
-            },
-        })
-    }
-}
-
-/// The NDJSON event fields, shared by the man pages of `listen` and `connect`.
-macro_rules! event_fields {
-    () => {
-        "With --json, chat and room modes print NDJSON records: {event, time (UTC, RFC 3339), \
-peer, nick, text (control characters escaped), handshake_ms, bytes_in, bytes_out, duration_s, \
-connections}, fields absent when they do not apply. Events: connected (peer, handshake_ms), \
-connection (peer), line (peer, text), message (room: peer, nick, text), cut (a line longer than \
---max-line: its head was shown, the rest dropped), refused (peer, text: the rule), join, leave, \
-nick (peer, nick: the new name), dropped (a room member too slow to read), peer_closed, closed \
-(peer, bytes_in, bytes_out), and last summary (bytes_in, bytes_out, duration_s, connections). \
-Pipe mode passes raw bytes on stdout; its events go to stderr as text."
-    };
-}
-pub(crate) use event_fields;
 
 const CONNECT_JSON: &str = concat!(
     "JSON output (--json): with -z one document {host, address, port, open, handshake_ms \
@@ -295,12 +201,6 @@ fn zero_report(
     Ok(outcome)
 }
 
-/// Milliseconds with microsecond precision.
-#[must_use]
-pub fn millis(d: Duration) -> f64 {
-    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
-}
-
 /// Run `nettool connect`.
 pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let config = Config::from_args(args, std::io::stdin().is_terminal())?;
@@ -313,25 +213,24 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     }
     let connected = connected?;
     let peer = connected.peer;
-    let handshake_ms = millis(connected.handshake);
-    let mut hello = Event::new("connected").peer(peer);
-    hello.handshake_ms = Some(handshake_ms);
+    let hello = Event::connected(peer, connected.handshake);
     let mode = &config.mode;
+    let mut render = Renderer::new(out, mode.chat.timestamps);
     if mode.pipe {
-        out.note(&hello);
+        render.status(&hello);
         let stream = connected
             .stream
             .into_std()
             .map_err(|e| Error::io("socket", e))?;
         drop(rt);
         let moved = pipe::run(stream, mode.dirs, &Source::Stdin)?;
-        out.debug(format!(
+        render.debug(format!(
             "{} bytes in, {} bytes out",
             moved.bytes_in, moved.bytes_out
         ));
         return Ok(Outcome::Yes);
     }
-    hello.emit(out)?;
+    render.emit(&hello)?;
     let mut input = session::stdin_lines(mode.chat.max_line);
     let mut moved = Moved::default();
     let end = rt.block_on(session::chat(
@@ -339,15 +238,13 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         peer,
         &mut input,
         &mode.chat,
-        out,
+        &mut render,
         &mut moved,
     ));
     // The stdin thread may still be blocked in read(): do not wait for it.
     rt.shutdown_background();
     let end = end?;
-    let mut summary = Event::new("summary").moved(moved);
-    summary.duration_s = Some(started.elapsed().as_secs_f64());
-    summary.emit(out)?;
+    render.emit(&Event::summary(moved, started.elapsed(), None))?;
     debug_assert!(matches!(end, ChatEnd::Local | ChatEnd::Peer));
     Ok(Outcome::Yes)
 }

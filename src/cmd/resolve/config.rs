@@ -1,0 +1,332 @@
+//! `nettool resolve` arguments turned into a [`Config`]: each input classified as a name or an
+//! address, the resolver chosen (system or one DNS server), every rule checked. No I/O.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::Args;
+use crate::error::{Error, Result};
+use crate::model::dns_name::{self, Rtype};
+use crate::net::dns;
+use crate::net::host::{self, Family};
+
+/// What one input asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A name, fully qualified, or the reason it cannot be sent.
+    Name {
+        /// As given.
+        input: String,
+        /// The checked name with its final dot, or what is wrong with it.
+        checked: std::result::Result<String, String>,
+    },
+    /// An address, looked up in reverse.
+    Address {
+        /// As given.
+        input: String,
+        /// The address.
+        addr: IpAddr,
+    },
+}
+
+impl Target {
+    /// Classify one input: an address literal is a reverse lookup, anything else a name.
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        let input = text.trim().to_string();
+        match host::parse_literal(&input) {
+            Some(addr) => Self::Address { input, addr },
+            None => Self::Name {
+                checked: dns_name::validate(&input),
+                input,
+            },
+        }
+    }
+
+    /// The input as the user gave it.
+    pub(super) fn input(&self) -> &str {
+        match self {
+            Self::Name { input, .. } | Self::Address { input, .. } => input,
+        }
+    }
+}
+
+/// Which resolver answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// getaddrinfo / getnameinfo.
+    System,
+    /// One DNS server, asked directly.
+    Dns {
+        /// The server; `None` means the first one in /etc/resolv.conf.
+        server: Option<SocketAddr>,
+        /// The types asked for a name (an address is always asked for PTR).
+        types: Vec<Rtype>,
+        /// TCP only.
+        tcp: bool,
+        /// Wait for one try.
+        timeout: Duration,
+        /// Tries per query.
+        tries: u32,
+    },
+}
+
+/// The validated arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Targets from the command line, in order.
+    pub targets: Vec<Target>,
+    /// A file (or `-` for stdin) with more names.
+    pub file: Option<PathBuf>,
+    /// The resolver.
+    pub mode: Mode,
+    /// `-4` / `-6`.
+    pub family: Family,
+    /// Data only.
+    pub short: bool,
+    /// Lookups in flight at once.
+    pub concurrency: usize,
+}
+
+impl TryFrom<Args> for Config {
+    type Error = Error;
+
+    fn try_from(args: Args) -> Result<Self> {
+        let mut server = None;
+        let mut targets = Vec::new();
+        for name in &args.names {
+            if let Some(text) = name.strip_prefix('@') {
+                let addr =
+                    dns::parse_server(text).map_err(|reason| Error::invalid(name, reason))?;
+                if server.replace(addr).is_some() {
+                    return Err(Error::invalid(name, "only one server may be named"));
+                }
+            } else {
+                targets.push(Target::parse(name));
+            }
+        }
+        if let Some(text) = &args.server {
+            let addr = dns::parse_server(text).map_err(|reason| Error::invalid(text, reason))?;
+            if server.replace(addr).is_some() {
+                return Err(Error::invalid(
+                    text,
+                    "only one server may be named (--server and @ADDR both given)",
+                ));
+            }
+        }
+        for text in &args.reverse {
+            let addr = host::parse_literal(text.trim())
+                .ok_or_else(|| Error::invalid(text, "-x takes an address (127.0.0.1, ::1)"))?;
+            targets.push(Target::Address {
+                input: text.trim().to_string(),
+                addr,
+            });
+        }
+        if targets.is_empty() && args.file.is_none() {
+            return Err(Error::invalid(
+                "resolve",
+                "no name given (nettool resolve NAME..., or -f FILE)",
+            ));
+        }
+        let types = dns_name::parse_types(&args.types)
+            .map_err(|(part, reason)| Error::invalid(part, reason))?;
+        let family = args.family.family();
+        if args.timeout.is_zero() {
+            return Err(Error::invalid(
+                "--timeout 0",
+                "the timeout must be above zero",
+            ));
+        }
+        let dns_mode = args.dns || server.is_some() || !types.is_empty();
+        if !dns_mode && args.tcp {
+            return Err(Error::invalid(
+                "--tcp",
+                "applies to DNS mode only (add -t TYPE, @SERVER or --dns)",
+            ));
+        }
+        let mode = if dns_mode {
+            let types = if types.is_empty() {
+                match family {
+                    Family::Any => vec![Rtype::A, Rtype::Aaaa],
+                    Family::V4 => vec![Rtype::A],
+                    Family::V6 => vec![Rtype::Aaaa],
+                }
+            } else {
+                types
+            };
+            Mode::Dns {
+                server,
+                types,
+                tcp: args.tcp,
+                timeout: args.timeout,
+                tries: args.tries,
+            }
+        } else {
+            Mode::System
+        };
+        Ok(Self {
+            targets,
+            file: args.file,
+            mode,
+            family,
+            short: args.short,
+            concurrency: args.concurrency as usize,
+        })
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    pub(crate) fn config(argv: &[&str]) -> Result<Config> {
+        Config::try_from(crate::cli::parse_args::<Args>("resolve", argv).expect("parses"))
+    }
+
+    pub(crate) fn name(input: &str) -> Target {
+        Target::Name {
+            input: input.into(),
+            checked: Ok(format!("{input}.")),
+        }
+    }
+
+    #[test]
+    fn system_mode_by_default() {
+        let c = config(&["localhost"]).unwrap();
+        assert_eq!(c.mode, Mode::System);
+        assert_eq!(c.targets, vec![name("localhost")]);
+        assert_eq!(c.family, Family::Any);
+        assert_eq!(c.concurrency, 100);
+        assert_eq!(config(&["-4", "a"]).unwrap().family, Family::V4);
+    }
+
+    #[test]
+    fn dns_mode_triggers() {
+        let dns = |argv: &[&str]| match config(argv).unwrap().mode {
+            Mode::Dns {
+                server,
+                types,
+                tcp,
+                timeout,
+                tries,
+            } => (server, types, tcp, timeout, tries),
+            Mode::System => panic!("{argv:?} should be DNS mode"),
+        };
+        let local: SocketAddr = "127.0.0.1:53".parse().unwrap();
+        let table: Vec<(&[&str], Option<SocketAddr>, Vec<Rtype>)> = vec![
+            (&["-t", "MX", "a"], None, vec![Rtype::Mx]),
+            (
+                &["@127.0.0.1", "a"],
+                Some(local),
+                vec![Rtype::A, Rtype::Aaaa],
+            ),
+            (
+                &["a", "--server", "127.0.0.1:5353", "-4"],
+                Some("127.0.0.1:5353".parse().unwrap()),
+                vec![Rtype::A],
+            ),
+            (
+                &["@[::1]:5353", "-6", "a"],
+                Some("[::1]:5353".parse().unwrap()),
+                vec![Rtype::Aaaa],
+            ),
+            (&["--dns", "a"], None, vec![Rtype::A, Rtype::Aaaa]),
+            (
+                &["-t", "A,AAAA,MX", "-t", "txt", "a"],
+                None,
+                vec![Rtype::A, Rtype::Aaaa, Rtype::Mx, Rtype::Txt],
+            ),
+        ];
+        for (argv, server, types) in table {
+            let got = dns(argv);
+            assert_eq!(got.0, server, "{argv:?}");
+            assert_eq!(got.1, types, "{argv:?}");
+            assert_eq!(got.3, Duration::from_secs(1), "{argv:?}");
+            assert_eq!(got.4, 2, "{argv:?}");
+        }
+        let got = dns(&["--dns", "--tcp", "--timeout", "250ms", "--tries", "3", "a"]);
+        assert!(got.2);
+        assert_eq!(got.3, Duration::from_millis(250));
+        assert_eq!(got.4, 3);
+    }
+
+    #[test]
+    fn targets_and_reverse() {
+        let c = config(&["-x", "127.0.0.1", "::1", "bad..name", "@127.0.0.1"]).unwrap();
+        assert_eq!(
+            c.targets,
+            vec![
+                Target::Address {
+                    input: "::1".into(),
+                    addr: "::1".parse().unwrap()
+                },
+                Target::Name {
+                    input: "bad..name".into(),
+                    checked: Err("empty label (label 2)".into())
+                },
+                Target::Address {
+                    input: "127.0.0.1".into(),
+                    addr: "127.0.0.1".parse().unwrap()
+                },
+            ]
+        );
+        let c = config(&["-f", "-"]).unwrap();
+        assert_eq!(c.file, Some(PathBuf::from("-")));
+        assert!(c.targets.is_empty());
+    }
+
+    #[test]
+    fn bad_inputs() {
+        let table: [(&[&str], &str); 8] = [
+            (
+                &[],
+                "resolve: no name given (nettool resolve NAME..., or -f FILE)",
+            ),
+            (
+                &["-t", "BOGUS", "a"],
+                "BOGUS: unknown record type (one of A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA)",
+            ),
+            (
+                &["@nope", "a"],
+                "@nope: not an address (use 127.0.0.1, 127.0.0.1:5353, ::1 or [::1]:5353)",
+            ),
+            (
+                &["@127.0.0.1", "@127.0.0.2", "a"],
+                "@127.0.0.2: only one server may be named",
+            ),
+            (
+                &["--server", "127.0.0.1:x", "a"],
+                "127.0.0.1:x: 'x' is not a port number (1-65535)",
+            ),
+            (
+                &["-x", "host.test"],
+                "host.test: -x takes an address (127.0.0.1, ::1)",
+            ),
+            (
+                &["--tcp", "a"],
+                "--tcp: applies to DNS mode only (add -t TYPE, @SERVER or --dns)",
+            ),
+            (
+                &["--dns", "--timeout", "0", "a"],
+                "--timeout 0: the timeout must be above zero",
+            ),
+        ];
+        for (argv, want) in table {
+            let err = config(argv).unwrap_err();
+            assert_eq!(err.to_string(), want, "{argv:?}");
+            assert_eq!(err.exit_code(), 2);
+        }
+        for argv in [
+            &["--tries", "0", "a"][..],
+            &["--concurrency", "0", "a"],
+            &["--timeout", "x", "a"],
+            &["-4", "-6", "a"],
+        ] {
+            assert!(
+                crate::cli::parse_args::<Args>("resolve", argv).is_err(),
+                "{argv:?}"
+            );
+        }
+    }
+}

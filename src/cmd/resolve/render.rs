@@ -1,0 +1,189 @@
+//! The one renderer of `nettool resolve`: a name's lines as dig and getent print them (or the
+//! data alone with `--short`), the summary line, and the choice between text, one JSON document
+//! and NDJSON.
+
+use std::fmt;
+
+use super::report::{NameReport, Status, Summary};
+use crate::error::Result;
+use crate::output::Output;
+
+impl fmt::Display for NameReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(addresses) = &self.addresses {
+            for addr in addresses {
+                lines.push(if self.short {
+                    addr.to_string()
+                } else {
+                    format!("{}\t{addr}", self.name)
+                });
+            }
+        }
+        if let Some(hostname) = &self.hostname {
+            lines.push(if self.short {
+                hostname.clone()
+            } else {
+                format!("{}\t{hostname}", self.name)
+            });
+        }
+        if self.short {
+            for query in self.queries.iter().flatten() {
+                lines.extend(query.answers.iter().map(|r| r.data.clone()));
+            }
+            return f.write_str(&lines.join("\n"));
+        }
+        if self.mode == "system" {
+            let what = if self.hostname.is_some() {
+                "getnameinfo".to_string()
+            } else {
+                match self.canonical_name.clone().flatten() {
+                    Some(canon) => format!("getaddrinfo, canonical name {canon}"),
+                    None => "getaddrinfo".to_string(),
+                }
+            };
+            lines.push(format!(
+                ";; {}: {}, system resolver ({what}), {} ms",
+                self.query,
+                status_word(self.status),
+                self.time_ms
+            ));
+        }
+        for query in self.queries.iter().flatten() {
+            for r in &query.answers {
+                lines.push(format!(
+                    "{}\t{}\tIN\t{}\t{}",
+                    r.name, r.ttl, r.rtype, r.data
+                ));
+            }
+            let count = query.answers.len();
+            lines.push(format!(
+                ";; {} {}: {}, {count} answer{}, server {} over {}, {} ms",
+                self.query,
+                query.rtype,
+                query
+                    .rcode
+                    .clone()
+                    .or_else(|| query.error.clone())
+                    .unwrap_or_default(),
+                if count == 1 { "" } else { "s" },
+                self.server.as_deref().unwrap_or("?"),
+                query.transport.describe(),
+                query.time_ms
+            ));
+        }
+        f.write_str(&lines.join("\n"))
+    }
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Resolved => "resolved",
+        Status::NotFound => "not found",
+        Status::Failed => "failed",
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            ";; {} names: {} resolved, {} not found, {} failed; {} queries in {:.3} s ({} queries/s)",
+            self.names,
+            self.resolved,
+            self.not_found,
+            self.failed,
+            self.queries,
+            self.elapsed_ms / 1e3,
+            self.queries_per_second
+        )
+    }
+}
+
+/// Print one name's result: the JSON document or NDJSON line, or the text unless it is empty.
+pub(super) fn name(out: &mut Output, report: &NameReport, many: bool) -> Result<()> {
+    if out.is_json() {
+        return if many {
+            out.record_unflushed(report)
+        } else {
+            out.report(report)
+        };
+    }
+    if report.status == Status::Resolved || !report.short {
+        let text = report.to_string();
+        if !text.is_empty() {
+            out.record_unflushed(&text)?;
+        }
+    }
+    Ok(())
+}
+
+/// Print the summary that follows several names: a JSON record, or a text line (on stderr with
+/// `--short`, which keeps stdout to the data).
+pub(super) fn summary(out: &mut Output, summary: &Summary, short: bool) -> Result<()> {
+    if out.is_json() || !short {
+        out.record(summary)
+    } else {
+        out.note(summary);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cmd::resolve::config::tests::name;
+    use crate::cmd::resolve::report::tests::dns_report;
+    use crate::cmd::resolve::report::*;
+    use crate::net::dns::DnsRecord;
+
+    #[test]
+    fn dns_text_and_json() {
+        let answers = vec![DnsRecord {
+            name: "mx.test.".into(),
+            rtype: "MX".into(),
+            ttl: 300,
+            data: "10 mail.test.".into(),
+        }];
+        let report = dns_report(answers.clone(), false);
+        assert_eq!(
+            report.to_string(),
+            "mx.test.\t300\tIN\tMX\t10 mail.test.\n\
+             ;; mx.test. MX: NOERROR, 1 answer, server 127.0.0.1:5353 over UDP, 0.25 ms"
+        );
+        assert_eq!(
+            dns_report(answers.clone(), true).to_string(),
+            "10 mail.test."
+        );
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "kind": "name", "name": "mx.test", "query": "mx.test.", "mode": "dns",
+                "status": "resolved", "server": "127.0.0.1:5353", "time_ms": 0.3, "error": null,
+                "queries": [{"type": "MX", "status": "resolved", "rcode": "NOERROR",
+                    "transport": "udp", "time_ms": 0.25, "error": null,
+                    "answers": [{"name": "mx.test.", "type": "MX", "ttl": 300,
+                                 "data": "10 mail.test."}]}]
+            })
+        );
+    }
+
+    #[test]
+    fn system_text() {
+        let target = name("localhost");
+        let mut report = NameReport::new(&target, "localhost".into(), "system", false);
+        report.status = Status::Resolved;
+        report.canonical_name = Some(Some("localhost".into()));
+        report.addresses = Some(vec!["127.0.0.1".parse().unwrap()]);
+        report.time_ms = 0.12;
+        assert_eq!(
+            report.to_string(),
+            "localhost\t127.0.0.1\n\
+             ;; localhost: resolved, system resolver (getaddrinfo, canonical name localhost), 0.12 ms"
+        );
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["canonical_name"], "localhost");
+        assert_eq!(json["addresses"], serde_json::json!(["127.0.0.1"]));
+        assert!(json.get("queries").is_none());
+    }
+}

@@ -1,0 +1,264 @@
+//! What `nettool resolve` reports: one [`NameReport`] per name as it is answered, a
+//! [`Summary`] after several, and the exit status they add up to. Plain data; the text form is
+//! in [`super::render`].
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::config::Target;
+use crate::error::{Error, Result};
+use crate::exit::Outcome;
+use crate::model::dns_name::Rtype;
+use crate::net::dns::{DnsRecord, Transport};
+
+/// The outcome of one name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// At least one answer and no failure.
+    Resolved,
+    /// The name (or its data) does not exist.
+    NotFound,
+    /// No usable answer: timeout, unreachable, refused, invalid name.
+    Failed,
+}
+
+/// One DNS query of a name, as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryReport {
+    /// The type asked for.
+    #[serde(rename = "type")]
+    pub rtype: Rtype,
+    /// The query's outcome.
+    pub status: Status,
+    /// The server's response code, when one came.
+    pub rcode: Option<String>,
+    /// How the query travelled.
+    pub transport: Transport,
+    /// Query time in milliseconds.
+    pub time_ms: f64,
+    /// The answer records.
+    pub answers: Vec<DnsRecord>,
+    /// What went wrong, when the query has no answer.
+    pub error: Option<String>,
+}
+
+impl Serialize for Rtype {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The result for one name, in text and JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct NameReport {
+    /// Always `name`.
+    pub kind: &'static str,
+    /// The name as given.
+    pub name: String,
+    /// The name asked (fully qualified in DNS mode; the reverse name for an address).
+    pub query: String,
+    /// `system` or `dns`.
+    pub mode: &'static str,
+    /// The outcome.
+    pub status: Status,
+    /// System mode: the canonical name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canonical_name: Option<Option<String>>,
+    /// System mode: the addresses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<Vec<IpAddr>>,
+    /// System mode, reverse: the host name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// DNS mode: the server asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// DNS mode: one entry per type asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queries: Option<Vec<QueryReport>>,
+    /// Total time for this name in milliseconds.
+    pub time_ms: f64,
+    /// Why the name did not resolve.
+    pub error: Option<String>,
+    /// Print only the data.
+    #[serde(skip)]
+    pub short: bool,
+}
+
+/// A duration in milliseconds, to the microsecond.
+pub(super) fn millis(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+impl NameReport {
+    pub(super) fn new(target: &Target, query: String, mode: &'static str, short: bool) -> Self {
+        Self {
+            kind: "name",
+            name: target.input().to_string(),
+            query,
+            mode,
+            status: Status::Failed,
+            canonical_name: None,
+            addresses: None,
+            hostname: None,
+            server: None,
+            queries: None,
+            time_ms: 0.0,
+            error: None,
+            short,
+        }
+    }
+
+    /// The one line that names a name that did not resolve, and why.
+    #[must_use]
+    pub fn problem(&self) -> Option<String> {
+        let error = self.error.as_ref()?;
+        Some(format!("{}: {error}", self.name))
+    }
+}
+
+/// The counts printed after several names.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Always `summary`.
+    pub kind: &'static str,
+    /// Names looked up.
+    pub names: u64,
+    /// Names resolved.
+    pub resolved: u64,
+    /// Names that do not exist.
+    pub not_found: u64,
+    /// Names that failed.
+    pub failed: u64,
+    /// Queries sent (names x types in DNS mode; lookups in system mode).
+    pub queries: u64,
+    /// Wall time in milliseconds.
+    pub elapsed_ms: f64,
+    /// Queries per second over the whole run.
+    pub queries_per_second: f64,
+}
+
+impl Summary {
+    pub(super) fn new() -> Self {
+        Self {
+            kind: "summary",
+            names: 0,
+            resolved: 0,
+            not_found: 0,
+            failed: 0,
+            queries: 0,
+            elapsed_ms: 0.0,
+            queries_per_second: 0.0,
+        }
+    }
+
+    pub(super) fn add(&mut self, report: &NameReport) {
+        self.names += 1;
+        self.queries += report.queries.as_ref().map_or(1, |q| q.len() as u64);
+        match report.status {
+            Status::Resolved => self.resolved += 1,
+            Status::NotFound => self.not_found += 1,
+            Status::Failed => self.failed += 1,
+        }
+    }
+
+    pub(super) fn finish(&mut self, elapsed: Duration) {
+        self.elapsed_ms = millis(elapsed);
+        let secs = elapsed.as_secs_f64();
+        self.queries_per_second = if secs > 0.0 {
+            (self.queries as f64 / secs).round()
+        } else {
+            0.0
+        };
+    }
+}
+
+/// The exit status of a run: an error naming the problem when a name failed (or, with one name,
+/// did not exist), a negative answer when a name of several did not exist.
+pub(super) fn verdict(
+    summary: &Summary,
+    many: bool,
+    last_problem: Option<String>,
+) -> Result<Outcome> {
+    let problem = last_problem.unwrap_or_default();
+    if summary.failed > 0 {
+        return Err(Error::other(if many {
+            format!(
+                "{} of {} names failed (timeout, unreachable server, refused, or invalid name)",
+                summary.failed, summary.names
+            )
+        } else {
+            problem
+        }));
+    }
+    if summary.not_found > 0 {
+        if many {
+            return Ok(Outcome::No);
+        }
+        return Err(Error::negative(problem));
+    }
+    Ok(Outcome::Yes)
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::cmd::resolve::config::tests::name;
+
+    pub(crate) fn dns_report(answers: Vec<DnsRecord>, short: bool) -> NameReport {
+        let target = name("mx.test");
+        let mut report = NameReport::new(&target, "mx.test.".into(), "dns", short);
+        report.server = Some("127.0.0.1:5353".into());
+        report.status = Status::Resolved;
+        report.queries = Some(vec![QueryReport {
+            rtype: Rtype::Mx,
+            status: Status::Resolved,
+            rcode: Some("NOERROR".into()),
+            transport: Transport::Udp,
+            time_ms: 0.25,
+            answers,
+            error: None,
+        }]);
+        report.time_ms = 0.3;
+        report
+    }
+
+    #[test]
+    fn summary_counts() {
+        let mut summary = Summary::new();
+        let mut report = dns_report(Vec::new(), false);
+        summary.add(&report);
+        report.status = Status::NotFound;
+        summary.add(&report);
+        report.status = Status::Failed;
+        summary.add(&report);
+        summary.finish(Duration::from_millis(500));
+        assert_eq!(
+            (
+                summary.names,
+                summary.resolved,
+                summary.not_found,
+                summary.failed,
+                summary.queries
+            ),
+            (3, 1, 1, 1, 3)
+        );
+        assert_eq!(summary.queries_per_second, 6.0);
+        assert_eq!(
+            summary.to_string(),
+            ";; 3 names: 1 resolved, 1 not found, 1 failed; 3 queries in 0.500 s (6 queries/s)"
+        );
+        assert!(verdict(&summary, true, None).is_err());
+        summary.failed = 0;
+        assert_eq!(verdict(&summary, true, None).unwrap(), Outcome::No);
+        assert_eq!(
+            verdict(&summary, false, Some("x: no such name".into()))
+                .unwrap_err()
+                .exit_code(),
+            1
+        );
+    }
+}

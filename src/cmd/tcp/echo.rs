@@ -1,0 +1,82 @@
+//! The echo service (`listen --echo`): every client at once gets back every byte it sends, until
+//! Ctrl-C. A reader starts at [`serve`]; each client is one task running [`echo`].
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::render::Renderer;
+use super::{Event, Moved};
+use crate::error::{Error, Result};
+use crate::model::chat::{Acl, peer_addr};
+
+/// Serve every client at once until Ctrl-C; returns what was moved and how many connections
+/// were served. Clients outside `acl`, or beyond `max_clients`, are refused and logged.
+pub async fn serve(
+    listener: TcpListener,
+    acl: &Acl,
+    max_clients: Option<usize>,
+    out: &mut Renderer<'_>,
+) -> Result<(Moved, u64)> {
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut active = 0usize;
+    let mut connections = 0u64;
+    let mut total = Moved::default();
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        tokio::select! {
+            _ = &mut ctrl_c => return Ok((total, connections)),
+            accepted = listener.accept() => {
+                let (stream, peer) = accepted.map_err(|e| Error::io("accept", e))?;
+                let peer = peer_addr(peer);
+                if let Some(reason) = acl.refusal(peer.ip()) {
+                    out.emit(&Event::refused(peer, reason))?;
+                    continue;
+                }
+                if let Some(max) = max_clients
+                    && active >= max
+                {
+                    out.emit(&Event::refused(peer, format!("--max-clients {max} reached")))?;
+                    continue;
+                }
+                active += 1;
+                connections += 1;
+                out.emit(&Event::connection(peer))?;
+                let done = done_tx.clone();
+                tokio::spawn(async move {
+                    let result = echo(stream).await;
+                    let _ = done.send((peer, result));
+                });
+            }
+            Some((peer, result)) = done_rx.recv() => {
+                active -= 1;
+                match result {
+                    Ok(moved) => {
+                        total.add(moved);
+                        out.emit(&Event::closed(peer, moved, None))?;
+                    }
+                    Err(e) => out.note(format!(
+                        "connection from {peer}: {}",
+                        Error::io("echo", e)
+                    )),
+                }
+            }
+        }
+    }
+}
+
+/// Echo every byte back to the peer until it closes; returns what was moved.
+pub async fn echo(mut stream: TcpStream) -> std::io::Result<Moved> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut moved = Moved::default();
+    loop {
+        let n = stream.read(&mut buf).await?;
+        if n == 0 {
+            let _ = stream.shutdown().await;
+            return Ok(moved);
+        }
+        moved.bytes_in += n as u64;
+        stream.write_all(&buf[..n]).await?;
+        moved.bytes_out += n as u64;
+    }
+}

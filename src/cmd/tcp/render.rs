@@ -1,0 +1,170 @@
+//! How TCP events are shown: with `--json` every event is one NDJSON record on stdout; in text,
+//! lines and room messages are results on stdout (`[127.0.0.1:5000] hello`) and the rest is
+//! status on stderr. The services in this folder hand every event to a [`Renderer`]; nothing
+//! else in them prints.
+
+use std::fmt;
+
+use super::Event;
+use crate::error::Result;
+use crate::output::Output;
+
+/// Prints the events of one run.
+pub struct Renderer<'a> {
+    out: &'a mut Output,
+    timestamps: bool,
+}
+
+impl<'a> Renderer<'a> {
+    /// A renderer on `out`; `timestamps` (`-D`) puts the time before lines and messages.
+    pub fn new(out: &'a mut Output, timestamps: bool) -> Self {
+        Self { out, timestamps }
+    }
+
+    /// Print one event: NDJSON with `--json`; else results on stdout and status on stderr.
+    pub fn emit(&mut self, event: &Event) -> Result<()> {
+        let text = Text {
+            event,
+            stamp: self.timestamps,
+        };
+        if self.out.is_json() {
+            self.out.json_record(event)
+        } else if matches!(event, Event::Line { .. } | Event::Message { .. }) {
+            self.out.write_text(&format!("{text}\n"))?;
+            self.out.flush()
+        } else {
+            if !matches!(event, Event::Summary { .. }) {
+                self.out.note(text);
+            }
+            Ok(())
+        }
+    }
+
+    /// An event as a status line on stderr, whatever the format (pipe mode: stdout carries the
+    /// peer's bytes).
+    pub fn status(&mut self, event: &Event) {
+        self.out.note(Text {
+            event,
+            stamp: false,
+        });
+    }
+
+    /// A status line on stderr (unless `-q`).
+    pub fn note(&mut self, message: impl fmt::Display) {
+        self.out.note(message);
+    }
+
+    /// A detail on stderr with `-v`.
+    pub fn debug(&mut self, message: impl fmt::Display) {
+        self.out.debug(message);
+    }
+
+    /// A warning on stderr.
+    pub fn warn(&mut self, message: impl fmt::Display) {
+        self.out.warn(message);
+    }
+
+    /// Bytes to stdout as they are, flushed (`--concurrent` in pipe mode).
+    pub fn raw(&mut self, bytes: &[u8]) -> Result<()> {
+        self.out.write_bytes(bytes)?;
+        self.out.flush()
+    }
+}
+
+/// The text rendering of one event.
+struct Text<'e> {
+    event: &'e Event,
+    stamp: bool,
+}
+
+impl fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.event {
+            Event::Line {
+                time, peer, text, ..
+            } => {
+                clock(f, time, self.stamp)?;
+                write!(f, "[{peer}] {text}")
+            }
+            Event::Message {
+                time, nick, text, ..
+            } => {
+                clock(f, time, self.stamp)?;
+                write!(f, "[{nick}] {text}")
+            }
+            Event::Connected {
+                peer, handshake_ms, ..
+            } => write!(f, "connected to {peer} in {handshake_ms:.2} ms"),
+            Event::Connection { peer, .. } => write!(f, "connection from {peer}"),
+            Event::Closed {
+                peer,
+                bytes_in,
+                bytes_out,
+                ..
+            } => write!(
+                f,
+                "connection from {peer} closed ({bytes_in} bytes in, {bytes_out} bytes out)"
+            ),
+            Event::PeerClosed { .. } => write!(f, "peer closed the connection"),
+            Event::Refused { peer, text, .. } => {
+                write!(f, "refused connection from {peer}: {text}")
+            }
+            Event::Cut { peer, text, .. } => write!(f, "line from {peer} cut: {text}"),
+            Event::Join { nick, .. } => write!(f, "* {nick} joined"),
+            Event::Leave { nick, .. } => write!(f, "* {nick} left"),
+            Event::Nick { peer, nick, .. } => write!(f, "* {peer} is now {nick}"),
+            Event::Dropped { nick, text, .. } => write!(f, "* {nick} dropped: {text}"),
+            Event::Summary {
+                bytes_in,
+                bytes_out,
+                ..
+            } => write!(f, "{bytes_in} bytes in, {bytes_out} bytes out"),
+        }
+    }
+}
+
+/// `2026-11-02T10:11:12.345Z` shown as `10:11:12.345 ` when timestamps are on.
+fn clock(f: &mut fmt::Formatter<'_>, time: &str, on: bool) -> fmt::Result {
+    if on {
+        write!(f, "{} ", time.get(11..23).unwrap_or(time))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use super::super::Moved;
+    use super::*;
+
+    fn text(event: &Event, stamp: bool) -> String {
+        Text { event, stamp }.to_string()
+    }
+
+    #[test]
+    fn renders_events() {
+        let peer: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
+        let line = Event::line(peer, "hi\\x1b[2J".into());
+        assert_eq!(text(&line, false), "[127.0.0.1:5000] hi\\x1b[2J");
+        let moved = Moved {
+            bytes_in: 3,
+            bytes_out: 4,
+        };
+        let closed = Event::closed(peer, moved, None);
+        assert_eq!(
+            text(&closed, false),
+            "connection from 127.0.0.1:5000 closed (3 bytes in, 4 bytes out)"
+        );
+        let json = serde_json::to_value(&closed).unwrap();
+        assert_eq!(json["event"], "closed");
+        assert_eq!(json["bytes_in"], 3);
+        assert!(json.get("nick").is_none());
+        assert!(json.get("text").is_none());
+        let stamped = text(&Event::line(peer, "x".into()), true);
+        assert_eq!(&stamped[2..3], ":");
+        assert!(stamped.ends_with(" [127.0.0.1:5000] x"), "{stamped}");
+        let json = serde_json::to_value(Event::peer_closed(peer)).unwrap();
+        assert_eq!(json["event"], "peer_closed");
+    }
+}

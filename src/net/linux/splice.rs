@@ -1,0 +1,76 @@
+//! splice(2) between a pipe and a socket (or file): the bytes move inside the kernel, never
+//! through user space. Used by [`crate::net::tcp::copy`] when stdin or stdout is a pipe; the
+//! caller falls back to read/write when this returns `None`.
+
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd};
+
+/// Whether `fd` is a pipe (or FIFO).
+fn is_pipe(fd: BorrowedFd<'_>) -> bool {
+    nix::sys::stat::fstat(fd).is_ok_and(|st| (st.st_mode & libc::S_IFMT) == libc::S_IFIFO)
+}
+
+/// Move every byte from `from` to `to` with splice(2), `chunk` bytes a step, until end of input.
+/// `None` when splice cannot be used between these two descriptors (neither is a pipe, or the
+/// kernel refused before the first byte); then nothing was moved.
+pub fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>, chunk: usize) -> Option<io::Result<u64>> {
+    if !is_pipe(from) && !is_pipe(to) {
+        return None;
+    }
+    // A shell pipe holds 64 KiB: widen it (as far as fs.pipe-max-size lets an unprivileged
+    // process, 1 MiB by default) so that each splice and each wake-up moves more.
+    for fd in [from, to] {
+        if is_pipe(fd) {
+            widen_pipe(fd, chunk);
+        }
+    }
+    match splice_all(from, to, chunk) {
+        Err(e) if e.raw_os_error() == Some(libc::EINVAL) => None,
+        other => Some(other),
+    }
+}
+
+/// Ask for a pipe buffer of `size` bytes; a refusal leaves the pipe as it was.
+fn widen_pipe(fd: BorrowedFd<'_>, size: usize) {
+    let size = i32::try_from(size).unwrap_or(i32::MAX);
+    let _ = nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETPIPE_SZ(size));
+}
+
+/// splice(2) until end of input. An `EINVAL` before the first byte means splice cannot be used
+/// between these two descriptors.
+fn splice_all(from: BorrowedFd<'_>, to: BorrowedFd<'_>, chunk: usize) -> io::Result<u64> {
+    let mut total = 0u64;
+    loop {
+        match splice_once(from, to, chunk) {
+            Ok(0) => return Ok(total),
+            Ok(n) => total += n as u64,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.raw_os_error() == Some(libc::EINVAL) && total > 0 => {
+                return Err(io::Error::other("splice failed after data was moved"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[allow(unsafe_code)]
+fn splice_once(from: BorrowedFd<'_>, to: BorrowedFd<'_>, len: usize) -> io::Result<usize> {
+    // SAFETY: both descriptors are borrowed open files for the duration of the call; null
+    // offsets make the kernel use (and advance) the files' own positions, as pipes and sockets
+    // require; no user memory is passed.
+    let n = unsafe {
+        libc::splice(
+            from.as_raw_fd(),
+            std::ptr::null_mut(),
+            to.as_raw_fd(),
+            std::ptr::null_mut(),
+            len,
+            libc::SPLICE_F_MOVE | libc::SPLICE_F_MORE,
+        )
+    };
+    if n < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(n as usize)
+    }
+}
