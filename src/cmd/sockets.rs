@@ -24,7 +24,7 @@ pub struct Args {
     pub listening: bool,
 
     /// Only sockets in this state (repeat or comma-separate for several)
-    #[arg(long, value_name = "STATE", value_delimiter = ',', value_parser = STATE_NAMES, ignore_case = true)]
+    #[arg(long, value_name = "STATE", value_delimiter = ',', value_parser = state_values(), ignore_case = true)]
     pub state: Vec<String>,
 
     /// Only sockets whose local or peer port is PORT
@@ -44,18 +44,26 @@ pub struct Args {
     pub family: FamilyArgs,
 }
 
-const STATE_NAMES: [&str; 11] = [
-    "established",
-    "syn_sent",
-    "syn_recv",
-    "fin_wait1",
-    "fin_wait2",
-    "time_wait",
-    "unconn",
-    "close_wait",
-    "last_ack",
-    "listen",
-    "closing",
+/// The state names for `--state`, each also accepted as `ss` writes it (`time-wait`).
+fn state_values() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        STATE_NAMES
+            .map(|(name, ss)| clap::builder::PossibleValue::new(name).aliases(ss.iter().copied())),
+    )
+}
+
+const STATE_NAMES: [(&str, &[&str]); 11] = [
+    ("established", &["estab"]),
+    ("syn_sent", &["syn-sent"]),
+    ("syn_recv", &["syn-recv"]),
+    ("fin_wait1", &["fin-wait-1"]),
+    ("fin_wait2", &["fin-wait-2"]),
+    ("time_wait", &["time-wait"]),
+    ("unconn", &[]),
+    ("close_wait", &["close-wait"]),
+    ("last_ack", &["last-ack"]),
+    ("listen", &[]),
+    ("closing", &[]),
 ];
 
 const JSON_FIELDS: &str = "JSON output (--json), one document: sockets [{proto (tcp|udp), state \

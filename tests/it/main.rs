@@ -11,6 +11,7 @@ mod ifconfig;
 mod ping;
 mod portinfo;
 mod resolve;
+mod sockets;
 mod subnet;
 mod tcp;
 mod udp;
