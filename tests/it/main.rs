@@ -4,6 +4,7 @@
 
 mod common;
 
+mod arping;
 mod cli;
 mod docs;
 mod hostname;
@@ -11,6 +12,7 @@ mod ifconfig;
 mod ping;
 mod portinfo;
 mod resolve;
+mod sniff;
 mod sockets;
 mod subnet;
 mod tcp;

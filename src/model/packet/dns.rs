@@ -57,7 +57,8 @@ pub fn summarize(bytes: &[u8]) -> Option<DnsSummary> {
             .map(|r| format!("{} {}", r.record_type(), r.data))
             .collect(),
         authority_count: message.authorities.len(),
-        additional_count: message.additionals.len(),
+        // The EDNS OPT record travels in the additional section: count it as the header does.
+        additional_count: message.additionals.len() + usize::from(message.edns.is_some()),
     })
 }
 
