@@ -136,7 +136,7 @@ never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l tcp -d 'Only TCP entries'
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l udp -d 'Only UDP entries'
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l list -d 'List every known service as a table'
-complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l check -l listening -d 'Show what is bound to the port on this host (TCP and UDP, v4 and v6, with the owning process) and whether it is free to bind'
+complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l check -l listening -d 'List every socket on the port (TCP and UDP, v4 and v6, any state, with the owning process) and say what that means for binding it: in use, in TIME_WAIT, needs privilege'
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -s v -l verbose -d 'Print more: which socket, server or method was used (repeat for more)'

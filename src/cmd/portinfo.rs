@@ -2,16 +2,17 @@
 //! range it is in, and (`--check`) whether anything on this host is bound to it.
 
 use std::fmt;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
-use crate::model::services::{PortRange, Proto};
+use crate::model::services::{PortRange, Proto, course_range};
+use crate::model::socket::{SockState, SocketRow};
 use crate::net::services::{self as db, Database, Known};
-use crate::net::sockets::{self, BoundSocket};
+use crate::net::sockets::{self, Query as SocketQuery};
 use crate::output::{self, Output};
 
 /// Bind tests are made for at most this many ports; a larger `--check` lists sockets only.
@@ -41,8 +42,8 @@ pub struct Args {
     #[arg(long, conflicts_with = "queries")]
     pub list: bool,
 
-    /// Show what is bound to the port on this host (TCP and UDP, v4 and v6, with the owning
-    /// process) and whether it is free to bind
+    /// List every socket on the port (TCP and UDP, v4 and v6, any state, with the owning
+    /// process) and say what that means for binding it: in use, in TIME_WAIT, needs privilege
     #[arg(long, visible_alias = "listening")]
     pub check: bool,
 
@@ -53,13 +54,17 @@ pub struct Args {
 
 const JSON_FIELDS: &str = "JSON output (--json), one document: entries [{name, port, proto, \
 aliases, description (built-in entries), source (system|built_in), range (well_known|registered|\
-dynamic), ephemeral (in this host's ephemeral range)}], unknown [ports or names with no service], \
-ephemeral_range [low, high] or null, system_file, system_file_read; with --check also \
-checks [{port, sockets [{proto, local, state, pid, process}], tcp_free, udp_free}] where a \
-*_free field is true, false, or null when not tested. Exit status: 0 when every query is known \
-(with --check: when something is bound to every port asked about); 1 for a service name or \
-port that is not known (\"no such service\"), or with --check a port nothing is bound to; 2 for \
-invalid input such as 70000, -1 or 12ab.";
+dynamic), ephemeral (in this host's ephemeral range)}], unknown [service names or ranges with no \
+service], unnamed [ports with no service name], ephemeral_range [low, high] or null, \
+system_file, system_file_read, course_range (for one port: where it falls in the 1-255 / \
+256-1023 / 1024-65535 split); with --check also checks [{port, sockets [{proto, state, recv_q, \
+send_q, local, peer, timer, uid, inode, pid, process}], tcp_free, udp_free, notes}] where a \
+*_free field says whether a server without SO_REUSEADDR could bind the port on every address \
+(null when not tested) and notes say why not (in use by whom, TIME_WAIT and how long, privilege). \
+A range with --check lists only the ports in use. Exit status: 0 when every query is known or is \
+a port number (with --check: when something is on every port asked about, or on any port of a \
+range); 1 for a service name that is not known (\"no such service\"), or with --check a port \
+nothing is on; 2 for invalid input such as 70000, -1 or 12ab.";
 
 /// One thing the user asked about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,17 +170,19 @@ pub struct Entry {
     pub ephemeral: bool,
 }
 
-/// What is bound to one port.
+/// What is on one port.
 #[derive(Debug, Serialize)]
 pub struct Check {
     /// The port.
     pub port: u16,
-    /// The bound sockets.
-    pub sockets: Vec<BoundSocket>,
+    /// Every socket whose local port it is, in any state.
+    pub sockets: Vec<SocketRow>,
     /// Whether TCP port is free to bind on every address, v4 and v6 (null: not tested).
     pub tcp_free: Option<bool>,
     /// Whether the UDP port is free to bind (null: not tested).
     pub udp_free: Option<bool>,
+    /// What the sockets mean for binding the port.
+    pub notes: Vec<String>,
 }
 
 /// What `nettool portinfo` reports.
@@ -183,14 +190,19 @@ pub struct Check {
 pub struct PortinfoReport {
     /// Known services matching the queries.
     pub entries: Vec<Entry>,
-    /// Queries nothing is known for.
+    /// Service names and ranges nothing is known for.
     pub unknown: Vec<String>,
+    /// Port numbers that have no service name (not an error).
+    pub unnamed: Vec<u16>,
     /// This host's ephemeral port range.
     pub ephemeral_range: Option<(u16, u16)>,
     /// The system services file consulted.
     pub system_file: PathBuf,
     /// Whether it could be read.
     pub system_file_read: bool,
+    /// For one port: where it falls in the 1-255 / 256-1023 / 1024-65535 split.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub course_range: Option<&'static str>,
     /// What is bound (with --check).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checks: Option<Vec<Check>>,
@@ -215,7 +227,9 @@ pub fn lookup(
 ) -> PortinfoReport {
     let mut entries = Vec::new();
     let mut unknown = Vec::new();
+    let mut unnamed = Vec::new();
     let mut ports: Vec<u16> = Vec::new();
+    let mut range_ports: Vec<u16> = Vec::new();
     if config.queries.is_empty() {
         entries.extend(
             database
@@ -246,7 +260,7 @@ pub fn lookup(
                         .map(|k| entry(k, ephemeral)),
                 );
                 if entries.len() == before {
-                    unknown.push(port.to_string());
+                    unnamed.push(*port);
                 }
                 ports.push(*port);
             }
@@ -262,6 +276,7 @@ pub fn lookup(
                     unknown.push(format!("{lo}-{hi}"));
                 }
                 ports.extend(*lo..=*hi);
+                range_ports.extend(*lo..=*hi);
             }
         }
     }
@@ -277,31 +292,120 @@ pub fn lookup(
         ephemeral_range: ephemeral,
         system_file: config.services_file.clone(),
         system_file_read: database.system_file_read,
-        checks: config.check.then(|| check_ports(&ports, config.proto)),
+        course_range: single_port.map(course_range),
+        checks: config
+            .check
+            .then(|| check_ports(&ports, &range_ports, config.proto)),
+        unnamed,
         single_port,
     }
 }
 
-/// Bound sockets and bind tests for each port.
-fn check_ports(ports: &[u16], proto: Option<Proto>) -> Vec<Check> {
+/// Every socket on each port, bind tests, and what they mean. Ports that only a range asked
+/// about are listed only when something is on them.
+fn check_ports(ports: &[u16], range_ports: &[u16], proto: Option<Proto>) -> Vec<Check> {
     let mut unique = ports.to_vec();
     unique.sort_unstable();
     unique.dedup();
-    let sockets = sockets::bound_sockets(Some(&unique));
+    let query = SocketQuery {
+        tcp: proto != Some(Proto::Udp),
+        udp: proto != Some(Proto::Tcp),
+        v4: true,
+        v6: true,
+        states: None,
+    };
+    let mut rows = sockets::sockets(&query).unwrap_or_default();
+    rows.retain(|r| unique.binary_search(&r.local.port()).is_ok());
+    sockets::attach_owners(&mut rows);
     let test_binds = unique.len() <= MAX_BIND_TESTS;
+    let privileged_below = sockets::unprivileged_port_start();
+    let root = nix::unistd::geteuid().is_root();
     unique
         .iter()
-        .map(|&port| Check {
-            port,
-            sockets: sockets
+        .map(|&port| {
+            let on_port: Vec<SocketRow> = rows
                 .iter()
-                .filter(|s| s.local.port() == port && proto.is_none_or(|p| s.proto == p))
+                .filter(|s| s.local.port() == port)
                 .cloned()
-                .collect(),
-            tcp_free: (test_binds && proto != Some(Proto::Udp)).then(|| tcp_free(port)),
-            udp_free: (test_binds && proto != Some(Proto::Tcp)).then(|| udp_free(port)),
+                .collect();
+            let tcp_free = (test_binds && proto != Some(Proto::Udp)).then(|| tcp_free(port));
+            let udp_free = (test_binds && proto != Some(Proto::Tcp)).then(|| udp_free(port));
+            let notes = binding_notes(port, &on_port, privileged_below, root);
+            Check {
+                port,
+                sockets: on_port,
+                tcp_free,
+                udp_free,
+                notes,
+            }
+        })
+        .filter(|c| {
+            !c.sockets.is_empty()
+                || !range_ports.contains(&c.port)
+                || ports_named(ports, range_ports, c.port)
         })
         .collect()
+}
+
+/// Whether `port` was asked for by itself as well as inside a range.
+fn ports_named(ports: &[u16], range_ports: &[u16], port: u16) -> bool {
+    ports.iter().filter(|p| **p == port).count()
+        > range_ports.iter().filter(|p| **p == port).count()
+}
+
+/// What the sockets on a port mean for a program that wants to bind it.
+fn binding_notes(port: u16, rows: &[SocketRow], privileged_below: u16, root: bool) -> Vec<String> {
+    let mut notes = Vec::new();
+    if port == 0 {
+        notes.push(
+            "port 0 is never bound as such: bind(0) asks the kernel to pick a free ephemeral port"
+                .to_string(),
+        );
+        return notes;
+    }
+    for row in rows {
+        let owner = match (&row.process, row.pid) {
+            (Some(name), Some(pid)) => format!("{name} (pid {pid})"),
+            _ if row.inode == 0 => "no process (the kernel holds it)".to_string(),
+            _ => "a process of another user (run as root to see it)".to_string(),
+        };
+        match row.state {
+            SockState::TimeWait => {
+                let left = row.timer.map_or(0, |t| t.expires_ms.div_ceil(1000));
+                notes.push(format!(
+                    "{} {} -> {} is in TIME_WAIT for {left} s more: this side closed first; a \
+                     server without SO_REUSEADDR gets \"Address already in use\" on this port \
+                     until it ends (about 60 s after the close)",
+                    row.proto, row.local, row.peer
+                ));
+            }
+            SockState::Listen => notes.push(format!(
+                "{} {} is in use: a listener of {owner}",
+                row.proto, row.local
+            )),
+            SockState::Unconn | SockState::Established if row.proto == Proto::Udp => notes.push(
+                format!("{} {} is in use: bound by {owner}", row.proto, row.local),
+            ),
+            state => notes.push(format!(
+                "{} {} -> {} is {}: a connection of {owner}",
+                row.proto,
+                row.local,
+                row.peer,
+                state.as_str()
+            )),
+        }
+    }
+    if port < privileged_below {
+        let who = if root {
+            "you are root, so you may"
+        } else {
+            "you are not root: bind fails with \"Permission denied\""
+        };
+        notes.push(format!(
+            "ports below {privileged_below} need privilege to bind (root or CAP_NET_BIND_SERVICE); {who}"
+        ));
+    }
+    notes
 }
 
 fn any_addrs(port: u16) -> [SocketAddr; 2] {
@@ -311,9 +415,24 @@ fn any_addrs(port: u16) -> [SocketAddr; 2] {
     ]
 }
 
-/// Whether a TCP listener could bind the port on the v4 and v6 wildcard addresses.
+/// Whether a TCP server that does not set SO_REUSEADDR (the plain `bind` of a first socket
+/// program) could bind the port on the v4 and v6 wildcard addresses. Rust's `TcpListener` sets
+/// SO_REUSEADDR, which would hide a TIME_WAIT.
 fn tcp_free(port: u16) -> bool {
-    port != 0 && any_addrs(port).iter().all(|a| TcpListener::bind(a).is_ok())
+    port != 0
+        && any_addrs(port).iter().all(|a| {
+            let Ok(socket) = socket2::Socket::new(
+                socket2::Domain::for_address(*a),
+                socket2::Type::STREAM,
+                None,
+            ) else {
+                return false;
+            };
+            if a.is_ipv6() {
+                let _ = socket.set_only_v6(true);
+            }
+            socket.bind(&(*a).into()).is_ok()
+        })
 }
 
 /// Whether a UDP socket could bind the port on the v4 and v6 wildcard addresses.
@@ -370,23 +489,49 @@ impl fmt::Display for PortinfoReport {
                 Some((lo, hi)) => format!("; outside this host's ephemeral range {lo}-{hi}"),
                 None => String::new(),
             };
-            blocks.push(format!(
+            let mut text = String::new();
+            if self.unnamed.contains(&port) {
+                text.push_str(&format!(
+                    "{port}: no service name in {} or the built-in table\n",
+                    self.system_file.display()
+                ));
+            }
+            text.push_str(&format!(
                 "{port} is a {} port{eph}",
                 PortRange::of(port).describe()
             ));
+            if let Some(course) = self.course_range {
+                text.push_str(&format!(
+                    "\nin the 1-255 / 256-1023 / 1024-65535 split: {course}"
+                ));
+            }
+            blocks.push(text);
+        }
+        if self.checks.as_ref().is_some_and(Vec::is_empty) {
+            blocks.push("no socket is on any of these ports".to_string());
         }
         for check in self.checks.iter().flatten() {
             let mut lines = Vec::new();
             if check.sockets.is_empty() {
-                lines.push(format!("port {}: nothing is bound to it", check.port));
+                lines.push(format!("port {}: no socket is on it", check.port));
             } else {
-                lines.push(format!("port {}: bound", check.port));
-                let mut table = output::table(["PROTO", "LOCAL", "STATE", "PROCESS"]);
+                lines.push(format!(
+                    "port {}: {} socket(s)",
+                    check.port,
+                    check.sockets.len()
+                ));
+                let mut table = output::table(["PROTO", "LOCAL", "PEER", "STATE", "PROCESS"]);
                 for s in &check.sockets {
+                    let unspecified = s.peer.ip().is_unspecified() && s.peer.port() == 0;
                     table.add_row([
                         format!("{}{}", s.proto, if s.local.is_ipv6() { "6" } else { "" }),
                         s.local.to_string(),
-                        s.state.to_string(),
+                        if unspecified {
+                            "*".to_string()
+                        } else {
+                            s.peer.to_string()
+                        },
+                        s.state.as_str().to_string(),
                         match (&s.process, s.pid) {
                             (Some(name), Some(pid)) => format!("{name} (pid {pid})"),
                             _ => "-".into(),
@@ -395,6 +540,7 @@ impl fmt::Display for PortinfoReport {
                 }
                 lines.push(trimmed(&table.to_string()));
             }
+            lines.extend(check.notes.iter().cloned());
             if check.tcp_free.is_some() || check.udp_free.is_some() {
                 let mut parts = Vec::new();
                 if check.tcp_free.is_some() {
@@ -438,7 +584,10 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
             config.services_file.display()
         ));
     }
-    let all_unknown = !config.queries.is_empty() && report.entries.is_empty() && !config.check;
+    let all_unknown = !config.queries.is_empty()
+        && report.entries.is_empty()
+        && report.unnamed.is_empty()
+        && !config.check;
     if all_unknown {
         if out.is_json() {
             out.report(&report)?;
@@ -455,7 +604,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         }
     }
     let yes = match &report.checks {
-        Some(checks) => checks.iter().all(|c| !c.sockets.is_empty()),
+        Some(checks) => !checks.is_empty() && checks.iter().all(|c| !c.sockets.is_empty()),
         None => report.unknown.is_empty(),
     };
     Ok(Outcome::from_bool(yes))
@@ -540,7 +689,8 @@ mod tests {
             &d,
             Some((32768, 60999)),
         );
-        assert_eq!(r.unknown, ["nosuch", "50000"]);
+        assert_eq!(r.unknown, ["nosuch"]);
+        assert_eq!(r.unnamed, [50000]);
     }
 
     #[test]
@@ -555,7 +705,54 @@ mod tests {
             "PORT      SERVICE  ALIASES  SOURCE  RANGE       DESCRIPTION\n\
              3306/tcp  mysql    -        system  registered  -\n\
              \n\
-             3306 is a registered (1024-49151) port; outside this host's ephemeral range 32768-60999"
+             3306 is a registered (1024-49151) port; outside this host's ephemeral range 32768-60999\n\
+             in the 1-255 / 256-1023 / 1024-65535 split: 1024-65535: unprivileged; any user's \
+             program may bind it, and ephemeral ports come from here"
         );
+    }
+
+    fn row(state: SockState, port: u16, pid: Option<u32>, inode: u64) -> SocketRow {
+        SocketRow {
+            proto: Proto::Tcp,
+            state,
+            recv_q: 0,
+            send_q: 0,
+            local: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+            peer: "127.0.0.1:40000".parse().unwrap(),
+            timer: (state == SockState::TimeWait).then_some(crate::model::socket::Timer {
+                kind: crate::model::socket::TimerKind::Timewait,
+                expires_ms: 41_200,
+                retransmits: 0,
+            }),
+            uid: 0,
+            inode,
+            pid,
+            process: pid.map(|_| "nginx".to_string()),
+        }
+    }
+
+    #[test]
+    fn binding_notes_say_why() {
+        let notes = binding_notes(80, &[row(SockState::Listen, 80, Some(7), 9)], 1024, false);
+        assert_eq!(
+            notes[0],
+            "tcp 127.0.0.1:80 is in use: a listener of nginx (pid 7)"
+        );
+        assert!(notes[1].ends_with("you are not root: bind fails with \"Permission denied\""));
+        let notes = binding_notes(
+            9527,
+            &[row(SockState::TimeWait, 9527, None, 0)],
+            1024,
+            false,
+        );
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0]
+                .starts_with("tcp 127.0.0.1:9527 -> 127.0.0.1:40000 is in TIME_WAIT for 42 s more")
+        );
+        let notes = binding_notes(22, &[row(SockState::Listen, 22, None, 5)], 1024, true);
+        assert!(notes[0].ends_with("a process of another user (run as root to see it)"));
+        assert!(notes[1].ends_with("you are root, so you may"));
+        assert!(binding_notes(0, &[], 1024, false)[0].starts_with("port 0 is never bound"));
     }
 }
