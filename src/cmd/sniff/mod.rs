@@ -85,7 +85,7 @@ pub enum ProtoFilter {
     Arp,
 }
 
-const JSON_FIELDS: &str = "JSON output (--json), NDJSON: one object per packet {type: \"packet\", \
+const JSON_FIELDS: &str = "Examples: `nettool sniff lo --port 8001` (a TCP conversation, its handshake and close narrated), `nettool sniff eth0 --proto arp`, `nettool sniff --layers -c 1 --proto icmp`, `nettool sniff lo -w trace.pcap` then `tcpdump -r trace.pcap` or `nettool sniff -r trace.pcap --json`.\n\nJSON output (--json), NDJSON: one object per packet {type: \"packet\", \
 index, time (seconds since the epoch), interface, direction (in|out|null), length, link {kind \
 (ethernet|loopback|cooked), src_mac, dst_mac, src_vendor, dst_vendor, ethertype, ethertype_name}, \
 arp {op (request|reply), sender_mac, sender_vendor, sender_ip, target_mac, target_ip}, ip {version, \
