@@ -474,3 +474,43 @@ fn bad_input_and_files_are_one_line_and_exit_2() {
         );
     }
 }
+
+/// Loopback hands a packet socket each frame twice (going out and coming in); like tcpdump,
+/// sniff keeps one: a ping is an echo request and an echo reply, nothing more.
+#[test]
+fn loopback_frames_are_seen_once() {
+    if !root_or_skip("sniff lo") || !common::tool_or_skip("sniff lo", "ping") {
+        return;
+    }
+    let ns = common::Netns::new("slo");
+    let mut sniff = ChildGuard(
+        ns.command(common::bin())
+            .args(["sniff", "lo", "--json", "--proto", "icmp"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    ns.exec(&["ping", "-c", "1", "127.0.0.1"]);
+    std::thread::sleep(Duration::from_millis(300));
+    sniff.interrupt();
+    sniff
+        .wait_timeout(Duration::from_secs(5))
+        .expect("sniff did not stop at SIGINT");
+    let mut text = String::new();
+    std::io::Read::read_to_string(sniff.0.stdout.as_mut().unwrap(), &mut text).unwrap();
+    let names: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|r| r["type"] == "packet")
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["direction"].as_str().unwrap(),
+                r["icmp"]["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(names, ["in echo request", "in echo reply"]);
+}

@@ -161,6 +161,44 @@ fn recv_frame(fd: &OwnedFd, buf: &mut [u8]) -> io::Result<Option<(usize, libc::s
     Ok(Some((usize::try_from(n).unwrap_or(0), addr)))
 }
 
+/// A loopback device hands a packet socket every frame twice, once going out and once coming
+/// in; like libpcap, keep only the incoming copy. The kernel drops the outgoing one with a
+/// classic BPF filter, so it never takes room in the socket's buffer.
+fn skip_loopback_echoes(fd: &OwnedFd) -> io::Result<()> {
+    const LD_ABS_W: u16 = 0x20; // BPF_LD | BPF_W | BPF_ABS
+    const JEQ_K: u16 = 0x15; // BPF_JMP | BPF_JEQ | BPF_K
+    const RET_K: u16 = 0x06; // BPF_RET | BPF_K
+    const AD_PKTTYPE: u32 = 0xffff_f000 + 4; // SKF_AD_OFF + SKF_AD_PKTTYPE
+    const AD_HATYPE: u32 = 0xffff_f000 + 28; // SKF_AD_OFF + SKF_AD_HATYPE
+    let op = |code: u16, jt: u8, jf: u8, k: u32| libc::sock_filter { code, jt, jf, k };
+    let program = [
+        op(LD_ABS_W, 0, 0, AD_PKTTYPE),
+        op(JEQ_K, 0, 2, u32::from(libc::PACKET_OUTGOING)),
+        op(LD_ABS_W, 0, 0, AD_HATYPE),
+        op(JEQ_K, 1, 0, u32::from(ARPHRD_LOOPBACK)),
+        op(RET_K, 0, 0, u32::MAX),
+        op(RET_K, 0, 0, 0),
+    ];
+    let fprog = libc::sock_fprog {
+        len: program.len() as u16,
+        filter: program.as_ptr().cast_mut(),
+    };
+    // SAFETY: fprog points at `program`, which lives across the call; the kernel copies it.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_ATTACH_FILTER,
+            std::ptr::from_ref(&fprog).cast(),
+            size_of::<libc::sock_fprog>() as libc::socklen_t,
+        )
+    };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// A capture on one interface or all.
 pub struct Capture {
     fd: OwnedFd,
@@ -176,6 +214,7 @@ impl Capture {
         if set_int_option(&fd, libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, size).is_err() {
             set_int_option(&fd, libc::SOL_SOCKET, libc::SO_RCVBUF, size)?;
         }
+        skip_loopback_echoes(&fd)?;
         if let Some(index) = ifindex {
             bind(&fd, index, ETH_P_ALL)?;
         }
