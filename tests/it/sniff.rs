@@ -514,3 +514,36 @@ fn loopback_frames_are_seen_once() {
         .collect();
     assert_eq!(names, ["in echo request", "in echo reply"]);
 }
+
+/// Without CAP_NET_RAW, capturing (and sending ARP) is refused in one line that names the
+/// capability; reading a file needs no privilege.
+#[test]
+fn without_cap_net_raw_one_line_names_it() {
+    if !root_or_skip("sniff unprivileged") || !common::tool_or_skip("sniff unprivileged", "setpriv")
+    {
+        return;
+    }
+    let drop_raw = ["--inh-caps=-net_raw", "--bounding-set=-net_raw"];
+    let ns = common::Netns::new("snr");
+    for args in [
+        &["sniff", "lo", "-c", "1"][..],
+        &["arping", "-c", "1", "-I", "lo", "127.0.0.2"][..],
+    ] {
+        let out = ns
+            .command("setpriv")
+            .args(drop_raw)
+            .arg(common::bin())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        if args[0] == "sniff" {
+            assert!(
+                err.contains("CAP_NET_RAW") && err.contains("setcap cap_net_raw+ep"),
+                "{err}"
+            );
+        }
+    }
+}
