@@ -10,7 +10,7 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
-NETTOOL=${NETTOOL:-$ROOT/target/release/nettool}
+NETTOOL=${NETTOOL:-${CARGO_TARGET_DIR:-$ROOT/target}/release/nettool}
 RUNS=${RUNS:-50}
 
 need() {

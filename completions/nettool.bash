@@ -25,6 +25,9 @@ _nettool() {
             nettool,connect)
                 cmd="nettool__subcmd__connect"
                 ;;
+            nettool,help)
+                cmd="nettool__subcmd__help"
+                ;;
             nettool,hostname)
                 cmd="nettool__subcmd__hostname"
                 ;;
@@ -46,6 +49,9 @@ _nettool() {
             nettool,resolve)
                 cmd="nettool__subcmd__resolve"
                 ;;
+            nettool,scan)
+                cmd="nettool__subcmd__scan"
+                ;;
             nettool,sniff)
                 cmd="nettool__subcmd__sniff"
                 ;;
@@ -61,6 +67,57 @@ _nettool() {
             nettool,udp-send)
                 cmd="nettool__subcmd__udp__subcmd__send"
                 ;;
+            nettool__subcmd__help,arping)
+                cmd="nettool__subcmd__help__subcmd__arping"
+                ;;
+            nettool__subcmd__help,completions)
+                cmd="nettool__subcmd__help__subcmd__completions"
+                ;;
+            nettool__subcmd__help,connect)
+                cmd="nettool__subcmd__help__subcmd__connect"
+                ;;
+            nettool__subcmd__help,help)
+                cmd="nettool__subcmd__help__subcmd__help"
+                ;;
+            nettool__subcmd__help,hostname)
+                cmd="nettool__subcmd__help__subcmd__hostname"
+                ;;
+            nettool__subcmd__help,ifconfig)
+                cmd="nettool__subcmd__help__subcmd__ifconfig"
+                ;;
+            nettool__subcmd__help,listen)
+                cmd="nettool__subcmd__help__subcmd__listen"
+                ;;
+            nettool__subcmd__help,man)
+                cmd="nettool__subcmd__help__subcmd__man"
+                ;;
+            nettool__subcmd__help,ping)
+                cmd="nettool__subcmd__help__subcmd__ping"
+                ;;
+            nettool__subcmd__help,portinfo)
+                cmd="nettool__subcmd__help__subcmd__portinfo"
+                ;;
+            nettool__subcmd__help,resolve)
+                cmd="nettool__subcmd__help__subcmd__resolve"
+                ;;
+            nettool__subcmd__help,scan)
+                cmd="nettool__subcmd__help__subcmd__scan"
+                ;;
+            nettool__subcmd__help,sniff)
+                cmd="nettool__subcmd__help__subcmd__sniff"
+                ;;
+            nettool__subcmd__help,sockets)
+                cmd="nettool__subcmd__help__subcmd__sockets"
+                ;;
+            nettool__subcmd__help,subnet)
+                cmd="nettool__subcmd__help__subcmd__subnet"
+                ;;
+            nettool__subcmd__help,udp-recv)
+                cmd="nettool__subcmd__help__subcmd__udp__subcmd__recv"
+                ;;
+            nettool__subcmd__help,udp-send)
+                cmd="nettool__subcmd__help__subcmd__udp__subcmd__send"
+                ;;
             *)
                 ;;
         esac
@@ -68,7 +125,7 @@ _nettool() {
 
     case "${cmd}" in
         nettool)
-            opts="-q -v -h -V --json --color --quiet --verbose --help --version hostname resolve ifconfig ping subnet portinfo listen connect udp-send udp-recv sockets sniff arping completions man"
+            opts="-q -v -h -V --json --color --quiet --verbose --help --version hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv sockets sniff arping completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -86,7 +143,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__arping)
-            opts="-I -c -w -i -D -U -q -v -h -V --interface --count --deadline --interval --dad --unsolicited --json --color --quiet --verbose --help --version"
+            opts="-I -c -w -i -D -U -v -q -h -V --interface --count --deadline --interval --dad --unsolicited --verbose --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -136,7 +193,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__completions)
-            opts="-q -v -h -V --json --color --quiet --verbose --help --version bash elvish fish powershell zsh"
+            opts="-v -q -h -V --verbose --json --color --quiet --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -154,7 +211,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__connect)
-            opts="-w -s -p -z -4 -6 -D -q -v -h -V --wait --source --source-port --zero --pipe --chat --send-only --recv-only --timestamps --quit-word --max-line --json --color --quiet --verbose --help --version"
+            opts="-w -s -p -z -4 -6 -D -v -q -h -V --wait --source --source-port --zero --pipe --chat --send-only --recv-only --timestamps --quit-word --send-quit --eol --encoding --partial-after --trace --max-line --verbose --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -188,6 +245,18 @@ _nettool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --eol)
+                    COMPREPLY=($(compgen -W "lf crlf none" -- "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --partial-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-line)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -203,8 +272,260 @@ _nettool() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        nettool__subcmd__help)
+            opts="hostname resolve ifconfig ping subnet portinfo listen connect scan udp-send udp-recv sockets sniff arping completions man help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__arping)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__connect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__hostname)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__ifconfig)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__ping)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__portinfo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__resolve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__scan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__sniff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__sockets)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__subnet)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__udp__subcmd__recv)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__udp__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         nettool__subcmd__hostname)
-            opts="-I -q -v -h -V --all-addresses --json --color --quiet --verbose --help --version"
+            opts="-f -s -d -i -I -A -v -q -h -V --fqdn --short --domain --ip-address --all-addresses --all-fqdns --verbose --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -222,7 +543,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__ifconfig)
-            opts="-a -s -4 -6 -q -v -h -V --all --short --routes --table --route-to --neighbors --neighbours --json --color --quiet --verbose --help --version"
+            opts="-a -s -4 -6 -v -q -h -V --all --short --routes --table --route-to --neighbors --neighbours --verbose --json --color --quiet --help --version $(command ls /sys/class/net 2>/dev/null)"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,7 +569,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__listen)
-            opts="-k -4 -6 -D -q -v -h -V --keep-open --concurrent --room --echo --max-clients --allow --deny --nick --room-queue --pipe --chat --send-only --recv-only --timestamps --quit-word --max-line --json --color --quiet --verbose --help --version"
+            opts="-k -4 -6 -D -v -q -h -V --keep-open --concurrent --room --echo --max-clients --allow --deny --nick --backlog --room-queue --pipe --chat --send-only --recv-only --timestamps --quit-word --send-quit --eol --encoding --partial-after --trace --max-line --verbose --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -270,11 +591,27 @@ _nettool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --backlog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --room-queue)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --quit-word)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --eol)
+                    COMPREPLY=($(compgen -W "lf crlf none" -- "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --partial-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -294,7 +631,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__man)
-            opts="-q -v -h -V --dir --json --color --quiet --verbose --help --version"
+            opts="-v -q -h -V --dir --mkdir --verbose --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -316,7 +653,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__ping)
-            opts="-g -c -i -W -w -s -t -I -D -O -f -n -a -u -4 -6 -q -v -h -V --generate --count --interval --wait --deadline --size --ttl --interface --timestamps --outstanding --flood --numeric --alive --unreachable --tcp --json --color --quiet --verbose --help --version"
+            opts="-g -c -i -W -w -s -t -D -O -f -n -a -u -4 -6 -v -I -q -h -V --generate --count --interval --wait --deadline --size --ttl --timestamps --outstanding --flood --numeric --alive --unreachable --tcp --verbose --interface --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -378,16 +715,16 @@ _nettool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --interface)
+                --tcp)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interface)
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -I)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tcp)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -402,7 +739,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__portinfo)
-            opts="-q -v -h -V --tcp --udp --list --listening --check --services-file --json --color --quiet --verbose --help --version"
+            opts="-v -q -h -V --tcp --udp --list --listening --check --services-file --verbose --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -424,20 +761,12 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__resolve)
-            opts="-t -x -f -4 -6 -q -v -h -V --type --reverse --server --dns --tcp --timeout --tries --short --file --concurrency --json --color --quiet --verbose --help --version"
+            opts="-x -f -4 -6 -v -t -q -h -V --reverse --server --dns --tcp --timeout --tries --short --file --concurrency --verbose --type --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --reverse)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -470,6 +799,68 @@ _nettool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --type)
+                    COMPREPLY=($(compgen -W "A AAAA CNAME MX NS TXT SOA SRV PTR CAA" -- "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -W "A AAAA CNAME MX NS TXT SOA SRV PTR CAA" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__scan)
+            opts="-p -u -o -4 -6 -v -q -h -V --ports --top --syn --udp --concurrency --rate --retries --timeout --output --verbose --json --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table open" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table open" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -482,7 +873,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__sniff)
-            opts="-c -w -r -q -v -h -V --host --port --proto --count --duration --layers --write --read --json --color --quiet --verbose --help --version"
+            opts="-c -w -r -v -q -h -V --host --port --proto --count --duration --layers --write --read --verbose --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,7 +931,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__sockets)
-            opts="-l -t -u -4 -6 -q -v -h -V --listening --state --port --tcp --udp --json --color --quiet --verbose --help --version"
+            opts="-l -t -u -4 -6 -v -q -h -V --listening --state --port --tcp --udp --verbose --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -566,13 +957,17 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__subnet)
-            opts="-b -q -v -h -V --binary --split --json --color --quiet --verbose --help --version"
+            opts="-b -v -q -h -V --binary --split --hosts --aggregate --verbose --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --split)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hosts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -588,7 +983,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__recv)
-            opts="-c -4 -6 -q -v -h -V --count --idle --reply --echo --join --iface --broadcast --hex --stats --json --color --quiet --verbose --help --version"
+            opts="-c -4 -6 -v -q -h -V --count --idle --reply --echo --join --broadcast --hex --trace --stats --verbose --iface --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -615,7 +1010,7 @@ _nettool() {
                     return 0
                     ;;
                 --iface)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -630,7 +1025,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__send)
-            opts="-c -i -s -t -4 -6 -q -v -h -V --file --count --interval --rate --seq --size --broadcast --ttl --wait --json --color --quiet --verbose --help --version"
+            opts="-c -i -s -t -4 -6 -v -q -h -V --file --count --interval --rate --seq --size --broadcast --ttl --wait --trace --verbose --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

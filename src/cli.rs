@@ -15,13 +15,11 @@ use crate::net::host::Family;
     about,
     long_about = "Network diagnostics in one binary: who am I (hostname, ifconfig), what is that \
                   name (resolve), is it up (ping), which network is this (subnet), what is that \
-                  port (portinfo), and can two programs talk (listen/connect over TCP, \
-                  udp-send/udp-recv over UDP).\n\n\
+                  port (portinfo), which ports are open (scan), and can two programs talk \
+                  (listen/connect over TCP, udp-send/udp-recv over UDP).\n\n\
                   Every command prints text for people and, with --json, JSON for programs \
                   (one document, or NDJSON for a stream ending with a summary object).",
-    after_long_help = EXIT_STATUS,
     propagate_version = true,
-    disable_help_subcommand = true,
     max_term_width = 100
 )]
 pub struct Cli {
@@ -34,27 +32,24 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The exit-status section shared by every man page.
-pub const EXIT_STATUS: &str = "Exit status: 0 success or a \"yes\" answer; 1 a negative answer \
-(no reply, not found, different networks, refused, some targets down); 2 usage error, invalid \
-input, permission problem or any other error. A closed stdout (| head) ends quietly with 0.";
-
-/// Flags that mean the same for every subcommand.
+/// Flags that mean the same for every subcommand, listed under their own heading in every help.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Print JSON: one document, or NDJSON (one object a line) for streams
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// When to colour the output (NO_COLOR is respected; never with --json or into a pipe)
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    /// Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true,
+          hide_possible_values = true)]
     pub color: ColorChoice,
 
     /// Print less: results only, no progress lines
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// Print more: which socket, server or method was used (repeat for more)
+    /// Print more (what each command adds is in its help)
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
 }
@@ -113,6 +108,8 @@ pub enum Command {
     Listen(cmd::tcp::listen::Args),
     /// Open a TCP connection: chat or pipe (like nc), or -z to test whether a port is open
     Connect(cmd::tcp::connect::Args),
+    /// Which ports are open on which hosts: TCP connect, TCP SYN or UDP, with the evidence
+    Scan(cmd::scan::Args),
     /// Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies
     UdpSend(cmd::udp::send::Args),
     /// Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream

@@ -62,6 +62,20 @@ impl Error {
         Self::Negative(message.into())
     }
 
+    /// An OS error from the step that asks the question (a TCP handshake, a datagram to a
+    /// port): refused, timed out, host unreachable or reset are the answer "no" (exit 1); any
+    /// other error, such as network unreachable (no route from here) or permission denied,
+    /// means the question could not be asked (exit 2). See [`crate::exit`].
+    pub fn answer(context: impl Into<String>, source: io::Error) -> Self {
+        let err = Self::io(context, source);
+        match &err {
+            Self::Io { source, .. } if is_negative_answer(source) => {
+                Self::Negative(err.to_string())
+            }
+            _ => err,
+        }
+    }
+
     /// Any other failure (exit 2).
     pub fn other(message: impl Into<String>) -> Self {
         Self::Other(message.into())
@@ -73,7 +87,15 @@ impl Error {
         matches!(self, Self::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
     }
 
-    /// The process exit code for this error.
+    /// Whether this is a failure to ask because no route leads to the network.
+    #[must_use]
+    pub fn is_network_unreachable(&self) -> bool {
+        matches!(self, Self::Io { source, .. } if source.kind() == io::ErrorKind::NetworkUnreachable)
+    }
+
+    /// The process exit code for this error, by kind (the rule is in [`crate::exit`]): a
+    /// negative answer is 1; invalid input, missing permission, a failed OS call and anything
+    /// else mean the question could not be asked, 2.
     #[must_use]
     pub fn exit_code(&self) -> u8 {
         match self {
@@ -82,6 +104,17 @@ impl Error {
             _ => exit::ERROR,
         }
     }
+}
+
+/// Whether an OS error from asking is the answer "no" rather than a failure to ask.
+fn is_negative_answer(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::TimedOut
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::ConnectionReset
+    )
 }
 
 /// The OS message without Rust's ` (os error 13)` suffix, in lower case as C tools print it.
@@ -127,6 +160,51 @@ mod tests {
         let err = Error::io("write stdout", io::Error::from(io::ErrorKind::BrokenPipe));
         assert!(err.is_broken_pipe());
         assert_eq!(err.exit_code(), 0);
+    }
+
+    #[test]
+    fn answers_are_no_and_failures_to_ask_are_errors() {
+        let cases = [
+            (
+                libc::ECONNREFUSED,
+                1,
+                "connect 127.0.0.1:9: connection refused",
+            ),
+            (
+                libc::ETIMEDOUT,
+                1,
+                "connect 127.0.0.1:9: connection timed out",
+            ),
+            (
+                libc::EHOSTUNREACH,
+                1,
+                "connect 127.0.0.1:9: no route to host",
+            ),
+            (
+                libc::ECONNRESET,
+                1,
+                "connect 127.0.0.1:9: connection reset by peer",
+            ),
+            (
+                libc::ENETUNREACH,
+                2,
+                "connect 127.0.0.1:9: network is unreachable",
+            ),
+            (libc::EACCES, 2, "connect 127.0.0.1:9: permission denied"),
+            (
+                libc::EADDRNOTAVAIL,
+                2,
+                "connect 127.0.0.1:9: cannot assign requested address",
+            ),
+        ];
+        for (errno, code, text) in cases {
+            let err = Error::answer("connect 127.0.0.1:9", io::Error::from_raw_os_error(errno));
+            assert_eq!(
+                (err.exit_code(), err.to_string().as_str()),
+                (code, text),
+                "{errno}"
+            );
+        }
     }
 
     #[test]

@@ -1,20 +1,45 @@
 //! nettool: network diagnostics in one binary.
 //!
-//! The data path of every command: [`cli`] parses, `cmd::<name>` validates the arguments into a
-//! config with no I/O, `run` does the work through the [`net`] adapters and prints reports through
-//! [`output::Output`], and [`main_entry`] maps the result to an exit code ([`exit`]).
+//! # A map of the code
+//!
+//! Every command takes the same path, and a reader can follow it in this order:
+//!
+//! 1. [`cli`]: the clap tree. [`main_entry`] parses the arguments and [`run`] dispatches to the
+//!    command.
+//! 2. `cmd/<name>` ([`cmd`]): one module per subcommand, a folder once it grows
+//!    (`cmd/resolve/`, `cmd/ifconfig/`, `cmd/portinfo/`). `config` turns the `Args` into a
+//!    validated `Config` with no I/O (every rule unit-tested there); `run` does the work and
+//!    collects a report, or a stream of events.
+//! 3. The work goes through [`net`]: adapters over the operating system and the network crates
+//!    (the system resolver, DNS, interfaces, routes, neighbours, sockets, services). They never
+//!    print and never import `cmd` or `output`. Everything Linux-only (netlink, /proc and the
+//!    like) lives in one folder, `net/linux`, reached through functions that name no Linux type;
+//!    another operating system would be a sibling folder.
+//! 4. [`model`]: pure logic (subnet math, MAC bits, DNS names, services parsing, statistics,
+//!    escaping, durations), no I/O and no tokio, unit-tested next to its code.
+//! 5. `render` in the command's folder, printed through [`output::Output`]: one renderer per
+//!    command turns the report into text, one JSON document, or NDJSON for a stream.
+//! 6. [`exit`]: the exit codes (0 yes, 1 no, 2 error) in one place; [`error`] the error type that
+//!    names the input or the operation and maps to them.
+//!
+//! [`runtime`] is the one place that builds a tokio runtime; blocking lookups (getaddrinfo,
+//! getnameinfo) run on its blocking pool, never on a runtime thread. [`docs`] renders the man
+//! pages and completions from the clap tree.
 
 pub mod cli;
 pub mod cmd;
 pub mod docs;
 pub mod error;
 pub mod exit;
+pub mod help;
 pub mod model;
 pub mod net;
 pub mod output;
+pub mod probe;
 pub mod runtime;
+pub mod version;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 pub use error::{Error, Result};
 
@@ -25,8 +50,21 @@ use output::Output;
 /// Parse the process arguments, run the command, print any error, and return the exit code.
 #[must_use]
 pub fn main_entry() -> u8 {
-    let cli = match Cli::try_parse() {
+    // The plain tree parses; only help and usage errors need the tree with the help attached
+    // (examples, exit status, usage lines), which takes as long again to build.
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .or_else(|_| {
+            help::command()
+                .try_get_matches()
+                .and_then(|m| Cli::from_arg_matches(&m))
+        });
+    let cli = match parsed {
         Ok(cli) => cli,
+        Err(err) if err.kind() == clap::error::ErrorKind::DisplayVersion => {
+            return version::print(std::env::args_os().skip(1));
+        }
         Err(err) => return usage_error(&err),
     };
     let mut out = Output::from_args(&cli.global);
@@ -48,7 +86,7 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::Man(args) => cmd::man::run(&args, out),
         Command::Hostname(args) => cmd::hostname::run(&args, out),
         Command::Subnet(args) => cmd::subnet::run(args, out),
-        Command::Portinfo(args) => cmd::portinfo::run(args, out),
+        Command::Portinfo(args) => cmd::portinfo::run(&cmd::portinfo::Config::try_from(args)?, out),
         Command::UdpSend(args) => cmd::udp::send::run(args, out),
         Command::UdpRecv(args) => cmd::udp::recv::run(args, out),
         Command::Ping(args) => cmd::ping::run(args, out),
@@ -58,11 +96,12 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::Sockets(args) => cmd::sockets::run(args, out),
         Command::Sniff(args) => cmd::sniff::run(args, out),
         Command::Arping(args) => cmd::arping::run(args, out),
+        Command::Scan(args) => cmd::scan::run(args, out),
     }
 }
 
-/// Print a clap error. Help and version go to stdout with exit 0; a usage error is one line on
-/// stderr (clap's own first line, which names the argument and what is wrong) with exit 2.
+/// Print a clap error. Help goes to stdout with exit 0; a usage error is one line on stderr
+/// with exit 2 (see [`usage_line`]).
 fn usage_error(err: &clap::Error) -> u8 {
     use clap::error::ErrorKind;
     match err.kind() {
@@ -76,18 +115,50 @@ fn usage_error(err: &clap::Error) -> u8 {
             exit::ERROR
         }
         _ => {
-            let text = err.render().to_string();
-            let first = text
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("error: invalid usage");
-            let hint = if text.contains("Usage:") {
-                " (see --help)"
-            } else {
-                ""
-            };
-            eprintln!("{first}{hint}");
+            eprintln!("{}", usage_line(&err.render().to_string()));
             exit::ERROR
         }
+    }
+}
+
+/// clap's rendered error as one line: what is wrong and the names it gives (`<PORT>`, the
+/// flag another one needs, the valid values), then clap's suggestions in parentheses
+/// (`(tip: a similar subcommand exists: 'ping')`); the usage block and the pointer to
+/// `--help` are left out.
+#[must_use]
+pub fn usage_line(rendered: &str) -> String {
+    let mut what: Vec<&str> = Vec::new();
+    let mut tips: Vec<&str> = Vec::new();
+    for line in rendered.lines() {
+        let line = line.trim();
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if let Some(tip) = line.strip_prefix("tip:") {
+            tips.push(tip.trim());
+        } else if !line.is_empty() {
+            what.push(line);
+        }
+    }
+    let mut text = match what.split_first() {
+        // "...were not provided:" followed by "<PORT>": one line, "...: <PORT>".
+        Some((first, rest)) => rest
+            .iter()
+            .fold((*first).to_string(), |acc, part| join_part(&acc, part)),
+        None => "error: invalid usage".to_string(),
+    };
+    if !tips.is_empty() {
+        text.push_str(&format!(" (tip: {})", tips.join("; ")));
+    }
+    text
+}
+
+/// The next line of a clap error joined to the ones before: after a colon or before a
+/// bracketed list with a space, else with a comma (several missing arguments).
+fn join_part(acc: &str, part: &str) -> String {
+    if acc.ends_with(':') || part.starts_with('[') {
+        format!("{acc} {part}")
+    } else {
+        format!("{acc}, {part}")
     }
 }

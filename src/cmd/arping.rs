@@ -52,7 +52,7 @@ pub struct Args {
     pub unsolicited: bool,
 }
 
-const JSON_FIELDS: &str = "Examples: `nettool arping 192.168.1.1` (who has it, until Ctrl-C), `nettool arping -c 3 -I eth0 10.0.0.2`, `nettool arping -D -c 2 10.0.0.9` (is the address free before taking it?), `nettool arping -U -c 1 10.0.0.5` (announce our own address).\n\nJSON output (--json), NDJSON: {type: \"reply\", ip, mac, vendor, \
+const JSON_FIELDS: &str = "JSON output (--json), NDJSON: {type: \"reply\", ip, mac, vendor, \
 rtt_ms, unicast} for each answer, then {type: \"summary\", target, interface, source, sent, \
 broadcasts, received, mode (request|dad|unsolicited)}. Exit status: 0 when a host answered \
 (with -D: when none did, so the address is free; with -U: when the announcements were sent), \

@@ -8,8 +8,6 @@ use crate::output::Output;
 
 /// Arguments of `nettool completions`.
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = "Install, for example: nettool completions bash > \
-    /etc/bash_completion.d/nettool, or nettool completions zsh > \"${fpath[1]}/_nettool\".")]
 pub struct Args {
     /// The shell to generate completions for
     #[arg(value_enum)]

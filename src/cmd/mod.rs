@@ -10,6 +10,7 @@ pub mod man;
 pub mod ping;
 pub mod portinfo;
 pub mod resolve;
+pub mod scan;
 pub mod sniff;
 pub mod sockets;
 pub mod subnet;

@@ -66,7 +66,7 @@ const STATE_NAMES: [(&str, &[&str]); 11] = [
     ("closing", &[]),
 ];
 
-const JSON_FIELDS: &str = "Examples: `nettool sockets` (every socket), `nettool sockets -lt` (TCP listeners), `nettool sockets --state time_wait --port 8001` (why a server cannot bind 8001), `nettool sockets -u -6 --json`.\n\nJSON output (--json), one document: sockets [{proto (tcp|udp), state \
+const JSON_FIELDS: &str = "JSON output (--json), one document: sockets [{proto (tcp|udp), state \
 (ESTABLISHED, SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, UNCONN, CLOSE_WAIT, LAST_ACK, \
 LISTEN, CLOSING), recv_q, send_q (for a listener: the accept queue and its backlog), local, peer \
 (\"address:port\"), timer {kind (retransmit|keepalive|timewait|probe), expires_ms, retransmits} or \

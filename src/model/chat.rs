@@ -1,6 +1,7 @@
 //! Line handling for the chat and room modes of `listen`/`connect`: splitting a byte stream into
 //! lines with a length bound (an over-long line is cut, the rest of it dropped, never buffered
-//! without end), quit words, room commands, nicknames and the access rules checked at accept
+//! without end) and the head of a line that stays unfinished (shown after an idle time, marked
+//! partial), quit words, what a sent line ends with, room commands, nicknames and the access rules checked at accept
 //! time. No I/O here.
 
 use std::net::{IpAddr, SocketAddr};
@@ -20,6 +21,9 @@ pub enum Piece {
     Line(Vec<u8>),
     /// The first `max` bytes of a line that was longer; the rest up to its `\n` is dropped.
     Cut(Vec<u8>),
+    /// Bytes of a line whose `\n` has not come (yet): given out after an idle time or at the
+    /// end of the stream.
+    Partial(Vec<u8>),
 }
 
 impl Piece {
@@ -27,8 +31,14 @@ impl Piece {
     #[must_use]
     pub fn bytes(&self) -> &[u8] {
         match self {
-            Self::Line(b) | Self::Cut(b) => b,
+            Self::Line(b) | Self::Cut(b) | Self::Partial(b) => b,
         }
+    }
+
+    /// Whether this is the unfinished head of a line.
+    #[must_use]
+    pub fn is_partial(&self) -> bool {
+        matches!(self, Self::Partial(_))
     }
 }
 
@@ -39,6 +49,8 @@ pub struct LineSplitter {
     max: usize,
     /// Inside an over-long line whose head was already given out: drop bytes until `\n`.
     skipping: bool,
+    /// Part of the current line was given out as [`Piece::Partial`]: its end adds no empty line.
+    continued: bool,
 }
 
 impl LineSplitter {
@@ -49,6 +61,7 @@ impl LineSplitter {
             buf: Vec::new(),
             max: max.max(1),
             skipping: false,
+            continued: false,
         }
     }
 
@@ -75,7 +88,10 @@ impl LineSplitter {
                     if line.last() == Some(&b'\r') {
                         line.pop();
                     }
-                    out.push(Piece::Line(line));
+                    if !(self.continued && line.is_empty()) {
+                        out.push(Piece::Line(line));
+                    }
+                    self.continued = false;
                 }
                 _ if data.len() <= room && newline.is_none() => {
                     self.buf.extend_from_slice(data);
@@ -87,14 +103,16 @@ impl LineSplitter {
                     data = &data[room..];
                     out.push(Piece::Cut(std::mem::take(&mut self.buf)));
                     self.skipping = true;
+                    self.continued = false;
                 }
             }
         }
     }
 
-    /// At end of stream: the last line if it had no `\n`.
+    /// At end of stream: the last line if it had no `\n`, as a partial line.
     pub fn finish(&mut self) -> Option<Piece> {
         self.skipping = false;
+        self.continued = false;
         if self.buf.is_empty() {
             return None;
         }
@@ -102,7 +120,26 @@ impl LineSplitter {
         if line.last() == Some(&b'\r') {
             line.pop();
         }
-        Some(Piece::Line(line))
+        Some(Piece::Partial(line))
+    }
+
+    /// After an idle time: what is held of an unfinished line, as a partial line. A `\r` at
+    /// its end is kept back, in case a `\n` follows, and so is the start of a character whose
+    /// other bytes have not come. The rest of the line comes later.
+    pub fn take_partial(&mut self) -> Option<Piece> {
+        let keep_cr = self.buf.last() == Some(&b'\r');
+        let mut len = self.buf.len() - usize::from(keep_cr);
+        if let Err(e) = std::str::from_utf8(&self.buf[..len])
+            && e.error_len().is_none()
+        {
+            len = e.valid_up_to();
+        }
+        if self.skipping || len == 0 {
+            return None;
+        }
+        let head: Vec<u8> = self.buf.drain(..len).collect();
+        self.continued = true;
+        Some(Piece::Partial(head))
     }
 
     /// How many bytes are held waiting for a `\n` (never more than the bound).
@@ -119,6 +156,41 @@ pub fn is_quit(line: &[u8], quit_words: &[String]) -> bool {
     let text = String::from_utf8_lossy(line);
     let text = text.trim();
     text == "/quit" || quit_words.iter().any(|w| w == text)
+}
+
+/// What a typed line ends with when it is sent (`--eol`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Eol {
+    /// `\n`, as most line-based programs expect.
+    #[default]
+    Lf,
+    /// `\r\n`, as telnet and many Internet protocols send.
+    Crlf,
+    /// Nothing: exactly what was typed, as Python's `input().encode()` sends.
+    None,
+}
+
+impl Eol {
+    /// The bytes appended to a sent line.
+    #[must_use]
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            Self::Lf => b"\n",
+            Self::Crlf => b"\r\n",
+            Self::None => b"",
+        }
+    }
+}
+
+/// The line that tells the user how to end a chat: `type ## or q on a line of its own to quit`.
+#[must_use]
+pub fn quit_hint(quit_words: &[String]) -> String {
+    let words = if quit_words.is_empty() {
+        "/quit".to_string()
+    } else {
+        quit_words.join(" or ")
+    };
+    format!("type {words} on a line of its own to quit")
 }
 
 /// A line a room member sent: a command or a message.
@@ -230,6 +302,51 @@ mod tests {
         Piece::Cut(s.as_bytes().to_vec())
     }
 
+    fn partial(s: &str) -> Piece {
+        Piece::Partial(s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn partial_lines_after_idle() {
+        let mut s = LineSplitter::new(10);
+        let mut out = Vec::new();
+        s.push(b"hel", &mut out);
+        assert_eq!(s.take_partial(), Some(partial("hel")));
+        assert_eq!(s.take_partial(), None);
+        s.push(b"lo\nab\r", &mut out);
+        assert_eq!(out, vec![line("lo")]);
+        // A held-back CR is not given out alone, and its LF ends the line without an empty one.
+        assert_eq!(s.take_partial(), Some(partial("ab")));
+        assert_eq!(s.take_partial(), None);
+        out.clear();
+        s.push(b"\n\nz", &mut out);
+        assert_eq!(out, vec![line("")]);
+        assert_eq!(s.finish(), Some(partial("z")));
+        // The course's client: messages with no newline at all.
+        s.push("你好".as_bytes(), &mut out);
+        assert_eq!(s.take_partial(), Some(partial("你好")));
+        s.push(b"##", &mut out);
+        assert_eq!(s.finish(), Some(partial("##")));
+        // A character cut by the pause waits for its last byte.
+        s.push(b"ab\xe4\xbd", &mut out);
+        assert_eq!(s.take_partial(), Some(partial("ab")));
+        assert_eq!(s.take_partial(), None);
+        s.push(b"\xa0\n", &mut out);
+        assert_eq!(out.pop(), Some(line("你")));
+    }
+
+    #[test]
+    fn eol_and_hint() {
+        assert_eq!(Eol::Lf.bytes(), b"\n");
+        assert_eq!(Eol::Crlf.bytes(), b"\r\n");
+        assert_eq!(Eol::None.bytes(), b"");
+        let words = vec!["##".to_string(), "q".to_string()];
+        assert_eq!(
+            quit_hint(&words),
+            "type ## or q on a line of its own to quit"
+        );
+    }
+
     #[test]
     fn splits_lines() {
         type Case<'a> = (usize, Vec<&'a [u8]>, Vec<Piece>, Option<Piece>);
@@ -239,7 +356,7 @@ mod tests {
                 10,
                 vec![b"he", b"llo\nwo", b"rld"],
                 vec![line("hello")],
-                Some(line("world")),
+                Some(partial("world")),
             ),
             (10, vec![b"crlf\r\n"], vec![line("crlf")], None),
             (10, vec![b"\n\n"], vec![line(""), line("")], None),

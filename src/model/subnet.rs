@@ -3,10 +3,11 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use ipnet::IpNet;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::model::address::{self, AddressType, SpecialRange};
 
 /// The most subnets `split` will list.
 pub const MAX_SPLIT: u32 = 65_536;
@@ -30,12 +31,11 @@ pub enum PrefixSource {
     Cidr,
     /// A dotted netmask (`255.255.255.0`), after a slash or as a second argument.
     Netmask,
-    /// No prefix was given: the historical class's default (A /8, B /16, C /24).
-    ClassfulDefault,
-    /// No prefix was given for a class D or E address: a single address (/32).
+    /// A dotted hostmask, the inverse of a netmask (`0.0.0.255`), as Python's ipaddress and
+    /// Cisco access lists take it.
+    Hostmask,
+    /// No prefix was given: a single address (/32 or /128), as Python's ipaddress reads it.
     SingleAddress,
-    /// No prefix was given for an IPv6 address: /64, the standard IPv6 subnet size.
-    Ipv6Default,
 }
 
 impl Interface {
@@ -107,6 +107,41 @@ pub fn parse_addr(text: &str) -> Result<IpAddr> {
     ))
 }
 
+/// Split an IPv6 zone id off an address (`fe80::1%eth0` -> `fe80::1`, `eth0`). The zone names
+/// the link a link-local address belongs to; the arithmetic ignores it.
+pub fn split_zone<'a>(whole: &str, text: &'a str) -> Result<(&'a str, Option<&'a str>)> {
+    let Some((addr, zone)) = text.split_once('%') else {
+        return Ok((text, None));
+    };
+    if !addr.contains(':') {
+        return Err(Error::invalid(whole, "only IPv6 addresses take a %zone"));
+    }
+    if zone.is_empty() || zone.contains('%') || zone.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(Error::invalid(
+            whole,
+            "the zone after % must be one word (fe80::1%eth0)",
+        ));
+    }
+    Ok((addr, Some(zone)))
+}
+
+/// The prefix length of a dotted mask: a netmask (`255.255.255.0`), else a hostmask
+/// (`0.0.0.255`), as Python's ipaddress tries them. All-zero and all-one read as netmasks.
+pub fn parse_mask(text: &str) -> Result<(u8, PrefixSource)> {
+    match parse_netmask(text) {
+        Ok(prefix) => Ok((prefix, PrefixSource::Netmask)),
+        Err(e) => {
+            let bits = !u32::from(parse_ipv4(text)?);
+            let ones = bits.leading_ones();
+            if bits.checked_shl(ones).unwrap_or(0) == 0 {
+                Ok((ones as u8, PrefixSource::Hostmask))
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
 /// The prefix length of a contiguous IPv4 netmask (`255.255.255.0` -> 24).
 pub fn parse_netmask(text: &str) -> Result<u8> {
     let mask = parse_ipv4(text)?;
@@ -121,10 +156,10 @@ pub fn parse_netmask(text: &str) -> Result<u8> {
     Ok(ones as u8)
 }
 
-/// Whether `text` is a contiguous IPv4 netmask.
+/// Whether `text` is a contiguous IPv4 netmask or hostmask.
 #[must_use]
 pub fn is_netmask(text: &str) -> bool {
-    parse_netmask(text).is_ok()
+    parse_mask(text).is_ok()
 }
 
 fn max_prefix(addr: IpAddr) -> u8 {
@@ -141,6 +176,7 @@ pub fn parse_interface(text: &str, netmask: Option<&str>) -> Result<Interface> {
         Some((a, s)) => (a, Some(s)),
         None => (text_trimmed, None),
     };
+    let (addr_text, _zone) = split_zone(text, addr_text)?;
     let addr = parse_addr(addr_text).map_err(|e| match e {
         Error::Invalid { reason, .. } => Error::invalid(text, reason),
         other => other,
@@ -160,9 +196,9 @@ pub fn parse_interface(text: &str, netmask: Option<&str>) -> Result<Interface> {
                     "IPv6 takes a /PREFIX, not a dotted netmask",
                 ));
             }
-            (parse_netmask(mask)?, PrefixSource::Netmask)
+            parse_mask(mask)?
         }
-        (None, None) => default_prefix(addr),
+        (None, None) => (max_prefix(addr), PrefixSource::SingleAddress),
     };
     Ok(Interface {
         addr,
@@ -182,7 +218,7 @@ fn parse_suffix(text: &str, suffix: &str, addr: IpAddr) -> Result<(u8, PrefixSou
                 "IPv6 takes a /PREFIX, not a dotted netmask",
             ));
         }
-        return Ok((parse_netmask(suffix)?, PrefixSource::Netmask));
+        return parse_mask(suffix);
     }
     let max = max_prefix(addr);
     let range_error = || Error::invalid(text, format!("prefix /{suffix} is out of range 0-{max}"));
@@ -197,18 +233,6 @@ fn parse_suffix(text: &str, suffix: &str, addr: IpAddr) -> Result<(u8, PrefixSou
         return Err(range_error());
     }
     Ok((prefix, PrefixSource::Cidr))
-}
-
-/// The default prefix of a bare address: its class's for IPv4, /64 for IPv6.
-#[must_use]
-pub fn default_prefix(addr: IpAddr) -> (u8, PrefixSource) {
-    match addr {
-        IpAddr::V4(v4) => match class_of(v4).default_prefix() {
-            Some(p) => (p, PrefixSource::ClassfulDefault),
-            None => (32, PrefixSource::SingleAddress),
-        },
-        IpAddr::V6(_) => (64, PrefixSource::Ipv6Default),
-    }
 }
 
 /// The historical address class (before CIDR).
@@ -251,127 +275,6 @@ pub fn class_of(addr: Ipv4Addr) -> Class {
     }
 }
 
-/// What kind of address this is, from the IANA special-purpose registries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AddressType {
-    /// 0.0.0.0 or ::.
-    Unspecified,
-    /// 0.0.0.0/8 "this network" (RFC 791).
-    ThisNetwork,
-    /// RFC 1918 private (10/8, 172.16/12, 192.168/16).
-    Private,
-    /// Shared address space for carrier-grade NAT, 100.64.0.0/10 (RFC 6598).
-    Shared,
-    /// 127.0.0.0/8 or ::1.
-    Loopback,
-    /// 169.254.0.0/16 or fe80::/10.
-    LinkLocal,
-    /// 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 (RFC 5737), 2001:db8::/32 (RFC 3849),
-    /// 3fff::/20 (RFC 9637).
-    Documentation,
-    /// 198.18.0.0/15 (RFC 2544).
-    Benchmarking,
-    /// 192.0.0.0/24 IETF protocol assignments (RFC 6890).
-    ProtocolAssignment,
-    /// 224.0.0.0/4 or ff00::/8.
-    Multicast,
-    /// 255.255.255.255.
-    Broadcast,
-    /// fc00::/7 unique local (RFC 4193), IPv6's private range.
-    UniqueLocal,
-    /// ::ffff:0:0/96, an IPv4 address in IPv6 form.
-    Ipv4Mapped,
-    /// 240.0.0.0/4, or IPv6 space outside the ranges above and global unicast.
-    Reserved,
-    /// Anything else: routable on the Internet.
-    Public,
-}
-
-impl AddressType {
-    /// The human description, with the standard that defines it.
-    #[must_use]
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Unspecified => "unspecified",
-            Self::ThisNetwork => "\"this network\" (RFC 791)",
-            Self::Private => "private (RFC 1918)",
-            Self::Shared => "shared address space, carrier-grade NAT (RFC 6598)",
-            Self::Loopback => "loopback",
-            Self::LinkLocal => "link-local",
-            Self::Documentation => "documentation (not routed)",
-            Self::Benchmarking => "benchmarking (RFC 2544)",
-            Self::ProtocolAssignment => "IETF protocol assignments (RFC 6890)",
-            Self::Multicast => "multicast",
-            Self::Broadcast => "limited broadcast",
-            Self::UniqueLocal => "unique local, IPv6 private (RFC 4193)",
-            Self::Ipv4Mapped => "IPv4-mapped IPv6",
-            Self::Reserved => "reserved",
-            Self::Public => "public",
-        }
-    }
-}
-
-fn in_v4(addr: Ipv4Addr, net: &str) -> bool {
-    net.parse::<Ipv4Net>().is_ok_and(|n| n.contains(&addr))
-}
-
-fn in_v6(addr: Ipv6Addr, net: &str) -> bool {
-    net.parse::<Ipv6Net>().is_ok_and(|n| n.contains(&addr))
-}
-
-/// The type of an address.
-#[must_use]
-pub fn address_type(addr: IpAddr) -> AddressType {
-    match addr {
-        IpAddr::V4(a) => {
-            let table: [(&str, AddressType); 14] = [
-                ("0.0.0.0/32", AddressType::Unspecified),
-                ("0.0.0.0/8", AddressType::ThisNetwork),
-                ("10.0.0.0/8", AddressType::Private),
-                ("100.64.0.0/10", AddressType::Shared),
-                ("127.0.0.0/8", AddressType::Loopback),
-                ("169.254.0.0/16", AddressType::LinkLocal),
-                ("172.16.0.0/12", AddressType::Private),
-                ("192.0.0.0/24", AddressType::ProtocolAssignment),
-                ("192.0.2.0/24", AddressType::Documentation),
-                ("192.168.0.0/16", AddressType::Private),
-                ("198.18.0.0/15", AddressType::Benchmarking),
-                ("198.51.100.0/24", AddressType::Documentation),
-                ("203.0.113.0/24", AddressType::Documentation),
-                ("224.0.0.0/4", AddressType::Multicast),
-            ];
-            if a == Ipv4Addr::BROADCAST {
-                return AddressType::Broadcast;
-            }
-            if in_v4(a, "240.0.0.0/4") {
-                return AddressType::Reserved;
-            }
-            table
-                .iter()
-                .find(|(n, _)| in_v4(a, n))
-                .map_or(AddressType::Public, |(_, t)| *t)
-        }
-        IpAddr::V6(a) => {
-            let table: [(&str, AddressType); 9] = [
-                ("::/128", AddressType::Unspecified),
-                ("::1/128", AddressType::Loopback),
-                ("::ffff:0:0/96", AddressType::Ipv4Mapped),
-                ("2001:db8::/32", AddressType::Documentation),
-                ("3fff::/20", AddressType::Documentation),
-                ("fc00::/7", AddressType::UniqueLocal),
-                ("fe80::/10", AddressType::LinkLocal),
-                ("ff00::/8", AddressType::Multicast),
-                ("2000::/3", AddressType::Public),
-            ];
-            table
-                .iter()
-                .find(|(n, _)| in_v6(a, n))
-                .map_or(AddressType::Reserved, |(_, t)| *t)
-        }
-    }
-}
-
 /// Every fact about an address and its network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Facts {
@@ -405,6 +308,14 @@ pub struct Facts {
     pub class: Option<Class>,
     /// The address type.
     pub address_type: AddressType,
+    /// The most specific special-purpose registry entry holding the address (null when none).
+    pub special_use: Option<SpecialRange>,
+    /// Whether the address is reachable beyond its own network, per the registries (null when
+    /// they do not say: TEREDO, 6to4, multicast, unallocated space).
+    pub globally_reachable: Option<bool>,
+    /// One line naming the range, as the text output shows it.
+    #[serde(skip)]
+    pub type_text: String,
 }
 
 /// Compute the facts for an interface.
@@ -439,16 +350,25 @@ pub fn facts(iface: &Interface) -> Facts {
             )
         }
         IpNet::V6(n) => {
-            // IPv6 has no broadcast: every address of the prefix may be a host.
+            // IPv6 has no broadcast, but the prefix's first address is its Subnet-Router
+            // anycast address (RFC 4291 2.6.1), which routers answer: it is no host's, as in
+            // Python's ipaddress. A /127 point-to-point link (RFC 6164) has two hosts, a /128 one.
+            let network = u128::from(n.network());
+            let (first, hosts) = match iface.prefix {
+                128 => (network, 1),
+                127 => (network, 2),
+                _ => (network + 1, u128::MAX >> (128 - host_bits)),
+            };
             (
                 None,
-                IpAddr::V6(n.network()),
+                IpAddr::V6(Ipv6Addr::from(first)),
                 IpAddr::V6(n.broadcast()),
-                addresses,
+                Some(hosts),
                 None,
             )
         }
     };
+    let kind = address::classify(iface.addr);
     Facts {
         address: iface.addr,
         version: if iface.addr.is_ipv4() { 4 } else { 6 },
@@ -464,7 +384,10 @@ pub fn facts(iface: &Interface) -> Facts {
         addresses,
         hosts,
         class,
-        address_type: address_type(iface.addr),
+        address_type: kind.kind,
+        special_use: kind.range.copied(),
+        globally_reachable: kind.globally_reachable(),
+        type_text: kind.describe(),
     }
 }
 
@@ -571,6 +494,155 @@ pub fn split(net: IpNet, how: Split, input: &str) -> Result<Vec<IpNet>> {
         .collect())
 }
 
+/// Parse a network for a list (`--aggregate`): as Python's `ip_network`, host bits must be
+/// zero, and a bare address is a /32 or /128.
+pub fn parse_network(text: &str) -> Result<IpNet> {
+    let iface = parse_interface(text, None)?;
+    let net = iface.net().trunc();
+    if net.addr() != iface.addr {
+        return Err(Error::invalid(
+            text,
+            format!("host bits are set (the network is {net})"),
+        ));
+    }
+    Ok(net)
+}
+
+/// The fewest CIDR blocks that cover `first..=last` exactly, in order (what Python's
+/// `ipaddress.summarize_address_range` and ipcalc's deaggregation print).
+pub fn summarize_range(first: IpAddr, last: IpAddr, input: &str) -> Result<Vec<IpNet>> {
+    match (first, last) {
+        (IpAddr::V4(a), IpAddr::V4(b)) if a <= b => {
+            Ok(ipnet::Ipv4Subnets::new(a, b, 0).map(IpNet::V4).collect())
+        }
+        (IpAddr::V6(a), IpAddr::V6(b)) if a <= b => {
+            Ok(ipnet::Ipv6Subnets::new(a, b, 0).map(IpNet::V6).collect())
+        }
+        (IpAddr::V4(_), IpAddr::V4(_)) | (IpAddr::V6(_), IpAddr::V6(_)) => Err(Error::invalid(
+            input,
+            format!("the range starts at {first}, after its end {last}"),
+        )),
+        _ => Err(Error::invalid(
+            input,
+            "a range needs two addresses of one family",
+        )),
+    }
+}
+
+/// Merge networks into the fewest that cover the same addresses (Python's
+/// `ipaddress.collapse_addresses`): IPv4 first, then IPv6, each in order.
+#[must_use]
+pub fn aggregate(nets: &[IpNet]) -> Vec<IpNet> {
+    IpNet::aggregate(&nets.to_vec())
+}
+
+/// How many addresses a block for `hosts` hosts needs: a power of two that leaves room for the
+/// network and broadcast addresses (IPv4) or the Subnet-Router anycast address (IPv6). None
+/// when no block of the family is that large.
+#[must_use]
+pub fn block_size(hosts: u128, ipv4: bool) -> Option<u128> {
+    let reserved = if ipv4 { 2 } else { 1 };
+    let size = hosts.checked_add(reserved)?.checked_next_power_of_two()?;
+    (!ipv4 || size <= 1 << 32).then_some(size)
+}
+
+/// One block of a variable-length split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VlsmBlock {
+    /// The hosts asked for.
+    pub requested: u128,
+    /// The block that holds them.
+    pub net: IpNet,
+}
+
+/// A variable-length split: blocks for host counts, largest first, packed from the start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vlsm {
+    /// The blocks, largest first (empty when they do not fit).
+    pub blocks: Vec<VlsmBlock>,
+    /// Addresses the blocks need together (None when more than 2^128).
+    pub needed: Option<u128>,
+    /// Addresses the network has (None for ::/0, 2^128).
+    pub available: Option<u128>,
+    /// Whether the blocks fit in the network.
+    pub fits: bool,
+    /// What is left after the blocks, as CIDR blocks.
+    pub unused: Vec<IpNet>,
+}
+
+/// Split `net` into blocks for `hosts` (VLSM), as ipcalc's `--split` does: each request gets the
+/// smallest block that holds it, largest request first, placed one after another; they fit when
+/// their sizes add up to no more than the network's.
+pub fn vlsm(net: IpNet, hosts: &[u128], input: &str) -> Result<Vlsm> {
+    let ipv4 = net.addr().is_ipv4();
+    if hosts.is_empty() || hosts.len() > MAX_SPLIT as usize {
+        return Err(Error::invalid(
+            input,
+            format!("give 1 to {MAX_SPLIT} host counts"),
+        ));
+    }
+    if hosts.contains(&0) {
+        return Err(Error::invalid(input, "a host count is at least 1"));
+    }
+    let net = net.trunc();
+    let host_bits = u32::from(net.max_prefix_len() - net.prefix_len());
+    let available = 1u128.checked_shl(host_bits).filter(|_| host_bits < 128);
+    let mut order: Vec<(u128, Option<u128>)> =
+        hosts.iter().map(|h| (*h, block_size(*h, ipv4))).collect();
+    // Largest first; a block too large for the family sorts first and makes it not fit.
+    order.sort_by_key(|(h, size)| std::cmp::Reverse((size.is_none(), *size, *h)));
+    let needed = order
+        .iter()
+        .try_fold(0u128, |sum, (_, size)| sum.checked_add((*size)?));
+    let fits = match (needed, available) {
+        (Some(n), Some(a)) => n <= a,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    let mut vlsm = Vlsm {
+        blocks: Vec::new(),
+        needed,
+        available,
+        fits,
+        unused: Vec::new(),
+    };
+    if !fits {
+        return Ok(vlsm);
+    }
+    let start = addr_to_u128(net.network());
+    let mut offset = 0u128;
+    for (requested, size) in order {
+        let size = size.expect("sizes checked by fits");
+        let prefix = net.max_prefix_len() - size.trailing_zeros() as u8;
+        let block =
+            IpNet::new(u128_to_addr(start + offset, ipv4), prefix).expect("prefix in range");
+        vlsm.blocks.push(VlsmBlock {
+            requested,
+            net: block,
+        });
+        offset += size;
+    }
+    if needed != available {
+        vlsm.unused = summarize_range(u128_to_addr(start + offset, ipv4), net.broadcast(), input)?;
+    }
+    Ok(vlsm)
+}
+
+fn addr_to_u128(addr: IpAddr) -> u128 {
+    match addr {
+        IpAddr::V4(a) => u128::from(u32::from(a)),
+        IpAddr::V6(a) => u128::from(a),
+    }
+}
+
+fn u128_to_addr(value: u128, ipv4: bool) -> IpAddr {
+    if ipv4 {
+        IpAddr::V4(Ipv4Addr::from(value as u32))
+    } else {
+        IpAddr::V6(Ipv6Addr::from(value))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -603,18 +675,37 @@ mod tests {
         let bare = iface("192.168.21.36");
         assert_eq!(
             (bare.prefix, bare.prefix_source),
-            (24, PrefixSource::ClassfulDefault)
-        );
-        assert_eq!(iface("10.1.2.3").prefix, 8);
-        assert_eq!(iface("172.16.0.1").prefix, 16);
-        assert_eq!(
-            iface("224.0.0.1").prefix_source,
-            PrefixSource::SingleAddress
+            (32, PrefixSource::SingleAddress)
         );
         assert_eq!(iface("2001:db8::1/64").prefix, 64);
         assert_eq!(
-            iface("2001:db8::1").prefix_source,
-            PrefixSource::Ipv6Default
+            (iface("::1").prefix, iface("::1").prefix_source),
+            (128, PrefixSource::SingleAddress)
+        );
+        let host = iface("10.0.0.9/0.0.0.255");
+        assert_eq!(
+            (host.prefix, host.prefix_source),
+            (24, PrefixSource::Hostmask)
+        );
+        assert_eq!(
+            iface("10.0.0.9/0.0.0.0").prefix_source,
+            PrefixSource::Netmask
+        );
+        assert_eq!(iface("10.0.0.9/255.255.255.255").prefix, 32);
+        assert_eq!(
+            parse_interface("10.0.0.9", Some("0.0.255.255"))
+                .unwrap()
+                .prefix,
+            16
+        );
+        let zoned = iface("fe80::1%eth0/64");
+        assert_eq!(
+            (zoned.addr.to_string(), zoned.prefix),
+            ("fe80::1".into(), 64)
+        );
+        assert_eq!(
+            split_zone("x", "fe80::1%eth0").unwrap(),
+            ("fe80::1", Some("eth0"))
         );
     }
 
@@ -681,6 +772,16 @@ mod tests {
                 Some("255.0.0.0"),
                 "255.0.0.0: IPv6 takes a /PREFIX, not a dotted netmask",
             ),
+            (
+                "fe80::1%/64",
+                None,
+                "fe80::1%/64: the zone after % must be one word (fe80::1%eth0)",
+            ),
+            (
+                "10.0.0.1%eth0",
+                None,
+                "10.0.0.1%eth0: only IPv6 addresses take a %zone",
+            ),
         ];
         for (text, mask, want) in table {
             assert_eq!(err(text, mask), want, "{text}");
@@ -735,48 +836,23 @@ mod tests {
     fn ipv6_facts() {
         let f = facts(&iface("2001:db8::1/64"));
         assert_eq!(f.network.to_string(), "2001:db8::");
+        assert_eq!(f.first_host.to_string(), "2001:db8::1");
         assert_eq!(f.last_host.to_string(), "2001:db8::ffff:ffff:ffff:ffff");
-        assert_eq!(f.hosts, Some(1u128 << 64));
+        assert_eq!(f.hosts, Some((1u128 << 64) - 1));
         assert_eq!(f.broadcast, None);
         assert_eq!(f.address_type, AddressType::Documentation);
-        assert_eq!(facts(&iface("::/0")).hosts, None);
+        let all = facts(&iface("::/0"));
+        assert_eq!((all.addresses, all.hosts), (None, Some(u128::MAX)));
         assert_eq!(facts(&iface("::1/128")).hosts, Some(1));
-    }
-
-    #[test]
-    fn address_types() {
-        let table = [
-            ("10.0.0.1", AddressType::Private),
-            ("172.31.255.255", AddressType::Private),
-            ("172.32.0.1", AddressType::Public),
-            ("192.168.1.1", AddressType::Private),
-            ("100.64.0.1", AddressType::Shared),
-            ("100.128.0.1", AddressType::Public),
-            ("127.0.0.1", AddressType::Loopback),
-            ("169.254.1.1", AddressType::LinkLocal),
-            ("192.0.2.1", AddressType::Documentation),
-            ("198.51.100.7", AddressType::Documentation),
-            ("203.0.113.9", AddressType::Documentation),
-            ("198.18.0.1", AddressType::Benchmarking),
-            ("224.0.0.251", AddressType::Multicast),
-            ("240.0.0.1", AddressType::Reserved),
-            ("255.255.255.255", AddressType::Broadcast),
-            ("0.0.0.0", AddressType::Unspecified),
-            ("0.1.2.3", AddressType::ThisNetwork),
-            ("8.8.8.8", AddressType::Public),
-            ("::", AddressType::Unspecified),
-            ("::1", AddressType::Loopback),
-            ("fe80::1", AddressType::LinkLocal),
-            ("fd00::1", AddressType::UniqueLocal),
-            ("ff02::1", AddressType::Multicast),
-            ("2001:db8::1", AddressType::Documentation),
-            ("2606:4700::1", AddressType::Public),
-            ("::ffff:10.0.0.1", AddressType::Ipv4Mapped),
-            ("4000::1", AddressType::Reserved),
-        ];
-        for (addr, want) in table {
-            assert_eq!(address_type(addr.parse().unwrap()), want, "{addr}");
-        }
+        let link = facts(&iface("2001:db8::1/127"));
+        assert_eq!(
+            (
+                link.first_host.to_string(),
+                link.last_host.to_string(),
+                link.hosts
+            ),
+            ("2001:db8::".into(), "2001:db8::1".into(), Some(2))
+        );
     }
 
     #[test]
@@ -849,5 +925,94 @@ mod tests {
                 .to_string(),
             "/32: that makes 2^24 subnets; the limit is 65536"
         );
+    }
+
+    #[test]
+    fn ranges_lists_and_vlsm() {
+        let ip = |t: &str| t.parse::<IpAddr>().unwrap();
+        let blocks = summarize_range(ip("10.0.0.3"), ip("10.0.0.77"), "r").unwrap();
+        let text: Vec<String> = blocks.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            [
+                "10.0.0.3/32",
+                "10.0.0.4/30",
+                "10.0.0.8/29",
+                "10.0.0.16/28",
+                "10.0.0.32/27",
+                "10.0.0.64/29",
+                "10.0.0.72/30",
+                "10.0.0.76/31"
+            ]
+        );
+        assert_eq!(
+            summarize_range(ip("::"), ip("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), "r").unwrap(),
+            ["::/0".parse::<IpNet>().unwrap()]
+        );
+        assert_eq!(
+            summarize_range(ip("10.0.0.9"), ip("10.0.0.3"), "r")
+                .unwrap_err()
+                .to_string(),
+            "r: the range starts at 10.0.0.9, after its end 10.0.0.3"
+        );
+        assert!(summarize_range(ip("10.0.0.9"), ip("::1"), "r").is_err());
+        let nets: Vec<IpNet> = ["10.0.1.0/24", "fd00::/8", "10.0.0.0/24", "10.0.0.128/25"]
+            .iter()
+            .map(|t| parse_network(t).unwrap())
+            .collect();
+        assert_eq!(
+            aggregate(&nets),
+            [
+                "10.0.0.0/23".parse::<IpNet>().unwrap(),
+                "fd00::/8".parse().unwrap()
+            ]
+        );
+        assert_eq!(
+            parse_network("10.0.0.1/24").unwrap_err().to_string(),
+            "10.0.0.1/24: host bits are set (the network is 10.0.0.0/24)"
+        );
+        let net: IpNet = "192.168.0.0/24".parse().unwrap();
+        let plan = vlsm(net, &[10, 100, 50], "h").unwrap();
+        let got: Vec<(u128, String)> = plan
+            .blocks
+            .iter()
+            .map(|b| (b.requested, b.net.to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (100, "192.168.0.0/25".to_string()),
+                (50, "192.168.0.128/26".to_string()),
+                (10, "192.168.0.192/28".to_string())
+            ]
+        );
+        assert_eq!(
+            (plan.needed, plan.available, plan.fits),
+            (Some(208), Some(256), true)
+        );
+        assert_eq!(
+            plan.unused,
+            [
+                "192.168.0.208/28".parse::<IpNet>().unwrap(),
+                "192.168.0.224/27".parse().unwrap()
+            ]
+        );
+        let full = vlsm(net, &[126, 126], "h").unwrap();
+        assert!(full.fits && full.unused.is_empty());
+        let over = vlsm(net, &[127, 126], "h").unwrap();
+        assert_eq!(
+            (over.fits, over.needed, over.blocks.len()),
+            (false, Some(384), 0)
+        );
+        let v6 = vlsm("2001:db8::/64".parse().unwrap(), &[1, 3], "h").unwrap();
+        assert_eq!(v6.blocks[0].net.to_string(), "2001:db8::/126");
+        assert_eq!(v6.blocks[1].net.to_string(), "2001:db8::4/127");
+        assert!(!vlsm(net, &[u128::MAX], "h").unwrap().fits);
+        assert_eq!(
+            vlsm(net, &[0], "h").unwrap_err().to_string(),
+            "h: a host count is at least 1"
+        );
+        assert_eq!(block_size(1, true), Some(4));
+        assert_eq!(block_size(u128::from(u32::MAX), true), None);
     }
 }

@@ -173,10 +173,8 @@ async fn read_answers(socket: Arc<UdpSocket>, server: SocketAddr, waiters: Waite
         let matches = map
             .get(&message.metadata.id)
             .is_some_and(|(query, _)| same_question(query, &message));
-        if matches {
-            if let Some((_, tx)) = map.remove(&message.metadata.id) {
-                let _ = tx.send(message);
-            }
+        if matches && let Some((_, tx)) = map.remove(&message.metadata.id) {
+            let _ = tx.send(message);
         }
     }
 }

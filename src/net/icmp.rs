@@ -2,33 +2,32 @@
 //!
 //! Packets are built and parsed with pnet's packet module; the socket is a socket2 socket
 //! registered with tokio. Parsing is pure ([`parse_v4`], [`parse_v6`]) so it is tested on bytes.
+//! The calls only Linux has (type filters, control messages, the error queue, binding to an
+//! interface) live in [`crate::net::linux::icmp`].
 //!
 //! What a raw socket receives is every ICMP packet of the host: echo replies meant for other
-//! processes, our own requests looped back, errors about anybody's traffic. A kernel filter
-//! (`ICMP_FILTER`) keeps only replies and errors; the caller then accepts a reply only when its
-//! identifier is ours, its source is a target, its sequence is outstanding and (IPv4) its
-//! checksum is right. The kernel checks ICMPv6 checksums itself. A datagram socket gets only
-//! its own replies (the kernel owns the identifier), and ICMP errors on its error queue.
+//! processes, our own requests looped back, errors about anybody's traffic. A kernel type filter
+//! keeps only replies and errors; the probe engine then accepts a reply only when its identifier
+//! is ours, its source is a target, its sequence is outstanding and (IPv4) its checksum is right.
+//! The kernel checks ICMPv6 checksums itself. A datagram socket gets only its own replies (the
+//! kernel owns the identifier), and ICMP errors on its error queue.
 //!
 //! surge-ping is not used, for three things ping must do that it cannot: it hands each reply to
 //! the one request waiting for it and drops the rest, so a duplicate can never be marked
-//! `(DUP!)`; it does not read a datagram socket's error queue (`IP_RECVERR`), so without root an
-//! unreachable host or an expired TTL would look like silence; and its receive task with a
-//! channel per request costs more CPU per reply than a flood ping can afford.
+//! `(DUP!)`; it does not read a datagram socket's error queue, so without root an unreachable
+//! host or an expired TTL would look like silence; and its receive task with a channel per
+//! request costs more CPU per reply than a flood ping can afford.
 
-use std::io::{self, IoSliceMut};
+use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::os::fd::{AsFd, AsRawFd};
 
-use nix::sys::socket::{
-    ControlMessageOwned, MsgFlags, SockaddrStorage, recvmsg, setsockopt, sockopt,
-};
 use pnet::packet::icmp::{self, IcmpPacket};
 use pnet::packet::ipv4::Ipv4Packet;
 use socket2::{SockAddr, Socket};
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 
+use super::os::icmp as os;
 use crate::error::{Error, Result};
 use crate::net::privilege::{self, Method};
 
@@ -87,12 +86,10 @@ pub struct IcmpSocket {
     method: Method,
     v6: bool,
     ident: u16,
+    /// The TTL or hop limit currently set on the socket (`None`: the system default).
+    ttl: Option<u32>,
     send_buf: Vec<u8>,
 }
-
-const SOL_RAW: libc::c_int = 255;
-const ICMP_FILTER: libc::c_int = 1;
-const ICMP6_FILTER: libc::c_int = 1;
 
 impl IcmpSocket {
     /// Open a socket of the family (raw, else datagram), apply the options, and register it.
@@ -106,16 +103,10 @@ impl IcmpSocket {
         // A deep receive queue keeps a flood or a burst to many targets from losing replies.
         let _ = socket.set_recv_buffer_size(1 << 20);
         if let Some(ttl) = options.ttl {
-            let set = if v6 {
-                socket.set_unicast_hops_v6(ttl)
-            } else {
-                socket.set_ttl_v4(ttl)
-            };
-            set.map_err(|e| fail(&format!("set TTL {ttl}"), e))?;
+            set_ttl(&socket, v6, ttl).map_err(|e| fail(&format!("set TTL {ttl}"), e))?;
         }
         if let Some(device) = &options.device {
-            socket
-                .bind_device(Some(device.as_bytes()))
+            os::bind_to_interface(&socket, device)
                 .map_err(|e| fail(&format!("bind to interface {device}"), e))?;
         }
         if let Some(source) = options.source {
@@ -123,31 +114,24 @@ impl IcmpSocket {
                 .bind(&SockAddr::from(SocketAddr::new(source, 0)))
                 .map_err(|e| fail(&format!("bind {source}"), e))?;
         }
-        match (method, v6) {
-            (Method::Raw, false) => {
-                // Keep echo replies and the errors that quote a request; drop the rest
-                // (our own requests looped back, other processes' requests).
-                let wanted: u32 = (1 << 0) | (1 << 3) | (1 << 4) | (1 << 11) | (1 << 12);
-                set_raw_filter(&socket, SOL_RAW, ICMP_FILTER, &[!wanted])
-                    .map_err(|e| fail("set ICMP filter", e))?;
+        if method == Method::Raw {
+            os::keep_replies_and_errors(&socket, v6).map_err(|e| {
+                fail(
+                    if v6 {
+                        "set ICMPv6 filter"
+                    } else {
+                        "set ICMP filter"
+                    },
+                    e,
+                )
+            })?;
+            // An IPv4 raw socket reads the TTL from the IP header it receives.
+            if v6 {
+                os::report_ttl(&socket, v6);
             }
-            (Method::Raw, true) => {
-                let mut blocked = [u32::MAX; 8];
-                for kind in [1u32, 2, 3, 4, 129] {
-                    blocked[(kind / 32) as usize] &= !(1 << (kind % 32));
-                }
-                set_raw_filter(&socket, libc::IPPROTO_ICMPV6, ICMP6_FILTER, &blocked)
-                    .map_err(|e| fail("set ICMPv6 filter", e))?;
-                let _ = setsockopt(&socket, sockopt::Ipv6RecvHopLimit, &true);
-            }
-            (_, false) => {
-                let _ = setsockopt(&socket, sockopt::Ipv4RecvTtl, &true);
-                let _ = setsockopt(&socket, sockopt::Ipv4RecvErr, &true);
-            }
-            (_, true) => {
-                let _ = setsockopt(&socket, sockopt::Ipv6RecvHopLimit, &true);
-                let _ = setsockopt(&socket, sockopt::Ipv6RecvErr, &true);
-            }
+        } else {
+            os::report_ttl(&socket, v6);
+            os::queue_errors(&socket, v6);
         }
         let fd = register(socket).map_err(|e| fail("register ICMP socket", e))?;
         Ok(Self {
@@ -155,6 +139,7 @@ impl IcmpSocket {
             method,
             v6,
             ident: (std::process::id() & 0xffff) as u16,
+            ttl: options.ttl,
             send_buf: Vec::with_capacity(128),
         })
     }
@@ -184,8 +169,19 @@ impl IcmpSocket {
         self.ident
     }
 
-    /// Send one echo request without waiting. `WouldBlock` means the send queue is full.
-    pub fn send_echo(&mut self, dest: IpAddr, seq: u16, payload: &[u8]) -> io::Result<()> {
+    /// Send one echo request without waiting, with `ttl` when given (else the socket's).
+    /// `WouldBlock` means the send queue is full.
+    pub fn send_echo(
+        &mut self,
+        dest: IpAddr,
+        seq: u16,
+        ttl: Option<u8>,
+        payload: &[u8],
+    ) -> io::Result<()> {
+        if let Some(ttl) = ttl.map(u32::from).filter(|t| self.ttl != Some(*t)) {
+            set_ttl(self.fd.get_ref(), self.v6, ttl)?;
+            self.ttl = Some(ttl);
+        }
         build_echo(&mut self.send_buf, self.v6, self.ident, seq, payload);
         self.fd
             .get_ref()
@@ -204,42 +200,18 @@ impl IcmpSocket {
     /// Read one packet without waiting: `Ok(None)` when nothing is queued; packets that are
     /// not about echo requests come back as `Ok(Some(None))`.
     pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<Option<Option<Incoming>>> {
-        let fd = self.fd.get_ref().as_fd().as_raw_fd();
-        let mut cmsg = nix::cmsg_space!(libc::c_int, libc::sock_extended_err, libc::sockaddr_in6);
-        let (len, from, ttl) = {
-            let mut iov = [IoSliceMut::new(buf)];
-            let msg = match recvmsg::<SockaddrStorage>(
-                fd,
-                &mut iov,
-                Some(&mut cmsg),
-                MsgFlags::MSG_DONTWAIT,
-            ) {
-                Ok(msg) => msg,
-                Err(nix::errno::Errno::EAGAIN) => {
-                    return self.try_recv_error(buf);
-                }
-                Err(e) => return Err(io::Error::from(e)),
-            };
-            let mut ttl = None;
-            for c in msg.cmsgs().into_iter().flatten() {
-                match c {
-                    ControlMessageOwned::Ipv4Ttl(t) | ControlMessageOwned::Ipv6HopLimit(t) => {
-                        ttl = u8::try_from(t).ok();
-                    }
-                    _ => {}
-                }
-            }
-            (msg.bytes, msg.address.as_ref().and_then(storage_ip), ttl)
+        let Some(got) = os::recv_with_ttl(self.fd.get_ref(), buf)? else {
+            return self.try_recv_error(buf);
         };
-        let Some(from) = from else {
+        let Some(from) = got.from else {
             return Ok(Some(None));
         };
-        let packet = &buf[..len];
+        let packet = &buf[..got.len];
         let parsed = match (self.v6, from) {
             (false, IpAddr::V4(from)) => {
-                parse_v4(packet, self.method == Method::Raw, from).map(|p| with_ttl(p, ttl))
+                parse_v4(packet, self.method == Method::Raw, from).map(|p| with_ttl(p, got.ttl))
             }
-            (true, IpAddr::V6(from)) => parse_v6(packet, from, ttl),
+            (true, IpAddr::V6(from)) => parse_v6(packet, from, got.ttl),
             _ => None,
         };
         Ok(Some(parsed))
@@ -251,45 +223,14 @@ impl IcmpSocket {
         if self.method == Method::Raw {
             return Ok(None);
         }
-        let fd = self.fd.get_ref().as_fd().as_raw_fd();
-        let mut cmsg = nix::cmsg_space!(libc::sock_extended_err, libc::sockaddr_in6);
-        let mut iov = [IoSliceMut::new(buf)];
-        let msg = match recvmsg::<SockaddrStorage>(
-            fd,
-            &mut iov,
-            Some(&mut cmsg),
-            MsgFlags::MSG_DONTWAIT | MsgFlags::MSG_ERRQUEUE,
-        ) {
-            Ok(msg) => msg,
-            Err(nix::errno::Errno::EAGAIN) => return Ok(None),
-            Err(e) => return Err(io::Error::from(e)),
+        let Some(report) = os::recv_queued_error(self.fd.get_ref(), buf)? else {
+            return Ok(None);
         };
-        let dest = msg.address.as_ref().and_then(storage_ip);
-        let mut found = None;
-        for c in msg.cmsgs().into_iter().flatten() {
-            match c {
-                ControlMessageOwned::Ipv4RecvErr(ee, offender)
-                    if ee.ee_origin == libc::SO_EE_ORIGIN_ICMP =>
-                {
-                    let from = offender
-                        .map(|sa| IpAddr::V4(Ipv4Addr::from(u32::from_be(sa.sin_addr.s_addr))));
-                    found = Some((from, ee.ee_type, ee.ee_code));
-                }
-                ControlMessageOwned::Ipv6RecvErr(ee, offender)
-                    if ee.ee_origin == libc::SO_EE_ORIGIN_ICMP6 =>
-                {
-                    let from = offender.map(|sa| IpAddr::V6(Ipv6Addr::from(sa.sin6_addr.s6_addr)));
-                    found = Some((from, ee.ee_type, ee.ee_code));
-                }
-                _ => {}
-            }
-        }
-        let bytes = msg.bytes;
-        let (Some((Some(from), icmp_type, icmp_code)), Some(dest)) = (found, dest) else {
+        let (Some((from, icmp_type, icmp_code)), Some(dest)) = (report.icmp, report.dest) else {
             return Ok(Some(None));
         };
         // The queued data is our own request as sent: type, code, checksum, id, seq.
-        let quoted = &buf[..bytes];
+        let quoted = &buf[..report.len];
         if quoted.len() < 8 {
             return Ok(Some(None));
         }
@@ -301,6 +242,14 @@ impl IcmpSocket {
             icmp_type,
             icmp_code,
         })))
+    }
+}
+
+fn set_ttl(socket: &Socket, v6: bool, ttl: u32) -> io::Result<()> {
+    if v6 {
+        socket.set_unicast_hops_v6(ttl)
+    } else {
+        socket.set_ttl_v4(ttl)
     }
 }
 
@@ -329,29 +278,6 @@ fn with_ttl(incoming: Incoming, cmsg_ttl: Option<u8>) -> Incoming {
             bytes,
         },
         other => other,
-    }
-}
-
-fn storage_ip(addr: &SockaddrStorage) -> Option<IpAddr> {
-    if let Some(v4) = addr.as_sockaddr_in() {
-        return Some(IpAddr::V4(v4.ip()));
-    }
-    addr.as_sockaddr_in6().map(|v6| IpAddr::V6(v6.ip()))
-}
-
-/// `setsockopt` for the raw-socket ICMP type filters, which neither socket2 nor nix wrap.
-#[allow(unsafe_code)]
-fn set_raw_filter(socket: &Socket, level: i32, name: i32, words: &[u32]) -> io::Result<()> {
-    let len = libc::socklen_t::try_from(std::mem::size_of_val(words)).unwrap_or(0);
-    // SAFETY: the pointer and length describe `words`, a live, initialised slice of u32, which
-    // is the layout of both `struct icmp_filter` (one u32) and `struct icmp6_filter` (eight);
-    // the kernel only reads `len` bytes from it during the call.
-    let rc =
-        unsafe { libc::setsockopt(socket.as_raw_fd(), level, name, words.as_ptr().cast(), len) };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
     }
 }
 

@@ -62,6 +62,12 @@ impl Interface {
     pub fn is_up(&self) -> bool {
         self.flags & libc::IFF_UP as u32 != 0
     }
+
+    /// Whether it is a loopback interface.
+    #[must_use]
+    pub fn is_loopback(&self) -> bool {
+        self.flags & libc::IFF_LOOPBACK as u32 != 0
+    }
 }
 
 /// The names of the flags set in `flags`, in the order `ip link` prints them.

@@ -13,6 +13,7 @@ pub mod icmp;
 pub mod iface;
 pub mod neigh;
 pub mod pcap;
+pub mod port_probe;
 pub mod privilege;
 pub mod route;
 pub mod services;

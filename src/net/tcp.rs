@@ -5,7 +5,8 @@
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::os::fd::BorrowedFd;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, Socket, Type};
@@ -13,10 +14,33 @@ use tokio::net::{TcpListener, TcpStream};
 
 use crate::error::{Error, Result};
 use crate::model::services::Proto;
+use crate::model::socket_trace::{SocketCall, TcpState, family_name};
 use crate::net::host::Family;
 
-/// The listen backlog.
-const BACKLOG: i32 = 1024;
+/// The default listen backlog.
+pub const BACKLOG: u32 = 1024;
+
+/// The TCP state of the socket `fd` as the kernel reports it, where the system tells.
+#[must_use]
+pub fn state(fd: BorrowedFd<'_>) -> Option<TcpState> {
+    state_of(fd.as_raw_fd())
+}
+
+/// [`state`] of a descriptor held inside a future (a connect in progress).
+fn state_of(fd: std::os::fd::RawFd) -> Option<TcpState> {
+    #[cfg(target_os = "linux")]
+    return crate::net::linux::tcp_info::state(fd);
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = fd;
+        None
+    }
+}
+
+/// `call` narrated with the state of `fd` right after it.
+fn traced(call: String, fd: &impl AsFd) -> SocketCall {
+    SocketCall::with_state(call, state(fd.as_fd()))
+}
 
 /// A bound, listening socket and the addresses it answers on (for the `listening on` line).
 pub struct Listener {
@@ -24,12 +48,14 @@ pub struct Listener {
     pub listener: TcpListener,
     /// `0.0.0.0:8001` and `[::]:8001` for a dual-stack socket; the one bound address otherwise.
     pub shown: Vec<SocketAddr>,
+    /// The socket calls made, for `--trace`.
+    pub calls: Vec<SocketCall>,
 }
 
 /// Bind and listen on `addr` (or every interface) and `port`. Without an address and without
 /// `-4`/`-6`, one IPv6 socket that also takes IPv4 (v6only off) is used, falling back to IPv4
 /// alone where the system has no IPv6.
-pub fn listen(addr: Option<IpAddr>, port: u16, family: Family) -> Result<Listener> {
+pub fn listen(addr: Option<IpAddr>, port: u16, family: Family, backlog: u32) -> Result<Listener> {
     let (ip, dual) = match (addr, family) {
         (Some(ip), _) => (ip, false),
         (None, Family::V4) => (IpAddr::V4(Ipv4Addr::UNSPECIFIED), false),
@@ -37,7 +63,8 @@ pub fn listen(addr: Option<IpAddr>, port: u16, family: Family) -> Result<Listene
         (None, Family::Any) => (IpAddr::V6(Ipv6Addr::UNSPECIFIED), true),
     };
     let target = SocketAddr::new(ip, port);
-    match bind_one(target, dual) {
+    let mut calls = Vec::new();
+    match bind_one(target, dual, backlog, &mut calls) {
         Ok(listener) => {
             let bound = listener
                 .local_addr()
@@ -50,7 +77,11 @@ pub fn listen(addr: Option<IpAddr>, port: u16, family: Family) -> Result<Listene
             } else {
                 vec![bound]
             };
-            Ok(Listener { listener, shown })
+            Ok(Listener {
+                listener,
+                shown,
+                calls,
+            })
         }
         Err(err)
             if dual
@@ -59,25 +90,42 @@ pub fn listen(addr: Option<IpAddr>, port: u16, family: Family) -> Result<Listene
                     Some(libc::EAFNOSUPPORT | libc::EADDRNOTAVAIL)
                 ) =>
         {
-            listen(None, port, Family::V4)
+            listen(None, port, Family::V4, backlog)
         }
         Err(err) => Err(bind_error(target, err)),
     }
 }
 
-fn bind_one(target: SocketAddr, dual: bool) -> io::Result<TcpListener> {
+fn bind_one(
+    target: SocketAddr,
+    dual: bool,
+    backlog: u32,
+    calls: &mut Vec<SocketCall>,
+) -> io::Result<TcpListener> {
     let socket = Socket::new(
         Domain::for_address(target),
         Type::STREAM,
         Some(Protocol::TCP),
     )?;
+    let fd = socket.as_raw_fd();
+    let family = family_name(target.is_ipv6());
+    calls.push(SocketCall::new(format!(
+        "socket({family}, SOCK_STREAM) = fd {fd}"
+    )));
     if target.is_ipv6() {
         socket.set_only_v6(!dual)?;
+        calls.push(SocketCall::new(format!(
+            "setsockopt(IPV6_V6ONLY, {})",
+            i32::from(!dual)
+        )));
     }
     socket.set_reuse_address(true)?;
+    calls.push(SocketCall::new("setsockopt(SO_REUSEADDR, 1)"));
     socket.set_nonblocking(true)?;
     socket.bind(&target.into())?;
-    socket.listen(BACKLOG)?;
+    calls.push(SocketCall::new(format!("bind({target})")));
+    socket.listen(i32::try_from(backlog).unwrap_or(i32::MAX))?;
+    calls.push(traced(format!("listen(backlog {backlog})"), &socket));
     TcpListener::from_std(socket.into())
 }
 
@@ -124,12 +172,18 @@ pub struct Connected {
 }
 
 /// Connect to the first of `addrs` that accepts. Refused and timed-out attempts are negative
-/// answers (exit 1); the error names the last address tried.
-pub async fn connect(addrs: &[IpAddr], port: u16, opts: &ConnectOptions) -> Result<Connected> {
+/// answers (exit 1); the error names the last address tried. The socket calls made, failed ones
+/// included, are appended to `calls` (for `--trace`).
+pub async fn connect(
+    addrs: &[IpAddr],
+    port: u16,
+    opts: &ConnectOptions,
+    calls: &mut Vec<SocketCall>,
+) -> Result<Connected> {
     let mut last = None;
     for &ip in addrs {
         let target = SocketAddr::new(ip, port);
-        match connect_one(target, opts).await {
+        match connect_one(target, opts, calls).await {
             Ok(c) => return Ok(c),
             Err(e) => last = Some(e),
         }
@@ -137,7 +191,11 @@ pub async fn connect(addrs: &[IpAddr], port: u16, opts: &ConnectOptions) -> Resu
     Err(last.unwrap_or_else(|| Error::other("no address to connect to")))
 }
 
-async fn connect_one(target: SocketAddr, opts: &ConnectOptions) -> Result<Connected> {
+async fn connect_one(
+    target: SocketAddr,
+    opts: &ConnectOptions,
+    calls: &mut Vec<SocketCall>,
+) -> Result<Connected> {
     let context = format!("connect {target}");
     let socket = if target.is_ipv4() {
         tokio::net::TcpSocket::new_v4()
@@ -145,6 +203,12 @@ async fn connect_one(target: SocketAddr, opts: &ConnectOptions) -> Result<Connec
         tokio::net::TcpSocket::new_v6()
     }
     .map_err(|e| Error::io(&context, e))?;
+    let fd = socket.as_raw_fd();
+    let family = family_name(target.is_ipv6());
+    calls.push(traced(
+        format!("socket({family}, SOCK_STREAM) = fd {fd}"),
+        &socket,
+    ));
     if opts.source.is_some() || opts.source_port.is_some() {
         let ip = opts.source.unwrap_or(match target {
             SocketAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
@@ -163,46 +227,71 @@ async fn connect_one(target: SocketAddr, opts: &ConnectOptions) -> Result<Connec
         socket
             .bind(local)
             .map_err(|e| Error::io(format!("bind {local}"), e))?;
+        calls.push(SocketCall::new(format!("bind({local})")));
     }
     let start = Instant::now();
-    let attempt = socket.connect(target);
-    let result = match opts.timeout {
-        Some(limit) => match tokio::time::timeout(limit, attempt).await {
-            Ok(r) => r,
-            Err(_) => {
-                return Err(Error::negative(format!(
-                    "{context}: timed out after {}",
-                    humantime::format_duration(limit)
-                )));
+    let mut attempt = std::pin::pin!(socket.connect(target));
+    // The first poll makes the connect(2) call: our SYN goes out and, unless the handshake is
+    // already done, the socket waits in SYN_SENT.
+    let first = std::future::poll_fn(|cx| Poll::Ready(attempt.as_mut().poll(cx))).await;
+    let result = match first {
+        Poll::Ready(r) => r,
+        Poll::Pending => {
+            let state = state_of(fd);
+            let call = if state == Some(TcpState::Established) {
+                // Over loopback the peer's kernel answers within the call itself.
+                format!("connect({target}) = EINPROGRESS: SYN, SYN-ACK, ACK already exchanged")
+            } else {
+                format!("connect({target}) blocks… (our SYN is out)")
+            };
+            calls.push(SocketCall::with_state(call, state));
+            match opts.timeout {
+                Some(limit) => {
+                    let deadline = tokio::time::Instant::from_std(start + limit);
+                    match tokio::time::timeout_at(deadline, attempt).await {
+                        Ok(r) => r,
+                        Err(_) => {
+                            calls.push(SocketCall::with_state(
+                                format!("connect({target}): no SYN-ACK, given up"),
+                                state_of(fd),
+                            ));
+                            return Err(Error::negative(format!(
+                                "{context}: timed out after {}",
+                                humantime::format_duration(limit)
+                            )));
+                        }
+                    }
+                }
+                None => attempt.await,
             }
-        },
-        None => attempt.await,
+        }
     };
     let handshake = start.elapsed();
     match result {
         Ok(stream) => {
             let _ = stream.set_nodelay(true);
+            let local = stream
+                .local_addr()
+                .map_or_else(|_| "?".into(), |a| a.to_string());
+            calls.push(traced(
+                format!(
+                    "connect({target}) = 0 from {local}: SYN, SYN-ACK, ACK took {:.3} ms",
+                    handshake.as_secs_f64() * 1000.0
+                ),
+                &stream,
+            ));
             Ok(Connected {
                 stream,
                 peer: target,
                 handshake,
             })
         }
-        Err(e) if is_negative(&e) => Err(Error::negative(Error::io(&context, e).to_string())),
-        Err(e) => Err(Error::io(context, e)),
+        Err(e) => {
+            calls.push(SocketCall::new(format!("connect({target}) failed: {e}")));
+            Err(e)
+        }
     }
-}
-
-/// Refused, unreachable and timed out: the port does not take connections (exit 1).
-fn is_negative(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::ConnectionRefused
-            | io::ErrorKind::TimedOut
-            | io::ErrorKind::HostUnreachable
-            | io::ErrorKind::NetworkUnreachable
-            | io::ErrorKind::ConnectionReset
-    )
+    .map_err(|e| Error::answer(&context, e))
 }
 
 /// Whether an error on an established connection means the peer reset or vanished.

@@ -12,6 +12,7 @@ mod ifconfig;
 mod ping;
 mod portinfo;
 mod resolve;
+mod scan;
 mod sniff;
 mod sockets;
 mod subnet;

@@ -266,9 +266,25 @@ fn tcp_probe_open_and_closed_ports() {
         text.lines().next().unwrap(),
         format!("TCP PING 127.0.0.1 (127.0.0.1) port {closed}.")
     );
-    let want = format!("reply from 127.0.0.1 port {closed}: tcp_seq=1 closed time=");
+    let want = format!("reply from 127.0.0.1 port {closed}: tcp_seq=1 closed (refused) time=");
     assert!(text.contains(&want), "{text}");
     assert!(text.contains("2 packets transmitted, 2 received, 0% packet loss"));
+
+    // Several targets: the table says which refused (a reset: host up, port closed).
+    let out = nettool()
+        .args(["ping", "--tcp", &open.to_string(), "-c", "1"])
+        .args(["127.0.0.1", "127.0.0.2"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        &header[..5],
+        ["TARGET", "ADDRESS", "SENT", "RECV", "REFUSED"]
+    );
+    let row: Vec<&str> = text.lines().nth(1).unwrap().split_whitespace().collect();
+    // 127.0.0.1 accepts (the listener), so none of its replies is a refusal.
+    assert_eq!(&row[..5], ["127.0.0.1", "127.0.0.1", "1", "1", "0"]);
     drop(listener);
 }
 
@@ -694,7 +710,7 @@ fn responder(
             }
             let seq = u16::from_be_bytes([icmp[6], icmp[7]]);
             let received = Instant::now();
-            if seq % drop_every == 0 {
+            if seq.is_multiple_of(drop_every) {
                 record.lock().unwrap().push((seq, None));
                 continue;
             }

@@ -8,7 +8,9 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::common::{ChildGuard, bin, free_tcp_port, nettool, tool_or_skip, wait_until};
+use crate::common::{
+    ChildGuard, Netns, bin, free_tcp_port, nettool, root_or_skip, tool_or_skip, wait_until,
+};
 use serde_json::Value;
 
 const LIMIT: Duration = Duration::from_secs(30);
@@ -225,7 +227,7 @@ fn zero_io_open_and_closed() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        format!("127.0.0.1 port {port} closed (connection refused)\n")
+        format!("127.0.0.1 port {port} closed (refused)\n")
     );
     assert!(out.stderr.is_empty());
     let out = nettool()
@@ -237,7 +239,75 @@ fn zero_io_open_and_closed() {
     assert_eq!(v["open"], false);
     assert_eq!(v["port"], port);
     assert_eq!(v["handshake_ms"], Value::Null);
-    assert_eq!(v["reason"], "connection refused");
+    assert_eq!(v["reason"], "refused");
+    assert_eq!(v["state"], "closed");
+}
+
+#[test]
+fn zero_takes_lists_and_ranges_and_names_each_state() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let open = l.local_addr().unwrap().port();
+    let closed = free_tcp_port();
+    let out = nettool()
+        .args(["connect", "-z", "127.0.0.1", &format!("{open},{closed}")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "one port is open");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let (first, second) = if open < closed { (0, 1) } else { (1, 0) };
+    assert!(
+        lines[first].starts_with(&format!("127.0.0.1 port {open} open (")),
+        "{text}"
+    );
+    assert_eq!(
+        lines[second],
+        format!("127.0.0.1 port {closed} closed (refused)")
+    );
+    let out = nettool()
+        .args([
+            "connect",
+            "-z",
+            "127.0.0.1",
+            &format!("{closed}-{closed}"),
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    drop(l);
+    if !root_or_skip("zero_takes_lists_and_ranges_and_names_each_state") {
+        return;
+    }
+    // Silence is "filtered", not "closed"; no route is "unreachable".
+    let ns = Netns::new("zst");
+    ns.exec(&["nft", "add table inet z"]);
+    ns.exec(&[
+        "nft",
+        "add chain inet z input { type filter hook input priority 0; }",
+    ]);
+    ns.exec(&["nft", "add rule inet z input tcp dport 9 drop"]);
+    let out = ns
+        .nettool()
+        .args(["connect", "-z", "-w", "300ms", "127.0.0.1", "9"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "127.0.0.1 port 9 filtered (no answer in 300ms)\n"
+    );
+    let out = ns
+        .nettool()
+        .args(["connect", "-z", "10.255.0.1", "80"])
+        .output()
+        .unwrap();
+    // No route: the question could not be asked, so exit 2 by the project's rule.
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "10.255.0.1 port 80 unreachable (no route)\n"
+    );
 }
 
 #[test]
@@ -633,7 +703,9 @@ fn keep_open_serves_three_clients_in_turn() {
         let want = "closed (9 bytes in, 0 bytes out)".to_string();
         assert!(wait_until(LIMIT, || l.err().matches(&want).count() == i));
     }
-    assert_eq!(l.out(), b"client 1\nclient 2\nclient 3\n");
+    // stdout and stderr are collected by two threads: the last bytes may trail the notice.
+    let want = b"client 1\nclient 2\nclient 3\n";
+    assert!(wait_until(LIMIT, || l.out() == want), "{:?}", l.out());
     assert_eq!(l.err().matches("connection from 127.0.0.1:").count(), 6);
 }
 
@@ -944,27 +1016,28 @@ fn room_drops_a_member_that_never_reads() {
 
 // ---- chat under a real terminal -----------------------------------------------------------
 
-struct Tmux {
+/// A private tmux server whose windows are real terminals (also used by the UDP tests).
+pub(crate) struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             socket: format!("nettool-test-{}-{}", std::process::id(), free_tcp_port()),
         }
     }
 
-    fn cmd(&self, args: &[&str]) -> String {
+    pub(crate) fn cmd(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
-            .args(["-L", &self.socket])
+            .args(["-u", "-L", &self.socket])
             .args(args)
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
-    fn start(&self, name: &str, shell: &str) {
+    pub(crate) fn start(&self, name: &str, shell: &str) {
         self.cmd(&[
             "new-session",
             "-d",
@@ -978,11 +1051,11 @@ impl Tmux {
         ]);
     }
 
-    fn screen(&self, name: &str) -> String {
+    pub(crate) fn screen(&self, name: &str) -> String {
         self.cmd(&["capture-pane", "-p", "-t", name])
     }
 
-    fn wait(&self, name: &str, text: &str) {
+    pub(crate) fn wait(&self, name: &str, text: &str) {
         assert!(
             wait_until(LIMIT, || self.screen(name).contains(text)),
             "{name} never showed {text:?}:\n{}",
@@ -1064,3 +1137,5 @@ fn chat_quit_word_from_the_listening_side() {
     t.wait("c", "peer closed the connection");
     t.wait("c", "EXIT=0");
 }
+
+pub(crate) mod course;

@@ -603,3 +603,156 @@ fn ctrl_c_right_after_listening_still_prints_the_summary() {
     assert_eq!(records[0]["type"], "summary");
     assert_eq!(records[0]["stats"]["received"], 0);
 }
+
+#[test]
+fn invisible_and_bidi_characters_are_escaped_and_json_keeps_the_bytes() {
+    let sent = crate::tcp::course::HOSTILE;
+    for json in [false, true] {
+        let port = crate::common::free_udp_port().to_string();
+        let count = sent.len().to_string();
+        let mut args = vec!["127.0.0.1", &port, "-c", &count];
+        if json {
+            args.push("--json");
+        }
+        let (mut child, out) = start_receiver(recv_cmd(&args));
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        for (c, _) in sent {
+            socket
+                .send_to(format!("a{c}b").as_bytes(), format!("127.0.0.1:{port}"))
+                .unwrap();
+        }
+        if json {
+            let records = lines(out);
+            for (record, (c, _)) in records.iter().zip(sent) {
+                assert_eq!(payload_bytes(record), format!("a{c}b").as_bytes());
+            }
+        } else {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut { out }, &mut text).unwrap();
+            let shown: Vec<&str> = text
+                .lines()
+                .map(|l| l.rsplit("  ").next().unwrap())
+                .collect();
+            let want: Vec<String> = sent.iter().map(|(_, e)| format!("a{e}b")).collect();
+            assert_eq!(shown, want);
+        }
+        assert!(child.wait_timeout(Duration::from_secs(10)).is_some());
+    }
+}
+
+#[test]
+fn quit_word_typed_at_a_terminal_ends_udp_send() {
+    if !crate::common::tool_or_skip("quit_word_typed_at_a_terminal_ends_udp_send", "tmux") {
+        return;
+    }
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let port = socket.local_addr().unwrap().port();
+    let t = crate::tcp::Tmux::new();
+    let nt = bin().display().to_string();
+    t.start(
+        "s",
+        &format!("{nt} udp-send 127.0.0.1 {port}; echo EXIT=$?; sleep 60"),
+    );
+    t.wait("s", "type ## or q on a line of its own to quit");
+    t.cmd(&["send-keys", "-t", "s", "one", "Enter"]);
+    t.cmd(&["send-keys", "-t", "s", "##", "Enter"]);
+    t.wait("s", "EXIT=0");
+    let mut buf = [0u8; 64];
+    let (n, _) = socket.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"one");
+    // "##" ended the session: it was not sent.
+    assert!(socket.recv_from(&mut buf).is_err());
+    assert!(
+        t.screen("s").contains("sent 1 datagrams"),
+        "{}",
+        t.screen("s")
+    );
+}
+
+#[test]
+fn trace_narrates_socket_calls_both_ends() {
+    let port = crate::common::free_udp_port();
+    let port_text = port.to_string();
+    let mut recv = recv_cmd(&[
+        "127.0.0.1",
+        &port_text,
+        "-c",
+        "1",
+        "--trace",
+        "--json",
+        "--echo",
+    ]);
+    recv.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = ChildGuard(recv.spawn().unwrap());
+    let stdout = BufReader::new(child.0.stdout.take().unwrap());
+    let mut stderr = BufReader::new(child.0.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(line.starts_with("listening on udp "), "{line}");
+    let out = nettool()
+        .args([
+            "udp-send",
+            "127.0.0.1",
+            &port_text,
+            "hello",
+            "--trace",
+            "--json",
+            "--wait",
+            "5s",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sender: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let calls = |records: &[Value]| -> Vec<String> {
+        records
+            .iter()
+            .filter(|r| r["type"] == "trace")
+            .map(|r| r["call"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let sent = calls(&sender);
+    assert_eq!(sent.len(), 5, "{sent:?}");
+    assert!(
+        sent[0].starts_with("socket(AF_INET, SOCK_DGRAM) = fd "),
+        "{sent:?}"
+    );
+    assert!(
+        sent[1].starts_with("bind(0.0.0.0:0): bound to 0.0.0.0:"),
+        "{sent:?}"
+    );
+    assert!(
+        sent[2].starts_with(&format!("connect(127.0.0.1:{port})")),
+        "{sent:?}"
+    );
+    assert_eq!(sent[3], format!("send(5 bytes) to 127.0.0.1:{port} = 5"));
+    assert_eq!(
+        sent[4],
+        format!("recvfrom(65536) = 5 bytes from 127.0.0.1:{port}")
+    );
+    assert!(child.wait_timeout(Duration::from_secs(10)).is_some());
+    let received = calls(&lines(stdout));
+    assert!(
+        received[0].starts_with("socket(AF_INET, SOCK_DGRAM) = fd "),
+        "{received:?}"
+    );
+    assert_eq!(received[1], format!("bind(127.0.0.1:{port})"));
+    assert!(
+        received[2].starts_with("recvfrom(65536) = 5 bytes from 127.0.0.1:"),
+        "{received:?}"
+    );
+    assert!(received[3].starts_with("sendto(127.0.0.1:"), "{received:?}");
+    assert!(received[3].ends_with(", 5 bytes) = 5"), "{received:?}");
+}

@@ -3,9 +3,9 @@
 //! `-s` one line per interface; `--routes` the routing table; `--route-to ADDR` the route to one
 //! address; `--neighbours` the ARP and NDP tables.
 //!
-//! [`config`] checks the arguments, `run` asks [`crate::net`] for interfaces, routes or
-//! neighbours and builds one report ([`report`]), and [`crate::output::Output`] prints it as
-//! JSON or through its text renderer ([`render`]).
+//! `config` checks the arguments, `run` asks [`crate::net`] for interfaces, routes or
+//! neighbours and builds one report (`report`), and [`crate::output::Output`] prints it as
+//! JSON or through its text renderer (`render`).
 
 mod config;
 mod render;
@@ -24,9 +24,11 @@ use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::net::iface::{self, Interface};
-use crate::net::{neigh, route};
+use crate::net::neigh;
+use crate::net::route::{self, Route};
 use crate::output::Output;
 
+/// The JSON fields of every view (the long help).
 const JSON_FIELDS: &str = "JSON output (--json), numbers as numbers:\n\n\
 Default and IFACE: {\"primary_ipv4\", \"primary_ipv6\" (the source addresses the default routes \
 use, or null), \"interfaces\": [{\"name\", \"index\", \"state\" (operational state as ip prints it: \
@@ -118,7 +120,12 @@ fn collect(config: &Config) -> Result<Report> {
     Ok(match &config.view {
         View::Interfaces | View::Short => {
             let routes = route::routes(&names, route::Tables::Main)?;
-            let report = InterfacesReport::build(config, &interfaces, &routes);
+            let report = InterfacesReport::build(
+                config,
+                &interfaces,
+                primary_address(&routes, true),
+                primary_address(&routes, false),
+            );
             if config.view == View::Short {
                 Report::Short(ShortReport::from(&report))
             } else {
@@ -141,6 +148,17 @@ fn collect(config: &Config) -> Result<Report> {
             Report::Neighbours(NeighboursReport { neighbours })
         }
     })
+}
+
+/// The source address the best default route of a family would use: its preferred source if it
+/// names one, else the address the kernel picks toward its gateway.
+fn primary_address(routes: &[Route], v4: bool) -> Option<IpAddr> {
+    let default = report::default_route(routes, v4)?;
+    if let Some(src) = default.prefsrc {
+        return Some(src);
+    }
+    let gateway = default.gateway?;
+    route::source_for(gateway, default.ifindex.unwrap_or(0)).ok()
 }
 
 /// The kernel's route to `addr` (leaving through the interface `zone` names, if any): the
@@ -180,4 +198,33 @@ fn route_to(addr: IpAddr, zone: Option<&str>, interfaces: &[Interface]) -> Resul
         source,
         metric: entry.metric,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::ifconfig::report::tests::sample_route;
+
+    #[test]
+    fn primary_is_the_default_route_prefsrc() {
+        let routes = vec![
+            sample_route("10.0.0.0/24", None, 0, Some("10.0.0.5")),
+            sample_route("0.0.0.0/0", Some("10.0.0.1"), 600, Some("10.0.0.9")),
+            sample_route("0.0.0.0/0", Some("10.0.0.1"), 100, Some("10.0.0.7")),
+        ];
+        assert_eq!(
+            primary_address(&routes, true),
+            Some("10.0.0.7".parse().unwrap())
+        );
+        assert_eq!(primary_address(&routes, false), None);
+    }
+
+    #[test]
+    fn primary_without_prefsrc_is_the_source_toward_the_gateway() {
+        let routes = vec![sample_route("0.0.0.0/0", Some("127.0.0.1"), 0, None)];
+        assert_eq!(
+            primary_address(&routes, true),
+            Some("127.0.0.1".parse().unwrap())
+        );
+    }
 }

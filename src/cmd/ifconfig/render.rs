@@ -273,7 +273,6 @@ impl fmt::Display for Report {
 mod tests {
     use super::*;
     use crate::cmd::ifconfig::config::tests::config;
-    use crate::cmd::ifconfig::report::tests::sample_route;
     use crate::net::iface::{Counters, Interface};
 
     #[test]
@@ -310,14 +309,9 @@ mod tests {
             }),
             link_type: "ether",
         }];
-        let routes = vec![sample_route(
-            "0.0.0.0/0",
-            Some("10.9.0.2"),
-            0,
-            Some("10.9.0.1"),
-        )];
         let cfg = config(&[]).unwrap();
-        let report = InterfacesReport::build(&cfg, &interfaces, &routes);
+        let report =
+            InterfacesReport::build(&cfg, &interfaces, Some("10.9.0.1".parse().unwrap()), None);
         let text = report.to_string();
         let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
         assert_eq!(

@@ -1,7 +1,7 @@
 //! What `nettool ifconfig` reports, one struct per view: interfaces with the facts derived from
 //! each address (netmask, network, broadcast, scope, primary), `-s` lines, routes, the route to
 //! one address, neighbours. Built from what [`crate::net`] returns, without I/O; the text form
-//! is in [`super::render`].
+//! is in `render`.
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -13,7 +13,7 @@ use crate::model::mac::MacInfo;
 use crate::model::subnet;
 use crate::net::iface::{self, Counters, Interface};
 use crate::net::neigh::Neighbour;
-use crate::net::route::{self, Route};
+use crate::net::route::Route;
 
 /// One address of an interface and the facts derived from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -86,16 +86,7 @@ impl AddressReport {
 /// The scope of an IPv6 address as the kernel assigns it.
 #[must_use]
 pub fn v6_scope(addr: std::net::Ipv6Addr) -> &'static str {
-    let first = addr.segments()[0];
-    if addr.is_loopback() {
-        "host"
-    } else if first & 0xffc0 == 0xfe80 {
-        "link"
-    } else if first & 0xffc0 == 0xfec0 {
-        "site"
-    } else {
-        "global"
-    }
+    crate::model::address::ipv6_scope(addr).as_str()
 }
 
 /// One interface as shown.
@@ -132,26 +123,24 @@ pub struct InterfacesReport {
     pub interfaces: Vec<InterfaceReport>,
 }
 
-/// The source address the best default route of a family would use: its preferred source if it
-/// names one, else the address the kernel picks toward its gateway.
-fn primary_address(routes: &[Route], v4: bool) -> Option<IpAddr> {
-    let default = routes
+/// The default route of a family that wins: unicast, with the lowest metric.
+#[must_use]
+pub fn default_route(routes: &[Route], v4: bool) -> Option<&Route> {
+    routes
         .iter()
         .filter(|r| r.default && r.destination.addr().is_ipv4() == v4 && r.kind == "unicast")
-        .min_by_key(|r| r.metric)?;
-    if let Some(src) = default.prefsrc {
-        return Some(src);
-    }
-    let gateway = default.gateway?;
-    route::source_for(gateway, default.ifindex.unwrap_or(0)).ok()
+        .min_by_key(|r| r.metric)
 }
 
 impl InterfacesReport {
-    /// Gather the report from the interfaces and the routing table.
+    /// Gather the report from the interfaces and the primary addresses of each family.
     #[must_use]
-    pub fn build(config: &Config, interfaces: &[Interface], routes: &[Route]) -> Self {
-        let primary_ipv4 = primary_address(routes, true);
-        let primary_ipv6 = primary_address(routes, false);
+    pub fn build(
+        config: &Config,
+        interfaces: &[Interface],
+        primary_ipv4: Option<IpAddr>,
+        primary_ipv6: Option<IpAddr>,
+    ) -> Self {
         let shown = interfaces
             .iter()
             .filter(|i| match &config.interface {
@@ -373,16 +362,16 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn primary_prefers_lowest_metric_default_and_its_prefsrc() {
+    fn default_route_is_the_lowest_metric_unicast_default() {
+        let mut unreachable = sample_route("0.0.0.0/0", None, 1, None);
+        unreachable.kind = "unreachable";
         let routes = vec![
             sample_route("10.0.0.0/24", None, 0, Some("10.0.0.5")),
+            unreachable,
             sample_route("0.0.0.0/0", Some("10.0.0.1"), 600, Some("10.0.0.9")),
             sample_route("0.0.0.0/0", Some("10.0.0.1"), 100, Some("10.0.0.7")),
         ];
-        assert_eq!(
-            primary_address(&routes, true),
-            Some("10.0.0.7".parse().unwrap())
-        );
-        assert_eq!(primary_address(&routes, false), None);
+        assert_eq!(default_route(&routes, true).map(|r| r.metric), Some(100));
+        assert!(default_route(&routes, false).is_none());
     }
 }

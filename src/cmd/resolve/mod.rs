@@ -7,8 +7,8 @@
 //! DNS mode). Names are resolved concurrently, at most `--concurrency` at once, and every result
 //! is printed the moment it arrives; with more than one name a summary follows.
 //!
-//! The work is split by mode: [`config`] checks the arguments, [`system`] and [`dns`] look one
-//! name up, [`report`] holds what is found, and [`render`] prints it.
+//! The work is split by mode: `config` checks the arguments, `system` and `dns` look one
+//! name up, `report` holds what is found, and `render` prints it.
 
 mod config;
 mod dns;

@@ -1,6 +1,6 @@
 //! What `nettool resolve` reports: one [`NameReport`] per name as it is answered, a
 //! [`Summary`] after several, and the exit status they add up to. Plain data; the text form is
-//! in [`super::render`].
+//! in `render`.
 
 use std::net::IpAddr;
 use std::time::Duration;

@@ -85,7 +85,7 @@ pub enum ProtoFilter {
     Arp,
 }
 
-const JSON_FIELDS: &str = "Examples: `nettool sniff lo --port 8001` (a TCP conversation, its handshake and close narrated), `nettool sniff eth0 --proto arp`, `nettool sniff --layers -c 1 --proto icmp`, `nettool sniff lo -w trace.pcap` then `tcpdump -r trace.pcap` or `nettool sniff -r trace.pcap --json`.\n\nJSON output (--json), NDJSON: one object per packet {type: \"packet\", \
+const JSON_FIELDS: &str = "JSON output (--json), NDJSON: one object per packet {type: \"packet\", \
 index, time (seconds since the epoch), interface, direction (in|out|null), length, link {kind \
 (ethernet|loopback|cooked), src_mac, dst_mac, src_vendor, dst_vendor, ethertype, ethertype_name}, \
 arp {op (request|reply), sender_mac, sender_vendor, sender_ip, target_mac, target_ip}, ip {version, \
@@ -146,14 +146,13 @@ impl TryFrom<Args> for Config {
             return Err(Error::invalid("-c 0", "the count must be at least 1"));
         }
         let interface = args.interface.filter(|i| i != "any");
-        if let Some(name) = &interface {
-            if name.is_empty()
+        if let Some(name) = &interface
+            && (name.is_empty()
                 || name.len() > 15
                 || name.contains('/')
-                || name.contains(char::is_whitespace)
-            {
-                return Err(Error::invalid(name, "not an interface name"));
-            }
+                || name.contains(char::is_whitespace))
+        {
+            return Err(Error::invalid(name, "not an interface name"));
         }
         Ok(Self {
             interface,
@@ -176,10 +175,10 @@ impl Config {
         if self.host.is_some_and(|h| !packet.involves(h)) {
             return false;
         }
-        if let Some(port) = self.port {
-            if !packet.ports().is_some_and(|(s, d)| s == port || d == port) {
-                return false;
-            }
+        if let Some(port) = self.port
+            && !packet.ports().is_some_and(|(s, d)| s == port || d == port)
+        {
+            return false;
         }
         match self.proto {
             None => true,

@@ -4,19 +4,21 @@
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use super::listen::Config;
 use super::render::Renderer;
 use super::{Event, Moved};
 use crate::error::{Error, Result};
-use crate::model::chat::{Acl, peer_addr};
+use crate::model::chat::peer_addr;
 
 /// Serve every client at once until Ctrl-C; returns what was moved and how many connections
-/// were served. Clients outside `acl`, or beyond `max_clients`, are refused and logged.
+/// were served. Clients outside the access rules, or beyond `--max-clients`, are refused and
+/// logged.
 pub async fn serve(
     listener: TcpListener,
-    acl: &Acl,
-    max_clients: Option<usize>,
+    config: &Config,
     out: &mut Renderer<'_>,
 ) -> Result<(Moved, u64)> {
+    let (acl, max_clients) = (&config.acl, config.max_clients);
     let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut active = 0usize;
     let mut connections = 0u64;
@@ -29,6 +31,9 @@ pub async fn serve(
             accepted = listener.accept() => {
                 let (stream, peer) = accepted.map_err(|e| Error::io("accept", e))?;
                 let peer = peer_addr(peer);
+                if config.mode.chat.trace {
+                    out.trace(&super::accepted(&stream, peer));
+                }
                 if let Some(reason) = acl.refusal(peer.ip()) {
                     out.emit(&Event::refused(peer, reason))?;
                     continue;

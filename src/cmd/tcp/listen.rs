@@ -5,6 +5,7 @@
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
+use std::os::fd::AsFd;
 use std::time::Instant;
 
 use ipnet::IpNet;
@@ -13,12 +14,13 @@ use super::pipe::{self, SharedStdin, Source};
 use super::render::Renderer;
 use super::room::{self, HubOptions};
 use super::session::{self, ChatEnd};
-use super::{Event, Mode, ModeArgs, Moved, echo, event_fields};
+use super::{Event, Mode, ModeArgs, Moved, accepted, echo, event_fields};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
-use crate::model::chat::{Acl, peer_addr};
+use crate::model::chat::{Acl, peer_addr, quit_hint};
 use crate::model::services::Proto;
+use crate::model::socket_trace::SocketCall;
 use crate::net::host::{self, Family};
 use crate::net::services::parse_port;
 use crate::net::tcp::{self, Listener};
@@ -33,7 +35,7 @@ pub const DEFAULT_ROOM_QUEUE: usize = 1 << 20;
 pub struct Args {
     /// [ADDR] PORT: the local address (default every interface, IPv4 and IPv6) and the port
     /// (number or service name)
-    #[arg(value_name = "ADDR PORT", num_args = 1..=2, required = true)]
+    #[arg(value_names = ["ADDR", "PORT"], num_args = 1..=2, action = clap::ArgAction::Set, required = true)]
     pub target: Vec<String>,
 
     /// After a client leaves, wait for the next one
@@ -67,6 +69,10 @@ pub struct Args {
     /// Room: this terminal's nickname
     #[arg(long, value_name = "NAME", default_value = "server")]
     pub nick: String,
+
+    /// The listen backlog: how many completed connections the kernel queues for accept()
+    #[arg(long, value_name = "N", default_value_t = tcp::BACKLOG)]
+    pub backlog: u32,
 
     /// Room: drop a member when more than this many bytes wait to be sent to it
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_ROOM_QUEUE)]
@@ -123,6 +129,8 @@ pub struct Config {
     pub nick: String,
     /// Room queue bound.
     pub room_queue: usize,
+    /// The listen backlog.
+    pub backlog: u32,
     /// Chat or pipe.
     pub mode: Mode,
 }
@@ -182,6 +190,9 @@ impl Config {
         if args.max_clients == Some(0) {
             return Err(Error::invalid("--max-clients 0", "must be at least 1"));
         }
+        if args.backlog == 0 {
+            return Err(Error::invalid("--backlog 0", "must be at least 1"));
+        }
         if args.room_queue < 1024 {
             return Err(Error::invalid(
                 format!("--room-queue {}", args.room_queue),
@@ -202,6 +213,7 @@ impl Config {
             },
             nick,
             room_queue: args.room_queue,
+            backlog: args.backlog,
             mode: args.mode.to_mode(stdin_is_tty)?,
         })
     }
@@ -211,13 +223,28 @@ impl Config {
 pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let config = Config::from_args(args, std::io::stdin().is_terminal())?;
     let rt = crate::runtime::two_workers()?;
-    let Listener { listener, shown } = {
+    let Listener {
+        listener,
+        shown,
+        calls,
+    } = {
         let _guard = rt.enter();
-        tcp::listen(config.addr, config.port, config.family)?
+        tcp::listen(config.addr, config.port, config.family, config.backlog)?
     };
-    let mut out = Renderer::new(out, config.mode.chat.timestamps);
+    let bytes_on_stdout =
+        config.mode.pipe && matches!(config.serve, Serve::Sequential { .. } | Serve::Concurrent);
+    let mut out = Renderer::new(out, config.mode.chat.timestamps).bytes_on_stdout(bytes_on_stdout);
+    if config.mode.chat.trace {
+        for call in &calls {
+            out.trace(call);
+        }
+    }
     let shown: Vec<String> = shown.iter().map(SocketAddr::to_string).collect();
     out.note(format!("listening on {}", shown.join(" and ")));
+    let chat = &config.mode.chat;
+    if !config.mode.pipe && chat.send && config.serve != Serve::Echo {
+        out.note(quit_hint(&chat.quit_words));
+    }
     let started = Instant::now();
     let result = match config.serve {
         Serve::Sequential { keep_open } if config.mode.pipe => {
@@ -233,12 +260,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         Serve::Sequential { keep_open } => {
             rt.block_on(serve_chat(listener, keep_open, &config, &mut out))
         }
-        Serve::Echo => rt.block_on(echo::serve(
-            listener,
-            &config.acl,
-            config.max_clients,
-            &mut out,
-        )),
+        Serve::Echo => rt.block_on(echo::serve(listener, &config, &mut out)),
         Serve::Concurrent | Serve::Room => {
             let raw = config.mode.pipe && config.serve == Serve::Concurrent;
             let opts = HubOptions {
@@ -250,6 +272,9 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
                 acl: config.acl.clone(),
                 local_nick: config.nick.clone(),
                 quit_words: config.mode.chat.quit_words.clone(),
+                encoding: config.mode.chat.encoding,
+                eol: config.mode.chat.eol,
+                trace: config.mode.chat.trace,
             };
             let input = if raw {
                 session::stdin_chunks()
@@ -289,8 +314,15 @@ fn serve_pipe(
         Source::Stdin
     };
     loop {
+        if config.mode.chat.trace {
+            let state = tcp::state(listener.as_fd());
+            out.trace(&SocketCall::with_state("accept() blocks…", state));
+        }
         let (stream, peer) = listener.accept().map_err(|e| Error::io("accept", e))?;
         let peer = peer_addr(peer);
+        if config.mode.chat.trace {
+            out.trace(&accepted(&stream, peer));
+        }
         if !admit(config, peer, out)? {
             continue;
         }
@@ -316,12 +348,20 @@ async fn serve_chat(
     let mut input = session::stdin_lines(config.mode.chat.max_line);
     let mut total = Moved::default();
     let mut connections = 0;
+    let trace = config.mode.chat.trace;
     loop {
-        let (stream, peer) = listener
-            .accept()
-            .await
-            .map_err(|e| Error::io("accept", e))?;
+        if trace {
+            let state = tcp::state(listener.as_fd());
+            out.trace(&SocketCall::with_state("accept() blocks…", state));
+        }
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => accepted.map_err(|e| Error::io("accept", e))?,
+            _ = tokio::signal::ctrl_c() => return Ok((total, connections)),
+        };
         let peer = peer_addr(peer);
+        if trace {
+            out.trace(&accepted(&stream, peer));
+        }
         if !admit(config, peer, out)? {
             continue;
         }
@@ -356,6 +396,11 @@ mod tests {
         let c = config(&["8001"]).unwrap();
         assert_eq!((c.addr, c.port), (None, 8001));
         assert_eq!(c.serve, Serve::Sequential { keep_open: false });
+        assert_eq!(c.backlog, tcp::BACKLOG);
+        let c = config(&["1", "--backlog", "5", "--encoding", "GBK", "--eol", "none"]).unwrap();
+        assert_eq!(c.backlog, 5);
+        assert_eq!(c.mode.chat.encoding, encoding_rs::GBK);
+        assert_eq!(c.mode.chat.eol, crate::model::chat::Eol::None);
         let c = config(&["::1", "http-alt", "-k"]).unwrap();
         assert_eq!(c.addr, Some("::1".parse().unwrap()));
         assert_eq!(c.port, 8080);
@@ -386,7 +431,7 @@ mod tests {
 
     #[test]
     fn bad_inputs() {
-        let table: [(&[&str], &str); 8] = [
+        let table: [(&[&str], &str); 10] = [
             (&["70000"], "70000"),
             (&["nohost", "1"], "must be an IP address"),
             (&["-4", "::1", "1"], "family"),
@@ -398,6 +443,11 @@ mod tests {
             (&["1", "--max-clients", "0"], "at least 1"),
             (&["1", "--nick", "a b"], "--nick a b"),
             (&["1", "--room-queue", "10"], "at least 1024"),
+            (&["1", "--backlog", "0"], "--backlog 0: must be at least 1"),
+            (
+                &["1", "--encoding", "klingon"],
+                "--encoding klingon: not a known encoding",
+            ),
         ];
         for (argv, want) in table {
             let err = config(argv).unwrap_err();

@@ -17,12 +17,18 @@ mod room;
 mod session;
 
 use std::net::SocketAddr;
+use std::os::fd::{AsFd, AsRawFd};
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
+use encoding_rs::Encoding;
+
 use crate::error::{Error, Result};
-use crate::model::chat::{DEFAULT_MAX_LINE, peer_addr};
+use crate::model::chat::{DEFAULT_MAX_LINE, Eol, peer_addr};
+use crate::model::sanitize;
+use crate::model::socket_trace::{SocketCall, TcpState};
+use crate::net::tcp;
 
 /// The talking settings shared by `listen` and `connect`.
 #[derive(Debug, Clone, clap::Args)]
@@ -48,8 +54,30 @@ pub struct ModeArgs {
     pub timestamps: bool,
 
     /// Chat: a line that ends the session when typed alone (repeatable; besides /quit)
-    #[arg(long = "quit-word", value_name = "WORD", default_values_t = ["q".to_string(), "##".to_string()])]
+    #[arg(long = "quit-word", value_name = "WORD", default_values_t = ["##".to_string(), "q".to_string()])]
     pub quit_words: Vec<String>,
+
+    /// Chat: send the quit word to the peer before closing (for a peer that waits for it)
+    #[arg(long)]
+    pub send_quit: bool,
+
+    /// Chat: what a typed line ends with when sent (none: exactly what was typed)
+    #[arg(long, value_enum, value_name = "EOL", default_value_t = Eol::Lf)]
+    pub eol: Eol,
+
+    /// Chat and room: the peer's text encoding, both ways (utf-8, gbk, gb18030, big5,
+    /// shift_jis, latin1)
+    #[arg(long, value_name = "NAME", default_value = "utf-8")]
+    pub encoding: String,
+
+    /// Chat: show a line that has no newline yet after this long without more data
+    #[arg(long, value_name = "DURATION", default_value = "200ms",
+          value_parser = crate::model::duration::value_parser)]
+    pub partial_after: Duration,
+
+    /// Narrate each socket call and the TCP state after it (TCP_INFO), on stderr
+    #[arg(long)]
+    pub trace: bool,
 
     /// Chat and room: the longest line kept; longer lines are cut with a notice
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE)]
@@ -95,6 +123,16 @@ pub struct ChatOptions {
     pub send: bool,
     /// Show received lines (off with `--send-only`).
     pub recv: bool,
+    /// Send the quit word before closing (`--send-quit`).
+    pub send_quit: bool,
+    /// What a sent line ends with.
+    pub eol: Eol,
+    /// The peer's text encoding.
+    pub encoding: &'static Encoding,
+    /// How long an unfinished line waits before it is shown.
+    pub partial_after: Duration,
+    /// Narrate socket calls (`--trace`).
+    pub trace: bool,
 }
 
 /// The validated talking settings.
@@ -123,6 +161,8 @@ impl ModeArgs {
                 "a quit word cannot be empty",
             ));
         }
+        let encoding = sanitize::encoding(&self.encoding)
+            .map_err(|reason| Error::invalid(format!("--encoding {}", self.encoding), reason))?;
         let pipe = self.pipe || (!self.chat && !stdin_is_tty);
         let dirs = Directions {
             send: !self.recv_only,
@@ -141,6 +181,11 @@ impl ModeArgs {
                 max_line: self.max_line,
                 send: dirs.send,
                 recv: dirs.recv,
+                send_quit: self.send_quit,
+                eol: self.eol,
+                encoding,
+                partial_after: self.partial_after,
+                trace: self.trace,
             },
         })
     }
@@ -152,10 +197,12 @@ macro_rules! event_fields {
         "With --json, chat and room modes print NDJSON records: {event, time (UTC, RFC 3339), \
 peer, nick, text (control characters escaped), handshake_ms, bytes_in, bytes_out, duration_s, \
 connections}, fields absent when they do not apply. Events: connected (peer, handshake_ms), \
-connection (peer), line (peer, text), message (room: peer, nick, text), cut (a line longer than \
+connection (peer), line (peer, text, partial: true when the line had no newline yet and was \
+shown after --partial-after or at the end), message (room: peer, nick, text), cut (a line longer than \
 --max-line: its head was shown, the rest dropped), refused (peer, text: the rule), join, leave, \
 nick (peer, nick: the new name), dropped (a room member too slow to read), peer_closed, closed \
-(peer, bytes_in, bytes_out), and last summary (bytes_in, bytes_out, duration_s, connections). \
+(peer, bytes_in, bytes_out), trace (--trace: call, state as TCP_INFO reports it, such as \
+ESTABLISHED or TIME_WAIT), and last summary (bytes_in, bytes_out, duration_s, connections). \
 Pipe mode passes raw bytes on stdout; its events go to stderr as text."
     };
 }
@@ -196,6 +243,9 @@ pub enum Event {
         peer: String,
         /// The line, escaped.
         text: String,
+        /// The line has no newline (yet): shown after an idle time or at the end.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        partial: bool,
     },
     /// A room member's message.
     Message {
@@ -288,6 +338,16 @@ pub enum Event {
         /// Bytes sent.
         bytes_out: u64,
     },
+    /// A socket call (`--trace`).
+    Trace {
+        /// When.
+        time: String,
+        /// The call and its result.
+        call: String,
+        /// The TCP state after it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        state: Option<TcpState>,
+    },
     /// The last record: totals.
     Summary {
         /// When.
@@ -303,6 +363,15 @@ pub enum Event {
         #[serde(skip_serializing_if = "Option::is_none")]
         connections: Option<u64>,
     },
+}
+
+/// The narration of accept() that returned `stream` from `peer` (`--trace`).
+pub(crate) fn accepted(stream: &(impl AsFd + AsRawFd), peer: SocketAddr) -> SocketCall {
+    let call = format!(
+        "accept() = fd {} from {peer} (the kernel completed the three-way handshake)",
+        stream.as_raw_fd()
+    );
+    SocketCall::with_state(call, tcp::state(stream.as_fd()))
 }
 
 /// Now, as events show it.
@@ -335,11 +404,26 @@ impl Event {
         Self::Connection { time, peer }
     }
 
-    /// A line from `peer` (already escaped).
+    /// A line from `peer` (already escaped), whole or `partial`.
     #[must_use]
-    pub fn line(peer: SocketAddr, text: String) -> Self {
+    pub fn line(peer: SocketAddr, text: String, partial: bool) -> Self {
         let (time, peer) = (now(), peer_text(peer));
-        Self::Line { time, peer, text }
+        Self::Line {
+            time,
+            peer,
+            text,
+            partial,
+        }
+    }
+
+    /// A socket call (`--trace`).
+    #[must_use]
+    pub fn trace(call: &SocketCall) -> Self {
+        Self::Trace {
+            time: now(),
+            call: call.call.clone(),
+            state: call.state,
+        }
     }
 
     /// A room message from `nick` (already escaped).

@@ -7,18 +7,32 @@ use std::fmt;
 
 use super::Event;
 use crate::error::Result;
+use crate::model::socket_trace::SocketCall;
 use crate::output::Output;
 
 /// Prints the events of one run.
 pub struct Renderer<'a> {
     out: &'a mut Output,
     timestamps: bool,
+    /// Stdout carries the peer's bytes (pipe mode): trace records go to stderr as text.
+    bytes_on_stdout: bool,
 }
 
 impl<'a> Renderer<'a> {
     /// A renderer on `out`; `timestamps` (`-D`) puts the time before lines and messages.
     pub fn new(out: &'a mut Output, timestamps: bool) -> Self {
-        Self { out, timestamps }
+        Self {
+            out,
+            timestamps,
+            bytes_on_stdout: false,
+        }
+    }
+
+    /// Whether stdout carries the peer's bytes (pipe mode), so that nothing else may go there.
+    #[must_use]
+    pub fn bytes_on_stdout(mut self, on: bool) -> Self {
+        self.bytes_on_stdout = on;
+        self
     }
 
     /// Print one event: NDJSON with `--json`; else results on stdout and status on stderr.
@@ -47,6 +61,17 @@ impl<'a> Renderer<'a> {
             event,
             stamp: false,
         });
+    }
+
+    /// A socket call (`--trace`): a line on stderr, or a record with `--json` (unless stdout
+    /// carries the peer's bytes).
+    pub fn trace(&mut self, call: &SocketCall) {
+        if self.out.is_json() && !self.bytes_on_stdout {
+            // A closed stdout ends the run at the next event; a trace line is not worth it.
+            let _ = self.out.json_record(&Event::trace(call));
+        } else {
+            self.out.note(call);
+        }
     }
 
     /// A status line on stderr (unless `-q`).
@@ -81,10 +106,18 @@ impl fmt::Display for Text<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.event {
             Event::Line {
-                time, peer, text, ..
+                time,
+                peer,
+                text,
+                partial,
             } => {
                 clock(f, time, self.stamp)?;
-                write!(f, "[{peer}] {text}")
+                label(f, peer)?;
+                write!(f, " {text}")?;
+                if *partial {
+                    write!(f, " (no newline)")?;
+                }
+                Ok(())
             }
             Event::Message {
                 time, nick, text, ..
@@ -114,12 +147,22 @@ impl fmt::Display for Text<'_> {
             Event::Leave { nick, .. } => write!(f, "* {nick} left"),
             Event::Nick { peer, nick, .. } => write!(f, "* {peer} is now {nick}"),
             Event::Dropped { nick, text, .. } => write!(f, "* {nick} dropped: {text}"),
+            Event::Trace { call, state, .. } => SocketCall::with_state(call.clone(), *state).fmt(f),
             Event::Summary {
                 bytes_in,
                 bytes_out,
                 ..
             } => write!(f, "{bytes_in} bytes in, {bytes_out} bytes out"),
         }
+    }
+}
+
+/// A peer's label: `[127.0.0.1:5000]`, and `[::1]:5000` as it is (its brackets are enough).
+fn label(f: &mut fmt::Formatter<'_>, peer: &str) -> fmt::Result {
+    if peer.starts_with('[') {
+        f.write_str(peer)
+    } else {
+        write!(f, "[{peer}]")
     }
 }
 
@@ -145,7 +188,7 @@ mod tests {
     #[test]
     fn renders_events() {
         let peer: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
-        let line = Event::line(peer, "hi\\x1b[2J".into());
+        let line = Event::line(peer, "hi\\x1b[2J".into(), false);
         assert_eq!(text(&line, false), "[127.0.0.1:5000] hi\\x1b[2J");
         let moved = Moved {
             bytes_in: 3,
@@ -161,10 +204,20 @@ mod tests {
         assert_eq!(json["bytes_in"], 3);
         assert!(json.get("nick").is_none());
         assert!(json.get("text").is_none());
-        let stamped = text(&Event::line(peer, "x".into()), true);
+        let stamped = text(&Event::line(peer, "x".into(), false), true);
         assert_eq!(&stamped[2..3], ":");
         assert!(stamped.ends_with(" [127.0.0.1:5000] x"), "{stamped}");
         let json = serde_json::to_value(Event::peer_closed(peer)).unwrap();
         assert_eq!(json["event"], "peer_closed");
+        let v6: SocketAddr = "[::1]:34252".parse().unwrap();
+        let partial = Event::line(v6, "hello".into(), true);
+        assert_eq!(text(&partial, false), "[::1]:34252 hello (no newline)");
+        assert_eq!(serde_json::to_value(&partial).unwrap()["partial"], true);
+        assert!(
+            serde_json::to_value(&line)
+                .unwrap()
+                .get("partial")
+                .is_none()
+        );
     }
 }

@@ -16,11 +16,15 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
+use encoding_rs::Encoding;
+
 use super::render::Renderer;
 use super::{Event, Moved};
 use crate::error::{Error, Result};
-use crate::model::chat::{Acl, LineSplitter, Piece, RoomInput, is_quit, peer_addr, room_input};
-use crate::model::sanitize::escape_bytes;
+use crate::model::chat::{
+    Acl, Eol, LineSplitter, Piece, RoomInput, is_quit, peer_addr, room_input,
+};
+use crate::model::sanitize::{decode_escaped, encode};
 
 /// How the many-client server behaves.
 #[derive(Debug, Clone)]
@@ -41,6 +45,12 @@ pub struct HubOptions {
     pub local_nick: String,
     /// Words that end the server when typed on the listening terminal.
     pub quit_words: Vec<String>,
+    /// The members' text encoding, both ways.
+    pub encoding: &'static Encoding,
+    /// What a line typed on the listening terminal ends with (`--concurrent`).
+    pub eol: Eol,
+    /// Narrate accept() (`--trace`).
+    pub trace: bool,
 }
 
 #[derive(Default)]
@@ -91,6 +101,9 @@ pub async fn serve(
                     }
                 };
                 let addr = peer_addr(addr);
+                if opts.trace {
+                    out.trace(&super::accepted(&stream, addr));
+                }
                 if let Some(reason) = opts.acl.refusal(addr.ip()) {
                     out.emit(&Event::refused(addr, reason))?;
                     continue;
@@ -138,10 +151,11 @@ pub async fn serve(
                 let bytes = if opts.raw {
                     piece.bytes().to_vec()
                 } else if opts.room {
-                    format!("[{}] {}\n", opts.local_nick, escape_bytes(piece.bytes())).into_bytes()
+                    let typed = decode_escaped(piece.bytes(), encoding_rs::UTF_8);
+                    encode(format!("[{}] {typed}\n", opts.local_nick).as_bytes(), opts.encoding).0
                 } else {
-                    let mut b = piece.bytes().to_vec();
-                    b.push(b'\n');
+                    let mut b = encode(piece.bytes(), opts.encoding).0;
+                    b.extend_from_slice(opts.eol.bytes());
                     b
                 };
                 broadcast(&mut members, None, &bytes, opts, out)?;
@@ -219,19 +233,19 @@ fn on_data(
             RoomInput::Message => {}
         }
     }
-    let text = escape_bytes(piece.bytes());
+    let text = decode_escaped(piece.bytes(), opts.encoding);
     let (addr, nick) = (m.addr, m.nick.clone());
     if opts.room {
         out.emit(&Event::message(addr, &nick, text.clone()))?;
     } else {
-        out.emit(&Event::line(addr, text.clone()))?;
+        out.emit(&Event::line(addr, text.clone(), piece.is_partial()))?;
     }
     if let Piece::Cut(_) = piece {
         out.emit(&Event::cut(addr, opts.max_line))?;
     }
     if opts.room {
-        let line = format!("[{nick}] {text}\n");
-        broadcast(members, Some(id), line.as_bytes(), opts, out)?;
+        let line = encode(format!("[{nick}] {text}\n").as_bytes(), opts.encoding).0;
+        broadcast(members, Some(id), &line, opts, out)?;
     }
     Ok(())
 }

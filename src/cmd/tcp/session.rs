@@ -3,18 +3,23 @@
 //! every line shown goes to the [`Renderer`] as an [`Event`].
 
 use std::net::SocketAddr;
+use std::os::fd::AsFd;
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 use super::pipe::reset;
 use super::render::Renderer;
 use super::{ChatOptions, Event, Moved};
 use crate::error::{Error, Result};
 use crate::model::chat::{LineSplitter, Piece, is_quit};
-use crate::model::sanitize::escape_bytes;
-use crate::net::tcp::is_reset;
+use crate::model::sanitize::{decode_escaped, encode};
+use crate::model::socket_trace::SocketCall;
+use crate::net::tcp::{self, is_reset};
 
 /// Lines typed on stdin, read by one thread for the whole run (so consecutive sessions share
 /// it). The channel closes at end of input (Ctrl-D).
@@ -71,7 +76,8 @@ pub enum ChatEnd {
     Peer,
 }
 
-/// Run one chat session until the user or the peer ends it.
+/// Run one chat session until the user or the peer ends it (or Ctrl-C). Whatever ends it,
+/// everything the peer sent is shown first: unfinished lines as partial lines.
 pub async fn chat(
     stream: TcpStream,
     peer: SocketAddr,
@@ -80,80 +86,188 @@ pub async fn chat(
     out: &mut Renderer<'_>,
     moved: &mut Moved,
 ) -> Result<ChatEnd> {
-    let (mut reader, mut writer) = stream.into_split();
-    let mut splitter = LineSplitter::new(opts.max_line);
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut pieces = Vec::new();
-    let input_open = opts.send;
-    loop {
-        tokio::select! {
-            piece = input.recv(), if input_open => {
-                let Some(piece) = piece else {
-                    // Ctrl-D: close our side; the peer reports it.
-                    let _ = writer.shutdown().await;
-                    drain(&mut reader).await;
-                    return Ok(ChatEnd::Local);
-                };
-                if let Piece::Cut(_) = piece {
-                    out.note(format!("your line was cut at {} bytes", opts.max_line));
+    let (reader, writer) = stream.into_split();
+    let mut talk = Talk {
+        reader,
+        writer,
+        peer,
+        opts,
+        splitter: LineSplitter::new(opts.max_line),
+        buf: vec![0u8; 64 * 1024],
+        moved,
+        closed_first: false,
+    };
+    let end = talk.run(input, out).await;
+    drop(talk);
+    if opts.trace {
+        out.trace(&SocketCall::new("close()"));
+    }
+    end
+}
+
+/// One conversation's state.
+struct Talk<'a> {
+    reader: OwnedReadHalf,
+    writer: OwnedWriteHalf,
+    peer: SocketAddr,
+    opts: &'a ChatOptions,
+    splitter: LineSplitter,
+    buf: Vec<u8>,
+    moved: &'a mut Moved,
+    /// Our FIN went first (then the kernel keeps the connection in TIME_WAIT).
+    closed_first: bool,
+}
+
+impl Talk<'_> {
+    async fn run(
+        &mut self,
+        input: &mut mpsc::Receiver<Piece>,
+        out: &mut Renderer<'_>,
+    ) -> Result<ChatEnd> {
+        let input_open = self.opts.send;
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        // When the peer's unfinished line is shown if nothing more comes.
+        let mut flush_at: Option<Instant> = None;
+        loop {
+            let idle = async {
+                match flush_at {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
                 }
-                if is_quit(piece.bytes(), &opts.quit_words) {
-                    let _ = writer.shutdown().await;
-                    drain(&mut reader).await;
-                    return Ok(ChatEnd::Local);
-                }
-                let mut line = piece.bytes().to_vec();
-                line.push(b'\n');
-                match writer.write_all(&line).await {
-                    Ok(()) => moved.bytes_out += line.len() as u64,
-                    Err(e) if is_reset(&e) => return Err(reset()),
-                    Err(e) => return Err(Error::io(format!("send to {peer}"), e)),
-                }
-            }
-            read = reader.read(&mut buf) => {
-                let n = match read {
-                    Ok(n) => n,
-                    Err(e) if is_reset(&e) => return Err(reset()),
-                    Err(e) => return Err(Error::io(format!("receive from {peer}"), e)),
-                };
-                moved.bytes_in += n as u64;
-                if n == 0 {
-                    if let Some(last) = splitter.finish() {
-                        show(&last, peer, opts.max_line, out)?;
+            };
+            tokio::select! {
+                _ = &mut ctrl_c => return self.close_local(out).await,
+                piece = input.recv(), if input_open => {
+                    let Some(piece) = piece else {
+                        // Ctrl-D: close our side; the peer reports it.
+                        return self.close_local(out).await;
+                    };
+                    if let Piece::Cut(_) = piece {
+                        out.note(format!("your line was cut at {} bytes", self.opts.max_line));
                     }
-                    out.emit(&Event::peer_closed(peer))?;
-                    return Ok(ChatEnd::Peer);
+                    if is_quit(piece.bytes(), &self.opts.quit_words) {
+                        if self.opts.send_quit {
+                            self.send(piece.bytes(), out).await?;
+                        }
+                        return self.close_local(out).await;
+                    }
+                    self.send(piece.bytes(), out).await?;
                 }
-                if !opts.recv {
-                    continue;
+                read = self.reader.read(&mut self.buf) => {
+                    let n = self.received(read, out)?;
+                    if n == 0 {
+                        self.finish(out)?;
+                        out.emit(&Event::peer_closed(self.peer))?;
+                        // Our FIN in answer: the kernel then waits for the last ACK.
+                        let _ = self.writer.shutdown().await;
+                        self.trace("shutdown(SHUT_WR): our FIN".into(), out);
+                        return Ok(ChatEnd::Peer);
+                    }
+                    flush_at = (self.splitter.pending() > 0)
+                        .then(|| Instant::now() + self.opts.partial_after);
                 }
-                splitter.push(&buf[..n], &mut pieces);
-                for piece in pieces.drain(..) {
-                    show(&piece, peer, opts.max_line, out)?;
+                () = idle => {
+                    flush_at = None;
+                    if let Some(head) = self.splitter.take_partial() {
+                        self.show(&head, out)?;
+                    }
                 }
             }
         }
     }
-}
 
-/// After our side closed, read what is left for a moment, so the connection ends with the
-/// peer's close rather than a reset (closing a socket with unread data sends a reset).
-async fn drain(reader: &mut tokio::net::tcp::OwnedReadHalf) {
-    let mut buf = vec![0u8; 16 * 1024];
-    let wait = async {
-        while let Ok(n) = reader.read(&mut buf).await {
-            if n == 0 {
+    /// Send one typed line, in the chosen encoding, with the chosen line end.
+    async fn send(&mut self, typed: &[u8], out: &mut Renderer<'_>) -> Result<()> {
+        let (mut line, unmappable) = encode(typed, self.opts.encoding);
+        if unmappable {
+            out.note(format!(
+                "some characters have no {} form and were sent as &#NNNN; references",
+                self.opts.encoding.name()
+            ));
+        }
+        line.extend_from_slice(self.opts.eol.bytes());
+        match self.writer.write_all(&line).await {
+            Ok(()) => self.moved.bytes_out += line.len() as u64,
+            Err(e) if is_reset(&e) => return Err(reset()),
+            Err(e) => return Err(Error::io(format!("send to {}", self.peer), e)),
+        }
+        self.trace(format!("send({0}) = {0} bytes", line.len()), out);
+        Ok(())
+    }
+
+    /// Account for one read and show the complete lines it brought; returns its size.
+    fn received(&mut self, read: std::io::Result<usize>, out: &mut Renderer<'_>) -> Result<usize> {
+        let n = match read {
+            Ok(n) => n,
+            Err(e) if is_reset(&e) => return Err(reset()),
+            Err(e) => return Err(Error::io(format!("receive from {}", self.peer), e)),
+        };
+        if n == 0 {
+            let call = if self.closed_first {
+                // Linux moves the connection to a separate TIME_WAIT entry (what ss shows)
+                // and reports this socket as closed.
+                "recv() = 0: the peer sent FIN; we closed first, so the kernel keeps the \
+                 connection in TIME_WAIT for 60 s"
+            } else {
+                "recv() = 0: the peer sent FIN"
+            };
+            self.trace(call.into(), out);
+            return Ok(0);
+        }
+        self.trace(format!("recv({}) = {n} bytes", self.buf.len()), out);
+        self.moved.bytes_in += n as u64;
+        if self.opts.recv {
+            let mut pieces = Vec::new();
+            self.splitter.push(&self.buf[..n], &mut pieces);
+            for piece in &pieces {
+                self.show(piece, out)?;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Our side ends: send our FIN, then show what the peer still sends until it closes too
+    /// (for a moment at most), so nothing received is lost and the connection ends with the
+    /// peer's close rather than a reset (closing a socket with unread data sends a reset).
+    async fn close_local(&mut self, out: &mut Renderer<'_>) -> Result<ChatEnd> {
+        let _ = self.writer.shutdown().await;
+        self.closed_first = true;
+        self.trace("shutdown(SHUT_WR): our FIN".into(), out);
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while let Ok(read) =
+            tokio::time::timeout_at(deadline, self.reader.read(&mut self.buf)).await
+        {
+            if !matches!(self.received(read, out), Ok(n) if n > 0) {
                 break;
             }
         }
-    };
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), wait).await;
-}
-
-fn show(piece: &Piece, peer: SocketAddr, max_line: usize, out: &mut Renderer<'_>) -> Result<()> {
-    out.emit(&Event::line(peer, escape_bytes(piece.bytes())))?;
-    if let Piece::Cut(_) = piece {
-        out.emit(&Event::cut(peer, max_line))?;
+        self.finish(out)?;
+        Ok(ChatEnd::Local)
     }
-    Ok(())
+
+    /// Show what is held of an unfinished line.
+    fn finish(&mut self, out: &mut Renderer<'_>) -> Result<()> {
+        match self.splitter.finish() {
+            Some(last) if self.opts.recv => self.show(&last, out),
+            _ => Ok(()),
+        }
+    }
+
+    fn show(&self, piece: &Piece, out: &mut Renderer<'_>) -> Result<()> {
+        let text = decode_escaped(piece.bytes(), self.opts.encoding);
+        out.emit(&Event::line(self.peer, text, piece.is_partial()))?;
+        if let Piece::Cut(_) = piece {
+            out.emit(&Event::cut(self.peer, self.opts.max_line))?;
+        }
+        Ok(())
+    }
+
+    /// Narrate a call with the connection's state after it (`--trace`).
+    fn trace(&self, call: String, out: &mut Renderer<'_>) {
+        if self.opts.trace {
+            let state = tcp::state(self.reader.as_ref().as_fd());
+            out.trace(&SocketCall::with_state(call, state));
+        }
+    }
 }

@@ -14,8 +14,29 @@ use serde::Serialize;
 
 use crate::model::hexdump::hexdump;
 use crate::model::sanitize;
+use crate::model::socket_trace::{SocketCall, family_name};
 use crate::model::udp_stats::Stamp;
 use crate::net::udp;
+
+/// The calls that made `socket` (`--trace`): socket() and bind(), with the address bound.
+#[must_use]
+pub fn opening_calls(socket: &std::net::UdpSocket, asked: SocketAddr) -> Vec<SocketCall> {
+    use std::os::fd::AsRawFd;
+    let fd = socket.as_raw_fd();
+    let family = family_name(asked.is_ipv6());
+    let bound = socket
+        .local_addr()
+        .map_or_else(|_| asked.to_string(), |a| a.to_string());
+    let bind = if bound == asked.to_string() {
+        format!("bind({asked})")
+    } else {
+        format!("bind({asked}): bound to {bound}")
+    };
+    vec![
+        SocketCall::new(format!("socket({family}, SOCK_DGRAM) = fd {fd}")),
+        SocketCall::new(bind),
+    ]
+}
 
 /// One received datagram, as printed.
 #[derive(Debug, Serialize)]

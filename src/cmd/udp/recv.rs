@@ -14,6 +14,7 @@ use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::model::services::Proto;
+use crate::model::socket_trace::SocketCall;
 use crate::model::udp_stats::StreamStats;
 use crate::net::host::Family;
 use crate::net::services::parse_port;
@@ -26,7 +27,7 @@ use crate::output::Output;
 pub struct Args {
     /// [ADDRESS] PORT: the address to bind (default: every address) and the port (number or
     /// service name)
-    #[arg(value_name = "ADDRESS] [PORT", num_args = 1..=2, required = true)]
+    #[arg(value_names = ["ADDRESS", "PORT"], num_args = 1..=2, action = clap::ArgAction::Set, required = true)]
     pub endpoint: Vec<String>,
 
     /// Stop after N datagrams
@@ -61,6 +62,10 @@ pub struct Args {
     #[arg(long)]
     pub hex: bool,
 
+    /// Narrate each socket call (socket, bind, recvfrom, sendto) on stderr
+    #[arg(long)]
+    pub trace: bool,
+
     /// Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and
     /// jitter, printed at the end and on Ctrl-C (each datagram only with -v)
     #[arg(long)]
@@ -75,7 +80,8 @@ const JSON_FIELDS: &str = "JSON output (--json) is NDJSON. One object per datagr
 (\"datagram\"), time (RFC 3339, UTC), from (\"ip:port\"), size (bytes), encoding (\"text\" or \
 \"base64\"), payload, seq (for stamped datagrams). Last, one summary: type (\"summary\"), \
 datagrams, bytes, elapsed_ms, and with --stats stats {received, unique, lost, duplicated, \
-reordered, highest_seq, jitter_ms, unstamped, loss_pct}. Exit status: 0 when a datagram \
+reordered, highest_seq, jitter_ms, unstamped, loss_pct}. With --trace, one object per socket \
+call: type (\"trace\"), call. Exit status: 0 when a datagram \
 arrived; 1 when none did (--idle, Ctrl-C); 2 on an error such as a port in use.";
 
 /// Validated arguments.
@@ -97,6 +103,8 @@ pub struct Config {
     pub hex: bool,
     /// Whether to count a stamped stream.
     pub stats: bool,
+    /// Whether to narrate socket calls.
+    pub trace: bool,
 }
 
 /// How `udp-recv` answers.
@@ -125,13 +133,13 @@ impl TryFrom<Args> for Config {
             Some(text) => Some(crate::net::host::resolve(text, family)?[0]),
             None => None,
         };
-        if let Some(group) = args.join {
-            if !group.is_multicast() {
-                return Err(Error::invalid(
-                    group.to_string(),
-                    "is not a multicast address",
-                ));
-            }
+        if let Some(group) = args.join
+            && !group.is_multicast()
+        {
+            return Err(Error::invalid(
+                group.to_string(),
+                "is not a multicast address",
+            ));
         }
         let v6 = match (ip, args.join, family) {
             (Some(ip), _, _) => ip.is_ipv6(),
@@ -159,6 +167,7 @@ impl TryFrom<Args> for Config {
             broadcast: args.broadcast,
             hex: args.hex,
             stats: args.stats,
+            trace: args.trace,
         })
     }
 }
@@ -169,6 +178,8 @@ impl TryFrom<Args> for Config {
 pub enum RecvEvent {
     /// A datagram arrived.
     Datagram(DatagramRecord),
+    /// A socket call (`--trace`).
+    Trace(SocketCall),
     /// The end of the run.
     Summary(RecvSummary),
 }
@@ -177,15 +188,20 @@ impl fmt::Display for RecvEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Datagram(d) => d.fmt(f),
+            Self::Trace(c) => c.fmt(f),
             Self::Summary(s) => s.fmt(f),
         }
     }
 }
 
 /// Print one event: datagrams are results; the summary is a result with `--json` or
-/// `--stats`, else a status line on stderr.
+/// `--stats`, else a status line on stderr; so are trace lines without `--json`.
 fn render(event: &RecvEvent, stats: bool, out: &mut Output) -> Result<()> {
     match event {
+        RecvEvent::Trace(_) if !out.is_json() => {
+            out.note(event);
+            Ok(())
+        }
         RecvEvent::Summary(_) if !out.is_json() && !stats => {
             out.note(event);
             Ok(())
@@ -255,6 +271,11 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         recv_buffer: Some(8 << 20),
     };
     let socket = udp::bind(config.bind, options)?;
+    if config.trace {
+        for call in super::opening_calls(&socket, config.bind) {
+            render(&RecvEvent::Trace(call), config.stats, out)?;
+        }
+    }
     if let Some((group, iface)) = &config.join {
         udp::join(&socket, *group, iface.as_deref())?;
     }
@@ -311,6 +332,14 @@ async fn receive(
         };
         let at = SystemTime::now();
         let payload = &buf[..len];
+        if config.trace {
+            let call = format!(
+                "recvfrom({}) = {len} bytes from {}",
+                buf.len(),
+                udp::canonical(from)
+            );
+            render(&RecvEvent::Trace(SocketCall::new(call)), config.stats, out)?;
+        }
         datagrams += 1;
         bytes += len as u64;
         if config.stats {
@@ -326,8 +355,17 @@ async fn receive(
             Reply::Echo => Some(payload),
         };
         if let Some(answer) = answer {
-            if let Err(e) = socket.send_to(answer, from).await {
-                out.warn(format_args!("reply to {}: {e}", udp::canonical(from)));
+            match socket.send_to(answer, from).await {
+                Ok(n) if config.trace => {
+                    let call = format!(
+                        "sendto({}, {} bytes) = {n}",
+                        udp::canonical(from),
+                        answer.len()
+                    );
+                    render(&RecvEvent::Trace(SocketCall::new(call)), config.stats, out)?;
+                }
+                Ok(_) => {}
+                Err(e) => out.warn(format_args!("reply to {}: {e}", udp::canonical(from))),
             }
         }
     }

@@ -14,7 +14,9 @@ use super::DatagramRecord;
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::chat::{is_quit, quit_hint};
 use crate::model::services::Proto;
+use crate::model::socket_trace::SocketCall;
 use crate::model::udp_stats::{STAMP_LEN, Stamp};
 use crate::net::services::parse_port;
 use crate::net::udp::{self, BindOptions};
@@ -73,6 +75,10 @@ pub struct Args {
           value_parser = crate::model::duration::value_parser)]
     pub wait: Option<Duration>,
 
+    /// Narrate each socket call (socket, bind, connect, send, recvfrom) on stderr
+    #[arg(long)]
+    pub trace: bool,
+
     #[command(flatten)]
     #[allow(missing_docs)]
     pub family: FamilyArgs,
@@ -81,10 +87,14 @@ pub struct Args {
 const JSON_FIELDS: &str = "JSON output (--json) is NDJSON: with --wait one object per reply \
 (type \"reply\", time, from, size, encoding, payload, seq), and with -v one per datagram sent \
 (type \"sent\", seq, bytes); last a summary: type (\"summary\"), to, sent, bytes, replies, \
-elapsed_ms, rate_per_s. Exit status: 0 when every datagram was sent (with --wait: when a reply \
+elapsed_ms, rate_per_s; with --trace, one object per socket call: type (\"trace\"), call. \
+Exit status: 0 when every datagram was sent (with --wait: when a reply \
 came); 1 when the destination port is unreachable (no listener) or, with --wait, nothing \
 replied; 2 for invalid input, such as a datagram over the protocol's limit (65,507 bytes on \
 IPv4, 65,527 on IPv6).";
+
+/// The lines that end a session typed at a terminal (as in TCP chat).
+const QUIT_WORDS: [&str; 2] = ["##", "q"];
 
 /// Where the datagrams come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +126,8 @@ pub struct Config {
     pub ttl: Option<u32>,
     /// How long to wait for a reply.
     pub wait: Option<Duration>,
+    /// Whether to narrate socket calls.
+    pub trace: bool,
 }
 
 fn limit_error(input: &str, len: usize, addr: IpAddr) -> Error {
@@ -203,6 +215,7 @@ impl TryFrom<Args> for Config {
             broadcast: args.broadcast,
             ttl: args.ttl,
             wait: args.wait,
+            trace: args.trace,
         })
     }
 }
@@ -215,6 +228,8 @@ pub enum SendEvent {
     Sent(SentRecord),
     /// A reply arrived (with --wait).
     Reply(DatagramRecord),
+    /// A socket call (`--trace`).
+    Trace(SocketCall),
     /// The end of the run.
     Summary(SendSummary),
 }
@@ -224,6 +239,7 @@ impl std::fmt::Display for SendEvent {
         match self {
             Self::Sent(s) => s.fmt(f),
             Self::Reply(r) => r.fmt(f),
+            Self::Trace(c) => c.fmt(f),
             Self::Summary(s) => s.fmt(f),
         }
     }
@@ -233,7 +249,7 @@ impl std::fmt::Display for SendEvent {
 /// else a status line on stderr.
 fn render(event: &SendEvent, out: &mut Output) -> Result<()> {
     match event {
-        SendEvent::Summary(_) if !out.is_json() => {
+        SendEvent::Summary(_) | SendEvent::Trace(_) if !out.is_json() => {
             out.note(event);
             Ok(())
         }
@@ -347,6 +363,10 @@ impl Sender<'_> {
         }
         let len = datagram.len();
         match self.socket.send(datagram) {
+            Ok(n) if self.config.trace => {
+                let call = format!("send({len} bytes) to {} = {n}", self.config.target);
+                render(&SendEvent::Trace(SocketCall::new(call)), out)?;
+            }
             Ok(_) => {}
             Err(e) if udp::is_port_unreachable(&e) => return Err(self.unreachable()),
             Err(e) => return Err(Error::io(format!("sendto {}", self.config.target), e)),
@@ -373,6 +393,14 @@ impl Sender<'_> {
         match self.socket.recv_from(&mut self.reply_buf) {
             Ok((len, from)) => {
                 self.replies += 1;
+                if self.config.trace {
+                    let call = format!(
+                        "recvfrom({}) = {len} bytes from {}",
+                        self.reply_buf.len(),
+                        udp::canonical(from)
+                    );
+                    render(&SendEvent::Trace(SocketCall::new(call)), out)?;
+                }
                 let record =
                     DatagramRecord::new(from, &self.reply_buf[..len], SystemTime::now(), false);
                 render(&SendEvent::Reply(record), out)
@@ -404,7 +432,13 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         broadcast: config.broadcast,
         ..BindOptions::default()
     };
-    let socket = udp::bind(udp::wildcard(target.is_ipv6(), 0), options)?;
+    let local = udp::wildcard(target.is_ipv6(), 0);
+    let socket = udp::bind(local, options)?;
+    if config.trace {
+        for call in super::opening_calls(&socket, local) {
+            render(&SendEvent::Trace(call), out)?;
+        }
+    }
     if let Some(ttl) = config.ttl {
         udp::set_ttl(&socket, target.ip(), ttl)?;
     }
@@ -414,6 +448,10 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         )),
         _ => Error::io(format!("connect udp {target}"), e),
     })?;
+    if config.trace {
+        let call = format!("connect({target}): no packet, the kernel only fixes the peer");
+        render(&SendEvent::Trace(SocketCall::new(call)), out)?;
+    }
     let mut sender = Sender {
         config: &config,
         socket,
@@ -432,9 +470,16 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         }
         Payload::Stdin => {
             let stdin = io::stdin();
+            // From a terminal a quit word ends the session, as it does in TCP chat.
+            let quit_words: Vec<String> = if stdin.is_terminal() {
+                QUIT_WORDS.iter().map(ToString::to_string).collect()
+            } else {
+                Vec::new()
+            };
             if stdin.is_terminal() {
                 out.note(format_args!(
-                    "each line you type is sent to {target} as one datagram; Ctrl-D ends"
+                    "each line you type is sent to {target} as one datagram; {} (or Ctrl-D)",
+                    quit_hint(&quit_words)
                 ));
             }
             let mut reader = stdin.lock().take(u64::MAX);
@@ -449,6 +494,9 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
                 }
                 let body = line.strip_suffix(b"\n").unwrap_or(&line);
                 let body = body.strip_suffix(b"\r").unwrap_or(body).to_vec();
+                if !quit_words.is_empty() && is_quit(&body, &quit_words) {
+                    break;
+                }
                 sender.send(&body, out)?;
             }
         }

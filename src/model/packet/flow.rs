@@ -155,22 +155,24 @@ impl FlowTracker {
             .wrapping_add(u32::try_from(tcp.payload_len).unwrap_or(u32::MAX))
             .wrapping_add(1);
         let mut acked_now = false;
-        if let (Some((closer, after)), Some(ack)) = (flow.first_fin, tcp.ack) {
-            if !flow.first_fin_acked && src != closer && ack == after {
-                flow.first_fin_acked = true;
-                acked_now = true;
-                if !has(FIN) {
-                    notes.push(Note {
-                        phase: "close",
-                        step: arrow("ACK"),
-                        text: format!(
-                            "{} acknowledges the FIN: {} is in FIN_WAIT2, {} in CLOSE_WAIT",
-                            role(src),
-                            role(closer),
-                            role(src)
-                        ),
-                    });
-                }
+        if let (Some((closer, after)), Some(ack)) = (flow.first_fin, tcp.ack)
+            && !flow.first_fin_acked
+            && src != closer
+            && ack == after
+        {
+            flow.first_fin_acked = true;
+            acked_now = true;
+            if !has(FIN) {
+                notes.push(Note {
+                    phase: "close",
+                    step: arrow("ACK"),
+                    text: format!(
+                        "{} acknowledges the FIN: {} is in FIN_WAIT2, {} in CLOSE_WAIT",
+                        role(src),
+                        role(closer),
+                        role(src)
+                    ),
+                });
             }
         }
         if has(FIN) {
@@ -201,19 +203,21 @@ impl FlowTracker {
         }
         if let (Some((second, after)), Some((first, _)), Some(ack)) =
             (flow.second_fin, flow.first_fin, tcp.ack)
+            && !flow.closed
+            && src == first
+            && second != src
+            && ack == after
         {
-            if !flow.closed && src == first && second != src && ack == after {
-                flow.closed = true;
-                notes.push(Note {
-                    phase: "close",
-                    step: arrow("ACK"),
-                    text: format!(
-                        "closed: {} is left in TIME_WAIT, {} is CLOSED",
-                        role(first),
-                        role(second)
-                    ),
-                });
-            }
+            flow.closed = true;
+            notes.push(Note {
+                phase: "close",
+                step: arrow("ACK"),
+                text: format!(
+                    "closed: {} is left in TIME_WAIT, {} is CLOSED",
+                    role(first),
+                    role(second)
+                ),
+            });
         }
         (relative, notes)
     }

@@ -47,7 +47,7 @@ pub fn root_or_skip(test: &str) -> bool {
         !strict(),
         "{test}: needs root, and NETTOOL_TEST_REQUIRE_ROOT=1 forbids skipping"
     );
-    eprintln!("skipping {test}: needs root (raw sockets, network namespaces)");
+    skip(test, "needs root (raw sockets, network namespaces)");
     false
 }
 
@@ -65,8 +65,25 @@ pub fn tool_or_skip(test: &str, tool: &str) -> bool {
         !strict(),
         "{test}: needs `{tool}` on PATH (.ci/run installs it)"
     );
-    eprintln!("skipping {test}: `{tool}` is not installed");
+    skip(test, &format!("`{tool}` is not installed"));
     false
+}
+
+/// Say that `test` skips and why, where it is seen: on the terminal even while the test
+/// harness captures output (a write to the stderr handle is not captured, `eprintln!` is), and
+/// as one line in the file named by `NETTOOL_TEST_SKIP_LOG`, which `.ci/run` counts.
+fn skip(test: &str, reason: &str) {
+    use std::io::Write;
+    let line = format!("skipped {test}: {reason}\n");
+    let _ = std::io::stderr().write_all(line.as_bytes());
+    if let Some(path) = std::env::var_os("NETTOOL_TEST_SKIP_LOG") {
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut file| file.write_all(line.as_bytes()));
+        assert!(appended.is_ok(), "cannot record the skip: {appended:?}");
+    }
 }
 
 /// Run a command to its end; panic with its stderr when it fails.

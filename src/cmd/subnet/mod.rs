@@ -12,18 +12,25 @@ use crate::exit::Outcome;
 use crate::model::subnet::{self, Facts, PrefixSource, Split};
 use crate::output::{self, Output};
 
+mod lists;
+
 /// Arguments of `nettool subnet`.
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = JSON_FIELDS)]
 pub struct Args {
-    /// The address: 192.168.21.36/24, 192.168.21.36/255.255.255.0, 2001:db8::1/64, or bare
-    /// (its classful default prefix)
-    #[arg(value_name = "ADDRESS[/PREFIX]", allow_negative_numbers = true)]
-    pub address: String,
+    /// The address: 192.168.21.36/24, 192.168.21.36/255.255.255.0, a hostmask
+    /// (10.0.0.0/0.0.0.255), 2001:db8::1/64, fe80::1%eth0/64, or bare (a single address); a range
+    /// (10.0.0.3 - 10.0.0.77) prints the CIDR blocks that cover it
+    #[arg(
+        value_name = "ADDRESS[/PREFIX]",
+        allow_negative_numbers = true,
+        required_unless_present = "aggregate"
+    )]
+    pub address: Option<String>,
 
     /// A dotted netmask (192.168.21.36 255.255.255.0) and/or an address to test for the same
-    /// network (192.168.21.36/24 192.168.21.21; after a bare address its classful mask is used)
-    #[arg(value_name = "NETMASK|ADDRESS", num_args = 0..=2)]
+    /// network (192.168.21.36/24 192.168.21.21); with --aggregate, more prefixes
+    #[arg(value_name = "NETMASK|ADDRESS", num_args = 0.., allow_negative_numbers = true)]
     pub rest: Vec<String>,
 
     /// Show address, mask and network in binary, laid out as address AND mask = network
@@ -31,28 +38,81 @@ pub struct Args {
     pub binary: bool,
 
     /// Split the network: into subnets of a prefix (/26), or into N equal subnets (4)
-    #[arg(long, value_name = "/PREFIX|N")]
+    #[arg(long, value_name = "/PREFIX|N", conflicts_with = "hosts")]
     pub split: Option<String>,
+
+    /// Split the network by host counts (VLSM): a block for each count, largest first, packed
+    /// from the network's start
+    #[arg(
+        long,
+        value_name = "N,N,...",
+        value_delimiter = ',',
+        conflicts_with = "binary"
+    )]
+    pub hosts: Vec<String>,
+
+    /// Merge the prefixes given (or read from stdin, one a line, when none or `-` is given)
+    /// into the fewest networks that cover the same addresses
+    #[arg(long, conflicts_with_all = ["binary", "split", "hosts"])]
+    pub aggregate: bool,
 }
 
-const JSON_FIELDS: &str = "JSON output (--json), one document: input, address, version (4|6), \
-prefix, prefix_source (cidr|netmask|classful_default|single_address|ipv6_default), netmask, \
-wildcard, network, cidr, broadcast (null for /31, /32 and IPv6), first_host, last_host, addresses \
-and hosts (numbers; null for ::/0), class (A-E, null for IPv6), address_type (private, shared, \
-loopback, link_local, documentation, benchmarking, protocol_assignment, multicast, broadcast, \
-unique_local, ipv4_mapped, this_network, unspecified, reserved, public). With --binary: \
-binary {address, netmask, network}. With a second address: compare {address, network, \
-same_network}. With --split: subnets [{cidr, network, first_host, last_host, broadcast, hosts}]. \
-Exit status: 0, or with a second address 0 when both are in the same network and 1 when not; \
-2 for invalid input.";
+const JSON_FIELDS: &str = "JSON output (--json), one document: input, address, zone (the IPv6 \
+zone after %, or null), version (4|6), prefix, prefix_source (cidr|netmask|hostmask|\
+single_address), netmask, wildcard, network, cidr, broadcast (null for /31, /32 and IPv6), \
+first_host, last_host (IPv6 leaves out the Subnet-Router anycast address, the prefix's first), \
+addresses and hosts (numbers; addresses null for ::/0), class (A-E, null for IPv6), \
+address_type (unspecified, this_network, private, shared, loopback, link_local, \
+protocol_assignment, documentation, benchmarking, multicast, broadcast, unique_local, \
+site_local, ipv4_mapped, translation, discard, dummy, tunnel, anycast, identifier, \
+segment_routing, reserved, public), special_use (null, or the IANA special-purpose registry \
+entry holding the address: block, name, rfc, source, destination, forwardable, \
+globally_reachable, reserved_by_protocol, deprecated), globally_reachable (true, false, or null \
+when the registries do not say). With --binary: binary {address, netmask, network}. With a \
+second address: compare {address, network, same_network}. With --split: subnets [{cidr, \
+network, first_host, last_host, broadcast, hosts}]. A range: {input, first, last, addresses, \
+blocks [cidr]}. --aggregate: {prefixes_in, networks [cidr]}. --hosts: {network, \
+needed_addresses, available_addresses, fits, subnets [{requested_hosts, cidr, network, \
+first_host, last_host, broadcast, hosts}], unused [cidr]}. Exit status: 0; with a second \
+address 0 when both are in the same network and 1 when not; with --hosts 1 when the blocks do \
+not fit; 2 for invalid input.";
 
-/// Validated arguments.
+/// What `nettool subnet` was asked to do, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// The facts about one address and its network.
+    Facts(Config),
+    /// A range as CIDR blocks.
+    Range {
+        /// The range as typed.
+        input: String,
+        /// Its first address.
+        first: IpAddr,
+        /// Its last address.
+        last: IpAddr,
+    },
+    /// Merge prefixes: these, or (None) those on stdin.
+    Aggregate(Option<Vec<IpNet>>),
+    /// Split a network by host counts.
+    Vlsm {
+        /// The input as typed.
+        input: String,
+        /// The network.
+        net: IpNet,
+        /// The host counts.
+        hosts: Vec<u128>,
+    },
+}
+
+/// Validated arguments for the facts of one address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// The input as typed, for the report.
     pub input: String,
     /// The address and its prefix.
     pub iface: subnet::Interface,
+    /// The IPv6 zone after `%`.
+    pub zone: Option<String>,
     /// The second address, when testing for the same network.
     pub compare: Option<IpAddr>,
     /// Whether to show the binary layout.
@@ -61,20 +121,79 @@ pub struct Config {
     pub split: Option<Split>,
 }
 
+impl TryFrom<Args> for Mode {
+    type Error = Error;
+
+    fn try_from(args: Args) -> Result<Self> {
+        let address = args.address.clone().unwrap_or_default();
+        if args.aggregate {
+            let texts: Vec<&str> = args
+                .address
+                .iter()
+                .chain(&args.rest)
+                .map(String::as_str)
+                .collect();
+            if texts.is_empty() || texts == ["-"] {
+                return Ok(Self::Aggregate(None));
+            }
+            let nets = texts
+                .iter()
+                .map(|t| subnet::parse_network(t))
+                .collect::<Result<Vec<_>>>()?;
+            return Ok(Self::Aggregate(Some(nets)));
+        }
+        let range = match (address.split_once('-'), args.rest.as_slice()) {
+            (None, [dash, last]) if dash == "-" => Some((address.as_str(), last.as_str())),
+            (Some((a, b)), []) if !a.is_empty() => Some((a.trim(), b.trim())),
+            _ => None,
+        };
+        if let Some((a, b)) = range {
+            let input = format!("{a} - {b}");
+            let parse = |t: &str| {
+                subnet::parse_addr(t).map_err(|e| match e {
+                    Error::Invalid { reason, .. } => Error::invalid(t, reason),
+                    other => other,
+                })
+            };
+            let (first, last) = (parse(a)?, parse(b)?);
+            subnet::summarize_range(first, last, &input)?;
+            return Ok(Self::Range { input, first, last });
+        }
+        if !args.hosts.is_empty() {
+            if let Some(extra) = args.rest.first() {
+                return Err(Error::invalid(
+                    extra,
+                    "--hosts takes one network: give NETWORK/PREFIX --hosts N,N,...",
+                ));
+            }
+            let iface = subnet::parse_interface(&address, None)?;
+            let hosts = lists::parse_hosts(&args.hosts)?;
+            let net = iface.net();
+            subnet::vlsm(net, &hosts, &address)?;
+            return Ok(Self::Vlsm {
+                input: address,
+                net,
+                hosts,
+            });
+        }
+        Config::try_from(args).map(Self::Facts)
+    }
+}
+
 impl TryFrom<Args> for Config {
     type Error = Error;
 
     fn try_from(args: Args) -> Result<Self> {
+        let address = args.address.clone().unwrap_or_default();
         let mut rest = args.rest.iter().map(String::as_str);
         let mut second = rest.next();
-        let has_prefix = args.address.contains('/');
-        // After an IPv4 address without a prefix, a second argument shaped like a netmask (a
-        // valid one, or one starting 255. or 0., which no host address does) is its netmask, as
-        // with `ipcalc ADDRESS NETMASK`, and must be contiguous; any other address is the one to
-        // compare, using the first address's classful default.
+        let has_prefix = address.contains('/');
+        // After an IPv4 address without a prefix, a second argument shaped like a mask (a valid
+        // netmask or hostmask, or one starting 255. or 0., which no host address does) is its
+        // mask, as with `ipcalc ADDRESS NETMASK`; any other address is the one to compare.
         let mask = match second {
-            Some(s) if !has_prefix && !args.address.contains(':') && looks_like_mask(s) => {
-                subnet::parse_netmask(s)?;
+            Some(s) if !has_prefix && !address.contains(':') && looks_like_mask(s) => {
+                subnet::parse_mask(s)?;
                 second = rest.next();
                 Some(s)
             }
@@ -86,10 +205,27 @@ impl TryFrom<Args> for Config {
                 "too many arguments: give ADDRESS [NETMASK] [ADDRESS]",
             ));
         }
-        let iface = subnet::parse_interface(&args.address, mask)?;
+        let iface = subnet::parse_interface(&address, mask)?;
+        let addr_part = address.trim().split('/').next().unwrap_or_default();
+        let zone = subnet::split_zone(&address, addr_part)?
+            .1
+            .map(str::to_string);
         let compare = match second {
             None => None,
             Some(text) => {
+                if iface.prefix_source == subnet::PrefixSource::SingleAddress {
+                    let hint = match iface.addr {
+                        IpAddr::V4(a) => subnet::class_of(a).default_prefix().unwrap_or(24),
+                        IpAddr::V6(_) => 64,
+                    };
+                    return Err(Error::invalid(
+                        &address,
+                        format!(
+                            "no prefix to compare with: give one ({}/{hint}) or a netmask",
+                            iface.addr
+                        ),
+                    ));
+                }
                 let other = subnet::parse_addr(text)?;
                 if other.is_ipv4() != iface.addr.is_ipv4() {
                     return Err(Error::invalid(
@@ -106,12 +242,13 @@ impl TryFrom<Args> for Config {
             subnet::split(iface.net(), how, args.split.as_deref().unwrap_or_default())?;
         }
         let input = match mask {
-            Some(m) => format!("{} {m}", args.address),
-            None => args.address.clone(),
+            Some(m) => format!("{address} {m}"),
+            None => address.clone(),
         };
         Ok(Self {
             input,
             iface,
+            zone,
             compare,
             binary: args.binary,
             split,
@@ -165,11 +302,45 @@ pub struct SubnetRow {
     pub hosts: Option<u128>,
 }
 
+impl SubnetRow {
+    /// The row for a subnet.
+    #[must_use]
+    pub fn of(net: IpNet) -> Self {
+        let f = subnet::facts(&subnet::Interface {
+            addr: net.network(),
+            prefix: net.prefix_len(),
+            prefix_source: PrefixSource::Cidr,
+        });
+        Self {
+            cidr: net,
+            network: f.network,
+            first_host: f.first_host,
+            last_host: f.last_host,
+            broadcast: f.broadcast,
+            hosts: f.hosts,
+        }
+    }
+
+    /// The table cells: subnet, first host, last host, broadcast, hosts.
+    #[must_use]
+    pub fn cells(&self) -> Vec<String> {
+        vec![
+            self.cidr.to_string(),
+            self.first_host.to_string(),
+            self.last_host.to_string(),
+            self.broadcast.map_or_else(|| "-".into(), |b| b.to_string()),
+            count(self.hosts),
+        ]
+    }
+}
+
 /// What `nettool subnet` reports.
 #[derive(Debug, Serialize)]
 pub struct SubnetReport {
     /// The input as typed.
     pub input: String,
+    /// The IPv6 zone after `%`.
+    pub zone: Option<String>,
     /// The facts about the address and its network.
     #[serde(flatten)]
     pub facts: Facts,
@@ -205,31 +376,16 @@ pub fn report(config: &Config) -> Result<SubnetReport> {
     });
     let subnets = match config.split {
         None => None,
-        Some(how) => {
-            let nets = subnet::split(facts.cidr, how, &config.input)?;
-            Some(
-                nets.into_iter()
-                    .map(|net| {
-                        let f = subnet::facts(&subnet::Interface {
-                            addr: net.network(),
-                            prefix: net.prefix_len(),
-                            prefix_source: PrefixSource::Cidr,
-                        });
-                        SubnetRow {
-                            cidr: net,
-                            network: f.network,
-                            first_host: f.first_host,
-                            last_host: f.last_host,
-                            broadcast: f.broadcast,
-                            hosts: f.hosts,
-                        }
-                    })
-                    .collect(),
-            )
-        }
+        Some(how) => Some(
+            subnet::split(facts.cidr, how, &config.input)?
+                .into_iter()
+                .map(SubnetRow::of)
+                .collect(),
+        ),
     };
     Ok(SubnetReport {
         input: config.input.clone(),
+        zone: config.zone.clone(),
         facts,
         binary,
         compare,
@@ -244,19 +400,22 @@ fn count(n: Option<u128>) -> String {
 impl fmt::Display for SubnetReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let x = &self.facts;
-        let origin = match x.prefix_source {
-            PrefixSource::Cidr | PrefixSource::Netmask => String::new(),
-            PrefixSource::ClassfulDefault => format!(
-                "  (no mask given: class {:?} default)",
-                x.class.expect("classful default is IPv4")
-            ),
-            PrefixSource::SingleAddress => format!(
-                "  (no mask given: class {:?} has no default mask, so a single address)",
-                x.class.expect("class D and E are IPv4")
-            ),
-            PrefixSource::Ipv6Default => "  (no prefix given: /64, the usual IPv6 subnet)".into(),
+        let origin = match (x.prefix_source, x.class) {
+            (PrefixSource::SingleAddress, Some(class)) => {
+                let default = class.default_prefix().map_or_else(
+                    || format!("; class {class:?} has no default mask"),
+                    |p| format!("; class {class:?}'s default mask would be /{p}"),
+                );
+                format!("  (no mask given: a single address{default})")
+            }
+            (PrefixSource::SingleAddress, None) => "  (no prefix given: a single address)".into(),
+            (PrefixSource::Hostmask, _) => format!("  (from the hostmask {})", x.wildcard),
+            _ => String::new(),
         };
         writeln!(f, "Address:     {}", x.address)?;
+        if let Some(zone) = &self.zone {
+            writeln!(f, "Zone:        {zone}")?;
+        }
         if x.version == 4 {
             writeln!(f, "Netmask:     {} = /{}{origin}", x.netmask, x.prefix)?;
         } else {
@@ -272,13 +431,22 @@ impl fmt::Display for SubnetReport {
             None if x.version == 4 => writeln!(f, "Broadcast:   none (a single host)")?,
             None => writeln!(f, "Broadcast:   none (IPv6 has no broadcast)")?,
         }
-        writeln!(f, "First host:  {}", x.first_host)?;
+        if x.version == 6 && x.prefix < 127 {
+            // RFC 4291 2.6.1: routers answer the prefix's first address; no host may use it.
+            writeln!(
+                f,
+                "First host:  {}  (after {}, the Subnet-Router anycast address)",
+                x.first_host, x.network
+            )?;
+        } else {
+            writeln!(f, "First host:  {}", x.first_host)?;
+        }
         writeln!(f, "Last host:   {}", x.last_host)?;
         writeln!(f, "Hosts:       {}", count(x.hosts))?;
         if let Some(class) = x.class {
             writeln!(f, "Class:       {class:?}")?;
         }
-        write!(f, "Type:        {}", x.address_type.describe())?;
+        write!(f, "Type:        {}", x.type_text)?;
         // With a second address the binary AND is shown side by side below, not twice.
         if let (Some(b), None) = (&self.binary, &self.compare) {
             let width = b.address.len();
@@ -319,13 +487,7 @@ impl fmt::Display for SubnetReport {
             let mut table =
                 output::table(["SUBNET", "FIRST HOST", "LAST HOST", "BROADCAST", "HOSTS"]);
             for r in rows {
-                table.add_row([
-                    r.cidr.to_string(),
-                    r.first_host.to_string(),
-                    r.last_host.to_string(),
-                    r.broadcast.map_or_else(|| "-".into(), |b| b.to_string()),
-                    count(r.hosts),
-                ]);
+                table.add_row(r.cells());
             }
             write!(
                 f,
@@ -343,13 +505,33 @@ impl fmt::Display for SubnetReport {
 
 /// Run `nettool subnet`.
 pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
-    let config = Config::try_from(args)?;
-    let report = report(&config)?;
-    out.report(&report)?;
-    Ok(match &report.compare {
-        Some(c) => Outcome::from_bool(c.same_network),
-        None => Outcome::Yes,
-    })
+    match Mode::try_from(args)? {
+        Mode::Facts(config) => {
+            let report = report(&config)?;
+            out.report(&report)?;
+            Ok(match &report.compare {
+                Some(c) => Outcome::from_bool(c.same_network),
+                None => Outcome::Yes,
+            })
+        }
+        Mode::Range { input, first, last } => {
+            out.report(&lists::range(&input, first, last)?)?;
+            Ok(Outcome::Yes)
+        }
+        Mode::Aggregate(nets) => {
+            let nets = match nets {
+                Some(n) => n,
+                None => lists::read_prefixes(std::io::stdin().lock())?,
+            };
+            out.report(&lists::aggregate(&nets))?;
+            Ok(Outcome::Yes)
+        }
+        Mode::Vlsm { input, net, hosts } => {
+            let report = lists::vlsm(&input, net, &hosts)?;
+            out.report(&report)?;
+            Ok(Outcome::from_bool(report.fits))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -380,12 +562,75 @@ mod tests {
             (c.iface.prefix, c.compare),
             (8, Some("10.0.0.2".parse().unwrap()))
         );
-        let c = config(&["192.168.21.36", "192.168.21.21"]).unwrap();
-        assert_eq!(c.iface.prefix_source, PrefixSource::ClassfulDefault);
+        let c = config(&["10.0.0.9", "0.0.0.255", "10.0.0.200"]).unwrap();
         assert_eq!(
-            (c.iface.prefix, c.compare),
-            (24, Some("192.168.21.21".parse().unwrap()))
+            (c.iface.prefix, c.iface.prefix_source),
+            (24, PrefixSource::Hostmask)
         );
+        let c = config(&["fe80::1%eth0/64", "fe80::2"]).unwrap();
+        assert_eq!(c.zone.as_deref(), Some("eth0"));
+    }
+
+    #[test]
+    fn modes() {
+        let mode = |argv: &[&str]| {
+            let args: Args = crate::cli::parse_args("subnet", argv).unwrap();
+            Mode::try_from(args)
+        };
+        let ip = |t: &str| t.parse::<IpAddr>().unwrap();
+        let range = Mode::Range {
+            input: "10.0.0.3 - 10.0.0.77".into(),
+            first: ip("10.0.0.3"),
+            last: ip("10.0.0.77"),
+        };
+        assert_eq!(mode(&["10.0.0.3", "-", "10.0.0.77"]).unwrap(), range);
+        assert_eq!(mode(&["10.0.0.3-10.0.0.77"]).unwrap(), range);
+        assert_eq!(mode(&["--aggregate"]).unwrap(), Mode::Aggregate(None));
+        assert_eq!(mode(&["--aggregate", "-"]).unwrap(), Mode::Aggregate(None));
+        assert_eq!(
+            mode(&["--aggregate", "10.0.0.0/24", "::1"]).unwrap(),
+            Mode::Aggregate(Some(vec![
+                "10.0.0.0/24".parse().unwrap(),
+                "::1/128".parse().unwrap()
+            ]))
+        );
+        assert!(matches!(
+            mode(&["10.0.0.0/24", "--hosts", "100,50"]).unwrap(),
+            Mode::Vlsm { hosts, .. } if hosts == [100, 50]
+        ));
+        let errors = [
+            (
+                &["10.0.0.3", "-", "::1"][..],
+                "10.0.0.3 - ::1: a range needs two addresses of one family",
+            ),
+            (
+                &["10.0.0.3-x"][..],
+                "x: not an IP address (try 192.168.21.36/24 or 2001:db8::1/64)",
+            ),
+            (
+                &["--aggregate", "10.0.0.1/24"][..],
+                "10.0.0.1/24: host bits are set (the network is 10.0.0.0/24)",
+            ),
+            (
+                &["10.0.0.0/24", "--hosts", "10,x"][..],
+                "x: not a host count (try --hosts 100,50,10)",
+            ),
+            (
+                &["10.0.0.0/24", "--hosts", "0"][..],
+                "10.0.0.0/24: a host count is at least 1",
+            ),
+            (
+                &["10.0.0.0/24", "10.0.0.1", "--hosts", "5"][..],
+                "10.0.0.1: --hosts takes one network: give NETWORK/PREFIX --hosts N,N,...",
+            ),
+            (
+                &["192.168.21.36", "192.168.21.21"][..],
+                "192.168.21.36: no prefix to compare with: give one (192.168.21.36/24) or a netmask",
+            ),
+        ];
+        for (argv, want) in errors {
+            assert_eq!(mode(argv).unwrap_err().to_string(), want, "{argv:?}");
+        }
     }
 
     #[test]
@@ -436,7 +681,7 @@ mod tests {
              Last host:   192.168.21.254\n\
              Hosts:       254\n\
              Class:       C\n\
-             Type:        private (RFC 1918)"
+             Type:        Private-Use (192.168.0.0/16, RFC 1918)"
         );
     }
 

@@ -1,0 +1,665 @@
+//! `nettool ping`'s renderer: the probe engine's events as ping's text (one target: reply
+//! lines and the statistics block, byte for byte in iputils' format, so parsers of ping keep
+//! working; many targets: one row per target, as fping) or as the NDJSON stream, which is the
+//! events themselves. A reader starts at [`Renderer::run`].
+//!
+//! Names of the addresses that answer are looked up (getnameinfo) on tokio's blocking pool, so
+//! the engine's timers and Ctrl-C go on while a name is looked up; after Ctrl-C no lookup is
+//! waited for and the address is shown as it is.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use tokio::sync::{mpsc, watch};
+
+use crate::error::Result;
+use crate::exit::Outcome;
+use crate::model::ping_stats::{self, RttStats};
+use crate::output::{Output, Paint};
+use crate::probe::{Event, Summary, TcpState};
+
+use super::config::{Config, Filter, Source};
+
+/// Turns the events of one run into output.
+pub struct Renderer<'o> {
+    out: &'o mut Output,
+    many: bool,
+    flood: bool,
+    timestamps: bool,
+    outstanding: bool,
+    filter: Filter,
+    tcp_port: Option<u16>,
+    names: Namer,
+    /// The first target's address (the only one whose lines are printed).
+    first_addr: IpAddr,
+    /// Text waiting to be written: written whenever no event is waiting.
+    pending: String,
+    summaries: Vec<Summary>,
+    /// TCP: replies per target that were a reset (host up, port closed), for the table.
+    refused: HashMap<Arc<str>, u64>,
+}
+
+impl<'o> Renderer<'o> {
+    /// A renderer for `config`, whose first target resolved to `first_addr`.
+    pub fn new(config: &Config, first_addr: IpAddr, out: &'o mut Output) -> Self {
+        let any_name = config.hosts.iter().any(|h| h.literal.is_none());
+        Self {
+            out,
+            many: config.many,
+            flood: config.flood,
+            timestamps: config.timestamps,
+            outstanding: config.outstanding,
+            filter: config.filter,
+            tcp_port: config.tcp_port,
+            names: Namer {
+                enabled: any_name && !config.numeric && config.tcp_port.is_none(),
+                cache: HashMap::new(),
+            },
+            first_addr,
+            pending: String::new(),
+            summaries: Vec::new(),
+            refused: HashMap::new(),
+        }
+    }
+
+    /// The output, for messages before the run.
+    pub fn out(&mut self) -> &mut Output {
+        self.out
+    }
+
+    fn single_text(&self) -> bool {
+        !self.many && !self.out.is_json()
+    }
+
+    /// One line per reply, error and (-O) missing answer.
+    fn lines(&self) -> bool {
+        self.single_text() && !self.out.quiet() && !self.flood
+    }
+
+    /// ping -f's dots: one per probe, taken back by each answer.
+    fn dots(&self) -> bool {
+        self.flood && self.single_text() && !self.out.quiet()
+    }
+
+    /// The line ping prints before the first probe (one target, text).
+    pub fn header(&mut self, name: &str, size: u16, source: Option<&Source>) -> Result<()> {
+        if !self.single_text() {
+            return Ok(());
+        }
+        let text = match self.tcp_port {
+            Some(port) => format!("TCP PING {name} ({}) port {port}.\n", self.first_addr),
+            None => header(name, self.first_addr, size, source),
+        };
+        self.out.write_text(&text)?;
+        self.out.flush()
+    }
+
+    /// Render every event until the engine is done; the run's outcome.
+    pub async fn run(
+        mut self,
+        mut events: mpsc::UnboundedReceiver<Event>,
+        mut interrupted: watch::Receiver<bool>,
+    ) -> Result<Outcome> {
+        loop {
+            let event = match events.try_recv() {
+                Ok(event) => event,
+                Err(mpsc::error::TryRecvError::Disconnected) => break,
+                Err(mpsc::error::TryRecvError::Empty) => {
+                    self.write_pending()?;
+                    self.out.flush()?;
+                    match events.recv().await {
+                        Some(event) => event,
+                        None => break,
+                    }
+                }
+            };
+            self.event(event, &mut interrupted).await?;
+        }
+        self.write_pending()?;
+        self.finish()
+    }
+
+    fn write_pending(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let text = std::mem::take(&mut self.pending);
+        self.out.write_text(&text)
+    }
+
+    async fn event(&mut self, event: Event, interrupted: &mut watch::Receiver<bool>) -> Result<()> {
+        let streamed = matches!(
+            event,
+            Event::Reply(_) | Event::Timeout(_) | Event::IcmpError(_) | Event::Failed(_)
+        );
+        if streamed && self.out.is_json() {
+            if !self.out.quiet() {
+                self.out.json_record(&event)?;
+            }
+            return Ok(());
+        }
+        let prefix = timestamp_prefix(self.timestamps);
+        let kind = if self.tcp_port.is_some() {
+            "tcp"
+        } else {
+            "icmp"
+        };
+        match event {
+            Event::Summary(summary) => self.summaries.push(summary),
+            Event::SendFailed(f) => self
+                .out
+                .debug(format_args!("ping: send to {}: {}", f.dest, f.error)),
+            Event::Corrupt(c) => self.out.debug(format_args!(
+                "ping: reply from {} with a bad checksum, ignored",
+                c.from
+            )),
+            Event::Sent(s) => {
+                if s.previous_pending && self.outstanding && self.lines() && kind == "icmp" {
+                    let prev = s.seq.wrapping_sub(1);
+                    let _ = writeln!(self.pending, "{prefix}no answer yet for icmp_seq={prev}");
+                }
+                if self.dots() {
+                    self.pending.push('.');
+                }
+            }
+            Event::Timeout(t) => {
+                // A TCP probe is reported when its wait ends (one connection at a time).
+                if kind == "tcp" && self.outstanding && self.lines() {
+                    let _ = writeln!(self.pending, "{prefix}no answer yet for tcp_seq={}", t.seq);
+                }
+            }
+            Event::Reply(r) => {
+                let time = ping_stats::format_rtt(r.rtt_us);
+                if let (Some(port), Some(state)) = (self.tcp_port, r.state) {
+                    let closed = state == TcpState::Closed;
+                    if closed && !r.dup {
+                        *self.refused.entry(Arc::clone(&r.target)).or_default() += 1;
+                    }
+                    if self.lines() {
+                        let _ = writeln!(
+                            self.pending,
+                            "{prefix}reply from {} port {port}: tcp_seq={} {} time={time} ms",
+                            r.from,
+                            r.seq,
+                            if closed { "closed (refused)" } else { "open" }
+                        );
+                    }
+                } else if self.dots() {
+                    if !r.dup {
+                        self.pending.push('\u{8}');
+                    }
+                } else if self.lines() {
+                    let shown = self.names.show(r.from, interrupted).await;
+                    let ttl = r.ttl.map_or_else(String::new, |t| format!(" ttl={t}"));
+                    let dup = if r.dup { " (DUP!)" } else { "" };
+                    let _ = writeln!(
+                        self.pending,
+                        "{prefix}{} bytes from {shown}: icmp_seq={}{ttl} time={time} ms{dup}",
+                        r.bytes, r.seq
+                    );
+                }
+            }
+            Event::IcmpError(e) => {
+                if self.dots() {
+                    self.pending.push('E');
+                } else if self.lines() {
+                    let shown = self.names.show(e.from, interrupted).await;
+                    let _ = writeln!(
+                        self.pending,
+                        "{prefix}From {shown} icmp_seq={} {}",
+                        e.seq, e.error
+                    );
+                }
+            }
+            Event::Failed(f) => {
+                if self.lines() {
+                    let _ = writeln!(
+                        self.pending,
+                        "{prefix}From {} {kind}_seq={} {}",
+                        self.first_addr, f.seq, f.error
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The closing output: ping's statistics for one target, or the rows of many.
+    fn finish(self) -> Result<Outcome> {
+        if self.many {
+            let all_answered = self.summaries.iter().all(|s| s.received > 0);
+            let refused = self.tcp_port.map(|_| self.refused);
+            print_many(self.out, self.filter, self.summaries, refused.as_ref())?;
+            return Ok(Outcome::from_bool(all_answered));
+        }
+        let Some(summary) = self.summaries.into_iter().next() else {
+            return Ok(Outcome::from_bool(false));
+        };
+        let answered = summary.received > 0;
+        if self.out.is_json() {
+            self.out.json_record(&Event::Summary(summary))?;
+        } else {
+            let ipg = if self.flood { summary.ipg_us } else { None };
+            let text = summary_text(&summary.target, &summary.stats, summary.time_ms, ipg);
+            self.out.write_text(&text)?;
+            self.out.flush()?;
+        }
+        Ok(Outcome::from_bool(answered))
+    }
+}
+
+/// A name for an address in reply lines: `name (addr)` when the user gave a name and `-n` is
+/// off, else the address.
+struct Namer {
+    enabled: bool,
+    cache: HashMap<IpAddr, String>,
+}
+
+impl Namer {
+    async fn show(&mut self, addr: IpAddr, interrupted: &mut watch::Receiver<bool>) -> String {
+        if !self.enabled {
+            return addr.to_string();
+        }
+        if let Some(shown) = self.cache.get(&addr) {
+            return shown.clone();
+        }
+        if *interrupted.borrow() {
+            return addr.to_string();
+        }
+        let lookup = tokio::task::spawn_blocking(move || crate::net::host::getnameinfo(addr));
+        let stop = async {
+            if interrupted.wait_for(|stopped| *stopped).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        let name = tokio::select! {
+            joined = lookup => joined.ok().and_then(std::result::Result::ok),
+            () = stop => return addr.to_string(),
+        };
+        let shown = match name {
+            Some(name) if name != addr.to_string() => format!("{name} ({addr})"),
+            _ => addr.to_string(),
+        };
+        self.cache.insert(addr, shown.clone());
+        shown
+    }
+}
+
+fn timestamp_prefix(enabled: bool) -> String {
+    if !enabled {
+        return String::new();
+    }
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("[{}.{:06}] ", now.as_secs(), now.subsec_micros())
+}
+
+/// The header line ping prints before the first probe.
+fn header(name: &str, addr: IpAddr, size: u16, source: Option<&Source>) -> String {
+    let from = match source {
+        None => String::new(),
+        Some(Source::Address(a)) => format!("from {a} : "),
+        Some(Source::Device(d)) => format!("from {d}: "),
+    };
+    match addr {
+        IpAddr::V4(_) => format!(
+            "PING {name} ({addr}) {from}{size}({}) bytes of data.\n",
+            u32::from(size) + 28
+        ),
+        IpAddr::V6(_) => format!("PING {name}({addr}) {from}{size} data bytes\n"),
+    }
+}
+
+/// ping's closing lines for one target.
+fn summary_text(name: &str, stats: &RttStats, time_ms: u64, flood_ipg: Option<u64>) -> String {
+    let mut text = format!(
+        "\n--- {name} ping statistics ---\n{} packets transmitted, {} received",
+        stats.transmitted, stats.received
+    );
+    if stats.duplicates > 0 {
+        let _ = write!(text, ", +{} duplicates", stats.duplicates);
+    }
+    if stats.errors > 0 {
+        let _ = write!(text, ", +{} errors", stats.errors);
+    }
+    let _ = writeln!(
+        text,
+        ", {}% packet loss, time {time_ms}ms",
+        ping_stats::format_g(stats.loss_pct())
+    );
+    if let Some(s) = stats.summary() {
+        let _ = write!(
+            text,
+            "rtt min/avg/max/mdev = {}/{}/{}/{} ms",
+            ping_stats::format_ms3(s.min_us),
+            ping_stats::format_ms3(s.avg_us),
+            ping_stats::format_ms3(s.max_us),
+            ping_stats::format_ms3(s.mdev_us)
+        );
+        if let Some(ipg) = flood_ipg {
+            let _ = write!(
+                text,
+                ", ipg/ewma {}/{} ms",
+                ping_stats::format_ms3(ipg),
+                ping_stats::format_ms3(stats.ewma_us())
+            );
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// Print the per-target results of a many-target run: a table, or names only with -a / -u.
+/// `refused` (TCP): how many replies of each target were a reset, shown in a REFUSED column.
+fn print_many(
+    out: &mut Output,
+    filter: Filter,
+    summaries: Vec<Summary>,
+    refused: Option<&HashMap<Arc<str>, u64>>,
+) -> Result<()> {
+    let keep = |s: &Summary| match filter {
+        Filter::All => true,
+        Filter::Alive => s.received > 0,
+        Filter::Unreachable => s.received == 0,
+    };
+    if out.is_json() {
+        for summary in summaries.into_iter().filter(keep) {
+            out.json_record(&Event::Summary(summary))?;
+        }
+        return Ok(());
+    }
+    if filter != Filter::All {
+        let mut text = String::new();
+        for summary in summaries.iter().filter(|s| keep(s)) {
+            text.push_str(&summary.target);
+            text.push('\n');
+        }
+        out.write_text(&text)?;
+        return out.flush();
+    }
+    let mut header = vec!["TARGET", "ADDRESS", "SENT", "RECV"];
+    if refused.is_some() {
+        header.push("REFUSED");
+    }
+    header.extend(["LOSS", "MIN ms", "AVG ms", "MAX ms", "RTTS"]);
+    let mut table = crate::output::table(header);
+    let fmt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+    for s in &summaries {
+        let loss = format!("{}%", ping_stats::format_g(s.loss_pct));
+        let paint = if s.received > 0 {
+            Paint::Good
+        } else {
+            Paint::Bad
+        };
+        let mut row = vec![
+            s.target.to_string(),
+            s.address.to_string(),
+            s.transmitted.to_string(),
+            s.received.to_string(),
+        ];
+        if let Some(refused) = refused {
+            row.push(refused.get(&s.target).copied().unwrap_or(0).to_string());
+        }
+        row.extend([
+            out.paint(&loss, paint),
+            fmt(s.min_ms),
+            fmt(s.avg_ms),
+            fmt(s.max_ms),
+            ping_stats::sparkline(&s.rtts_us),
+        ]);
+        table.add_row(row);
+    }
+    out.write_text(&format!("{table}\n"))?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_lines_like_ping() {
+        let v4: IpAddr = "127.0.0.1".parse().unwrap();
+        assert_eq!(
+            header("localhost", v4, 56, None),
+            "PING localhost (127.0.0.1) 56(84) bytes of data.\n"
+        );
+        assert_eq!(
+            header("::1", "::1".parse().unwrap(), 56, None),
+            "PING ::1(::1) 56 data bytes\n"
+        );
+        assert_eq!(
+            header("127.0.0.1", v4, 10, Some(&Source::Address(v4))),
+            "PING 127.0.0.1 (127.0.0.1) from 127.0.0.1 : 10(38) bytes of data.\n"
+        );
+    }
+
+    #[test]
+    fn summary_lines_like_ping() {
+        let mut s = RttStats::default();
+        for rtt in [237, 39] {
+            s.sent();
+            s.reply(rtt, false);
+        }
+        assert_eq!(
+            summary_text("127.0.0.1", &s, 204, None),
+            "\n--- 127.0.0.1 ping statistics ---\n\
+             2 packets transmitted, 2 received, 0% packet loss, time 204ms\n\
+             rtt min/avg/max/mdev = 0.039/0.138/0.237/0.099 ms\n"
+        );
+        s.reply(100, true);
+        s.sent();
+        s.sent();
+        s.error();
+        assert_eq!(
+            summary_text("h", &s, 3000, Some(1500)),
+            "\n--- h ping statistics ---\n\
+             4 packets transmitted, 2 received, +1 duplicates, +1 errors, 50% packet loss, time 3000ms\n\
+             rtt min/avg/max/mdev = 0.039/0.125/0.237/0.083 ms, ipg/ewma 1.500/0.198 ms\n"
+        );
+        let mut lost = RttStats::default();
+        lost.sent();
+        assert_eq!(
+            summary_text("h", &lost, 1000, None),
+            "\n--- h ping statistics ---\n\
+             1 packets transmitted, 0 received, 100% packet loss, time 1000ms\n"
+        );
+    }
+
+    use std::sync::Arc;
+
+    use crate::net::privilege::Method;
+    use crate::output::Format;
+    use crate::probe::Quoted;
+    use crate::probe::event::{IcmpError, Reply, Sent, Timeout};
+
+    fn config(argv: &[&str]) -> Config {
+        let args: super::super::Args = crate::cli::parse_args("ping", argv).unwrap();
+        Config::try_from(args).unwrap()
+    }
+
+    /// Render `events` for `argv` in `format`; stdout.
+    fn render(argv: &[&str], format: Format, events: Vec<Event>) -> (String, Outcome) {
+        let config = config(argv);
+        let addr = config.hosts[0].literal.unwrap();
+        let (mut out, stdout, _) = Output::capture(format);
+        let runtime = crate::runtime::current_thread().unwrap();
+        let outcome = runtime
+            .block_on(async {
+                let (tx, rx) = mpsc::unbounded_channel();
+                let (_stop, stopped) = watch::channel(false);
+                for event in events {
+                    tx.send(event).unwrap();
+                }
+                drop(tx);
+                let mut renderer = Renderer::new(&config, addr, &mut out);
+                renderer.header(&config.hosts[0].name, config.size, None)?;
+                renderer.run(rx, stopped).await
+            })
+            .unwrap();
+        (stdout.contents(), outcome)
+    }
+
+    fn name() -> Arc<str> {
+        Arc::from("10.0.0.2")
+    }
+
+    fn sent(seq: u16, previous_pending: bool) -> Event {
+        Event::Sent(Sent {
+            target: name(),
+            seq,
+            previous_pending,
+        })
+    }
+
+    fn reply(seq: u16, rtt_us: u64, dup: bool) -> Event {
+        Event::Reply(Reply {
+            target: name(),
+            seq,
+            from: "10.0.0.2".parse().unwrap(),
+            ttl: Some(64),
+            bytes: 64,
+            rtt_us,
+            dup,
+            state: None,
+        })
+    }
+
+    fn summary(rtts_us: &[Option<u64>]) -> Event {
+        let mut stats = RttStats::default();
+        for rtt in rtts_us {
+            stats.sent();
+            if let Some(rtt) = rtt {
+                stats.reply(*rtt, false);
+            }
+        }
+        Event::Summary(Summary::new(
+            name(),
+            "10.0.0.2".parse().unwrap(),
+            stats,
+            rtts_us.to_vec(),
+            1001,
+            Method::Raw,
+            Some(500),
+        ))
+    }
+
+    fn ttl_exceeded(seq: u16) -> Event {
+        Event::IcmpError(IcmpError {
+            target: name(),
+            seq,
+            from: "10.0.0.1".parse().unwrap(),
+            error: "Time to live exceeded".into(),
+            icmp_type: 11,
+            icmp_code: 0,
+            quoted: Quoted {
+                dest: "10.0.0.2".parse().unwrap(),
+                ident: None,
+                seq,
+            },
+        })
+    }
+
+    #[test]
+    fn one_target_text_is_pings() {
+        let events = vec![
+            sent(1, false),
+            reply(1, 1234, false),
+            reply(1, 1300, true),
+            sent(2, false),
+            ttl_exceeded(2),
+            sent(3, false),
+            sent(4, true),
+            Event::Timeout(Timeout {
+                target: name(),
+                seq: 3,
+            }),
+            summary(&[Some(1234), None, None, None]),
+        ];
+        let (text, outcome) = render(&["-n", "-O", "10.0.0.2"], Format::Text, events);
+        assert_eq!(
+            text,
+            "PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n\
+             64 bytes from 10.0.0.2: icmp_seq=1 ttl=64 time=1.23 ms\n\
+             64 bytes from 10.0.0.2: icmp_seq=1 ttl=64 time=1.30 ms (DUP!)\n\
+             From 10.0.0.1 icmp_seq=2 Time to live exceeded\n\
+             no answer yet for icmp_seq=3\n\
+             \n--- 10.0.0.2 ping statistics ---\n\
+             4 packets transmitted, 1 received, 75% packet loss, time 1001ms\n\
+             rtt min/avg/max/mdev = 1.234/1.234/1.234/0.000 ms\n"
+        );
+        assert_eq!(outcome.code(), 0);
+    }
+
+    #[test]
+    fn flood_text_is_dots_and_the_summary_has_ipg() {
+        let events = vec![
+            sent(1, false),
+            reply(1, 40, false),
+            sent(2, false),
+            ttl_exceeded(2),
+            sent(3, false),
+            summary(&[Some(40), None, None]),
+        ];
+        let (text, _) = render(&["-f", "10.0.0.2"], Format::Text, events);
+        let (dots, stats) = text.split_once('\n').unwrap().1.split_once('\n').unwrap();
+        assert_eq!(dots, ".\u{8}.E.");
+        assert!(
+            stats.ends_with(
+                "rtt min/avg/max/mdev = 0.040/0.040/0.040/0.000 ms, ipg/ewma 0.500/0.040 ms\n"
+            ),
+            "{stats}"
+        );
+    }
+
+    #[test]
+    fn json_is_the_events_and_a_summary() {
+        let events = vec![
+            sent(1, false),
+            reply(1, 1500, false),
+            sent(2, false),
+            Event::Timeout(Timeout {
+                target: name(),
+                seq: 2,
+            }),
+            summary(&[Some(1500), None]),
+        ];
+        let (text, outcome) = render(&["10.0.0.2"], Format::Json, events);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert_eq!(
+            lines[0],
+            r#"{"type":"reply","target":"10.0.0.2","seq":1,"from":"10.0.0.2","ttl":64,"bytes":64,"rtt_ms":1.5,"dup":false}"#
+        );
+        assert_eq!(
+            lines[1],
+            r#"{"type":"timeout","target":"10.0.0.2","seq":2}"#
+        );
+        assert!(
+            lines[2].starts_with(r#"{"type":"summary","target":"10.0.0.2","address":"10.0.0.2","transmitted":2,"received":1,"#),
+            "{}",
+            lines[2]
+        );
+        assert!(
+            lines[2].ends_with(r#""method":"raw","rtts_ms":[1.5,null]}"#),
+            "{}",
+            lines[2]
+        );
+        assert_eq!(outcome.code(), 0);
+    }
+
+    #[test]
+    fn many_targets_unreachable_filter_prints_names() {
+        let (text, outcome) = render(
+            &["-u", "10.0.0.2", "10.0.0.3"],
+            Format::Text,
+            vec![summary(&[None])],
+        );
+        assert_eq!(text, "10.0.0.2\n");
+        assert_eq!(outcome.code(), 1);
+    }
+}

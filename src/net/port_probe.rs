@@ -1,0 +1,458 @@
+//! Port probers: the three ways a scan asks a port whether it is open, behind one small trait
+//! so the scan's scheduler (pacing, retries, timeouts) is the same for all and is tested with a
+//! fake. Each prober sends one probe per call, never waits inside `send`, and reports answers
+//! by the id the scheduler gave the probe.
+//!
+//! * [`ConnectProber`]: a non-blocking `connect()` per probe; no privilege. The kernel's
+//!   socket error queue tells a RST from an ICMP error.
+//! * [`UdpProber`]: a connected UDP socket per probe, so the kernel routes the ICMP error
+//!   about it back to that socket; no privilege.
+//! * [`SynProber`]: hand-built SYNs on a raw socket, half-open (see [`crate::net::linux::raw_tcp`]).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::os::fd::AsFd;
+use std::time::Duration;
+
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use socket2::{Domain, Protocol, Socket, Type};
+
+use crate::model::port_state::{Answer, IcmpError};
+use crate::model::tcp_segment::{self, ACK, RST, SYN};
+use crate::model::udp_payload;
+use crate::net::os::icmp as errqueue;
+use crate::net::os::raw_tcp::SynSockets;
+
+/// One way of probing ports.
+pub trait Prober {
+    /// Send a probe with id `id` to `target`. An answer known at once (a loopback connect
+    /// often completes inside the call) is returned; `Ok(None)` means wait for it. An error of
+    /// kind `WouldBlock` means "out of sockets or ports for now, try again later".
+    fn send(&mut self, id: usize, target: SocketAddr) -> io::Result<Option<Answer>>;
+
+    /// Wait at most `wait` for answers, and append each as (probe id, answer).
+    fn wait(&mut self, wait: Duration, out: &mut Vec<(usize, Answer)>) -> io::Result<()>;
+
+    /// The probe `id` is over (answered or given up): release what it holds.
+    fn finish(&mut self, id: usize);
+}
+
+/// Raise the soft limit on open files towards the hard limit (a connect or UDP scan holds
+/// one socket per probe in flight) and return the limit now in force.
+#[must_use]
+pub fn raise_open_files() -> u64 {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return 1024;
+    };
+    let want = hard.min(1 << 20);
+    if want > soft && setrlimit(Resource::RLIMIT_NOFILE, want, hard).is_ok() {
+        return want;
+    }
+    soft
+}
+
+/// What an errno from a probe socket means. `None`: not an answer (a local resource problem,
+/// or an error the caller passes on).
+fn answer_for_error(err: &io::Error, socket: &Socket) -> Option<Answer> {
+    let mut buf = [0u8; 64];
+    if let Ok(Some(queued)) = errqueue::recv_queued_error(socket, &mut buf)
+        && let Some((from, kind, code)) = queued.icmp
+    {
+        let v6 = from.is_ipv6();
+        return Some(Answer::Icmp(IcmpError { v6, kind, code }));
+    }
+    match err.raw_os_error()? {
+        libc::ECONNREFUSED => Some(Answer::Reset),
+        _ if refused_locally(err) => Some(Answer::NoRoute),
+        _ => None,
+    }
+}
+
+/// Whether this host itself would not send the probe: no route, or its firewall said no.
+fn refused_locally(err: &io::Error) -> bool {
+    matches!(
+        err.raw_os_error(),
+        Some(libc::ENETUNREACH | libc::EHOSTUNREACH | libc::EACCES | libc::EPERM)
+    )
+}
+
+fn would_block(err: &io::Error) -> bool {
+    matches!(
+        err.raw_os_error(),
+        Some(libc::EAGAIN | libc::EADDRNOTAVAIL | libc::ENOBUFS | libc::EMFILE | libc::ENFILE)
+    )
+}
+
+fn try_later(err: io::Error) -> io::Error {
+    if would_block(&err) {
+        io::Error::new(io::ErrorKind::WouldBlock, err)
+    } else {
+        err
+    }
+}
+
+fn new_socket(target: SocketAddr, ty: Type, proto: Protocol) -> io::Result<Socket> {
+    let socket = Socket::new(Domain::for_address(target), ty.nonblocking(), Some(proto))
+        .map_err(try_later)?;
+    errqueue::queue_errors(&socket, target.is_ipv6());
+    Ok(socket)
+}
+
+/// Wait until any of the sockets in `slots` is ready for `flags`, for at most `wait`, and
+/// return the ids of those that are.
+fn poll_slots(
+    slots: &[Option<Socket>],
+    flags: PollFlags,
+    wait: Duration,
+    ready: &mut Vec<usize>,
+) -> io::Result<()> {
+    let mut ids = Vec::new();
+    let mut fds: Vec<PollFd<'_>> = Vec::new();
+    for (id, slot) in slots.iter().enumerate() {
+        if let Some(s) = slot {
+            ids.push(id);
+            fds.push(PollFd::new(s.as_fd(), flags));
+        }
+    }
+    if fds.is_empty() {
+        std::thread::sleep(wait);
+        return Ok(());
+    }
+    let ms = PollTimeout::try_from(wait.as_millis().max(u128::from(!wait.is_zero())))
+        .unwrap_or(PollTimeout::MAX);
+    match poll(&mut fds, ms) {
+        Ok(0) | Err(nix::errno::Errno::EINTR) => return Ok(()),
+        Ok(_) => {}
+        Err(e) => return Err(e.into()),
+    }
+    for (fd, id) in fds.iter().zip(ids) {
+        if fd.revents().is_some_and(|r| !r.is_empty()) {
+            ready.push(id);
+        }
+    }
+    Ok(())
+}
+
+fn put(slots: &mut Vec<Option<Socket>>, id: usize, socket: Socket) {
+    if slots.len() <= id {
+        slots.resize_with(id + 1, || None);
+    }
+    slots[id] = Some(socket);
+}
+
+/// TCP connect probes.
+#[derive(Default)]
+pub struct ConnectProber {
+    slots: Vec<Option<Socket>>,
+    ready: Vec<usize>,
+}
+
+impl ConnectProber {
+    /// A prober with no probe in flight.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The answer of a socket whose connect has finished, or `None` while it has not.
+    fn outcome(socket: &Socket) -> io::Result<Option<Answer>> {
+        if let Some(err) = socket.take_error()? {
+            if err.raw_os_error() == Some(libc::ECONNRESET) {
+                // A SYN answered by a RST fails with "refused"; a reset is only possible once
+                // the handshake completed, so something listens there.
+                return Ok(Some(Answer::Connected));
+            }
+            return answer_for_error(&err, socket).map(Some).ok_or(err);
+        }
+        match (socket.peer_addr(), socket.local_addr()) {
+            (Ok(peer), Ok(local)) => {
+                // Resetting on close leaves no TIME_WAIT behind for each open port.
+                let _ = socket.set_linger(Some(Duration::ZERO));
+                if peer.as_socket() == local.as_socket() {
+                    // A loopback connect to a port in the ephemeral range can be given that same
+                    // port as its source and "connect" to itself; no program listens there.
+                    return Ok(Some(Answer::Reset));
+                }
+                Ok(Some(Answer::Connected))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+impl Prober for ConnectProber {
+    fn send(&mut self, id: usize, target: SocketAddr) -> io::Result<Option<Answer>> {
+        let socket = new_socket(target, Type::STREAM, Protocol::TCP)?;
+        match socket.connect(&target.into()) {
+            Ok(()) => Self::outcome(&socket),
+            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {
+                // On loopback the handshake (or the RST) is usually over before connect returns.
+                let now = Self::outcome(&socket)?;
+                if now.is_none() {
+                    put(&mut self.slots, id, socket);
+                }
+                Ok(now)
+            }
+            Err(e) => match answer_for_error(&e, &socket) {
+                Some(answer) => Ok(Some(answer)),
+                None => Err(try_later(e)),
+            },
+        }
+    }
+
+    fn wait(&mut self, wait: Duration, out: &mut Vec<(usize, Answer)>) -> io::Result<()> {
+        self.ready.clear();
+        poll_slots(&self.slots, PollFlags::POLLOUT, wait, &mut self.ready)?;
+        for &id in &self.ready {
+            if let Some(socket) = &self.slots[id]
+                && let Some(answer) = Self::outcome(socket)?
+            {
+                out.push((id, answer));
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, id: usize) {
+        if let Some(slot) = self.slots.get_mut(id) {
+            *slot = None;
+        }
+    }
+}
+
+/// UDP probes, with the payload the port's protocol expects ([`udp_payload::for_port`]).
+#[derive(Default)]
+pub struct UdpProber {
+    slots: Vec<Option<Socket>>,
+    ready: Vec<usize>,
+}
+
+impl UdpProber {
+    /// A prober with no probe in flight.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Prober for UdpProber {
+    fn send(&mut self, id: usize, target: SocketAddr) -> io::Result<Option<Answer>> {
+        let socket = new_socket(target, Type::DGRAM, Protocol::UDP)?;
+        let sent = socket
+            .connect(&target.into())
+            .and_then(|()| socket.send(&udp_payload::for_port(target.port())));
+        if let Err(e) = sent {
+            return match answer_for_error(&e, &socket) {
+                Some(answer) => Ok(Some(answer)),
+                None => Err(try_later(e)),
+            };
+        }
+        put(&mut self.slots, id, socket);
+        Ok(None)
+    }
+
+    fn wait(&mut self, wait: Duration, out: &mut Vec<(usize, Answer)>) -> io::Result<()> {
+        self.ready.clear();
+        poll_slots(&self.slots, PollFlags::POLLIN, wait, &mut self.ready)?;
+        let mut buf = [0u8; 1];
+        for &id in &self.ready {
+            let Some(socket) = &self.slots[id] else {
+                continue;
+            };
+            // A datagram larger than the buffer is truncated: only its arrival matters.
+            match std::io::Read::read(&mut &*socket, &mut buf) {
+                Ok(_) => out.push((id, Answer::Datagram)),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => {
+                    if let Some(answer) = answer_for_error(&e, socket) {
+                        out.push((id, answer));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, id: usize) {
+        if let Some(slot) = self.slots.get_mut(id) {
+            *slot = None;
+        }
+    }
+}
+
+/// The source address this host would use towards `dst` (a route lookup: connecting a UDP
+/// socket sends nothing).
+pub fn source_for(dst: IpAddr) -> io::Result<IpAddr> {
+    let any: SocketAddr = match dst {
+        IpAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
+        IpAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
+    };
+    let socket = UdpSocket::bind(any)?;
+    socket.connect((dst, 9))?;
+    Ok(socket.local_addr()?.ip())
+}
+
+/// TCP SYN probes on raw sockets (root or CAP_NET_RAW).
+pub struct SynProber {
+    v4: Option<SynSockets>,
+    v6: Option<SynSockets>,
+    flights: HashMap<(IpAddr, u16), usize>,
+    targets: Vec<Option<(IpAddr, u16)>>,
+    sources: HashMap<IpAddr, IpAddr>,
+    secret: RandomState,
+    buf: Vec<u8>,
+}
+
+impl SynProber {
+    /// Open the raw sockets for the families asked for. `PermissionDenied` without privilege.
+    pub fn open(v4: bool, v6: bool) -> io::Result<Self> {
+        Ok(Self {
+            v4: v4.then(|| SynSockets::open(false)).transpose()?,
+            v6: v6.then(|| SynSockets::open(true)).transpose()?,
+            flights: HashMap::new(),
+            targets: Vec::new(),
+            sources: HashMap::new(),
+            secret: RandomState::new(),
+            buf: vec![0u8; 65_536],
+        })
+    }
+
+    /// The sequence number of every SYN to `dst:port`: keyed by a secret, so that only an
+    /// answer to our own SYN acknowledges it.
+    fn seq(&self, dst: IpAddr, port: u16) -> u32 {
+        let hash = self.secret.hash_one((dst, port));
+        (hash >> 16) as u32
+    }
+
+    fn sockets(&self, v6: bool) -> Option<&SynSockets> {
+        if v6 {
+            self.v6.as_ref()
+        } else {
+            self.v4.as_ref()
+        }
+    }
+
+    fn drain(&mut self, v6: bool, out: &mut Vec<(usize, Answer)>) -> io::Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = self.drain_into(v6, &mut buf, out);
+        self.buf = buf;
+        result
+    }
+
+    fn drain_into(
+        &self,
+        v6: bool,
+        buf: &mut [u8],
+        out: &mut Vec<(usize, Answer)>,
+    ) -> io::Result<()> {
+        let Some(sockets) = self.sockets(v6) else {
+            return Ok(());
+        };
+        while let Some(seg) = sockets.recv_segment(buf)? {
+            let key = (seg.src, seg.sport);
+            let Some(&id) = self.flights.get(&key) else {
+                continue;
+            };
+            if seg.ack != self.seq(seg.src, seg.sport).wrapping_add(1) {
+                continue;
+            }
+            if seg.flags & (SYN | ACK) == SYN | ACK {
+                out.push((id, Answer::SynAck));
+            } else if seg.flags & RST != 0 {
+                out.push((id, Answer::Reset));
+            }
+        }
+        while let Some(q) = sockets.recv_icmp(buf)? {
+            let Some(&id) = self.flights.get(&(q.dst, q.dport)) else {
+                continue;
+            };
+            if q.seq == self.seq(q.dst, q.dport) {
+                out.push((
+                    id,
+                    Answer::Icmp(IcmpError {
+                        v6,
+                        kind: q.kind,
+                        code: q.code,
+                    }),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Prober for SynProber {
+    fn send(&mut self, id: usize, target: SocketAddr) -> io::Result<Option<Answer>> {
+        let dst = target.ip();
+        let src = match self.sources.get(&dst) {
+            Some(src) => *src,
+            None => match source_for(dst) {
+                Ok(src) => {
+                    if self.sources.len() > 4096 {
+                        self.sources.clear();
+                    }
+                    self.sources.insert(dst, src);
+                    src
+                }
+                Err(e) if refused_locally(&e) => return Ok(Some(Answer::NoRoute)),
+                Err(e) => return Err(e),
+            },
+        };
+        let Some(sockets) = self.sockets(dst.is_ipv6()) else {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "address family not opened",
+            ));
+        };
+        let seq = self.seq(dst, target.port());
+        let segment = tcp_segment::syn(src, dst, sockets.source_port(), target.port(), seq);
+        if let Err(e) = sockets.send(dst, &segment) {
+            return if refused_locally(&e) {
+                Ok(Some(Answer::NoRoute))
+            } else {
+                Err(try_later(e))
+            };
+        }
+        let key = (dst, target.port());
+        self.flights.insert(key, id);
+        if self.targets.len() <= id {
+            self.targets.resize(id + 1, None);
+        }
+        self.targets[id] = Some(key);
+        Ok(None)
+    }
+
+    fn wait(&mut self, wait: Duration, out: &mut Vec<(usize, Answer)>) -> io::Result<()> {
+        let ready = {
+            let mut fds: Vec<PollFd<'_>> = [&self.v4, &self.v6]
+                .into_iter()
+                .flatten()
+                .flat_map(SynSockets::fds)
+                .map(|fd| PollFd::new(fd, PollFlags::POLLIN))
+                .collect();
+            let ms = PollTimeout::try_from(wait.as_millis().max(u128::from(!wait.is_zero())))
+                .unwrap_or(PollTimeout::MAX);
+            match poll(&mut fds, ms) {
+                Ok(n) => n > 0,
+                Err(nix::errno::Errno::EINTR) => false,
+                Err(e) => return Err(e.into()),
+            }
+        };
+        if ready {
+            self.drain(false, out)?;
+            self.drain(true, out)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, id: usize) {
+        if let Some(key) = self.targets.get_mut(id).and_then(Option::take)
+            && self.flights.get(&key) == Some(&id)
+        {
+            self.flights.remove(&key);
+        }
+    }
+}

@@ -1,0 +1,420 @@
+//! The engine's state machine against a fake socket and a clock set by hand: no root, no
+//! network, no waiting.
+
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::io;
+use std::net::IpAddr;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use super::event::{Event, Summary};
+use super::{Answer, Clock, Engine, Probe, ProbeSocket, Quoted, Received, Schedule, Target};
+use crate::error::Result;
+use crate::net::privilege::Method;
+
+const IDENT: u16 = 0x4242;
+
+#[derive(Clone)]
+struct FakeClock(Rc<Cell<Instant>>);
+
+impl Clock for FakeClock {
+    fn now(&self) -> Instant {
+        self.0.get()
+    }
+}
+
+/// Records what was sent; hands out what the test queued.
+#[derive(Default)]
+struct FakeSocket {
+    sent: Vec<(IpAddr, u16, Option<u8>)>,
+    queue: VecDeque<Received>,
+    refuse_sends: bool,
+}
+
+impl ProbeSocket for FakeSocket {
+    fn send(&mut self, probe: &Probe<'_>) -> io::Result<()> {
+        if self.refuse_sends {
+            return Err(io::Error::from(io::ErrorKind::PermissionDenied));
+        }
+        self.sent.push((probe.dest, probe.seq, probe.ttl));
+        Ok(())
+    }
+
+    fn try_recv(&mut self) -> Result<Option<Received>> {
+        Ok(self.queue.pop_front())
+    }
+
+    async fn readable(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    fn ident(&self) -> u16 {
+        IDENT
+    }
+
+    fn method(&self, _dest: IpAddr) -> Method {
+        Method::Raw
+    }
+}
+
+/// An engine, its socket and its clock at t0, with every event kept.
+struct Lab {
+    engine: Engine<FakeClock>,
+    socket: FakeSocket,
+    clock: Rc<Cell<Instant>>,
+    t0: Instant,
+    events: Vec<Event>,
+}
+
+fn ip(text: &str) -> IpAddr {
+    text.parse().unwrap()
+}
+
+impl Lab {
+    fn new(addrs: &[&str], schedule: Schedule) -> Self {
+        let t0 = Instant::now();
+        let clock = Rc::new(Cell::new(t0));
+        let targets = addrs.iter().map(|a| Target::new(a, ip(a))).collect();
+        Self {
+            engine: Engine::new(targets, schedule, vec![0; 8], FakeClock(clock.clone())),
+            socket: FakeSocket::default(),
+            clock,
+            t0,
+            events: Vec::new(),
+        }
+    }
+
+    fn at_ms(&self, ms: u64) -> Instant {
+        self.t0 + Duration::from_millis(ms)
+    }
+
+    /// Set the clock to `ms` after t0 and take one turn; whether the run is finished.
+    fn step_at(&mut self, ms: u64) -> bool {
+        self.clock.set(self.at_ms(ms));
+        let events = &mut self.events;
+        self.engine
+            .step(&mut self.socket, 4096, &mut |e| events.push(e))
+            .unwrap()
+            .finished
+    }
+
+    fn reply(&mut self, from: &str, ident: Option<u16>, seq: u16, at_ms: u64) {
+        self.socket.queue.push_back(Received {
+            at: self.at_ms(at_ms),
+            what: Answer::Reply {
+                from: ip(from),
+                ident,
+                seq,
+                ttl: Some(64),
+                bytes: 16,
+                state: None,
+            },
+        });
+    }
+
+    fn finish(&mut self) -> Vec<Summary> {
+        let events = &mut self.events;
+        self.engine.finish(&self.socket, &mut |e| events.push(e));
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Summary(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The events of the run so far, as `kind seq` words (`reply 1`, `dup 1`, `timeout 2`).
+    fn story(&self) -> Vec<String> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Sent(s) => Some(format!("sent {}", s.seq)),
+                Event::Reply(r) if r.dup => Some(format!("dup {}", r.seq)),
+                Event::Reply(r) => Some(format!("reply {} {}us", r.seq, r.rtt_us)),
+                Event::Timeout(t) => Some(format!("timeout {}", t.seq)),
+                Event::IcmpError(e) => Some(format!("error {} {}", e.seq, e.error)),
+                Event::Failed(f) => Some(format!("failed {}", f.seq)),
+                Event::SendFailed(f) => Some(format!("send-failed {}", f.seq)),
+                Event::Corrupt(_) | Event::Summary(_) => None,
+            })
+            .collect()
+    }
+}
+
+fn every_second(count: u64, wait_ms: u64) -> Schedule {
+    Schedule {
+        count: Some(count),
+        interval: Duration::from_secs(1),
+        wait: Duration::from_millis(wait_ms),
+        ..Schedule::default()
+    }
+}
+
+#[test]
+fn in_order_replies_are_timed_against_their_own_send() {
+    let mut lab = Lab::new(&["10.0.0.1"], every_second(3, 2000));
+    assert!(!lab.step_at(0));
+    lab.reply("10.0.0.1", Some(IDENT), 1, 12);
+    assert!(!lab.step_at(12));
+    // Nothing is due before the interval has passed.
+    assert_eq!(lab.engine.next_wake(), Some(lab.at_ms(1000)));
+    assert!(!lab.step_at(999));
+    assert!(!lab.step_at(1000));
+    lab.reply("10.0.0.1", Some(IDENT), 2, 1003);
+    assert!(!lab.step_at(2000));
+    lab.reply("10.0.0.1", Some(IDENT), 3, 2001);
+    assert!(lab.step_at(2001), "every probe sent and answered");
+    assert_eq!(
+        lab.story(),
+        [
+            "sent 1",
+            "reply 1 12000us",
+            "sent 2",
+            "reply 2 3000us",
+            "sent 3",
+            "reply 3 1000us"
+        ]
+    );
+    let ip1 = ip("10.0.0.1");
+    assert_eq!(
+        lab.socket.sent,
+        [(ip1, 1, None), (ip1, 2, None), (ip1, 3, None)]
+    );
+    let s = &lab.finish()[0];
+    assert_eq!((s.transmitted, s.received, s.loss_pct), (3, 3, 0.0));
+    assert_eq!(s.rtts_us, [Some(12_000), Some(3_000), Some(1_000)]);
+    assert_eq!((s.min_ms, s.max_ms), (Some(1.0), Some(12.0)));
+    assert_eq!(s.time_ms, 2001);
+    assert_eq!(s.ipg_us, Some(1_000_000));
+}
+
+#[test]
+fn a_duplicate_is_marked_and_counted_apart() {
+    let mut lab = Lab::new(&["10.0.0.1"], every_second(1, 1000));
+    lab.step_at(0);
+    lab.reply("10.0.0.1", Some(IDENT), 1, 5);
+    lab.reply("10.0.0.1", Some(IDENT), 1, 7);
+    assert!(lab.step_at(7));
+    assert_eq!(lab.story(), ["sent 1", "reply 1 5000us", "dup 1"]);
+    let s = &lab.finish()[0];
+    assert_eq!((s.received, s.duplicates), (1, 1));
+    // The duplicate's round trip enters the figures (as iputils), not the probe's entry.
+    assert_eq!(s.rtts_us, [Some(5_000)]);
+    assert_eq!(s.max_ms, Some(7.0));
+}
+
+#[test]
+fn a_reply_after_its_timeout_is_ignored() {
+    let mut lab = Lab::new(&["10.0.0.1"], every_second(1, 1000));
+    lab.step_at(0);
+    assert_eq!(lab.engine.next_wake(), Some(lab.at_ms(1000)));
+    assert!(!lab.step_at(999));
+    assert!(lab.step_at(1000), "the only probe expired");
+    lab.reply("10.0.0.1", Some(IDENT), 1, 1500);
+    lab.step_at(1500);
+    assert_eq!(lab.story(), ["sent 1", "timeout 1"]);
+    let s = &lab.finish()[0];
+    assert_eq!((s.transmitted, s.received, s.loss_pct), (1, 0, 100.0));
+    assert_eq!(s.min_ms, None);
+}
+
+#[test]
+fn replies_with_another_identifier_address_or_sequence_are_ignored() {
+    let mut lab = Lab::new(&["10.0.0.1"], every_second(1, 1000));
+    lab.step_at(0);
+    lab.reply("10.0.0.1", Some(IDENT ^ 1), 1, 2); // another process's ping
+    lab.reply("10.0.0.9", Some(IDENT), 1, 3); // not a target
+    lab.reply("10.0.0.1", Some(IDENT), 7, 4); // never sent
+    assert!(!lab.step_at(4));
+    assert_eq!(lab.story(), ["sent 1"]);
+    // A socket that cannot vouch for the identifier (datagram) leaves it unchecked.
+    lab.reply("10.0.0.1", None, 1, 6);
+    assert!(lab.step_at(6));
+    assert_eq!(lab.story(), ["sent 1", "reply 1 6000us"]);
+}
+
+#[test]
+fn a_lost_probe_counts_as_loss_and_leaves_a_gap() {
+    let mut lab = Lab::new(&["10.0.0.1"], every_second(3, 1500));
+    lab.step_at(0);
+    lab.step_at(1000);
+    lab.reply("10.0.0.1", Some(IDENT), 2, 1010);
+    lab.step_at(1010);
+    lab.step_at(1500); // seq 1's wait is over
+    lab.step_at(2000);
+    lab.reply("10.0.0.1", Some(IDENT), 3, 2020);
+    assert!(lab.step_at(2020));
+    assert_eq!(
+        lab.story(),
+        [
+            "sent 1",
+            "sent 2",
+            "reply 2 10000us",
+            "timeout 1",
+            "sent 3",
+            "reply 3 20000us"
+        ]
+    );
+    let s = &lab.finish()[0];
+    assert_eq!((s.transmitted, s.received), (3, 2));
+    assert!((s.loss_pct - 100.0 / 3.0).abs() < 1e-9);
+    assert_eq!(s.rtts_us, [None, Some(10_000), Some(20_000)]);
+}
+
+#[test]
+fn a_full_in_flight_window_holds_the_next_probe_back() {
+    let schedule = Schedule {
+        in_flight: Some(2),
+        ..every_second(1, 1000)
+    };
+    let mut lab = Lab::new(&["10.0.0.1", "10.0.0.2", "10.0.0.3"], schedule);
+    lab.step_at(0);
+    assert_eq!(lab.socket.sent.len(), 2, "two probes fill the window");
+    // With the window full only an expiry or an answer can move things on.
+    assert_eq!(lab.engine.next_wake(), Some(lab.at_ms(1000)));
+    lab.step_at(10);
+    assert_eq!(lab.socket.sent.len(), 2);
+    lab.reply("10.0.0.2", Some(IDENT), 1, 20);
+    lab.step_at(20);
+    assert_eq!(lab.socket.sent.len(), 3);
+    assert_eq!(lab.socket.sent[2].0, ip("10.0.0.3"));
+    lab.reply("10.0.0.1", Some(IDENT), 1, 30);
+    lab.reply("10.0.0.3", Some(IDENT), 1, 31);
+    assert!(lab.step_at(31));
+    let received: Vec<u64> = lab.finish().iter().map(|s| s.received).collect();
+    assert_eq!(received, [1, 1, 1]);
+}
+
+#[test]
+fn an_icmp_error_settles_the_probe_it_quotes() {
+    let mut lab = Lab::new(&["10.0.0.1"], every_second(2, 1000));
+    lab.step_at(0);
+    lab.socket.queue.push_back(Received {
+        at: lab.at_ms(3),
+        what: Answer::IcmpError {
+            from: ip("10.9.9.9"),
+            quoted: Quoted {
+                dest: ip("10.0.0.1"),
+                ident: Some(IDENT),
+                seq: 1,
+            },
+            icmp_type: 11,
+            icmp_code: 0,
+        },
+    });
+    lab.step_at(3);
+    lab.step_at(1000);
+    lab.step_at(2000);
+    assert_eq!(
+        lab.story(),
+        [
+            "sent 1",
+            "error 1 Time to live exceeded",
+            "sent 2",
+            "timeout 2"
+        ]
+    );
+    let s = &lab.finish()[0];
+    assert_eq!((s.transmitted, s.received, s.errors), (2, 0, 1));
+}
+
+#[test]
+fn serial_targets_wait_for_the_answer_before_the_next_probe() {
+    let schedule = Schedule {
+        interval: Duration::from_millis(100),
+        serial: true,
+        ..every_second(2, 1000)
+    };
+    let mut lab = Lab::new(&["10.0.0.1"], schedule);
+    lab.step_at(0);
+    lab.step_at(500);
+    assert_eq!(lab.socket.sent.len(), 1, "still waiting for seq 1");
+    lab.step_at(1000); // seq 1 expires; seq 2 is long due
+    assert_eq!(lab.story(), ["sent 1", "timeout 1", "sent 2"]);
+}
+
+#[test]
+fn the_deadline_and_the_end_report_what_is_still_waiting() {
+    let schedule = Schedule {
+        count: None,
+        deadline: Some(Duration::from_millis(2500)),
+        ..every_second(1, 10_000)
+    };
+    let mut lab = Lab::new(&["10.0.0.1"], schedule);
+    lab.step_at(0);
+    lab.step_at(1000);
+    lab.step_at(2000);
+    assert!(lab.step_at(2500));
+    let s = &lab.finish()[0];
+    assert_eq!(s.transmitted, 3);
+    assert_eq!(
+        lab.story(),
+        [
+            "sent 1",
+            "sent 2",
+            "sent 3",
+            "timeout 1",
+            "timeout 2",
+            "timeout 3"
+        ]
+    );
+}
+
+#[test]
+fn a_first_send_that_fails_ends_the_run_only_when_asked() {
+    let mut lab = Lab::new(
+        &["10.0.0.1"],
+        Schedule {
+            first_send_fatal: true,
+            ..every_second(1, 1000)
+        },
+    );
+    lab.socket.refuse_sends = true;
+    lab.clock.set(lab.t0);
+    let err = lab
+        .engine
+        .step(&mut lab.socket, 1, &mut |_| {})
+        .unwrap_err();
+    assert!(err.to_string().starts_with("send to 10.0.0.1: "), "{err}");
+    let mut lab = Lab::new(&["10.0.0.1"], every_second(1, 1000));
+    lab.socket.refuse_sends = true;
+    lab.step_at(0);
+    assert_eq!(lab.story(), ["send-failed 1", "sent 1"]);
+}
+
+#[test]
+fn events_are_the_json_stream() {
+    let mut lab = Lab::new(&["10.0.0.1"], every_second(1, 1000));
+    lab.step_at(0);
+    lab.reply("10.0.0.1", Some(IDENT), 1, 1);
+    lab.step_at(1);
+    lab.finish();
+    let reply = lab
+        .events
+        .iter()
+        .find(|e| matches!(e, Event::Reply(_)))
+        .unwrap();
+    assert_eq!(
+        serde_json::to_string(reply).unwrap(),
+        r#"{"type":"reply","target":"10.0.0.1","seq":1,"from":"10.0.0.1","ttl":64,"bytes":16,"rtt_ms":1.0,"dup":false}"#
+    );
+    let summary = lab.events.last().unwrap();
+    assert_eq!(
+        serde_json::to_string(summary).unwrap(),
+        r#"{"type":"summary","target":"10.0.0.1","address":"10.0.0.1","transmitted":1,"received":1,"duplicates":0,"errors":0,"loss_pct":0.0,"min_ms":1.0,"avg_ms":1.0,"max_ms":1.0,"mdev_ms":0.0,"time_ms":1,"method":"raw","rtts_ms":[1.0]}"#
+    );
+    let failed = Event::Failed(super::event::Failed {
+        target: "h".into(),
+        seq: 2,
+        from: super::event::Absent,
+        error: "no route to host".into(),
+        icmp_type: super::event::Absent,
+        icmp_code: super::event::Absent,
+    });
+    assert_eq!(
+        serde_json::to_string(&failed).unwrap(),
+        r#"{"type":"error","target":"h","seq":2,"from":null,"error":"no route to host","icmp_type":null,"icmp_code":null}"#
+    );
+}
