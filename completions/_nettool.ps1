@@ -43,6 +43,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Which ports are open on which hosts: TCP connect, TCP SYN or UDP, with the evidence')
             [CompletionResult]::new('udp-send', 'udp-send', [CompletionResultType]::ParameterValue, 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies')
             [CompletionResult]::new('udp-recv', 'udp-recv', [CompletionResultType]::ParameterValue, 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream')
+            [CompletionResult]::new('sockets', 'sockets', [CompletionResultType]::ParameterValue, 'Every TCP and UDP socket by state, with queues, timers and owners, like ss -tuanp')
+            [CompletionResult]::new('sniff', 'sniff', [CompletionResultType]::ParameterValue, 'Capture and decode packets layer by layer, narrate TCP handshakes, read and write pcap')
+            [CompletionResult]::new('arping', 'arping', [CompletionResultType]::ParameterValue, 'Send ARP requests and show who answers (duplicate detection, announcements)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, elvish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page, or write every page into a directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -242,8 +245,8 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Only TCP entries')
             [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Only UDP entries')
             [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List every known service as a table')
-            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Show what is bound to the port on this host (TCP and UDP, v4 and v6, with the owning process) and whether it is free to bind')
-            [CompletionResult]::new('--listening', '--listening', [CompletionResultType]::ParameterName, 'Show what is bound to the port on this host (TCP and UDP, v4 and v6, with the owning process) and whether it is free to bind')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'List every socket on the port (TCP and UDP, v4 and v6, any state, with the owning process) and say what that means for binding it: in use, in TIME_WAIT, needs privilege')
+            [CompletionResult]::new('--listening', '--listening', [CompletionResultType]::ParameterName, 'List every socket on the port (TCP and UDP, v4 and v6, any state, with the owning process) and say what that means for binding it: in use, in TIME_WAIT, needs privilege')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: say when the services file could not be read')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more: say when the services file could not be read')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one document, or NDJSON (one object a line) for streams')
@@ -412,6 +415,78 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'nettool;sockets' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only sockets in this state (repeat or comma-separate for several)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Only sockets whose local or peer port is PORT')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Listening sockets only (TCP LISTEN, and UDP sockets without a peer)')
+            [CompletionResult]::new('--listening', '--listening', [CompletionResultType]::ParameterName, 'Listening sockets only (TCP LISTEN, and UDP sockets without a peer)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'TCP sockets only')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'TCP sockets only')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'UDP sockets only')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'UDP sockets only')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one document, or NDJSON (one object a line) for streams')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'nettool;sniff' {
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Only packets to or from this IP address (IP source or destination, ARP sender or target)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Only TCP and UDP packets with this source or destination port')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'Only packets of this protocol')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Stop after this many matching packets')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after this many matching packets')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long (250ms, 2s, 1m; a bare number is seconds)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Write the matching packets to this pcap file (readable by tcpdump -r and Wireshark) instead of printing them')
+            [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Write the matching packets to this pcap file (readable by tcpdump -r and Wireshark) instead of printing them')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Decode a pcap file instead of capturing')
+            [CompletionResult]::new('--read', '--read', [CompletionResultType]::ParameterName, 'Decode a pcap file instead of capturing')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--layers', '--layers', [CompletionResultType]::ParameterName, 'Print each packet as an indented block, one line per layer (link, internet, transport, application), labelled with the OSI and TCP/IP layer names')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one document, or NDJSON (one object a line) for streams')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'nettool;arping' {
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'The interface to send on (default: the one whose network holds IP)')
+            [CompletionResult]::new('--interface', '--interface', [CompletionResultType]::ParameterName, 'The interface to send on (default: the one whose network holds IP)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Stop after sending N requests (with -w: after N replies)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after sending N requests (with -w: after N replies)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Stop after this long whatever was sent (1s, 500ms; a bare number is seconds)')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Stop after this long whatever was sent (1s, 500ms; a bare number is seconds)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Time between requests')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between requests')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, 'Duplicate address detection: ask from 0.0.0.0 and stop at the first answer; exit 1 when another host answers (the address is taken), 0 when none does')
+            [CompletionResult]::new('--dad', '--dad', [CompletionResultType]::ParameterName, 'Duplicate address detection: ask from 0.0.0.0 and stop at the first answer; exit 1 when another host answers (the address is taken), 0 when none does')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'Gratuitous ARP: announce this host''s own address IP to the network (no answer expected)')
+            [CompletionResult]::new('--unsolicited', '--unsolicited', [CompletionResultType]::ParameterName, 'Gratuitous ARP: announce this host''s own address IP to the network (no answer expected)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one document, or NDJSON (one object a line) for streams')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'nettool;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
@@ -453,6 +528,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Which ports are open on which hosts: TCP connect, TCP SYN or UDP, with the evidence')
             [CompletionResult]::new('udp-send', 'udp-send', [CompletionResultType]::ParameterValue, 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies')
             [CompletionResult]::new('udp-recv', 'udp-recv', [CompletionResultType]::ParameterValue, 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream')
+            [CompletionResult]::new('sockets', 'sockets', [CompletionResultType]::ParameterValue, 'Every TCP and UDP socket by state, with queues, timers and owners, like ss -tuanp')
+            [CompletionResult]::new('sniff', 'sniff', [CompletionResultType]::ParameterValue, 'Capture and decode packets layer by layer, narrate TCP handshakes, read and write pcap')
+            [CompletionResult]::new('arping', 'arping', [CompletionResultType]::ParameterValue, 'Send ARP requests and show who answers (duplicate detection, announcements)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, zsh, fish, elvish, powershell)')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page, or write every page into a directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -492,6 +570,15 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;help;udp-recv' {
+            break
+        }
+        'nettool;help;sockets' {
+            break
+        }
+        'nettool;help;sniff' {
+            break
+        }
+        'nettool;help;arping' {
             break
         }
         'nettool;help;completions' {

@@ -16,6 +16,9 @@ _nettool() {
             ",$1")
                 cmd="nettool"
                 ;;
+            nettool,arping)
+                cmd="nettool__subcmd__arping"
+                ;;
             nettool,completions)
                 cmd="nettool__subcmd__completions"
                 ;;
@@ -49,6 +52,12 @@ _nettool() {
             nettool,scan)
                 cmd="nettool__subcmd__scan"
                 ;;
+            nettool,sniff)
+                cmd="nettool__subcmd__sniff"
+                ;;
+            nettool,sockets)
+                cmd="nettool__subcmd__sockets"
+                ;;
             nettool,subnet)
                 cmd="nettool__subcmd__subnet"
                 ;;
@@ -60,6 +69,9 @@ _nettool() {
                 ;;
             nettool,udp-send)
                 cmd="nettool__subcmd__udp__subcmd__send"
+                ;;
+            nettool__subcmd__help,arping)
+                cmd="nettool__subcmd__help__subcmd__arping"
                 ;;
             nettool__subcmd__help,completions)
                 cmd="nettool__subcmd__help__subcmd__completions"
@@ -94,6 +106,12 @@ _nettool() {
             nettool__subcmd__help,scan)
                 cmd="nettool__subcmd__help__subcmd__scan"
                 ;;
+            nettool__subcmd__help,sniff)
+                cmd="nettool__subcmd__help__subcmd__sniff"
+                ;;
+            nettool__subcmd__help,sockets)
+                cmd="nettool__subcmd__help__subcmd__sockets"
+                ;;
             nettool__subcmd__help,subnet)
                 cmd="nettool__subcmd__help__subcmd__subnet"
                 ;;
@@ -113,12 +131,62 @@ _nettool() {
 
     case "${cmd}" in
         nettool)
-            opts="-q -v -h -V --json --color --quiet --verbose --help --version hostname resolve ifconfig ping trace subnet portinfo listen connect scan udp-send udp-recv completions man help"
+            opts="-q -v -h -V --json --color --quiet --verbose --help --version hostname resolve ifconfig ping trace subnet portinfo listen connect scan udp-send udp-recv sockets sniff arping completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__arping)
+            opts="-I -c -w -i -D -U -v -q -h -V --interface --count --deadline --interval --dad --unsolicited --verbose --json --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --interface)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -I)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -211,8 +279,22 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help)
-            opts="hostname resolve ifconfig ping trace subnet portinfo listen connect scan udp-send udp-recv completions man help"
+            opts="hostname resolve ifconfig ping trace subnet portinfo listen connect scan udp-send udp-recv sockets sniff arping completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__arping)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -365,6 +447,34 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help__subcmd__scan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__sniff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__sockets)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -785,6 +895,90 @@ _nettool() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table open" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__sniff)
+            opts="-c -w -r -v -q -h -V --host --port --proto --count --duration --layers --write --read --verbose --json --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proto)
+                    COMPREPLY=($(compgen -W "tcp udp icmp arp" -- "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --write)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__sockets)
+            opts="-l -t -u -4 -6 -v -q -h -V --listening --state --port --tcp --udp --verbose --json --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state)
+                    COMPREPLY=($(compgen -W "established syn_sent syn_recv fin_wait1 fin_wait2 time_wait unconn close_wait last_ack listen closing" -- "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -40,6 +40,9 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand scan 'Which ports are open on which hosts: TCP connect, TCP SYN or UDP, with the evidence'
             cand udp-send 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies'
             cand udp-recv 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream'
+            cand sockets 'Every TCP and UDP socket by state, with queues, timers and owners, like ss -tuanp'
+            cand sniff 'Capture and decode packets layer by layer, narrate TCP handshakes, read and write pcap'
+            cand arping 'Send ARP requests and show who answers (duplicate detection, announcements)'
             cand completions 'Print shell completions (bash, zsh, fish, elvish, powershell)'
             cand man 'Print the man page, or write every page into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -232,8 +235,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --tcp 'Only TCP entries'
             cand --udp 'Only UDP entries'
             cand --list 'List every known service as a table'
-            cand --check 'Show what is bound to the port on this host (TCP and UDP, v4 and v6, with the owning process) and whether it is free to bind'
-            cand --listening 'Show what is bound to the port on this host (TCP and UDP, v4 and v6, with the owning process) and whether it is free to bind'
+            cand --check 'List every socket on the port (TCP and UDP, v4 and v6, any state, with the owning process) and say what that means for binding it: in use, in TIME_WAIT, needs privilege'
+            cand --listening 'List every socket on the port (TCP and UDP, v4 and v6, any state, with the owning process) and say what that means for binding it: in use, in TIME_WAIT, needs privilege'
             cand -v 'Print more: say when the services file could not be read'
             cand --verbose 'Print more: say when the services file could not be read'
             cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
@@ -396,6 +399,75 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'nettool;sockets'= {
+            cand --state 'Only sockets in this state (repeat or comma-separate for several)'
+            cand --port 'Only sockets whose local or peer port is PORT'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand -l 'Listening sockets only (TCP LISTEN, and UDP sockets without a peer)'
+            cand --listening 'Listening sockets only (TCP LISTEN, and UDP sockets without a peer)'
+            cand -t 'TCP sockets only'
+            cand --tcp 'TCP sockets only'
+            cand -u 'UDP sockets only'
+            cand --udp 'UDP sockets only'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand -v 'Print more (what each command adds is in its help)'
+            cand --verbose 'Print more (what each command adds is in its help)'
+            cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
+            cand -q 'Print less: results only, no progress lines'
+            cand --quiet 'Print less: results only, no progress lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'nettool;sniff'= {
+            cand --host 'Only packets to or from this IP address (IP source or destination, ARP sender or target)'
+            cand --port 'Only TCP and UDP packets with this source or destination port'
+            cand --proto 'Only packets of this protocol'
+            cand -c 'Stop after this many matching packets'
+            cand --count 'Stop after this many matching packets'
+            cand --duration 'Stop after this long (250ms, 2s, 1m; a bare number is seconds)'
+            cand -w 'Write the matching packets to this pcap file (readable by tcpdump -r and Wireshark) instead of printing them'
+            cand --write 'Write the matching packets to this pcap file (readable by tcpdump -r and Wireshark) instead of printing them'
+            cand -r 'Decode a pcap file instead of capturing'
+            cand --read 'Decode a pcap file instead of capturing'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --layers 'Print each packet as an indented block, one line per layer (link, internet, transport, application), labelled with the OSI and TCP/IP layer names'
+            cand -v 'Print more (what each command adds is in its help)'
+            cand --verbose 'Print more (what each command adds is in its help)'
+            cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
+            cand -q 'Print less: results only, no progress lines'
+            cand --quiet 'Print less: results only, no progress lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'nettool;arping'= {
+            cand -I 'The interface to send on (default: the one whose network holds IP)'
+            cand --interface 'The interface to send on (default: the one whose network holds IP)'
+            cand -c 'Stop after sending N requests (with -w: after N replies)'
+            cand --count 'Stop after sending N requests (with -w: after N replies)'
+            cand -w 'Stop after this long whatever was sent (1s, 500ms; a bare number is seconds)'
+            cand --deadline 'Stop after this long whatever was sent (1s, 500ms; a bare number is seconds)'
+            cand -i 'Time between requests'
+            cand --interval 'Time between requests'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand -D 'Duplicate address detection: ask from 0.0.0.0 and stop at the first answer; exit 1 when another host answers (the address is taken), 0 when none does'
+            cand --dad 'Duplicate address detection: ask from 0.0.0.0 and stop at the first answer; exit 1 when another host answers (the address is taken), 0 when none does'
+            cand -U 'Gratuitous ARP: announce this host''s own address IP to the network (no answer expected)'
+            cand --unsolicited 'Gratuitous ARP: announce this host''s own address IP to the network (no answer expected)'
+            cand -v 'Print more (what each command adds is in its help)'
+            cand --verbose 'Print more (what each command adds is in its help)'
+            cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
+            cand -q 'Print less: results only, no progress lines'
+            cand --quiet 'Print less: results only, no progress lines'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'nettool;completions'= {
             cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
             cand -v 'Print more (what each command adds is in its help)'
@@ -435,6 +507,9 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand scan 'Which ports are open on which hosts: TCP connect, TCP SYN or UDP, with the evidence'
             cand udp-send 'Send UDP datagrams: a message, stdin lines or a file; repeated, stamped, with replies'
             cand udp-recv 'Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream'
+            cand sockets 'Every TCP and UDP socket by state, with queues, timers and owners, like ss -tuanp'
+            cand sniff 'Capture and decode packets layer by layer, narrate TCP handshakes, read and write pcap'
+            cand arping 'Send ARP requests and show who answers (duplicate detection, announcements)'
             cand completions 'Print shell completions (bash, zsh, fish, elvish, powershell)'
             cand man 'Print the man page, or write every page into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -462,6 +537,12 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;help;udp-send'= {
         }
         &'nettool;help;udp-recv'= {
+        }
+        &'nettool;help;sockets'= {
+        }
+        &'nettool;help;sniff'= {
+        }
+        &'nettool;help;arping'= {
         }
         &'nettool;help;completions'= {
         }

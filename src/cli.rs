@@ -116,6 +116,12 @@ pub enum Command {
     UdpSend(cmd::udp::send::Args),
     /// Receive UDP datagrams: print, reply, echo, join multicast, count a stamped stream
     UdpRecv(cmd::udp::recv::Args),
+    /// Every TCP and UDP socket by state, with queues, timers and owners, like ss -tuanp
+    Sockets(cmd::sockets::Args),
+    /// Capture and decode packets layer by layer, narrate TCP handshakes, read and write pcap
+    Sniff(cmd::sniff::Args),
+    /// Send ARP requests and show who answers (duplicate detection, announcements)
+    Arping(cmd::arping::Args),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(cmd::completions::Args),
     /// Print the man page, or write every page into a directory

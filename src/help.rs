@@ -64,6 +64,10 @@ pub const PAGES: &[Page] = &[
             "nettool-ping(1)",
             "nettool-subnet(1)",
             "nettool-portinfo(1)",
+            "nettool-scan(1)",
+            "nettool-sockets(1)",
+            "nettool-sniff(1)",
+            "nettool-arping(1)",
             "nettool-listen(1)",
             "nettool-connect(1)",
             "nettool-udp-send(1)",
@@ -266,6 +270,76 @@ pub const PAGES: &[Page] = &[
         ],
         see_also: &["getent(1)", "services(5)", "ss(8)"],
         verbose: Some("Print more: say when the services file could not be read"),
+        usage: None,
+    },
+    Page {
+        name: "sockets",
+        examples: &[
+            ("nettool sockets", "Every TCP and UDP socket, as ss -tanu"),
+            ("nettool sockets -lt", "The TCP listeners"),
+            (
+                "nettool sockets --state time_wait --port 8001",
+                "Why a server cannot bind port 8001",
+            ),
+            (
+                "nettool sockets -u -6 --json",
+                "The UDP sockets of IPv6, as JSON",
+            ),
+        ],
+        see_also: &["ss(8)", "netstat(8)", "nettool-portinfo(1)"],
+        verbose: None,
+        usage: None,
+    },
+    Page {
+        name: "sniff",
+        examples: &[
+            (
+                "nettool sniff lo --port 8001",
+                "A TCP conversation on loopback, its handshake and close narrated",
+            ),
+            (
+                "nettool sniff eth0 --proto arp",
+                "The ARP traffic of one interface",
+            ),
+            (
+                "nettool sniff --layers -c 1 --proto icmp",
+                "One ICMP packet, layer by layer",
+            ),
+            (
+                "nettool sniff lo -w trace.pcap",
+                "Write a pcap file for tcpdump -r or nettool sniff -r",
+            ),
+            (
+                "nettool sniff -r trace.pcap --json",
+                "Decode a pcap file as JSON",
+            ),
+        ],
+        see_also: &["tcpdump(8)", "pcap-savefile(5)", "nettool-arping(1)"],
+        verbose: None,
+        usage: None,
+    },
+    Page {
+        name: "arping",
+        examples: &[
+            (
+                "nettool arping 192.168.1.1",
+                "Ask who has the address, until Ctrl-C",
+            ),
+            (
+                "nettool arping -c 3 -I eth0 10.0.0.2",
+                "Three requests out of one interface",
+            ),
+            (
+                "nettool arping -D -c 2 10.0.0.9",
+                "Whether the address is free before taking it (exit 0 free)",
+            ),
+            (
+                "nettool arping -U -c 1 10.0.0.5",
+                "Announce this host's own address",
+            ),
+        ],
+        see_also: &["arping(8)", "ip-neighbour(8)", "nettool-ifconfig(1)"],
+        verbose: None,
         usage: None,
     },
     Page {

@@ -96,6 +96,9 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         Command::Resolve(args) => cmd::resolve::run(&cmd::resolve::Config::try_from(args)?, out),
         Command::Listen(args) => cmd::tcp::listen::run(&args, out),
         Command::Connect(args) => cmd::tcp::connect::run(&args, out),
+        Command::Sockets(args) => cmd::sockets::run(args, out),
+        Command::Sniff(args) => cmd::sniff::run(args, out),
+        Command::Arping(args) => cmd::arping::run(args, out),
         Command::Scan(args) => cmd::scan::run(args, out),
     }
 }

@@ -22,3 +22,27 @@ pub fn two_workers() -> Result<tokio::runtime::Runtime> {
         .build()
         .map_err(|e| Error::io("start the async runtime", e))
 }
+
+/// A flag that turns true at Ctrl-C (SIGINT), for commands whose work loop is synchronous and
+/// checks it between short waits. The handler is installed before this returns.
+pub fn interrupt_flag() -> Result<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tokio::signal::unix::{SignalKind, signal};
+
+    let flag = Arc::new(AtomicBool::new(false));
+    let set = Arc::clone(&flag);
+    let runtime = current_thread()?;
+    let mut interrupt = {
+        let _entered = runtime.enter();
+        signal(SignalKind::interrupt()).map_err(|e| Error::io("install the SIGINT handler", e))?
+    };
+    std::thread::spawn(move || {
+        runtime.block_on(async {
+            if interrupt.recv().await.is_some() {
+                set.store(true, Ordering::SeqCst);
+            }
+        });
+    });
+    Ok(flag)
+}

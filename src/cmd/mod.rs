@@ -2,6 +2,7 @@
 //! (no I/O), `run` does the work through [`crate::net`] and prints reports through
 //! [`crate::output::Output`].
 
+pub mod arping;
 pub mod completions;
 pub mod hostname;
 pub mod ifconfig;
@@ -10,6 +11,8 @@ pub mod ping;
 pub mod portinfo;
 pub mod resolve;
 pub mod scan;
+pub mod sniff;
+pub mod sockets;
 pub mod subnet;
 pub mod tcp;
 pub mod trace;

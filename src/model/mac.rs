@@ -40,8 +40,10 @@ pub struct MacInfo {
     pub administration: Administration,
     /// `unicast` or `multicast`.
     pub cast: Cast,
-    /// The first three bytes, `AA:BB:CC`.
+    /// The first three bytes, `AA:BB:CC`: the organisation's half (its OUI).
     pub oui: String,
+    /// The last three bytes, `DD:EE:FF`: the half the maker numbers its devices with.
+    pub device: String,
     /// The organisation the IEEE registered the OUI to (none for local or unknown addresses).
     pub vendor: Option<&'static str>,
 }
@@ -55,6 +57,7 @@ impl MacInfo {
             administration: administration(bytes),
             cast: cast(bytes),
             oui: format!("{:02X}:{:02X}:{:02X}", bytes[0], bytes[1], bytes[2]),
+            device: format!("{:02X}:{:02X}:{:02X}", bytes[3], bytes[4], bytes[5]),
             vendor: vendor(bytes),
         }
     }

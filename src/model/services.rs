@@ -153,6 +153,23 @@ impl PortRange {
     }
 }
 
+/// Where a port falls in the classic teaching split of the port space: 1-255 for well-known
+/// public services, 256-1023 for other privileged system services, 1024-65535 for any user's
+/// programs and ephemeral ports; port 0 means "let the kernel choose".
+#[must_use]
+pub fn course_range(port: u16) -> &'static str {
+    match port {
+        0 => {
+            "0: not a service port; binding to port 0 asks the kernel to pick a free ephemeral port"
+        }
+        1..=255 => "1-255: well-known public services (binding needs privilege)",
+        256..=1023 => "256-1023: other privileged system services (binding needs privilege)",
+        _ => {
+            "1024-65535: unprivileged; any user's program may bind it, and ephemeral ports come from here"
+        }
+    }
+}
+
 /// Parse a port range as the kernel prints its ephemeral range: two numbers, low then high
 /// (`32768\t60999`).
 #[must_use]
@@ -176,6 +193,11 @@ mod tests {
         assert_eq!(PortRange::of(65535), PortRange::Dynamic);
         assert_eq!(parse_port_range("32768\t60999\n"), Some((32768, 60999)));
         assert_eq!(parse_port_range("x"), None);
+        assert!(course_range(0).contains("kernel to pick"));
+        assert!(course_range(255).starts_with("1-255"));
+        assert!(course_range(256).starts_with("256-1023"));
+        assert!(course_range(1023).starts_with("256-1023"));
+        assert!(course_range(1024).starts_with("1024-65535"));
         assert_eq!(parse_port_range("5 4"), None);
     }
 

@@ -5,6 +5,7 @@
 //! alias, so their signatures name no Linux type and a port to another system adds a sibling
 //! folder and one more `#[cfg]` line below.
 
+pub mod capture;
 pub mod dns;
 pub mod dns_stream;
 pub mod dns_tls;
@@ -13,6 +14,7 @@ pub mod host;
 pub mod icmp;
 pub mod iface;
 pub mod neigh;
+pub mod pcap;
 pub mod port_probe;
 pub mod privilege;
 pub mod route;

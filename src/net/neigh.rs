@@ -22,17 +22,14 @@ pub struct Neighbour {
     pub mac: Option<MacInfo>,
     /// The interface it was seen on.
     pub interface: String,
-    /// The cache state: `reachable`, `stale`, `delay`, `probe`, `failed`, `incomplete`,
-    /// `permanent`, or `complete` for an ARP entry whose table records no finer state.
+    /// The cache state as `ip neigh` prints it: `REACHABLE`, `STALE`, `DELAY`, `PROBE`,
+    /// `FAILED`, `INCOMPLETE` or `PERMANENT`.
     pub state: &'static str,
 }
 
-/// Where the ARP table is read from, as help texts name it.
-pub const ARP_SOURCE: &str = os::neigh::ARP_TABLE;
-
 /// Both neighbour tables, ARP then NDP, with interface names from `names`.
 pub fn neighbours(names: &HashMap<u32, String>) -> Result<Vec<Neighbour>> {
-    let mut all = os::neigh::arp()?;
+    let mut all = os::neigh::arp(names)?;
     all.extend(os::neigh::ndp(names)?);
     Ok(all)
 }

@@ -122,7 +122,8 @@ fn usage_errors_say_what_is_wrong_in_one_line() {
         ),
         (
             &["pnig"],
-            "error: unrecognized subcommand 'pnig' (tip: a similar subcommand exists: 'ping')",
+            "error: unrecognized subcommand 'pnig' (tip: some similar subcommands exist: 'arping', \
+             'ping')",
         ),
         (
             &["completions", "tcsh"],

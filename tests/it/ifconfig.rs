@@ -599,6 +599,28 @@ fn neighbours_after_ping() {
     let lab = Lab::new("nb");
     lab.a.exec(&["ping", "-c", "1", "-W", "2", "10.77.0.2"]);
     lab.a.exec(&["ping", "-6", "-c", "1", "-W", "2", "fd77::2"]);
+    lab.a.exec(&[
+        "ip",
+        "neigh",
+        "add",
+        "10.77.0.50",
+        "lladdr",
+        "00:50:56:00:00:50",
+        "dev",
+        "a0",
+        "nud",
+        "permanent",
+    ]);
+    // The state of each entry as `ip neigh` prints it, read just before nettool.
+    let ip_neigh = String::from_utf8(lab.a.exec(&["ip", "neigh", "show"]).stdout).unwrap();
+    let ip_state = |addr: &str| {
+        ip_neigh
+            .lines()
+            .find(|l| l.starts_with(&format!("{addr} ")))
+            .and_then(|l| l.split_whitespace().last())
+            .unwrap_or_else(|| panic!("{addr} missing from ip neigh: {ip_neigh}"))
+            .to_string()
+    };
     let report = lab.json(&["--neighbours"]);
     let all = report["neighbours"].as_array().unwrap();
     let find = |addr: &str| {
@@ -611,13 +633,27 @@ fn neighbours_after_ping() {
     assert_eq!(v4["mac"]["address"], B_MAC);
     assert_eq!(v4["mac"]["vendor"], "PCS Systemtechnik GmbH");
     assert_eq!(v4["interface"], "a0");
-    assert_eq!(v4["state"], "complete");
+    assert_eq!(v4["state"], ip_state("10.77.0.2").as_str());
+    assert!(
+        ["REACHABLE", "STALE", "DELAY", "PROBE"].contains(&v4["state"].as_str().unwrap()),
+        "{v4}"
+    );
+    let fixed = find("10.77.0.50");
+    assert_eq!(fixed["state"], "PERMANENT");
+    assert_eq!(ip_state("10.77.0.50"), "PERMANENT");
+    assert_eq!(
+        (
+            fixed["mac"]["oui"].as_str(),
+            fixed["mac"]["device"].as_str()
+        ),
+        (Some("00:50:56"), Some("00:00:50"))
+    );
     let v6 = find("fd77::2");
     assert_eq!(v6["family"], "inet6");
     assert_eq!(v6["mac"]["address"], B_MAC);
     assert_eq!(v6["interface"], "a0");
     assert!(
-        ["reachable", "stale", "delay", "probe"].contains(&v6["state"].as_str().unwrap()),
+        ["REACHABLE", "STALE", "DELAY", "PROBE"].contains(&v6["state"].as_str().unwrap()),
         "{v6}"
     );
 
@@ -633,8 +669,9 @@ fn neighbours_after_ping() {
         .map(|l| l.split_whitespace().collect())
         .collect();
     assert_eq!(lines[0], ["ADDRESS", "MAC", "VENDOR", "INTERFACE", "STATE"]);
+    let row = |addr: &str| lines.iter().find(|l| l[0] == addr).unwrap().clone();
     assert_eq!(
-        lines[1],
+        row("10.77.0.2"),
         [
             "10.77.0.2",
             B_MAC,
@@ -642,10 +679,11 @@ fn neighbours_after_ping() {
             "Systemtechnik",
             "GmbH",
             "a0",
-            "complete"
+            ip_state("10.77.0.2").as_str()
         ]
     );
-    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(row("10.77.0.50").last(), Some(&"PERMANENT"));
+    assert_eq!(lines.len(), 3, "{text}");
 }
 
 #[test]

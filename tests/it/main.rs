@@ -4,6 +4,7 @@
 
 mod common;
 
+mod arping;
 mod cli;
 mod docs;
 mod hostname;
@@ -13,6 +14,8 @@ mod ping_parsers;
 mod portinfo;
 mod resolve;
 mod scan;
+mod sniff;
+mod sockets;
 mod subnet;
 mod tcp;
 mod trace;

@@ -200,7 +200,7 @@ fn check_sees_a_real_listener_and_its_process() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains(&format!("tcp    127.0.0.1:{port}  LISTEN  ")),
+        text.contains(&format!("tcp    127.0.0.1:{port}  *     LISTEN  ")),
         "{text}"
     );
     assert!(
@@ -217,4 +217,71 @@ fn check_sees_a_real_listener_and_its_process() {
     assert_eq!(code, Some(1), "nothing bound is a negative answer");
     assert_eq!(v["checks"][0]["sockets"], serde_json::json!([]));
     assert_eq!(v["checks"][0]["tcp_free"], true);
+}
+
+/// The course's server failed with "Address already in use" after a close while portinfo said
+/// the port was free: a TIME_WAIT must now be listed, explained, and the port reported not free
+/// for a server without SO_REUSEADDR.
+#[test]
+fn check_lists_time_wait_and_says_what_it_means() {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let (server_side, _) = listener.accept().unwrap();
+    drop(server_side); // the server closes first: TIME_WAIT is on its side, the listener's port
+    let _ = client.read(&mut [0u8; 1]);
+    drop(client);
+    drop(listener);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let (code, v) = json(&["--check", &port.to_string()]);
+    assert_eq!(code, Some(0), "a socket is on the port");
+    let check = &v["checks"][0];
+    let states: Vec<&str> = check["sockets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["TIME_WAIT"]);
+    assert_eq!(check["tcp_free"], false);
+    let note = check["notes"][0].as_str().unwrap();
+    assert!(
+        note.contains("is in TIME_WAIT for ") && note.contains("without SO_REUSEADDR"),
+        "{note}"
+    );
+    // Every port of a range that has nothing on it is left out.
+    let lo = port.saturating_sub(3);
+    let (code, v) = json(&["--check", &format!("{lo}-{port}")]);
+    assert_eq!(code, Some(0));
+    let ports: Vec<u64> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["port"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ports, [u64::from(port)]);
+}
+
+#[test]
+fn a_port_without_a_name_is_explained_not_refused() {
+    let out = nettool().args(["portinfo", "9527"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("9527: no service name in /etc/services or the built-in table\n9527 is a registered (1024-49151) port"), "{text}");
+    assert!(
+        text.contains("in the 1-255 / 256-1023 / 1024-65535 split: 1024-65535"),
+        "{text}"
+    );
+    let (code, v) = json(&["0"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(v["unnamed"][0], 0);
+    assert!(
+        v["course_range"]
+            .as_str()
+            .unwrap()
+            .contains("asks the kernel to pick")
+    );
+    let (_, v) = json(&["200"]);
+    assert!(v["course_range"].as_str().unwrap().starts_with("1-255"));
 }

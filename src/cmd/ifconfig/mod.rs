@@ -28,14 +28,14 @@ use crate::net::neigh;
 use crate::net::route::{self, Route};
 use crate::output::Output;
 
-/// The JSON fields of every view (the long help), around the name of the ARP table's source.
-const JSON_FIELDS: [&str; 2] = [
-    "JSON output (--json), numbers as numbers:\n\n\
+/// The JSON fields of every view (the long help).
+const JSON_FIELDS: &str = "JSON output (--json), numbers as numbers:\n\n\
 Default and IFACE: {\"primary_ipv4\", \"primary_ipv6\" (the source addresses the default routes \
 use, or null), \"interfaces\": [{\"name\", \"index\", \"state\" (operational state as ip prints it: \
 UP, DOWN, UNKNOWN, ...), \"flags\" ([\"BROADCAST\", \"MULTICAST\", \"UP\", \"RUNNING\", \
 \"LOWER_UP\", ...]), \"mtu\", \"link_type\" (ether, loopback, none, ...), \"mac\" (null or \
-{\"address\", \"administration\" (universal|local), \"cast\" (unicast|multicast), \"oui\", \
+{\"address\", \"administration\" (universal|local), \"cast\" (unicast|multicast), \"oui\" \
+(the vendor's half), \"device\" (the device's half), \
 \"vendor\" (null when local or unregistered)}), \"addresses\": [{\"family\" (inet|inet6), \
 \"address\", \"prefix_len\", \"netmask\" (IPv4, else null), \"network\", \"broadcast\" (IPv4 up \
 to /30, else null), \"scope\" (global|link|site|host), \"primary\" (bool)}], \"counters\": \
@@ -54,20 +54,14 @@ on-link), \"interface\", \"metric\", \"protocol\" (kernel, boot, static, dhcp, r
 directly), \"local\" (bool: the address is this host's own), \"source\" (the source address \
 the kernel picks), \"metric\"}. No route: exit 1.\n\n\
 --neighbours: {\"neighbours\": [{\"family\", \"address\", \"mac\" (as above, or null while \
-unresolved), \"interface\", \"state\" (reachable, stale, delay, probe, failed, incomplete, \
-permanent; ARP entries read from ",
-    " say complete)}]}\n\n\
+unresolved), \"interface\", \"state\" (as ip neigh prints it: REACHABLE, STALE, DELAY, PROBE, \
+FAILED, INCOMPLETE, PERMANENT)}]}\n\n\
 An unknown IFACE exits 1 naming it and listing the interfaces that exist; a bad --route-to \
-address exits 2.",
-];
-
-fn json_fields() -> String {
-    JSON_FIELDS.join(neigh::ARP_SOURCE)
-}
+address exits 2.";
 
 /// Arguments of `nettool ifconfig`.
 #[derive(Debug, Clone, clap::Args)]
-#[command(after_long_help = json_fields())]
+#[command(after_long_help = JSON_FIELDS)]
 pub struct Args {
     /// Show only this interface (and with --routes or --neighbours, only its entries)
     #[arg(value_name = "IFACE")]

@@ -63,7 +63,14 @@ impl fmt::Display for InterfaceReport {
                 mac.address,
                 mac.bits(),
                 mac.vendor_text()
-            )?,
+            )
+            .and_then(|()| {
+                writeln!(
+                    f,
+                    "        oui {} (vendor)  device {} (this device)",
+                    mac.oui, mac.device
+                )
+            })?,
             None => writeln!(f, "    mac -  (link type {})", self.link_type)?,
         }
         if !self.addresses.is_empty() {
@@ -315,14 +322,18 @@ mod tests {
             lines[1],
             "    mac 02:11:22:33:44:55  locally administered, unicast  vendor: (local, no vendor)"
         );
-        assert!(lines[3].contains("10.9.0.1 (primary)"), "{text}");
-        assert!(lines[3].contains("255.255.255.0"), "{text}");
-        assert!(lines[3].contains("10.9.0.255"), "{text}");
         assert_eq!(
-            lines[4],
+            lines[2],
+            "        oui 02:11:22 (vendor)  device 33:44:55 (this device)"
+        );
+        assert!(lines[4].contains("10.9.0.1 (primary)"), "{text}");
+        assert!(lines[4].contains("255.255.255.0"), "{text}");
+        assert!(lines[4].contains("10.9.0.255"), "{text}");
+        assert_eq!(
+            lines[5],
             "    RX 2.0 KiB (2048 bytes)  3 packets  0 errors  0 dropped"
         );
-        assert_eq!(lines[5], "    TX 512 bytes  4 packets  0 errors  0 dropped");
+        assert_eq!(lines[6], "    TX 512 bytes  4 packets  0 errors  0 dropped");
         let short = ShortReport::from(&report).to_string();
         let short: Vec<&str> = short.lines().map(str::trim_end).collect();
         assert_eq!(

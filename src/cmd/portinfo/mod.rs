@@ -1,25 +1,28 @@
 //! `nettool portinfo`: what a port is for, as `getservbyname`/`getservbyport` answer, which IANA
-//! range it is in, and (`--check`) whether anything on this host is bound to it.
+//! range it is in, and (`--check`) every socket on this host whose port it is, with what that
+//! means for binding it.
 //!
-//! `config` checks the arguments, `report` looks the queries up in the services database,
-//! `run` adds the checks of what is bound (the only I/O besides reading the database), and the
+//! `config` checks the arguments, `report` looks the queries up in the services database and
+//! explains what sockets mean for binding, `run` adds the checks (the sockets from the
+//! operating system and the bind tests: the only I/O besides reading the database), and the
 //! report is printed once, as JSON or through its text renderer (`render`).
 
 mod config;
 mod render;
 mod report;
 
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, UdpSocket};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::path::PathBuf;
 
 pub use config::{Config, Query, parse_query};
-pub use report::{Check, Entry, PortinfoReport, lookup};
+pub use report::{Check, Entry, PortinfoReport, binding_notes, lookup};
 
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::model::services::Proto;
+use crate::model::socket::SocketRow;
 use crate::net::services::{self as db, Database};
-use crate::net::sockets;
+use crate::net::sockets::{self, Query as SocketQuery};
 use crate::output::Output;
 
 /// Bind tests are made for at most this many ports; a larger `--check` lists sockets only.
@@ -49,8 +52,8 @@ pub struct Args {
     #[arg(long, conflicts_with = "queries")]
     pub list: bool,
 
-    /// Show what is bound to the port on this host (TCP and UDP, v4 and v6, with the owning
-    /// process) and whether it is free to bind
+    /// List every socket on the port (TCP and UDP, v4 and v6, any state, with the owning
+    /// process) and say what that means for binding it: in use, in TIME_WAIT, needs privilege
     #[arg(long, visible_alias = "listening")]
     pub check: bool,
 
@@ -61,20 +64,24 @@ pub struct Args {
 
 const JSON_FIELDS: &str = "JSON output (--json), one document: entries [{name, port, proto, \
 aliases, description (built-in entries), source (system|built_in), range (well_known|registered|\
-dynamic), ephemeral (in this host's ephemeral range)}], unknown [ports or names with no service], \
-ephemeral_range [low, high] or null, system_file, system_file_read; with --check also \
-checks [{port, sockets [{proto, local, state, pid, process}], tcp_free, udp_free}] where a \
-*_free field is true, false, or null when not tested. Exit status: 0 when every query is known \
-(with --check: when something is bound to every port asked about); 1 for a service name or \
-port that is not known (\"no such service\"), or with --check a port nothing is bound to; 2 for \
-invalid input such as 70000, -1 or 12ab.";
+dynamic), ephemeral (in this host's ephemeral range)}], unknown [service names or ranges with no \
+service], unnamed [ports with no service name], ephemeral_range [low, high] or null, \
+system_file, system_file_read, course_range (for one port: where it falls in the 1-255 / \
+256-1023 / 1024-65535 split); with --check also checks [{port, sockets [{proto, state, recv_q, \
+send_q, local, peer, timer, uid, inode, pid, process}], tcp_free, udp_free, notes}] where a \
+*_free field says whether a server without SO_REUSEADDR could bind the port on every address \
+(null when not tested) and notes say why not (in use by whom, TIME_WAIT and how long, privilege). \
+A range with --check lists only the ports in use. Exit status: 0 when every query is known or is \
+a port number (with --check: when something is on every port asked about, or on any port of a \
+range); 1 for a service name that is not known (\"no such service\"), or with --check a port \
+nothing is on; 2 for invalid input such as 70000, -1 or 12ab.";
 
 /// Run `nettool portinfo`.
 pub fn run(config: &Config, out: &mut Output) -> Result<Outcome> {
     let database = Database::load(&config.services_file);
     let mut report = lookup(config, &database, db::ephemeral_range());
     if config.check {
-        report.checks = Some(check_ports(&report.ports, config.proto));
+        report.checks = Some(check_ports(&report, config.proto));
     }
     if !report.system_file_read {
         out.debug(format_args!(
@@ -82,7 +89,10 @@ pub fn run(config: &Config, out: &mut Output) -> Result<Outcome> {
             config.services_file.display()
         ));
     }
-    let all_unknown = !config.queries.is_empty() && report.entries.is_empty() && !config.check;
+    let all_unknown = !config.queries.is_empty()
+        && report.entries.is_empty()
+        && report.unnamed.is_empty()
+        && !config.check;
     if all_unknown {
         if out.is_json() {
             out.report(&report)?;
@@ -99,31 +109,48 @@ pub fn run(config: &Config, out: &mut Output) -> Result<Outcome> {
         }
     }
     let yes = match &report.checks {
-        Some(checks) => checks.iter().all(|c| !c.sockets.is_empty()),
+        Some(checks) => !checks.is_empty() && checks.iter().all(|c| !c.sockets.is_empty()),
         None => report.unknown.is_empty(),
     };
     Ok(Outcome::from_bool(yes))
 }
 
-/// Bound sockets and bind tests for each port.
-fn check_ports(ports: &[u16], proto: Option<Proto>) -> Vec<Check> {
-    let mut unique = ports.to_vec();
+/// Every socket on each port the report names, bind tests, and what they mean. Ports that only
+/// a range asked about are listed only when something is on them.
+fn check_ports(report: &PortinfoReport, proto: Option<Proto>) -> Vec<Check> {
+    let mut unique = report.ports.clone();
     unique.sort_unstable();
     unique.dedup();
-    let sockets = sockets::bound_sockets(Some(&unique));
+    let query = SocketQuery {
+        tcp: proto != Some(Proto::Udp),
+        udp: proto != Some(Proto::Tcp),
+        v4: true,
+        v6: true,
+        states: None,
+    };
+    let mut rows = sockets::sockets(&query).unwrap_or_default();
+    rows.retain(|r| unique.binary_search(&r.local.port()).is_ok());
+    sockets::attach_owners(&mut rows);
     let test_binds = unique.len() <= MAX_BIND_TESTS;
+    let privileged_below = sockets::unprivileged_port_start();
+    let root = nix::unistd::geteuid().is_root();
     unique
         .iter()
-        .map(|&port| Check {
-            port,
-            sockets: sockets
+        .map(|&port| {
+            let on_port: Vec<SocketRow> = rows
                 .iter()
-                .filter(|s| s.local.port() == port && proto.is_none_or(|p| s.proto == p))
+                .filter(|s| s.local.port() == port)
                 .cloned()
-                .collect(),
-            tcp_free: (test_binds && proto != Some(Proto::Udp)).then(|| tcp_free(port)),
-            udp_free: (test_binds && proto != Some(Proto::Tcp)).then(|| udp_free(port)),
+                .collect();
+            Check {
+                port,
+                tcp_free: (test_binds && proto != Some(Proto::Udp)).then(|| tcp_free(port)),
+                udp_free: (test_binds && proto != Some(Proto::Tcp)).then(|| udp_free(port)),
+                notes: binding_notes(port, &on_port, privileged_below, root),
+                sockets: on_port,
+            }
         })
+        .filter(|c| !c.sockets.is_empty() || report.listed_ports.contains(&c.port))
         .collect()
 }
 
@@ -134,9 +161,24 @@ fn any_addrs(port: u16) -> [SocketAddr; 2] {
     ]
 }
 
-/// Whether a TCP listener could bind the port on the v4 and v6 wildcard addresses.
+/// Whether a TCP server that does not set SO_REUSEADDR (the plain `bind` of a first socket
+/// program) could bind the port on the v4 and v6 wildcard addresses. Rust's `TcpListener` sets
+/// SO_REUSEADDR, which would hide a TIME_WAIT.
 fn tcp_free(port: u16) -> bool {
-    port != 0 && any_addrs(port).iter().all(|a| TcpListener::bind(a).is_ok())
+    port != 0
+        && any_addrs(port).iter().all(|a| {
+            let Ok(socket) = socket2::Socket::new(
+                socket2::Domain::for_address(*a),
+                socket2::Type::STREAM,
+                None,
+            ) else {
+                return false;
+            };
+            if a.is_ipv6() {
+                let _ = socket.set_only_v6(true);
+            }
+            socket.bind(&(*a).into()).is_ok()
+        })
 }
 
 /// Whether a UDP socket could bind the port on the v4 and v6 wildcard addresses.

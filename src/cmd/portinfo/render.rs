@@ -1,6 +1,6 @@
 //! The text renderer of `nettool portinfo` (JSON is the report's serde form): a table of
-//! services, a sentence on a single port's range, and per checked port what is bound to it and
-//! whether it is free to bind.
+//! services, sentences on a single port's range and name, and per checked port every socket on
+//! it, what they mean for binding it, and whether it is free to bind.
 
 use std::fmt;
 
@@ -57,23 +57,49 @@ impl fmt::Display for PortinfoReport {
                 Some((lo, hi)) => format!("; outside this host's ephemeral range {lo}-{hi}"),
                 None => String::new(),
             };
-            blocks.push(format!(
+            let mut text = String::new();
+            if self.unnamed.contains(&port) {
+                text.push_str(&format!(
+                    "{port}: no service name in {} or the built-in table\n",
+                    self.system_file.display()
+                ));
+            }
+            text.push_str(&format!(
                 "{port} is a {} port{eph}",
                 PortRange::of(port).describe()
             ));
+            if let Some(course) = self.course_range {
+                text.push_str(&format!(
+                    "\nin the 1-255 / 256-1023 / 1024-65535 split: {course}"
+                ));
+            }
+            blocks.push(text);
+        }
+        if self.checks.as_ref().is_some_and(Vec::is_empty) {
+            blocks.push("no socket is on any of these ports".to_string());
         }
         for check in self.checks.iter().flatten() {
             let mut lines = Vec::new();
             if check.sockets.is_empty() {
-                lines.push(format!("port {}: nothing is bound to it", check.port));
+                lines.push(format!("port {}: no socket is on it", check.port));
             } else {
-                lines.push(format!("port {}: bound", check.port));
-                let mut table = output::table(["PROTO", "LOCAL", "STATE", "PROCESS"]);
+                lines.push(format!(
+                    "port {}: {} socket(s)",
+                    check.port,
+                    check.sockets.len()
+                ));
+                let mut table = output::table(["PROTO", "LOCAL", "PEER", "STATE", "PROCESS"]);
                 for s in &check.sockets {
+                    let unspecified = s.peer.ip().is_unspecified() && s.peer.port() == 0;
                     table.add_row([
                         format!("{}{}", s.proto, if s.local.is_ipv6() { "6" } else { "" }),
                         s.local.to_string(),
-                        s.state.to_string(),
+                        if unspecified {
+                            "*".to_string()
+                        } else {
+                            s.peer.to_string()
+                        },
+                        s.state.as_str().to_string(),
                         match (&s.process, s.pid) {
                             (Some(name), Some(pid)) => format!("{name} (pid {pid})"),
                             _ => "-".into(),
@@ -82,6 +108,7 @@ impl fmt::Display for PortinfoReport {
                 }
                 lines.push(trimmed(&table.to_string()));
             }
+            lines.extend(check.notes.iter().cloned());
             if check.tcp_free.is_some() || check.udp_free.is_some() {
                 let mut parts = Vec::new();
                 if check.tcp_free.is_some() {
@@ -133,7 +160,9 @@ mod tests {
             "PORT      SERVICE  ALIASES  SOURCE  RANGE       DESCRIPTION\n\
              3306/tcp  mysql    -        system  registered  -\n\
              \n\
-             3306 is a registered (1024-49151) port; outside this host's ephemeral range 32768-60999"
+             3306 is a registered (1024-49151) port; outside this host's ephemeral range 32768-60999\n\
+             in the 1-255 / 256-1023 / 1024-65535 split: 1024-65535: unprivileged; any user's \
+             program may bind it, and ephemeral ports come from here"
         );
     }
 }

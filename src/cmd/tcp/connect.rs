@@ -267,7 +267,14 @@ fn zero_all(
                     render.trace(call);
                 }
             }
-            any_unasked |= matches!(&result, Err(e) if e.is_network_unreachable());
+            if let Err(e) = &result
+                && e.is_network_unreachable()
+                && !any_unasked
+            {
+                // The exit status says the question could not be asked; stderr says why, once.
+                any_unasked = true;
+                out.error_line(e);
+            }
             let report = zero_report(config, port, addrs, result)?;
             any_open |= report.open;
             if config.ports.len() == 1 {

@@ -1,6 +1,6 @@
-//! The neighbour tables on Linux: ARP (IPv4) from /proc/net/arp, NDP (IPv6) from an rtnetlink
-//! neighbour dump (the kernel has no /proc file for it). /proc/net/arp gives flags, not the
-//! cache state, so a resolved ARP entry reads `complete`.
+//! The neighbour tables on Linux: ARP (IPv4) and NDP (IPv6) from rtnetlink neighbour dumps,
+//! with each entry's cache state (REACHABLE, STALE, DELAY, PROBE, FAILED, INCOMPLETE,
+//! PERMANENT) as `ip neigh` prints it; /proc/net/arp has flags only, not the state.
 
 use std::collections::HashMap;
 
@@ -12,73 +12,53 @@ use crate::error::{Error, Result};
 use crate::model::mac::MacInfo;
 use crate::net::neigh::Neighbour;
 
-/// The ARP table of the reading process's network namespace.
-pub const ARP_TABLE: &str = "/proc/net/arp";
-
-/// ARP flags of /proc/net/arp (`ATF_COM`, `ATF_PERM`).
-const ATF_COM: u32 = 0x02;
-const ATF_PERM: u32 = 0x04;
-
-/// Parse the text of /proc/net/arp.
-fn parse_proc_arp(text: &str) -> Vec<Neighbour> {
-    text.lines()
-        .skip(1)
-        .filter_map(|line| {
-            let cols: Vec<&str> = line.split_whitespace().collect();
-            let [ip, _hw_type, flags, mac, _mask, dev] = cols.as_slice() else {
-                return None;
-            };
-            let flags = u32::from_str_radix(flags.trim_start_matches("0x"), 16).ok()?;
-            let state = if flags & ATF_PERM != 0 {
-                "permanent"
-            } else if flags & ATF_COM != 0 {
-                "complete"
-            } else {
-                "incomplete"
-            };
-            let mac = MacInfo::parse(mac).filter(|m| m.address != "00:00:00:00:00:00");
-            Some(Neighbour {
-                family: "inet",
-                address: ip.parse().ok()?,
-                mac,
-                interface: (*dev).to_string(),
-                state,
-            })
-        })
-        .collect()
-}
-
 /// The name of a neighbour (NUD) state.
 fn nud_name(state: u16) -> &'static str {
     const NAMES: [(u16, &str); 8] = [
-        (libc::NUD_PERMANENT, "permanent"),
-        (libc::NUD_REACHABLE, "reachable"),
-        (libc::NUD_STALE, "stale"),
-        (libc::NUD_DELAY, "delay"),
-        (libc::NUD_PROBE, "probe"),
-        (libc::NUD_FAILED, "failed"),
-        (libc::NUD_INCOMPLETE, "incomplete"),
-        (libc::NUD_NOARP, "noarp"),
+        (libc::NUD_PERMANENT, "PERMANENT"),
+        (libc::NUD_REACHABLE, "REACHABLE"),
+        (libc::NUD_STALE, "STALE"),
+        (libc::NUD_DELAY, "DELAY"),
+        (libc::NUD_PROBE, "PROBE"),
+        (libc::NUD_FAILED, "FAILED"),
+        (libc::NUD_INCOMPLETE, "INCOMPLETE"),
+        (libc::NUD_NOARP, "NOARP"),
     ];
     NAMES
         .iter()
         .find(|(bit, _)| state & bit != 0)
-        .map_or("none", |(_, name)| name)
+        .map_or("NONE", |(_, name)| name)
 }
 
-/// The IPv6 neighbour (NDP) table, without the `noarp` entries the kernel keeps for multicast.
+/// The IPv4 neighbour (ARP) table.
+pub fn arp(names: &HashMap<u32, String>) -> Result<Vec<Neighbour>> {
+    dump(RtAddrFamily::Inet, "inet", "ARP neighbours", names)
+}
+
+/// The IPv6 neighbour (NDP) table.
 pub fn ndp(names: &HashMap<u32, String>) -> Result<Vec<Neighbour>> {
+    dump(RtAddrFamily::Inet6, "inet6", "IPv6 neighbours", names)
+}
+
+/// One family's neighbour table, without the NOARP entries the kernel keeps for multicast and
+/// loopback.
+fn dump(
+    family: RtAddrFamily,
+    family_name: &'static str,
+    what: &str,
+    names: &HashMap<u32, String>,
+) -> Result<Vec<Neighbour>> {
     let request = NdmsgBuilder::default()
-        .ndm_family(RtAddrFamily::Inet6)
+        .ndm_family(family)
         .ndm_index(0)
         .ndm_state(Nud::empty())
         .ndm_type(Rtn::Unspec)
         .build()
         .map_err(|e| Error::other(format!("netlink: cannot build a neighbour request: {e}")))?;
     let mut all = Vec::new();
-    netlink::dump("IPv6 neighbours", Rtm::Getneigh, request, |msg: &Ndmsg| {
+    netlink::dump(what, Rtm::Getneigh, request, |msg: &Ndmsg| {
         let state = nud_name(msg.ndm_state().bits());
-        if state == "noarp" || state == "none" || *msg.ndm_family() != RtAddrFamily::Inet6 {
+        if state == "NOARP" || state == "NONE" || *msg.ndm_family() != family {
             return;
         }
         let (mut address, mut mac) = (None, None);
@@ -93,7 +73,7 @@ pub fn ndp(names: &HashMap<u32, String>) -> Result<Vec<Neighbour>> {
         let Some(address) = address else { return };
         let index = u32::try_from(*msg.ndm_index()).unwrap_or(0);
         all.push(Neighbour {
-            family: "inet6",
+            family: family_name,
             address,
             mac,
             interface: names
@@ -106,52 +86,20 @@ pub fn ndp(names: &HashMap<u32, String>) -> Result<Vec<Neighbour>> {
     Ok(all)
 }
 
-/// The ARP table of this namespace (/proc/net/arp).
-pub fn arp() -> Result<Vec<Neighbour>> {
-    let text = std::fs::read_to_string(ARP_TABLE)
-        .map_err(|e| Error::io(format!("read {ARP_TABLE}"), e))?;
-    Ok(parse_proc_arp(&text))
-}
-
 #[cfg(test)]
 mod tests {
-    use std::net::IpAddr;
-
     use super::*;
-
-    const ARP: &str =
-        "IP address       HW type     Flags       HW address            Mask     Device
-192.0.2.1        0x1         0x2         02:fc:00:00:00:05     *        eth0
-10.9.0.7         0x1         0x0         00:00:00:00:00:00     *        veth0
-10.9.0.8         0x1         0x6         00:50:56:aa:bb:cc     *        veth0
-garbage line
-";
-
-    #[test]
-    fn proc_arp_rows() {
-        let rows = parse_proc_arp(ARP);
-        assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0].address, "192.0.2.1".parse::<IpAddr>().unwrap());
-        assert_eq!(rows[0].mac.as_ref().unwrap().address, "02:fc:00:00:00:05");
-        assert_eq!(rows[0].interface, "eth0");
-        assert_eq!(rows[0].state, "complete");
-        assert_eq!(rows[1].state, "incomplete");
-        assert!(rows[1].mac.is_none());
-        assert_eq!(rows[2].state, "permanent");
-        assert_eq!(rows[2].family, "inet");
-    }
-
-    #[test]
-    fn proc_arp_empty_table() {
-        assert!(parse_proc_arp("IP address HW type Flags HW address Mask Device\n").is_empty());
-        assert!(parse_proc_arp("").is_empty());
-    }
 
     #[test]
     fn nud_names() {
-        assert_eq!(nud_name(libc::NUD_REACHABLE), "reachable");
-        assert_eq!(nud_name(libc::NUD_STALE), "stale");
-        assert_eq!(nud_name(libc::NUD_NOARP), "noarp");
-        assert_eq!(nud_name(0), "none");
+        assert_eq!(nud_name(libc::NUD_REACHABLE), "REACHABLE");
+        assert_eq!(nud_name(libc::NUD_STALE), "STALE");
+        assert_eq!(nud_name(libc::NUD_PERMANENT), "PERMANENT");
+        assert_eq!(nud_name(libc::NUD_FAILED), "FAILED");
+        assert_eq!(nud_name(libc::NUD_INCOMPLETE), "INCOMPLETE");
+        assert_eq!(nud_name(libc::NUD_DELAY), "DELAY");
+        assert_eq!(nud_name(libc::NUD_PROBE), "PROBE");
+        assert_eq!(nud_name(libc::NUD_NOARP), "NOARP");
+        assert_eq!(nud_name(0), "NONE");
     }
 }

@@ -236,3 +236,51 @@ pub fn wait_until(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
     }
     check()
 }
+
+/// Two namespaces joined by a veth pair: `va` in the first with 10.N.0.1/24, `vb` in the second
+/// with 10.N.0.2/24, both up and with IPv6 off so that no router or listener chatter appears.
+pub fn linked_pair(tag: &str, n: u8) -> (Netns, Netns) {
+    let a = Netns::new(&format!("{tag}a"));
+    let b = Netns::new(&format!("{tag}b"));
+    for ns in [&a, &b] {
+        ns.sysctl("net.ipv6.conf.all.disable_ipv6", "1");
+        ns.sysctl("net.ipv6.conf.default.disable_ipv6", "1");
+    }
+    veth(&a, "va", &b, "vb");
+    a.exec(&["ip", "addr", "add", &format!("10.{n}.0.1/24"), "dev", "va"]);
+    b.exec(&["ip", "addr", "add", &format!("10.{n}.0.2/24"), "dev", "vb"]);
+    (a, b)
+}
+
+/// The MAC of interface `name` inside `ns`, as the kernel reports it (`aa:bb:cc:dd:ee:ff`).
+pub fn mac_of(ns: &Netns, name: &str) -> String {
+    let out = ns.exec(&["cat", &format!("/sys/class/net/{name}/address")]);
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Start `python3 -c SCRIPT` inside `ns` and wait until it prints `ready` (at most 10 s).
+pub fn python_until_ready(ns: &Netns, script: &str) -> ChildGuard {
+    use std::io::BufRead;
+    let mut child = ns
+        .command("python3")
+        .args(["-u", "-c", script])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let stdout = child.stdout.take().unwrap();
+    let guard = ChildGuard(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.trim() == "ready" {
+                let _ = tx.send(());
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(10))
+        .expect("the python helper did not get ready");
+    guard
+}
