@@ -433,7 +433,7 @@ fn bash_completes_record_types_and_interfaces() {
     assert_eq!(
         bash_completes(&["nettool", "resolve", "-t", ""]),
         [
-            "A", "AAAA", "CAA", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT"
+            "A", "AAAA", "CAA", "CNAME", "DNSKEY", "HTTPS", "MX", "NS", "PTR", "SOA", "SRV", "TXT"
         ]
     );
     let mut interfaces: Vec<String> = std::fs::read_dir("/sys/class/net")
