@@ -122,7 +122,7 @@ fn bind_one(
     socket.set_reuse_address(true)?;
     calls.push(SocketCall::new("setsockopt(SO_REUSEADDR, 1)"));
     socket.set_nonblocking(true)?;
-    socket.bind(&target.into())?;
+    crate::net::privilege::with_raised(|| socket.bind(&target.into()))?;
     calls.push(SocketCall::new(format!("bind({target})")));
     socket.listen(i32::try_from(backlog).unwrap_or(i32::MAX))?;
     calls.push(traced(format!("listen(backlog {backlog})"), &socket));
@@ -224,8 +224,7 @@ async fn connect_one(
         socket
             .set_reuseaddr(true)
             .map_err(|e| Error::io(&context, e))?;
-        socket
-            .bind(local)
+        crate::net::privilege::with_raised(|| socket.bind(local))
             .map_err(|e| Error::io(format!("bind {local}"), e))?;
         calls.push(SocketCall::new(format!("bind({local})")));
     }

@@ -57,7 +57,8 @@ pub fn bind(addr: SocketAddr, options: BindOptions) -> Result<UdpSocket> {
         // The kernel caps the size at net.core.rmem_max; a smaller buffer still works.
         let _ = socket.set_recv_buffer_size(size);
     }
-    socket.bind(&addr.into()).map_err(|e| bind_error(addr, e))?;
+    crate::net::privilege::with_raised(|| socket.bind(&addr.into()))
+        .map_err(|e| bind_error(addr, e))?;
     Ok(socket.into())
 }
 

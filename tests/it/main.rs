@@ -6,6 +6,7 @@ mod common;
 
 mod cli;
 mod docs;
+mod harden;
 mod hostname;
 mod ifconfig;
 mod ping;

@@ -210,6 +210,7 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
     if let Some(port) = config.tcp_port {
         let mut renderer = Renderer::new(config, first_addr, out);
         renderer.header(first_name, config.size, config.source.as_ref())?;
+        privilege::drop_all();
         let socket = TcpProber::new(port, source_addr, config.wait);
         let engine = Engine::new(targets, schedule, Vec::new(), SystemClock);
         return drive(engine, socket, renderer).await;
@@ -224,6 +225,7 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
     };
     let size = usize::from(config.size);
     let socket = IcmpProber::open(targets.iter().map(|t| t.addr), &options, size)?;
+    privilege::drop_all();
     for (v6, method) in socket.methods() {
         out.debug(format_args!(
             "ping: using {} ICMP{} socket ({})",

@@ -215,6 +215,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         &config.connect,
         &mut calls,
     ));
+    crate::net::privilege::drop_all();
     let mode = &config.mode;
     if mode.chat.trace {
         // -z prints one document: its trace goes to stderr, as in pipe mode.

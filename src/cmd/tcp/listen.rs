@@ -231,6 +231,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         let _guard = rt.enter();
         tcp::listen(config.addr, config.port, config.family, config.backlog)?
     };
+    crate::net::privilege::drop_all();
     let bytes_on_stdout =
         config.mode.pipe && matches!(config.serve, Serve::Sequential { .. } | Serve::Concurrent);
     let mut out = Renderer::new(out, config.mode.chat.timestamps).bytes_on_stdout(bytes_on_stdout);
