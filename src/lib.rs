@@ -67,14 +67,15 @@ pub fn main_entry() -> u8 {
 pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
     net::privilege::raise_file_limit();
     // Commands that open a socket which may need privilege (a raw socket, a port below 1024)
-    // keep their capabilities permitted but not effective, and drop them once it is open;
+    // or read other users' /proc entries keep their capabilities permitted but not effective, and drop them once it is open;
     // the others never hold one.
     match command {
         Command::Ping(_)
         | Command::Listen(_)
         | Command::Connect(_)
         | Command::UdpSend(_)
-        | Command::UdpRecv(_) => net::privilege::lower(),
+        | Command::UdpRecv(_)
+        | Command::Portinfo(_) => net::privilege::lower(),
         _ => net::privilege::drop_all(),
     }
     match command {

@@ -136,8 +136,11 @@ pub fn bind_error(target: SocketAddr, err: io::Error) -> Error {
     let port = target.port();
     match err.raw_os_error() {
         Some(libc::EADDRINUSE) => {
-            let holder = crate::net::sockets::holder(port, Proto::Tcp)
-                .map_or_else(String::new, |h| format!(" by {h}"));
+            // Naming another user's process reads its /proc entries, which may need privilege.
+            let holder = crate::net::privilege::with_raised(|| {
+                crate::net::sockets::holder(port, Proto::Tcp)
+            })
+            .map_or_else(String::new, |h| format!(" by {h}"));
             Error::other(format!(
                 "bind {target}: port {port} is already in use{holder}"
             ))

@@ -110,7 +110,9 @@ fn check_ports(ports: &[u16], proto: Option<Proto>) -> Vec<Check> {
     let mut unique = ports.to_vec();
     unique.sort_unstable();
     unique.dedup();
-    let sockets = sockets::bound_sockets(Some(&unique));
+    // Naming the processes of other users reads their /proc entries, which needs privilege.
+    let sockets = crate::net::privilege::with_raised(|| sockets::bound_sockets(Some(&unique)));
+    crate::net::privilege::drop_all();
     let test_binds = unique.len() <= MAX_BIND_TESTS;
     unique
         .iter()
