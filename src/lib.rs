@@ -57,7 +57,11 @@ pub fn main_entry() -> u8 {
         Ok(outcome) => outcome.code(),
         Err(err) if err.is_broken_pipe() => exit::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            // Errors quote input (names from files, arguments, paths): one escaping policy.
+            eprintln!(
+                "error: {}",
+                model::sanitize::escape_message(&err.to_string())
+            );
             err.exit_code()
         }
     }
@@ -119,7 +123,7 @@ fn usage_error(err: &clap::Error) -> u8 {
             } else {
                 ""
             };
-            eprintln!("{first}{hint}");
+            eprintln!("{}{hint}", model::sanitize::escape_message(first));
             exit::ERROR
         }
     }

@@ -115,3 +115,38 @@ fn setcap_binary_holds_no_effective_capability_after_start() {
         );
     }
 }
+
+/// Input echoed in an error line is escaped: a name read from a `-f` file or given as an
+/// argument can neither retitle the terminal (OSC) nor split the line with a newline.
+#[test]
+fn echoed_input_in_errors_is_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = dir.path().join("names");
+    std::fs::write(&names, "\x1b]0;PWNED\x07.test\n").unwrap();
+    let out = common::nettool()
+        .args(["resolve", "-f"])
+        .arg(&names)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
+    assert!(err.contains("error: \\x1b]0;PWNED\\x07.test: "), "{err:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains('\x1b'), "{stdout:?}");
+
+    for argv in [
+        &["subnet", "10.0.0.1/\x1b]0;x\x07\nerror: forged"][..],
+        &["connect", "127.0.0.1", "port\nerror: forged"][..],
+        &["listen", "\u{202e}x\ny", "1"][..],
+    ] {
+        let out = common::nettool().args(argv).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{argv:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{argv:?}: {err:?}");
+        assert!(
+            !err.contains('\x1b') && !err.contains('\u{202e}'),
+            "{argv:?}: {err:?}"
+        );
+        assert!(err.contains("\\n"), "{argv:?}: {err:?}");
+    }
+}

@@ -44,7 +44,7 @@ impl fmt::Display for NameReport {
             };
             lines.push(format!(
                 ";; {}: {}, system resolver ({what}), {} ms",
-                self.query,
+                crate::model::sanitize::escape_message(&self.query),
                 status_word(self.status),
                 self.time_ms
             ));
@@ -59,7 +59,7 @@ impl fmt::Display for NameReport {
             let count = query.answers.len();
             lines.push(format!(
                 ";; {} {}: {}, {count} answer{}, server {} over {}, {} ms",
-                self.query,
+                crate::model::sanitize::escape_message(&self.query),
                 query.rtype,
                 query
                     .rcode
