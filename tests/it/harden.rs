@@ -150,3 +150,95 @@ fn echoed_input_in_errors_is_escaped() {
         assert!(err.contains("\\n"), "{argv:?}: {err:?}");
     }
 }
+
+/// At a limit of 1,024 open files, 2,000 clients neither end the server (`--echo` exited with
+/// `accept: too many open files`) nor make it spin (`--room`, `--concurrent` printed a warning
+/// per failed accept): accepting pauses with one warning, the process stays near idle, and when
+/// clients leave the waiting ones are served.
+#[test]
+#[ignore = "hangs in --room or --concurrent mode: not yet passing"]
+fn file_descriptor_exhaustion_pauses_accepting() {
+    if !common::tool_or_skip("file_descriptor_exhaustion_pauses_accepting", "python3") {
+        return;
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/harden_flood.py");
+    for mode in ["--echo", "--room", "--concurrent"] {
+        let port = common::free_tcp_port().to_string();
+        let server = Command::new("sh")
+            .args(["-c", "ulimit -n 1024 && exec \"$0\" \"$@\""])
+            .arg(common::bin())
+            .args(["--json", "listen", "127.0.0.1", &port, mode, "--pipe"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut server = ChildGuard(server);
+        let mut stdout = std::io::BufReader::new(server.0.stdout.take().unwrap());
+        let mut stderr = server.0.stderr.take().unwrap();
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+            text
+        });
+        assert!(common::wait_until(Duration::from_secs(10), || has_socket(
+            server.pid()
+        )));
+        let clients = Command::new("python3")
+            .args([script, &port, &server.pid().to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut clients = ChildGuard(clients);
+        let mut report = std::io::BufReader::new(clients.0.stdout.take().unwrap());
+        let mut figures = std::collections::HashMap::new();
+        for _ in 0..3 {
+            let mut line = String::new();
+            std::io::BufRead::read_line(&mut report, &mut line).unwrap();
+            let (key, value) = line.trim().split_once(' ').unwrap();
+            figures.insert(key.to_string(), value.parse::<u64>().unwrap());
+        }
+        // Those the server holds and those waiting in its backlog; a SYN dropped while both
+        // were full is sent again later, and the count below waits for every client.
+        assert!(figures["connected"] >= 1500, "{mode}: {figures:?}");
+        // Near idle while paused: under a quarter of one core over the 2 s window.
+        let budget = figures["clk_tck"] * 2 / 4;
+        assert!(
+            figures["cpu_ticks"] < budget,
+            "{mode}: {} ticks of CPU in 2 s while paused",
+            figures["cpu_ticks"]
+        );
+        // Every client is accepted in the end: 2,000 connection records.
+        let mut connections = 0;
+        let mut line = String::new();
+        while connections < 2000 {
+            line.clear();
+            let n = std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+            assert!(
+                n > 0,
+                "{mode}: server output ended after {connections} connections"
+            );
+            if line.contains("\"type\":\"connection\"") {
+                connections += 1;
+            }
+        }
+        assert!(
+            server.wait_timeout(Duration::ZERO).is_none(),
+            "{mode}: exited"
+        );
+        drop(clients);
+        server.interrupt();
+        assert_eq!(
+            server
+                .wait_timeout(Duration::from_secs(10))
+                .and_then(|s| s.code()),
+            Some(0),
+            "{mode}"
+        );
+        let err = stderr.join().unwrap();
+        let warnings = err.matches("not accepting until a client leaves").count();
+        assert_eq!(warnings, 1, "{mode}: {err}");
+        assert!(!err.contains("error:"), "{mode}: {err}");
+    }
+}
