@@ -74,7 +74,11 @@ pub fn main_entry() -> u8 {
         Ok(outcome) => outcome.code(),
         Err(err) if err.is_broken_pipe() => exit::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            // Errors quote input (names from files, arguments, paths): one escaping policy.
+            eprintln!(
+                "error: {}",
+                model::sanitize::escape_message(&err.to_string())
+            );
             err.exit_code()
         }
     }
@@ -82,6 +86,19 @@ pub fn main_entry() -> u8 {
 
 /// Run one parsed command.
 pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
+    net::privilege::raise_file_limit();
+    // Commands that open a socket which may need privilege (a raw socket, a port below 1024)
+    // or read other users' /proc entries keep their capabilities permitted but not effective, and drop them once it is open;
+    // the others never hold one.
+    match command {
+        Command::Ping(_)
+        | Command::Listen(_)
+        | Command::Connect(_)
+        | Command::UdpSend(_)
+        | Command::UdpRecv(_)
+        | Command::Portinfo(_) => net::privilege::lower(),
+        _ => net::privilege::drop_all(),
+    }
     match command {
         Command::Ifconfig(args) => cmd::ifconfig::run(&cmd::ifconfig::Config::try_from(args)?, out),
         Command::Completions(args) => cmd::completions::run(&args, out),
@@ -118,7 +135,10 @@ fn usage_error(err: &clap::Error) -> u8 {
             exit::ERROR
         }
         _ => {
-            eprintln!("{}", usage_line(&err.render().to_string()));
+            eprintln!(
+                "{}",
+                model::sanitize::escape_message(&usage_line(&err.render().to_string()))
+            );
             exit::ERROR
         }
     }

@@ -19,7 +19,7 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 pub fn escape_bytes(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
-        escape_into(&mut out, chunk.valid());
+        escape_into(&mut out, chunk.valid(), true);
         push_bytes(&mut out, chunk.invalid());
     }
     out
@@ -29,7 +29,17 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
 #[must_use]
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    escape_into(&mut out, text);
+    escape_into(&mut out, text, true);
+    out
+}
+
+/// Escape a message that may quote input (an error line): as [`escape`], but a backslash is
+/// kept as it is, since the message may already hold escaped text. A newline cannot split it
+/// and no control character reaches the terminal.
+#[must_use]
+pub fn escape_message(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text, false);
     out
 }
 
@@ -47,7 +57,7 @@ pub fn decode_escaped(bytes: &[u8], encoding: &'static Encoding) -> String {
     loop {
         chunk.clear();
         let (result, read) = decoder.decode_to_string_without_replacement(src, &mut chunk, true);
-        escape_into(&mut out, &chunk);
+        escape_into(&mut out, &chunk, true);
         match result {
             DecoderResult::InputEmpty => return out,
             DecoderResult::OutputFull => chunk.reserve(src.len() * 3 + 16),
@@ -94,10 +104,10 @@ fn is_hidden(c: char) -> bool {
         || c.general_category() == GeneralCategory::Format
 }
 
-fn escape_into(out: &mut String, text: &str) {
+fn escape_into(out: &mut String, text: &str, backslash: bool) {
     for c in text.chars() {
         match c {
-            '\\' => out.push_str("\\\\"),
+            '\\' if backslash => out.push_str("\\\\"),
             '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
@@ -125,6 +135,14 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn a_message_keeps_backslashes_and_cannot_be_split() {
+        assert_eq!(
+            escape_message("\u{1b}]0;PWNED\u{7}.test: bad\nerror: forged \\x41"),
+            "\\x1b]0;PWNED\\x07.test: bad\\nerror: forged \\x41"
+        );
+    }
 
     /// The inverse of [`escape_bytes`]: proof that the escaped text keeps the exact bytes.
     fn unescape(text: &str) -> Vec<u8> {

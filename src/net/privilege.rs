@@ -13,6 +13,12 @@
 //! nettool tries the raw socket first (it sees ICMP errors directly and keeps the identifier),
 //! then the datagram socket, and when both are refused says how to allow either, and that
 //! `--tcp PORT` needs no privilege at all.
+//!
+//! Capabilities are held no longer than the sockets that need them take to open, as iputils
+//! ping does: at start [`lower`] clears the effective set of a command that may still open such
+//! a socket (ping's raw socket, a port below 1024), [`with_raised`] brings it back around that
+//! one call, and [`drop_all`] ends with none, right after. Every other command calls
+//! [`drop_all`] before anything else. A process without capabilities is unaffected.
 
 use std::io;
 
@@ -44,6 +50,31 @@ impl Method {
     }
 }
 
+/// Clear the effective capabilities, keeping the permitted ones for [`with_raised`]. Called
+/// before any other thread starts, so every thread inherits the cleared set.
+pub fn lower() {
+    super::os::process::lower_effective();
+}
+
+/// Drop every capability of the calling thread for good.
+pub fn drop_all() {
+    super::os::process::drop_all();
+}
+
+/// Run `open` with the permitted capabilities effective, then clear them again.
+pub fn with_raised<T>(open: impl FnOnce() -> T) -> T {
+    super::os::process::raise_effective();
+    let result = open();
+    super::os::process::lower_effective();
+    result
+}
+
+/// Raise the soft open-file limit to the hard one, so a server can hold as many clients as the
+/// system allows; returns the limit in force.
+pub fn raise_file_limit() -> Option<u64> {
+    super::os::process::raise_nofile_limit()
+}
+
 /// Open an ICMP socket for IPv4 (`v6 == false`) or IPv6: raw first, then datagram.
 pub fn open_icmp(v6: bool) -> Result<(Socket, Method)> {
     let (domain, protocol) = if v6 {
@@ -51,7 +82,7 @@ pub fn open_icmp(v6: bool) -> Result<(Socket, Method)> {
     } else {
         (Domain::IPV4, Protocol::ICMPV4)
     };
-    let raw_err = match Socket::new(domain, Type::RAW, Some(protocol)) {
+    let raw_err = match with_raised(|| Socket::new(domain, Type::RAW, Some(protocol))) {
         Ok(socket) => return Ok((socket, Method::Raw)),
         Err(err) => err,
     };

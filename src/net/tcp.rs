@@ -122,7 +122,7 @@ fn bind_one(
     socket.set_reuse_address(true)?;
     calls.push(SocketCall::new("setsockopt(SO_REUSEADDR, 1)"));
     socket.set_nonblocking(true)?;
-    socket.bind(&target.into())?;
+    crate::net::privilege::with_raised(|| socket.bind(&target.into()))?;
     calls.push(SocketCall::new(format!("bind({target})")));
     socket.listen(i32::try_from(backlog).unwrap_or(i32::MAX))?;
     calls.push(traced(format!("listen(backlog {backlog})"), &socket));
@@ -136,8 +136,11 @@ pub fn bind_error(target: SocketAddr, err: io::Error) -> Error {
     let port = target.port();
     match err.raw_os_error() {
         Some(libc::EADDRINUSE) => {
-            let holder = crate::net::sockets::holder(port, Proto::Tcp)
-                .map_or_else(String::new, |h| format!(" by {h}"));
+            // Naming another user's process reads its /proc entries, which may need privilege.
+            let holder = crate::net::privilege::with_raised(|| {
+                crate::net::sockets::holder(port, Proto::Tcp)
+            })
+            .map_or_else(String::new, |h| format!(" by {h}"));
             Error::other(format!(
                 "bind {target}: port {port} is already in use{holder}"
             ))
@@ -224,8 +227,7 @@ async fn connect_one(
         socket
             .set_reuseaddr(true)
             .map_err(|e| Error::io(&context, e))?;
-        socket
-            .bind(local)
+        crate::net::privilege::with_raised(|| socket.bind(local))
             .map_err(|e| Error::io(format!("bind {local}"), e))?;
         calls.push(SocketCall::new(format!("bind({local})")));
     }

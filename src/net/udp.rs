@@ -57,7 +57,8 @@ pub fn bind(addr: SocketAddr, options: BindOptions) -> Result<UdpSocket> {
         // The kernel caps the size at net.core.rmem_max; a smaller buffer still works.
         let _ = socket.set_recv_buffer_size(size);
     }
-    socket.bind(&addr.into()).map_err(|e| bind_error(addr, e))?;
+    crate::net::privilege::with_raised(|| socket.bind(&addr.into()))
+        .map_err(|e| bind_error(addr, e))?;
     Ok(socket.into())
 }
 
@@ -75,10 +76,9 @@ pub fn bind_error(addr: SocketAddr, err: io::Error) -> Error {
     }
 }
 
-/// The index of a network interface by name.
+/// The index of a network interface by name (the one interface lister answers).
 pub fn interface_index(name: &str) -> Result<u32> {
-    nix::net::if_::if_nametoindex(name)
-        .map_err(|_| Error::invalid(name, "no such network interface"))
+    crate::net::iface::index_of(name)
 }
 
 /// Join a multicast group, on the named interface or on the one the kernel picks.

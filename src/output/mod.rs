@@ -221,8 +221,11 @@ impl Output {
     }
 
     fn stderr_line(&mut self, args: std::fmt::Arguments<'_>) {
+        // Diagnostics quote input (names, paths, peers' words): one escaping policy, so that
+        // no line can be split or drive the terminal.
+        let line = crate::model::sanitize::escape_message(&args.to_string());
         // A failing stderr has nowhere to be reported; the command carries on.
-        let _ = writeln!(self.err, "{args}");
+        let _ = writeln!(self.err, "{line}");
         let _ = self.err.flush();
     }
 

@@ -2,7 +2,7 @@
 //!
 //! [`Engine::step`] does one turn without waiting: take what the socket has queued and match
 //! it to the probe it answers, expire probes whose wait is over, and send every probe that is
-//! due. [`Engine::next_wake`] says when the next turn is needed, and [`run`] sleeps until then
+//! due. [`Engine::next_wake`] says when the next turn is needed, and [`super::driver::run`] sleeps until then
 //! or until the socket has something. Everything time-dependent reads the [`Clock`], so unit
 //! tests drive the machine with a fake socket and a clock they set by hand.
 //!
@@ -12,7 +12,6 @@
 //! answer is ignored. A second answer to an answered probe is a duplicate.
 
 use std::collections::{HashMap, VecDeque};
-use std::future::Future;
 use std::io;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -28,7 +27,7 @@ use super::{Answer, Probe, ProbeSocket, Received};
 /// With flood and no interval, the next probe goes when the last is answered or after this.
 const FLOOD_STEP: Duration = Duration::from_millis(10);
 /// How long a run that ended by itself waits for a duplicate of its last answer.
-const DUPLICATE_GRACE: Duration = Duration::from_millis(20);
+pub(super) const DUPLICATE_GRACE: Duration = Duration::from_millis(20);
 /// Answered probes remembered for recognising a duplicate (and timing it), over all targets.
 /// Older ones are forgotten, so that a long run keeps constant memory.
 const ANSWERED_KEPT: usize = 4096;
@@ -407,7 +406,7 @@ impl<C: Clock> Engine<C> {
         self.schedule.in_flight.is_some_and(|n| self.in_flight >= n)
     }
 
-    fn busy_flood(&self) -> bool {
+    pub(super) fn busy_flood(&self) -> bool {
         self.schedule.flood && self.schedule.interval.is_zero()
     }
 
@@ -706,76 +705,4 @@ impl<C: Clock> Engine<C> {
             }));
         }
     }
-}
-
-/// Sleep until the engine's next wake-up ([`Engine::next_wake`]); for ever when it has none.
-pub async fn until_wake(wake: Option<Instant>) {
-    match wake {
-        Some(at) => tokio::time::sleep_until(at.into()).await,
-        None => std::future::pending().await,
-    }
-}
-
-/// Drive `engine` until every probe is settled, the deadline passes or `stop` completes, then
-/// emit the lost probes and the summaries.
-pub async fn run<S: ProbeSocket, C: Clock>(
-    engine: &mut Engine<C>,
-    socket: &mut S,
-    stop: impl Future<Output = ()>,
-    emit: &mut dyn FnMut(Event),
-) -> Result<()> {
-    tokio::pin!(stop);
-    // A flood takes one answer at a time and sends the next at once, then looks for its answer
-    // without waiting (on loopback it is queued before the send returns): a send and a receive
-    // per probe, as ping -f, instead of a wait and an empty read besides.
-    let flood = engine.busy_flood();
-    let at_most = if flood { 1 } else { 4096 };
-    let mut busy_turns = 0u32;
-    loop {
-        let step = engine.step(socket, at_most, emit)?;
-        if step.finished {
-            if step.settled {
-                // Whoever reads the events gets its turns first (writing the last lines),
-                // then what arrived meanwhile is taken: a duplicate right behind the last
-                // answer is still counted, as when each line was written before the next read.
-                for _ in 0..2 {
-                    tokio::task::yield_now().await;
-                }
-                engine.receive(socket, 4096, emit)?;
-                // A duplicate sent right behind the last answer gets a moment to arrive (the
-                // summary's time does not include it).
-                tokio::select! {
-                    r = socket.readable() => r?,
-                    () = tokio::time::sleep(DUPLICATE_GRACE) => {}
-                }
-                engine.receive(socket, 4096, emit)?;
-            }
-            break;
-        }
-        if flood && (step.sent || step.more_queued) {
-            // Every 64 probes the runtime gets a turn (a signal, and whoever reads the events,
-            // get one only through it) and `stop` is looked at, without waiting for anything.
-            busy_turns = busy_turns.wrapping_add(1);
-            if busy_turns.is_multiple_of(64) {
-                tokio::task::yield_now().await;
-                let stopped = tokio::select! {
-                    biased;
-                    () = &mut stop => true,
-                    () = std::future::ready(()) => false,
-                };
-                if stopped {
-                    break;
-                }
-            }
-            continue;
-        }
-        tokio::select! {
-            biased;
-            () = &mut stop => break,
-            r = socket.readable() => r?,
-            () = until_wake(engine.next_wake()) => {}
-        }
-    }
-    engine.finish(socket, emit);
-    Ok(())
 }

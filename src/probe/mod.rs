@@ -4,11 +4,12 @@
 //!
 //! A reader starts at [`engine`]: [`Engine`] is the state machine (pacing, the in-flight window,
 //! duplicates, late replies, expiry, loss accounting, identifier and sequence checks) and
-//! [`engine::run`] drives it on tokio. The sockets sit behind [`ProbeSocket`], so the state
+//! [`driver::run`] drives it on tokio. The sockets sit behind [`ProbeSocket`], so the state
 //! machine runs in unit tests with a fake socket and a fake [`Clock`], without root. The real
 //! sockets are [`icmp::IcmpProber`] (echo requests) and [`tcp::TcpProber`] (handshakes).
 //! [`event`] holds the events, which are also the JSON stream, field for field.
 
+pub mod driver;
 pub mod engine;
 pub mod event;
 pub mod icmp;

@@ -7,6 +7,7 @@ mod common;
 mod arping;
 mod cli;
 mod docs;
+mod harden;
 mod hostname;
 mod ifconfig;
 mod ping;

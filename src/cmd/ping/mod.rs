@@ -226,6 +226,7 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
     if let Some(port) = config.tcp_port {
         let mut renderer = Renderer::new(config, first_addr, out);
         renderer.header(first_name, config.size, config.source.as_ref())?;
+        privilege::drop_all();
         let socket = TcpProber::new(port, source_addr, config.wait);
         let engine = Engine::new(targets, schedule, Vec::new(), SystemClock);
         return drive(engine, socket, renderer).await;
@@ -241,6 +242,7 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
     };
     let size = usize::from(config.size);
     let socket = IcmpProber::open(targets.iter().map(|t| t.addr), &options, size)?;
+    privilege::drop_all();
     for (v6, method) in socket.methods() {
         out.debug(format_args!(
             "ping: using {} ICMP{} socket ({})",
@@ -310,7 +312,7 @@ async fn drive<S: ProbeSocket>(
                 write_failed.notify_one();
             }
         };
-        probe::engine::run(&mut engine, &mut socket, stop, &mut emit).await?;
+        probe::driver::run(&mut engine, &mut socket, stop, &mut emit).await?;
         if let Some(e) = failed.take() {
             return Err(e);
         }
@@ -329,7 +331,7 @@ async fn drive<S: ProbeSocket>(
             // The renderer is gone only when it failed, and its error ends the run.
             let _ = events_tx.send(event);
         };
-        probe::engine::run(&mut engine, &mut socket, stopped, &mut emit).await
+        probe::driver::run(&mut engine, &mut socket, stopped, &mut emit).await
     };
     let rendering = renderer.run(events_rx, stop_rx);
     let ctrl_c = async {

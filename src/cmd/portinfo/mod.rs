@@ -130,7 +130,9 @@ fn check_ports(report: &PortinfoReport, proto: Option<Proto>) -> Vec<Check> {
     };
     let mut rows = sockets::sockets(&query).unwrap_or_default();
     rows.retain(|r| unique.binary_search(&r.local.port()).is_ok());
-    sockets::attach_owners(&mut rows);
+    // Naming the processes of other users reads their /proc entries, which needs privilege.
+    crate::net::privilege::with_raised(|| sockets::attach_owners(&mut rows));
+    crate::net::privilege::drop_all();
     let test_binds = unique.len() <= MAX_BIND_TESTS;
     let privileged_below = sockets::unprivileged_port_start();
     let root = nix::unistd::geteuid().is_root();

@@ -51,7 +51,7 @@ impl fmt::Display for NameReport {
             };
             lines.push(format!(
                 ";; {}: {}, system resolver ({what}), {} ms",
-                self.query,
+                crate::model::sanitize::escape_message(&self.query),
                 status_word(self.status),
                 self.time_ms
             ));
@@ -88,7 +88,8 @@ impl fmt::Display for NameReport {
                 None => self.query.clone(),
             };
             lines.push(format!(
-                ";; {asked} {}: {}, {count} answer{}{others}, server {} over {}, {} ms{flags}",
+                ";; {} {}: {}, {count} answer{}{others}, server {} over {}, {} ms{flags}",
+                crate::model::sanitize::escape_message(&asked),
                 query.rtype,
                 query
                     .rcode

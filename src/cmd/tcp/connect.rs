@@ -309,6 +309,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         &config.connect,
         &mut calls,
     ));
+    crate::net::privilege::drop_all();
     let mode = &config.mode;
     if mode.chat.trace {
         let mut render = Renderer::new(out, false).bytes_on_stdout(mode.pipe);

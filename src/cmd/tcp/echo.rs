@@ -4,6 +4,7 @@
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use super::accept::AcceptPause;
 use super::listen::Config;
 use super::render::Renderer;
 use super::{Event, Moved};
@@ -23,13 +24,19 @@ pub async fn serve(
     let mut active = 0usize;
     let mut connections = 0u64;
     let mut total = Moved::default();
+    let mut pause = AcceptPause::default();
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     loop {
         tokio::select! {
             _ = &mut ctrl_c => return Ok((total, connections)),
-            accepted = listener.accept() => {
-                let (stream, peer) = accepted.map_err(|e| Error::io("accept", e))?;
+            () = pause.retry(), if pause.paused() => {}
+            accepted = listener.accept(), if !pause.paused() => {
+                let (stream, peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) if pause.hold(&e, out) => continue,
+                    Err(e) => return Err(Error::io("accept", e)),
+                };
                 let peer = peer_addr(peer);
                 if config.mode.chat.trace {
                     out.trace(&super::accepted(&stream, peer));
@@ -55,6 +62,7 @@ pub async fn serve(
             }
             Some((peer, result)) = done_rx.recv() => {
                 active -= 1;
+                pause.freed();
                 match result {
                     Ok(moved) => {
                         total.add(moved);

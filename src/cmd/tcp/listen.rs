@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use ipnet::IpNet;
 
+use super::accept::AcceptPause;
 use super::pipe::{self, SharedStdin, Source};
 use super::render::Renderer;
 use super::room::{self, HubOptions};
@@ -231,6 +232,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         let _guard = rt.enter();
         tcp::listen(config.addr, config.port, config.family, config.backlog)?
     };
+    crate::net::privilege::drop_all();
     let bytes_on_stdout =
         config.mode.pipe && matches!(config.serve, Serve::Sequential { .. } | Serve::Concurrent);
     let mut out = Renderer::new(out, config.mode.chat.timestamps).bytes_on_stdout(bytes_on_stdout);
@@ -313,12 +315,21 @@ fn serve_pipe(
     } else {
         Source::Stdin
     };
+    let mut pause = AcceptPause::default();
     loop {
         if config.mode.chat.trace {
             let state = tcp::state(listener.as_fd());
             out.trace(&SocketCall::with_state("accept() blocks…", state));
         }
-        let (stream, peer) = listener.accept().map_err(|e| Error::io("accept", e))?;
+        let (stream, peer) = match listener.accept() {
+            Ok(a) => a,
+            Err(e) if pause.hold(&e, out) => {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                continue;
+            }
+            Err(e) => return Err(Error::io("accept", e)),
+        };
+        pause.freed();
         let peer = peer_addr(peer);
         if config.mode.chat.trace {
             out.trace(&accepted(&stream, peer));
@@ -349,15 +360,24 @@ async fn serve_chat(
     let mut total = Moved::default();
     let mut connections = 0;
     let trace = config.mode.chat.trace;
+    let mut pause = AcceptPause::default();
     loop {
         if trace {
             let state = tcp::state(listener.as_fd());
             out.trace(&SocketCall::with_state("accept() blocks…", state));
         }
         let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => accepted.map_err(|e| Error::io("accept", e))?,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) if pause.hold(&e, out) => {
+                    pause.retry().await;
+                    continue;
+                }
+                Err(e) => return Err(Error::io("accept", e)),
+            },
             _ = tokio::signal::ctrl_c() => return Ok((total, connections)),
         };
+        pause.freed();
         let peer = peer_addr(peer);
         if trace {
             out.trace(&accepted(&stream, peer));

@@ -8,6 +8,7 @@
 //! This module holds what both commands share: the talking settings ([`ModeArgs`], [`Mode`]),
 //! the byte counts ([`Moved`]) and the event records.
 
+mod accept;
 pub mod connect;
 mod echo;
 pub mod listen;

@@ -18,6 +18,7 @@ use tokio::task::AbortHandle;
 
 use encoding_rs::Encoding;
 
+use super::accept::AcceptPause;
 use super::render::Renderer;
 use super::{Event, Moved};
 use crate::error::{Error, Result};
@@ -87,14 +88,17 @@ pub async fn serve(
     let mut next_id = 0u64;
     let mut total = Moved::default();
     let mut input_open = true;
+    let mut pause = AcceptPause::default();
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     loop {
         tokio::select! {
             _ = &mut ctrl_c => break,
-            accepted = listener.accept() => {
+            () = pause.retry(), if pause.paused() => {}
+            accepted = listener.accept(), if !pause.paused() => {
                 let (stream, addr) = match accepted {
                     Ok(a) => a,
+                    Err(e) if pause.hold(&e, out) => continue,
                     Err(e) => {
                         out.warn(format!("accept: {e}"));
                         continue;
@@ -130,6 +134,7 @@ pub async fn serve(
                 match msg {
                     HubMsg::Data(id, piece) => on_data(&mut members, id, &piece, opts, out)?,
                     HubMsg::Leave(id, reason) => {
+                        pause.freed();
                         if let Some(m) = members.remove(&id) {
                             leave(&m, reason, &mut total, opts, out)?;
                             if opts.room {

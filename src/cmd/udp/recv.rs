@@ -271,6 +271,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         recv_buffer: Some(8 << 20),
     };
     let socket = udp::bind(config.bind, options)?;
+    crate::net::privilege::drop_all();
     if config.trace {
         for call in super::opening_calls(&socket, config.bind) {
             render(&RecvEvent::Trace(call), config.stats, out)?;

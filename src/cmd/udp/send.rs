@@ -434,6 +434,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     };
     let local = udp::wildcard(target.is_ipv6(), 0);
     let socket = udp::bind(local, options)?;
+    crate::net::privilege::drop_all();
     if config.trace {
         for call in super::opening_calls(&socket, local) {
             render(&SendEvent::Trace(call), out)?;

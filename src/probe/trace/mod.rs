@@ -20,7 +20,7 @@ use std::time::Duration;
 use crate::error::Result;
 use crate::model::trace::packet::SEQ_SPACE;
 use crate::model::trace::{MplsLabel, Outcome, Path, Protocol, Reply, classify_error};
-use crate::probe::engine::until_wake;
+use crate::probe::driver::until_wake;
 use crate::probe::{Engine, Event, ProbeSocket, Schedule, SystemClock, Target};
 
 /// MPLS labels quoted by ICMP errors, by probe number: the socket fills it, the prober takes

@@ -195,7 +195,7 @@ impl TraceSockets {
             Protocol::Icmp => {
                 let (socket, method) = privilege::open_icmp(v6)?;
                 if method == Method::Dgram {
-                    recverr::enable(&socket, v6).map_err(io_err("enable IP_RECVERR"))?;
+                    recverr::enable(&socket, v6).map_err(io_err("enable the error queue"))?;
                 }
                 apply_source(&socket, source, 0, v6)?;
                 (socket, None, method)
@@ -217,7 +217,7 @@ impl TraceSockets {
                 match Socket::new(domain(v6), Type::RAW, Some(icmp_protocol(v6))) {
                     Ok(raw) => (socket, Some(raw), Method::Raw),
                     Err(_) => {
-                        recverr::enable(&socket, v6).map_err(io_err("enable IP_RECVERR"))?;
+                        recverr::enable(&socket, v6).map_err(io_err("enable the error queue"))?;
                         (socket, None, Method::Dgram)
                     }
                 }
@@ -396,7 +396,7 @@ impl ProbeSocket for TraceSockets {
         let dest = SockAddr::from(SocketAddr::new(self.target, port));
         let result = self.send.get_ref().send_to(&bytes, &dest).map(|_| ());
         match result {
-            // With IP_RECVERR the kernel also reports the last ICMP error on the socket's next
+            // With the error queue enabled the kernel also reports the last ICMP error on the socket's next
             // call, which fails with it; the error itself stays on the queue. Send again.
             Err(e) if self.method == Method::Dgram && is_reported_icmp(&e) => {
                 self.send.get_ref().send_to(&bytes, &dest).map(|_| ())
