@@ -88,8 +88,8 @@ pub fn main_entry() -> u8 {
 pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
     net::privilege::raise_file_limit();
     // Commands that open a socket which may need privilege (a raw socket, a port below 1024)
-    // or read other users' /proc entries keep their capabilities permitted but not effective, and drop them once it is open;
-    // the others never hold one.
+    // or name other users' processes keep their capabilities permitted but not effective, and
+    // drop them once it is open; the others never hold one.
     match command {
         Command::Ping(_)
         | Command::Listen(_)
@@ -97,6 +97,13 @@ pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
         | Command::UdpSend(_)
         | Command::UdpRecv(_)
         | Command::Portinfo(_) => net::privilege::lower(),
+        // Raw, packet and sock_diag sockets opened in many places: these still run with the
+        // capabilities they were started with.
+        Command::Trace(_)
+        | Command::Scan(_)
+        | Command::Sockets(_)
+        | Command::Sniff(_)
+        | Command::Arping(_) => {}
         _ => net::privilege::drop_all(),
     }
     match command {
