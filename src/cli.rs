@@ -118,7 +118,7 @@ pub enum Command {
     UdpRecv(cmd::udp::recv::Args),
     /// Every TCP and UDP socket by state, with queues, timers and owners, like ss -tuanp
     Sockets(cmd::sockets::Args),
-    /// Capture and decode packets layer by layer, narrate TCP handshakes, read and write pcap
+    /// Capture and decode packets layer by layer, narrate TCP handshakes, read/write pcap
     Sniff(cmd::sniff::Args),
     /// Send ARP requests and show who answers (duplicate detection, announcements)
     Arping(cmd::arping::Args),

@@ -471,3 +471,25 @@ fn unreachable_network_exits_2_everywhere() {
         );
     }
 }
+
+/// Each subcommand's summary fits its one line of `--help`: a wrapped summary leaves a word
+/// alone under the command column, where it reads as a command (and scripts that list the
+/// commands take it for one).
+#[test]
+fn every_summary_fits_one_line_of_help() {
+    let (code, stdout, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    let listed: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect();
+    let mut want: Vec<String> = <nettool::cli::Cli as clap::CommandFactory>::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    want.push("help".to_string());
+    assert_eq!(listed, want, "{stdout}");
+}
