@@ -2,13 +2,12 @@
 //! (a reachable host, an address nobody has, a router that lets the TTL run out, and a test
 //! responder that delays and drops replies on purpose and records what it did).
 
-use std::os::fd::AsRawFd;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::common::{ChildGuard, Netns, nettool, root_or_skip, veth};
+use crate::common::{ChildGuard, Netns, nettool, raw_icmpv4_socket_in, root_or_skip, veth};
 use serde_json::Value;
 
 fn ndjson(stdout: &[u8]) -> Vec<Value> {
@@ -682,25 +681,12 @@ fn responder(
     stop: Arc<AtomicBool>,
 ) -> (Log, std::thread::JoinHandle<()>) {
     let log: Log = Arc::default();
-    let path = format!("/run/netns/{}", ns.name);
+    let name = ns.name.clone();
     let record = log.clone();
     let ready = Arc::new(AtomicBool::new(false));
     let ready_flag = ready.clone();
     let handle = std::thread::spawn(move || {
-        let file = std::fs::File::open(&path).unwrap();
-        // SAFETY: setns on an open namespace file; it changes only this thread's namespace.
-        #[allow(unsafe_code)]
-        let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
-        assert_eq!(rc, 0, "setns");
-        let socket = socket2::Socket::new(
-            socket2::Domain::IPV4,
-            socket2::Type::RAW,
-            Some(socket2::Protocol::ICMPV4),
-        )
-        .unwrap();
-        socket
-            .set_read_timeout(Some(Duration::from_millis(50)))
-            .unwrap();
+        let socket = raw_icmpv4_socket_in(&name);
         ready_flag.store(true, Ordering::SeqCst);
         let started = Instant::now();
         let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); 2048];

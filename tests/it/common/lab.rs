@@ -11,7 +11,6 @@
 //! Everything is deleted on drop, even when the test fails.
 
 use std::net::IpAddr;
-use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -383,23 +382,10 @@ impl EchoResponder {
         let log: ResponderLog = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
         let ready = Arc::new(AtomicBool::new(false));
-        let path = format!("/run/netns/{}", ns.name);
+        let name = ns.name.clone();
         let (record, stop_flag, ready_flag) = (log.clone(), stop.clone(), ready.clone());
         let handle = std::thread::spawn(move || {
-            let file = std::fs::File::open(&path).unwrap();
-            // SAFETY: setns on an open namespace file changes only this thread's namespace.
-            #[allow(unsafe_code)]
-            let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
-            assert_eq!(rc, 0, "setns");
-            let socket = socket2::Socket::new(
-                socket2::Domain::IPV4,
-                socket2::Type::RAW,
-                Some(socket2::Protocol::ICMPV4),
-            )
-            .unwrap();
-            socket
-                .set_read_timeout(Some(Duration::from_millis(50)))
-                .unwrap();
+            let socket = super::raw_icmpv4_socket_in(&name);
             ready_flag.store(true, Ordering::SeqCst);
             let started = Instant::now();
             let mut seen = 0usize;

@@ -150,6 +150,28 @@ impl Netns {
     }
 }
 
+/// Move the calling thread into the namespace `name` and open a raw ICMPv4 socket there, with
+/// a 50 ms read timeout so that a responder's loop can look at its stop flag: what the
+/// user-space echo responders of the ping and trace tests answer from.
+pub fn raw_icmpv4_socket_in(name: &str) -> socket2::Socket {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::File::open(format!("/run/netns/{name}")).unwrap();
+    // SAFETY: setns on an open namespace file changes only this thread's namespace.
+    #[allow(unsafe_code)]
+    let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+    assert_eq!(rc, 0, "setns");
+    let socket = socket2::Socket::new(
+        socket2::Domain::IPV4,
+        socket2::Type::RAW,
+        Some(socket2::Protocol::ICMPV4),
+    )
+    .unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_millis(50)))
+        .unwrap();
+    socket
+}
+
 impl Drop for Netns {
     fn drop(&mut self) {
         let _ = Command::new("ip")
