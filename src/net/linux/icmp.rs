@@ -6,7 +6,7 @@
 //! only addresses, lengths and ICMP type and code numbers.
 
 use std::io::{self, IoSliceMut};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 use std::os::fd::{AsFd, AsRawFd};
 
 use nix::sys::socket::{
@@ -74,11 +74,7 @@ pub fn report_ttl(socket: &Socket, v6: bool) {
 /// Ask the kernel to queue ICMP errors about our requests on the socket's error queue (a
 /// datagram socket sees them nowhere else). Best effort: without it errors look like silence.
 pub fn queue_errors(socket: &Socket, v6: bool) {
-    if v6 {
-        let _ = setsockopt(socket, sockopt::Ipv6RecvErr, &true);
-    } else {
-        let _ = setsockopt(socket, sockopt::Ipv4RecvErr, &true);
-    }
+    let _ = super::recverr::enable(socket, v6);
 }
 
 /// Send only through the interface named `device`.
@@ -113,43 +109,13 @@ pub fn recv_with_ttl(socket: &Socket, buf: &mut [u8]) -> io::Result<Option<Datag
 /// Read one report from the socket's error queue without waiting; `Ok(None)` when it is empty.
 /// The data is our own request as sent, and the control message names the reporter.
 pub fn recv_queued_error(socket: &Socket, buf: &mut [u8]) -> io::Result<Option<QueuedError>> {
-    let fd = socket.as_fd().as_raw_fd();
-    let mut cmsg = nix::cmsg_space!(libc::sock_extended_err, libc::sockaddr_in6);
-    let mut iov = [IoSliceMut::new(buf)];
-    let msg = match recvmsg::<SockaddrStorage>(
-        fd,
-        &mut iov,
-        Some(&mut cmsg),
-        MsgFlags::MSG_DONTWAIT | MsgFlags::MSG_ERRQUEUE,
-    ) {
-        Ok(msg) => msg,
-        Err(nix::errno::Errno::EAGAIN) => return Ok(None),
-        Err(e) => return Err(io::Error::from(e)),
-    };
-    let mut icmp = None;
-    for c in msg.cmsgs().into_iter().flatten() {
-        match c {
-            ControlMessageOwned::Ipv4RecvErr(ee, offender)
-                if ee.ee_origin == libc::SO_EE_ORIGIN_ICMP =>
-            {
-                let from =
-                    offender.map(|sa| IpAddr::V4(Ipv4Addr::from(u32::from_be(sa.sin_addr.s_addr))));
-                icmp = from.map(|f| (f, ee.ee_type, ee.ee_code));
-            }
-            ControlMessageOwned::Ipv6RecvErr(ee, offender)
-                if ee.ee_origin == libc::SO_EE_ORIGIN_ICMP6 =>
-            {
-                let from = offender.map(|sa| IpAddr::V6(Ipv6Addr::from(sa.sin6_addr.s6_addr)));
-                icmp = from.map(|f| (f, ee.ee_type, ee.ee_code));
-            }
-            _ => {}
-        }
-    }
-    Ok(Some(QueuedError {
-        len: msg.bytes,
-        dest: msg.address.as_ref().and_then(storage_ip),
-        icmp,
-    }))
+    Ok(
+        super::recverr::read_entry(socket, buf)?.map(|entry| QueuedError {
+            len: entry.len,
+            dest: entry.dest.map(|d| d.ip()),
+            icmp: entry.icmp,
+        }),
+    )
 }
 
 fn storage_ip(addr: &SockaddrStorage) -> Option<IpAddr> {

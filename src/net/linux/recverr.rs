@@ -39,52 +39,76 @@ pub fn enable(socket: &impl AsFd, v6: bool) -> io::Result<()> {
     Ok(())
 }
 
+/// One entry of a socket's error queue, whatever put it there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// How many bytes of the datagram's payload were copied into the buffer.
+    pub len: usize,
+    /// Where the datagram in error was going (address and port).
+    pub dest: Option<SocketAddr>,
+    /// The reporting router or host, ICMP type and code; `None` when the entry is not an ICMP
+    /// error (a local error such as a full send buffer).
+    pub icmp: Option<(IpAddr, u8, u8)>,
+}
+
+/// Take one entry off the error queue without waiting; `Ok(None)` when the queue is empty.
+/// The datagram's payload is copied into `buf`.
+pub fn read_entry(socket: &impl AsFd, buf: &mut [u8]) -> io::Result<Option<Entry>> {
+    let fd = socket.as_fd().as_raw_fd();
+    let mut cmsg = nix::cmsg_space!(libc::sock_extended_err, libc::sockaddr_in6);
+    let mut iov = [IoSliceMut::new(buf)];
+    let msg = match recvmsg::<SockaddrStorage>(
+        fd,
+        &mut iov,
+        Some(&mut cmsg),
+        MsgFlags::MSG_DONTWAIT | MsgFlags::MSG_ERRQUEUE,
+    ) {
+        Ok(msg) => msg,
+        Err(nix::errno::Errno::EAGAIN) => return Ok(None),
+        Err(e) => return Err(io::Error::from(e)),
+    };
+    let mut icmp = None;
+    for c in msg.cmsgs().into_iter().flatten() {
+        match c {
+            ControlMessageOwned::Ipv4RecvErr(ee, offender)
+                if ee.ee_origin == libc::SO_EE_ORIGIN_ICMP =>
+            {
+                let from =
+                    offender.map(|sa| IpAddr::V4(Ipv4Addr::from(u32::from_be(sa.sin_addr.s_addr))));
+                icmp = from.map(|from| (unmapped(from), ee.ee_type, ee.ee_code));
+            }
+            ControlMessageOwned::Ipv6RecvErr(ee, offender)
+                if ee.ee_origin == libc::SO_EE_ORIGIN_ICMP6 =>
+            {
+                let from = offender.map(|sa| IpAddr::V6(Ipv6Addr::from(sa.sin6_addr.s6_addr)));
+                icmp = from.map(|from| (unmapped(from), ee.ee_type, ee.ee_code));
+            }
+            _ => {}
+        }
+    }
+    Ok(Some(Entry {
+        len: msg.bytes,
+        dest: msg.address.as_ref().and_then(socket_addr),
+        icmp,
+    }))
+}
+
 /// Take one ICMP error off the queue without waiting; `Ok(None)` when the queue is empty.
 /// The datagram's payload is copied into `buf`. Errors that did not come from ICMP (a local
 /// error such as a full send buffer) are skipped.
 pub fn try_read(socket: &impl AsFd, buf: &mut [u8]) -> io::Result<Option<QueuedError>> {
-    let fd = socket.as_fd().as_raw_fd();
     // A bounded loop: each pass takes one entry off the queue.
     for _ in 0..64 {
-        let mut cmsg = nix::cmsg_space!(libc::sock_extended_err, libc::sockaddr_in6);
-        let mut iov = [IoSliceMut::new(buf)];
-        let msg = match recvmsg::<SockaddrStorage>(
-            fd,
-            &mut iov,
-            Some(&mut cmsg),
-            MsgFlags::MSG_DONTWAIT | MsgFlags::MSG_ERRQUEUE,
-        ) {
-            Ok(msg) => msg,
-            Err(nix::errno::Errno::EAGAIN) => return Ok(None),
-            Err(e) => return Err(io::Error::from(e)),
+        let Some(entry) = read_entry(socket, buf)? else {
+            return Ok(None);
         };
-        let dest = msg.address.as_ref().and_then(socket_addr);
-        let mut found = None;
-        for c in msg.cmsgs().into_iter().flatten() {
-            match c {
-                ControlMessageOwned::Ipv4RecvErr(ee, offender)
-                    if ee.ee_origin == libc::SO_EE_ORIGIN_ICMP =>
-                {
-                    let from = offender
-                        .map(|sa| IpAddr::V4(Ipv4Addr::from(u32::from_be(sa.sin_addr.s_addr))));
-                    found = from.map(|from| (from, ee.ee_type, ee.ee_code));
-                }
-                ControlMessageOwned::Ipv6RecvErr(ee, offender)
-                    if ee.ee_origin == libc::SO_EE_ORIGIN_ICMP6 =>
-                {
-                    let from = offender.map(|sa| IpAddr::V6(Ipv6Addr::from(sa.sin6_addr.s6_addr)));
-                    found = from.map(|from| (from, ee.ee_type, ee.ee_code));
-                }
-                _ => {}
-            }
-        }
-        if let Some((from, icmp_type, icmp_code)) = found {
+        if let Some((from, icmp_type, icmp_code)) = entry.icmp {
             return Ok(Some(QueuedError {
-                from: unmapped(from),
+                from,
                 icmp_type,
                 icmp_code,
-                dest,
-                len: msg.bytes,
+                dest: entry.dest,
+                len: entry.len,
             }));
         }
     }

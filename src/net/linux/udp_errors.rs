@@ -7,17 +7,12 @@ use std::io;
 use std::io::IoSliceMut;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
-use nix::sys::socket::{MsgFlags, recvmsg, setsockopt, sockopt};
+use nix::sys::socket::{MsgFlags, recvmsg};
 
 /// Ask the kernel to report ICMP errors about datagrams sent from `fd` (an IPv6 socket when
 /// `v6`).
 pub fn report_icmp_errors(fd: BorrowedFd<'_>, v6: bool) -> io::Result<()> {
-    let result = if v6 {
-        setsockopt(&fd, sockopt::Ipv6RecvErr, &true)
-    } else {
-        setsockopt(&fd, sockopt::Ipv4RecvErr, &true)
-    };
-    result.map_err(io::Error::from)
+    super::recverr::enable(&fd, v6)
 }
 
 /// Read the error queue of `fd` empty (at most 256 entries), without blocking.
