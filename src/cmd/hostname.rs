@@ -171,8 +171,8 @@ pub fn all_addresses() -> Result<AllAddressesReport> {
     // family in interface order.
     for want_v4 in [true, false] {
         for ifa in interfaces.iter().filter(|i| i.is_up() && !i.is_loopback()) {
-            for net in &ifa.addresses {
-                let ip = net.addr();
+            for address in &ifa.addresses {
+                let ip = address.net.addr();
                 if ip.is_ipv4() != want_v4 {
                     continue;
                 }

@@ -5,6 +5,7 @@
 //! indexes and back, for routes, neighbours, multicast and IPv6 zones.
 
 use std::collections::HashMap;
+use std::net::Ipv4Addr;
 
 use ipnet::IpNet;
 use serde::Serialize;
@@ -33,6 +34,30 @@ pub struct Counters {
     pub tx_dropped: u64,
 }
 
+/// One address of an interface, as the kernel holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    /// The address with its prefix length.
+    pub net: IpNet,
+    /// Its label (IPv4 only): the interface's name, or an alias such as `eth0:1` given when the
+    /// address was added. A label is not an interface: the address belongs to its interface.
+    pub label: Option<String>,
+    /// The broadcast address the kernel holds for it (IPv4), when one was set.
+    pub broadcast: Option<Ipv4Addr>,
+}
+
+impl Address {
+    /// An address with no label and no broadcast address.
+    #[must_use]
+    pub fn bare(net: IpNet) -> Self {
+        Self {
+            net,
+            label: None,
+            broadcast: None,
+        }
+    }
+}
+
 /// One interface and everything known about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interface {
@@ -44,8 +69,8 @@ pub struct Interface {
     pub flags: u32,
     /// Its hardware address, when it has one that is not all zero.
     pub mac: Option<[u8; 6]>,
-    /// Its addresses with their prefix lengths.
-    pub addresses: Vec<IpNet>,
+    /// Its addresses, in the kernel's order (as `ip addr` lists them).
+    pub addresses: Vec<Address>,
     /// Its MTU.
     pub mtu: Option<u32>,
     /// Operational state as RFC 2863 names it (`UP`, `DOWN`, `UNKNOWN`, `DORMANT`, ...).
@@ -76,10 +101,22 @@ pub fn flag_names(flags: u32) -> Vec<&'static str> {
     os::iface::flag_names(flags)
 }
 
-/// Every interface of this network namespace, ordered by index.
+/// Every interface of this network namespace, ordered by index. The interface list
+/// (getifaddrs) names an address label (`eth0:1`) as if it were an interface of its own; the
+/// link dump names the interface itself, so an entry whose name is not its link's is left out,
+/// and the addresses come from the kernel's address dump, each under its own interface.
 pub fn interfaces() -> Result<Vec<Interface>> {
     let mut links = os::iface::links()?;
-    let mut all: Vec<Interface> = pnet::datalink::interfaces()
+    let mut addresses = os::iface::addresses()?;
+    let listed: Vec<_> = pnet::datalink::interfaces()
+        .into_iter()
+        .filter(|i| {
+            links
+                .get(&i.index)
+                .is_none_or(|l| l.name.is_empty() || l.name == i.name)
+        })
+        .collect();
+    let mut all: Vec<Interface> = listed
         .into_iter()
         .map(|i| {
             let link = links.remove(&i.index).unwrap_or_default();
@@ -88,11 +125,7 @@ pub fn interfaces() -> Result<Vec<Interface>> {
                 .map(|m| m.octets())
                 .filter(|b| b.iter().any(|&x| x != 0));
             Interface {
-                addresses: i
-                    .ips
-                    .iter()
-                    .filter_map(|n| IpNet::new(n.ip(), n.prefix()).ok())
-                    .collect(),
+                addresses: addresses.remove(&i.index).unwrap_or_default(),
                 name: i.name,
                 index: i.index,
                 flags: i.flags,

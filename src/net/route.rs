@@ -53,6 +53,20 @@ pub struct Route {
     pub kind: &'static str,
     /// The table it is in: `main`, `local`, `default` or a number.
     pub table: String,
+    /// A multipath route's next hops (`gateway` and `interface` are then null); empty for a
+    /// route with one path.
+    pub nexthops: Vec<NextHop>,
+}
+
+/// One path of a multipath route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NextHop {
+    /// Its gateway, when it has one.
+    pub gateway: Option<IpAddr>,
+    /// Its outgoing interface's name.
+    pub interface: Option<String>,
+    /// Its weight (1-256): its share of the flows is its weight over the sum of weights.
+    pub weight: u16,
 }
 
 impl Route {
@@ -78,7 +92,20 @@ impl Route {
             prefsrc: None,
             kind: "unicast",
             table: "main".to_string(),
+            nexthops: Vec::new(),
         }
+    }
+}
+
+impl Route {
+    /// Whether it leaves through the interface called `name` (on any of its paths).
+    #[must_use]
+    pub fn uses_interface(&self, name: &str) -> bool {
+        self.interface.as_deref() == Some(name)
+            || self
+                .nexthops
+                .iter()
+                .any(|h| h.interface.as_deref() == Some(name))
     }
 }
 

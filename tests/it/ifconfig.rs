@@ -241,23 +241,216 @@ fn interfaces_equal_ip_addr() {
             .unwrap()
             .iter()
             .map(|a| {
-                // ip prints a broadcast only when one was configured (brd +): lo has none.
-                let brd = if name == "lo" {
-                    ""
-                } else {
-                    a["broadcast"].as_str().unwrap_or("")
-                };
                 (
                     a["family"].as_str().unwrap().to_string(),
                     a["address"].as_str().unwrap().to_string(),
                     a["prefix_len"].as_u64().unwrap(),
-                    brd.to_string(),
+                    a["broadcast"].as_str().unwrap_or("").to_string(),
                     a["scope"].as_str().unwrap().to_string(),
                 )
             })
             .collect();
         assert_eq!(got, want, "{name}");
     }
+}
+
+/// Addresses with an alias label, a broadcast address that is not the network's, none at all,
+/// and multipath routes (IPv4 and IPv6), each compared with `ip -j addr` / `ip -j route`.
+#[test]
+fn labels_broadcasts_and_multipath_routes_equal_ip() {
+    if !crate::common::root_or_skip("labels_broadcasts_multipath") {
+        return;
+    }
+    let lab = Lab::new("lbm");
+    let a = &lab.a;
+    a.exec(&[
+        "ip",
+        "addr",
+        "add",
+        "10.78.1.3/24",
+        "brd",
+        "+",
+        "dev",
+        "a0",
+        "label",
+        "a0:1",
+    ]);
+    a.exec(&[
+        "ip",
+        "addr",
+        "add",
+        "10.78.2.5/26",
+        "broadcast",
+        "10.78.2.50",
+        "dev",
+        "a0",
+    ]);
+    a.exec(&["ip", "addr", "add", "10.78.3.5/24", "dev", "a0"]);
+    a.exec(&[
+        "ip",
+        "route",
+        "add",
+        "10.9.0.0/24",
+        "nexthop",
+        "via",
+        "10.77.0.2",
+        "dev",
+        "a0",
+        "weight",
+        "1",
+        "nexthop",
+        "via",
+        "10.78.1.7",
+        "dev",
+        "a0:1",
+        "weight",
+        "2",
+    ]);
+    a.exec(&[
+        "ip",
+        "-6",
+        "route",
+        "add",
+        "fd79::/64",
+        "nexthop",
+        "via",
+        "fd77::2",
+        "dev",
+        "a0",
+        "weight",
+        "3",
+        "nexthop",
+        "via",
+        "fd77::3",
+        "dev",
+        "a0",
+    ]);
+
+    // Every address with ip's label and broadcast, and no interface made of a label.
+    let ours = lab.json(&[]);
+    assert_eq!(names(&ours), ["lo", "a0"]);
+    let me = iface(&ours, "a0");
+    let ip = lab.ip_json(&["addr", "show", "dev", "a0"]);
+    let addr_info = ip[0]["addr_info"].as_array().unwrap();
+    assert_eq!(me["addresses"].as_array().unwrap().len(), addr_info.len());
+    for info in addr_info {
+        let local = info["local"].as_str().unwrap();
+        let mine = address(me, local);
+        assert_eq!(mine["prefix_len"], info["prefixlen"], "{local}");
+        assert_eq!(
+            mine["label"],
+            info.get("label").cloned().unwrap_or(Value::Null),
+            "{local}"
+        );
+        assert_eq!(
+            mine["broadcast"],
+            info.get("broadcast").cloned().unwrap_or(Value::Null),
+            "{local}"
+        );
+    }
+    assert_eq!(address(me, "10.78.1.3")["label"], "a0:1");
+    let odd = address(me, "10.78.2.5");
+    assert_eq!(odd["broadcast"], "10.78.2.50");
+    assert_eq!(odd["computed_broadcast"], "10.78.2.63");
+    let none = address(me, "10.78.3.5");
+    assert_eq!(none["broadcast"], Value::Null);
+    assert_eq!(none["computed_broadcast"], "10.78.3.255");
+
+    // Text: the label and the differing broadcast are marked on the address's row.
+    let out = a.nettool().args(["ifconfig", "a0"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let row = |addr: &str| -> Vec<&str> {
+        text.lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(addr))
+            .unwrap_or_else(|| panic!("no row for {addr}: {text}"))
+            .split_whitespace()
+            .collect()
+    };
+    assert_eq!(
+        row("10.78.1.3"),
+        [
+            "inet",
+            "10.78.1.3",
+            "(label",
+            "a0:1)",
+            "/24",
+            "255.255.255.0",
+            "10.78.1.0",
+            "10.78.1.255",
+            "global"
+        ],
+        "{text}"
+    );
+    assert_eq!(
+        row("10.78.2.5")[5..],
+        ["10.78.2.50", "(computed", "10.78.2.63)", "global"],
+        "{text}"
+    );
+    assert_eq!(row("10.78.3.5")[5..], ["-", "global"], "{text}");
+    // The label is no interface: asked for, it says whose it is.
+    a.nettool()
+        .args(["ifconfig", "a0:1"])
+        .assert()
+        .code(1)
+        .stderr(
+            "error: no such interface: a0:1 (a0:1 is a label of addresses of a0; interfaces \
+             here: lo, a0, c0)\n",
+        );
+
+    // Multipath routes: every next hop, as ip lists them.
+    let ours = lab.json(&["--routes", "a0"]);
+    let ours = ours["routes"].as_array().unwrap();
+    for (family, dst) in [("-4", "10.9.0.0/24"), ("-6", "fd79::/64")] {
+        let theirs = lab.ip_json(&[family, "route", "show", dst]);
+        let hops: Vec<(Value, Value, Value)> = theirs[0]["nexthops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h["gateway"].clone(),
+                    h["dev"].clone(),
+                    h.get("weight").cloned().unwrap_or(1.into()),
+                )
+            })
+            .collect();
+        let mine = ours
+            .iter()
+            .find(|r| r["destination"] == dst)
+            .unwrap_or_else(|| panic!("{dst} missing: {ours:?}"));
+        assert_eq!(mine["gateway"], Value::Null, "{mine}");
+        assert_eq!(mine["interface"], Value::Null, "{mine}");
+        let my_hops: Vec<(Value, Value, Value)> = mine["nexthops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h["gateway"].clone(),
+                    h["interface"].clone(),
+                    h["weight"].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(my_hops, hops, "{dst}");
+        assert_eq!(hops.len(), 2, "{theirs}");
+    }
+    let out = a.nettool().args(["ifconfig", "--routes"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let at = lines
+        .iter()
+        .position(|l| l.first() == Some(&"10.9.0.0/24"))
+        .unwrap();
+    assert_eq!(
+        lines[at][1..5],
+        ["10.77.0.2", "weight", "1", "a0"],
+        "{text}"
+    );
+    assert_eq!(lines[at + 1], ["10.78.1.7", "weight", "2", "a0"], "{text}");
 }
 
 #[test]
@@ -725,4 +918,24 @@ fn short_lines_and_unknown_interface() {
         .code(1)
         .stdout("")
         .stderr("error: no such interface: nosuch0 (interfaces here: lo, a0, c0)\n");
+    // A zone naming no interface, or an address where a name goes: bad input, one line.
+    lab.a
+        .nettool()
+        .args(["ifconfig", "--route-to", "fe80::1%nosuch0"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: fe80::1%nosuch0: the zone names no interface here (interfaces: lo, a0, c0)\n",
+        );
+    lab.a
+        .nettool()
+        .args(["ifconfig", "fe80::1%nosuch0"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: fe80::1%nosuch0: an address, not an interface name (for the route to it: \
+             nettool ifconfig --route-to fe80::1%nosuch0)\n",
+        );
 }

@@ -50,6 +50,17 @@ impl TryFrom<Args> for Config {
                 "not an interface name (names have no spaces or slashes)",
             ));
         }
+        if let Some(name) = &args.interface
+            && parse_route_to(name).is_ok()
+        {
+            return Err(Error::invalid(
+                name.clone(),
+                format!(
+                    "an address, not an interface name (for the route to it: \
+                     nettool ifconfig --route-to {name})"
+                ),
+            ));
+        }
         let view = if let Some(text) = &args.route_to {
             let (addr, zone) = parse_route_to(text)?;
             if !family.allows(addr) {
@@ -109,6 +120,17 @@ impl Config {
                 .as_deref()
                 .is_none_or(|want| interface == Some(want))
     }
+
+    /// Whether a route passes the family and interface filters (a multipath route passes
+    /// when one of its paths leaves through the interface).
+    #[must_use]
+    pub fn wants_route(&self, route: &route::Route) -> bool {
+        self.family.allows(route.destination.addr())
+            && self
+                .interface
+                .as_deref()
+                .is_none_or(|want| route.uses_interface(want))
+    }
 }
 
 #[cfg(test)]
@@ -165,7 +187,7 @@ pub(super) mod tests {
 
     #[test]
     fn bad_inputs_exit_2() {
-        let cases: [(&[&str], &str); 6] = [
+        let cases: [(&[&str], &str); 8] = [
             (&["--route-to", "300.1.1.1"], "300.1.1.1: not an IP address"),
             (
                 &["--route-to", "example.com"],
@@ -181,6 +203,12 @@ pub(super) mod tests {
                 "::1: address family does not match -4",
             ),
             (&["bad/name"], "bad/name: not an interface name"),
+            (
+                &["fe80::1%nosuch0"],
+                "fe80::1%nosuch0: an address, not an interface name (for the route to it: \
+                 nettool ifconfig --route-to fe80::1%nosuch0)",
+            ),
+            (&["10.0.0.1"], "10.0.0.1: an address, not an interface name"),
         ];
         for (argv, start) in cases {
             let err = config(argv).unwrap_err();

@@ -37,8 +37,10 @@ UP, DOWN, UNKNOWN, ...), \"flags\" ([\"BROADCAST\", \"MULTICAST\", \"UP\", \"RUN
 {\"address\", \"administration\" (universal|local), \"cast\" (unicast|multicast), \"oui\" \
 (the vendor's half), \"device\" (the device's half), \
 \"vendor\" (null when local or unregistered)}), \"addresses\": [{\"family\" (inet|inet6), \
-\"address\", \"prefix_len\", \"netmask\" (IPv4, else null), \"network\", \"broadcast\" (IPv4 up \
-to /30, else null), \"scope\" (global|link|site|host), \"primary\" (bool)}], \"counters\": \
+\"address\", \"prefix_len\", \"netmask\" (IPv4, else null), \"network\", \"broadcast\" (the \
+kernel's, as ip addr shows it: null when none was set), \"computed_broadcast\" (the network's, \
+IPv4 up to /30, else null), \"scope\" (global|link|site|host), \"primary\" (bool), \"label\" \
+(IPv4: the interface's name or an alias such as eth0:1; null for IPv6)}], \"counters\": \
 {\"rx_bytes\", \"rx_packets\", \"rx_errors\", \"rx_dropped\", \"tx_bytes\", \"tx_packets\", \
 \"tx_errors\", \"tx_dropped\"}}]}\n\n\
 -s: {\"interfaces\": [{\"name\", \"state\", \"mac\" (string or null), \"addresses\" \
@@ -47,7 +49,8 @@ to /30, else null), \"scope\" (global|link|site|host), \"primary\" (bool)}], \"c
 \"destination\" (\"0.0.0.0/0\" for default), \"default\" (bool), \"gateway\" (null when \
 on-link), \"interface\", \"metric\", \"protocol\" (kernel, boot, static, dhcp, ra, ...), \
 \"scope\", \"prefsrc\", \"type\" (unicast, local, broadcast, unreachable, ...), \"table\" \
-(main, local, default or a number)}]}\n\n\
+(main, local, default or a number), \"nexthops\" (a multipath route's paths, when \"gateway\" \
+and \"interface\" are null: [{\"gateway\", \"interface\", \"weight\"}]; else [])}]}\n\n\
 --route-to ADDR (the kernel's answer, as ip route get and ip route get fibmatch): \
 {\"destination\", \"route\" (the table entry's prefix), \"default\" (bool), \"type\", \
 \"table\", \"interface\", \"gateway\" (null when on-link), \"on_link\" (bool: delivered \
@@ -56,8 +59,8 @@ the kernel picks), \"metric\"}. No route: exit 1.\n\n\
 --neighbours: {\"neighbours\": [{\"family\", \"address\", \"mac\" (as above, or null while \
 unresolved), \"interface\", \"state\" (as ip neigh prints it: REACHABLE, STALE, DELAY, PROBE, \
 FAILED, INCOMPLETE, PERMANENT)}]}\n\n\
-An unknown IFACE exits 1 naming it and listing the interfaces that exist; a bad --route-to \
-address exits 2.";
+An unknown IFACE exits 1 naming it and listing the interfaces that exist; an address given \
+as IFACE, a bad --route-to address, or a --route-to zone that names no interface exits 2.";
 
 /// Arguments of `nettool ifconfig`.
 #[derive(Debug, Clone, clap::Args)]
@@ -110,10 +113,18 @@ fn collect(config: &Config) -> Result<Report> {
     if let Some(name) = &config.interface
         && !interfaces.iter().any(|i| &i.name == name)
     {
-        let known: Vec<&str> = interfaces.iter().map(|i| i.name.as_str()).collect();
+        // An alias (`eth0:1`) is an address label, not an interface: say whose it is.
+        let owner = interfaces.iter().find(|i| {
+            i.addresses
+                .iter()
+                .any(|a| a.label.as_deref() == Some(name.as_str()))
+        });
+        let alias = owner.map_or_else(String::new, |i| {
+            format!("{name} is a label of addresses of {}; ", i.name)
+        });
         return Err(Error::negative(format!(
-            "no such interface: {name} (interfaces here: {})",
-            known.join(", ")
+            "no such interface: {name} ({alias}interfaces here: {})",
+            known_names(&interfaces)
         )));
     }
     let names = iface::names(&interfaces);
@@ -135,7 +146,7 @@ fn collect(config: &Config) -> Result<Report> {
         View::Routes(tables) => {
             let routes = route::routes(&names, *tables)?
                 .into_iter()
-                .filter(|r| config.wants(r.destination.addr(), r.interface.as_deref()))
+                .filter(|r| config.wants_route(r))
                 .collect();
             Report::Routes(RoutesReport { routes })
         }
@@ -148,6 +159,12 @@ fn collect(config: &Config) -> Result<Report> {
             Report::Neighbours(NeighboursReport { neighbours })
         }
     })
+}
+
+/// The names of `interfaces`, for a message.
+fn known_names(interfaces: &[Interface]) -> String {
+    let names: Vec<&str> = interfaces.iter().map(|i| i.name.as_str()).collect();
+    names.join(", ")
 }
 
 /// The source address the best default route of a family would use: its preferred source if it
@@ -164,13 +181,20 @@ fn primary_address(routes: &[Route], v4: bool) -> Option<IpAddr> {
 /// The kernel's route to `addr` (leaving through the interface `zone` names, if any): the
 /// route as used and the table entry it comes from.
 fn route_to(addr: IpAddr, zone: Option<&str>, interfaces: &[Interface]) -> Result<RouteToReport> {
+    // A zone naming no interface makes the question unaskable: bad input (exit 2).
     let oif = match zone {
         Some(name) => Some(
             interfaces
                 .iter()
                 .find(|i| i.name == name)
                 .ok_or_else(|| {
-                    Error::negative(format!("no such interface: {name} (the zone of {addr})"))
+                    Error::invalid(
+                        format!("{addr}%{name}"),
+                        format!(
+                            "the zone names no interface here (interfaces: {})",
+                            known_names(interfaces)
+                        ),
+                    )
                 })?
                 .index,
         ),

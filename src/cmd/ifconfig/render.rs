@@ -2,11 +2,13 @@
 //! block per interface, and tables for `-s`, routes, the route to one address and neighbours.
 
 use std::fmt;
+use std::fmt::Write as _;
 
 use super::report::{
     InterfaceReport, InterfacesReport, NeighboursReport, Report, RouteToReport, RoutesReport,
     ShortReport,
 };
+use crate::net::route::NextHop;
 use crate::output::table;
 
 /// A byte counter as ifconfig shows it: `512 bytes`, or `2.0 KiB (2048 bytes)`.
@@ -33,6 +35,18 @@ pub fn human_bytes(bytes: u64) -> String {
         unit += 1;
     }
     format!("{value:.1} {}", UNITS[unit])
+}
+
+fn on_link_or(gateway: Option<std::net::IpAddr>) -> String {
+    gateway.map_or_else(|| "on-link".to_string(), |g| g.to_string())
+}
+
+/// The gateway and interface cells of one path of a multipath route, with its weight.
+fn next_hop_cells(hop: &NextHop) -> (String, String) {
+    (
+        format!("{} weight {}", on_link_or(hop.gateway), hop.weight),
+        or_dash(hop.interface.as_ref()),
+    )
 }
 
 fn or_dash<T: ToString>(value: Option<T>) -> String {
@@ -84,18 +98,25 @@ impl fmt::Display for InterfaceReport {
                 "SCOPE",
             ]);
             for a in &self.addresses {
-                let address = if a.primary {
-                    format!("{} (primary)", a.address)
-                } else {
-                    a.address.to_string()
-                };
+                let mut address = a.address.to_string();
+                if a.primary {
+                    address.push_str(" (primary)");
+                }
+                // An alias label (`v0:1`) is the address's, as `ip addr` shows it.
+                if let Some(label) = a.label.as_ref().filter(|l| **l != self.name) {
+                    let _ = write!(address, " (label {label})");
+                }
+                let mut broadcast = or_dash(a.broadcast);
+                if let (true, Some(computed)) = (a.broadcast_differs(), a.computed_broadcast) {
+                    let _ = write!(broadcast, " (computed {computed})");
+                }
                 t.add_row([
                     a.family.to_string(),
                     address,
                     format!("/{}", a.prefix_len),
                     or_dash(a.netmask),
                     a.network.to_string(),
-                    or_dash(a.broadcast),
+                    broadcast,
                     a.scope.to_string(),
                 ]);
             }
@@ -183,16 +204,24 @@ impl fmt::Display for RoutesReport {
             if r.kind != "unicast" {
                 dst = format!("{} {dst}", r.kind);
             }
+            let (gateway, interface) = match r.nexthops.first() {
+                Some(hop) => next_hop_cells(hop),
+                None => (on_link_or(r.gateway), or_dash(r.interface.as_ref())),
+            };
             t.add_row([
                 dst,
-                r.gateway
-                    .map_or_else(|| "on-link".to_string(), |g| g.to_string()),
-                or_dash(r.interface.as_ref()),
+                gateway,
+                interface,
                 r.metric.to_string(),
                 r.protocol.clone(),
                 r.scope.to_string(),
                 or_dash(r.prefsrc),
             ]);
+            // A multipath route's further paths, one row each under the first.
+            for hop in r.nexthops.iter().skip(1) {
+                let (gateway, interface) = next_hop_cells(hop);
+                t.add_row([String::new(), gateway, interface]);
+            }
         }
         write!(f, "{t}")
     }
@@ -228,8 +257,7 @@ impl fmt::Display for RouteToReport {
             self.kind.to_string(),
             self.table.clone(),
             or_dash(self.interface.as_ref()),
-            self.gateway
-                .map_or_else(|| "on-link".to_string(), |g| g.to_string()),
+            on_link_or(self.gateway),
             or_dash(self.source),
             self.metric.to_string(),
         ]);
@@ -273,7 +301,7 @@ impl fmt::Display for Report {
 mod tests {
     use super::*;
     use crate::cmd::ifconfig::config::tests::config;
-    use crate::net::iface::{Counters, Interface};
+    use crate::net::iface::{Address, Counters, Interface};
 
     #[test]
     fn human_units() {
@@ -297,7 +325,11 @@ mod tests {
             index: 3,
             flags: (libc::IFF_UP | libc::IFF_BROADCAST | libc::IFF_RUNNING) as u32,
             mac: Some([0x02, 0x11, 0x22, 0x33, 0x44, 0x55]),
-            addresses: vec!["10.9.0.1/24".parse().unwrap()],
+            addresses: vec![Address {
+                net: "10.9.0.1/24".parse().unwrap(),
+                label: Some("veth0".into()),
+                broadcast: Some("10.9.0.255".parse().unwrap()),
+            }],
             mtu: Some(1400),
             operstate: "UP",
             counters: Some(Counters {

@@ -28,16 +28,39 @@ pub struct AddressReport {
     pub netmask: Option<Ipv4Addr>,
     /// The network address.
     pub network: IpAddr,
-    /// The broadcast address (IPv4 with a prefix of /30 or shorter).
+    /// The broadcast address the kernel holds for it (IPv4; none unless one was set, as with
+    /// `ip addr add ... brd +`).
     pub broadcast: Option<Ipv4Addr>,
+    /// The broadcast address of its network, as `nettool subnet` computes it (IPv4 with a
+    /// prefix of /30 or shorter).
+    pub computed_broadcast: Option<Ipv4Addr>,
     /// `global`, `link`, `site` or `host`.
     pub scope: &'static str,
     /// Whether this is the address the default route uses.
     pub primary: bool,
+    /// Its label (IPv4): the interface's name, or the alias it was added with (`eth0:1`).
+    pub label: Option<String>,
 }
 
 impl AddressReport {
-    /// The facts of one address with its prefix.
+    /// The facts of one address of an interface, with what the kernel holds for it: its label
+    /// and its broadcast address.
+    #[must_use]
+    pub fn of(address: &iface::Address, primary: bool) -> Self {
+        Self {
+            broadcast: address.broadcast,
+            label: address.label.clone(),
+            ..Self::new(address.net, primary)
+        }
+    }
+
+    /// Whether the kernel's broadcast address is not the one its network computes to.
+    #[must_use]
+    pub fn broadcast_differs(&self) -> bool {
+        self.broadcast.is_some() && self.broadcast != self.computed_broadcast
+    }
+
+    /// The facts of one address with its prefix, computed (no label, no broadcast set).
     #[must_use]
     pub fn new(net: IpNet, primary: bool) -> Self {
         match net {
@@ -57,7 +80,8 @@ impl AddressReport {
                         IpAddr::V6(_) => None,
                     },
                     network: facts.network,
-                    broadcast: facts.broadcast.and_then(|b| match b {
+                    broadcast: None,
+                    computed_broadcast: facts.broadcast.and_then(|b| match b {
                         IpAddr::V4(b) => Some(b),
                         IpAddr::V6(_) => None,
                     }),
@@ -67,6 +91,7 @@ impl AddressReport {
                         "global"
                     },
                     primary,
+                    label: None,
                 }
             }
             IpNet::V6(n) => Self {
@@ -76,8 +101,10 @@ impl AddressReport {
                 netmask: None,
                 network: IpAddr::V6(n.network()),
                 broadcast: None,
+                computed_broadcast: None,
                 scope: v6_scope(n.addr()),
                 primary,
+                label: None,
             },
         }
     }
@@ -158,11 +185,10 @@ impl InterfacesReport {
                 addresses: i
                     .addresses
                     .iter()
-                    .filter(|n| config.family.allows(n.addr()))
-                    .map(|&n| {
-                        let primary =
-                            Some(n.addr()) == primary_ipv4 || Some(n.addr()) == primary_ipv6;
-                        AddressReport::new(n, primary)
+                    .filter(|a| config.family.allows(a.net.addr()))
+                    .map(|a| {
+                        let addr = Some(a.net.addr());
+                        AddressReport::of(a, addr == primary_ipv4 || addr == primary_ipv6)
                     })
                     .collect(),
                 counters: i.counters,
@@ -303,14 +329,22 @@ pub(super) mod tests {
                 "{text}"
             );
             assert_eq!(report.network, facts.network, "{text}");
-            assert_eq!(report.broadcast.map(IpAddr::V4), facts.broadcast, "{text}");
+            assert_eq!(
+                report.computed_broadcast.map(IpAddr::V4),
+                facts.broadcast,
+                "{text}"
+            );
+            assert_eq!(report.broadcast, None, "{text}");
         }
         let r = AddressReport::new("192.168.21.36/24".parse().unwrap(), true);
         assert_eq!(r.netmask, Some("255.255.255.0".parse().unwrap()));
         assert_eq!(r.network, "192.168.21.0".parse::<IpAddr>().unwrap());
-        assert_eq!(r.broadcast, Some("192.168.21.255".parse().unwrap()));
+        assert_eq!(
+            r.computed_broadcast,
+            Some("192.168.21.255".parse().unwrap())
+        );
         let r = AddressReport::new("10.0.0.1/31".parse().unwrap(), false);
-        assert_eq!(r.broadcast, None);
+        assert_eq!(r.computed_broadcast, None);
     }
 
     #[test]
@@ -320,14 +354,40 @@ pub(super) mod tests {
         assert_eq!(a.prefix_len, 26);
         assert_eq!(a.netmask, Some(Ipv4Addr::new(255, 255, 255, 192)));
         assert_eq!(a.network, "192.168.10.64".parse::<IpAddr>().unwrap());
-        assert_eq!(a.broadcast, Some(Ipv4Addr::new(192, 168, 10, 127)));
+        assert_eq!(a.computed_broadcast, Some(Ipv4Addr::new(192, 168, 10, 127)));
         assert_eq!(a.scope, "global");
         assert!(a.primary);
         let p2p = AddressReport::new("10.0.0.0/31".parse().unwrap(), false);
-        assert_eq!(p2p.broadcast, None);
+        assert_eq!(p2p.computed_broadcast, None);
         let lo = AddressReport::new("127.0.0.1/8".parse().unwrap(), false);
         assert_eq!(lo.scope, "host");
-        assert_eq!(lo.broadcast, Some(Ipv4Addr::new(127, 255, 255, 255)));
+        assert_eq!(
+            lo.computed_broadcast,
+            Some(Ipv4Addr::new(127, 255, 255, 255))
+        );
+    }
+
+    #[test]
+    fn kernel_broadcast_and_label() {
+        let kernel = |net: &str, brd: Option<&str>, label: Option<&str>| iface::Address {
+            net: net.parse().unwrap(),
+            label: label.map(str::to_string),
+            broadcast: brd.map(|b| b.parse().unwrap()),
+        };
+        // Set to something else than the network's: both are kept, and it is marked.
+        let a = AddressReport::of(&kernel("10.1.2.5/26", Some("10.1.2.50"), Some("v0")), false);
+        assert_eq!(a.broadcast, Some(Ipv4Addr::new(10, 1, 2, 50)));
+        assert_eq!(a.computed_broadcast, Some(Ipv4Addr::new(10, 1, 2, 63)));
+        assert!(a.broadcast_differs());
+        assert_eq!(a.label.as_deref(), Some("v0"));
+        // None set: none shown, and nothing differs.
+        let a = AddressReport::of(&kernel("10.1.2.5/24", None, Some("v0:1")), true);
+        assert_eq!(a.broadcast, None);
+        assert!(!a.broadcast_differs());
+        assert_eq!(a.label.as_deref(), Some("v0:1"));
+        assert!(a.primary);
+        let a = AddressReport::of(&kernel("10.1.2.5/24", Some("10.1.2.255"), None), false);
+        assert!(!a.broadcast_differs());
     }
 
     #[test]

@@ -1,15 +1,18 @@
-//! What Linux alone says about an interface: MTU, operational state, link type and the 64-bit
-//! counters from an rtnetlink link dump, and the names of the `IFF_*` flags as `ip link` prints
-//! them (`LOWER_UP` and `DORMANT` exist only here).
+//! What Linux alone says about an interface: its name, MTU, operational state, link type and
+//! the 64-bit counters from an rtnetlink link dump; its addresses with their labels and
+//! broadcast addresses from an address dump; and the names of the `IFF_*` flags as `ip link`
+//! prints them (`LOWER_UP` and `DORMANT` exist only here).
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 
-use neli::consts::rtnl::{Arphrd, Ifla, RtAddrFamily, Rtm};
-use neli::rtnl::{Ifinfomsg, IfinfomsgBuilder};
+use ipnet::IpNet;
+use neli::consts::rtnl::{Arphrd, Ifa, Ifla, RtAddrFamily, RtScope, Rtm};
+use neli::rtnl::{Ifaddrmsg, IfaddrmsgBuilder, Ifinfomsg, IfinfomsgBuilder};
 
-use super::netlink;
+use super::netlink::{self, ip_of};
 use crate::error::{Error, Result};
-use crate::net::iface::Counters;
+use crate::net::iface::{Address, Counters};
 
 /// The interface flags shown, in the order `ip link` prints them, with their `IFF_` bits.
 const FLAG_NAMES: [(u32, &str); 11] = [
@@ -39,6 +42,8 @@ pub fn flag_names(flags: u32) -> Vec<&'static str> {
 /// What the link dump says about one interface.
 #[derive(Debug, Clone)]
 pub struct Link {
+    /// The interface's own name (never an address label).
+    pub name: String,
     /// Its MTU.
     pub mtu: Option<u32>,
     /// Operational state as RFC 2863 names it, in upper case as `ip` prints it.
@@ -53,6 +58,7 @@ impl Default for Link {
     /// An interface the dump did not list: nothing known, state `UNKNOWN`.
     fn default() -> Self {
         Self {
+            name: String::new(),
             mtu: None,
             operstate: operstate_name(0),
             counters: None,
@@ -121,6 +127,7 @@ pub fn links() -> Result<HashMap<u32, Link>> {
         for attr in msg.rtattrs().iter() {
             let bytes: &[u8] = attr.rta_payload().as_ref();
             match *attr.rta_type() {
+                Ifla::Ifname => link.name = netlink::string_of(bytes),
                 Ifla::Mtu => link.mtu = netlink::u32_of(bytes),
                 Ifla::Operstate => operstate = bytes.first().copied().unwrap_or(0),
                 Ifla::Stats64 => link.counters = counters_from_stats64(bytes),
@@ -133,6 +140,58 @@ pub fn links() -> Result<HashMap<u32, Link>> {
         }
     })?;
     Ok(links)
+}
+
+/// Every address of this network namespace by interface index, each interface's in the
+/// kernel's order (as `ip addr` lists them).
+pub fn addresses() -> Result<HashMap<u32, Vec<Address>>> {
+    let request = IfaddrmsgBuilder::default()
+        .ifa_family(RtAddrFamily::Unspecified)
+        .ifa_prefixlen(0)
+        .ifa_scope(RtScope::Universe)
+        .ifa_index(0)
+        .build()
+        .map_err(|e| Error::other(format!("netlink: cannot build an address request: {e}")))?;
+    let mut all: HashMap<u32, Vec<Address>> = HashMap::new();
+    netlink::dump("addresses", Rtm::Getaddr, request, |msg: &Ifaddrmsg| {
+        let attrs = msg
+            .rtattrs()
+            .iter()
+            .map(|a| (*a.rta_type(), a.rta_payload().as_ref()));
+        if let Some(address) = address_from(*msg.ifa_prefixlen(), attrs) {
+            all.entry(*msg.ifa_index()).or_default().push(address);
+        }
+    })?;
+    Ok(all)
+}
+
+/// One address from its prefix length and attributes. `IFA_LOCAL` is the interface's own
+/// address; `IFA_ADDRESS` is the same, except on a point-to-point link where it is the peer's,
+/// so the local one wins when both are given (IPv6 gives only `IFA_ADDRESS`).
+fn address_from<'a>(
+    prefix_len: u8,
+    attrs: impl Iterator<Item = (Ifa, &'a [u8])>,
+) -> Option<Address> {
+    let (mut local, mut address, mut label, mut broadcast) = (None, None, None, None);
+    for (kind, bytes) in attrs {
+        match kind {
+            Ifa::Local => local = ip_of(bytes),
+            Ifa::Address => address = ip_of(bytes),
+            Ifa::Label => label = Some(netlink::string_of(bytes)),
+            Ifa::Broadcast => {
+                broadcast = match ip_of(bytes) {
+                    Some(IpAddr::V4(b)) => Some(b),
+                    _ => None,
+                };
+            }
+            _ => {}
+        }
+    }
+    Some(Address {
+        net: IpNet::new(local.or(address)?, prefix_len).ok()?,
+        label,
+        broadcast,
+    })
 }
 
 #[cfg(test)]
@@ -178,6 +237,37 @@ mod tests {
             }
         );
         assert!(counters_from_stats64(&bytes[..60]).is_none());
+    }
+
+    #[test]
+    fn address_attributes() {
+        let v4 = |a: &str| a.parse::<std::net::Ipv4Addr>().unwrap().octets();
+        let (local, peer, brd) = (v4("10.1.2.3"), v4("10.1.2.9"), v4("10.1.2.50"));
+        let got = address_from(
+            26,
+            [
+                (Ifa::Address, &peer[..]),
+                (Ifa::Local, &local[..]),
+                (Ifa::Label, &b"v0:1\0"[..]),
+                (Ifa::Broadcast, &brd[..]),
+            ]
+            .into_iter(),
+        )
+        .unwrap();
+        assert_eq!(got.net, "10.1.2.3/26".parse::<IpNet>().unwrap());
+        assert_eq!(got.label.as_deref(), Some("v0:1"));
+        assert_eq!(got.broadcast, Some("10.1.2.50".parse().unwrap()));
+        let v6: std::net::Ipv6Addr = "fd00::1".parse().unwrap();
+        let got = address_from(64, [(Ifa::Address, &v6.octets()[..])].into_iter()).unwrap();
+        assert_eq!(got, Address::bare("fd00::1/64".parse().unwrap()));
+        assert_eq!(
+            address_from(24, [(Ifa::Label, &b"x\0"[..])].into_iter()),
+            None
+        );
+        assert_eq!(
+            address_from(40, [(Ifa::Local, &local[..])].into_iter()),
+            None
+        );
     }
 
     #[test]

@@ -52,6 +52,12 @@ pub(super) fn u32_of(bytes: &[u8]) -> Option<u32> {
     Some(u32::from_ne_bytes(bytes.get(..4)?.try_into().ok()?))
 }
 
+/// A string attribute (NUL-terminated; anything not UTF-8 replaced).
+pub(super) fn string_of(bytes: &[u8]) -> String {
+    let text = bytes.split(|&b| b == 0).next().unwrap_or_default();
+    String::from_utf8_lossy(text).into_owned()
+}
+
 /// An address from a netlink attribute: 4 bytes for IPv4, 16 for IPv6 (network order).
 pub(super) fn ip_of(bytes: &[u8]) -> Option<IpAddr> {
     match bytes.len() {
@@ -72,6 +78,13 @@ mod tests {
         v6[15] = 1;
         assert_eq!(ip_of(&v6), Some("::1".parse().unwrap()));
         assert_eq!(ip_of(&[1, 2, 3]), None);
+    }
+
+    #[test]
+    fn string_attribute() {
+        assert_eq!(string_of(b"eth0:1\0"), "eth0:1");
+        assert_eq!(string_of(b"lo"), "lo");
+        assert_eq!(string_of(b""), "");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use neli::types::{Buffer, RtBuffer};
 
 use super::netlink::{self, ip_of, u32_of};
 use crate::error::{Error, Result};
-use crate::net::route::{Route, Tables};
+use crate::net::route::{NextHop, Route, Tables};
 
 /// The `main` routing table's id.
 const MAIN_TABLE: u32 = 254;
@@ -85,6 +85,7 @@ fn route_from(msg: &Rtmsg, names: &HashMap<u32, String>, tables: Tables) -> Opti
     let v4 = *msg.rtm_family() == RtAddrFamily::Inet;
     let mut table = u32::from(u8::from(*msg.rtm_table()));
     let (mut dst, mut gateway, mut oif, mut metric, mut prefsrc) = (None, None, None, 0, None);
+    let mut nexthops = Vec::new();
     for attr in msg.rtattrs().iter() {
         let bytes: &[u8] = attr.rta_payload().as_ref();
         match *attr.rta_type() {
@@ -94,6 +95,8 @@ fn route_from(msg: &Rtmsg, names: &HashMap<u32, String>, tables: Tables) -> Opti
             Rta::Oif => oif = u32_of(bytes),
             Rta::Priority => metric = u32_of(bytes).unwrap_or(0),
             Rta::Prefsrc => prefsrc = ip_of(bytes),
+            Rta::Via => gateway = via_of(bytes),
+            Rta::Multipath => nexthops = nexthops_of(bytes, names),
             _ => {}
         }
     }
@@ -120,7 +123,63 @@ fn route_from(msg: &Rtmsg, names: &HashMap<u32, String>, tables: Tables) -> Opti
         prefsrc,
         kind: type_name(u8::from(*msg.rtm_type())),
         table: table_name(table),
+        nexthops,
     })
+}
+
+/// The next hops of `RTA_MULTIPATH`: one `struct rtnexthop` each (length u16, flags u8, hops u8
+/// (the weight less one), interface index i32, native order), followed by its own attributes
+/// (a gateway), each entry padded to 4 bytes.
+fn nexthops_of(bytes: &[u8], names: &HashMap<u32, String>) -> Vec<NextHop> {
+    let mut hops = Vec::new();
+    let mut rest = bytes;
+    while rest.len() >= 8 {
+        let len = usize::from(u16::from_ne_bytes([rest[0], rest[1]]));
+        if len < 8 || len > rest.len() {
+            break;
+        }
+        let ifindex = u32_of(&rest[4..8]).filter(|&i| i != 0);
+        let mut gateway = None;
+        for (kind, payload) in attributes(&rest[8..len]) {
+            if kind == u16::from(Rta::Gateway) {
+                gateway = ip_of(payload);
+            } else if kind == u16::from(Rta::Via) {
+                gateway = via_of(payload);
+            }
+        }
+        hops.push(NextHop {
+            gateway,
+            interface: ifindex.and_then(|i| names.get(&i).cloned()),
+            weight: u16::from(rest[3]) + 1,
+        });
+        rest = rest.get(align4(len)..).unwrap_or_default();
+    }
+    hops
+}
+
+/// Netlink attributes packed in `bytes` (length u16 with the 4-byte header, type u16, payload,
+/// padded to 4 bytes): their types and payloads.
+fn attributes(mut bytes: &[u8]) -> Vec<(u16, &[u8])> {
+    let mut all = Vec::new();
+    while bytes.len() >= 4 {
+        let len = usize::from(u16::from_ne_bytes([bytes[0], bytes[1]]));
+        if len < 4 || len > bytes.len() {
+            break;
+        }
+        all.push((u16::from_ne_bytes([bytes[2], bytes[3]]), &bytes[4..len]));
+        bytes = bytes.get(align4(len)..).unwrap_or_default();
+    }
+    all
+}
+
+fn align4(len: usize) -> usize {
+    (len + 3) & !3
+}
+
+/// `RTA_VIA`: a gateway of another family than the route's (an IPv6 next hop of an IPv4
+/// route): the family (u16), then the address.
+fn via_of(bytes: &[u8]) -> Option<IpAddr> {
+    ip_of(bytes.get(2..)?)
 }
 
 /// The kernel's route for `dst` (see [`crate::net::route::route_get`]).
@@ -256,6 +315,59 @@ mod tests {
         assert_eq!(scope_name(253), "link");
         assert_eq!(scope_name(0), "global");
         assert_eq!(type_name(7), "unreachable");
+    }
+
+    /// One `rtnexthop` with an `RTA_GATEWAY`, as the kernel writes it.
+    fn nexthop(ifindex: i32, weight: u8, gateway: [u8; 4]) -> Vec<u8> {
+        let mut hop = 16u16.to_ne_bytes().to_vec();
+        hop.extend_from_slice(&[0, weight - 1]);
+        hop.extend_from_slice(&ifindex.to_ne_bytes());
+        hop.extend_from_slice(&8u16.to_ne_bytes());
+        hop.extend_from_slice(&u16::from(Rta::Gateway).to_ne_bytes());
+        hop.extend_from_slice(&gateway);
+        hop
+    }
+
+    #[test]
+    fn multipath_next_hops() {
+        let names = HashMap::from([(3, "v0".to_string()), (4, "v1".to_string())]);
+        let mut bytes = nexthop(3, 1, [10, 1, 2, 7]);
+        bytes.extend(nexthop(4, 2, [10, 1, 4, 7]));
+        let hops = nexthops_of(&bytes, &names);
+        assert_eq!(
+            hops,
+            [
+                NextHop {
+                    gateway: Some("10.1.2.7".parse().unwrap()),
+                    interface: Some("v0".into()),
+                    weight: 1
+                },
+                NextHop {
+                    gateway: Some("10.1.4.7".parse().unwrap()),
+                    interface: Some("v1".into()),
+                    weight: 2
+                },
+            ]
+        );
+        // A hop without a gateway (on-link), and a cut-off tail that is not read.
+        let mut bytes = 8u16.to_ne_bytes().to_vec();
+        bytes.extend_from_slice(&[0, 255]);
+        bytes.extend_from_slice(&4i32.to_ne_bytes());
+        bytes.extend_from_slice(&nexthop(3, 1, [1, 2, 3, 4])[..12]);
+        let hops = nexthops_of(&bytes, &names);
+        assert_eq!(
+            hops,
+            [NextHop {
+                gateway: None,
+                interface: Some("v1".into()),
+                weight: 256
+            }]
+        );
+        // RTA_VIA: an IPv6 gateway for an IPv4 route.
+        let mut via = 10u16.to_ne_bytes().to_vec();
+        via.extend_from_slice(&[0u8; 16]);
+        via[17] = 1;
+        assert_eq!(via_of(&via), Some("::1".parse().unwrap()));
     }
 
     #[test]
