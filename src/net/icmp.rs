@@ -23,6 +23,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use pnet::packet::icmp::{self, IcmpPacket};
 use pnet::packet::ipv4::Ipv4Packet;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 use socket2::{SockAddr, Socket};
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
@@ -59,6 +61,8 @@ pub enum Incoming {
         ttl: Option<u8>,
         /// ICMP message length (header and payload), as ping prints it.
         bytes: usize,
+        /// How its payload compares with what was sent.
+        data: EchoData,
     },
     /// An ICMP error about one of the echo requests (ours or another process's).
     Error {
@@ -82,6 +86,66 @@ pub enum Incoming {
     },
 }
 
+/// How the payload of an echo reply compares with the request's. A reply longer than the
+/// request is intact when it starts with what was sent (ping compares only that much).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum EchoData {
+    /// What was sent came back.
+    #[default]
+    Intact,
+    /// Shorter than what was sent.
+    Truncated,
+    /// A byte differs from what was sent.
+    Wrong(Box<WrongData>),
+}
+
+/// The first byte of a reply's payload that is not what was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WrongData {
+    /// Its offset in the payload.
+    pub offset: usize,
+    /// The byte sent there.
+    pub expected: u8,
+    /// The byte that came back.
+    pub got: u8,
+    /// The payload as it came back, as long as what was sent (for ping's dump of it).
+    #[serde(skip)]
+    pub received: Vec<u8>,
+}
+
+impl EchoData {
+    /// Compare a reply's payload with the request's.
+    #[must_use]
+    pub fn check(sent: &[u8], received: &[u8]) -> Self {
+        let Some(received) = received.get(..sent.len()) else {
+            return Self::Truncated;
+        };
+        match sent.iter().zip(received).position(|(s, r)| s != r) {
+            None => Self::Intact,
+            Some(offset) => Self::Wrong(Box::new(WrongData {
+                offset,
+                expected: sent[offset],
+                got: received[offset],
+                received: received.to_vec(),
+            })),
+        }
+    }
+}
+
+/// Written into a reply's JSON record: nothing when intact, else `"truncated": true` or
+/// `"wrong_data": {"offset", "expected", "got"}`.
+impl Serialize for EchoData {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        match self {
+            Self::Intact => {}
+            Self::Truncated => map.serialize_entry("truncated", &true)?,
+            Self::Wrong(wrong) => map.serialize_entry("wrong_data", wrong)?,
+        }
+        map.end()
+    }
+}
+
 /// An ICMP socket ready for tokio, with the method it was opened with.
 pub struct IcmpSocket {
     fd: AsyncFd<Socket>,
@@ -91,6 +155,8 @@ pub struct IcmpSocket {
     /// The TTL or hop limit currently set on the socket (`None`: the system default).
     ttl: Option<u32>,
     send_buf: Vec<u8>,
+    /// The payload of the last request sent, which replies are compared with.
+    sent_payload: Vec<u8>,
 }
 
 impl IcmpSocket {
@@ -148,6 +214,7 @@ impl IcmpSocket {
             ident: (std::process::id() & 0xffff) as u16,
             ttl: options.ttl,
             send_buf: Vec::with_capacity(128),
+            sent_payload: Vec::new(),
         })
     }
 
@@ -189,6 +256,9 @@ impl IcmpSocket {
             set_ttl(self.fd.get_ref(), self.v6, ttl)?;
             self.ttl = Some(ttl);
         }
+        if self.sent_payload != payload {
+            self.sent_payload = payload.to_vec();
+        }
         build_echo(&mut self.send_buf, self.v6, self.ident, seq, payload);
         self.fd
             .get_ref()
@@ -214,11 +284,11 @@ impl IcmpSocket {
             return Ok(Some(None));
         };
         let packet = &buf[..got.len];
+        let sent = &self.sent_payload;
         let parsed = match (self.v6, from) {
-            (false, IpAddr::V4(from)) => {
-                parse_v4(packet, self.method == Method::Raw, from).map(|p| with_ttl(p, got.ttl))
-            }
-            (true, IpAddr::V6(from)) => parse_v6(packet, from, got.ttl),
+            (false, IpAddr::V4(from)) => parse_v4(packet, self.method == Method::Raw, from, sent)
+                .map(|p| with_ttl(p, got.ttl)),
+            (true, IpAddr::V6(from)) => parse_v6(packet, from, got.ttl, sent),
             _ => None,
         };
         Ok(Some(parsed))
@@ -277,12 +347,14 @@ fn with_ttl(incoming: Incoming, cmsg_ttl: Option<u8>) -> Incoming {
             seq,
             ttl: None,
             bytes,
+            data,
         } => Incoming::Reply {
             from,
             ident,
             seq,
             ttl: cmsg_ttl,
             bytes,
+            data,
         },
         other => other,
     }
@@ -304,9 +376,15 @@ pub fn build_echo(buf: &mut Vec<u8>, v6: bool, ident: u16, seq: u16, payload: &[
     }
 }
 
-/// Parse an IPv4 ICMP packet (`with_ip_header` for raw sockets, which receive the IP header).
+/// Parse an IPv4 ICMP packet (`with_ip_header` for raw sockets, which receive the IP header);
+/// a reply's payload is compared with `sent`.
 #[must_use]
-pub fn parse_v4(packet: &[u8], with_ip_header: bool, from: Ipv4Addr) -> Option<Incoming> {
+pub fn parse_v4(
+    packet: &[u8],
+    with_ip_header: bool,
+    from: Ipv4Addr,
+    sent: &[u8],
+) -> Option<Incoming> {
     let (icmp_bytes, ttl) = if with_ip_header {
         let ip = Ipv4Packet::new(packet)?;
         let header_len = usize::from(ip.get_header_length()) * 4;
@@ -332,6 +410,7 @@ pub fn parse_v4(packet: &[u8], with_ip_header: bool, from: Ipv4Addr) -> Option<I
                 seq: u16::from_be_bytes([icmp_bytes[6], icmp_bytes[7]]),
                 ttl,
                 bytes: icmp_bytes.len(),
+                data: EchoData::check(sent, &icmp_bytes[8..]),
             })
         }
         3 | 4 | 5 | 11 | 12 => {
@@ -359,9 +438,9 @@ pub fn parse_v4(packet: &[u8], with_ip_header: bool, from: Ipv4Addr) -> Option<I
 }
 
 /// Parse an ICMPv6 packet (no IP header on either socket type; the hop limit comes from a
-/// control message).
+/// control message); a reply's payload is compared with `sent`.
 #[must_use]
-pub fn parse_v6(packet: &[u8], from: Ipv6Addr, ttl: Option<u8>) -> Option<Incoming> {
+pub fn parse_v6(packet: &[u8], from: Ipv6Addr, ttl: Option<u8>, sent: &[u8]) -> Option<Incoming> {
     if packet.len() < 8 {
         return None;
     }
@@ -373,6 +452,7 @@ pub fn parse_v6(packet: &[u8], from: Ipv6Addr, ttl: Option<u8>) -> Option<Incomi
             seq: u16::from_be_bytes([packet[6], packet[7]]),
             ttl,
             bytes: packet.len(),
+            data: EchoData::check(sent, &packet[8..]),
         }),
         1..=4 => {
             // After the 8-byte error header: the request's 40-byte IPv6 header, then its ICMPv6.
@@ -449,6 +529,9 @@ pub fn error_text(v6: bool, icmp_type: u8, icmp_code: u8) -> String {
 mod tests {
     use super::*;
 
+    /// The payload the test requests carry.
+    const SENT: [u8; 56] = [0xab; 56];
+
     fn ipv4_header(proto: u8, src: [u8; 4], dst: [u8; 4], total: u16, ttl: u8) -> Vec<u8> {
         let mut h = vec![0x45, 0, 0, 0, 0, 0, 0, 0, ttl, proto, 0, 0];
         h[2..4].copy_from_slice(&total.to_be_bytes());
@@ -459,7 +542,7 @@ mod tests {
 
     fn echo(v6: bool, kind: u8, ident: u16, seq: u16) -> Vec<u8> {
         let mut buf = Vec::new();
-        build_echo(&mut buf, v6, ident, seq, &[0xab; 56]);
+        build_echo(&mut buf, v6, ident, seq, &SENT);
         buf[0] = kind;
         if !v6 {
             buf[2..4].copy_from_slice(&[0, 0]);
@@ -490,20 +573,21 @@ mod tests {
         packet.extend_from_slice(&icmp_part);
         let from = Ipv4Addr::LOCALHOST;
         assert_eq!(
-            parse_v4(&packet, true, from),
+            parse_v4(&packet, true, from, &SENT),
             Some(Incoming::Reply {
                 from: IpAddr::V4(from),
                 ident: 0x4242,
                 seq: 3,
                 ttl: Some(64),
-                bytes: 64
+                bytes: 64,
+                data: EchoData::Intact
             })
         );
         // One flipped payload bit: the checksum no longer holds and the reply is not counted.
         let last = packet.len() - 1;
         packet[last] ^= 1;
         assert_eq!(
-            parse_v4(&packet, true, from),
+            parse_v4(&packet, true, from, &SENT),
             Some(Incoming::Corrupt {
                 from: IpAddr::V4(from)
             })
@@ -513,7 +597,7 @@ mod tests {
     #[test]
     fn v4_reply_from_dgram_socket_has_no_ip_header() {
         let packet = echo(false, 0, 9, 1);
-        let got = parse_v4(&packet, false, Ipv4Addr::LOCALHOST).unwrap();
+        let got = parse_v4(&packet, false, Ipv4Addr::LOCALHOST, &SENT).unwrap();
         assert!(matches!(
             got,
             Incoming::Reply {
@@ -535,7 +619,7 @@ mod tests {
         let mut packet = ipv4_header(1, [10, 0, 0, 1], [10, 0, 0, 2], 0, 64);
         packet.extend_from_slice(&error);
         assert_eq!(
-            parse_v4(&packet, true, Ipv4Addr::new(10, 0, 0, 1)),
+            parse_v4(&packet, true, Ipv4Addr::new(10, 0, 0, 1), &SENT),
             Some(Incoming::Error {
                 from: "10.0.0.1".parse().unwrap(),
                 dest: "10.0.1.2".parse().unwrap(),
@@ -550,30 +634,34 @@ mod tests {
         udp.extend_from_slice(&[0; 8]);
         let mut error = vec![3, 3, 0, 0, 0, 0, 0, 0];
         error.extend_from_slice(&udp);
-        assert_eq!(parse_v4(&error, false, Ipv4Addr::LOCALHOST), None);
+        assert_eq!(parse_v4(&error, false, Ipv4Addr::LOCALHOST, &SENT), None);
     }
 
     #[test]
     fn v4_other_types_and_short_packets_are_ignored() {
         assert_eq!(
-            parse_v4(&echo(false, 8, 1, 1), false, Ipv4Addr::LOCALHOST),
+            parse_v4(&echo(false, 8, 1, 1), false, Ipv4Addr::LOCALHOST, &SENT),
             None
         );
-        assert_eq!(parse_v4(&[0, 0, 0], false, Ipv4Addr::LOCALHOST), None);
-        assert_eq!(parse_v4(&[0x45, 0], true, Ipv4Addr::LOCALHOST), None);
+        assert_eq!(
+            parse_v4(&[0, 0, 0], false, Ipv4Addr::LOCALHOST, &SENT),
+            None
+        );
+        assert_eq!(parse_v4(&[0x45, 0], true, Ipv4Addr::LOCALHOST, &SENT), None);
     }
 
     #[test]
     fn v6_reply_and_error() {
         let reply = echo(true, 129, 7, 8);
         assert_eq!(
-            parse_v6(&reply, Ipv6Addr::LOCALHOST, Some(64)),
+            parse_v6(&reply, Ipv6Addr::LOCALHOST, Some(64), &SENT),
             Some(Incoming::Reply {
                 from: IpAddr::V6(Ipv6Addr::LOCALHOST),
                 ident: 7,
                 seq: 8,
                 ttl: Some(64),
-                bytes: 64
+                bytes: 64,
+                data: EchoData::Intact
             })
         );
         let mut inner = vec![0x60, 0, 0, 0, 0, 64, 58, 1];
@@ -584,7 +672,7 @@ mod tests {
         let mut error = vec![3, 0, 0, 0, 0, 0, 0, 0];
         error.extend_from_slice(&inner);
         assert_eq!(
-            parse_v6(&error, "fd00::1".parse().unwrap(), None),
+            parse_v6(&error, "fd00::1".parse().unwrap(), None, &SENT),
             Some(Incoming::Error {
                 from: "fd00::1".parse().unwrap(),
                 dest: IpAddr::V6(dest),
@@ -595,8 +683,62 @@ mod tests {
             })
         );
         assert_eq!(
-            parse_v6(&echo(true, 128, 1, 1), Ipv6Addr::LOCALHOST, None),
+            parse_v6(&echo(true, 128, 1, 1), Ipv6Addr::LOCALHOST, None, &SENT),
             None
+        );
+    }
+
+    #[test]
+    fn reply_payload_compared_with_the_request() {
+        let sent: Vec<u8> = (0..56).collect();
+        assert_eq!(EchoData::check(&sent, &sent), EchoData::Intact);
+        // Longer than sent: only what was sent is compared.
+        let mut longer = sent.clone();
+        longer.extend_from_slice(&[0xee; 1344]);
+        assert_eq!(EchoData::check(&sent, &longer), EchoData::Intact);
+        assert_eq!(EchoData::check(&sent, &sent[..20]), EchoData::Truncated);
+        let mut wrong = sent.clone();
+        wrong[20] = 0xeb;
+        wrong[30] = 0;
+        let EchoData::Wrong(w) = EchoData::check(&sent, &wrong) else {
+            panic!("not wrong");
+        };
+        assert_eq!((w.offset, w.expected, w.got), (20, 0x14, 0xeb));
+        assert_eq!(w.received, wrong);
+        // Through the parser: the reply of a raw socket with its payload changed (and its
+        // checksum made right again, else it is not counted at all).
+        let mut reply = Vec::new();
+        build_echo(&mut reply, false, 1, 1, &wrong);
+        reply[0] = 0;
+        reply[2..4].copy_from_slice(&[0, 0]);
+        let sum = icmp::checksum(&IcmpPacket::new(&reply).unwrap());
+        reply[2..4].copy_from_slice(&sum.to_be_bytes());
+        let mut packet = ipv4_header(1, [10, 0, 0, 2], [10, 0, 0, 1], 84, 64);
+        packet.extend_from_slice(&reply);
+        let Some(Incoming::Reply { data, bytes, .. }) =
+            parse_v4(&packet, true, Ipv4Addr::new(10, 0, 0, 2), &sent)
+        else {
+            panic!("not a reply");
+        };
+        assert_eq!(bytes, 64);
+        assert!(matches!(data, EchoData::Wrong(w) if w.offset == 20));
+        let v6 = echo(true, 129, 1, 1);
+        let got = parse_v6(&v6[..40], Ipv6Addr::LOCALHOST, None, &SENT);
+        assert!(matches!(
+            got,
+            Some(Incoming::Reply {
+                bytes: 40,
+                data: EchoData::Truncated,
+                ..
+            })
+        ));
+        // JSON: nothing when intact, one field otherwise.
+        let json = |d: &EchoData| serde_json::to_string(d).unwrap();
+        assert_eq!(json(&EchoData::Intact), "{}");
+        assert_eq!(json(&EchoData::Truncated), r#"{"truncated":true}"#);
+        assert_eq!(
+            json(&EchoData::check(&sent, &wrong)),
+            r#"{"wrong_data":{"offset":20,"expected":20,"got":235}}"#
         );
     }
 

@@ -553,6 +553,7 @@ impl<C: Clock> Engine<C> {
                 seq,
                 ttl,
                 bytes,
+                data,
                 state,
             } => {
                 if got.is_some_and(|g| g != ident) {
@@ -595,6 +596,7 @@ impl<C: Clock> Engine<C> {
                     from,
                     ttl,
                     bytes,
+                    data,
                     rtt_us,
                     dup,
                     state,

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer};
 
 use crate::model::ping_stats::{self, RttStats};
+use crate::net::icmp::EchoData;
 use crate::net::privilege::Method;
 
 use super::Quoted;
@@ -80,6 +81,10 @@ pub struct Reply {
     pub ttl: Option<u8>,
     /// ICMP message length (0 for TCP).
     pub bytes: usize,
+    /// ICMP: how its payload compares with the probe's (`truncated` or `wrong_data` in JSON,
+    /// nothing when intact).
+    #[serde(flatten)]
+    pub data: EchoData,
     /// Round trip in microseconds, timed around our own send and receive.
     #[serde(rename = "rtt_ms", serialize_with = "us_as_ms")]
     pub rtt_us: u64,

@@ -80,12 +80,14 @@ impl IcmpProber {
                 seq,
                 ttl,
                 bytes,
+                data,
             }) => Answer::Reply {
                 from,
                 ident: vouched(ident),
                 seq,
                 ttl,
                 bytes,
+                data,
                 state: None,
             },
             Some(Incoming::Error {

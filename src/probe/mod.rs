@@ -30,6 +30,8 @@ pub use event::{Event, Summary, TcpState};
 use crate::error::Result;
 use crate::net::privilege::Method;
 
+pub use crate::net::icmp::EchoData;
+
 /// One probe to send, as the engine describes it to a socket.
 #[derive(Debug, Clone, Copy)]
 pub struct Probe<'a> {
@@ -70,6 +72,8 @@ pub enum Answer {
         ttl: Option<u8>,
         /// ICMP message length; 0 for TCP.
         bytes: usize,
+        /// ICMP: how its payload compares with the probe's (TCP: intact).
+        data: EchoData,
         /// TCP only: whether the port accepted or refused.
         state: Option<TcpState>,
     },

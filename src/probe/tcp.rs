@@ -15,7 +15,7 @@ use tokio::task::JoinSet;
 use crate::error::{Error, Result};
 use crate::net::privilege::Method;
 
-use super::{Answer, Probe, ProbeSocket, Received, TcpState};
+use super::{Answer, EchoData, Probe, ProbeSocket, Received, TcpState};
 
 /// TCP connects to one port of every target.
 pub struct TcpProber {
@@ -116,6 +116,7 @@ fn reply(dest: IpAddr, seq: u16, state: TcpState) -> Answer {
         seq,
         ttl: None,
         bytes: 0,
+        data: EchoData::Intact,
         state: Some(state),
     }
 }

@@ -9,7 +9,9 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use super::event::{Event, Summary};
-use super::{Answer, Clock, Engine, Probe, ProbeSocket, Quoted, Received, Schedule, Target};
+use super::{
+    Answer, Clock, EchoData, Engine, Probe, ProbeSocket, Quoted, Received, Schedule, Target,
+};
 use crate::error::Result;
 use crate::net::privilege::Method;
 
@@ -108,6 +110,7 @@ impl Lab {
                 seq,
                 ttl: Some(64),
                 bytes: 16,
+                data: EchoData::Intact,
                 state: None,
             },
         });

@@ -665,6 +665,33 @@ pub(crate) enum Extras {
     All,
 }
 
+/// How the test responder changes the payload of its answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// It answers with the request's payload.
+    None,
+    /// Every bit of the byte at this offset flipped.
+    Corrupt(usize),
+    /// Cut to this many bytes.
+    Truncate(usize),
+    /// Carried on to this many bytes, in the request's own pattern (byte i is i mod 256).
+    Extend(usize),
+}
+
+impl Change {
+    fn apply(self, payload: &mut Vec<u8>) {
+        match self {
+            Self::None => {}
+            Self::Corrupt(at) => payload[at] ^= 0xff,
+            Self::Truncate(len) => payload.truncate(len),
+            Self::Extend(len) => {
+                let from = payload.len();
+                payload.extend((from..len).map(|i| (i % 256) as u8));
+            }
+        }
+    }
+}
+
 /// What the test responder did with each echo request: the sequence, and how long after
 /// receiving it the reply left (`None`: dropped on purpose).
 type Log = Arc<Mutex<Vec<(u16, Option<Duration>)>>>;
@@ -672,12 +699,14 @@ type Log = Arc<Mutex<Vec<(u16, Option<Duration>)>>>;
 /// Answer echo requests in `ns` from a raw socket (the kernel's own replies are off there),
 /// `delay` late, dropping every request whose sequence number is a multiple of `drop_every`.
 /// With `extras`, each answer is followed by a duplicate of it and by three replies that are not
-/// nettool's: another identifier, a broken checksum, and a sequence number never sent.
+/// nettool's: another identifier, a broken checksum, and a sequence number never sent. `change`
+/// changes each answer's payload (its checksum made right again).
 fn responder(
     ns: &Netns,
     delay: Duration,
     drop_every: u16,
     extras: Extras,
+    change: Change,
     stop: Arc<AtomicBool>,
 ) -> (Log, std::thread::JoinHandle<()>) {
     let log: Log = Arc::default();
@@ -712,7 +741,10 @@ fn responder(
                 continue;
             }
             std::thread::sleep(delay);
-            let mut reply = icmp.to_vec();
+            let mut payload = icmp[8..].to_vec();
+            change.apply(&mut payload);
+            let mut reply = icmp[..8].to_vec();
+            reply.extend_from_slice(&payload);
             reply[0] = 0;
             reply[2] = 0;
             reply[3] = 0;
@@ -776,6 +808,22 @@ impl ResponderLab {
         drop_every: u16,
         extras: Extras,
     ) -> Self {
+        Self::start(tag, net, delay, drop_every, extras, Change::None)
+    }
+
+    /// A responder that answers every request at once, its payload changed by `change`.
+    pub(crate) fn changing(tag: &str, net: u8, change: Change) -> Self {
+        Self::start(tag, net, Duration::ZERO, u16::MAX, Extras::None, change)
+    }
+
+    fn start(
+        tag: &str,
+        net: u8,
+        delay: Duration,
+        drop_every: u16,
+        extras: Extras,
+        change: Change,
+    ) -> Self {
         let (a, b) = pair(tag, net);
         // One kernel-answered probe first, so that neither side waits for ARP during the run.
         a.nettool()
@@ -784,7 +832,7 @@ impl ResponderLab {
             .code(0);
         b.sysctl("net.ipv4.icmp_echo_ignore_all", "1");
         let stop = Arc::new(AtomicBool::new(false));
-        let (log, handle) = responder(&b, delay, drop_every, extras, stop.clone());
+        let (log, handle) = responder(&b, delay, drop_every, extras, change, stop.clone());
         Self {
             a,
             _b: b,
@@ -932,4 +980,122 @@ fn duplicates_are_marked_and_other_replies_ignored() {
     assert_eq!(summary["transmitted"], 2);
     assert_eq!(summary["received"], 2);
     assert_eq!(summary["duplicates"], 2);
+}
+
+/// ping's text with the figures that vary from run to run (round trips, elapsed time) taken out.
+fn without_times(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.starts_with("rtt "))
+        .map(|line| {
+            let words: Vec<&str> = line
+                .split(' ')
+                .map(|w| {
+                    if w.starts_with("time=") {
+                        "time=T"
+                    } else if w.ends_with("ms") && w.trim_end_matches("ms").parse::<u64>().is_ok() {
+                        "Tms"
+                    } else {
+                        w
+                    }
+                })
+                .collect();
+            words.join(" ") + "\n"
+        })
+        .collect()
+}
+
+/// A peer whose answers carry another payload than the request's: a changed byte is reported
+/// as ping reports it (the byte, then the payload dumped), a short answer is marked
+/// `(truncated)`, and a longer one (1,400 or 60,000 bytes) is an answer like any other. Each
+/// is counted as received, and iputils ping prints the same lines on the same setup.
+#[test]
+fn changed_short_and_long_payloads_are_reported_as_ping_does() {
+    if !root_or_skip("changed_payloads") || !crate::common::tool_or_skip("changed_payloads", "ping")
+    {
+        return;
+    }
+    let cases = [
+        ("pcw", 79, Change::Corrupt(20)),
+        ("pct", 80, Change::Truncate(20)),
+        ("pce", 81, Change::Extend(1400)),
+        ("pcx", 82, Change::Extend(60_000)),
+    ];
+    for (tag, net, change) in cases {
+        let lab = ResponderLab::changing(tag, net, change);
+        let target = format!("10.{net}.0.2");
+        let args = ["-n", "-c", "2", "-i", "0.2", "-W", "1", target.as_str()];
+        let json = lab
+            .a
+            .nettool()
+            .args(["--json", "ping"])
+            .args(args)
+            .output()
+            .unwrap();
+        let ours = lab.a.nettool().arg("ping").args(args).output().unwrap();
+        let peer = lab
+            .a
+            .command("ping")
+            .args(args)
+            .env("LC_ALL", "C")
+            .output()
+            .unwrap();
+        assert_eq!(
+            lab.finish().len(),
+            6,
+            "{change:?}: the responder answered every request"
+        );
+        assert_eq!(json.status.code(), Some(0), "{change:?}");
+        assert_eq!(ours.status.code(), peer.status.code(), "{change:?}");
+        let records = ndjson(&json.stdout);
+        let replies = of_type(&records, "reply");
+        assert_eq!(replies.len(), 2, "{change:?}: {records:?}");
+        let summary = records.last().unwrap();
+        assert_eq!(summary["received"], 2, "{change:?}");
+        assert_eq!(summary["duplicates"], 0, "{change:?}");
+        let (ours, peer) = (
+            String::from_utf8(ours.stdout).unwrap(),
+            String::from_utf8(peer.stdout).unwrap(),
+        );
+        for reply in replies {
+            match change {
+                Change::Corrupt(at) => {
+                    assert_eq!(reply["bytes"], 64);
+                    let wrong = &reply["wrong_data"];
+                    assert_eq!(wrong["offset"], at);
+                    assert_eq!(wrong["expected"], at);
+                    assert_eq!(wrong["got"], at ^ 0xff);
+                    assert!(reply.get("truncated").is_none(), "{reply}");
+                }
+                Change::Truncate(len) => {
+                    assert_eq!(reply["bytes"], 8 + len);
+                    assert_eq!(reply["truncated"], true);
+                    assert!(reply.get("wrong_data").is_none(), "{reply}");
+                }
+                Change::Extend(len) => {
+                    assert_eq!(reply["bytes"], 8 + len);
+                    assert!(reply.get("truncated").is_none(), "{reply}");
+                    assert!(reply.get("wrong_data").is_none(), "{reply}");
+                }
+                Change::None => unreachable!(),
+            }
+        }
+        match change {
+            // iputils reads at most its own size plus some room (172 bytes of ICMP for -s 56)
+            // and prints that; nettool prints the length that arrived. Otherwise the same.
+            Change::Extend(len) => {
+                let theirs =
+                    without_times(&peer).replace("172 bytes", &format!("{} bytes", len + 8));
+                assert_eq!(
+                    without_times(&ours),
+                    theirs,
+                    "\nping:\n{peer}\nnettool:\n{ours}"
+                );
+            }
+            _ => assert_eq!(
+                without_times(&ours),
+                without_times(&peer),
+                "\nping:\n{peer}\nnettool:\n{ours}"
+            ),
+        }
+    }
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::common::{root_or_skip, strict, tool_or_skip};
 use crate::ping::pair;
-use crate::ping::{Extras, ResponderLab};
+use crate::ping::{Change, Extras, ResponderLab};
 
 /// The Python that has pingparsing: `NETTOOL_PINGPARSING_PYTHON`, else the venv `.ci/run`
 /// makes in `target/pyvenv`.
@@ -90,6 +90,12 @@ fn readings(text: &str, python: &str) -> (Value, Value) {
 /// Run iputils ping and nettool ping side by side in `lab` with `args`; both parsers must read
 /// the same from each, and the exit codes must agree.
 fn same_readings(lab: &ResponderLab, python: &str, args: &[&str]) {
+    same_readings_but(lab, python, args, |_| {});
+}
+
+/// [`same_readings`], with `adjust` applied to every reading first (to leave out a field the
+/// two tools print apart on purpose).
+fn same_readings_but(lab: &ResponderLab, python: &str, args: &[&str], adjust: fn(&mut Value)) {
     let peer = lab
         .a
         .command("ping")
@@ -109,8 +115,11 @@ fn same_readings(lab: &ResponderLab, python: &str, args: &[&str]) {
         peer.status.code(),
         "{args:?}\nping:\n{peer_text}\nnettool:\n{our_text}"
     );
-    let (peer_jc, peer_pp) = readings(&peer_text, python);
-    let (our_jc, our_pp) = readings(&our_text, python);
+    let (mut peer_jc, mut peer_pp) = readings(&peer_text, python);
+    let (mut our_jc, mut our_pp) = readings(&our_text, python);
+    for reading in [&mut peer_jc, &mut peer_pp, &mut our_jc, &mut our_pp] {
+        adjust(reading);
+    }
     assert_eq!(
         our_jc, peer_jc,
         "jc reads them apart, {args:?}\nping:\n{peer_text}\nnettool:\n{our_text}"
@@ -226,4 +235,42 @@ fn broadcast_needs_b_and_then_parses_as_pings() {
         sorted(&peer, &python),
         "\nping:\n{peer}\nnettool:\n{ours}"
     );
+}
+
+#[test]
+fn parsers_read_changed_short_and_long_payloads_alike() {
+    if !root_or_skip("parsers_payloads") || !tool_or_skip("parsers_payloads", "jc") {
+        return;
+    }
+    let Some(python) = pingparsing_python() else {
+        return;
+    };
+    let cases = [
+        ("ppw", 83, Change::Corrupt(20)),
+        ("ppt", 84, Change::Truncate(20)),
+        ("ppe", 85, Change::Extend(1400)),
+    ];
+    for (tag, net, change) in cases {
+        let lab = ResponderLab::changing(tag, net, change);
+        let target = format!("10.{net}.0.2");
+        let args = ["-n", "-c", "2", "-i", "0.2", "-W", "1", target.as_str()];
+        // iputils prints the length it read (at most 172 bytes here), nettool the length that
+        // arrived: the byte counts of longer answers are left out of the comparison.
+        let adjust: fn(&mut Value) = match change {
+            Change::Extend(_) => |reading| {
+                for key in ["responses", "replies"] {
+                    if let Some(Value::Array(items)) = reading.get_mut(key) {
+                        for item in items {
+                            if let Value::Object(map) = item {
+                                map.remove("bytes");
+                            }
+                        }
+                    }
+                }
+            },
+            _ => |_| {},
+        };
+        same_readings_but(&lab, &python, &args, adjust);
+        lab.finish();
+    }
 }

@@ -39,9 +39,11 @@ const MAX_IN_FLIGHT: usize = 256;
 #[command(
     after_long_help = "JSON (--json) is NDJSON, one object a line, each with \"type\" and \
 \"target\" (the host as given):\n\
-  reply: seq, from, ttl (null on TCP), bytes (ICMP message length; 0 for TCP), rtt_ms \
-(milliseconds, to the microsecond), dup (true for a duplicate reply), state (TCP only: \
-\"open\", or \"closed\" for a reset, which proves the host is up)\n\
+  reply: seq, from, ttl (null on TCP), bytes (ICMP message length as it arrived; 0 for TCP), \
+rtt_ms (milliseconds, to the microsecond), dup (true for a duplicate reply), state (TCP only: \
+\"open\", or \"closed\" for a reset, which proves the host is up); only when the payload did \
+not come back as sent: truncated (true: shorter than sent) or wrong_data (the first byte that \
+differs: offset, expected, got)\n\
   timeout: seq (no answer within -W, or still unanswered at the end)\n\
   error: seq, from (the reporting router or host, or null), error (ping's wording, e.g. \
 \"Time to live exceeded\"), icmp_type, icmp_code (null for TCP)\n\

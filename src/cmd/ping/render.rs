@@ -18,6 +18,7 @@ use tokio::sync::{mpsc, watch};
 use crate::error::Result;
 use crate::exit::Outcome;
 use crate::model::ping_stats::{self, RttStats};
+use crate::net::icmp::{EchoData, WrongData};
 use crate::output::{Output, Paint};
 use crate::probe::{Event, Summary, TcpState};
 
@@ -33,8 +34,6 @@ pub struct Renderer<'o> {
     /// Many hosts answer each probe (`-b`, or a multicast target): as ping, their duplicates
     /// are counted but marked only with `-v`.
     many_answer: bool,
-    /// The ICMP message length of our probes (an answer shorter than this is truncated).
-    probe_bytes: usize,
     timestamps: bool,
     outstanding: bool,
     filter: Filter,
@@ -64,7 +63,6 @@ impl<'o> Renderer<'o> {
             flood: config.flood,
             back_to_back: config.interval.is_zero(),
             many_answer: config.broadcast || first_addr.is_multicast(),
-            probe_bytes: usize::from(config.size) + 8,
             timestamps: config.timestamps,
             outstanding: config.outstanding,
             filter: config.filter,
@@ -252,17 +250,23 @@ impl<'o> Renderer<'o> {
                     let ttl = r.ttl.map_or_else(String::new, |t| format!(" ttl={t}"));
                     let marked = r.dup && (!self.many_answer || self.out.verbose() > 0);
                     let dup = if marked { " (DUP!)" } else { "" };
-                    // As ping: an answer shorter than the probe says so.
-                    let cut = if r.bytes < self.probe_bytes {
-                        " (truncated)"
-                    } else {
-                        ""
-                    };
-                    let _ = writeln!(
+                    let _ = write!(
                         self.pending,
-                        "{prefix}{} bytes from {shown}: icmp_seq={}{ttl} time={time} ms{dup}{cut}",
+                        "{prefix}{} bytes from {shown}: icmp_seq={}{ttl}",
                         r.bytes, r.seq
                     );
+                    match &r.data {
+                        // As ping: an answer shorter than the probe says so in place of its
+                        // time (which still counts in the statistics).
+                        EchoData::Truncated => self.pending.push_str(" (truncated)\n"),
+                        data => {
+                            let _ = write!(self.pending, " time={time} ms{dup}");
+                            if let EchoData::Wrong(wrong) = data {
+                                self.pending.push_str(&wrong_data_text(wrong));
+                            }
+                            self.pending.push('\n');
+                        }
+                    }
                 }
             }
             Event::IcmpError(e) => {
@@ -381,6 +385,25 @@ fn header(name: &str, addr: IpAddr, size: u16, source: Option<&Source>) -> Strin
         ),
         IpAddr::V6(_) => format!("PING {name}({addr}) {from}{size} data bytes\n"),
     }
+}
+
+/// What ping prints after the reply line when the payload came back changed: the first byte
+/// that differs, then the payload in rows of 32 bytes in bare hex, each row headed by its
+/// offset. ping's payload starts with its send time, so it compares and dumps from byte 16
+/// on; ours has no timestamp, so a byte before 16 is caught too, and then the dump starts at 0.
+fn wrong_data_text(wrong: &WrongData) -> String {
+    let start = if wrong.offset >= 16 { 16 } else { 0 };
+    let mut text = format!(
+        "\nwrong data byte #{} should be 0x{:x} but was 0x{:x}",
+        wrong.offset, wrong.expected, wrong.got
+    );
+    for (i, byte) in wrong.received.iter().enumerate().skip(start) {
+        if i == start || i % 32 == 16 {
+            let _ = write!(text, "\n#{i}\t");
+        }
+        let _ = write!(text, "{byte:x} ");
+    }
+    text
 }
 
 /// ping's closing lines for one target.
@@ -658,6 +681,7 @@ mod tests {
             from: "10.0.0.2".parse().unwrap(),
             ttl: Some(64),
             bytes: 64,
+            data: EchoData::Intact,
             rtt_us,
             dup,
             state: None,
@@ -729,6 +753,64 @@ mod tests {
              rtt min/avg/max/mdev = 1.234/1.234/1.234/0.000 ms\n"
         );
         assert_eq!(outcome.code(), 0);
+    }
+
+    /// A reply to `seq` whose payload came back as `data`, `bytes` long.
+    fn changed_reply(seq: u16, bytes: usize, data: EchoData) -> Event {
+        let Event::Reply(r) = reply(seq, 297, false) else {
+            unreachable!()
+        };
+        Event::Reply(Reply { bytes, data, ..r })
+    }
+
+    #[test]
+    fn changed_payloads_are_reported_as_pings() {
+        let sent: Vec<u8> = (0..56).collect();
+        let mut wrong = sent.clone();
+        wrong[20] = 0xeb;
+        let mut early = sent.clone();
+        early[3] = 0;
+        let events = vec![
+            changed_reply(1, 64, EchoData::check(&sent, &wrong)),
+            changed_reply(2, 28, EchoData::check(&sent, &sent[..20])),
+            changed_reply(3, 1408, EchoData::Intact),
+            changed_reply(4, 64, EchoData::check(&sent, &early)),
+            summary(&[Some(297), Some(297), Some(297), Some(297)]),
+        ];
+        let (text, _) = render(&["-n", "10.0.0.2"], Format::Text, events.clone());
+        // iputils ping's lines for the same replies, byte for byte (the last one excepted: ping
+        // keeps its send time in bytes 0-15 and does not compare them).
+        assert_eq!(
+            text.split("\n\n---").next().unwrap(),
+            "PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n\
+             64 bytes from 10.0.0.2: icmp_seq=1 ttl=64 time=0.297 ms\n\
+             wrong data byte #20 should be 0x14 but was 0xeb\n\
+             #16\t10 11 12 13 eb 15 16 17 18 19 1a 1b 1c 1d 1e 1f 20 21 22 23 24 25 26 27 28 29 2a 2b 2c 2d 2e 2f \n\
+             #48\t30 31 32 33 34 35 36 37 \n\
+             28 bytes from 10.0.0.2: icmp_seq=2 ttl=64 (truncated)\n\
+             1408 bytes from 10.0.0.2: icmp_seq=3 ttl=64 time=0.297 ms\n\
+             64 bytes from 10.0.0.2: icmp_seq=4 ttl=64 time=0.297 ms\n\
+             wrong data byte #3 should be 0x3 but was 0x0\n\
+             #0\t0 1 2 0 4 5 6 7 8 9 a b c d e f \n\
+             #16\t10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f 20 21 22 23 24 25 26 27 28 29 2a 2b 2c 2d 2e 2f \n\
+             #48\t30 31 32 33 34 35 36 37 "
+        );
+        let (json, _) = render(&["-n", "10.0.0.2"], Format::Json, events);
+        let lines: Vec<&str> = json.lines().collect();
+        assert!(
+            lines[0].ends_with(
+                r#""bytes":64,"wrong_data":{"offset":20,"expected":20,"got":235},"rtt_ms":0.297,"dup":false}"#
+            ),
+            "{json}"
+        );
+        assert!(
+            lines[1].ends_with(r#""bytes":28,"truncated":true,"rtt_ms":0.297,"dup":false}"#),
+            "{json}"
+        );
+        assert!(
+            lines[2].ends_with(r#""bytes":1408,"rtt_ms":0.297,"dup":false}"#),
+            "{json}"
+        );
     }
 
     #[test]

@@ -309,6 +309,7 @@ mod tests {
                 seq,
                 ttl: None,
                 bytes: 0,
+                data: crate::probe::EchoData::Intact,
                 state: None,
             },
             Some((icmp_type, icmp_code)) => Answer::IcmpError {

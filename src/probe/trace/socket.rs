@@ -24,7 +24,7 @@ use crate::model::trace::{MplsLabel, Protocol, classify_error};
 use crate::net::linux::filter::{self, Keep};
 use crate::net::linux::{icmp, recverr};
 use crate::net::privilege::{self, Method};
-use crate::probe::{Answer, Probe, ProbeSocket, Quoted, Received};
+use crate::probe::{Answer, EchoData, Probe, ProbeSocket, Quoted, Received};
 
 /// Where probes leave from (`-I`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -468,6 +468,7 @@ impl TraceSockets {
                 seq: d.seq,
                 ttl: None,
                 bytes: 0,
+                data: EchoData::Intact,
                 state: None,
             },
         }
