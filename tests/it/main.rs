@@ -21,3 +21,4 @@ mod subnet;
 mod tcp;
 mod trace;
 mod udp;
+mod zones;
