@@ -5,6 +5,7 @@
 mod common;
 
 mod arping;
+mod caps;
 mod cli;
 mod docs;
 mod harden;

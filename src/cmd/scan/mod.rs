@@ -25,6 +25,7 @@ use crate::model::port_state::{judge_tcp, judge_udp};
 use crate::model::target_spec::{Addresses, TargetSpec};
 use crate::net::host;
 use crate::net::port_probe::{self, ConnectProber, Prober, SynProber, UdpProber};
+use crate::net::privilege;
 use crate::net::services;
 use crate::output::Output;
 
@@ -48,18 +49,22 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         Method::Udp => {
             Box::new(UdpProber::new().map_err(|e| Error::io("open an epoll instance", e))?)
         }
-        Method::Syn => Box::new(SynProber::open(v4, v6).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::PermissionDenied {
-                Error::Permission(
-                    "--syn needs raw sockets: run as root or `setcap cap_net_raw+ep \
+        Method::Syn => Box::new(privilege::with_raised(|| SynProber::open(v4, v6)).map_err(
+            |e| {
+                if e.kind() == std::io::ErrorKind::PermissionDenied {
+                    Error::Permission(
+                        "--syn needs raw sockets: run as root or `setcap cap_net_raw+ep \
                      $(which nettool)`; the default connect scan needs no privilege"
-                        .into(),
-                )
-            } else {
-                Error::io("open raw sockets for --syn", e)
-            }
-        })?),
+                            .into(),
+                    )
+                } else {
+                    Error::io("open raw sockets for --syn", e)
+                }
+            },
+        )?),
     };
+    // The raw sockets of --syn are open; no other probe needs a capability.
+    privilege::drop_all();
     if config.method != Method::Syn {
         let files = port_probe::raise_open_files();
         let room = usize::try_from(files.saturating_sub(SPARE_FILES).max(1)).unwrap_or(usize::MAX);

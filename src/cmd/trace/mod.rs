@@ -211,7 +211,9 @@ async fn trace_all(config: &Config, targets: &[Target], out: &mut Output) -> Res
             instance: u16::try_from(index).unwrap_or(u16::MAX),
         };
         let mpls = prober::MplsTable::default();
-        let mut sockets = TraceSockets::open(&target.scoped, kind, &config.source, mpls.clone())?;
+        let mut sockets = crate::net::privilege::with_raised(|| {
+            TraceSockets::open(&target.scoped, kind, &config.source, mpls.clone())
+        })?;
         out.debug(format!(
             "trace to {} ({}) from {}: {} probes, {} sockets",
             target.host,
@@ -236,6 +238,8 @@ async fn trace_all(config: &Config, targets: &[Target], out: &mut Output) -> Res
             let _ = tx.send(Message::Done(result.err()));
         }));
     }
+    // Every raw socket is open: no capability is needed any more.
+    crate::net::privilege::drop_all();
     drop(tx);
     let (name_tx, mut name_rx) = mpsc::unbounded_channel::<(IpAddr, Option<String>)>();
     let mut interrupt =
