@@ -87,23 +87,22 @@ pub fn main_entry() -> u8 {
 /// Run one parsed command.
 pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
     net::privilege::raise_file_limit();
-    // Commands that open a socket which may need privilege (a raw socket, a port below 1024)
-    // or name other users' processes keep their capabilities permitted but not effective, and
-    // drop them once it is open; the others never hold one.
+    // Commands that open a socket which may need privilege (a raw or packet socket, a port
+    // below 1024) or name other users' processes keep their capabilities permitted but not
+    // effective, raise them around that one call and drop them all once it is done; the others
+    // never hold one.
     match command {
         Command::Ping(_)
         | Command::Listen(_)
         | Command::Connect(_)
         | Command::UdpSend(_)
         | Command::UdpRecv(_)
-        | Command::Portinfo(_) => net::privilege::lower(),
-        // Raw, packet and sock_diag sockets opened in many places: these still run with the
-        // capabilities they were started with.
-        Command::Trace(_)
+        | Command::Portinfo(_)
+        | Command::Trace(_)
         | Command::Scan(_)
         | Command::Sockets(_)
         | Command::Sniff(_)
-        | Command::Arping(_) => {}
+        | Command::Arping(_) => net::privilege::lower(),
         _ => net::privilege::drop_all(),
     }
     match command {

@@ -230,7 +230,11 @@ fn pick_interface(config: &Config) -> Result<(String, u32, [u8; 6], Ipv4Addr)> {
 pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     let config = Config::try_from(args)?;
     let (interface, ifindex, mac, own_ip) = pick_interface(&config)?;
-    let socket = ArpSocket::open(ifindex, Duration::from_millis(20)).map_err(|e| {
+    let opened =
+        crate::net::privilege::with_raised(|| ArpSocket::open(ifindex, Duration::from_millis(20)));
+    // The packet socket is the only thing that needs a capability.
+    crate::net::privilege::drop_all();
+    let socket = opened.map_err(|e| {
         if e.kind() == std::io::ErrorKind::PermissionDenied {
             Error::Permission(
                 "arping needs CAP_NET_RAW to send ARP: run it as root, or \

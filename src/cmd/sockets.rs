@@ -236,7 +236,9 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     if let Some(port) = config.port {
         rows.retain(|r| r.local.port() == port || r.peer.port() == port);
     }
-    let owners_hidden = sock::attach_owners(&mut rows);
+    // Naming other users' processes reads their /proc entries, which may need privilege.
+    let owners_hidden = crate::net::privilege::with_raised(|| sock::attach_owners(&mut rows));
+    crate::net::privilege::drop_all();
     if owners_hidden > 0 && !out.is_json() {
         out.note(format_args!(
             "{owners_hidden} socket(s) belong to processes of other users: their owner is shown to root only"

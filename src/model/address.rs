@@ -7,8 +7,14 @@
 //! site-local block, the IETF-reserved IPv6 space and global unicast. The registries nest
 //! (192.0.0.9/32 inside 192.0.0.0/24, TEREDO inside 2001::/23); the most specific entry wins and
 //! the enclosing ones are reported with it.
+//!
+//! [`ScopedAddr`] is the one parser of an address as a command takes it, with the IPv6 zone
+//! that says which link a link-local address belongs to (`fe80::1%eth0`, `[fe80::1%2]:8001`):
+//! the kernel needs that link as `sin6_scope_id`, so the zone travels with the address to the
+//! socket, and back into every label that names it.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use serde::Serialize;
@@ -451,6 +457,225 @@ pub fn is_link_local(addr: IpAddr) -> bool {
     }
 }
 
+/// The longest interface name the kernel accepts (IFNAMSIZ less its terminating zero).
+const MAX_ZONE_LEN: usize = 15;
+
+/// Split an IPv6 zone off an address (`fe80::1%eth0` gives `fe80::1` and `eth0`); the reason
+/// when the zone is malformed or follows an IPv4 address.
+pub fn split_zone(text: &str) -> Result<(&str, Option<&str>), &'static str> {
+    let Some((addr, zone)) = text.split_once('%') else {
+        return Ok((text, None));
+    };
+    if !addr.contains(':') {
+        return Err("only IPv6 addresses take a %zone");
+    }
+    if zone.is_empty() || zone.contains('%') || zone.chars().any(|c| c.is_control() || c == ' ') {
+        return Err("the zone after % must be one word (fe80::1%eth0)");
+    }
+    Ok((addr, Some(zone)))
+}
+
+/// An address with the IPv6 zone it was given in: `fe80::1%eth0` or `fe80::1%2`. The zone is
+/// kept as written for labels and resolved to the kernel's interface index (`scope_id`) by
+/// `net::host::scoped`; an address without a zone has `scope_id` 0.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ScopedAddr {
+    /// The address.
+    pub ip: IpAddr,
+    /// The zone: an interface name, or its index in decimal.
+    pub zone: Option<String>,
+    /// The interface index the zone names (0: none, or not resolved yet).
+    pub scope_id: u32,
+}
+
+impl From<IpAddr> for ScopedAddr {
+    fn from(ip: IpAddr) -> Self {
+        Self {
+            ip,
+            zone: None,
+            scope_id: 0,
+        }
+    }
+}
+
+impl ScopedAddr {
+    /// Parse an address literal, brackets allowed, with an optional `%zone` after an IPv6
+    /// address. `Ok(None)`: not an address (a host name); an error says what is wrong with the
+    /// zone. A numeric zone is its own index; a name waits for `net::host::scoped`.
+    pub fn parse(text: &str) -> Result<Option<Self>, String> {
+        let inner = text
+            .strip_prefix('[')
+            .and_then(|t| t.strip_suffix(']'))
+            .unwrap_or(text);
+        let (addr, zone) = match split_zone(inner) {
+            Ok(split) => split,
+            // `10.0.0.1%eth0` is an address with a misplaced zone; `a%b` is no address at all.
+            Err(reason)
+                if inner
+                    .split('%')
+                    .next()
+                    .is_some_and(|a| a.parse::<IpAddr>().is_ok()) =>
+            {
+                return Err(reason.to_string());
+            }
+            Err(_) => return Ok(None),
+        };
+        let Ok(ip) = addr.parse::<IpAddr>() else {
+            return Ok(None);
+        };
+        let Some(zone) = zone else {
+            return Ok(Some(Self::from(ip)));
+        };
+        if zone.len() > MAX_ZONE_LEN || zone.contains('/') {
+            return Err(format!(
+                "the zone {zone} is not an interface name (at most {MAX_ZONE_LEN} characters, no /)"
+            ));
+        }
+        let scope_id = if zone.bytes().all(|b| b.is_ascii_digit()) {
+            match zone.parse::<u32>() {
+                Ok(index) if index > 0 => index,
+                _ => {
+                    return Err(format!(
+                        "the zone {zone} is not an interface index (1-{})",
+                        u32::MAX
+                    ));
+                }
+            }
+        } else {
+            0
+        };
+        Ok(Some(Self {
+            ip,
+            zone: Some(zone.to_string()),
+            scope_id,
+        }))
+    }
+
+    /// Parse an address with an optional port: `::1`, `[::1]:5353`, `fe80::1%eth0`,
+    /// `[fe80::1%eth0]:53`, `127.0.0.1:53`; `port` when none is given. `Ok(None)`: not an
+    /// address; an error names a bad port or zone.
+    pub fn parse_with_port(text: &str, port: u16) -> Result<Option<(Self, u16)>, String> {
+        if let Some(addr) = Self::parse(text)? {
+            return Ok(Some((addr, port)));
+        }
+        let Some((host, port_text)) = text.rsplit_once(':') else {
+            return Ok(None);
+        };
+        // An IPv6 address with a port needs its brackets, or its last group reads as the port.
+        let bracketed = host.starts_with('[') && host.ends_with(']');
+        let Some(addr) = Self::parse(host)?.filter(|a| bracketed || a.ip.is_ipv4()) else {
+            return Ok(None);
+        };
+        match port_text.parse::<u16>() {
+            Ok(port) => Ok(Some((addr, port))),
+            Err(_) => Err(format!("'{port_text}' is not a port number (1-65535)")),
+        }
+    }
+
+    /// A link-local IPv6 unicast address given without a zone: the kernel cannot tell which
+    /// link it is on.
+    #[must_use]
+    pub fn lacks_zone(&self) -> bool {
+        self.scope_id == 0 && self.ip.is_ipv6() && is_link_local(self.ip)
+    }
+
+    /// The socket address of `port` at this address, with the zone as `sin6_scope_id`.
+    #[must_use]
+    pub fn socket_addr(&self, port: u16) -> SocketAddr {
+        match self.ip {
+            IpAddr::V6(ip) => SocketAddr::V6(SocketAddrV6::new(ip, port, 0, self.scope_id)),
+            ip @ IpAddr::V4(_) => SocketAddr::new(ip, port),
+        }
+    }
+
+    /// This address with `port`: a socket address that prints as `[fe80::1%eth0]:8001`.
+    #[must_use]
+    pub fn endpoint(&self, port: u16) -> Endpoint {
+        Endpoint {
+            addr: self.socket_addr(port),
+            zone: self.zone.clone(),
+        }
+    }
+}
+
+/// A socket address with the name of its IPv6 zone, for labels: `[fe80::1%eth0]:8001` where
+/// `SocketAddr` would print the index (`[fe80::1%2]:8001`). In JSON, the same string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    /// The socket address, its zone as `scope_id`.
+    pub addr: SocketAddr,
+    /// The zone's interface name, when it has one.
+    pub zone: Option<String>,
+}
+
+impl Endpoint {
+    /// The address part.
+    #[must_use]
+    pub fn ip(&self) -> IpAddr {
+        self.addr.ip()
+    }
+
+    /// The port.
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Whether it is an IPv6 socket address.
+    #[must_use]
+    pub fn is_ipv6(&self) -> bool {
+        self.addr.is_ipv6()
+    }
+}
+
+impl From<SocketAddr> for Endpoint {
+    fn from(addr: SocketAddr) -> Self {
+        Self { addr, zone: None }
+    }
+}
+
+/// `[fe80::1%eth0]:8001`, `[::1]:53`, `127.0.0.1:53`.
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.addr, &self.zone) {
+            (SocketAddr::V6(a), Some(zone)) => write!(f, "[{}%{zone}]:{}", a.ip(), a.port()),
+            (addr, _) => write!(f, "{addr}"),
+        }
+    }
+}
+
+impl Serialize for Endpoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// An address literal with an optional zone, which stays unresolved (`scope_id` 0 for a name).
+impl std::str::FromStr for ScopedAddr {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Self::parse(text)?.ok_or_else(|| format!("{text}: not an IP address"))
+    }
+}
+
+/// In JSON, the address as it prints (`"fe80::1%eth0"`).
+impl Serialize for ScopedAddr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// `fe80::1%eth0`, or the bare address without a zone.
+impl fmt::Display for ScopedAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.zone {
+            Some(zone) => write!(f, "{}%{zone}", self.ip),
+            None => write!(f, "{}", self.ip),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -624,5 +849,124 @@ mod tests {
                 "{addr}"
             );
         }
+    }
+    #[test]
+    fn scoped_addresses() {
+        let ok: &[(&str, &str, Option<&str>, u32)] = &[
+            ("::1", "::1", None, 0),
+            ("[::1]", "::1", None, 0),
+            ("127.0.0.1", "127.0.0.1", None, 0),
+            ("fe80::1%eth0", "fe80::1", Some("eth0"), 0),
+            ("[fe80::1%veth0]", "fe80::1", Some("veth0"), 0),
+            ("fe80::1%3", "fe80::1", Some("3"), 3),
+            ("ff02::1%lo", "ff02::1", Some("lo"), 0),
+        ];
+        for (text, ip_text, zone, scope_id) in ok {
+            let got = ScopedAddr::parse(text).unwrap().unwrap();
+            assert_eq!(
+                (got.ip, got.zone.as_deref(), got.scope_id),
+                (ip(ip_text), *zone, *scope_id),
+                "{text}"
+            );
+            assert_eq!(got.to_string(), text.trim_matches(['[', ']']), "{text}");
+        }
+        for name in ["localhost", "host%eth0", "a.b", "fe80::zz"] {
+            assert_eq!(ScopedAddr::parse(name), Ok(None), "{name}");
+        }
+        assert_eq!(
+            "localhost".parse::<ScopedAddr>(),
+            Err("localhost: not an IP address".to_string())
+        );
+        assert_eq!("fe80::1%3".parse::<ScopedAddr>().map(|a| a.scope_id), Ok(3));
+        let bad = [
+            ("10.0.0.1%eth0", "only IPv6 addresses take a %zone"),
+            (
+                "fe80::1%",
+                "the zone after % must be one word (fe80::1%eth0)",
+            ),
+            (
+                "fe80::1%a%b",
+                "the zone after % must be one word (fe80::1%eth0)",
+            ),
+            (
+                "fe80::1%a b",
+                "the zone after % must be one word (fe80::1%eth0)",
+            ),
+            (
+                "fe80::1%0",
+                "the zone 0 is not an interface index (1-4294967295)",
+            ),
+            (
+                "fe80::1%99999999999",
+                "the zone 99999999999 is not an interface index (1-4294967295)",
+            ),
+            (
+                "fe80::1%a/b",
+                "the zone a/b is not an interface name (at most 15 characters, no /)",
+            ),
+            (
+                "fe80::1%abcdefghijklmnop",
+                "the zone abcdefghijklmnop is not an interface name (at most 15 characters, no /)",
+            ),
+        ];
+        for (text, want) in bad {
+            assert_eq!(ScopedAddr::parse(text), Err(want.to_string()), "{text}");
+        }
+    }
+
+    #[test]
+    fn scoped_socket_addresses_and_labels() {
+        let mut a = ScopedAddr::parse("fe80::1%veth0").unwrap().unwrap();
+        assert!(a.lacks_zone(), "a named zone is not resolved yet");
+        a.scope_id = 7;
+        assert!(!a.lacks_zone());
+        assert_eq!(a.endpoint(8001).to_string(), "[fe80::1%veth0]:8001");
+        assert_eq!(
+            serde_json::to_string(&a.endpoint(8001)).unwrap(),
+            "\"[fe80::1%veth0]:8001\""
+        );
+        let SocketAddr::V6(sa) = a.socket_addr(8001) else {
+            panic!("IPv6")
+        };
+        assert_eq!((sa.port(), sa.scope_id()), (8001, 7));
+        assert!(ScopedAddr::from(ip("fe80::1")).lacks_zone());
+        assert!(!ScopedAddr::from(ip("2001:db8::1")).lacks_zone());
+        assert!(!ScopedAddr::from(ip("169.254.0.1")).lacks_zone());
+        let plain = |t: &str, port| ScopedAddr::from(ip(t)).endpoint(port).to_string();
+        assert_eq!(plain("10.0.0.1", 53), "10.0.0.1:53");
+        assert_eq!(plain("::1", 53), "[::1]:53");
+        let kernel: SocketAddr = "[fe80::1%4]:9".parse().unwrap();
+        assert_eq!(Endpoint::from(kernel).to_string(), "[fe80::1%4]:9");
+    }
+
+    #[test]
+    fn scoped_addresses_with_ports() {
+        let parse = |t: &str| {
+            ScopedAddr::parse_with_port(t, 53).map(|o| o.map(|(a, p)| (a.to_string(), p)))
+        };
+        for (text, addr, port) in [
+            ("::1", "::1", 53),
+            ("[::1]:5353", "::1", 5353),
+            ("127.0.0.1:5353", "127.0.0.1", 5353),
+            ("fe80::1%eth0", "fe80::1%eth0", 53),
+            ("[fe80::1%eth0]:54", "fe80::1%eth0", 54),
+            ("[fe80::1%2]", "fe80::1%2", 53),
+        ] {
+            assert_eq!(parse(text), Ok(Some((addr.to_string(), port))), "{text}");
+        }
+        assert_eq!(parse("dns.example"), Ok(None));
+        assert_eq!(parse("dns.example:53"), Ok(None));
+        assert_eq!(
+            parse("127.0.0.1:x"),
+            Err("'x' is not a port number (1-65535)".into())
+        );
+        assert_eq!(
+            parse("[fe80::1%eth0]:70000"),
+            Err("'70000' is not a port number (1-65535)".into())
+        );
+        assert_eq!(
+            parse("[10.0.0.1%eth0]:53"),
+            Err("only IPv6 addresses take a %zone".into())
+        );
     }
 }

@@ -110,19 +110,7 @@ pub fn parse_addr(text: &str) -> Result<IpAddr> {
 /// Split an IPv6 zone id off an address (`fe80::1%eth0` -> `fe80::1`, `eth0`). The zone names
 /// the link a link-local address belongs to; the arithmetic ignores it.
 pub fn split_zone<'a>(whole: &str, text: &'a str) -> Result<(&'a str, Option<&'a str>)> {
-    let Some((addr, zone)) = text.split_once('%') else {
-        return Ok((text, None));
-    };
-    if !addr.contains(':') {
-        return Err(Error::invalid(whole, "only IPv6 addresses take a %zone"));
-    }
-    if zone.is_empty() || zone.contains('%') || zone.chars().any(|c| c.is_control() || c == ' ') {
-        return Err(Error::invalid(
-            whole,
-            "the zone after % must be one word (fe80::1%eth0)",
-        ));
-    }
-    Ok((addr, Some(zone)))
+    super::address::split_zone(text).map_err(|reason| Error::invalid(whole, reason))
 }
 
 /// The prefix length of a dotted mask: a netmask (`255.255.255.0`), else a hostmask

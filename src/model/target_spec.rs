@@ -1,12 +1,14 @@
 //! Which hosts a scan probes, as the user writes them: an address (`10.0.0.5`, `::1`, `[::1]`),
 //! a CIDR (`10.0.0.0/24`: without its network and broadcast addresses, as `ping -g` and fping
-//! take it), a range (`10.0.0.1-10.0.0.40`, or `10.0.0.1-40` within the last octet), or a host
-//! name, which the caller resolves. Ranges are kept as their two ends and walked lazily, so a
+//! take it), a range (`10.0.0.1-10.0.0.40`, or `10.0.0.1-40` within the last octet), an IPv6
+//! address with its zone (`fe80::1%eth0`, one link), or a host name, which the caller resolves. Ranges are kept as their two ends and walked lazily, so a
 //! /8 costs no more memory than one address.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
+
+use super::address::ScopedAddr;
 
 /// The largest number of addresses one specification may name (a /8 of IPv4 is 2^24).
 pub const MAX_ADDRESSES: u128 = 1 << 32;
@@ -21,6 +23,8 @@ pub enum TargetSpec {
         /// The last address.
         last: IpAddr,
     },
+    /// One address with an IPv6 zone (`fe80::1%eth0`), the zone to be resolved by the caller.
+    Scoped(ScopedAddr),
     /// A host name, to be resolved by the caller.
     Name(String),
 }
@@ -32,11 +36,15 @@ impl TargetSpec {
         if text.is_empty() {
             return Err("an empty target (give a name, an address, a CIDR or a range)".into());
         }
-        if let Some(addr) = literal(text) {
-            return Ok(Self::Range {
-                first: addr,
-                last: addr,
-            });
+        match ScopedAddr::parse(text).map_err(|reason| format!("{text}: {reason}"))? {
+            Some(addr) if addr.zone.is_some() => return Ok(Self::Scoped(addr)),
+            Some(addr) => {
+                return Ok(Self::Range {
+                    first: addr.ip,
+                    last: addr.ip,
+                });
+            }
+            None => {}
         }
         if let Some((addr, _)) = text.split_once('/') {
             let net: IpNet = text.parse().map_err(|_| {
@@ -113,7 +121,7 @@ impl TargetSpec {
     pub fn len(&self) -> u128 {
         match self {
             Self::Range { first, last } => number(*last) - number(*first) + 1,
-            Self::Name(_) => 1,
+            Self::Scoped(_) | Self::Name(_) => 1,
         }
     }
 
@@ -241,6 +249,16 @@ mod tests {
             ("::1-::3", range("::1", "::3"), 3),
             ("localhost", TargetSpec::Name("localhost".into()), 1),
             ("web-1.example", TargetSpec::Name("web-1.example".into()), 1),
+            (
+                "fe80::1%eth0",
+                TargetSpec::Scoped(ScopedAddr::parse("fe80::1%eth0").unwrap().unwrap()),
+                1,
+            ),
+            (
+                "[fe80::1%2]",
+                TargetSpec::Scoped(ScopedAddr::parse("fe80::1%2").unwrap().unwrap()),
+                1,
+            ),
         ];
         for (text, want, n) in cases {
             let got = TargetSpec::parse(text).unwrap();
@@ -279,6 +297,14 @@ mod tests {
                 "300.1.1.1: not a host name, an address, a CIDR or a range",
             ),
             ("a b", "a b: not a host name, an address, a CIDR or a range"),
+            (
+                "10.0.0.1%eth0",
+                "10.0.0.1%eth0: only IPv6 addresses take a %zone",
+            ),
+            (
+                "fe80::1%",
+                "fe80::1%: the zone after % must be one word (fe80::1%eth0)",
+            ),
             ("::/0", "::/0: more than 4294967296 addresses in one target"),
         ];
         for (text, want) in cases {

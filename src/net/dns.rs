@@ -20,6 +20,7 @@ use hickory_resolver::proto::rr::{Name, Record, RecordType};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::model::address::ScopedAddr;
 use crate::model::dns_name;
 use crate::model::sanitize;
 use crate::net::dns_stream::{Setup, StreamFailure, StreamMux};
@@ -483,21 +484,13 @@ pub fn parse_server(text: &str) -> std::result::Result<SocketAddr, String> {
 
 /// [`parse_server`] with `port` when none is given (853 for DNS over TLS).
 pub fn parse_server_or(text: &str, port: u16) -> std::result::Result<SocketAddr, String> {
-    if let Ok(addr) = text.parse::<SocketAddr>() {
-        if addr.port() == 0 {
-            return Err("port 0 is not a server port".into());
-        }
-        return Ok(addr);
+    let Some((addr, port)) = ScopedAddr::parse_with_port(text, port)? else {
+        return Err("not an address (use 127.0.0.1, 127.0.0.1:5353, ::1 or [::1]:5353)".into());
+    };
+    if port == 0 {
+        return Err("port 0 is not a server port".into());
     }
-    if let Some(ip) = crate::net::host::parse_literal(text) {
-        return Ok(SocketAddr::new(ip, port));
-    }
-    if let Some((host, port)) = text.rsplit_once(':')
-        && host.parse::<IpAddr>().is_ok()
-    {
-        return Err(format!("'{port}' is not a port number (1-65535)"));
-    }
-    Err("not an address (use 127.0.0.1, 127.0.0.1:5353, ::1 or [::1]:5353)".into())
+    Ok(crate::net::host::zoned(addr)?.socket_addr(port))
 }
 
 #[cfg(test)]
@@ -512,6 +505,8 @@ mod tests {
             ("::1", "[::1]:53"),
             ("[::1]", "[::1]:53"),
             ("[::1]:5353", "[::1]:5353"),
+            ("::1%lo", "[::1%1]:53"),
+            ("[::1%lo]:5353", "[::1%1]:5353"),
         ];
         for (text, want) in ok {
             assert_eq!(parse_server(text), Ok(want.parse().unwrap()), "{text}");
@@ -520,6 +515,15 @@ mod tests {
             ("127.0.0.1:0", "port 0 is not a server port"),
             ("127.0.0.1:x", "'x' is not a port number (1-65535)"),
             ("127.0.0.1:70000", "'70000' is not a port number (1-65535)"),
+            (
+                "fe80::1%no-such-if0",
+                "the zone no-such-if0 names no network interface here",
+            ),
+            (
+                "fe80::1",
+                "a link-local address needs a zone naming its interface (fe80::1%IFACE, as in \
+                 fe80::1%eth0)",
+            ),
             (
                 "dns.example",
                 "not an address (use 127.0.0.1, 127.0.0.1:5353, ::1 or [::1]:5353)",

@@ -1,5 +1,6 @@
 //! The system resolver, the one adapter over getaddrinfo and getnameinfo, and host names and
-//! address literals as every command takes them: `localhost`, `127.0.0.1`, `::1`, `[::1]`.
+//! address literals as every command takes them: `localhost`, `127.0.0.1`, `::1`, `[::1]`,
+//! `fe80::1%eth0` (an IPv6 zone, turned into the interface index the kernel wants).
 //! Names go through getaddrinfo, so /etc/hosts and nsswitch count as for every other program
 //! on the machine, with the address family asked for in the hints.
 //!
@@ -11,6 +12,8 @@ use std::net::{IpAddr, SocketAddr};
 use dns_lookup::LookupErrorKind;
 
 use crate::error::{Error, Result};
+use crate::model::address::{Endpoint, ScopedAddr};
+use crate::net::iface;
 
 /// Which address family a command may use (`-4`, `-6`, or either).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -46,15 +49,70 @@ pub fn parse_literal(text: &str) -> Option<IpAddr> {
     inner.parse().ok()
 }
 
+/// An address literal with its IPv6 zone resolved to an interface index (`fe80::1%eth0`,
+/// `[fe80::1%2]`); `Ok(None)` for a name. A zone that names no interface, a malformed zone and
+/// a link-local address without one are errors naming `text`.
+pub fn scoped_literal(text: &str) -> Result<Option<ScopedAddr>> {
+    let Some(addr) = ScopedAddr::parse(text).map_err(|reason| Error::invalid(text, reason))? else {
+        return Ok(None);
+    };
+    zoned(addr)
+        .map(Some)
+        .map_err(|reason| Error::invalid(text, reason))
+}
+
+/// `addr` with its zone resolved ([`resolve_zone`]), refused when it is link-local without one;
+/// the reason when not.
+pub fn zoned(addr: ScopedAddr) -> std::result::Result<ScopedAddr, String> {
+    let addr = resolve_zone(addr)?;
+    if addr.lacks_zone() {
+        return Err(format!(
+            "a link-local address needs a zone naming its interface ({}%IFACE, as in {}%eth0)",
+            addr.ip, addr.ip
+        ));
+    }
+    Ok(addr)
+}
+
+/// The interface index of `addr`'s zone (a name looked up, a number checked), labelled with the
+/// interface's name; the reason when there is no such interface.
+pub fn resolve_zone(mut addr: ScopedAddr) -> std::result::Result<ScopedAddr, String> {
+    let Some(zone) = addr.zone.clone() else {
+        return Ok(addr);
+    };
+    if addr.scope_id == 0 {
+        addr.scope_id = iface::index_of(&zone)
+            .map_err(|_| format!("the zone {zone} names no network interface here"))?;
+    } else {
+        let name = iface::name_of(addr.scope_id)
+            .ok_or_else(|| format!("the zone {zone} is the index of no network interface here"))?;
+        addr.zone = Some(name);
+    }
+    Ok(addr)
+}
+
+/// A socket address from the kernel (a peer, a bound address) with its zone named: the
+/// interface of its `scope_id`, as `[fe80::1%eth0]:8001` prints it.
+#[must_use]
+pub fn endpoint(addr: SocketAddr) -> Endpoint {
+    let zone = match addr {
+        SocketAddr::V6(a) if a.scope_id() != 0 => {
+            Some(iface::name_of(a.scope_id()).unwrap_or_else(|| a.scope_id().to_string()))
+        }
+        _ => None,
+    };
+    Endpoint { addr, zone }
+}
+
 /// The addresses of `host` in the order the system resolver gives them, restricted to `family`.
-/// A literal is returned as it is (after checking it fits the family). An empty result or a
-/// resolver failure is an error naming the host.
-pub fn resolve(host: &str, family: Family) -> Result<Vec<IpAddr>> {
+/// A literal is returned as it is, its zone resolved (after checking it fits the family). An
+/// empty result or a resolver failure is an error naming the host.
+pub fn resolve(host: &str, family: Family) -> Result<Vec<ScopedAddr>> {
     if host.trim().is_empty() {
         return Err(Error::invalid(host, "empty host name"));
     }
-    if let Some(addr) = parse_literal(host) {
-        return match (family, addr) {
+    if let Some(addr) = scoped_literal(host)? {
+        return match (family, addr.ip) {
             (Family::V4, IpAddr::V6(_)) => Err(Error::invalid(
                 host,
                 "is an IPv6 address, but -4 asks for IPv4",
@@ -67,7 +125,7 @@ pub fn resolve(host: &str, family: Family) -> Result<Vec<IpAddr>> {
         };
     }
     getaddrinfo(host, family, 0)
-        .map(|answer| answer.addresses)
+        .map(|answer| answer.addresses.into_iter().map(ScopedAddr::from).collect())
         .map_err(|failure| Error::invalid(host, format!("cannot resolve: {}", failure.reason())))
 }
 
@@ -196,7 +254,47 @@ mod tests {
         assert!(resolve("127.0.0.1", Family::V6).is_err());
         assert_eq!(
             resolve("[::1]", Family::V6).unwrap(),
-            vec!["::1".parse::<IpAddr>().unwrap()]
+            vec![ScopedAddr::from("::1".parse::<IpAddr>().unwrap())]
+        );
+    }
+
+    #[test]
+    fn zones_resolve_to_interface_indexes() {
+        let lo = iface::index_of("lo").unwrap();
+        let named = resolve("fe80::1%lo", Family::Any).unwrap();
+        assert_eq!(
+            (named[0].scope_id, named[0].to_string()),
+            (lo, "fe80::1%lo".into())
+        );
+        let numbered = resolve(&format!("[fe80::1%{lo}]"), Family::V6).unwrap();
+        assert_eq!(numbered, named);
+        assert_eq!(
+            resolve("fe80::1%no-such-if0", Family::Any)
+                .unwrap_err()
+                .to_string(),
+            "fe80::1%no-such-if0: the zone no-such-if0 names no network interface here"
+        );
+        assert_eq!(
+            resolve("fe80::1%4294967295", Family::Any)
+                .unwrap_err()
+                .to_string(),
+            "fe80::1%4294967295: the zone 4294967295 is the index of no network interface here"
+        );
+        assert_eq!(
+            resolve("fe80::1", Family::Any).unwrap_err().to_string(),
+            "fe80::1: a link-local address needs a zone naming its interface (fe80::1%IFACE, as \
+             in fe80::1%eth0)"
+        );
+        assert_eq!(
+            resolve("10.0.0.1%lo", Family::Any).unwrap_err().to_string(),
+            "10.0.0.1%lo: only IPv6 addresses take a %zone"
+        );
+        assert_eq!(resolve("::1%lo", Family::Any).unwrap()[0].scope_id, lo);
+        let kernel = named[0].socket_addr(8001);
+        assert_eq!(endpoint(kernel).to_string(), "[fe80::1%lo]:8001");
+        assert_eq!(
+            endpoint("127.0.0.1:53".parse().unwrap()).to_string(),
+            "127.0.0.1:53"
         );
     }
 

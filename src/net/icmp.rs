@@ -31,6 +31,7 @@ use tokio::io::unix::AsyncFd;
 
 use super::os::icmp as os;
 use crate::error::{Error, Result};
+use crate::model::address::ScopedAddr;
 use crate::net::privilege::{self, Method};
 
 /// Where probes leave from and how far they may go.
@@ -247,7 +248,7 @@ impl IcmpSocket {
     /// `WouldBlock` means the send queue is full.
     pub fn send_echo(
         &mut self,
-        dest: IpAddr,
+        dest: &ScopedAddr,
         seq: u16,
         ttl: Option<u8>,
         payload: &[u8],
@@ -262,7 +263,7 @@ impl IcmpSocket {
         build_echo(&mut self.send_buf, self.v6, self.ident, seq, payload);
         self.fd
             .get_ref()
-            .send_to(&self.send_buf, &SockAddr::from(SocketAddr::new(dest, 0)))
+            .send_to(&self.send_buf, &SockAddr::from(dest.socket_addr(0)))
             .map(|_| ())
     }
 

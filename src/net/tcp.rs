@@ -13,6 +13,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::error::{Error, Result};
+use crate::model::address::{Endpoint, ScopedAddr};
 use crate::model::services::Proto;
 use crate::model::socket_trace::{SocketCall, TcpState, family_name};
 use crate::net::host::Family;
@@ -55,14 +56,19 @@ pub struct Listener {
 /// Bind and listen on `addr` (or every interface) and `port`. Without an address and without
 /// `-4`/`-6`, one IPv6 socket that also takes IPv4 (v6only off) is used, falling back to IPv4
 /// alone where the system has no IPv6.
-pub fn listen(addr: Option<IpAddr>, port: u16, family: Family, backlog: u32) -> Result<Listener> {
+pub fn listen(
+    addr: Option<&ScopedAddr>,
+    port: u16,
+    family: Family,
+    backlog: u32,
+) -> Result<Listener> {
     let (ip, dual) = match (addr, family) {
-        (Some(ip), _) => (ip, false),
-        (None, Family::V4) => (IpAddr::V4(Ipv4Addr::UNSPECIFIED), false),
-        (None, Family::V6) => (IpAddr::V6(Ipv6Addr::UNSPECIFIED), false),
-        (None, Family::Any) => (IpAddr::V6(Ipv6Addr::UNSPECIFIED), true),
+        (Some(ip), _) => (ip.clone(), false),
+        (None, Family::V4) => (IpAddr::V4(Ipv4Addr::UNSPECIFIED).into(), false),
+        (None, Family::V6) => (IpAddr::V6(Ipv6Addr::UNSPECIFIED).into(), false),
+        (None, Family::Any) => (IpAddr::V6(Ipv6Addr::UNSPECIFIED).into(), true),
     };
-    let target = SocketAddr::new(ip, port);
+    let target = ip.socket_addr(port);
     let mut calls = Vec::new();
     match bind_one(target, dual, backlog, &mut calls) {
         Ok(listener) => {
@@ -158,8 +164,8 @@ pub fn bind_error(target: SocketAddr, err: io::Error) -> Error {
 pub struct ConnectOptions {
     /// Give up on one address after this long (`-w`).
     pub timeout: Option<Duration>,
-    /// Bind the local end to this address first (`-s`).
-    pub source: Option<IpAddr>,
+    /// Bind the local end to this address first (`-s`), with its zone.
+    pub source: Option<ScopedAddr>,
     /// Bind the local end to this port first (`-p`).
     pub source_port: Option<u16>,
 }
@@ -178,15 +184,14 @@ pub struct Connected {
 /// answers (exit 1); the error names the last address tried. The socket calls made, failed ones
 /// included, are appended to `calls` (for `--trace`).
 pub async fn connect(
-    addrs: &[IpAddr],
+    addrs: &[ScopedAddr],
     port: u16,
     opts: &ConnectOptions,
     calls: &mut Vec<SocketCall>,
 ) -> Result<Connected> {
     let mut last = None;
-    for &ip in addrs {
-        let target = SocketAddr::new(ip, port);
-        match connect_one(target, opts, calls).await {
+    for ip in addrs {
+        match connect_one(&ip.endpoint(port), opts, calls).await {
             Ok(c) => return Ok(c),
             Err(e) => last = Some(e),
         }
@@ -195,12 +200,12 @@ pub async fn connect(
 }
 
 async fn connect_one(
-    target: SocketAddr,
+    target: &Endpoint,
     opts: &ConnectOptions,
     calls: &mut Vec<SocketCall>,
 ) -> Result<Connected> {
     let context = format!("connect {target}");
-    let socket = if target.is_ipv4() {
+    let socket = if !target.is_ipv6() {
         tokio::net::TcpSocket::new_v4()
     } else {
         tokio::net::TcpSocket::new_v6()
@@ -213,26 +218,28 @@ async fn connect_one(
         &socket,
     ));
     if opts.source.is_some() || opts.source_port.is_some() {
-        let ip = opts.source.unwrap_or(match target {
-            SocketAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-            SocketAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+        let ip = opts.source.clone().unwrap_or_else(|| {
+            ScopedAddr::from(match target.addr {
+                SocketAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+                SocketAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            })
         });
-        if ip.is_ipv4() != target.is_ipv4() {
+        if ip.ip.is_ipv6() != target.is_ipv6() {
             return Err(Error::invalid(
                 ip.to_string(),
                 format!("source address is not of the same family as {target}"),
             ));
         }
-        let local = SocketAddr::new(ip, opts.source_port.unwrap_or(0));
+        let local = ip.endpoint(opts.source_port.unwrap_or(0));
         socket
             .set_reuseaddr(true)
             .map_err(|e| Error::io(&context, e))?;
-        crate::net::privilege::with_raised(|| socket.bind(local))
+        crate::net::privilege::with_raised(|| socket.bind(local.addr))
             .map_err(|e| Error::io(format!("bind {local}"), e))?;
         calls.push(SocketCall::new(format!("bind({local})")));
     }
     let start = Instant::now();
-    let mut attempt = std::pin::pin!(socket.connect(target));
+    let mut attempt = std::pin::pin!(socket.connect(target.addr));
     // The first poll makes the connect(2) call: our SYN goes out and, unless the handshake is
     // already done, the socket waits in SYN_SENT.
     let first = std::future::poll_fn(|cx| Poll::Ready(attempt.as_mut().poll(cx))).await;
@@ -284,7 +291,7 @@ async fn connect_one(
             ));
             Ok(Connected {
                 stream,
-                peer: target,
+                peer: target.addr,
                 handshake,
             })
         }

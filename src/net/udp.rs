@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use socket2::{Domain, InterfaceIndexOrAddress, Protocol, Socket, Type};
 
 use crate::error::{Error, Result};
+use crate::model::address::Endpoint;
 
 /// The largest UDP payload over IPv4: 65,535 - 20 (IP header) - 8 (UDP header).
 pub const MAX_PAYLOAD_V4: usize = 65_507;
@@ -112,10 +113,14 @@ pub fn wildcard(v6: bool, port: u16) -> SocketAddr {
     }
 }
 
-/// An IPv4-mapped IPv6 source shown as the IPv4 address it is.
+/// A source as it is shown: an IPv4-mapped IPv6 address as the IPv4 address it is, a zone by
+/// its interface's name.
 #[must_use]
-pub fn canonical(addr: SocketAddr) -> SocketAddr {
-    SocketAddr::new(addr.ip().to_canonical(), addr.port())
+pub fn canonical(addr: SocketAddr) -> Endpoint {
+    match addr.ip().to_canonical() {
+        ip @ IpAddr::V4(_) => SocketAddr::new(ip, addr.port()).into(),
+        IpAddr::V6(_) => crate::net::host::endpoint(addr),
+    }
 }
 
 /// Whether an error is the ICMP port unreachable a connected UDP socket reports.

@@ -100,6 +100,8 @@ pub struct Target {
     pub name: Arc<str>,
     /// The address probed.
     pub addr: IpAddr,
+    /// The interface index of its IPv6 zone (`fe80::1%eth0`); 0: none.
+    pub scope_id: u32,
     /// TTL or hop limit of its probes; `None`: the socket's.
     pub ttl: Option<u8>,
     /// Source port or flow id of its probes; `None`: any.
@@ -115,6 +117,7 @@ impl Target {
         Self {
             name: Arc::from(name),
             addr,
+            scope_id: 0,
             ttl: None,
             flow: None,
             first_seq: 1,
@@ -467,6 +470,7 @@ impl<C: Clock> Engine<C> {
             .is_some_and(|p| p.target == i && p.waiting());
         let probe = Probe {
             dest: addr,
+            scope_id: t.target.scope_id,
             seq,
             ttl: t.target.ttl,
             flow: t.target.flow,

@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use crate::error::{Error, Result};
+use crate::model::address::ScopedAddr;
 use crate::net::icmp::{IcmpSocket, Incoming, SocketOptions};
 use crate::net::privilege::Method;
 
@@ -118,7 +119,11 @@ impl ProbeSocket for IcmpProber {
         let Some(socket) = self.socket_for(probe.dest) else {
             return Err(io::Error::from(io::ErrorKind::Unsupported));
         };
-        socket.send_echo(probe.dest, probe.seq, probe.ttl, probe.payload)
+        let dest = ScopedAddr {
+            scope_id: probe.scope_id,
+            ..probe.dest.into()
+        };
+        socket.send_echo(&dest, probe.seq, probe.ttl, probe.payload)
     }
 
     fn try_recv(&mut self) -> Result<Option<Received>> {

@@ -37,6 +37,8 @@ pub use crate::net::icmp::EchoData;
 pub struct Probe<'a> {
     /// Where it goes.
     pub dest: IpAddr,
+    /// The interface index of an IPv6 zone (`sin6_scope_id`); 0: none.
+    pub scope_id: u32,
     /// Its sequence number (ICMP echo sequence; for TCP only the engine's own count).
     pub seq: u16,
     /// TTL (IPv4) or hop limit (IPv6) for this probe alone; `None`: the socket's.

@@ -13,6 +13,7 @@ use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use tokio::task::JoinSet;
 
 use crate::error::{Error, Result};
+use crate::model::address::ScopedAddr;
 use crate::net::privilege::Method;
 
 use super::{Answer, EchoData, Probe, ProbeSocket, Received, TcpState};
@@ -41,7 +42,11 @@ impl TcpProber {
 
     /// Open a socket and send the SYN; the error text when that fails.
     fn start(&self, probe: &Probe<'_>) -> std::result::Result<tokio::net::TcpStream, Answer> {
-        let dest = SocketAddr::new(probe.dest, self.port);
+        let dest = ScopedAddr {
+            scope_id: probe.scope_id,
+            ..probe.dest.into()
+        }
+        .socket_addr(self.port);
         let failed = |reason: String| Answer::Failed {
             dest: probe.dest,
             seq: probe.seq,

@@ -4,65 +4,17 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::caps::{assert_started_without_capabilities, copy_or_skip, has_socket};
 use crate::common::{self, ChildGuard};
-
-/// The effective capability set of a process, from /proc/PID/status.
-fn cap_eff(pid: u32) -> Option<String> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("CapEff:"))
-        .map(|v| v.trim().to_string())
-}
-
-/// Whether the process has a socket open.
-fn has_socket(pid: u32) -> bool {
-    std::fs::read_dir(format!("/proc/{pid}/fd")).is_ok_and(|fds| {
-        fds.flatten().any(|fd| {
-            std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:"))
-        })
-    })
-}
-
-/// A copy of the binary given `cap_net_raw+ep` (as nettool's own error message suggests), in a
-/// folder an unprivileged user can read.
-fn setcap_copy() -> Option<(tempfile::TempDir, std::path::PathBuf)> {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(
-        dir.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
-    let copy = dir.path().join("nettool");
-    std::fs::copy(common::bin(), &copy).unwrap();
-    let ok = Command::new("setcap")
-        .args(["cap_net_raw+ep"])
-        .arg(&copy)
-        .status()
-        .is_ok_and(|s| s.success());
-    ok.then_some((dir, copy))
-}
 
 /// A setcap'd binary run by an unprivileged user holds no effective capability once started,
 /// in ping (which needs CAP_NET_RAW for its raw socket) as in udp-recv and listen (which never
 /// need it).
 #[test]
 fn setcap_binary_holds_no_effective_capability_after_start() {
-    if !common::root_or_skip("setcap_binary_holds_no_effective_capability_after_start")
-        || !common::tool_or_skip(
-            "setcap_binary_holds_no_effective_capability_after_start",
-            "setpriv",
-        )
-        || !common::tool_or_skip(
-            "setcap_binary_holds_no_effective_capability_after_start",
-            "setcap",
-        )
-    {
-        return;
-    }
-    let Some((_dir, copy)) = setcap_copy() else {
-        assert!(!common::strict(), "setcap failed");
-        eprintln!("skipping: setcap failed on this file system");
+    let Some((_dir, copy)) =
+        copy_or_skip("setcap_binary_holds_no_effective_capability_after_start")
+    else {
         return;
     };
     let udp_port = common::free_udp_port().to_string();
@@ -83,36 +35,7 @@ fn setcap_binary_holds_no_effective_capability_after_start() {
             .spawn()
             .unwrap();
         let mut child = ChildGuard(child);
-        // Started: its socket is open.
-        let pid = child.pid();
-        assert!(
-            common::wait_until(Duration::from_secs(10), || has_socket(pid)),
-            "{argv:?} did not start"
-        );
-        std::thread::sleep(Duration::from_millis(300));
-        assert!(
-            child.wait_timeout(Duration::ZERO).is_none(),
-            "{argv:?} exited"
-        );
-        let tasks = std::fs::read_dir(format!("/proc/{}/task", child.pid())).unwrap();
-        for task in tasks {
-            let tid = task.unwrap().file_name();
-            let tid = tid.to_string_lossy();
-            let status =
-                std::fs::read_to_string(format!("/proc/{}/task/{tid}/status", child.pid()))
-                    .unwrap_or_default();
-            let eff = status.lines().find_map(|l| l.strip_prefix("CapEff:"));
-            assert_eq!(
-                eff.map(str::trim),
-                Some("0000000000000000"),
-                "{argv:?} thread {tid}"
-            );
-        }
-        assert_eq!(
-            cap_eff(child.pid()).as_deref(),
-            Some("0000000000000000"),
-            "{argv:?}"
-        );
+        assert_started_without_capabilities(&mut child, &format!("{argv:?}"));
     }
 }
 

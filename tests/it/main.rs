@@ -5,6 +5,7 @@
 mod common;
 
 mod arping;
+mod caps;
 mod cli;
 mod docs;
 mod harden;
@@ -21,3 +22,4 @@ mod subnet;
 mod tcp;
 mod trace;
 mod udp;
+mod zones;

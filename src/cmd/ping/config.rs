@@ -8,6 +8,7 @@ use std::time::Duration;
 use ipnet::IpNet;
 
 use crate::error::{Error, Result};
+use crate::model::address::{ScopedAddr, is_link_local};
 use crate::net::host::{self, Family};
 
 use super::Args;
@@ -98,7 +99,10 @@ impl TryFrom<Args> for Config {
         } else {
             for name in &args.hosts {
                 // As ping: the unspecified address means this host.
-                let literal = host::parse_literal(name).map(this_host_for_unspecified);
+                let literal = ScopedAddr::parse(name)
+                    .ok()
+                    .flatten()
+                    .map(|a| this_host_for_unspecified(a.ip));
                 if name.trim().is_empty() {
                     return Err(Error::invalid(name, "empty host name"));
                 }
@@ -113,10 +117,6 @@ impl TryFrom<Args> for Config {
                 "HOST",
                 "name a host to ping, or a range with -g",
             ));
-        }
-        for h in hosts.iter().filter(|h| h.literal.is_some()) {
-            // A literal is checked against -4/-6 without any lookup.
-            host::resolve(&h.name, family)?;
         }
         let many = hosts.len() > 1 || args.generate.is_some();
         let count = match args.count {
@@ -192,6 +192,10 @@ impl TryFrom<Args> for Config {
                 "name a source address or an interface",
             ));
         }
+        for h in hosts.iter().filter(|h| h.literal.is_some()) {
+            // A literal is checked against -4/-6 and its zone without any lookup.
+            host::resolve(&lookup_name(h, source.as_ref()), family)?;
+        }
         if let Some(Source::Address(addr)) = source {
             host::resolve(&addr.to_string(), family)?;
             source_family_matches(addr, &hosts)?;
@@ -221,6 +225,20 @@ impl TryFrom<Args> for Config {
             tcp_port,
             family,
         })
+    }
+}
+
+/// The text to look a host up by: a link-local address without a zone takes the interface of
+/// `-I IFACE` as its zone, as the socket is bound to that link.
+#[must_use]
+pub fn lookup_name(spec: &HostSpec, source: Option<&Source>) -> String {
+    match (spec.literal, source) {
+        (Some(ip @ IpAddr::V6(_)), Some(Source::Device(device)))
+            if is_link_local(ip) && !spec.name.contains('%') =>
+        {
+            format!("{ip}%{device}")
+        }
+        _ => spec.name.clone(),
     }
 }
 

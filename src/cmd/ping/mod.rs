@@ -11,7 +11,6 @@ pub mod config;
 pub mod render;
 
 use std::convert::Infallible;
-use std::net::IpAddr;
 use std::time::Duration;
 
 use tokio::signal::unix::{SignalKind, signal};
@@ -20,6 +19,7 @@ use tokio::sync::{mpsc, watch};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::address::ScopedAddr;
 use crate::net::host::{self, Family};
 use crate::net::icmp::SocketOptions;
 use crate::net::privilege::{self, Method};
@@ -169,15 +169,17 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
 
 /// Resolve every host once (an unknown name is an error naming it); the same address twice
 /// would make answers ambiguous, so it is pinged once.
-fn resolve_all(hosts: &[HostSpec], family: Family) -> Result<Vec<(HostSpec, IpAddr)>> {
+fn resolve_all(
+    hosts: &[HostSpec],
+    source: Option<&Source>,
+    family: Family,
+) -> Result<Vec<(HostSpec, ScopedAddr)>> {
     let mut seen = std::collections::HashSet::new();
     let mut resolved = Vec::new();
     for spec in hosts {
-        let addr = match spec.literal {
-            Some(a) => a,
-            None => config::this_host_for_unspecified(host::resolve(&spec.name, family)?[0]),
-        };
-        if seen.insert(addr) {
+        let mut addr = host::resolve(&config::lookup_name(spec, source), family)?.remove(0);
+        addr.ip = config::this_host_for_unspecified(addr.ip);
+        if seen.insert(addr.ip) {
             resolved.push((spec.clone(), addr));
         }
     }
@@ -185,16 +187,18 @@ fn resolve_all(hosts: &[HostSpec], family: Family) -> Result<Vec<(HostSpec, IpAd
 }
 
 async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
-    let (hosts, family) = (config.hosts.clone(), config.family);
-    let resolved = tokio::task::spawn_blocking(move || resolve_all(&hosts, family))
-        .await
-        .map_err(|e| Error::other(format!("name lookup: {e}")))??;
+    let (hosts, family, source) = (config.hosts.clone(), config.family, config.source.clone());
+    let resolved =
+        tokio::task::spawn_blocking(move || resolve_all(&hosts, source.as_ref(), family))
+            .await
+            .map_err(|e| Error::other(format!("name lookup: {e}")))??;
     let ttl = config.ttl.and_then(|t| u8::try_from(t).ok());
     let targets: Vec<Target> = resolved
         .iter()
         .map(|(spec, addr)| Target {
             ttl,
-            ..Target::new(&spec.name, *addr)
+            scope_id: addr.scope_id,
+            ..Target::new(&spec.name, addr.ip)
         })
         .collect();
     let schedule = Schedule {
@@ -218,13 +222,13 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
         let named: Vec<HostSpec> = resolved
             .iter()
             .map(|(spec, addr)| HostSpec {
-                literal: Some(*addr),
+                literal: Some(addr.ip),
                 ..spec.clone()
             })
             .collect();
         config::source_family_matches(source, &named)?;
     }
-    let (first_name, first_addr) = (resolved[0].0.name.as_str(), resolved[0].1);
+    let (first_name, first_addr) = (resolved[0].0.name.as_str(), resolved[0].1.ip);
     if let Some(port) = config.tcp_port {
         let mut renderer = Renderer::new(config, first_addr, out);
         renderer.header(first_name, config.size, config.source.as_ref())?;

@@ -15,7 +15,7 @@ pub(super) async fn lookup(
     types: &[Rtype],
     short: bool,
 ) -> NameReport {
-    let server = client.server().to_string();
+    let server = crate::net::host::endpoint(client.server()).to_string();
     let (query_name, types) = match target {
         Target::Name {
             checked: Ok(name), ..

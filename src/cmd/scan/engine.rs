@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
+use crate::model::address::ScopedAddr;
 use crate::model::port_state::{Answer, PortState, Verdict};
 use crate::model::scan_pacing::{RttEstimate, TokenBucket, Window};
 use crate::net::port_probe::Prober;
@@ -32,6 +33,8 @@ const TICK: Duration = Duration::from_millis(250);
 pub struct Host {
     /// Its address.
     pub addr: IpAddr,
+    /// The interface index of its IPv6 zone; 0: none.
+    pub scope_id: u32,
     /// The name it was given by, if any.
     pub name: Option<String>,
 }
@@ -122,6 +125,7 @@ pub struct Totals {
 struct Job {
     host: u64,
     addr: IpAddr,
+    scope_id: u32,
     port: u16,
     tries: u8,
 }
@@ -157,7 +161,7 @@ impl HostBook {
 struct Jobs<'p> {
     ports: &'p [u16],
     group_size: usize,
-    group: Vec<(u64, IpAddr)>,
+    group: Vec<(u64, IpAddr, u32)>,
     port_at: usize,
     host_at: usize,
     next_id: u64,
@@ -166,11 +170,12 @@ struct Jobs<'p> {
 impl Jobs<'_> {
     fn next(&mut self, hosts: &mut dyn Iterator<Item = Host>, book: &mut HostBook) -> Option<Job> {
         loop {
-            if let Some(&(host, addr)) = self.group.get(self.host_at) {
+            if let Some(&(host, addr, scope_id)) = self.group.get(self.host_at) {
                 self.host_at += 1;
                 return Some(Job {
                     host,
                     addr,
+                    scope_id,
                     port: self.ports[self.port_at],
                     tries: 1,
                 });
@@ -183,7 +188,7 @@ impl Jobs<'_> {
             self.group.clear();
             (self.port_at, self.host_at) = (0, 0);
             for host in (&mut *hosts).take(self.group_size) {
-                self.group.push((self.next_id, host.addr));
+                self.group.push((self.next_id, host.addr, host.scope_id));
                 book.entries.push_back(HostEntry {
                     host,
                     remaining: self.ports.len(),
@@ -228,7 +233,11 @@ impl Scan<'_> {
             self.flights.push(None);
             self.flights.len() - 1
         });
-        let answer = match prober.send(id, SocketAddr::new(job.addr, job.port)) {
+        let dest = ScopedAddr {
+            scope_id: job.scope_id,
+            ..job.addr.into()
+        };
+        let answer = match prober.send(id, dest.socket_addr(job.port)) {
             Ok(answer) => answer,
             Err(e) => {
                 self.free.push(id);
@@ -551,6 +560,7 @@ mod tests {
     fn host(addr: &str) -> Host {
         Host {
             addr: addr.parse().unwrap(),
+            scope_id: 0,
             name: None,
         }
     }

@@ -20,10 +20,12 @@ use render::Renderer;
 
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::address::ScopedAddr;
 use crate::model::port_state::{judge_tcp, judge_udp};
 use crate::model::target_spec::{Addresses, TargetSpec};
 use crate::net::host;
 use crate::net::port_probe::{self, ConnectProber, Prober, SynProber, UdpProber};
+use crate::net::privilege;
 use crate::net::services;
 use crate::output::Output;
 
@@ -35,9 +37,9 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     let config = Config::from_args(args, services::port_by_name)?;
     let hosts = resolve(&config)?;
     let (mut v4, mut v6) = (false, false);
-    for (first, _, _) in &hosts {
-        v4 |= first.is_ipv4();
-        v6 |= first.is_ipv6();
+    for span in &hosts {
+        v4 |= span.first.is_ipv4();
+        v6 |= span.first.is_ipv6();
     }
     let mut window = config.concurrency;
     let mut prober: Box<dyn Prober> = match config.method {
@@ -47,18 +49,22 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         Method::Udp => {
             Box::new(UdpProber::new().map_err(|e| Error::io("open an epoll instance", e))?)
         }
-        Method::Syn => Box::new(SynProber::open(v4, v6).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::PermissionDenied {
-                Error::Permission(
-                    "--syn needs raw sockets: run as root or `setcap cap_net_raw+ep \
+        Method::Syn => Box::new(privilege::with_raised(|| SynProber::open(v4, v6)).map_err(
+            |e| {
+                if e.kind() == std::io::ErrorKind::PermissionDenied {
+                    Error::Permission(
+                        "--syn needs raw sockets: run as root or `setcap cap_net_raw+ep \
                      $(which nettool)`; the default connect scan needs no privilege"
-                        .into(),
-                )
-            } else {
-                Error::io("open raw sockets for --syn", e)
-            }
-        })?),
+                            .into(),
+                    )
+                } else {
+                    Error::io("open raw sockets for --syn", e)
+                }
+            },
+        )?),
     };
+    // The raw sockets of --syn are open; no other probe needs a capability.
+    privilege::drop_all();
     if config.method != Method::Syn {
         let files = port_probe::raise_open_files();
         let room = usize::try_from(files.saturating_sub(SPARE_FILES).max(1)).unwrap_or(usize::MAX);
@@ -96,10 +102,11 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     );
     let stop = Arc::new(AtomicBool::new(false));
     watch_interrupt(Arc::clone(&stop));
-    let mut walk = hosts.into_iter().flat_map(|(first, last, name)| {
-        Addresses::new(&[(first, last)]).map(move |addr| Host {
+    let mut walk = hosts.into_iter().flat_map(|span| {
+        Addresses::new(&[(span.first, span.last)]).map(move |addr| Host {
             addr,
-            name: name.clone(),
+            scope_id: span.scope_id,
+            name: span.name.clone(),
         })
     });
     let totals = engine::run(
@@ -120,17 +127,53 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     ))
 }
 
-/// Each target as (first, last, name): ranges as they are, names resolved to their first
-/// address of the family asked for (as nmap scans a name).
-fn resolve(config: &Config) -> Result<Vec<(IpAddr, IpAddr, Option<String>)>> {
+/// The addresses of one target, resolved.
+struct Span {
+    first: IpAddr,
+    last: IpAddr,
+    /// The name or zoned address it was given by.
+    name: Option<String>,
+    /// The interface index of its IPv6 zone; 0: none.
+    scope_id: u32,
+}
+
+impl Span {
+    fn one(addr: &ScopedAddr, name: String) -> Self {
+        Self {
+            first: addr.ip,
+            last: addr.ip,
+            name: Some(name),
+            scope_id: addr.scope_id,
+        }
+    }
+}
+
+/// Each target's addresses: ranges as they are, names resolved to their first address of the
+/// family asked for (as nmap scans a name), a zone to its interface.
+fn resolve(config: &Config) -> Result<Vec<Span>> {
     config
         .targets
         .iter()
         .map(|spec| match spec {
-            TargetSpec::Range { first, last } => Ok((*first, *last, None)),
+            TargetSpec::Range { first, last } => {
+                // A link-local range has no zone to name: refused as a single address would be.
+                host::zoned(ScopedAddr::from(*first))
+                    .map_err(|reason| Error::invalid(first.to_string(), reason))?;
+                Ok(Span {
+                    first: *first,
+                    last: *last,
+                    name: None,
+                    scope_id: 0,
+                })
+            }
+            TargetSpec::Scoped(addr) => {
+                let zoned = host::zoned(addr.clone())
+                    .map_err(|reason| Error::invalid(addr.to_string(), reason))?;
+                Ok(Span::one(&zoned, zoned.to_string()))
+            }
             TargetSpec::Name(name) => {
-                let addr = host::resolve(name, config.family)?[0];
-                Ok((addr, addr, Some(name.clone())))
+                let addr = host::resolve(name, config.family)?.remove(0);
+                Ok(Span::one(&addr, name.clone()))
             }
         })
         .collect()

@@ -331,6 +331,7 @@ mod tests {
     fn host() -> Host {
         Host {
             addr: "127.0.0.1".parse().unwrap(),
+            scope_id: 0,
             name: Some("localhost".into()),
         }
     }

@@ -198,6 +198,7 @@ impl Config {
 pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     let config = Config::try_from(args)?;
     if let Some(path) = &config.read {
+        crate::net::privilege::drop_all();
         return read_file(&config, path, out);
     }
     capture(&config, out)
@@ -324,18 +325,22 @@ fn capture(config: &Config, out: &mut Output) -> Result<Outcome> {
                 .ok_or_else(|| Error::invalid(name, "no such interface"))?,
         ),
     };
-    let mut capture =
-        Capture::open(ifindex, 32 << 20, Duration::from_millis(100)).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::PermissionDenied {
-                Error::Permission(
-                    "sniff needs CAP_NET_RAW to open a packet socket: run it as root, or \
+    let opened = crate::net::privilege::with_raised(|| {
+        Capture::open(ifindex, 32 << 20, Duration::from_millis(100))
+    });
+    // The packet socket is the only thing that needs a capability.
+    crate::net::privilege::drop_all();
+    let mut capture = opened.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::PermissionDenied {
+            Error::Permission(
+                "sniff needs CAP_NET_RAW to open a packet socket: run it as root, or \
                  `setcap cap_net_raw+ep $(which nettool)`"
-                        .to_string(),
-                )
-            } else {
-                Error::io("open a packet socket", e)
-            }
-        })?;
+                    .to_string(),
+            )
+        } else {
+            Error::io("open a packet socket", e)
+        }
+    })?;
     // One interface with Ethernet framing is written as Ethernet; all interfaces as Linux
     // cooked frames, as `tcpdump -i any` writes them.
     let single_ethernet = ifindex.is_some();

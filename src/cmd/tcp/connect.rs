@@ -16,6 +16,7 @@ use super::{Event, Mode, ModeArgs, Moved, event_fields, millis};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::address::ScopedAddr;
 use crate::model::chat::quit_hint;
 use crate::model::port_spec;
 use crate::model::services::Proto;
@@ -105,7 +106,7 @@ impl Config {
             .source
             .as_deref()
             .map(|s| {
-                host::parse_literal(s)
+                host::scoped_literal(s)?
                     .ok_or_else(|| Error::invalid(s, "the source must be an IP address"))
             })
             .transpose()?;
@@ -141,8 +142,8 @@ impl Config {
 pub struct ZeroReport {
     /// The host as typed.
     pub host: String,
-    /// The address that accepted.
-    pub address: IpAddr,
+    /// The address that accepted, with its zone.
+    pub address: ScopedAddr,
     /// The port.
     pub port: u16,
     /// Whether it accepted the connection (false: exit 1).
@@ -193,13 +194,17 @@ fn zero_state(reason: &str) -> (&'static str, String) {
 fn zero_report(
     config: &Config,
     port: u16,
-    addrs: &[IpAddr],
+    addrs: &[ScopedAddr],
     connected: Result<tcp::Connected>,
 ) -> Result<ZeroReport> {
     match connected {
         Ok(c) => Ok(ZeroReport {
             host: config.host.clone(),
-            address: c.peer.ip(),
+            address: addrs
+                .iter()
+                .find(|a| a.ip == c.peer.ip())
+                .cloned()
+                .unwrap_or_else(|| c.peer.ip().into()),
             port,
             open: true,
             state: "open",
@@ -212,8 +217,8 @@ fn zero_report(
             let (state, reason) = zero_state(text.rsplit(": ").next().unwrap_or(&text));
             let address = addrs
                 .last()
-                .copied()
-                .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+                .cloned()
+                .unwrap_or_else(|| IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED).into());
             Ok(ZeroReport {
                 host: config.host.clone(),
                 address,
@@ -231,7 +236,7 @@ fn zero_report(
 /// `-z` over every port given: all tried at once, reported in the order given.
 fn zero_all(
     config: &Config,
-    addrs: &[IpAddr],
+    addrs: &[ScopedAddr],
     rt: &tokio::runtime::Runtime,
     out: &mut Output,
 ) -> Result<Outcome> {

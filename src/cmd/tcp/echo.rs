@@ -69,7 +69,8 @@ pub async fn serve(
                         out.emit(&Event::closed(peer, moved, None))?;
                     }
                     Err(e) => out.note(format!(
-                        "connection from {peer}: {}",
+                        "connection from {}: {}",
+                        crate::net::host::endpoint(peer),
                         Error::io("echo", e)
                     )),
                 }

@@ -115,7 +115,7 @@ pub enum Serve {
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The local address, if one was given.
-    pub addr: Option<IpAddr>,
+    pub addr: Option<crate::model::address::ScopedAddr>,
     /// The port.
     pub port: u16,
     /// Address family.
@@ -164,10 +164,10 @@ impl Config {
         let family = args.family.family();
         let addr = addr_text
             .map(|a| {
-                let ip = host::parse_literal(a).ok_or_else(|| {
+                let ip = host::scoped_literal(a)?.ok_or_else(|| {
                     Error::invalid(a.as_str(), "the local address must be an IP address")
                 })?;
-                if !family.allows(ip) {
+                if !family.allows(ip.ip) {
                     return Err(Error::invalid(
                         a.as_str(),
                         "is not of the family asked for with -4/-6",
@@ -230,7 +230,12 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         calls,
     } = {
         let _guard = rt.enter();
-        tcp::listen(config.addr, config.port, config.family, config.backlog)?
+        tcp::listen(
+            config.addr.as_ref(),
+            config.port,
+            config.family,
+            config.backlog,
+        )?
     };
     crate::net::privilege::drop_all();
     let bytes_on_stdout =
@@ -241,7 +246,10 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
             out.trace(call);
         }
     }
-    let shown: Vec<String> = shown.iter().map(SocketAddr::to_string).collect();
+    let shown: Vec<String> = shown
+        .iter()
+        .map(|a| host::endpoint(*a).to_string())
+        .collect();
     out.note(format!("listening on {}", shown.join(" and ")));
     let chat = &config.mode.chat;
     if !config.mode.pipe && chat.send && config.serve != Serve::Echo {
@@ -340,7 +348,9 @@ fn serve_pipe(
         out.status(&Event::connection(peer));
         match pipe::run(stream, config.mode.dirs, &source) {
             Ok(moved) => out.status(&Event::closed(peer, moved, None)),
-            Err(e) if keep_open => out.note(format!("connection from {peer}: {e}")),
+            Err(e) if keep_open => {
+                out.note(format!("connection from {}: {e}", host::endpoint(peer)))
+            }
             Err(e) => return Err(e),
         }
         if !keep_open {
@@ -395,7 +405,9 @@ async fn serve_chat(
             Ok(ChatEnd::Local) => return Ok((total, connections)),
             Ok(ChatEnd::Peer) if !keep_open => return Ok((total, connections)),
             Ok(ChatEnd::Peer) => {}
-            Err(e) if keep_open => out.note(format!("connection from {peer}: {e}")),
+            Err(e) if keep_open => {
+                out.note(format!("connection from {}: {e}", host::endpoint(peer)))
+            }
             Err(e) => return Err(e),
         }
     }
@@ -422,7 +434,7 @@ mod tests {
         assert_eq!(c.mode.chat.encoding, encoding_rs::GBK);
         assert_eq!(c.mode.chat.eol, crate::model::chat::Eol::None);
         let c = config(&["::1", "http-alt", "-k"]).unwrap();
-        assert_eq!(c.addr, Some("::1".parse().unwrap()));
+        assert_eq!(c.addr.map(|a| a.ip), Some("::1".parse().unwrap()));
         assert_eq!(c.port, 8080);
         assert_eq!(c.serve, Serve::Sequential { keep_open: true });
         let c = config(&["[::1]", "1", "--room", "--max-clients", "3"]).unwrap();

@@ -380,9 +380,9 @@ fn now() -> String {
     humantime::format_rfc3339_millis(SystemTime::now()).to_string()
 }
 
-/// A peer address as events show it (IPv4-mapped addresses as IPv4).
+/// A peer address as events show it (IPv4-mapped addresses as IPv4, a zone by its name).
 fn peer_text(addr: SocketAddr) -> String {
-    peer_addr(addr).to_string()
+    crate::net::host::endpoint(peer_addr(addr)).to_string()
 }
 
 impl Event {

@@ -148,6 +148,8 @@ pub struct Args {
 struct Target {
     host: String,
     addr: IpAddr,
+    /// The address with its IPv6 zone, for the sockets.
+    scoped: crate::model::address::ScopedAddr,
 }
 
 /// Run `nettool trace`.
@@ -158,10 +160,11 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         .hosts
         .iter()
         .map(|host| {
-            let addr = crate::net::host::resolve(host, family)?[0];
+            let scoped = crate::net::host::resolve(host, family)?.remove(0);
             Ok(Target {
                 host: host.clone(),
-                addr,
+                addr: scoped.ip,
+                scoped,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -208,7 +211,9 @@ async fn trace_all(config: &Config, targets: &[Target], out: &mut Output) -> Res
             instance: u16::try_from(index).unwrap_or(u16::MAX),
         };
         let mpls = prober::MplsTable::default();
-        let mut sockets = TraceSockets::open(target.addr, kind, &config.source, mpls.clone())?;
+        let mut sockets = crate::net::privilege::with_raised(|| {
+            TraceSockets::open(&target.scoped, kind, &config.source, mpls.clone())
+        })?;
         out.debug(format!(
             "trace to {} ({}) from {}: {} probes, {} sockets",
             target.host,
@@ -233,6 +238,8 @@ async fn trace_all(config: &Config, targets: &[Target], out: &mut Output) -> Res
             let _ = tx.send(Message::Done(result.err()));
         }));
     }
+    // Every raw socket is open: no capability is needed any more.
+    crate::net::privilege::drop_all();
     drop(tx);
     let (name_tx, mut name_rx) = mpsc::unbounded_channel::<(IpAddr, Option<String>)>();
     let mut interrupt =

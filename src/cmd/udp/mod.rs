@@ -12,6 +12,7 @@ use std::time::SystemTime;
 use base64::Engine as _;
 use serde::Serialize;
 
+use crate::model::address::Endpoint;
 use crate::model::hexdump::hexdump;
 use crate::model::sanitize;
 use crate::model::socket_trace::{SocketCall, family_name};
@@ -44,7 +45,7 @@ pub struct DatagramRecord {
     /// When it arrived.
     pub time: String,
     /// Its source.
-    pub from: SocketAddr,
+    pub from: Endpoint,
     /// Its size in bytes.
     pub size: usize,
     /// "text" or "base64".

@@ -130,7 +130,7 @@ impl TryFrom<Args> for Config {
         };
         let port = parse_port(port_text, Proto::Udp)?;
         let ip = match addr_text {
-            Some(text) => Some(crate::net::host::resolve(text, family)?[0]),
+            Some(text) => Some(crate::net::host::resolve(text, family)?.remove(0)),
             None => None,
         };
         if let Some(group) = args.join
@@ -141,16 +141,16 @@ impl TryFrom<Args> for Config {
                 "is not a multicast address",
             ));
         }
-        let v6 = match (ip, args.join, family) {
-            (Some(ip), _, _) => ip.is_ipv6(),
+        let v6 = match (&ip, args.join, family) {
+            (Some(ip), _, _) => ip.ip.is_ipv6(),
             (None, Some(group), _) => group.is_ipv6(),
             (None, None, Family::V6) => true,
             (None, None, Family::V4) => false,
             // Broadcast is IPv4 only; otherwise the IPv6 wildcard takes both families.
             (None, None, Family::Any) => !args.broadcast,
         };
-        let bind = match ip {
-            Some(ip) => SocketAddr::new(ip, port),
+        let bind = match &ip {
+            Some(ip) => ip.socket_addr(port),
             None => udp::wildcard(v6, port),
         };
         let reply = match (args.reply, args.echo) {
@@ -299,9 +299,11 @@ async fn receive(
         signal(SignalKind::interrupt()).map_err(|e| Error::io("install the SIGINT handler", e))?;
     let socket =
         tokio::net::UdpSocket::from_std(socket).map_err(|e| Error::io("register socket", e))?;
-    let local = socket
-        .local_addr()
-        .map_err(|e| Error::io("getsockname", e))?;
+    let local = crate::net::host::endpoint(
+        socket
+            .local_addr()
+            .map_err(|e| Error::io("getsockname", e))?,
+    );
     match &config.join {
         Some((group, _)) => out.note(format_args!("listening on udp {local}, joined {group}")),
         None => out.note(format_args!("listening on udp {local}")),

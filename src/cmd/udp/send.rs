@@ -4,7 +4,7 @@
 //! [`run`]; what happens is a stream of [`SendEvent`]s printed by [`render`].
 
 use std::io::{self, BufRead, IsTerminal, Read};
-use std::net::{IpAddr, SocketAddr, UdpSocket};
+use std::net::{IpAddr, UdpSocket};
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -14,6 +14,7 @@ use super::DatagramRecord;
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::model::address::Endpoint;
 use crate::model::chat::{is_quit, quit_hint};
 use crate::model::services::Proto;
 use crate::model::socket_trace::SocketCall;
@@ -109,7 +110,7 @@ pub enum Payload {
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The destination.
-    pub target: SocketAddr,
+    pub target: Endpoint,
     /// What to send.
     pub payload: Payload,
     /// How many times to send a message.
@@ -147,8 +148,8 @@ impl TryFrom<Args> for Config {
 
     fn try_from(args: Args) -> Result<Self> {
         let port = parse_port(&args.port, Proto::Udp)?;
-        let ip = crate::net::host::resolve(&args.host, args.family.family())?[0];
-        let target = SocketAddr::new(ip, port);
+        let host = crate::net::host::resolve(&args.host, args.family.family())?.remove(0);
+        let (ip, target) = (host.ip, host.endpoint(port));
         let payload = match (args.message, &args.file) {
             (Some(m), _) => Payload::Message(m.into_bytes()),
             (None, Some(path)) => Payload::Message(
@@ -276,7 +277,7 @@ impl std::fmt::Display for SentRecord {
 #[derive(Debug, Serialize)]
 pub struct SendSummary {
     /// The destination.
-    pub to: SocketAddr,
+    pub to: Endpoint,
     /// Datagrams sent.
     pub sent: u64,
     /// Payload bytes sent.
@@ -427,7 +428,7 @@ impl Sender<'_> {
 /// Run `nettool udp-send`.
 pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     let config = Config::try_from(args)?;
-    let target = config.target;
+    let target = &config.target;
     let options = BindOptions {
         broadcast: config.broadcast,
         ..BindOptions::default()
@@ -443,7 +444,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     if let Some(ttl) = config.ttl {
         udp::set_ttl(&socket, target.ip(), ttl)?;
     }
-    socket.connect(target).map_err(|e| match e.kind() {
+    socket.connect(target.addr).map_err(|e| match e.kind() {
         io::ErrorKind::PermissionDenied => Error::Permission(format!(
             "connect udp {target}: permission denied (a broadcast address needs --broadcast)"
         )),
@@ -504,7 +505,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     }
     let elapsed = sender.started.elapsed().as_secs_f64();
     let summary = SendSummary {
-        to: target,
+        to: target.clone(),
         sent: sender.sent,
         bytes: sender.bytes,
         replies: sender.replies,

@@ -19,6 +19,7 @@ use tokio::io::unix::AsyncFd;
 
 use super::MplsTable;
 use crate::error::{Error, Result};
+use crate::model::address::ScopedAddr;
 use crate::model::trace::packet::{self, Encoding, Icmp};
 use crate::model::trace::{MplsLabel, Protocol, classify_error};
 use crate::net::linux::filter::{self, Keep};
@@ -63,6 +64,8 @@ pub struct TraceSockets {
     kind: ProbeKind,
     v6: bool,
     target: IpAddr,
+    /// The interface index of the target's IPv6 zone; 0: none.
+    scope_id: u32,
     source: IpAddr,
     encoding: Encoding,
     method: Method,
@@ -124,15 +127,15 @@ fn apply_source(socket: &Socket, source: &Source, port: u16, v6: bool) -> Result
 }
 
 /// The address the kernel would send from to `target` (a connected UDP socket sends nothing).
-fn source_for(target: IpAddr, source: &Source) -> Result<IpAddr> {
+fn source_for(target: &ScopedAddr, source: &Source) -> Result<IpAddr> {
     if let Some(addr) = source.addr {
         return Ok(addr);
     }
-    let v6 = target.is_ipv6();
+    let v6 = target.ip.is_ipv6();
     let probe = Socket::new(domain(v6), Type::DGRAM, None).map_err(io_err("open a UDP socket"))?;
     apply_source(&probe, source, 0, v6)?;
     probe
-        .connect(&SockAddr::from(SocketAddr::new(target, 9)))
+        .connect(&SockAddr::from(target.socket_addr(9)))
         .map_err(io_err(format!("find a route to {target}")))?;
     probe
         .local_addr()
@@ -179,9 +182,15 @@ fn raw_refused(what: &str, err: &io::Error) -> Error {
 
 impl TraceSockets {
     /// Open the sockets of a trace to `target`. Must be called inside a tokio runtime.
-    pub fn open(target: IpAddr, kind: ProbeKind, source: &Source, mpls: MplsTable) -> Result<Self> {
+    pub fn open(
+        scoped: &ScopedAddr,
+        kind: ProbeKind,
+        source: &Source,
+        mpls: MplsTable,
+    ) -> Result<Self> {
+        let (target, scope_id) = (scoped.ip, scoped.scope_id);
         let v6 = target.is_ipv6();
-        let source_addr = source_for(target, source)?;
+        let source_addr = source_for(scoped, source)?;
         let pid = u16::try_from(std::process::id() & 0xffff).unwrap_or(0);
         let mut encoding = Encoding {
             protocol: kind.protocol,
@@ -260,6 +269,7 @@ impl TraceSockets {
             kind,
             v6,
             target,
+            scope_id,
             source: source_addr,
             encoding,
             method,
@@ -393,7 +403,11 @@ impl ProbeSocket for TraceSockets {
             ),
             Protocol::Tcp => (self.encoding.tcp_syn(self.source, self.target, seq), 0),
         };
-        let dest = SockAddr::from(SocketAddr::new(self.target, port));
+        let dest = ScopedAddr {
+            scope_id: self.scope_id,
+            ..self.target.into()
+        };
+        let dest = SockAddr::from(dest.socket_addr(port));
         let result = self.send.get_ref().send_to(&bytes, &dest).map(|_| ());
         match result {
             // With the error queue enabled the kernel also reports the last ICMP error on the socket's next

@@ -129,6 +129,25 @@ impl Netns {
         cmd
     }
 
+    /// Start `program ARGS` inside this namespace with stdin closed and stdout and stderr piped
+    /// to the caller; ended by PID when the guard drops.
+    pub fn spawn_piped(
+        &self,
+        program: impl AsRef<std::ffi::OsStr>,
+        args: &[&std::ffi::OsStr],
+    ) -> ChildGuard {
+        let child = self
+            .command(program)
+            .args(args)
+            .env("LC_ALL", "C")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        ChildGuard(child)
+    }
+
     /// `nettool` inside this namespace, as an assert_cmd command.
     pub fn nettool(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::new("ip");
