@@ -463,16 +463,20 @@ fn print_many(
         return write_plain_rows(out, &header, &summaries, refused);
     }
     let mut table = crate::output::table(header.clone());
+    let loss = header.iter().position(|h| *h == "LOSS").unwrap_or(4);
     for s in &summaries {
-        let mut cells = row_cells(s, refused);
-        let paint = if s.received > 0 {
-            Paint::Good
-        } else {
-            Paint::Bad
-        };
-        let loss = header.iter().position(|h| *h == "LOSS").unwrap_or(4);
-        cells[loss] = out.paint(&cells[loss], paint);
-        table.add_row(cells);
+        let role = Paint::for_loss(s.loss_pct);
+        let cells = row_cells(s, refused)
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| {
+                if i == loss {
+                    crate::output::palette::cell_if(true, text, role)
+                } else {
+                    text.into()
+                }
+            });
+        table.add_row(cells.collect::<Vec<comfy_table::Cell>>());
     }
     out.write_text(&format!("{table}\n"))?;
     out.flush()
@@ -533,6 +537,8 @@ fn write_plain_rows(
             let pad = width - cell.chars().count() + 2;
             line.extend(std::iter::repeat_n(' ', pad));
         }
+        // As the drawn table, no line ends in spaces.
+        line.truncate(line.trim_end().len());
         line.push('\n');
         out.write_text(&line)
     };

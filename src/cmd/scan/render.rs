@@ -209,11 +209,13 @@ impl Renderer {
                     _ => Paint::Warn,
                 };
                 table.add_row([
-                    format!("{}/{proto}", row.port),
-                    out.paint(row.state.as_str(), paint),
-                    service(row.port, proto).unwrap_or("-").to_string(),
-                    row.evidence.clone(),
-                    row.rtt.map_or_else(|| "-".into(), |r| format!("{r:.3} ms")),
+                    format!("{}/{proto}", row.port).into(),
+                    output::palette::cell_if(out.color(), row.state.as_str(), paint),
+                    service(row.port, proto).unwrap_or("-").into(),
+                    row.evidence.as_str().into(),
+                    row.rtt
+                        .map_or_else(|| "-".into(), |r| format!("{r:.3} ms"))
+                        .into(),
                 ]);
             }
             for line in table.to_string().lines() {
