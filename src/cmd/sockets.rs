@@ -13,7 +13,7 @@ use crate::exit::Outcome;
 use crate::model::socket::{self, SockState, SocketRow};
 use crate::net::host::Family;
 use crate::net::sockets::{self as sock, Query};
-use crate::output::Output;
+use crate::output::{Output, Paint, paint};
 
 /// Arguments of `nettool sockets`.
 #[derive(Debug, clap::Args)]
@@ -196,10 +196,23 @@ impl fmt::Display for SocketsReport {
             }
         }
         let mut text = String::with_capacity(cells.len() * 100 + 200);
-        let mut line = |cols: [&str; 8]| {
+        // The state in colour: listening sockets are what a reader looks for, a full accept
+        // queue is trouble. The padding is painted with it, so the columns stay aligned.
+        let state_paint = |state: &str| {
+            if state.ends_with("(queue full)") {
+                Some(Paint::Bad)
+            } else if state == "LISTEN" || state == "UNCONN" {
+                Some(Paint::Good)
+            } else {
+                None
+            }
+        };
+        let mut line = |cols: [&str; 8], body: bool| {
             for (i, (col, w)) in cols.iter().zip(widths).enumerate() {
                 if i == 7 {
                     text.push_str(col);
+                } else if let (1, true, Some(role)) = (i, body, state_paint(col)) {
+                    let _ = write!(text, "{} ", paint(format_args!("{col:<w$}"), role));
                 } else if i == 2 || i == 3 {
                     let _ = write!(text, "{col:>w$} ");
                 } else {
@@ -210,9 +223,9 @@ impl fmt::Display for SocketsReport {
             text.truncate(trimmed);
             text.push('\n');
         };
-        line(header);
+        line(header, false);
         for row in &cells {
-            line(row.each_ref().map(String::as_str));
+            line(row.each_ref().map(String::as_str), true);
         }
         f.write_str(&text)?;
         let counts: Vec<String> = self

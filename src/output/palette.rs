@@ -62,6 +62,27 @@ impl Paint {
         }
     }
 
+    /// The role for a port's state: open, closed, or anything else (filtered, unreachable).
+    #[must_use]
+    pub fn for_port_state(state: &str) -> Self {
+        match state {
+            "open" => Self::Good,
+            "closed" => Self::Bad,
+            _ => Self::Warn,
+        }
+    }
+
+    /// The role for an interface's operational state as the kernel names it (`UP`, `DOWN`,
+    /// `LOWERLAYERDOWN`, `UNKNOWN` for loopback, ...): up, down, or neither.
+    #[must_use]
+    pub fn for_link_state(state: &str) -> Self {
+        match state.to_ascii_lowercase().as_str() {
+            "up" => Self::Good,
+            "down" | "lowerlayerdown" | "notpresent" => Self::Bad,
+            _ => Self::Dim,
+        }
+    }
+
     /// The role for a yes/no answer.
     #[must_use]
     pub fn for_answer(yes: bool) -> Self {
@@ -88,7 +109,8 @@ impl ColorEnv {
     pub fn from_process() -> Self {
         Self {
             no_color: anstyle_query::no_color(),
-            force: anstyle_query::clicolor_force(),
+            // The convention is "non-empty and not 0"; anstyle-query counts "0" as forcing.
+            force: std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0"),
             clicolor_off: anstyle_query::clicolor() == Some(false),
             term_color: anstyle_query::term_supports_color(),
         }
@@ -258,5 +280,11 @@ mod tests {
         assert_eq!(Paint::for_loss(0.0), Paint::Good);
         assert_eq!(Paint::for_loss(25.0), Paint::Warn);
         assert_eq!(Paint::for_loss(100.0), Paint::Bad);
+        assert_eq!(Paint::for_link_state("UP"), Paint::Good);
+        assert_eq!(Paint::for_link_state("LOWERLAYERDOWN"), Paint::Bad);
+        assert_eq!(Paint::for_link_state("UNKNOWN"), Paint::Dim);
+        assert_eq!(Paint::for_port_state("open"), Paint::Good);
+        assert_eq!(Paint::for_port_state("closed"), Paint::Bad);
+        assert_eq!(Paint::for_port_state("open|filtered"), Paint::Warn);
     }
 }

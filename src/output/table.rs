@@ -92,28 +92,10 @@ mod tests {
             t.to_string()
         });
         assert!(text.contains('\u{1b}'), "{text:?}");
-        let plain = strip(&text);
+        let plain = anstream::adapter::strip_str(&text).to_string();
         assert_eq!(
             plain,
             "PORT      STATE   SERVICE\n22/tcp    open    ssh\n3306/tcp  closed  mysql"
         );
-    }
-
-    /// The text with its ANSI escapes removed.
-    fn strip(text: &str) -> String {
-        let mut out = String::new();
-        let mut chars = text.chars();
-        while let Some(c) = chars.next() {
-            if c == '\u{1b}' {
-                for c in chars.by_ref() {
-                    if c.is_ascii_alphabetic() {
-                        break;
-                    }
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
     }
 }

@@ -16,6 +16,16 @@ pub fn noun<'a>(n: impl Display, one: &'a str, many: &'a str) -> &'a str {
     if n.to_string() == "1" { one } else { many }
 }
 
+/// `1 byte in, 0 bytes out`: what a connection moved each way.
+#[must_use]
+pub fn bytes_in_out(bytes_in: u64, bytes_out: u64) -> String {
+    format!(
+        "{} in, {} out",
+        count(bytes_in, "byte", "bytes"),
+        count(bytes_out, "byte", "bytes")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -28,5 +38,6 @@ mod tests {
         assert_eq!(count(11, "name", "names"), "11 names");
         assert_eq!(noun(1, "port", "ports"), "port");
         assert_eq!(noun(21, "port", "ports"), "ports");
+        assert_eq!(bytes_in_out(1, 0), "1 byte in, 0 bytes out");
     }
 }

@@ -10,6 +10,7 @@ mod docs;
 mod harden;
 mod hostname;
 mod ifconfig;
+mod output;
 mod ping;
 mod ping_parsers;
 mod portinfo;

@@ -270,19 +270,21 @@ impl<'o> Renderer<'o> {
                     self.pending.push('E');
                 } else if self.lines() {
                     let shown = shown.unwrap_or_else(|| e.from.to_string());
+                    let error = self.out.paint(&e.error, Paint::Bad);
                     let _ = writeln!(
                         self.pending,
-                        "{prefix}From {shown} icmp_seq={} {}",
-                        e.seq, e.error
+                        "{prefix}From {shown} icmp_seq={} {error}",
+                        e.seq
                     );
                 }
             }
             Event::Failed(f) => {
                 if self.lines() {
+                    let error = self.out.paint(&f.error, Paint::Bad);
                     let _ = writeln!(
                         self.pending,
-                        "{prefix}From {} {kind}_seq={} {}",
-                        self.first_addr, f.seq, f.error
+                        "{prefix}From {} {kind}_seq={} {error}",
+                        self.first_addr, f.seq
                     );
                 }
             }
@@ -312,7 +314,9 @@ impl<'o> Renderer<'o> {
             } else {
                 None
             };
-            let text = summary_text(&summary.target, &summary.stats, summary.time_ms, ipg);
+            let text = crate::output::palette::scoped(self.out.color(), || {
+                summary_text(&summary.target, &summary.stats, summary.time_ms, ipg)
+            });
             self.out.write_text(&text)?;
             self.out.flush()?;
         }
@@ -397,8 +401,11 @@ fn summary_text(name: &str, stats: &RttStats, time_ms: u64, flood_ipg: Option<u6
     }
     let _ = writeln!(
         text,
-        ", {}% packet loss, time {time_ms}ms",
-        ping_stats::format_g(stats.loss_pct())
+        ", {} packet loss, time {time_ms}ms",
+        crate::output::paint(
+            format_args!("{}%", ping_stats::format_g(stats.loss_pct())),
+            Paint::for_loss(stats.loss_pct())
+        )
     );
     // As ping: the closing line holds what applies of rtt, pipe and ipg/ewma, and is printed
     // (empty) even when none does, so the output ends with a blank line after a total loss.

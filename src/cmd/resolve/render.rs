@@ -99,7 +99,7 @@ impl NameReport {
                 None => self.query.clone(),
             };
             lines.push(format!(
-                ";; {} {}: {}, {count} answer{}{others}, server {} over {}, {} ms{flags}",
+                ";; {} {}: {}, {}{others}, server {} over {}, {} ms{flags}",
                 crate::model::sanitize::escape_message(&asked),
                 query.rtype,
                 paint(
@@ -110,7 +110,7 @@ impl NameReport {
                         .unwrap_or_default(),
                     status_paint(query.status)
                 ),
-                if count == 1 { "" } else { "s" },
+                words::count(count, "answer", "answers"),
                 self.server.as_deref().unwrap_or("?"),
                 transport_words(query),
                 query.time_ms
