@@ -13,7 +13,7 @@ use crate::exit::Outcome;
 use crate::model::socket::{self, SockState, SocketRow};
 use crate::net::host::Family;
 use crate::net::sockets::{self as sock, Query};
-use crate::output::{Output, Paint, paint};
+use crate::output::{Output, Paint, paint, words};
 
 /// Arguments of `nettool sockets`.
 #[derive(Debug, clap::Args)]
@@ -142,6 +142,9 @@ pub struct SocketsReport {
     pub total: usize,
     /// Sockets whose owning process this user cannot see.
     pub owners_hidden: usize,
+    /// Whether the text ends with the counts (not with `-q`).
+    #[serde(skip)]
+    pub show_total: bool,
 }
 
 /// The peer as `ss` prints it: `*` for the port of a socket without a peer.
@@ -227,6 +230,9 @@ impl fmt::Display for SocketsReport {
         for row in &cells {
             line(row.each_ref().map(String::as_str), true);
         }
+        if !self.show_total {
+            return f.write_str(text.trim_end_matches('\n'));
+        }
         f.write_str(&text)?;
         let counts: Vec<String> = self
             .counts
@@ -252,13 +258,19 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     let owners_hidden = sock::attach_owners(&mut rows);
     if owners_hidden > 0 && !out.is_json() {
         out.note(format_args!(
-            "{owners_hidden} socket(s) belong to processes of other users: their owner is shown to root only"
+            "{} of other users: their owner is shown to root only",
+            words::count(
+                owners_hidden,
+                "socket belongs to a process",
+                "sockets belong to processes"
+            )
         ));
     }
     let report = SocketsReport {
         counts: socket::counts_by_state(&rows),
         total: rows.len(),
         owners_hidden,
+        show_total: !out.quiet(),
         sockets: rows
             .into_iter()
             .map(|socket| Row {

@@ -206,3 +206,24 @@ fn counts_agree_with_their_nouns() {
         }
     }
 }
+
+#[test]
+fn quiet_keeps_results_and_drops_closing_counts() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let (code, loud) = stdout_of(&["scan", "127.0.0.1", "-p", &port], &[]);
+    assert_eq!(code, Some(0));
+    assert!(loud.contains("connect scan of 1 host"), "{loud}");
+    let (code, quiet) = stdout_of(&["-q", "scan", "127.0.0.1", "-p", &port], &[]);
+    assert_eq!(code, Some(0));
+    assert!(quiet.contains(&format!("\n{port}/tcp  open ")), "{quiet}");
+    assert!(!quiet.contains("connect scan of"), "{quiet}");
+    let (_, loud) = stdout_of(&["sockets", "-l", "--port", &port], &[]);
+    assert_eq!(loud.lines().last(), Some("total 1: LISTEN 1"), "{loud}");
+    let (_, quiet) = stdout_of(&["-q", "sockets", "-l", "--port", &port], &[]);
+    assert_eq!(quiet.lines().count(), 2, "{quiet}");
+    assert!(
+        quiet.lines().nth(1).unwrap().contains(&format!(":{port}")),
+        "{quiet}"
+    );
+}

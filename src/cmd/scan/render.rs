@@ -267,7 +267,8 @@ impl Renderer {
                 interrupted: totals.interrupted,
             });
         }
-        if self.layout == Layout::Open {
+        // -q keeps the results (each host's table) and drops the closing count, as resolve does.
+        if self.layout == Layout::Open || out.quiet() {
             return out.flush();
         }
         let stopped = if totals.interrupted {

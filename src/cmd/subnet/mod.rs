@@ -29,7 +29,8 @@ pub struct Args {
     pub address: Option<String>,
 
     /// A dotted netmask (192.168.21.36 255.255.255.0) and/or an address to test for the same
-    /// network (192.168.21.36/24 192.168.21.21); with --aggregate, more prefixes
+    /// network (192.168.21.36/24 192.168.21.21, or with the same prefix 192.168.21.21/24); with
+    /// --aggregate, more prefixes
     #[arg(value_name = "NETMASK|ADDRESS", num_args = 0.., allow_negative_numbers = true)]
     pub rest: Vec<String>,
 
