@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'nettool' {
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one document, or NDJSON (one object a line) for streams')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: results only, no progress lines')
@@ -52,7 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;hostname' {
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The fully qualified name only (as hostname -f)')
             [CompletionResult]::new('--fqdn', '--fqdn', [CompletionResultType]::ParameterName, 'The fully qualified name only (as hostname -f)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The host name up to its first dot (as hostname -s)')
@@ -91,7 +91,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many lookups may be in flight at once')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA, HTTPS, SVCB, DNSKEY, DS, TLSA, SSHFP, NAPTR, HINFO, any other type''s name, or TYPEnnn (DNS mode)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA, HTTPS, SVCB, DNSKEY, DS, TLSA, SSHFP, NAPTR, HINFO, any other type''s name, or TYPEnnn (DNS mode)')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('--dns', '--dns', [CompletionResultType]::ParameterName, 'Ask DNS directly instead of the system resolver (the first server in /etc/resolv.conf unless one is named)')
             [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Query over TCP (DNS mode); over UDP a truncated answer is asked again over TCP anyway')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'DNS over TLS (RFC 7858), port 853 unless one is named; `@tls://ADDR[:PORT]` says the same')
@@ -118,7 +118,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         'nettool;ifconfig' {
             [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'Show this routing table instead of main (local: this host''s own and broadcast addresses)')
             [CompletionResult]::new('--route-to', '--route-to', [CompletionResultType]::ParameterName, 'Show the route, interface, source address and gateway that reach ADDR')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Include interfaces that are down')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include interfaces that are down')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'One short line per interface: name, state, MAC, addresses (like `ip -br addr`)')
@@ -157,7 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Probe a TCP port instead of ICMP: a completed or refused handshake is a reply')
             [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Source address or interface name to send from')
             [CompletionResult]::new('--interface', '--interface', [CompletionResultType]::ParameterName, 'Source address or interface name to send from')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, 'Print a Unix timestamp before each line, as ping -D')
             [CompletionResult]::new('--timestamps', '--timestamps', [CompletionResultType]::ParameterName, 'Print a Unix timestamp before each line, as ping -D')
             [CompletionResult]::new('-O', '-O ', [CompletionResultType]::ParameterName, 'Report a probe still unanswered when the next one is sent')
@@ -202,7 +202,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'UDP: first destination port (default 33434, one more per probe); TCP: see --tcp')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'UDP: first destination port (default 33434, one more per probe); TCP: see --tcp')
             [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Probe with TCP SYN to this port (for paths that filter ICMP and UDP)')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Probe with UDP datagrams to rising ports (traceroute''s classic method)')
             [CompletionResult]::new('--flow', '--flow', [CompletionResultType]::ParameterName, 'Keep every probe in one flow (same ports and ICMP checksum), so a load balancer sends all of them one way (Paris traceroute)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Numeric output: never look up names of addresses')
@@ -224,7 +224,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         'nettool;subnet' {
             [CompletionResult]::new('--split', '--split', [CompletionResultType]::ParameterName, 'Split the network: into subnets of a prefix (/26), or into N equal subnets (4)')
             [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Split the network by host counts (VLSM): a block for each count, largest first, packed from the network''s start')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Show address, mask and network in binary, laid out as address AND mask = network')
             [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'Show address, mask and network in binary, laid out as address AND mask = network')
             [CompletionResult]::new('--aggregate', '--aggregate', [CompletionResultType]::ParameterName, 'Merge the prefixes given (or read from stdin, one a line, when none or `-` is given) into the fewest networks that cover the same addresses')
@@ -241,7 +241,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         }
         'nettool;portinfo' {
             [CompletionResult]::new('--services-file', '--services-file', [CompletionResultType]::ParameterName, 'Read this services file instead of /etc/services')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Only TCP entries')
             [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Only UDP entries')
             [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List every known service as a table')
@@ -270,7 +270,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Chat and room: the peer''s text encoding, both ways (utf-8, gbk, gb18030, big5, shift_jis, latin1)')
             [CompletionResult]::new('--partial-after', '--partial-after', [CompletionResultType]::ParameterName, 'Chat: show a line that has no newline yet after this long without more data')
             [CompletionResult]::new('--max-line', '--max-line', [CompletionResultType]::ParameterName, 'Chat and room: the longest line kept; longer lines are cut with a notice')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'After a client leaves, wait for the next one')
             [CompletionResult]::new('--keep-open', '--keep-open', [CompletionResultType]::ParameterName, 'After a client leaves, wait for the next one')
             [CompletionResult]::new('--concurrent', '--concurrent', [CompletionResultType]::ParameterName, 'Serve every client at once (their data goes to stdout, stdin goes to all of them)')
@@ -309,7 +309,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Chat and room: the peer''s text encoding, both ways (utf-8, gbk, gb18030, big5, shift_jis, latin1)')
             [CompletionResult]::new('--partial-after', '--partial-after', [CompletionResultType]::ParameterName, 'Chat: show a line that has no newline yet after this long without more data')
             [CompletionResult]::new('--max-line', '--max-line', [CompletionResultType]::ParameterName, 'Chat and room: the longest line kept; longer lines are cut with a notice')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'Only test whether the ports accept a connection (exit 0 when one is open, else 1)')
             [CompletionResult]::new('--zero', '--zero', [CompletionResultType]::ParameterName, 'Only test whether the ports accept a connection (exit 0 when one is open, else 1)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
@@ -343,7 +343,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The longest wait for an answer (shortened to the measured round trip once known)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print: a table per host, or `open`: one `HOST PORT` line per open port')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print: a table per host, or `open`: one `HOST PORT` line per open port')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('--syn', '--syn', [CompletionResultType]::ParameterName, 'TCP SYN scan: half-open, the kernel resets each SYN-ACK (root or CAP_NET_RAW)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'UDP scan: DNS and NTP ports get a real request, other ports an empty datagram')
             [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'UDP scan: DNS and NTP ports get a real request, other ports an empty datagram')
@@ -372,7 +372,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Time to live (hop limit) for unicast and multicast datagrams')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Time to live (hop limit) for unicast and multicast datagrams')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait this long for a reply after each datagram and print it (default 1s)')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('--seq', '--seq', [CompletionResultType]::ParameterName, 'Stamp each datagram with a sequence number and send time, for `udp-recv --stats`')
             [CompletionResult]::new('--broadcast', '--broadcast', [CompletionResultType]::ParameterName, 'Allow sending to a broadcast address (SO_BROADCAST)')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate each socket call (socket, bind, connect, send, recvfrom) on stderr')
@@ -396,7 +396,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--reply', '--reply', [CompletionResultType]::ParameterName, 'Answer each datagram with this text')
             [CompletionResult]::new('--join', '--join', [CompletionResultType]::ParameterName, 'Join this multicast group')
             [CompletionResult]::new('--iface', '--iface', [CompletionResultType]::ParameterName, 'The interface to join the group on (default: the kernel''s choice)')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('--echo', '--echo', [CompletionResultType]::ParameterName, 'Send each datagram back to its sender')
             [CompletionResult]::new('--broadcast', '--broadcast', [CompletionResultType]::ParameterName, 'Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)')
             [CompletionResult]::new('--hex', '--hex', [CompletionResultType]::ParameterName, 'Show every payload as a hex dump (automatic for data that is not text)')
@@ -418,7 +418,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         'nettool;sockets' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only sockets in this state (repeat or comma-separate for several)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Only sockets whose local or peer port is PORT')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Listening sockets only (TCP LISTEN, and UDP sockets without a peer)')
             [CompletionResult]::new('--listening', '--listening', [CompletionResultType]::ParameterName, 'Listening sockets only (TCP LISTEN, and UDP sockets without a peer)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'TCP sockets only')
@@ -449,7 +449,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Write the matching packets to this pcap file (readable by tcpdump -r and Wireshark) instead of printing them')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Decode a pcap file instead of capturing')
             [CompletionResult]::new('--read', '--read', [CompletionResultType]::ParameterName, 'Decode a pcap file instead of capturing')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('--layers', '--layers', [CompletionResultType]::ParameterName, 'Print each packet as an indented block, one line per layer (link, internet, transport, application), labelled with the OSI and TCP/IP layer names')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
@@ -471,7 +471,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Stop after this long whatever was sent (1s, 500ms; a bare number is seconds)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Time between requests')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between requests')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, 'Duplicate address detection: ask from 0.0.0.0 and stop at the first answer; exit 1 when another host answers (the address is taken), 0 when none does')
             [CompletionResult]::new('--dad', '--dad', [CompletionResultType]::ParameterName, 'Duplicate address detection: ask from 0.0.0.0 and stop at the first answer; exit 1 when another host answers (the address is taken), 0 when none does')
             [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'Gratuitous ARP: announce this host''s own address IP to the network (no answer expected)')
@@ -488,7 +488,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;completions' {
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: one document, or NDJSON (one object a line) for streams')
@@ -502,7 +502,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         }
         'nettool;man' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write nettool.1 and one nettool-<command>.1 per subcommand into this directory')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('--mkdir', '--mkdir', [CompletionResultType]::ParameterName, 'With --dir: create the directory (and its parents) when it does not exist')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more (what each command adds is in its help)')

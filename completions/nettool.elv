@@ -18,7 +18,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
     }
     var completions = [
         &'nettool'= {
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
             cand -q 'Print less: results only, no progress lines'
             cand --quiet 'Print less: results only, no progress lines'
@@ -48,7 +48,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'nettool;hostname'= {
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand -f 'The fully qualified name only (as hostname -f)'
             cand --fqdn 'The fully qualified name only (as hostname -f)'
             cand -s 'The host name up to its first dot (as hostname -s)'
@@ -86,7 +86,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --concurrency 'How many lookups may be in flight at once'
             cand -t 'Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA, HTTPS, SVCB, DNSKEY, DS, TLSA, SSHFP, NAPTR, HINFO, any other type''s name, or TYPEnnn (DNS mode)'
             cand --type 'Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA, HTTPS, SVCB, DNSKEY, DS, TLSA, SSHFP, NAPTR, HINFO, any other type''s name, or TYPEnnn (DNS mode)'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand --dns 'Ask DNS directly instead of the system resolver (the first server in /etc/resolv.conf unless one is named)'
             cand --tcp 'Query over TCP (DNS mode); over UDP a truncated answer is asked again over TCP anyway'
             cand --tls 'DNS over TLS (RFC 7858), port 853 unless one is named; `@tls://ADDR[:PORT]` says the same'
@@ -112,7 +112,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;ifconfig'= {
             cand --table 'Show this routing table instead of main (local: this host''s own and broadcast addresses)'
             cand --route-to 'Show the route, interface, source address and gateway that reach ADDR'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand -a 'Include interfaces that are down'
             cand --all 'Include interfaces that are down'
             cand -s 'One short line per interface: name, state, MAC, addresses (like `ip -br addr`)'
@@ -150,7 +150,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --tcp 'Probe a TCP port instead of ICMP: a completed or refused handshake is a reply'
             cand -I 'Source address or interface name to send from'
             cand --interface 'Source address or interface name to send from'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand -D 'Print a Unix timestamp before each line, as ping -D'
             cand --timestamps 'Print a Unix timestamp before each line, as ping -D'
             cand -O 'Report a probe still unanswered when the next one is sent'
@@ -194,7 +194,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -p 'UDP: first destination port (default 33434, one more per probe); TCP: see --tcp'
             cand --port 'UDP: first destination port (default 33434, one more per probe); TCP: see --tcp'
             cand --tcp 'Probe with TCP SYN to this port (for paths that filter ICMP and UDP)'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand --udp 'Probe with UDP datagrams to rising ports (traceroute''s classic method)'
             cand --flow 'Keep every probe in one flow (same ports and ICMP checksum), so a load balancer sends all of them one way (Paris traceroute)'
             cand -n 'Numeric output: never look up names of addresses'
@@ -215,7 +215,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;subnet'= {
             cand --split 'Split the network: into subnets of a prefix (/26), or into N equal subnets (4)'
             cand --hosts 'Split the network by host counts (VLSM): a block for each count, largest first, packed from the network''s start'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand -b 'Show address, mask and network in binary, laid out as address AND mask = network'
             cand --binary 'Show address, mask and network in binary, laid out as address AND mask = network'
             cand --aggregate 'Merge the prefixes given (or read from stdin, one a line, when none or `-` is given) into the fewest networks that cover the same addresses'
@@ -231,7 +231,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
         }
         &'nettool;portinfo'= {
             cand --services-file 'Read this services file instead of /etc/services'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand --tcp 'Only TCP entries'
             cand --udp 'Only UDP entries'
             cand --list 'List every known service as a table'
@@ -259,7 +259,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --encoding 'Chat and room: the peer''s text encoding, both ways (utf-8, gbk, gb18030, big5, shift_jis, latin1)'
             cand --partial-after 'Chat: show a line that has no newline yet after this long without more data'
             cand --max-line 'Chat and room: the longest line kept; longer lines are cut with a notice'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand -k 'After a client leaves, wait for the next one'
             cand --keep-open 'After a client leaves, wait for the next one'
             cand --concurrent 'Serve every client at once (their data goes to stdout, stdin goes to all of them)'
@@ -297,7 +297,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --encoding 'Chat and room: the peer''s text encoding, both ways (utf-8, gbk, gb18030, big5, shift_jis, latin1)'
             cand --partial-after 'Chat: show a line that has no newline yet after this long without more data'
             cand --max-line 'Chat and room: the longest line kept; longer lines are cut with a notice'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand -z 'Only test whether the ports accept a connection (exit 0 when one is open, else 1)'
             cand --zero 'Only test whether the ports accept a connection (exit 0 when one is open, else 1)'
             cand -4 'Use IPv4 only'
@@ -330,7 +330,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --timeout 'The longest wait for an answer (shortened to the measured round trip once known)'
             cand -o 'What to print: a table per host, or `open`: one `HOST PORT` line per open port'
             cand --output 'What to print: a table per host, or `open`: one `HOST PORT` line per open port'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand --syn 'TCP SYN scan: half-open, the kernel resets each SYN-ACK (root or CAP_NET_RAW)'
             cand -u 'UDP scan: DNS and NTP ports get a real request, other ports an empty datagram'
             cand --udp 'UDP scan: DNS and NTP ports get a real request, other ports an empty datagram'
@@ -358,7 +358,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -t 'Time to live (hop limit) for unicast and multicast datagrams'
             cand --ttl 'Time to live (hop limit) for unicast and multicast datagrams'
             cand --wait 'Wait this long for a reply after each datagram and print it (default 1s)'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand --seq 'Stamp each datagram with a sequence number and send time, for `udp-recv --stats`'
             cand --broadcast 'Allow sending to a broadcast address (SO_BROADCAST)'
             cand --trace 'Narrate each socket call (socket, bind, connect, send, recvfrom) on stderr'
@@ -381,7 +381,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --reply 'Answer each datagram with this text'
             cand --join 'Join this multicast group'
             cand --iface 'The interface to join the group on (default: the kernel''s choice)'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand --echo 'Send each datagram back to its sender'
             cand --broadcast 'Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)'
             cand --hex 'Show every payload as a hex dump (automatic for data that is not text)'
@@ -402,7 +402,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;sockets'= {
             cand --state 'Only sockets in this state (repeat or comma-separate for several)'
             cand --port 'Only sockets whose local or peer port is PORT'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand -l 'Listening sockets only (TCP LISTEN, and UDP sockets without a peer)'
             cand --listening 'Listening sockets only (TCP LISTEN, and UDP sockets without a peer)'
             cand -t 'TCP sockets only'
@@ -432,7 +432,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --write 'Write the matching packets to this pcap file (readable by tcpdump -r and Wireshark) instead of printing them'
             cand -r 'Decode a pcap file instead of capturing'
             cand --read 'Decode a pcap file instead of capturing'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand --layers 'Print each packet as an indented block, one line per layer (link, internet, transport, application), labelled with the OSI and TCP/IP layer names'
             cand -v 'Print more (what each command adds is in its help)'
             cand --verbose 'Print more (what each command adds is in its help)'
@@ -453,7 +453,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --deadline 'Stop after this long whatever was sent (1s, 500ms; a bare number is seconds)'
             cand -i 'Time between requests'
             cand --interval 'Time between requests'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand -D 'Duplicate address detection: ask from 0.0.0.0 and stop at the first answer; exit 1 when another host answers (the address is taken), 0 when none does'
             cand --dad 'Duplicate address detection: ask from 0.0.0.0 and stop at the first answer; exit 1 when another host answers (the address is taken), 0 when none does'
             cand -U 'Gratuitous ARP: announce this host''s own address IP to the network (no answer expected)'
@@ -469,7 +469,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --version 'Print version'
         }
         &'nettool;completions'= {
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand -v 'Print more (what each command adds is in its help)'
             cand --verbose 'Print more (what each command adds is in its help)'
             cand --json 'Print JSON: one document, or NDJSON (one object a line) for streams'
@@ -482,7 +482,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
         }
         &'nettool;man'= {
             cand --dir 'Write nettool.1 and one nettool-<command>.1 per subcommand into this directory'
-            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
+            cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand --mkdir 'With --dir: create the directory (and its parents) when it does not exist'
             cand -v 'Print more (what each command adds is in its help)'
             cand --verbose 'Print more (what each command adds is in its help)'

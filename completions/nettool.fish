@@ -24,7 +24,7 @@ function __fish_nettool_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c nettool -n "__fish_nettool_needs_command" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_needs_command" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_needs_command" -l json -d 'Print JSON: one document, or NDJSON (one object a line) for streams'
@@ -50,7 +50,7 @@ complete -c nettool -n "__fish_nettool_needs_command" -f -a "arping" -d 'Send AR
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "man" -d 'Print the man page, or write every page into a directory'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c nettool -n "__fish_nettool_using_subcommand hostname" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand hostname" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s f -l fqdn -d 'The fully qualified name only (as hostname -f)'
@@ -86,7 +86,7 @@ PTR\t''
 CAA\t''
 HTTPS\t''
 DNSKEY\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l dns -d 'Ask DNS directly instead of the system resolver (the first server in /etc/resolv.conf unless one is named)'
@@ -110,7 +110,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l table -d 'S
 local\t'The `local` table: this host\'s own and broadcast addresses'
 all\t'Every table'"
 complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l route-to -d 'Show the route, interface, source address and gateway that reach ADDR' -r
-complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s a -l all -d 'Include interfaces that are down'
@@ -133,7 +133,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand ping" -s s -l size -d 'P
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s t -l ttl -d 'IP time to live (IPv6 hop limit), 1-255' -r
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -l tcp -d 'Probe a TCP port instead of ICMP: a completed or refused handshake is a reply' -r
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s I -l interface -d 'Source address or interface name to send from' -r -f -a "(__fish_print_interfaces)"
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s D -l timestamps -d 'Print a Unix timestamp before each line, as ping -D'
@@ -159,7 +159,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand trace" -s i -l interval 
 complete -c nettool -n "__fish_nettool_using_subcommand trace" -s I -l interface -d 'Source address or interface name to send from' -r
 complete -c nettool -n "__fish_nettool_using_subcommand trace" -s p -l port -d 'UDP: first destination port (default 33434, one more per probe); TCP: see --tcp' -r
 complete -c nettool -n "__fish_nettool_using_subcommand trace" -l tcp -d 'Probe with TCP SYN to this port (for paths that filter ICMP and UDP)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand trace" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand trace" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand trace" -l udp -d 'Probe with UDP datagrams to rising ports (traceroute\'s classic method)'
@@ -175,7 +175,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand trace" -s h -l help -d '
 complete -c nettool -n "__fish_nettool_using_subcommand trace" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l split -d 'Split the network: into subnets of a prefix (/26), or into N equal subnets (4)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l hosts -d 'Split the network by host counts (VLSM): a block for each count, largest first, packed from the network\'s start' -r
-complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s b -l binary -d 'Show address, mask and network in binary, laid out as address AND mask = network'
@@ -186,7 +186,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s q -l quiet -d
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l services-file -d 'Read this services file instead of /etc/services' -r -F
-complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l tcp -d 'Only TCP entries'
@@ -211,7 +211,7 @@ none\t'Nothing: exactly what was typed, as Python\'s `input().encode()` sends'"
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l encoding -d 'Chat and room: the peer\'s text encoding, both ways (utf-8, gbk, gb18030, big5, shift_jis, latin1)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l partial-after -d 'Chat: show a line that has no newline yet after this long without more data' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l max-line -d 'Chat and room: the longest line kept; longer lines are cut with a notice' -r
-complete -c nettool -n "__fish_nettool_using_subcommand listen" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -s k -l keep-open -d 'After a client leaves, wait for the next one'
@@ -242,7 +242,7 @@ none\t'Nothing: exactly what was typed, as Python\'s `input().encode()` sends'"
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l encoding -d 'Chat and room: the peer\'s text encoding, both ways (utf-8, gbk, gb18030, big5, shift_jis, latin1)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l partial-after -d 'Chat: show a line that has no newline yet after this long without more data' -r
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -l max-line -d 'Chat and room: the longest line kept; longer lines are cut with a notice' -r
-complete -c nettool -n "__fish_nettool_using_subcommand connect" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand connect" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand connect" -s z -l zero -d 'Only test whether the ports accept a connection (exit 0 when one is open, else 1)'
@@ -268,7 +268,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand scan" -l retries -d 'Tri
 complete -c nettool -n "__fish_nettool_using_subcommand scan" -l timeout -d 'The longest wait for an answer (shortened to the measured round trip once known)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand scan" -s o -l output -d 'What to print: a table per host, or `open`: one `HOST PORT` line per open port' -r -f -a "table\t'A table of open ports per host, with the other states counted'
 open\t'Only the open ports, one `HOST PORT` line each, for scripts'"
-complete -c nettool -n "__fish_nettool_using_subcommand scan" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand scan" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand scan" -l syn -d 'TCP SYN scan: half-open, the kernel resets each SYN-ACK (root or CAP_NET_RAW)'
@@ -287,7 +287,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l rate -d 'Se
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s s -l size -d 'With --seq, pad each datagram to this many bytes (at least the 20-byte stamp)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s t -l ttl -d 'Time to live (hop limit) for unicast and multicast datagrams' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l wait -d 'Wait this long for a reply after each datagram and print it (default 1s)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -l seq -d 'Stamp each datagram with a sequence number and send time, for `udp-recv --stats`'
@@ -305,7 +305,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l idle -d 'St
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l reply -d 'Answer each datagram with this text' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l join -d 'Join this multicast group' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l iface -d 'The interface to join the group on (default: the kernel\'s choice)' -r -f -a "(__fish_print_interfaces)"
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l echo -d 'Send each datagram back to its sender'
@@ -332,7 +332,7 @@ last_ack\t''
 listen\t''
 closing\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand sockets" -l port -d 'Only sockets whose local or peer port is PORT' -r
-complete -c nettool -n "__fish_nettool_using_subcommand sockets" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand sockets" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand sockets" -s l -l listening -d 'Listening sockets only (TCP LISTEN, and UDP sockets without a peer)'
@@ -355,7 +355,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand sniff" -s c -l count -d 
 complete -c nettool -n "__fish_nettool_using_subcommand sniff" -l duration -d 'Stop after this long (250ms, 2s, 1m; a bare number is seconds)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand sniff" -s w -l write -d 'Write the matching packets to this pcap file (readable by tcpdump -r and Wireshark) instead of printing them' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand sniff" -s r -l read -d 'Decode a pcap file instead of capturing' -r -F
-complete -c nettool -n "__fish_nettool_using_subcommand sniff" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand sniff" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand sniff" -l layers -d 'Print each packet as an indented block, one line per layer (link, internet, transport, application), labelled with the OSI and TCP/IP layer names'
@@ -368,7 +368,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand arping" -s I -l interfac
 complete -c nettool -n "__fish_nettool_using_subcommand arping" -s c -l count -d 'Stop after sending N requests (with -w: after N replies)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand arping" -s w -l deadline -d 'Stop after this long whatever was sent (1s, 500ms; a bare number is seconds)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand arping" -s i -l interval -d 'Time between requests' -r
-complete -c nettool -n "__fish_nettool_using_subcommand arping" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand arping" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand arping" -s D -l dad -d 'Duplicate address detection: ask from 0.0.0.0 and stop at the first answer; exit 1 when another host answers (the address is taken), 0 when none does'
@@ -378,7 +378,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand arping" -l json -d 'Prin
 complete -c nettool -n "__fish_nettool_using_subcommand arping" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand arping" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand arping" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand completions" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand completions" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand completions" -s v -l verbose -d 'Print more (what each command adds is in its help)'
@@ -387,7 +387,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand completions" -s q -l qui
 complete -c nettool -n "__fish_nettool_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand man" -l dir -d 'Write nettool.1 and one nettool-<command>.1 per subcommand into this directory' -r -F
-complete -c nettool -n "__fish_nettool_using_subcommand man" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
+complete -c nettool -n "__fish_nettool_using_subcommand man" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand man" -l mkdir -d 'With --dir: create the directory (and its parents) when it does not exist'

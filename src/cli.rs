@@ -40,7 +40,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)
+    /// Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set;
+    /// CLICOLOR_FORCE=1 colours a pipe too)
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true,
           hide_possible_values = true)]
     pub color: ColorChoice,
@@ -57,7 +58,7 @@ pub struct GlobalArgs {
 /// `--color` choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    /// Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set.
     Auto,
     /// Always colour (not with --json).
     Always,

@@ -74,11 +74,8 @@ pub fn main_entry() -> u8 {
         Ok(outcome) => outcome.code(),
         Err(err) if err.is_broken_pipe() => exit::SUCCESS,
         Err(err) => {
-            // Errors quote input (names from files, arguments, paths): one escaping policy.
-            eprintln!(
-                "error: {}",
-                model::sanitize::escape_message(&err.to_string())
-            );
+            // Errors quote input (names from files, arguments, paths): error_line escapes them.
+            out.error_line(&err);
             err.exit_code()
         }
     }

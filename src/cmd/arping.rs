@@ -146,7 +146,7 @@ impl fmt::Display for Reply {
         write!(
             f,
             "{cast} reply from {} [{}]  {:.3}ms",
-            self.ip,
+            crate::output::paint(self.ip, crate::output::Paint::Address),
             self.mac.to_uppercase(),
             self.rtt_ms
         )?;

@@ -13,7 +13,7 @@ use crate::exit::Outcome;
 use crate::model::socket::{self, SockState, SocketRow};
 use crate::net::host::Family;
 use crate::net::sockets::{self as sock, Query};
-use crate::output::Output;
+use crate::output::{Output, Paint, paint, words};
 
 /// Arguments of `nettool sockets`.
 #[derive(Debug, clap::Args)]
@@ -142,6 +142,9 @@ pub struct SocketsReport {
     pub total: usize,
     /// Sockets whose owning process this user cannot see.
     pub owners_hidden: usize,
+    /// Whether the text ends with the counts (not with `-q`).
+    #[serde(skip)]
+    pub show_total: bool,
 }
 
 /// The peer as `ss` prints it: `*` for the port of a socket without a peer.
@@ -196,10 +199,23 @@ impl fmt::Display for SocketsReport {
             }
         }
         let mut text = String::with_capacity(cells.len() * 100 + 200);
-        let mut line = |cols: [&str; 8]| {
+        // The state in colour: listening sockets are what a reader looks for, a full accept
+        // queue is trouble. The padding is painted with it, so the columns stay aligned.
+        let state_paint = |state: &str| {
+            if state.ends_with("(queue full)") {
+                Some(Paint::Bad)
+            } else if state == "LISTEN" || state == "UNCONN" {
+                Some(Paint::Good)
+            } else {
+                None
+            }
+        };
+        let mut line = |cols: [&str; 8], body: bool| {
             for (i, (col, w)) in cols.iter().zip(widths).enumerate() {
                 if i == 7 {
                     text.push_str(col);
+                } else if let (1, true, Some(role)) = (i, body, state_paint(col)) {
+                    let _ = write!(text, "{} ", paint(format_args!("{col:<w$}"), role));
                 } else if i == 2 || i == 3 {
                     let _ = write!(text, "{col:>w$} ");
                 } else {
@@ -210,9 +226,12 @@ impl fmt::Display for SocketsReport {
             text.truncate(trimmed);
             text.push('\n');
         };
-        line(header);
+        line(header, false);
         for row in &cells {
-            line(row.each_ref().map(String::as_str));
+            line(row.each_ref().map(String::as_str), true);
+        }
+        if !self.show_total {
+            return f.write_str(text.trim_end_matches('\n'));
         }
         f.write_str(&text)?;
         let counts: Vec<String> = self
@@ -241,13 +260,19 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     crate::net::privilege::drop_all();
     if owners_hidden > 0 && !out.is_json() {
         out.note(format_args!(
-            "{owners_hidden} socket(s) belong to processes of other users: their owner is shown to root only"
+            "{} of other users: their owner is shown to root only",
+            words::count(
+                owners_hidden,
+                "socket belongs to a process",
+                "sockets belong to processes"
+            )
         ));
     }
     let report = SocketsReport {
         counts: socket::counts_by_state(&rows),
         total: rows.len(),
         owners_hidden,
+        show_total: !out.quiet(),
         sockets: rows
             .into_iter()
             .map(|socket| Row {

@@ -286,8 +286,8 @@ fn judge(
 ) -> Verdict {
     if bytes.len() < 12 {
         return Verdict::NoteForAll(format!(
-            "{} bytes from {from}, too short for a DNS message",
-            bytes.len()
+            "{} from {from}, too short for a DNS message",
+            crate::output::words::count(bytes.len(), "byte", "bytes")
         ));
     }
     let id = u16::from_be_bytes([bytes[0], bytes[1]]);

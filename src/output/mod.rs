@@ -5,7 +5,9 @@
 //! stream is NDJSON, one compact object a line, flushed as it is written so that a reader sees
 //! each record when it happens. Writers are trait objects so a test can render into a buffer.
 
+pub mod palette;
 mod table;
+pub mod words;
 
 use std::fmt::Display;
 use std::io::{self, IsTerminal, Write};
@@ -13,9 +15,10 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
-pub use table::table;
+pub use palette::{Paint, cell, paint};
+pub use table::{TextTable, table};
 
-use crate::cli::{ColorChoice, GlobalArgs};
+use crate::cli::GlobalArgs;
 use crate::error::{Error, Result};
 
 /// How results are printed.
@@ -27,25 +30,11 @@ pub enum Format {
     Json,
 }
 
-/// A colour role; the palette lives here so every command looks alike.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Paint {
-    /// Headings and labels.
-    Bold,
-    /// A "yes" answer: reply, open, same network.
-    Good,
-    /// A "no" answer: loss, closed, different network.
-    Bad,
-    /// A warning or something worth a second look.
-    Warn,
-    /// Secondary detail.
-    Dim,
-}
-
 /// The printer every command writes through.
 pub struct Output {
     format: Format,
     color: bool,
+    err_color: bool,
     quiet: bool,
     verbose: u8,
     out: Box<dyn Write + Send>,
@@ -61,15 +50,20 @@ impl Output {
         } else {
             Format::Text
         };
-        let color = use_color(global.color, format, io::stdout().is_terminal());
-        Self::new(
+        let env = palette::ColorEnv::from_process();
+        let color = palette::decide(global.color, format, io::stdout().is_terminal(), env);
+        let mut output = Self::new(
             format,
             color,
             global.quiet,
             global.verbose,
             Box::new(io::stdout()),
             Box::new(io::stderr()),
-        )
+        );
+        // Diagnostics follow the same rule for stderr: `--json` keeps stdout plain, not them.
+        output.err_color =
+            palette::decide(global.color, Format::Text, io::stderr().is_terminal(), env);
+        output
     }
 
     /// An output on any writers (tests render into a [`SharedBuf`]).
@@ -85,6 +79,7 @@ impl Output {
         Self {
             format,
             color,
+            err_color: color,
             quiet,
             verbose,
             out,
@@ -126,7 +121,7 @@ impl Output {
     pub fn report<R: Serialize + Display + ?Sized>(&mut self, report: &R) -> Result<()> {
         match self.format {
             Format::Text => {
-                let text = report.to_string();
+                let text = self.render(report);
                 self.write_text(&text)?;
                 if !text.is_empty() && !text.ends_with('\n') {
                     self.write_text("\n")?;
@@ -152,7 +147,7 @@ impl Output {
     pub fn record_unflushed<R: Serialize + Display + ?Sized>(&mut self, record: &R) -> Result<()> {
         match self.format {
             Format::Text => {
-                let text = record.to_string();
+                let text = self.render(record);
                 self.write_text(&text)?;
                 if !text.ends_with('\n') {
                     self.write_text("\n")?;
@@ -174,6 +169,12 @@ impl Output {
             self.flush()?;
         }
         Ok(())
+    }
+
+    /// The text rendering of `value`, coloured by the palette when colour is on.
+    #[must_use]
+    pub fn render<R: Display + ?Sized>(&self, value: &R) -> String {
+        palette::scoped(self.color, || value.to_string())
     }
 
     /// Write text to stdout as it is (text mode output built by hand).
@@ -212,12 +213,19 @@ impl Output {
     /// An error about one item of a stream on stderr (`error: MESSAGE`), shown even with `-q`;
     /// the command goes on with the other items.
     pub fn error_line(&mut self, message: impl Display) {
-        self.stderr_line(format_args!("error: {message}"));
+        self.labelled_line("error:", Paint::Bad, format_args!("{message}"));
     }
 
     /// A warning on stderr, shown even with `-q`.
     pub fn warn(&mut self, message: impl Display) {
-        self.stderr_line(format_args!("warning: {message}"));
+        self.labelled_line("warning:", Paint::Warn, format_args!("{message}"));
+    }
+
+    fn labelled_line(&mut self, label: &str, role: Paint, args: std::fmt::Arguments<'_>) {
+        let label = palette::paint_if(self.err_color, label, role);
+        let line = crate::model::sanitize::escape_message(&args.to_string());
+        let _ = writeln!(self.err, "{label} {line}");
+        let _ = self.err.flush();
     }
 
     fn stderr_line(&mut self, args: std::fmt::Arguments<'_>) {
@@ -231,40 +239,8 @@ impl Output {
 
     /// `text` wrapped in the colour for `paint` when colour is on, else unchanged.
     #[must_use]
-    pub fn paint(&self, text: &str, paint: Paint) -> String {
-        paint_if(self.color, text, paint)
-    }
-}
-
-/// `text` wrapped in the ANSI style for `paint` when `color` holds.
-#[must_use]
-pub fn paint_if(color: bool, text: &str, paint: Paint) -> String {
-    if !color {
-        return text.to_string();
-    }
-    let style = match paint {
-        Paint::Bold => anstyle::Style::new().bold(),
-        Paint::Good => anstyle::AnsiColor::Green.on_default(),
-        Paint::Bad => anstyle::AnsiColor::Red.on_default(),
-        Paint::Warn => anstyle::AnsiColor::Yellow.on_default(),
-        Paint::Dim => anstyle::Style::new().dimmed(),
-    };
-    format!("{style}{text}{style:#}")
-}
-
-/// Whether to colour stdout: never with JSON, never when `NO_COLOR` is set (unless `always`),
-/// and with `auto` only on a terminal.
-#[must_use]
-pub fn use_color(choice: ColorChoice, format: Format, stdout_is_tty: bool) -> bool {
-    if format == Format::Json {
-        return false;
-    }
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            stdout_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+    pub fn paint(&self, text: impl Display, paint: Paint) -> String {
+        palette::paint_if(self.color, text, paint)
     }
 }
 
@@ -382,17 +358,35 @@ mod tests {
     }
 
     #[test]
-    fn color_rules() {
-        assert!(!use_color(ColorChoice::Always, Format::Json, true));
-        assert!(use_color(ColorChoice::Always, Format::Text, false));
-        assert!(!use_color(ColorChoice::Never, Format::Text, true));
-        assert!(!use_color(ColorChoice::Auto, Format::Text, false));
-    }
-
-    #[test]
-    fn paint_is_plain_without_color() {
-        assert_eq!(paint_if(false, "up", Paint::Good), "up");
-        assert_eq!(paint_if(true, "up", Paint::Good), "\u{1b}[32mup\u{1b}[0m");
+    fn reports_are_coloured_only_when_colour_is_on() {
+        struct Up;
+        impl Display for Up {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&paint("up", Paint::Good))
+            }
+        }
+        impl Serialize for Up {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str("up")
+            }
+        }
+        let (mut plain, stdout, _) = Output::capture(Format::Text);
+        plain.report(&Up).unwrap();
+        assert_eq!(stdout.contents(), "up\n");
+        let out = SharedBuf::default();
+        let mut coloured = Output::new(
+            Format::Text,
+            true,
+            false,
+            0,
+            Box::new(out.clone()),
+            Box::new(SharedBuf::default()),
+        );
+        coloured.report(&Up).unwrap();
+        assert_eq!(out.contents(), "\u{1b}[32mup\u{1b}[0m\n");
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod docs;
 mod harden;
 mod hostname;
 mod ifconfig;
+mod output;
 mod ping;
 mod ping_parsers;
 mod portinfo;

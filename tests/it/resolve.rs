@@ -1415,3 +1415,88 @@ fn dns_over_tls_bulk_uses_one_connection() {
     // Every answer came over the connection set up once.
     assert_eq!(setups.len(), 1, "{setups:?}");
 }
+
+#[test]
+fn quiet_keeps_the_answers_and_drops_footers_and_summary() {
+    let server = DnsServer::start();
+    let args = [
+        server.at(),
+        "-4".into(),
+        "www.test".into(),
+        "mail.test".into(),
+    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let loud = run(&args);
+    assert_eq!(loud.code, 0, "{}", loud.stderr);
+    assert!(
+        loud.stdout.contains("\n;; 2 names: 2 resolved"),
+        "{}",
+        loud.stdout
+    );
+    let mut quiet_args = vec!["-q"];
+    quiet_args.extend(&args);
+    let quiet = run(&quiet_args);
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert_eq!(quiet.stderr, "");
+    // Exactly the answer lines of the loud run, no line starting ;;.
+    let answers: Vec<&str> = loud
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with(";;"))
+        .collect();
+    let mut got: Vec<&str> = quiet.stdout.lines().collect();
+    let mut want = answers.clone();
+    got.sort_unstable();
+    want.sort_unstable();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+    // System mode too: the footer of one name.
+    let quiet = run(&["-q", "localhost"]);
+    assert_eq!(
+        (quiet.code, quiet.stdout.as_str()),
+        (0, "localhost\t127.0.0.1\n")
+    );
+}
+
+#[test]
+fn summary_of_a_short_run_reads_in_ms_without_a_rate() {
+    let server = DnsServer::start();
+    let r = run(&[&server.at(), "-4", "www.test", "nope.test"]);
+    let summary = r.stdout.lines().last().unwrap();
+    // ";; 2 names: 1 resolved, 1 not found, 0 failed; 2 queries in 1.23 ms"
+    let (head, time) = summary.split_once(" queries in ").unwrap();
+    assert_eq!(head, ";; 2 names: 1 resolved, 1 not found, 0 failed; 2");
+    let (value, unit) = time.split_once(' ').unwrap();
+    assert!(value.parse::<f64>().is_ok() && unit == "ms", "{summary}");
+    assert!(!summary.contains("queries/s"), "{summary}");
+    let r = run(&[&server.at(), "www.test"]);
+    assert!(!r.stdout.contains(";; 1 names"), "{}", r.stdout);
+}
+
+#[test]
+fn an_address_and_port_given_as_a_name_suggests_the_at_form() {
+    for (input, server) in [
+        ("127.0.0.1:5399", "@127.0.0.1:5399"),
+        ("[::1]:5399", "@[::1]:5399"),
+    ] {
+        let r = run(&[input]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            format!(
+                "error: {input}: an address and port, not a name (did you mean {server}?); \
+                 not looked up (system resolver)\n"
+            )
+        );
+    }
+    // With a name after it, the batch goes on and the hint is on the failed name's line.
+    let r = run(&["127.0.0.1:5399", "localhost"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with(
+            "error: 127.0.0.1:5399: an address and port, not a name (did you mean @127.0.0.1:5399?)"
+        ),
+        "{}",
+        r.stderr
+    );
+}

@@ -768,3 +768,51 @@ fn ranges_and_vlsm_agree_with_ipcalc() {
         }
     }
 }
+
+#[test]
+fn second_address_with_the_same_prefix_is_compared() {
+    // `ADDRESS/PREFIX ADDRESS/PREFIX`, as both hosts are configured, asks the same question as
+    // the bare second address.
+    for (second, same, code) in [
+        ("192.168.2.10/24", false, 1),
+        ("192.168.1.99/24", true, 0),
+        ("192.168.1.99/255.255.255.0", true, 0),
+    ] {
+        let out = nettool()
+            .args(["--json", "subnet", "192.168.1.10/24", second])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{second}");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["compare"]["same_network"], same, "{second}");
+        let bare = second.split('/').next().unwrap();
+        assert_eq!(doc["compare"]["address"], bare);
+    }
+    let out = nettool()
+        .args(["subnet", "192.168.1.10/24", "192.168.2.10/24"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().last(),
+        Some(
+            "different networks: 192.168.1.10 is in 192.168.1.0/24, 192.168.2.10 is in 192.168.2.0/24"
+        )
+    );
+    // A different prefix would ask another question: the error shows the form that works,
+    // and that form does work.
+    let out = nettool()
+        .args(["subnet", "192.168.1.10/24", "192.168.1.99/16"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: 192.168.1.99/16: its prefix /16 differs from the /24 of 192.168.1.10/24; to test \
+         whether 192.168.1.99 is in 192.168.1.10's network, give it without a prefix: nettool \
+         subnet 192.168.1.10/24 192.168.1.99\n"
+    );
+    nettool()
+        .args(["subnet", "192.168.1.10/24", "192.168.1.99"])
+        .assert()
+        .code(0);
+}

@@ -9,14 +9,15 @@ use super::report::{
     ShortReport,
 };
 use crate::net::route::NextHop;
-use crate::output::table;
+use crate::output::{Paint, cell, paint, table, words};
 
 /// A byte counter as ifconfig shows it: `512 bytes`, or `2.0 KiB (2048 bytes)`.
 fn byte_count(bytes: u64) -> String {
+    let exact = crate::output::words::count(bytes, "byte", "bytes");
     if bytes < 1024 {
-        format!("{bytes} bytes")
+        exact
     } else {
-        format!("{} ({bytes} bytes)", human_bytes(bytes))
+        format!("{} ({exact})", human_bytes(bytes))
     }
 }
 
@@ -64,9 +65,9 @@ impl fmt::Display for InterfaceReport {
         writeln!(
             f,
             "{}: index {}  state {}  mtu {}  <{}>",
-            self.name,
+            paint(&self.name, Paint::Bold),
             self.index,
-            self.state,
+            paint(self.state, Paint::for_link_state(self.state)),
             or_dash(self.mtu),
             self.flags.join(",")
         )?;
@@ -125,18 +126,18 @@ impl fmt::Display for InterfaceReport {
         if let Some(c) = &self.counters {
             writeln!(
                 f,
-                "    RX {}  {} packets  {} errors  {} dropped",
+                "    RX {}  {}  {}  {} dropped",
                 byte_count(c.rx_bytes),
-                c.rx_packets,
-                c.rx_errors,
+                words::count(c.rx_packets, "packet", "packets"),
+                words::count(c.rx_errors, "error", "errors"),
                 c.rx_dropped
             )?;
             writeln!(
                 f,
-                "    TX {}  {} packets  {} errors  {} dropped",
+                "    TX {}  {}  {}  {} dropped",
                 byte_count(c.tx_bytes),
-                c.tx_packets,
-                c.tx_errors,
+                words::count(c.tx_packets, "packet", "packets"),
+                words::count(c.tx_errors, "error", "errors"),
                 c.tx_dropped
             )?;
         }
@@ -161,9 +162,9 @@ impl fmt::Display for ShortReport {
         let mut t = table(["INTERFACE", "STATE", "MAC", "ADDRESSES"]);
         for line in &self.interfaces {
             t.add_row([
-                line.name.clone(),
-                line.state.to_string(),
-                line.mac.clone().unwrap_or_else(|| "-".to_string()),
+                line.name.as_str().into(),
+                cell(line.state, Paint::for_link_state(line.state)),
+                line.mac.as_deref().unwrap_or("-").into(),
                 line.addresses
                     .iter()
                     .map(|a| {
@@ -177,7 +178,8 @@ impl fmt::Display for ShortReport {
                         }
                     })
                     .collect::<Vec<_>>()
-                    .join(" "),
+                    .join(" ")
+                    .into(),
             ]);
         }
         write!(f, "{t}")

@@ -274,19 +274,21 @@ impl<'o> Renderer<'o> {
                     self.pending.push('E');
                 } else if self.lines() {
                     let shown = shown.unwrap_or_else(|| e.from.to_string());
+                    let error = self.out.paint(&e.error, Paint::Bad);
                     let _ = writeln!(
                         self.pending,
-                        "{prefix}From {shown} icmp_seq={} {}",
-                        e.seq, e.error
+                        "{prefix}From {shown} icmp_seq={} {error}",
+                        e.seq
                     );
                 }
             }
             Event::Failed(f) => {
                 if self.lines() {
+                    let error = self.out.paint(&f.error, Paint::Bad);
                     let _ = writeln!(
                         self.pending,
-                        "{prefix}From {} {kind}_seq={} {}",
-                        self.first_addr, f.seq, f.error
+                        "{prefix}From {} {kind}_seq={} {error}",
+                        self.first_addr, f.seq
                     );
                 }
             }
@@ -316,7 +318,9 @@ impl<'o> Renderer<'o> {
             } else {
                 None
             };
-            let text = summary_text(&summary.target, &summary.stats, summary.time_ms, ipg);
+            let text = crate::output::palette::scoped(self.out.color(), || {
+                summary_text(&summary.target, &summary.stats, summary.time_ms, ipg)
+            });
             self.out.write_text(&text)?;
             self.out.flush()?;
         }
@@ -420,8 +424,11 @@ fn summary_text(name: &str, stats: &RttStats, time_ms: u64, flood_ipg: Option<u6
     }
     let _ = writeln!(
         text,
-        ", {}% packet loss, time {time_ms}ms",
-        ping_stats::format_g(stats.loss_pct())
+        ", {} packet loss, time {time_ms}ms",
+        crate::output::paint(
+            format_args!("{}%", ping_stats::format_g(stats.loss_pct())),
+            Paint::for_loss(stats.loss_pct())
+        )
     );
     // As ping: the closing line holds what applies of rtt, pipe and ipg/ewma, and is printed
     // (empty) even when none does, so the output ends with a blank line after a total loss.
@@ -486,16 +493,20 @@ fn print_many(
         return write_plain_rows(out, &header, &summaries, refused);
     }
     let mut table = crate::output::table(header.clone());
+    let loss = header.iter().position(|h| *h == "LOSS").unwrap_or(4);
     for s in &summaries {
-        let mut cells = row_cells(s, refused);
-        let paint = if s.received > 0 {
-            Paint::Good
-        } else {
-            Paint::Bad
-        };
-        let loss = header.iter().position(|h| *h == "LOSS").unwrap_or(4);
-        cells[loss] = out.paint(&cells[loss], paint);
-        table.add_row(cells);
+        let role = Paint::for_loss(s.loss_pct);
+        let cells = row_cells(s, refused)
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| {
+                if i == loss {
+                    crate::output::palette::cell_if(true, text, role)
+                } else {
+                    text.into()
+                }
+            });
+        table.add_row(cells.collect::<Vec<comfy_table::Cell>>());
     }
     out.write_text(&format!("{table}\n"))?;
     out.flush()
@@ -556,6 +567,8 @@ fn write_plain_rows(
             let pad = width - cell.chars().count() + 2;
             line.extend(std::iter::repeat_n(' ', pad));
         }
+        // As the drawn table, no line ends in spaces.
+        line.truncate(line.trim_end().len());
         line.push('\n');
         out.write_text(&line)
     };

@@ -6,13 +6,14 @@ use std::fmt;
 
 use super::report::PortinfoReport;
 use crate::model::services::PortRange;
-use crate::output;
+use crate::output::{self, Paint, cell, paint, words};
 
-fn yes_no(v: Option<bool>) -> &'static str {
+/// Whether a port is free to bind, in words and in colour.
+fn yes_no(v: Option<bool>) -> String {
     match v {
-        Some(true) => "free",
-        Some(false) => "not free",
-        None => "not tested",
+        Some(true) => paint("free", Paint::Good),
+        Some(false) => paint("not free", Paint::Bad),
+        None => "not tested".to_string(),
     }
 }
 
@@ -35,19 +36,19 @@ impl fmt::Display for PortinfoReport {
                     (r, false) => range_word(r).to_string(),
                 };
                 table.add_row([
-                    format!("{}/{}", k.entry.port, k.entry.proto),
-                    k.entry.name.clone(),
+                    format!("{}/{}", k.entry.port, k.entry.proto).into(),
+                    cell(&k.entry.name, Paint::Bold),
                     if k.entry.aliases.is_empty() {
                         "-".into()
                     } else {
-                        k.entry.aliases.join(",")
+                        k.entry.aliases.join(",").into()
                     },
-                    k.source.as_str().to_string(),
-                    range,
-                    k.description.unwrap_or("-").to_string(),
+                    k.source.as_str().into(),
+                    range.into(),
+                    k.description.unwrap_or("-").into(),
                 ]);
             }
-            blocks.push(trimmed(&table.to_string()));
+            blocks.push(table.to_string());
         }
         if let Some(port) = self.single_port {
             let eph = match self.ephemeral_range {
@@ -84,29 +85,29 @@ impl fmt::Display for PortinfoReport {
                 lines.push(format!("port {}: no socket is on it", check.port));
             } else {
                 lines.push(format!(
-                    "port {}: {} socket(s)",
+                    "port {}: {}",
                     check.port,
-                    check.sockets.len()
+                    words::count(check.sockets.len(), "socket", "sockets")
                 ));
                 let mut table = output::table(["PROTO", "LOCAL", "PEER", "STATE", "PROCESS"]);
                 for s in &check.sockets {
                     let unspecified = s.peer.ip().is_unspecified() && s.peer.port() == 0;
                     table.add_row([
-                        format!("{}{}", s.proto, if s.local.is_ipv6() { "6" } else { "" }),
-                        s.local.to_string(),
+                        format!("{}{}", s.proto, if s.local.is_ipv6() { "6" } else { "" }).into(),
+                        cell(s.local, Paint::Address),
                         if unspecified {
-                            "*".to_string()
+                            "*".into()
                         } else {
-                            s.peer.to_string()
+                            cell(s.peer, Paint::Address)
                         },
-                        s.state.as_str().to_string(),
+                        s.state.as_str().into(),
                         match (&s.process, s.pid) {
-                            (Some(name), Some(pid)) => format!("{name} (pid {pid})"),
+                            (Some(name), Some(pid)) => format!("{name} (pid {pid})").into(),
                             _ => "-".into(),
                         },
                     ]);
                 }
-                lines.push(trimmed(&table.to_string()));
+                lines.push(table.to_string());
             }
             lines.extend(check.notes.iter().cloned());
             if check.tcp_free.is_some() || check.udp_free.is_some() {
@@ -131,14 +132,6 @@ fn range_word(range: PortRange) -> &'static str {
         PortRange::Registered => "registered",
         PortRange::Dynamic => "dynamic",
     }
-}
-
-fn trimmed(table: &str) -> String {
-    table
-        .lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[cfg(test)]

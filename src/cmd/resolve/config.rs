@@ -38,7 +38,8 @@ impl Target {
         match host::parse_literal(&input) {
             Some(addr) => Self::Address { input, addr },
             None => Self::Name {
-                checked: dns_name::validate(&input),
+                checked: dns_name::validate(&input)
+                    .map_err(|reason| server_hint(&input).unwrap_or(reason)),
                 input,
             },
         }
@@ -59,6 +60,15 @@ impl Target {
             Self::Name { input, .. } | Self::Address { input, .. } => input,
         }
     }
+}
+
+/// For a name that is really a server address and port (`127.0.0.1:5399`, `[::1]:53`): what
+/// it is, and the server form that was probably meant. (A bare address is a reverse lookup.)
+fn server_hint(input: &str) -> Option<String> {
+    input
+        .parse::<SocketAddr>()
+        .is_ok()
+        .then(|| format!("an address and port, not a name (did you mean @{input}?)"))
 }
 
 /// Which resolver answers.
@@ -346,6 +356,32 @@ pub(super) mod tests {
         let c = config(&["-f", "-"]).unwrap();
         assert_eq!(c.file, Some(PathBuf::from("-")));
         assert!(c.targets.is_empty());
+    }
+
+    #[test]
+    fn a_server_given_as_a_name_gets_the_at_form() {
+        for (input, hint) in [
+            ("127.0.0.1:5399", Some("@127.0.0.1:5399")),
+            ("[::1]:53", Some("@[::1]:53")),
+            ("[fe80::1%2]:53", Some("@[fe80::1%2]:53")),
+            ("host.test:53", None),
+            ("a b", None),
+        ] {
+            let Target::Name {
+                checked: Err(reason),
+                ..
+            } = Target::parse(input)
+            else {
+                panic!("{input}: accepted");
+            };
+            match hint {
+                Some(server) => assert_eq!(
+                    reason,
+                    format!("an address and port, not a name (did you mean {server}?)")
+                ),
+                None => assert!(!reason.contains("did you mean"), "{reason}"),
+            }
+        }
     }
 
     #[test]

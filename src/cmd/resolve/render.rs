@@ -6,17 +6,25 @@ use std::fmt::{self, Write};
 
 use super::report::{NameReport, Status, Summary};
 use crate::error::Result;
-use crate::output::Output;
+use crate::output::{Output, Paint, paint, palette, words};
 
 impl fmt::Display for NameReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(true))
+    }
+}
+
+impl NameReport {
+    /// The text lines, with or without the `;;` footers that say how each answer came (`-q`
+    /// leaves them out, as dig's `+noall +answer` does).
+    fn text(&self, footers: bool) -> String {
         let mut lines: Vec<String> = Vec::new();
         if let Some(addresses) = &self.addresses {
             for addr in addresses {
                 lines.push(if self.short {
                     addr.to_string()
                 } else {
-                    format!("{}\t{addr}", self.name)
+                    format!("{}\t{}", self.name, paint(addr, Paint::Address))
                 });
             }
         }
@@ -38,9 +46,9 @@ impl fmt::Display for NameReport {
                         .map(|r| r.data.clone()),
                 );
             }
-            return f.write_str(&lines.join("\n"));
+            return lines.join("\n");
         }
-        if self.mode == "system" {
+        if self.mode == "system" && footers {
             let what = if self.hostname.is_some() {
                 "getnameinfo".to_string()
             } else {
@@ -52,7 +60,7 @@ impl fmt::Display for NameReport {
             lines.push(format!(
                 ";; {}: {}, system resolver ({what}), {} ms",
                 crate::model::sanitize::escape_message(&self.query),
-                status_word(self.status),
+                paint(status_word(self.status), status_paint(self.status)),
                 self.time_ms
             ));
         }
@@ -62,6 +70,9 @@ impl fmt::Display for NameReport {
                     "{}\t{}\tIN\t{}\t{}",
                     r.name, r.ttl, r.rtype, r.data
                 ));
+            }
+            if !footers {
+                continue;
             }
             let count = query.answer_count;
             let others = query.answers.len() - count;
@@ -88,21 +99,24 @@ impl fmt::Display for NameReport {
                 None => self.query.clone(),
             };
             lines.push(format!(
-                ";; {} {}: {}, {count} answer{}{others}, server {} over {}, {} ms{flags}",
+                ";; {} {}: {}, {}{others}, server {} over {}, {} ms{flags}",
                 crate::model::sanitize::escape_message(&asked),
                 query.rtype,
-                query
-                    .rcode
-                    .clone()
-                    .or_else(|| query.error.clone())
-                    .unwrap_or_default(),
-                if count == 1 { "" } else { "s" },
+                paint(
+                    query
+                        .rcode
+                        .clone()
+                        .or_else(|| query.error.clone())
+                        .unwrap_or_default(),
+                    status_paint(query.status)
+                ),
+                words::count(count, "answer", "answers"),
                 self.server.as_deref().unwrap_or("?"),
                 transport_words(query),
                 query.time_ms
             ));
         }
-        f.write_str(&lines.join("\n"))
+        lines.join("\n")
     }
 }
 
@@ -118,6 +132,14 @@ fn transport_words(query: &super::report::QueryReport) -> String {
     }
 }
 
+fn status_paint(status: Status) -> Paint {
+    match status {
+        Status::Resolved => Paint::Good,
+        Status::NotFound => Paint::Bad,
+        Status::Failed => Paint::Warn,
+    }
+}
+
 fn status_word(status: Status) -> &'static str {
     match status {
         Status::Resolved => "resolved",
@@ -126,19 +148,39 @@ fn status_word(status: Status) -> &'static str {
     }
 }
 
+/// Below this many queries, or this much time, a rate says more about the clock than about
+/// the resolver, and the summary leaves it out.
+const RATE_MIN_QUERIES: u64 = 100;
+const RATE_MIN_MS: f64 = 10.0;
+
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            ";; {} names: {} resolved, {} not found, {} failed; {} queries in {:.3} s ({} queries/s)",
-            self.names,
+            ";; {}: {} resolved, {} not found, {} failed; {} in {}",
+            words::count(self.names, "name", "names"),
             self.resolved,
             self.not_found,
             self.failed,
-            self.queries,
-            self.elapsed_ms / 1e3,
-            self.queries_per_second
-        )
+            words::count(self.queries, "query", "queries"),
+            elapsed_words(self.elapsed_ms),
+        )?;
+        if self.queries >= RATE_MIN_QUERIES && self.elapsed_ms >= RATE_MIN_MS {
+            write!(f, " ({} queries/s)", self.queries_per_second)?;
+        }
+        Ok(())
+    }
+}
+
+/// `0.42 ms`, `12.3 ms`, `1.50 s`: milliseconds below a second, so a short run does not read
+/// as `0.000 s`.
+fn elapsed_words(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.2} s", ms / 1e3)
+    } else if ms >= 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.2} ms")
     }
 }
 
@@ -152,7 +194,8 @@ pub(super) fn name(out: &mut Output, report: &NameReport, many: bool) -> Result<
         };
     }
     if report.status == Status::Resolved || !report.short {
-        let text = report.to_string();
+        let footers = !out.quiet();
+        let text = palette::scoped(out.color(), || report.text(footers));
         if !text.is_empty() {
             out.record_unflushed(&text)?;
         }
@@ -161,9 +204,15 @@ pub(super) fn name(out: &mut Output, report: &NameReport, many: bool) -> Result<
 }
 
 /// Print the summary that follows several names: a JSON record, or a text line (on stderr with
-/// `--short`, which keeps stdout to the data).
+/// `--short`, which keeps stdout to the data; none with `-q`).
 pub(super) fn summary(out: &mut Output, summary: &Summary, short: bool) -> Result<()> {
-    if out.is_json() || !short {
+    if out.is_json() {
+        return out.record(summary);
+    }
+    if out.quiet() {
+        return out.flush();
+    }
+    if !short {
         out.record(summary)
     } else {
         out.note(summary);

@@ -275,7 +275,26 @@ pub(super) mod tests {
         assert_eq!(summary.queries_per_second, 6.0);
         assert_eq!(
             summary.to_string(),
-            ";; 3 names: 1 resolved, 1 not found, 1 failed; 3 queries in 0.500 s (6 queries/s)"
+            ";; 3 names: 1 resolved, 1 not found, 1 failed; 3 queries in 500.0 ms"
+        );
+        // One of each reads in the singular; a rate shows only for a run long enough to
+        // measure one.
+        let mut one = Summary::new();
+        one.add(&dns_report(Vec::new(), false));
+        one.finish(Duration::from_micros(263));
+        assert_eq!(
+            one.to_string(),
+            ";; 1 name: 1 resolved, 0 not found, 0 failed; 1 query in 0.26 ms"
+        );
+        let mut bulk = Summary::new();
+        for _ in 0..2000 {
+            bulk.add(&dns_report(Vec::new(), false));
+        }
+        bulk.finish(Duration::from_millis(1250));
+        assert_eq!(
+            bulk.to_string(),
+            ";; 2000 names: 2000 resolved, 0 not found, 0 failed; 2000 queries in 1.25 s \
+             (1600 queries/s)"
         );
         assert!(verdict(&summary, true, None).is_err());
         summary.failed = 0;

@@ -27,7 +27,7 @@ use crate::net::host;
 use crate::net::port_probe::{self, ConnectProber, Prober, SynProber, UdpProber};
 use crate::net::privilege;
 use crate::net::services;
-use crate::output::Output;
+use crate::output::{Output, words};
 
 /// Sockets kept free for everything else while a connect or UDP scan holds one per probe.
 const SPARE_FILES: u64 = 64;
@@ -70,15 +70,17 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         let room = usize::try_from(files.saturating_sub(SPARE_FILES).max(1)).unwrap_or(usize::MAX);
         if room < window {
             out.debug(format_args!(
-                "at most {room} probes in flight: the open-files limit is {files}"
+                "at most {} in flight: the open-files limit is {files}",
+                words::count(room, "probe", "probes")
             ));
             window = room;
         }
     }
     out.debug(format_args!(
-        "{} scan of {} ports, up to {window} probes in flight",
+        "{} scan of {}, up to {} in flight",
         config.method.as_str(),
-        config.ports.len()
+        words::count(config.ports.len(), "port", "ports"),
+        words::count(window, "probe", "probes")
     ));
     let settings = Settings {
         window,

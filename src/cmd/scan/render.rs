@@ -15,7 +15,7 @@ use crate::model::port_state::{Evidence, IcmpError, PortState};
 use crate::model::services::Proto;
 use crate::net::icmp;
 use crate::net::services::Database;
-use crate::output::{self, Output, Paint};
+use crate::output::{self, Output, Paint, words};
 
 /// One port, as a JSON record.
 #[derive(Debug, Serialize)]
@@ -203,17 +203,15 @@ impl Renderer {
         if !rows.is_empty() {
             let mut table = output::table(["PORT", "STATE", "SERVICE", "EVIDENCE", "RTT"]);
             for row in &rows {
-                let paint = match row.state {
-                    PortState::Open => Paint::Good,
-                    PortState::Closed => Paint::Bad,
-                    _ => Paint::Warn,
-                };
+                let paint = Paint::for_port_state(row.state.as_str());
                 table.add_row([
-                    format!("{}/{proto}", row.port),
-                    out.paint(row.state.as_str(), paint),
-                    service(row.port, proto).unwrap_or("-").to_string(),
-                    row.evidence.clone(),
-                    row.rtt.map_or_else(|| "-".into(), |r| format!("{r:.3} ms")),
+                    format!("{}/{proto}", row.port).into(),
+                    output::palette::cell_if(out.color(), row.state.as_str(), paint),
+                    service(row.port, proto).unwrap_or("-").into(),
+                    row.evidence.as_str().into(),
+                    row.rtt
+                        .map_or_else(|| "-".into(), |r| format!("{r:.3} ms"))
+                        .into(),
                 ]);
             }
             for line in table.to_string().lines() {
@@ -269,23 +267,23 @@ impl Renderer {
                 interrupted: totals.interrupted,
             });
         }
-        if self.layout == Layout::Open {
+        // -q keeps the results (each host's table) and drops the closing count, as resolve does.
+        if self.layout == Layout::Open || out.quiet() {
             return out.flush();
         }
-        let hosts = if totals.hosts == 1 { "host" } else { "hosts" };
         let stopped = if totals.interrupted {
             " (interrupted)"
         } else {
             ""
         };
         out.write_text(&format!(
-            "{} scan of {} {hosts}, {} ports in {:.2} s{stopped}: {} ({} probes)\n",
+            "{} scan of {}, {} in {:.2} s{stopped}: {} ({})\n",
             self.method.as_str(),
-            totals.hosts,
-            c.total(),
+            words::count(totals.hosts, "host", "hosts"),
+            words::count(c.total(), "port", "ports"),
             totals.elapsed.as_secs_f64(),
             count_text(c),
-            totals.sent,
+            words::count(totals.sent, "probe", "probes"),
         ))?;
         out.flush()
     }

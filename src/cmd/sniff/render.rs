@@ -179,7 +179,11 @@ impl PacketRecord {
         if let Some(dir) = self.direction {
             write!(f, " {dir}")?;
         }
-        writeln!(f, ", {} bytes", p.length)?;
+        writeln!(
+            f,
+            ", {}",
+            crate::output::words::count(p.length, "byte", "bytes")
+        )?;
         let row = |f: &mut fmt::Formatter<'_>, tcpip: &str, osi: &str, text: &str| {
             writeln!(f, "  {tcpip:<11} {osi:<22} {text}")
         };
@@ -317,7 +321,11 @@ pub struct Summary {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} packets captured", self.captured)?;
+        write!(
+            f,
+            "{} captured",
+            crate::output::words::count(self.captured, "packet", "packets")
+        )?;
         if self.written > 0 {
             write!(f, ", {} written", self.written)?;
         }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::{SubnetRow, count};
 use crate::error::{Error, Result};
 use crate::model::subnet;
+use crate::output::words;
 
 /// The most prefixes `--aggregate` reads.
 pub const MAX_PREFIXES: usize = 1_000_000;
@@ -188,7 +189,9 @@ impl fmt::Display for VlsmReport {
         if !self.fits {
             return write!(
                 f,
-                "does not fit: the blocks need {needed} addresses, {} has {available}",
+                "{}: the blocks need {needed} {}, {} has {available}",
+                crate::output::paint("does not fit", crate::output::Paint::Bad),
+                words::noun(&needed, "address", "addresses"),
                 self.network
             );
         }
@@ -205,12 +208,11 @@ impl fmt::Display for VlsmReport {
             cells.extend(r.row.cells());
             table.add_row(cells);
         }
-        let text = table.to_string();
-        let rows: Vec<&str> = text.lines().map(str::trim_end).collect();
-        writeln!(f, "{}", rows.join("\n"))?;
+        writeln!(f, "{table}")?;
         write!(
             f,
-            "\nNeeded:      {needed} of {available} addresses in {}",
+            "\nNeeded:      {needed} of {available} {} in {}",
+            words::noun(&available, "address", "addresses"),
             self.network
         )?;
         if !self.unused.is_empty() {

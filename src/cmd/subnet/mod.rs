@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::model::subnet::{self, Facts, PrefixSource, Split};
-use crate::output::{self, Output};
+use crate::output::{self, Output, Paint, paint, words};
 
 mod lists;
 
@@ -29,7 +29,8 @@ pub struct Args {
     pub address: Option<String>,
 
     /// A dotted netmask (192.168.21.36 255.255.255.0) and/or an address to test for the same
-    /// network (192.168.21.36/24 192.168.21.21); with --aggregate, more prefixes
+    /// network (192.168.21.36/24 192.168.21.21, or with the same prefix 192.168.21.21/24); with
+    /// --aggregate, more prefixes
     #[arg(value_name = "NETMASK|ADDRESS", num_args = 0.., allow_negative_numbers = true)]
     pub rest: Vec<String>,
 
@@ -226,7 +227,7 @@ impl TryFrom<Args> for Config {
                         ),
                     ));
                 }
-                let other = subnet::parse_addr(text)?;
+                let other = compare_address(text, &iface, &address)?;
                 if other.is_ipv4() != iface.addr.is_ipv4() {
                     return Err(Error::invalid(
                         text,
@@ -254,6 +255,27 @@ impl TryFrom<Args> for Config {
             split,
         })
     }
+}
+
+/// The address to compare with: bare, or with the first address's own prefix or netmask
+/// (`192.168.1.10/24 192.168.2.10/24`). A different prefix would ask a different question, so
+/// the error shows the form that asks this one.
+fn compare_address(text: &str, first: &subnet::Interface, first_text: &str) -> Result<IpAddr> {
+    if !text.contains('/') {
+        return subnet::parse_addr(text);
+    }
+    let other = subnet::parse_interface(text, None)?;
+    if other.prefix != first.prefix {
+        return Err(Error::invalid(
+            text,
+            format!(
+                "its prefix /{} differs from the /{} of {first_text}; to test whether {} is in \
+                 {}'s network, give it without a prefix: nettool subnet {first_text} {}",
+                other.prefix, first.prefix, other.addr, first.addr, other.addr
+            ),
+        ));
+    }
+    Ok(other.addr)
 }
 
 /// Whether a second argument is meant as a netmask rather than an address to compare.
@@ -412,7 +434,7 @@ impl fmt::Display for SubnetReport {
             (PrefixSource::Hostmask, _) => format!("  (from the hostmask {})", x.wildcard),
             _ => String::new(),
         };
-        writeln!(f, "Address:     {}", x.address)?;
+        writeln!(f, "Address:     {}", paint(x.address, Paint::Address))?;
         if let Some(zone) = &self.zone {
             writeln!(f, "Zone:        {zone}")?;
         }
@@ -422,7 +444,7 @@ impl fmt::Display for SubnetReport {
             writeln!(f, "Prefix:      /{}{origin}", x.prefix)?;
         }
         writeln!(f, "Wildcard:    {}", x.wildcard)?;
-        writeln!(f, "Network:     {}", x.cidr)?;
+        writeln!(f, "Network:     {}", paint(x.cidr, Paint::Address))?;
         match x.broadcast {
             Some(b) => writeln!(f, "Broadcast:   {b}")?,
             None if x.version == 4 && x.prefix == 31 => {
@@ -472,14 +494,22 @@ impl fmt::Display for SubnetReport {
             if c.same_network {
                 write!(
                     f,
-                    "same network: {} and {} are both in {}",
-                    x.address, c.address, x.cidr
+                    "{}: {} and {} are both in {}",
+                    paint("same network", Paint::Good),
+                    x.address,
+                    c.address,
+                    x.cidr
                 )?;
             } else {
                 write!(
                     f,
-                    "different networks: {} is in {}, {} is in {}/{}",
-                    x.address, x.cidr, c.address, c.network, x.prefix
+                    "{}: {} is in {}, {} is in {}/{}",
+                    paint("different networks", Paint::Bad),
+                    x.address,
+                    x.cidr,
+                    c.address,
+                    c.network,
+                    x.prefix
                 )?;
             }
         }
@@ -491,13 +521,10 @@ impl fmt::Display for SubnetReport {
             }
             write!(
                 f,
-                "\n\n{} subnets of /{}:\n",
-                rows.len(),
+                "\n\n{} of /{}:\n{table}",
+                words::count(rows.len(), "subnet", "subnets"),
                 rows.first().map_or(0, |r| r.cidr.prefix_len())
             )?;
-            let text = table.to_string();
-            let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
-            write!(f, "{}", lines.join("\n"))?;
         }
         Ok(())
     }

@@ -24,7 +24,7 @@ use crate::model::socket_trace::SocketCall;
 use crate::net::host::{self, Family};
 use crate::net::services::{parse_port, port_by_name};
 use crate::net::tcp::{self, ConnectOptions};
-use crate::output::Output;
+use crate::output::{Output, Paint, paint};
 
 /// Arguments of `nettool connect`.
 #[derive(Debug, clap::Args)]
@@ -159,13 +159,19 @@ pub struct ZeroReport {
 impl fmt::Display for ZeroReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.handshake_ms, &self.reason) {
-            (Some(ms), _) => write!(f, "{} port {} open ({ms:.2} ms)", self.address, self.port),
+            (Some(ms), _) => write!(
+                f,
+                "{} port {} {} ({ms:.2} ms)",
+                self.address,
+                self.port,
+                paint(self.state, Paint::for_port_state(self.state))
+            ),
             (None, reason) => write!(
                 f,
                 "{} port {} {} ({})",
                 self.address,
                 self.port,
-                self.state,
+                paint(self.state, Paint::for_port_state(self.state)),
                 reason.as_deref().unwrap_or("no answer")
             ),
         }
@@ -334,9 +340,9 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
             .map_err(|e| Error::io("socket", e))?;
         drop(rt);
         let moved = pipe::run(stream, mode.dirs, &Source::Stdin)?;
-        render.debug(format!(
-            "{} bytes in, {} bytes out",
-            moved.bytes_in, moved.bytes_out
+        render.debug(crate::output::words::bytes_in_out(
+            moved.bytes_in,
+            moved.bytes_out,
         ));
         return Ok(Outcome::Yes);
     }

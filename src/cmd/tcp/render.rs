@@ -136,7 +136,8 @@ impl fmt::Display for Text<'_> {
                 ..
             } => write!(
                 f,
-                "connection from {peer} closed ({bytes_in} bytes in, {bytes_out} bytes out)"
+                "connection from {peer} closed ({})",
+                crate::output::words::bytes_in_out(*bytes_in, *bytes_out)
             ),
             Event::PeerClosed { .. } => write!(f, "peer closed the connection"),
             Event::Refused { peer, text, .. } => {
@@ -152,7 +153,7 @@ impl fmt::Display for Text<'_> {
                 bytes_in,
                 bytes_out,
                 ..
-            } => write!(f, "{bytes_in} bytes in, {bytes_out} bytes out"),
+            } => f.write_str(&crate::output::words::bytes_in_out(*bytes_in, *bytes_out)),
         }
     }
 }

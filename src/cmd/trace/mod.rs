@@ -323,7 +323,8 @@ async fn trace_all(config: &Config, targets: &[Target], out: &mut Output) -> Res
             if index > 0 {
                 out.write_text("\n")?;
             }
-            out.write_text(&render::report_text(&view))?;
+            let text = crate::output::palette::scoped(out.color(), || render::report_text(&view));
+            out.write_text(&text)?;
         }
     }
     out.flush()?;

@@ -315,18 +315,22 @@ pub fn verdict(view: &View<'_>) -> String {
                 .map_or_else(String::new, |a| format!(" ({})", a.mark()));
             format!("{host} not reached: unreachable at hop {hop}{mark}")
         }
-        _ => format!("{host} did not answer within {} hops", view.max_ttl),
+        _ => format!(
+            "{host} did not answer within {}",
+            crate::output::words::count(view.max_ttl, "hop", "hops")
+        ),
     }
 }
 
 /// The text report of one target: heading, table, verdict.
 #[must_use]
 pub fn report_text(view: &View<'_>) -> String {
+    let role = crate::output::Paint::for_answer(view.path.reached());
     format!(
         "{}\n{}{}\n",
         heading(view),
         table(view.path, false),
-        verdict(view)
+        crate::output::paint(verdict(view), role)
     )
 }
 

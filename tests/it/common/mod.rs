@@ -22,7 +22,10 @@ pub fn bin() -> PathBuf {
 /// `nettool` as an assert_cmd command, with colour and locale settings that make output stable.
 pub fn nettool() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::new(bin());
-    cmd.env_remove("NO_COLOR").env("LC_ALL", "C");
+    cmd.env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .env("LC_ALL", "C");
     cmd
 }
 
@@ -152,7 +155,10 @@ impl Netns {
     pub fn nettool(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::new("ip");
         cmd.args(["netns", "exec", &self.name]).arg(bin());
-        cmd.env_remove("NO_COLOR").env("LC_ALL", "C");
+        cmd.env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR")
+            .env("LC_ALL", "C");
         cmd
     }
 
