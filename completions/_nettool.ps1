@@ -240,7 +240,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;portinfo' {
-            [CompletionResult]::new('--services-file', '--services-file', [CompletionResultType]::ParameterName, 'Read this services file instead of /etc/services')
+            [CompletionResult]::new('--services-file', '--services-file', [CompletionResultType]::ParameterName, 'Read this services file instead of /etc/services (which, if missing, leaves the built-in table; a file named here must exist)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')
             [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Only TCP entries')
             [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Only UDP entries')

@@ -230,7 +230,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --version 'Print version'
         }
         &'nettool;portinfo'= {
-            cand --services-file 'Read this services file instead of /etc/services'
+            cand --services-file 'Read this services file instead of /etc/services (which, if missing, leaves the built-in table; a file named here must exist)'
             cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'
             cand --tcp 'Only TCP entries'
             cand --udp 'Only UDP entries'

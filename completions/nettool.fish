@@ -185,7 +185,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l json -d 'Prin
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l services-file -d 'Read this services file instead of /etc/services' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l services-file -d 'Read this services file instead of /etc/services (which, if missing, leaves the built-in table; a file named here must exist)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"

@@ -1054,7 +1054,7 @@ fn file_lines_are_bounded_and_a_bad_line_does_not_stop_the_batch() {
             ),
         ]
     );
-    // A file that never ends is an error, not a memory exhaustion.
+    // A file that never ends is an error, not a memory exhaustion; so is stdin that never ends.
     let r = run(&[&server.at(), "-t", "A", "-f", "/dev/zero"]);
     assert_eq!(r.code, 2);
     assert!(
@@ -1064,6 +1064,20 @@ fn file_lines_are_bounded_and_a_bad_line_does_not_stop_the_batch() {
         ),
         "{}",
         r.stderr
+    );
+    let out = std::process::Command::new(crate::common::bin())
+        .args(["resolve", &server.at(), "-t", "A", "-f", "-"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(
+            "error: stdin line 1: line is over 255 bytes long and does not end within 64 KiB; \
+             the rest of stdin is not read"
+        ),
+        "{err}"
     );
 }
 

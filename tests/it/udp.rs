@@ -12,7 +12,19 @@ use nettool::model::udp_stats::Stamp;
 use serde_json::Value;
 
 /// Start `cmd` (a nettool udp-recv) and wait for its "listening on" line on stderr.
-fn start_receiver(mut cmd: Command) -> (ChildGuard, BufReader<std::process::ChildStdout>) {
+fn start_receiver(cmd: Command) -> (ChildGuard, BufReader<std::process::ChildStdout>) {
+    let (guard, stdout, _) = start_receiver_with_stderr(cmd);
+    (guard, stdout)
+}
+
+/// [`start_receiver`], keeping the rest of its stderr to read.
+fn start_receiver_with_stderr(
+    mut cmd: Command,
+) -> (
+    ChildGuard,
+    BufReader<std::process::ChildStdout>,
+    BufReader<std::process::ChildStderr>,
+) {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -22,7 +34,14 @@ fn start_receiver(mut cmd: Command) -> (ChildGuard, BufReader<std::process::Chil
     let mut line = String::new();
     stderr.read_line(&mut line).unwrap();
     assert!(line.starts_with("listening on udp "), "{line}");
-    (ChildGuard(child), stdout)
+    (ChildGuard(child), stdout, stderr)
+}
+
+/// The exit code of a child that ends by itself within 10 s.
+fn exit_code(guard: &mut ChildGuard) -> Option<i32> {
+    guard
+        .wait_timeout(Duration::from_secs(10))
+        .and_then(|s| s.code())
 }
 
 fn recv_cmd(args: &[&str]) -> Command {
@@ -114,6 +133,161 @@ fn over_the_limit_is_exit_2() {
     );
 }
 
+/// Endless input (`< /dev/zero`, `--file /dev/zero`) is read up to one datagram's limit and
+/// refused in one line, where it was read until memory ran out; a file that is missing or a
+/// directory is named as such.
+#[test]
+fn endless_or_wrong_input_is_refused_at_the_datagram_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().display().to_string();
+    let missing = dir.path().join("missing").display().to_string();
+    let cases: [(&[&str], bool, String); 6] = [
+        (
+            &["127.0.0.1", "9"],
+            true,
+            "stdin line 1: over the IPv4 limit of 65,507 bytes for one datagram".into(),
+        ),
+        (
+            &["::1", "9"],
+            true,
+            "stdin line 1: over the IPv6 limit of 65,527 bytes for one datagram".into(),
+        ),
+        (
+            &["127.0.0.1", "9", "--file", "/dev/zero"],
+            false,
+            "/dev/zero: over the IPv4 limit of 65,507 bytes for one datagram".into(),
+        ),
+        (
+            &["127.0.0.1", "9", "--file", "/dev/zero", "--seq"],
+            false,
+            "/dev/zero: over the IPv4 limit of 65,507 bytes for one datagram".into(),
+        ),
+        (
+            &["127.0.0.1", "9", "--file", &missing],
+            false,
+            format!("{missing}: no such file"),
+        ),
+        (
+            &["127.0.0.1", "9", "--file", &folder],
+            false,
+            format!("{folder}: is a directory"),
+        ),
+    ];
+    for (args, zero_stdin, want) in cases {
+        let mut cmd = Command::new(bin());
+        cmd.arg("udp-send").args(args);
+        if zero_stdin {
+            cmd.stdin(std::fs::File::open("/dev/zero").unwrap());
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            String::from_utf8(out.stderr).unwrap(),
+            format!("error: {want}\n"),
+            "{args:?}"
+        );
+    }
+    // The longest line that fits is sent whole, the next line one byte longer is refused, and
+    // a line past the limit ends the run before the lines after it.
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let port = socket.local_addr().unwrap().port().to_string();
+    let mut input = vec![b'a'; 65_507];
+    input.push(b'\n');
+    input.extend(vec![b'b'; 65_508]);
+    input.extend_from_slice(b"\nnot sent\n");
+    let out = nettool()
+        .args(["udp-send", "127.0.0.1", &port])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: stdin line 2: over the IPv4 limit of 65,507 bytes for one datagram\n"
+    );
+    let mut buf = vec![0u8; 70_000];
+    let (n, _) = socket.recv_from(&mut buf).unwrap();
+    assert_eq!(n, 65_507);
+    socket
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    assert!(
+        socket.recv_from(&mut buf).is_err(),
+        "nothing after the refused line"
+    );
+}
+
+/// Counts agree with their nouns (`sent 1 datagram`, where it said `1 datagrams`), and
+/// `--wait` with no reply says so in a line on stderr, even with -q, and exits 1.
+#[test]
+fn one_datagram_is_singular_and_no_reply_is_said() {
+    let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port().to_string();
+    let out = nettool()
+        .args(["udp-send", "127.0.0.1", &port, "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(&format!("sent 1 datagram (1 byte) to 127.0.0.1:{port} in ")),
+        "{err}"
+    );
+    for quiet in [false, true] {
+        let mut args = vec!["udp-send", "127.0.0.1", &port, "x", "--wait", "200ms"];
+        if quiet {
+            args.push("-q");
+        }
+        let out = nettool().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        let last = err.lines().last().unwrap_or_default();
+        assert_eq!(
+            last,
+            format!("error: no reply from 127.0.0.1:{port} within 200ms"),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), if quiet { 1 } else { 2 }, "{err}");
+    }
+    let out = nettool()
+        .args([
+            "udp-send",
+            "127.0.0.1",
+            &port,
+            "x",
+            "-c",
+            "2",
+            "--wait",
+            "100ms",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr).unwrap().ends_with(&format!(
+        "error: no reply from 127.0.0.1:{port} to any of 2 datagrams (waited 100ms after each)\n"
+    )));
+    // The receiver's records and summary count in the singular too.
+    let recv_port = crate::common::free_udp_port().to_string();
+    let (mut guard, mut out, mut err) =
+        start_receiver_with_stderr(recv_cmd(&["127.0.0.1", &recv_port, "-c", "1"]));
+    silent
+        .send_to(b"!", format!("127.0.0.1:{recv_port}"))
+        .unwrap();
+    assert_eq!(exit_code(&mut guard), Some(0));
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut out, &mut text).unwrap();
+    assert!(
+        text.ends_with(&format!("  127.0.0.1:{port}  1 byte  !\n")),
+        "{text}"
+    );
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert!(line.starts_with("1 datagram, 1 byte in "), "{line}");
+}
+
 #[test]
 fn receive_exact_bytes_text_binary_empty_max() {
     let port = crate::common::free_udp_port().to_string();
@@ -125,12 +299,7 @@ fn receive_exact_bytes_text_binary_empty_max() {
         sender.send_to(d, format!("127.0.0.1:{port}")).unwrap();
     }
     let records = lines(out);
-    assert_eq!(
-        guard
-            .wait_timeout(Duration::from_secs(5))
-            .and_then(|s| s.code()),
-        Some(0)
-    );
+    assert_eq!(exit_code(&mut guard), Some(0));
     assert_eq!(records.len(), 5);
     let from = format!("127.0.0.1:{}", sender.local_addr().unwrap().port());
     for (record, want) in records.iter().zip(datagrams) {
@@ -158,12 +327,7 @@ fn text_is_escaped_and_binary_is_dumped() {
         .unwrap();
     let mut text = String::new();
     std::io::Read::read_to_string(&mut out, &mut text).unwrap();
-    assert_eq!(
-        guard
-            .wait_timeout(Duration::from_secs(5))
-            .and_then(|s| s.code()),
-        Some(0)
-    );
+    assert_eq!(exit_code(&mut guard), Some(0));
     let lines: Vec<&str> = text.lines().collect();
     let from = format!("127.0.0.1:{}", sender.local_addr().unwrap().port());
     assert!(
@@ -219,12 +383,7 @@ fn reply_and_echo_reach_the_sender() {
         (records[1]["sent"].as_u64(), records[1]["replies"].as_u64()),
         (Some(1), Some(1))
     );
-    assert_eq!(
-        guard
-            .wait_timeout(Duration::from_secs(5))
-            .and_then(|s| s.code()),
-        Some(0)
-    );
+    assert_eq!(exit_code(&mut guard), Some(0));
 
     let port = crate::common::free_udp_port().to_string();
     let (mut guard, _out) = start_receiver(recv_cmd(&["127.0.0.1", &port, "-c", "2", "--echo"]));
@@ -240,12 +399,7 @@ fn reply_and_echo_reach_the_sender() {
         .map(|l| l.split("  ").last().unwrap())
         .collect();
     assert_eq!(shown, ["first", "second"]);
-    assert_eq!(
-        guard
-            .wait_timeout(Duration::from_secs(5))
-            .and_then(|s| s.code()),
-        Some(0)
-    );
+    assert_eq!(exit_code(&mut guard), Some(0));
 }
 
 #[test]
@@ -286,12 +440,7 @@ fn idle_and_count_end_the_receiver() {
     for _ in 0..2 {
         sender.send_to(b"x", format!("127.0.0.1:{port}")).unwrap();
     }
-    assert_eq!(
-        guard
-            .wait_timeout(Duration::from_secs(5))
-            .and_then(|s| s.code()),
-        Some(0)
-    );
+    assert_eq!(exit_code(&mut guard), Some(0));
     assert_eq!(lines(out).len(), 3);
 }
 
@@ -329,12 +478,7 @@ fn stats_are_exact_for_gaps_duplicates_and_reordering() {
     sender
         .send_to(b"no stamp", format!("127.0.0.1:{port}"))
         .unwrap();
-    assert_eq!(
-        guard
-            .wait_timeout(Duration::from_secs(5))
-            .and_then(|s| s.code()),
-        Some(0)
-    );
+    assert_eq!(exit_code(&mut guard), Some(0));
     let records = lines(out);
     assert_eq!(
         records.len(),
@@ -375,12 +519,7 @@ fn counted_stream_from_udp_send_and_ctrl_c_summary() {
         .code(0);
     std::thread::sleep(Duration::from_millis(200));
     guard.interrupt();
-    assert_eq!(
-        guard
-            .wait_timeout(Duration::from_secs(5))
-            .and_then(|s| s.code()),
-        Some(0)
-    );
+    assert_eq!(exit_code(&mut guard), Some(0));
     let mut text = String::new();
     std::io::Read::read_to_string(&mut out, &mut text).unwrap();
     assert!(text.starts_with("50 datagrams, 3200 bytes in "), "{text}");
@@ -435,12 +574,7 @@ fn broadcast_reaches_the_other_namespace() {
         ])
         .assert()
         .code(0);
-    assert_eq!(
-        guard
-            .wait_timeout(Duration::from_secs(5))
-            .and_then(|s| s.code()),
-        Some(0)
-    );
+    assert_eq!(exit_code(&mut guard), Some(0));
     let records = lines(out);
     assert_eq!(records[0]["payload"], "to everyone");
     assert_eq!(records[1]["payload"], "to the subnet");
@@ -487,12 +621,7 @@ fn multicast_group_is_joined_and_received() {
         .args(["udp-send", "239.1.2.3", "6060", "group news", "--ttl", "1"])
         .assert()
         .code(0);
-    assert_eq!(
-        guard
-            .wait_timeout(Duration::from_secs(5))
-            .and_then(|s| s.code()),
-        Some(0)
-    );
+    assert_eq!(exit_code(&mut guard), Some(0));
     let records = lines(out);
     assert_eq!(records[0]["payload"], "group news");
     assert_eq!(
@@ -544,12 +673,7 @@ fn interop_with_socat_and_nc() {
         })
         .unwrap();
     assert_eq!(out.stdout, b"echo me");
-    assert_eq!(
-        guard
-            .wait_timeout(Duration::from_secs(5))
-            .and_then(|s| s.code()),
-        Some(0)
-    );
+    assert_eq!(exit_code(&mut guard), Some(0));
 
     // nc -u sends to nettool.
     let port = crate::common::free_udp_port().to_string();
@@ -562,12 +686,7 @@ fn interop_with_socat_and_nc() {
         .status()
         .unwrap();
     assert!(status.success());
-    assert_eq!(
-        guard
-            .wait_timeout(Duration::from_secs(5))
-            .and_then(|s| s.code()),
-        Some(0)
-    );
+    assert_eq!(exit_code(&mut guard), Some(0));
     assert_eq!(lines(out)[0]["payload"], "via nc");
 
     // nettool sends to nc -u -l.
@@ -666,7 +785,8 @@ fn quit_word_typed_at_a_terminal_ends_udp_send() {
     // "##" ended the session: it was not sent.
     assert!(socket.recv_from(&mut buf).is_err());
     assert!(
-        t.screen("s").contains("sent 1 datagrams"),
+        t.screen("s")
+            .contains("sent 1 datagram (3 bytes) to 127.0.0.1:"),
         "{}",
         t.screen("s")
     );

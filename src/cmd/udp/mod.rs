@@ -38,6 +38,16 @@ pub fn opening_calls(socket: &std::net::UdpSocket, asked: SocketAddr) -> Vec<Soc
     ]
 }
 
+/// `n` and the noun that goes with it: `1 datagram`, `2 datagrams`, `1 reply`, `0 replies`.
+#[must_use]
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// One received datagram, as printed.
 #[derive(Debug, Serialize)]
 pub struct DatagramRecord {
@@ -74,16 +84,16 @@ impl DatagramRecord {
             )
         };
         let clock = time.get(11..26).unwrap_or(&time);
+        let size = counted(bytes.len() as u64, "byte", "bytes");
         let text = if hex || !sanitize::is_text(bytes) {
             let label = if hex { "" } else { ", binary" };
             format!(
-                "{clock}  {from}  {} bytes{label}\n{}",
-                bytes.len(),
+                "{clock}  {from}  {size}{label}\n{}",
                 hexdump(bytes, "  ").trim_end()
             )
         } else {
             let shown = sanitize::escape_bytes(bytes.strip_suffix(b"\n").unwrap_or(bytes));
-            format!("{clock}  {from}  {} bytes  {shown}", bytes.len())
+            format!("{clock}  {from}  {size}  {shown}")
         };
         Self {
             time,
@@ -110,6 +120,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(counted(0, "reply", "replies"), "0 replies");
+        assert_eq!(counted(1, "reply", "replies"), "1 reply");
+        assert_eq!(counted(2, "byte", "bytes"), "2 bytes");
+    }
+
+    #[test]
     fn text_and_binary_records() {
         let at = UNIX_EPOCH + Duration::from_micros(1_700_000_000_123_456);
         let from: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
@@ -118,6 +135,8 @@ mod tests {
             r.to_string(),
             "22:13:20.123456  127.0.0.1:5000  8 bytes  hi \\x1b[2J"
         );
+        let r = DatagramRecord::new(from, b"!", at, false);
+        assert_eq!(r.to_string(), "22:13:20.123456  127.0.0.1:5000  1 byte  !");
         let r = DatagramRecord::new(from, b"hi", at, true);
         assert_eq!(
             r.to_string(),

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
-use super::DatagramRecord;
+use super::{DatagramRecord, counted};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
@@ -239,8 +239,9 @@ impl fmt::Display for RecvSummary {
         let secs = self.elapsed_ms / 1000.0;
         write!(
             f,
-            "{} datagrams, {} bytes in {secs:.3} s",
-            self.datagrams, self.bytes
+            "{}, {} in {secs:.3} s",
+            counted(self.datagrams, "datagram", "datagrams"),
+            counted(self.bytes, "byte", "bytes")
         )?;
         if let Some(s) = &self.stats {
             let st = &s.stats;
