@@ -401,7 +401,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--broadcast', '--broadcast', [CompletionResultType]::ParameterName, 'Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)')
             [CompletionResult]::new('--hex', '--hex', [CompletionResultType]::ParameterName, 'Show every payload as a hex dump (automatic for data that is not text)')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate each socket call (socket, bind, recvfrom, sendto) on stderr')
-            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and jitter, printed at the end and on Ctrl-C (each datagram only with -v)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Count streams stamped by `udp-send --seq`, one per source: received, lost, duplicated, reordered and jitter, printed at the end, on Ctrl-C and on SIGTERM (each datagram only with -v)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: with --stats, every datagram too')

@@ -386,7 +386,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --broadcast 'Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)'
             cand --hex 'Show every payload as a hex dump (automatic for data that is not text)'
             cand --trace 'Narrate each socket call (socket, bind, recvfrom, sendto) on stderr'
-            cand --stats 'Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and jitter, printed at the end and on Ctrl-C (each datagram only with -v)'
+            cand --stats 'Count streams stamped by `udp-send --seq`, one per source: received, lost, duplicated, reordered and jitter, printed at the end, on Ctrl-C and on SIGTERM (each datagram only with -v)'
             cand -4 'Use IPv4 only'
             cand -6 'Use IPv6 only'
             cand -v 'Print more: with --stats, every datagram too'

@@ -312,7 +312,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l echo -d 'Se
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l broadcast -d 'Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l hex -d 'Show every payload as a hex dump (automatic for data that is not text)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l trace -d 'Narrate each socket call (socket, bind, recvfrom, sendto) on stderr'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l stats -d 'Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and jitter, printed at the end and on Ctrl-C (each datagram only with -v)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l stats -d 'Count streams stamped by `udp-send --seq`, one per source: received, lost, duplicated, reordered and jitter, printed at the end, on Ctrl-C and on SIGTERM (each datagram only with -v)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 6 -d 'Use IPv6 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s v -l verbose -d 'Print more: with --stats, every datagram too'

@@ -37,6 +37,15 @@ fn start_receiver_with_stderr(
     (ChildGuard(child), stdout, stderr)
 }
 
+/// Send the signal `name` (INT, TERM) to the child, by its PID.
+pub(crate) fn signal(guard: &ChildGuard, name: &str) {
+    let status = Command::new("kill")
+        .args(["-s", name, &guard.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 /// The exit code of a child that ends by itself within 10 s.
 fn exit_code(guard: &mut ChildGuard) -> Option<i32> {
     guard
@@ -523,10 +532,87 @@ fn counted_stream_from_udp_send_and_ctrl_c_summary() {
     let mut text = String::new();
     std::io::Read::read_to_string(&mut out, &mut text).unwrap();
     assert!(text.starts_with("50 datagrams, 3200 bytes in "), "{text}");
+    let stream = text.lines().nth(1).unwrap_or_default();
+    assert!(stream.starts_with("stream from 127.0.0.1:"), "{text}");
     assert!(
-        text.contains("\nstream: 50 received, 0 lost (0.00%), 0 duplicated, 0 reordered, jitter "),
+        stream.contains(": 50 received, 0 lost (0.00%), 0 duplicated, 0 reordered, jitter "),
         "{text}"
     );
+    assert_eq!(text.lines().count(), 2, "one source, no total line: {text}");
+}
+
+/// Two senders counting from 0 are two streams of 2,000, where they were one stream with 2,000
+/// duplicates: per-source figures in text and JSON, and totals that add them up.
+#[test]
+fn each_source_is_counted_as_its_own_stream() {
+    for json in [true, false] {
+        let port = crate::common::free_udp_port().to_string();
+        let mut args = vec!["127.0.0.1", &port, "--stats", "-c", "4000"];
+        if json {
+            args.push("--json");
+        }
+        let (mut guard, mut out) = start_receiver(recv_cmd(&args));
+        let senders: Vec<UdpSocket> = (0..2)
+            .map(|_| UdpSocket::bind("127.0.0.1:0").unwrap())
+            .collect();
+        // Interleaved, so that each number arrives twice in a row from the two sources.
+        for seq in 0..2000 {
+            for sender in &senders {
+                sender
+                    .send_to(&stamped(seq), format!("127.0.0.1:{port}"))
+                    .unwrap();
+            }
+        }
+        assert_eq!(exit_code(&mut guard), Some(0));
+        let sources: Vec<String> = senders
+            .iter()
+            .map(|s| s.local_addr().unwrap().to_string())
+            .collect();
+        if json {
+            let records = lines(out);
+            assert_eq!(records.len(), 1, "{records:?}");
+            let stats = &records[0]["stats"];
+            let streams = stats["streams"].as_array().unwrap();
+            assert_eq!(streams.len(), 2);
+            for (stream, from) in streams.iter().zip(&sources) {
+                assert_eq!(stream["from"], from.as_str());
+                for (field, want) in [
+                    ("received", 2000),
+                    ("unique", 2000),
+                    ("lost", 0),
+                    ("duplicated", 0),
+                    ("reordered", 0),
+                    ("highest_seq", 1999),
+                    ("unstamped", 0),
+                ] {
+                    assert_eq!(stream[field], want, "{from} {field}");
+                }
+                assert_eq!(stream["loss_pct"], 0.0);
+            }
+            assert_eq!(
+                (&stats["received"], &stats["unique"], &stats["duplicated"]),
+                (&Value::from(4000), &Value::from(4000), &Value::from(0))
+            );
+            assert_eq!(stats["untracked"], 0);
+        } else {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut out, &mut text).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            assert_eq!(lines.len(), 4, "{text}");
+            assert!(lines[0].starts_with("4000 datagrams, 96000 bytes in "));
+            for (line, from) in lines[1..3].iter().zip(&sources) {
+                let want = format!(
+                    "stream from {from}: 2000 received, 0 lost (0.00%), 0 duplicated, \
+                     0 reordered, jitter "
+                );
+                assert!(line.starts_with(&want), "{line}");
+            }
+            assert_eq!(
+                lines[3],
+                "all 2 streams: 4000 received, 0 lost (0.00%), 0 duplicated, 0 reordered"
+            );
+        }
+    }
 }
 
 /// Two namespaces joined by a veth pair on 10.50.0.0/24: `a` (.1) sends, `b` (.2) receives.
@@ -706,6 +792,92 @@ fn interop_with_socat_and_nc() {
     let mut got = [0u8; 6];
     std::io::Read::read_exact(nc.0.stdout.as_mut().unwrap(), &mut got).unwrap();
     assert_eq!(&got, b"to nc\n");
+}
+
+/// SIGINT and SIGTERM end udp-recv with the summary a normal end prints (SIGTERM lost the
+/// statistics), in text and JSON, with and without --stats, and the exit status of a normal end.
+#[test]
+fn sigint_and_sigterm_print_the_summary_of_a_normal_end() {
+    let modes: [&[&str]; 4] = [
+        &[],
+        &["--json"],
+        &["--stats", "-v"],
+        &["--stats", "-v", "--json"],
+    ];
+    for mode in modes {
+        let json = mode.contains(&"--json");
+        let stats = mode.contains(&"--stats");
+        // A normal end (-c 3), then the same run ended by each signal.
+        let mut summaries = Vec::new();
+        for how in ["-c", "INT", "TERM"] {
+            let port = crate::common::free_udp_port().to_string();
+            let mut args = vec!["127.0.0.1", port.as_str()];
+            args.extend_from_slice(mode);
+            if how == "-c" {
+                args.extend_from_slice(&["-c", "3"]);
+            }
+            let (mut guard, mut out, mut err) = start_receiver_with_stderr(recv_cmd(&args));
+            let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+            let mut line = String::new();
+            for seq in 0..3 {
+                sender
+                    .send_to(&stamped(seq), format!("127.0.0.1:{port}"))
+                    .unwrap();
+                // The record shows it was counted before the signal: one JSON line, or a
+                // line and two of hex dump (a stamp is binary).
+                for _ in 0..if json { 1 } else { 3 } {
+                    line.clear();
+                    out.read_line(&mut line).unwrap();
+                }
+                let want = if json {
+                    "{\"type\":\"datagram\""
+                } else {
+                    "  0010  "
+                };
+                assert!(line.starts_with(want), "{mode:?} {how}: {line}");
+            }
+            if how != "-c" {
+                signal(&guard, how);
+            }
+            assert_eq!(exit_code(&mut guard), Some(0), "{mode:?} {how}");
+            let mut rest = String::new();
+            // The summary is a result with --json or --stats, else a status line.
+            if json || stats {
+                std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+            } else {
+                std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+            }
+            summaries.push(rest);
+        }
+        for (summary, how) in summaries.iter().zip(["-c", "INT", "TERM"]) {
+            if json {
+                let v: Value = serde_json::from_str(summary.trim()).unwrap();
+                assert_eq!(v["type"], "summary", "{mode:?} {how}");
+                assert_eq!(v["datagrams"], 3, "{mode:?} {how}");
+                assert_eq!(v["bytes"], 72, "{mode:?} {how}");
+                if stats {
+                    assert_eq!(v["stats"]["streams"][0]["unique"], 3, "{mode:?} {how}");
+                    assert_eq!(v["stats"]["streams"][0]["lost"], 0, "{mode:?} {how}");
+                }
+                let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+                let normal: Value = serde_json::from_str(summaries[0].trim()).unwrap();
+                assert_eq!(keys(&v), keys(&normal), "{mode:?} {how}");
+            } else {
+                let lines: Vec<&str> = summary.lines().collect();
+                assert!(
+                    lines[0].starts_with("3 datagrams, 72 bytes in "),
+                    "{mode:?} {how}: {summary}"
+                );
+                if stats {
+                    assert_eq!(lines.len(), 2, "{mode:?} {how}: {summary}");
+                    assert!(
+                        lines[1].contains(": 3 received, 0 lost (0.00%), 0 duplicated"),
+                        "{mode:?} {how}: {summary}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::model::services::Proto;
 use crate::model::socket_trace::SocketCall;
-use crate::model::udp_stats::StreamStats;
+use crate::model::udp_stats::{SourceStreams, StreamStats};
 use crate::net::host::Family;
 use crate::net::services::parse_port;
 use crate::net::udp::{self, BindOptions};
@@ -66,8 +66,9 @@ pub struct Args {
     #[arg(long)]
     pub trace: bool,
 
-    /// Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and
-    /// jitter, printed at the end and on Ctrl-C (each datagram only with -v)
+    /// Count streams stamped by `udp-send --seq`, one per source: received, lost, duplicated,
+    /// reordered and jitter, printed at the end, on Ctrl-C and on SIGTERM (each datagram only
+    /// with -v)
     #[arg(long)]
     pub stats: bool,
 
@@ -80,9 +81,12 @@ const JSON_FIELDS: &str = "JSON output (--json) is NDJSON. One object per datagr
 (\"datagram\"), time (RFC 3339, UTC), from (\"ip:port\"), size (bytes), encoding (\"text\" or \
 \"base64\"), payload, seq (for stamped datagrams). Last, one summary: type (\"summary\"), \
 datagrams, bytes, elapsed_ms, and with --stats stats {received, unique, lost, duplicated, \
-reordered, highest_seq, jitter_ms, unstamped, loss_pct}. With --trace, one object per socket \
+reordered, highest_seq, jitter_ms, unstamped, loss_pct: the totals of every stream, \
+highest_seq and jitter_ms the largest; streams [{from, and the same fields for the stream of \
+that source address and port}]; untracked (datagrams from sources past the first 1,024)}. With --trace, one object per socket \
 call: type (\"trace\"), call. Exit status: 0 when a datagram \
-arrived; 1 when none did (--idle, Ctrl-C); 2 on an error such as a port in use.";
+arrived; 1 when none did (--idle, Ctrl-C, SIGTERM); 2 on an error such as a port in use. \
+Ctrl-C (SIGINT) and SIGTERM end the run with the same summary as -c or --idle.";
 
 /// Validated arguments.
 #[derive(Debug, Clone)]
@@ -224,14 +228,60 @@ pub struct RecvSummary {
     pub stats: Option<StatsRecord>,
 }
 
-/// Stream statistics with the loss percentage.
+/// Stream statistics: the totals over every source, then each source's stream.
 #[derive(Debug, Serialize)]
 pub struct StatsRecord {
-    /// The counters.
+    /// The counts of every stream added up (`highest_seq` and `jitter_ms`: the largest).
+    #[serde(flatten)]
+    pub totals: StreamStats,
+    /// Lost datagrams as a share of those expected.
+    pub loss_pct: f64,
+    /// One stream per source address and port, in the order first heard.
+    pub streams: Vec<SourceStream>,
+    /// Datagrams from sources past the first 1,024, counted in no stream.
+    pub untracked: u64,
+}
+
+impl StatsRecord {
+    /// The record of what `streams` counted.
+    #[must_use]
+    pub fn new(streams: &SourceStreams) -> Self {
+        let totals = streams.totals();
+        Self {
+            loss_pct: totals.loss_pct(),
+            totals,
+            streams: streams
+                .streams()
+                .iter()
+                .map(|(from, stats)| SourceStream {
+                    from: *from,
+                    loss_pct: stats.loss_pct(),
+                    stats: stats.clone(),
+                })
+                .collect(),
+            untracked: streams.untracked,
+        }
+    }
+}
+
+/// One source's stream.
+#[derive(Debug, Serialize)]
+pub struct SourceStream {
+    /// The source address and port.
+    pub from: SocketAddr,
+    /// Its counts.
     #[serde(flatten)]
     pub stats: StreamStats,
     /// Lost datagrams as a share of those expected.
     pub loss_pct: f64,
+}
+
+/// `received, lost (pct), duplicated, reordered`, the figures every stream line has.
+fn stream_counts(st: &StreamStats, loss_pct: f64) -> String {
+    format!(
+        "{} received, {} lost ({loss_pct:.2}%), {} duplicated, {} reordered",
+        st.received, st.lost, st.duplicated, st.reordered
+    )
 }
 
 impl fmt::Display for RecvSummary {
@@ -243,16 +293,36 @@ impl fmt::Display for RecvSummary {
             counted(self.datagrams, "datagram", "datagrams"),
             counted(self.bytes, "byte", "bytes")
         )?;
-        if let Some(s) = &self.stats {
-            let st = &s.stats;
+        let Some(s) = &self.stats else {
+            return Ok(());
+        };
+        for stream in &s.streams {
+            let st = &stream.stats;
             write!(
                 f,
-                "\nstream: {} received, {} lost ({:.2}%), {} duplicated, {} reordered, jitter {:.3} ms",
-                st.received, st.lost, s.loss_pct, st.duplicated, st.reordered, st.jitter_ms
+                "\nstream from {}: {}, jitter {:.3} ms",
+                stream.from,
+                stream_counts(st, stream.loss_pct),
+                st.jitter_ms
             )?;
             if st.unstamped > 0 {
                 write!(f, ", {} without a stamp", st.unstamped)?;
             }
+        }
+        if s.streams.len() > 1 {
+            write!(
+                f,
+                "\nall {} streams: {}",
+                s.streams.len(),
+                stream_counts(&s.totals, s.loss_pct)
+            )?;
+        }
+        if s.untracked > 0 {
+            write!(
+                f,
+                "\n{} from further sources, counted in no stream",
+                counted(s.untracked, "datagram", "datagrams")
+            )?;
         }
         Ok(())
     }
@@ -293,11 +363,10 @@ async fn receive(
     socket: std::net::UdpSocket,
     out: &mut Output,
 ) -> Result<Outcome> {
-    use tokio::signal::unix::{SignalKind, signal};
-    // The handler is in place before "listening" is announced, so a Ctrl-C right after that
-    // line still gets the summary.
-    let mut interrupt =
-        signal(SignalKind::interrupt()).map_err(|e| Error::io("install the SIGINT handler", e))?;
+    // The handlers are in place before "listening" is announced, so a Ctrl-C (or SIGTERM) right
+    // after that line still gets the summary.
+    let stop = crate::runtime::termination()?;
+    tokio::pin!(stop);
     let socket =
         tokio::net::UdpSocket::from_std(socket).map_err(|e| Error::io("register socket", e))?;
     let local = socket
@@ -309,7 +378,7 @@ async fn receive(
     }
     let started = std::time::Instant::now();
     let mut buf = vec![0u8; 65_536];
-    let mut stats = StreamStats::default();
+    let mut stats = SourceStreams::default();
     let (mut datagrams, mut bytes) = (0u64, 0u64);
     let show_each = !config.stats || out.verbose() > 0;
     loop {
@@ -330,7 +399,7 @@ async fn receive(
                 Err(e) => return Err(Error::io(format!("recvfrom on {}", config.bind), e)),
             },
             () = idle => break,
-            _ = interrupt.recv() => break,
+            () = &mut stop => break,
         };
         let at = SystemTime::now();
         let payload = &buf[..len];
@@ -345,7 +414,7 @@ async fn receive(
         datagrams += 1;
         bytes += len as u64;
         if config.stats {
-            stats.record(payload, now_ns(at));
+            stats.record(udp::canonical(from), payload, now_ns(at));
         }
         if show_each {
             let record = DatagramRecord::new(from, payload, at, config.hex);
@@ -375,10 +444,7 @@ async fn receive(
         datagrams,
         bytes,
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
-        stats: config.stats.then(|| {
-            let loss_pct = stats.loss_pct();
-            StatsRecord { stats, loss_pct }
-        }),
+        stats: config.stats.then(|| StatsRecord::new(&stats)),
     };
     render(&RecvEvent::Summary(summary), config.stats, out)?;
     Ok(Outcome::from_bool(datagrams > 0))
