@@ -394,6 +394,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N datagrams')
             [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'Stop after this long without a datagram (250ms, 2s, 1m)')
             [CompletionResult]::new('--reply', '--reply', [CompletionResultType]::ParameterName, 'Answer each datagram with this text')
+            [CompletionResult]::new('--reply-limit', '--reply-limit', [CompletionResultType]::ParameterName, 'With --reply or --echo: answer each source address at most N times a second, in bursts of up to N, so that two reflectors pointed at each other stop and a forged source gets no flood; `off` for no limit. A datagram from this socket''s own address and port is never answered')
             [CompletionResult]::new('--join', '--join', [CompletionResultType]::ParameterName, 'Join this multicast group')
             [CompletionResult]::new('--iface', '--iface', [CompletionResultType]::ParameterName, 'The interface to join the group on (default: the kernel''s choice)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)')

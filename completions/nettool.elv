@@ -379,6 +379,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --count 'Stop after N datagrams'
             cand --idle 'Stop after this long without a datagram (250ms, 2s, 1m)'
             cand --reply 'Answer each datagram with this text'
+            cand --reply-limit 'With --reply or --echo: answer each source address at most N times a second, in bursts of up to N, so that two reflectors pointed at each other stop and a forged source gets no flood; `off` for no limit. A datagram from this socket''s own address and port is never answered'
             cand --join 'Join this multicast group'
             cand --iface 'The interface to join the group on (default: the kernel''s choice)'
             cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)'

@@ -303,6 +303,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s V -l versio
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s c -l count -d 'Stop after N datagrams' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l idle -d 'Stop after this long without a datagram (250ms, 2s, 1m)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l reply -d 'Answer each datagram with this text' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l reply-limit -d 'With --reply or --echo: answer each source address at most N times a second, in bursts of up to N, so that two reflectors pointed at each other stop and a forged source gets no flood; `off` for no limit. A datagram from this socket\'s own address and port is never answered' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l join -d 'Join this multicast group' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l iface -d 'The interface to join the group on (default: the kernel\'s choice)' -r -f -a "(__fish_print_interfaces)"
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set)' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is not set'

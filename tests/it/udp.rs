@@ -1048,3 +1048,222 @@ fn trace_narrates_socket_calls_both_ends() {
     assert!(received[3].starts_with("sendto(127.0.0.1:"), "{received:?}");
     assert!(received[3].ends_with(", 5 bytes) = 5"), "{received:?}");
 }
+
+/// Send `payload` to `to` in a UDP datagram whose source is `from`, through a raw socket: the
+/// forger a reflector must withstand (loopback only; needs root).
+fn forge(from: std::net::SocketAddrV4, to: std::net::SocketAddrV4, payload: &[u8]) {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let raw = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::UDP)).unwrap();
+    raw.bind(&std::net::SocketAddr::from((*from.ip(), 0)).into())
+        .unwrap();
+    let mut datagram = Vec::with_capacity(8 + payload.len());
+    datagram.extend_from_slice(&from.port().to_be_bytes());
+    datagram.extend_from_slice(&to.port().to_be_bytes());
+    datagram.extend_from_slice(&u16::try_from(8 + payload.len()).unwrap().to_be_bytes());
+    datagram.extend_from_slice(&[0, 0]); // no checksum (IPv4 allows it)
+    datagram.extend_from_slice(payload);
+    raw.send_to(&datagram, &std::net::SocketAddr::from((*to.ip(), 0)).into())
+        .unwrap();
+}
+
+/// The JSON summary a receiver printed last.
+fn summary_of(out: BufReader<std::process::ChildStdout>) -> Value {
+    let records = lines(out);
+    let last = records.last().cloned().unwrap_or(Value::Null);
+    assert_eq!(last["type"], "summary", "{records:?}");
+    last
+}
+
+/// A datagram forged to come from the reflector's own address and port was answered to itself,
+/// forever (620,000 datagrams in 2 s): it is not answered at all, even with no reply limit, and
+/// the receiver says so once. Bound to 127.0.0.1 and to every address (where 127.0.0.2 is its
+/// own address too).
+#[test]
+fn a_forged_self_addressed_datagram_is_not_answered() {
+    if !crate::common::root_or_skip("a_forged_self_addressed_datagram_is_not_answered") {
+        return;
+    }
+    for (bind, source) in [("127.0.0.1", "127.0.0.1"), ("0.0.0.0", "127.0.0.2")] {
+        let port = crate::common::free_udp_port();
+        let port_text = port.to_string();
+        let args = [
+            bind,
+            &port_text,
+            "--echo",
+            "--reply-limit",
+            "off",
+            "--idle",
+            "500ms",
+            "--json",
+        ];
+        let (mut guard, out, mut err) = start_receiver_with_stderr(recv_cmd(&args));
+        let own = std::net::SocketAddrV4::new(source.parse().unwrap(), port);
+        let to = std::net::SocketAddrV4::new("127.0.0.1".parse().unwrap(), port);
+        for _ in 0..2 {
+            forge(own, to, b"loop?");
+        }
+        // Ended by --idle: nothing kept it busy.
+        assert_eq!(exit_code(&mut guard), Some(0), "{bind}");
+        let summary = summary_of(out);
+        assert_eq!(summary["datagrams"], 2, "{bind}: {summary}");
+        assert_eq!(summary["replies"], 0, "{bind}: {summary}");
+        assert_eq!(summary["replies_withheld"], 2, "{bind}: {summary}");
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut err, &mut text).unwrap();
+        let warnings: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("warning: "))
+            .collect();
+        assert_eq!(
+            warnings,
+            [format!(
+                "warning: not answering {own}: it is this socket's own address and port (a \
+                 forged source; an answer would come back to this socket, forever)"
+            )],
+            "{bind}"
+        );
+    }
+}
+
+/// Two reflectors pointed at each other answered each other forever; with a reply limit each
+/// answers at most its burst, the first to run dry ends the exchange, and both fall idle. What
+/// each received is exactly what the other sent.
+#[test]
+fn two_reflectors_pointed_at_each_other_stop_within_the_limit() {
+    if !crate::common::root_or_skip("two_reflectors_pointed_at_each_other_stop_within_the_limit") {
+        return;
+    }
+    let start = |port: &str| {
+        let args = [
+            "127.0.0.1",
+            port,
+            "--echo",
+            "--reply-limit",
+            "20",
+            "--idle",
+            "1s",
+            "--json",
+        ];
+        start_receiver_with_stderr(recv_cmd(&args))
+    };
+    let (a_port, b_port) = (
+        crate::common::free_udp_port(),
+        crate::common::free_udp_port(),
+    );
+    let (mut a, a_out, _a_err) = start(&a_port.to_string());
+    let (mut b, b_out, _b_err) = start(&b_port.to_string());
+    let at = |port| std::net::SocketAddrV4::new("127.0.0.1".parse().unwrap(), port);
+    // One datagram to A that claims to come from B: A answers B, B answers A, and so on.
+    forge(at(b_port), at(a_port), b"ping-pong");
+    // Both end by --idle: the exchange stopped by itself.
+    assert_eq!(exit_code(&mut a), Some(0));
+    assert_eq!(exit_code(&mut b), Some(0));
+    let (a, b) = (summary_of(a_out), summary_of(b_out));
+    let n = |v: &Value, field: &str| v[field].as_u64().unwrap();
+    // A received the forged datagram and B's replies; B received A's replies.
+    assert_eq!(n(&a, "datagrams"), 1 + n(&b, "replies"), "{a} {b}");
+    assert_eq!(n(&b, "datagrams"), n(&a, "replies"), "{a} {b}");
+    // The one that ran dry withheld one reply, which ended it; the other withheld none.
+    assert_eq!(
+        n(&a, "replies_withheld") + n(&b, "replies_withheld"),
+        1,
+        "{a} {b}"
+    );
+    // Each answered its burst of 20, and at most what a second of refilling adds.
+    for v in [&a, &b] {
+        assert!((20..=40).contains(&n(v, "replies")), "{a} {b}");
+    }
+}
+
+/// Replies to one source are limited by default (100 a second, in bursts of 100), to the rate
+/// given with --reply-limit, and not at all with `--reply-limit off`.
+#[test]
+fn replies_per_source_are_limited_by_default_and_by_flag() {
+    for (limit, range) in [
+        (None, 100..300),
+        (Some("10"), 10..100),
+        (Some("off"), 300..301),
+    ] {
+        let port = crate::common::free_udp_port().to_string();
+        let mut args = vec!["127.0.0.1", &port, "--echo", "-c", "300", "--json"];
+        if let Some(limit) = limit {
+            args.extend_from_slice(&["--reply-limit", limit]);
+        }
+        let (mut guard, out) = start_receiver(recv_cmd(&args));
+        let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+        client
+            .set_read_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        // Replies are read as they come, so that none overflows the client's buffer.
+        let reader = client.try_clone().unwrap();
+        let counter = std::thread::spawn(move || {
+            let mut got = 0u64;
+            let mut buf = [0u8; 16];
+            while reader.recv_from(&mut buf).is_ok() {
+                got += 1;
+            }
+            got
+        });
+        for n in 0..300u32 {
+            client
+                .send_to(&n.to_be_bytes(), format!("127.0.0.1:{port}"))
+                .unwrap();
+        }
+        assert_eq!(exit_code(&mut guard), Some(0), "{limit:?}");
+        let got = counter.join().unwrap();
+        assert!(range.contains(&got), "{limit:?}: {got} replies");
+        let summary = summary_of(out);
+        assert_eq!(summary["replies"], got, "{limit:?}");
+        assert_eq!(summary["replies_withheld"], 300 - got, "{limit:?}");
+    }
+    let out = nettool()
+        .args(["udp-recv", "9", "--echo", "--reply-limit", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("write `off` for no limit"), "{err}");
+}
+
+/// A reply larger than its request (2,000x with `--reply` of 60,000 bytes to 1-byte datagrams)
+/// is an amplifier for a forger: said once per source on stderr, not once per datagram.
+#[test]
+fn a_reply_larger_than_its_request_is_warned_once_per_source() {
+    let port = crate::common::free_udp_port().to_string();
+    let reply = "x".repeat(60_000);
+    let args = ["127.0.0.1", &port, "--reply", &reply, "-c", "6", "--json"];
+    let (mut guard, out, mut err) = start_receiver_with_stderr(recv_cmd(&args));
+    let clients: Vec<UdpSocket> = (0..2)
+        .map(|_| UdpSocket::bind("127.0.0.1:0").unwrap())
+        .collect();
+    for client in &clients {
+        for _ in 0..3 {
+            client.send_to(b"?", format!("127.0.0.1:{port}")).unwrap();
+        }
+    }
+    assert_eq!(exit_code(&mut guard), Some(0));
+    assert_eq!(summary_of(out)["replies"], 6);
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut err, &mut text).unwrap();
+    let warnings: Vec<&str> = text.lines().filter(|l| l.starts_with("warning:")).collect();
+    // Sources are told apart by address: both clients are 127.0.0.1.
+    let first = clients[0].local_addr().unwrap();
+    assert_eq!(
+        warnings,
+        [format!(
+            "warning: the reply to {first} is larger than its request (60000 bytes for 1 byte): \
+             a sender that forges its source address can use this to amplify a flood"
+        )]
+    );
+    // An echo is never larger, and a reply no larger than its request is not warned about.
+    let port = crate::common::free_udp_port().to_string();
+    let args = ["127.0.0.1", &port, "--reply", "ok", "-c", "1"];
+    let (mut guard, _out, mut err) = start_receiver_with_stderr(recv_cmd(&args));
+    clients[0]
+        .send_to(b"ok?", format!("127.0.0.1:{port}"))
+        .unwrap();
+    assert_eq!(exit_code(&mut guard), Some(0));
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut err, &mut text).unwrap();
+    assert!(!text.contains("warning"), "{text}");
+}

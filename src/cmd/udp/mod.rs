@@ -3,6 +3,7 @@
 //! (a datagram at the receiver, a reply at the sender).
 
 pub mod recv;
+pub mod reflect;
 pub mod send;
 
 use std::fmt;

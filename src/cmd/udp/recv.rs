@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
+use super::reflect::{self, OncePerSource, ReplyLimit, ReplyLimiter};
 use super::{DatagramRecord, counted};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
@@ -46,6 +47,14 @@ pub struct Args {
     #[arg(long)]
     pub echo: bool,
 
+    /// With --reply or --echo: answer each source address at most N times a second, in bursts
+    /// of up to N, so that two reflectors pointed at each other stop and a forged source gets
+    /// no flood; `off` for no limit. A datagram from this socket's own address and port is
+    /// never answered
+    #[arg(long, value_name = "N|off", default_value_t = ReplyLimit::default(),
+          value_parser = reflect::parse_reply_limit)]
+    pub reply_limit: ReplyLimit,
+
     /// Join this multicast group
     #[arg(long, value_name = "GROUP")]
     pub join: Option<IpAddr>,
@@ -80,13 +89,17 @@ pub struct Args {
 const JSON_FIELDS: &str = "JSON output (--json) is NDJSON. One object per datagram: type \
 (\"datagram\"), time (RFC 3339, UTC), from (\"ip:port\"), size (bytes), encoding (\"text\" or \
 \"base64\"), payload, seq (for stamped datagrams). Last, one summary: type (\"summary\"), \
-datagrams, bytes, elapsed_ms, and with --stats stats {received, unique, lost, duplicated, \
-reordered, highest_seq, jitter_ms, unstamped, loss_pct: the totals of every stream, \
-highest_seq and jitter_ms the largest; streams [{from, and the same fields for the stream of \
-that source address and port}]; untracked (datagrams from sources past the first 1,024)}. With --trace, one object per socket \
-call: type (\"trace\"), call. Exit status: 0 when a datagram \
-arrived; 1 when none did (--idle, Ctrl-C, SIGTERM); 2 on an error such as a port in use. \
-Ctrl-C (SIGINT) and SIGTERM end the run with the same summary as -c or --idle.";
+datagrams, bytes, elapsed_ms; with --reply or --echo, replies and replies_withheld (over the \
+reply limit, or from this socket's own address); with --stats, stats {received, unique, lost, \
+duplicated, reordered, highest_seq, jitter_ms, unstamped, loss_pct: the totals of every \
+stream, highest_seq and jitter_ms the largest; streams [{from, and the same fields for the \
+stream of that source address and port}]; untracked (datagrams from sources past the first \
+1,024)}. With --trace, one object per socket call: type (\"trace\"), call. Replies: a UDP \
+source address is whatever the sender wrote, so --reply and --echo never answer this socket's \
+own address and port, answer each source address at most --reply-limit times a second \
+(default 100), and warn once per source when a reply is larger than its request. Exit status: \
+0 when a datagram arrived; 1 when none did (--idle, Ctrl-C, SIGTERM); 2 on an error such as a \
+port in use. Ctrl-C (SIGINT) and SIGTERM end the run with the same summary as -c or --idle.";
 
 /// Validated arguments.
 #[derive(Debug, Clone)]
@@ -99,6 +112,8 @@ pub struct Config {
     pub idle: Option<Duration>,
     /// What to answer each sender with.
     pub reply: Reply,
+    /// Replies a second to one source address, if limited.
+    pub reply_limit: Option<u32>,
     /// The multicast group to join, and on which interface.
     pub join: Option<(IpAddr, Option<String>)>,
     /// Whether to set SO_BROADCAST.
@@ -167,6 +182,7 @@ impl TryFrom<Args> for Config {
             count: args.count,
             idle: args.idle,
             reply,
+            reply_limit: args.reply_limit.0,
             join: args.join.map(|g| (g, args.iface)),
             broadcast: args.broadcast,
             hex: args.hex,
@@ -223,9 +239,21 @@ pub struct RecvSummary {
     pub bytes: u64,
     /// From the bind to the end, in milliseconds.
     pub elapsed_ms: f64,
+    /// Replies sent and withheld (with --reply or --echo).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub replies: Option<ReplyCounts>,
     /// The stream's statistics (with --stats).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<StatsRecord>,
+}
+
+/// What `--reply` / `--echo` did.
+#[derive(Debug, Default, Serialize)]
+pub struct ReplyCounts {
+    /// Replies sent.
+    pub replies: u64,
+    /// Datagrams not answered: over the reply limit, or from this socket's own address.
+    pub replies_withheld: u64,
 }
 
 /// Stream statistics: the totals over every source, then each source's stream.
@@ -293,6 +321,12 @@ impl fmt::Display for RecvSummary {
             counted(self.datagrams, "datagram", "datagrams"),
             counted(self.bytes, "byte", "bytes")
         )?;
+        if let Some(r) = &self.replies {
+            write!(f, "; {}", counted(r.replies, "reply", "replies"))?;
+            if r.replies_withheld > 0 {
+                write!(f, ", {} withheld", r.replies_withheld)?;
+            }
+        }
         let Some(s) = &self.stats else {
             return Ok(());
         };
@@ -325,6 +359,70 @@ impl fmt::Display for RecvSummary {
             )?;
         }
         Ok(())
+    }
+}
+
+/// Decides, datagram by datagram, whether a reply may go, and says why not once per source.
+struct ReplyGuard {
+    limiter: Option<ReplyLimiter>,
+    limit: Option<u32>,
+    told_own: OncePerSource,
+    told_limited: OncePerSource,
+    told_larger: OncePerSource,
+}
+
+impl ReplyGuard {
+    fn new(limit: Option<u32>) -> Self {
+        Self {
+            limiter: limit.map(ReplyLimiter::new),
+            limit,
+            told_own: OncePerSource::default(),
+            told_limited: OncePerSource::default(),
+            told_larger: OncePerSource::default(),
+        }
+    }
+
+    /// Whether a reply of `reply_len` bytes to `from` (a request of `request_len` bytes to this
+    /// socket's port `own_port`) may go.
+    fn allow(
+        &mut self,
+        from: SocketAddr,
+        own_port: u16,
+        reply_len: usize,
+        request_len: usize,
+        out: &mut Output,
+    ) -> bool {
+        let ip = from.ip();
+        if from.port() == own_port && udp::is_own_address(from) {
+            if self.told_own.first(ip) {
+                out.warn(format_args!(
+                    "not answering {from}: it is this socket's own address and port (a forged \
+                     source; an answer would come back to this socket, forever)"
+                ));
+            }
+            return false;
+        }
+        if let Some(limiter) = &mut self.limiter
+            && !limiter.allow(ip, std::time::Instant::now())
+        {
+            if self.told_limited.first(ip) {
+                out.warn(format_args!(
+                    "{ip} sends more than the reply limit ({}/s, --reply-limit): the datagrams \
+                     over it are not answered",
+                    self.limit.unwrap_or_default()
+                ));
+            }
+            return false;
+        }
+        if reply_len > request_len && self.told_larger.first(ip) {
+            out.warn(format_args!(
+                "the reply to {from} is larger than its request ({} for {}): a sender that \
+                 forges its source address can use this to amplify a flood",
+                counted(reply_len as u64, "byte", "bytes"),
+                counted(request_len as u64, "byte", "bytes"),
+            ));
+        }
+        true
     }
 }
 
@@ -381,6 +479,8 @@ async fn receive(
     let mut stats = SourceStreams::default();
     let (mut datagrams, mut bytes) = (0u64, 0u64);
     let show_each = !config.stats || out.verbose() > 0;
+    let mut guard = ReplyGuard::new(config.reply_limit);
+    let mut replies = ReplyCounts::default();
     loop {
         if config.count.is_some_and(|c| datagrams >= c) {
             break;
@@ -426,17 +526,19 @@ async fn receive(
             Reply::Echo => Some(payload),
         };
         if let Some(answer) = answer {
-            match socket.send_to(answer, from).await {
-                Ok(n) if config.trace => {
-                    let call = format!(
-                        "sendto({}, {} bytes) = {n}",
-                        udp::canonical(from),
-                        answer.len()
-                    );
-                    render(&RecvEvent::Trace(SocketCall::new(call)), config.stats, out)?;
+            let from = udp::canonical(from);
+            if guard.allow(from, local.port(), answer.len(), len, out) {
+                replies.replies += 1;
+                match socket.send_to(answer, from).await {
+                    Ok(n) if config.trace => {
+                        let call = format!("sendto({from}, {} bytes) = {n}", answer.len());
+                        render(&RecvEvent::Trace(SocketCall::new(call)), config.stats, out)?;
+                    }
+                    Ok(_) => {}
+                    Err(e) => out.warn(format_args!("reply to {from}: {e}")),
                 }
-                Ok(_) => {}
-                Err(e) => out.warn(format_args!("reply to {}: {e}", udp::canonical(from))),
+            } else {
+                replies.replies_withheld += 1;
             }
         }
     }
@@ -444,6 +546,7 @@ async fn receive(
         datagrams,
         bytes,
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+        replies: (config.reply != Reply::None).then_some(replies),
         stats: config.stats.then(|| StatsRecord::new(&stats)),
     };
     render(&RecvEvent::Summary(summary), config.stats, out)?;
