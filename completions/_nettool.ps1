@@ -240,7 +240,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;portinfo' {
-            [CompletionResult]::new('--services-file', '--services-file', [CompletionResultType]::ParameterName, 'Read this services file instead of /etc/services')
+            [CompletionResult]::new('--services-file', '--services-file', [CompletionResultType]::ParameterName, 'Read this services file instead of /etc/services (which, if missing, leaves the built-in table; a file named here must exist)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
             [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Only TCP entries')
             [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Only UDP entries')
@@ -394,6 +394,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N datagrams')
             [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'Stop after this long without a datagram (250ms, 2s, 1m)')
             [CompletionResult]::new('--reply', '--reply', [CompletionResultType]::ParameterName, 'Answer each datagram with this text')
+            [CompletionResult]::new('--reply-limit', '--reply-limit', [CompletionResultType]::ParameterName, 'With --reply or --echo: answer each source address at most N times a second, in bursts of up to N, so that two reflectors pointed at each other stop and a forged source gets no flood; `off` for no limit. A datagram from this socket''s own address and port is never answered')
             [CompletionResult]::new('--join', '--join', [CompletionResultType]::ParameterName, 'Join this multicast group')
             [CompletionResult]::new('--iface', '--iface', [CompletionResultType]::ParameterName, 'The interface to join the group on (default: the kernel''s choice)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)')
@@ -401,7 +402,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--broadcast', '--broadcast', [CompletionResultType]::ParameterName, 'Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)')
             [CompletionResult]::new('--hex', '--hex', [CompletionResultType]::ParameterName, 'Show every payload as a hex dump (automatic for data that is not text)')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate each socket call (socket, bind, recvfrom, sendto) on stderr')
-            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and jitter, printed at the end and on Ctrl-C (each datagram only with -v)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Count streams stamped by `udp-send --seq`, one per source: received, lost, duplicated, reordered and jitter, printed at the end, on Ctrl-C and on SIGTERM (each datagram only with -v)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: with --stats, every datagram too')

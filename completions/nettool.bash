@@ -1101,7 +1101,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__recv)
-            opts="-c -4 -6 -v -q -h -V --count --idle --reply --echo --join --broadcast --hex --trace --stats --verbose --iface --json --color --quiet --help --version"
+            opts="-c -4 -6 -v -q -h -V --count --idle --reply --echo --reply-limit --join --broadcast --hex --trace --stats --verbose --iface --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1120,6 +1120,10 @@ _nettool() {
                     return 0
                     ;;
                 --reply)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reply-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

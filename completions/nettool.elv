@@ -230,7 +230,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --version 'Print version'
         }
         &'nettool;portinfo'= {
-            cand --services-file 'Read this services file instead of /etc/services'
+            cand --services-file 'Read this services file instead of /etc/services (which, if missing, leaves the built-in table; a file named here must exist)'
             cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
             cand --tcp 'Only TCP entries'
             cand --udp 'Only UDP entries'
@@ -379,6 +379,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --count 'Stop after N datagrams'
             cand --idle 'Stop after this long without a datagram (250ms, 2s, 1m)'
             cand --reply 'Answer each datagram with this text'
+            cand --reply-limit 'With --reply or --echo: answer each source address at most N times a second, in bursts of up to N, so that two reflectors pointed at each other stop and a forged source gets no flood; `off` for no limit. A datagram from this socket''s own address and port is never answered'
             cand --join 'Join this multicast group'
             cand --iface 'The interface to join the group on (default: the kernel''s choice)'
             cand --color 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)'
@@ -386,7 +387,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --broadcast 'Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)'
             cand --hex 'Show every payload as a hex dump (automatic for data that is not text)'
             cand --trace 'Narrate each socket call (socket, bind, recvfrom, sendto) on stderr'
-            cand --stats 'Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and jitter, printed at the end and on Ctrl-C (each datagram only with -v)'
+            cand --stats 'Count streams stamped by `udp-send --seq`, one per source: received, lost, duplicated, reordered and jitter, printed at the end, on Ctrl-C and on SIGTERM (each datagram only with -v)'
             cand -4 'Use IPv4 only'
             cand -6 'Use IPv6 only'
             cand -v 'Print more: with --stats, every datagram too'

@@ -185,7 +185,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand subnet" -l json -d 'Prin
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand subnet" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l services-file -d 'Read this services file instead of /etc/services' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l services-file -d 'Read this services file instead of /etc/services (which, if missing, leaves the built-in table; a file named here must exist)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand portinfo" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
 always\t'Always colour (not with --json)'
 never\t'Never colour'"
@@ -303,6 +303,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp-send" -s V -l versio
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s c -l count -d 'Stop after N datagrams' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l idle -d 'Stop after this long without a datagram (250ms, 2s, 1m)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l reply -d 'Answer each datagram with this text' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l reply-limit -d 'With --reply or --echo: answer each source address at most N times a second, in bursts of up to N, so that two reflectors pointed at each other stop and a forged source gets no flood; `off` for no limit. A datagram from this socket\'s own address and port is never answered' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l join -d 'Join this multicast group' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l iface -d 'The interface to join the group on (default: the kernel\'s choice)' -r -f -a "(__fish_print_interfaces)"
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l color -d 'Colour: auto, always or never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 colours a pipe too)' -r -f -a "auto\t'Colour when stdout is a terminal (or CLICOLOR_FORCE is set) and NO_COLOR is not set'
@@ -312,7 +313,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l echo -d 'Se
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l broadcast -d 'Receive broadcast datagrams (SO_BROADCAST, SO_REUSEADDR, bound to every address)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l hex -d 'Show every payload as a hex dump (automatic for data that is not text)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l trace -d 'Narrate each socket call (socket, bind, recvfrom, sendto) on stderr'
-complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l stats -d 'Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and jitter, printed at the end and on Ctrl-C (each datagram only with -v)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -l stats -d 'Count streams stamped by `udp-send --seq`, one per source: received, lost, duplicated, reordered and jitter, printed at the end, on Ctrl-C and on SIGTERM (each datagram only with -v)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s 6 -d 'Use IPv6 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp-recv" -s v -l verbose -d 'Print more: with --stats, every datagram too'

@@ -32,6 +32,7 @@ pub mod docs;
 pub mod error;
 pub mod exit;
 pub mod help;
+pub mod input;
 pub mod model;
 pub mod net;
 pub mod output;

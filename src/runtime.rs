@@ -46,3 +46,21 @@ pub fn interrupt_flag() -> Result<std::sync::Arc<std::sync::atomic::AtomicBool>>
     });
     Ok(flag)
 }
+
+/// A future that ends at the first SIGINT (Ctrl-C) or SIGTERM (`kill`, a service manager), for
+/// streaming commands that owe a summary either way. The handlers are in place when this
+/// returns; call it inside a runtime.
+pub fn termination() -> Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+
+    let mut interrupt =
+        signal(SignalKind::interrupt()).map_err(|e| Error::io("install the SIGINT handler", e))?;
+    let mut terminate =
+        signal(SignalKind::terminate()).map_err(|e| Error::io("install the SIGTERM handler", e))?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}

@@ -1,8 +1,11 @@
 //! Counted UDP streams: the stamp `udp-send --seq` puts at the head of each datagram, and the
 //! statistics `udp-recv --stats` keeps from it (received, lost, duplicated, reordered, and the
-//! interarrival jitter of RFC 3550, section 6.4.1), as iperf3 -u reports them.
+//! interarrival jitter of RFC 3550, section 6.4.1), as iperf3 -u reports them, one stream per
+//! source address and port ([`SourceStreams`]): two senders each counting from 0 are two
+//! streams, not one stream of duplicates.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::net::SocketAddr;
 
 use serde::Serialize;
 
@@ -11,9 +14,14 @@ pub const MAGIC: [u8; 4] = *b"NTSQ";
 /// The stamp's length: magic, sequence number (u64), send time in ns since the epoch (u64).
 pub const STAMP_LEN: usize = 20;
 
-/// How far behind the highest sequence number duplicates are still recognised. Older
-/// sequence numbers are forgotten, so memory stays bounded however long the stream runs.
+/// How far behind the highest sequence number duplicates are still recognised: one bit each,
+/// 8 KiB a stream. Older sequence numbers are forgotten, so memory stays bounded however long
+/// the stream runs.
 pub const DUPLICATE_WINDOW: u64 = 1 << 16;
+
+/// The most sources counted one by one; datagrams from further sources are only counted in
+/// [`SourceStreams::untracked`], so a flood of forged sources costs at most this many windows.
+pub const MAX_SOURCES: usize = 1024;
 
 /// A sequence number and send time, read from or written to a datagram's head.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,15 +78,49 @@ pub struct StreamStats {
     pub jitter_ms: f64,
     /// Datagrams without a stamp (not counted above).
     pub unstamped: u64,
+    /// Which of the last [`DUPLICATE_WINDOW`] sequence numbers up to the highest have arrived:
+    /// bit `seq % DUPLICATE_WINDOW`; empty until the first stamp.
     #[serde(skip)]
-    seen: HashSet<u64>,
+    window: Vec<u64>,
     #[serde(skip)]
     last_transit_ns: Option<i128>,
     #[serde(skip)]
     jitter_ns: f64,
 }
 
+const WORDS: usize = (DUPLICATE_WINDOW / 64) as usize;
+
 impl StreamStats {
+    fn bit(seq: u64) -> (usize, u64) {
+        let at = seq % DUPLICATE_WINDOW;
+        ((at / 64) as usize, 1 << (at % 64))
+    }
+
+    /// Mark `seq` as arrived; whether it had arrived already.
+    fn mark(&mut self, seq: u64) -> bool {
+        let (word, mask) = Self::bit(seq);
+        let seen = self.window[word] & mask != 0;
+        self.window[word] |= mask;
+        seen
+    }
+
+    /// Move the window's top from the highest sequence number to `seq`, forgetting what falls
+    /// out of it.
+    fn advance(&mut self, seq: u64) {
+        let from = match self.highest_seq {
+            Some(high) if seq - high < DUPLICATE_WINDOW => high + 1,
+            _ => {
+                self.window.clear();
+                self.window.resize(WORDS, 0);
+                return;
+            }
+        };
+        for s in from..=seq {
+            let (word, mask) = Self::bit(s);
+            self.window[word] &= !mask;
+        }
+    }
+
     /// Count one datagram that arrived at `arrival_ns` (ns since the epoch).
     pub fn record(&mut self, datagram: &[u8], arrival_ns: u64) {
         let Some(stamp) = Stamp::decode(datagram) else {
@@ -86,26 +128,23 @@ impl StreamStats {
             return;
         };
         self.received += 1;
-        let floor = self
-            .highest_seq
-            .map_or(0, |h| h.saturating_sub(DUPLICATE_WINDOW));
-        if stamp.seq < floor || !self.seen.insert(stamp.seq) {
-            // Already seen, or too far behind to tell: not counted as new.
-            self.duplicated += 1;
-            return;
+        let seq = stamp.seq;
+        match self.highest_seq {
+            Some(high) if seq <= high => {
+                // Too far behind to tell, or already seen: not counted as new.
+                if high - seq >= DUPLICATE_WINDOW || self.mark(seq) {
+                    self.duplicated += 1;
+                    return;
+                }
+                self.reordered += 1;
+            }
+            _ => {
+                self.advance(seq);
+                self.mark(seq);
+                self.highest_seq = Some(seq);
+            }
         }
         self.unique += 1;
-        match self.highest_seq {
-            Some(high) if stamp.seq < high => self.reordered += 1,
-            _ => self.highest_seq = Some(stamp.seq),
-        }
-        if self.seen.len() as u64 > 2 * DUPLICATE_WINDOW {
-            let floor = self
-                .highest_seq
-                .unwrap_or(0)
-                .saturating_sub(DUPLICATE_WINDOW);
-            self.seen.retain(|&s| s >= floor);
-        }
         // RFC 3550: D = (Rj - Ri) - (Sj - Si); J += (|D| - J) / 16.
         let transit = i128::from(arrival_ns) - i128::from(stamp.sent_ns);
         if let Some(last) = self.last_transit_ns {
@@ -114,16 +153,77 @@ impl StreamStats {
         }
         self.last_transit_ns = Some(transit);
         self.jitter_ms = self.jitter_ns / 1e6;
-        self.lost = self.highest_seq.map_or(0, |h| h + 1 - self.unique);
+        self.lost = self
+            .highest_seq
+            .map_or(0, |h| h.saturating_add(1).saturating_sub(self.unique));
     }
 
     /// The share of expected datagrams that were lost, in percent.
     #[must_use]
     pub fn loss_pct(&self) -> f64 {
-        match self.highest_seq {
-            Some(h) => self.lost as f64 * 100.0 / (h + 1) as f64,
-            None => 0.0,
+        let expected = self.unique + self.lost;
+        if expected == 0 {
+            0.0
+        } else {
+            self.lost as f64 * 100.0 / expected as f64
         }
+    }
+
+    /// Add another stream's counts to these totals: counts add up, `highest_seq` and
+    /// `jitter_ms` are the largest of the two.
+    fn add(&mut self, other: &Self) {
+        self.received += other.received;
+        self.unique += other.unique;
+        self.lost += other.lost;
+        self.duplicated += other.duplicated;
+        self.reordered += other.reordered;
+        self.unstamped += other.unstamped;
+        self.highest_seq = self.highest_seq.max(other.highest_seq);
+        self.jitter_ms = self.jitter_ms.max(other.jitter_ms);
+    }
+}
+
+/// One stream per source address and port, in the order the sources were first heard.
+#[derive(Debug, Clone, Default)]
+pub struct SourceStreams {
+    streams: Vec<(SocketAddr, StreamStats)>,
+    index: HashMap<SocketAddr, usize>,
+    /// Datagrams from sources beyond the first [`MAX_SOURCES`], counted nowhere else.
+    pub untracked: u64,
+}
+
+impl SourceStreams {
+    /// Count one datagram from `from` that arrived at `arrival_ns`.
+    pub fn record(&mut self, from: SocketAddr, datagram: &[u8], arrival_ns: u64) {
+        let at = match self.index.get(&from) {
+            Some(&at) => at,
+            None if self.streams.len() < MAX_SOURCES => {
+                self.streams.push((from, StreamStats::default()));
+                self.index.insert(from, self.streams.len() - 1);
+                self.streams.len() - 1
+            }
+            None => {
+                self.untracked += 1;
+                return;
+            }
+        };
+        self.streams[at].1.record(datagram, arrival_ns);
+    }
+
+    /// Each source's stream, in the order first heard.
+    #[must_use]
+    pub fn streams(&self) -> &[(SocketAddr, StreamStats)] {
+        &self.streams
+    }
+
+    /// Every stream's counts added up (see [`StreamStats`] for how).
+    #[must_use]
+    pub fn totals(&self) -> StreamStats {
+        let mut totals = StreamStats::default();
+        for (_, stream) in &self.streams {
+            totals.add(stream);
+        }
+        totals
     }
 }
 
@@ -180,16 +280,76 @@ mod tests {
     #[test]
     fn memory_stays_bounded_and_old_numbers_are_not_new() {
         let mut stats = StreamStats::default();
-        // A sender jumping to a huge sequence number costs nothing.
-        stats.record(&datagram(u64::MAX - 1, 0), 0);
+        // A sender jumping to the largest sequence number costs nothing and overflows nothing.
+        stats.record(&datagram(u64::MAX, 0), 0);
         stats.record(&datagram(0, 0), 0);
         assert_eq!((stats.unique, stats.duplicated), (1, 1));
+        assert_eq!(stats.lost, u64::MAX - 1);
         let mut stats = StreamStats::default();
         for seq in 0..3 * DUPLICATE_WINDOW {
             stats.record(&datagram(seq, 0), 0);
         }
-        assert!(stats.seen.len() as u64 <= 2 * DUPLICATE_WINDOW + 1);
+        assert_eq!(stats.window.len() as u64 * 64, DUPLICATE_WINDOW);
         assert_eq!((stats.unique, stats.lost), (3 * DUPLICATE_WINDOW, 0));
+        // The oldest number the window holds is still known; the one before it is too old.
+        let high = 3 * DUPLICATE_WINDOW - 1;
+        stats.record(&datagram(high + 1 - DUPLICATE_WINDOW, 0), 0);
+        stats.record(&datagram(high - DUPLICATE_WINDOW, 0), 0);
+        assert_eq!((stats.duplicated, stats.reordered), (2, 0));
+    }
+
+    #[test]
+    fn a_jump_forgets_what_fell_out_of_the_window() {
+        let mut stats = StreamStats::default();
+        stats.record(&datagram(5, 0), 0);
+        // n + DUPLICATE_WINDOW shares n's bit: moving the window's top past it forgets n, so
+        // none of these five distinct numbers reads as a duplicate.
+        stats.record(&datagram(5 + DUPLICATE_WINDOW, 0), 0);
+        stats.record(&datagram(6, 0), 0);
+        stats.record(&datagram(7 + DUPLICATE_WINDOW, 0), 0);
+        stats.record(&datagram(6 + DUPLICATE_WINDOW, 0), 0);
+        assert_eq!((stats.unique, stats.duplicated, stats.reordered), (5, 0, 2));
+    }
+
+    #[test]
+    fn each_source_is_its_own_stream() {
+        let a: SocketAddr = "127.0.0.1:4001".parse().unwrap();
+        let b: SocketAddr = "127.0.0.1:4002".parse().unwrap();
+        let mut streams = SourceStreams::default();
+        for seq in 0..2000 {
+            streams.record(a, &datagram(seq, 0), 0);
+            streams.record(b, &datagram(seq, 0), 0);
+        }
+        streams.record(b, b"plain", 0);
+        let got: Vec<(SocketAddr, u64, u64, u64)> = streams
+            .streams()
+            .iter()
+            .map(|(from, s)| (*from, s.unique, s.duplicated, s.unstamped))
+            .collect();
+        assert_eq!(got, [(a, 2000, 0, 0), (b, 2000, 0, 1)]);
+        let totals = streams.totals();
+        assert_eq!(
+            (
+                totals.received,
+                totals.unique,
+                totals.duplicated,
+                totals.unstamped
+            ),
+            (4000, 4000, 0, 1)
+        );
+        assert_eq!(totals.highest_seq, Some(1999));
+    }
+
+    #[test]
+    fn sources_past_the_bound_are_only_counted() {
+        let mut streams = SourceStreams::default();
+        for port in 0..=MAX_SOURCES as u16 {
+            let from = SocketAddr::from(([127, 0, 0, 1], port));
+            streams.record(from, &datagram(0, 0), 0);
+        }
+        assert_eq!(streams.streams().len(), MAX_SOURCES);
+        assert_eq!(streams.untracked, 1);
+        assert_eq!(streams.totals().received, MAX_SOURCES as u64);
     }
 
     #[test]

@@ -13,6 +13,10 @@ use crate::model::services::{self, BUILTIN, Proto, ServiceEntry};
 /// Where the system services database lives.
 pub const SYSTEM_FILE: &str = "/etc/services";
 
+/// The largest services file read: the system's is about 12 KiB and nmap's list of every port
+/// about 1 MiB, so this is room to spare for a real file and a bound for `/dev/zero`.
+pub const MAX_FILE: usize = 4 << 20;
+
 /// Where an entry came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -55,13 +59,30 @@ pub struct Database {
 }
 
 impl Database {
-    /// Read the system file at `path` (missing is fine) and add the built-in table.
+    /// Read the system file at `path` (missing or unreadable is fine: the built-in table is
+    /// left) and add the built-in table.
     #[must_use]
     pub fn load(path: &Path) -> Self {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Self::from_system(&services::parse(&text), true),
-            Err(_) => Self::from_system(&[], false),
-        }
+        Self::load_file(path).unwrap_or_else(|_| Self::from_system(&[], false))
+    }
+
+    /// Read a services file the user named, with the built-in table added: a missing file, a
+    /// directory, a file over [`MAX_FILE`] bytes (`/dev/zero`) or one that is not text is an
+    /// error that names it.
+    pub fn load_file(path: &Path) -> Result<Self> {
+        let named = || path.display().to_string();
+        let bytes = crate::input::read_file(path, MAX_FILE)?.ok_or_else(|| {
+            Error::invalid(
+                named(),
+                format!(
+                    "is over {} MiB, larger than any services file",
+                    MAX_FILE >> 20
+                ),
+            )
+        })?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::invalid(named(), "is not a services file (not UTF-8 text)"))?;
+        Ok(Self::from_system(&services::parse(&text), true))
     }
 
     /// The database of this host, read once.
@@ -213,6 +234,39 @@ mod tests {
         );
         let mongo = db.by_name("mongo", Some(Proto::Tcp)).next().unwrap();
         assert_eq!((mongo.entry.port, mongo.source), (27017, Source::BuiltIn));
+    }
+
+    #[test]
+    fn a_named_file_that_is_not_a_services_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        let err = |p: &Path| Database::load_file(p).unwrap_err().to_string();
+        assert_eq!(
+            err(&missing),
+            format!("{}: no such file", missing.display())
+        );
+        assert_eq!(
+            err(dir.path()),
+            format!("{}: is a directory", dir.path().display())
+        );
+        assert_eq!(
+            err(Path::new("/dev/zero")),
+            "/dev/zero: is over 4 MiB, larger than any services file"
+        );
+        let binary = dir.path().join("binary");
+        std::fs::write(&binary, b"ssh 22/tcp\n\xff\n").unwrap();
+        assert_eq!(
+            err(&binary),
+            format!(
+                "{}: is not a services file (not UTF-8 text)",
+                binary.display()
+            )
+        );
+        let good = dir.path().join("services");
+        std::fs::write(&good, b"ssh 22/tcp\n").unwrap();
+        let db = Database::load_file(&good).unwrap();
+        assert!(db.system_file_read);
+        assert_eq!(db.by_name("ssh", None).next().unwrap().entry.port, 22);
     }
 
     #[test]

@@ -123,6 +123,17 @@ pub fn canonical(addr: SocketAddr) -> Endpoint {
     }
 }
 
+/// Whether `source`'s address is one of this host's own, as the kernel sees it: a socket can be
+/// bound to it (every address of 127.0.0.0/8, the wildcard, the addresses of each interface).
+/// A datagram from such an address with a receiver's own port came from that receiver's socket,
+/// or was forged to look so; answering it would answer itself.
+#[must_use]
+pub fn is_own_address(source: SocketAddr) -> bool {
+    let mut probe = canonical(source).addr;
+    probe.set_port(0);
+    UdpSocket::bind(probe).is_ok()
+}
+
 /// Whether an error is the ICMP port unreachable a connected UDP socket reports.
 #[must_use]
 pub fn is_port_unreachable(err: &io::Error) -> bool {
@@ -137,6 +148,22 @@ mod tests {
     fn limits() {
         assert_eq!(max_payload("127.0.0.1".parse().unwrap()), 65_507);
         assert_eq!(max_payload("::1".parse().unwrap()), 65_527);
+    }
+
+    #[test]
+    fn own_addresses() {
+        for own in [
+            "127.0.0.1:7",
+            "127.0.0.2:7",
+            "[::ffff:127.0.0.1]:7",
+            "0.0.0.0:7",
+        ] {
+            assert!(is_own_address(own.parse().unwrap()), "{own}");
+        }
+        // Documentation addresses are nobody's on a test machine.
+        for other in ["192.0.2.1:7", "[2001:db8::1]:7"] {
+            assert!(!is_own_address(other.parse().unwrap()), "{other}");
+        }
     }
 
     #[test]

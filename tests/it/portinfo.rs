@@ -123,14 +123,52 @@ fn builtin_development_ports() {
     assert_eq!(v["entries"][0]["description"], "MongoDB");
 }
 
+/// A services file named on the command line is read or refused with a reason that names it:
+/// a missing file or a directory was read as an empty database (`no such service`), and
+/// `/dev/zero` was read until memory ran out.
 #[test]
-fn missing_services_file_leaves_builtin_table() {
-    let (code, v) = json(&["mongodb", "--services-file", "/nonexistent/services"]);
+fn a_named_services_file_is_read_with_a_bound_or_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing");
+    let cases = [
+        (missing.display().to_string(), "no such file".to_string()),
+        (
+            dir.path().display().to_string(),
+            "is a directory".to_string(),
+        ),
+        (
+            "/dev/zero".to_string(),
+            "is over 4 MiB, larger than any services file".to_string(),
+        ),
+    ];
+    for (file, reason) in cases {
+        let out = nettool()
+            .args(["portinfo", "ssh", "--services-file", &file])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        assert_eq!(
+            String::from_utf8(out.stderr).unwrap(),
+            format!("error: {file}: {reason}\n")
+        );
+        assert!(out.stdout.is_empty(), "{file}");
+    }
+    // A file with one line and nothing else: its entry, then the built-in table.
+    let file = dir.path().join("services");
+    std::fs::write(&file, "course 4242/udp lab\n").unwrap();
+    let file = file.display().to_string();
+    let (code, v) = json(&["lab", "--services-file", &file]);
     assert_eq!(code, Some(0));
-    assert_eq!(v["system_file_read"], false);
-    assert_eq!(v["entries"][0]["port"], 27017);
-    let (code, _) = json(&["ssh", "--services-file", "/nonexistent/services"]);
-    assert_eq!(code, Some(1));
+    assert_eq!(v["system_file"], file.as_str());
+    assert_eq!(v["system_file_read"], true);
+    assert_eq!(v["entries"][0]["port"], 4242);
+    let (code, v) = json(&["mongodb", "--services-file", &file]);
+    assert_eq!(
+        (code, &v["entries"][0]["port"]),
+        (Some(0), &Value::from(27017))
+    );
+    let (code, _) = json(&["ssh", "--services-file", &file]);
+    assert_eq!(code, Some(1), "ssh is in neither");
 }
 
 #[test]

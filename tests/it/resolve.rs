@@ -569,6 +569,84 @@ fn names_from_stdin() {
     );
 }
 
+/// SIGINT and SIGTERM on `resolve -f -` fed by a pipe that stays open: the answers so far get
+/// the summary of a normal end (Ctrl-C exited 130 without it), and the exit status of one.
+#[test]
+fn signals_on_names_from_stdin_print_the_summary() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let server = DnsServer::start();
+    for signal in ["INT", "TERM"] {
+        for json in [false, true] {
+            let mut cmd = Command::new(crate::common::bin());
+            cmd.arg("resolve");
+            if json {
+                cmd.arg("--json");
+            }
+            cmd.args([&server.at(), "-t", "A", "-f", "-"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null());
+            let mut child = crate::common::ChildGuard(cmd.spawn().unwrap());
+            let mut stdin = child.0.stdin.take().unwrap();
+            // Lines as they come, read on a thread so that a wait for them is bounded.
+            let out = BufReader::new(child.0.stdout.take().unwrap());
+            let (tx, lines) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                for line in out.lines() {
+                    let _ = tx.send(line.unwrap());
+                }
+            });
+            let next = || lines.recv_timeout(std::time::Duration::from_secs(10));
+            writeln!(stdin, "www.test\nmx.test").unwrap();
+            // Both answered, while stdin stays open, before the signal: two records, or two
+            // answer headers.
+            let mut answered = 0;
+            while answered < 2 {
+                let line = next().expect("an answer while stdin is open");
+                let answer = if json {
+                    line.starts_with('{')
+                } else {
+                    line.starts_with(";; ") && line.contains(" A: ")
+                };
+                answered += usize::from(answer);
+            }
+            let status = Command::new("kill")
+                .args(["-s", signal, &child.pid().to_string()])
+                .status()
+                .unwrap();
+            assert!(status.success());
+            let code = child
+                .wait_timeout(std::time::Duration::from_secs(10))
+                .and_then(|s| s.code());
+            assert_eq!(
+                code,
+                Some(1),
+                "{signal} json={json}: mx.test has no A record"
+            );
+            let rest: Vec<String> = std::iter::from_fn(|| next().ok()).collect();
+            let summary = rest.last().map_or("", String::as_str);
+            if json {
+                let v: Value = serde_json::from_str(summary).unwrap();
+                assert_eq!(v["kind"], "summary", "{signal}");
+                assert_eq!(
+                    (&v["names"], &v["resolved"], &v["not_found"], &v["failed"]),
+                    (&json!(2), &json!(1), &json!(1), &json!(0)),
+                    "{signal}"
+                );
+            } else {
+                assert!(
+                    summary.starts_with(
+                        ";; 2 names: 1 resolved, 1 not found, 0 failed; 2 queries in "
+                    ),
+                    "{signal}: {rest:?}"
+                );
+            }
+            drop(stdin);
+        }
+    }
+}
+
 #[test]
 fn bad_arguments_exit_2() {
     for (args, want) in [
@@ -1054,7 +1132,7 @@ fn file_lines_are_bounded_and_a_bad_line_does_not_stop_the_batch() {
             ),
         ]
     );
-    // A file that never ends is an error, not a memory exhaustion.
+    // A file that never ends is an error, not a memory exhaustion; so is stdin that never ends.
     let r = run(&[&server.at(), "-t", "A", "-f", "/dev/zero"]);
     assert_eq!(r.code, 2);
     assert!(
@@ -1064,6 +1142,20 @@ fn file_lines_are_bounded_and_a_bad_line_does_not_stop_the_batch() {
         ),
         "{}",
         r.stderr
+    );
+    let out = std::process::Command::new(crate::common::bin())
+        .args(["resolve", &server.at(), "-t", "A", "-f", "-"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(
+            "error: stdin line 1: line is over 255 bytes long and does not end within 64 KiB; \
+             the rest of stdin is not read"
+        ),
+        "{err}"
     );
 }
 

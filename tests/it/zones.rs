@@ -251,8 +251,8 @@ fn udp_commands_reach_a_link_local_peer_by_zone() {
     );
     let stderr = out.stderr;
     assert!(
-        stderr.starts_with("sent 1 datagrams (16 bytes) to [fe80::b%za]:9000 in ")
-            && stderr.trim_end().ends_with(", 1 replies"),
+        stderr.starts_with("sent 1 datagram (16 bytes) to [fe80::b%za]:9000 in ")
+            && stderr.trim_end().ends_with(", 1 reply"),
         "{stderr}"
     );
     let received = server.stop();

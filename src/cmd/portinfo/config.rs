@@ -1,7 +1,7 @@
 //! `nettool portinfo` arguments turned into a [`Config`]: each word split at commas and read as
 //! a service name, a port or a range, and the protocol filter. No I/O.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::Args;
 use crate::error::{Error, Result};
@@ -71,8 +71,18 @@ pub struct Config {
     pub proto: Option<Proto>,
     /// Whether to check what is bound.
     pub check: bool,
-    /// The system services file.
-    pub services_file: PathBuf,
+    /// The services file the user named, if any (else the system's).
+    pub services_file: Option<PathBuf>,
+}
+
+impl Config {
+    /// The services file read: the one named, or the system's.
+    #[must_use]
+    pub fn system_file(&self) -> &Path {
+        self.services_file
+            .as_deref()
+            .unwrap_or(Path::new(crate::net::services::SYSTEM_FILE))
+    }
 }
 
 impl TryFrom<Args> for Config {
@@ -108,7 +118,7 @@ pub(super) mod tests {
             queries: queries.iter().map(|q| parse_query(q).unwrap()).collect(),
             proto,
             check: false,
-            services_file: PathBuf::from("/etc/services"),
+            services_file: None,
         }
     }
 

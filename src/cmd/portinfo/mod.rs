@@ -12,7 +12,7 @@ mod render;
 mod report;
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use config::{Config, Query, parse_query};
 pub use report::{Check, Entry, PortinfoReport, binding_notes, lookup};
@@ -57,9 +57,10 @@ pub struct Args {
     #[arg(long, visible_alias = "listening")]
     pub check: bool,
 
-    /// Read this services file instead of /etc/services
-    #[arg(long, value_name = "FILE", default_value = db::SYSTEM_FILE)]
-    pub services_file: PathBuf,
+    /// Read this services file instead of /etc/services (which, if missing, leaves the
+    /// built-in table; a file named here must exist)
+    #[arg(long, value_name = "FILE")]
+    pub services_file: Option<PathBuf>,
 }
 
 const JSON_FIELDS: &str = "JSON output (--json), one document: entries [{name, port, proto, \
@@ -78,7 +79,10 @@ nothing is on; 2 for invalid input such as 70000, -1 or 12ab.";
 
 /// Run `nettool portinfo`.
 pub fn run(config: &Config, out: &mut Output) -> Result<Outcome> {
-    let database = Database::load(&config.services_file);
+    let database = match &config.services_file {
+        Some(path) => Database::load_file(path)?,
+        None => Database::load(Path::new(db::SYSTEM_FILE)),
+    };
     let mut report = lookup(config, &database, db::ephemeral_range());
     if config.check {
         report.checks = Some(check_ports(&report, config.proto));
@@ -86,7 +90,7 @@ pub fn run(config: &Config, out: &mut Output) -> Result<Outcome> {
     if !report.system_file_read {
         out.debug(format_args!(
             "{} could not be read; only the built-in table was used",
-            config.services_file.display()
+            config.system_file().display()
         ));
     }
     let all_unknown = !config.queries.is_empty()

@@ -155,7 +155,7 @@ pub fn lookup(
         unknown,
         unnamed,
         ephemeral_range: ephemeral,
-        system_file: config.services_file.clone(),
+        system_file: config.system_file().to_path_buf(),
         system_file_read: database.system_file_read,
         course_range: single_port.map(course_range),
         checks: None,

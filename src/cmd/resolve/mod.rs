@@ -63,7 +63,9 @@ queries_per_second (numbers).
 
 Exit status: 0 every name resolved; 1 a name does not exist (NXDOMAIN, no such host, or no \
 record of the type asked for); 2 a timeout, an unreachable server, a refused or failed query, or \
-an invalid name (label over 63 bytes, name over 253, empty label, bad character).";
+an invalid name (label over 63 bytes, name over 253, empty label, bad character). Ctrl-C \
+(SIGINT) or SIGTERM stops reading and asking: the names answered so far get the summary of a \
+normal end, and the exit status follows the same rule over them.";
 
 /// Arguments of `nettool resolve`.
 #[derive(Debug, clap::Args)]
@@ -207,7 +209,10 @@ pub fn run(config: &Config, out: &mut Output) -> Result<Outcome> {
     // threads cost more than the queries in bulk runs. Lookups through the system resolver
     // block, so they run on tokio's blocking pool either way.
     let runtime = crate::runtime::current_thread()?;
-    runtime.block_on(run_async(config, out))
+    let result = runtime.block_on(run_async(config, out));
+    // A read of stdin stopped by a signal is still blocked on its thread: do not wait for it.
+    runtime.shutdown_background();
+    result
 }
 
 async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
@@ -249,24 +254,51 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
     let mut last_problem = None;
     let mut set: JoinSet<NameReport> = JoinSet::new();
     let mut exhausted = false;
-    loop {
-        while !exhausted && set.len() < config.concurrency {
-            match input.next().await? {
-                Some(target) => {
-                    set.spawn(Arc::clone(&resolver).resolve(target));
-                }
-                None => exhausted = true,
+    // Names are read on a task of their own, so that an answer is shown while the next line of
+    // a pipe is awaited (a read cut short by an answer would lose its bytes). The channel holds
+    // at most `concurrency` names: the input is read as it is needed.
+    let (tx, mut names) = tokio::sync::mpsc::channel(config.concurrency.max(1));
+    let reader = tokio::spawn(async move {
+        loop {
+            let next = input.next().await.transpose();
+            let last = !matches!(next, Some(Ok(_)));
+            if let Some(next) = next
+                && tx.send(next).await.is_err()
+            {
+                break;
+            }
+            if last {
+                break;
             }
         }
+    });
+    // Ctrl-C or SIGTERM stops reading and asking; what was answered is summarised as at a
+    // normal end. Lookups in flight are dropped with the set.
+    let stop = crate::runtime::termination()?;
+    tokio::pin!(stop);
+    loop {
         // Results that are ready are written together; stdout is flushed before each wait.
         let joined = match set.try_join_next() {
             Some(joined) => joined,
+            None if exhausted && set.is_empty() => break,
             None => {
                 out.flush()?;
-                let Some(joined) = set.join_next().await else {
-                    break;
-                };
-                joined
+                let can_ask = !exhausted && set.len() < config.concurrency;
+                tokio::select! {
+                    biased;
+                    () = &mut stop => break,
+                    Some(joined) = set.join_next(), if !set.is_empty() => joined,
+                    next = names.recv(), if can_ask => {
+                        match next {
+                            Some(Ok(target)) => {
+                                set.spawn(Arc::clone(&resolver).resolve(target));
+                            }
+                            Some(Err(e)) => return Err(e),
+                            None => exhausted = true,
+                        }
+                        continue;
+                    }
+                }
             }
         };
         let report = joined.map_err(|e| Error::other(format!("lookup task failed: {e}")))?;
@@ -280,6 +312,7 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
             last_problem = Some(problem);
         }
     }
+    reader.abort();
     summary.finish(start.elapsed());
     if many {
         render::summary(out, &summary, config.short)?;

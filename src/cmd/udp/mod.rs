@@ -3,6 +3,7 @@
 //! (a datagram at the receiver, a reply at the sender).
 
 pub mod recv;
+pub mod reflect;
 pub mod send;
 
 use std::fmt;
@@ -37,6 +38,16 @@ pub fn opening_calls(socket: &std::net::UdpSocket, asked: SocketAddr) -> Vec<Soc
         SocketCall::new(format!("socket({family}, SOCK_DGRAM) = fd {fd}")),
         SocketCall::new(bind),
     ]
+}
+
+/// `n` and the noun that goes with it: `1 datagram`, `2 datagrams`, `1 reply`, `0 replies`.
+#[must_use]
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// One received datagram, as printed.
@@ -75,16 +86,16 @@ impl DatagramRecord {
             )
         };
         let clock = time.get(11..26).unwrap_or(&time);
+        let size = counted(bytes.len() as u64, "byte", "bytes");
         let text = if hex || !sanitize::is_text(bytes) {
             let label = if hex { "" } else { ", binary" };
             format!(
-                "{clock}  {from}  {} bytes{label}\n{}",
-                bytes.len(),
+                "{clock}  {from}  {size}{label}\n{}",
                 hexdump(bytes, "  ").trim_end()
             )
         } else {
             let shown = sanitize::escape_bytes(bytes.strip_suffix(b"\n").unwrap_or(bytes));
-            format!("{clock}  {from}  {} bytes  {shown}", bytes.len())
+            format!("{clock}  {from}  {size}  {shown}")
         };
         Self {
             time,
@@ -111,6 +122,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(counted(0, "reply", "replies"), "0 replies");
+        assert_eq!(counted(1, "reply", "replies"), "1 reply");
+        assert_eq!(counted(2, "byte", "bytes"), "2 bytes");
+    }
+
+    #[test]
     fn text_and_binary_records() {
         let at = UNIX_EPOCH + Duration::from_micros(1_700_000_000_123_456);
         let from: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
@@ -119,6 +137,8 @@ mod tests {
             r.to_string(),
             "22:13:20.123456  127.0.0.1:5000  8 bytes  hi \\x1b[2J"
         );
+        let r = DatagramRecord::new(from, b"!", at, false);
+        assert_eq!(r.to_string(), "22:13:20.123456  127.0.0.1:5000  1 byte  !");
         let r = DatagramRecord::new(from, b"hi", at, true);
         assert_eq!(
             r.to_string(),

@@ -9,13 +9,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
-use super::DatagramRecord;
+use super::reflect::{self, OncePerSource, ReplyLimit, ReplyLimiter};
+use super::{DatagramRecord, counted};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::model::services::Proto;
 use crate::model::socket_trace::SocketCall;
-use crate::model::udp_stats::StreamStats;
+use crate::model::udp_stats::{SourceStreams, StreamStats};
 use crate::net::host::Family;
 use crate::net::services::parse_port;
 use crate::net::udp::{self, BindOptions};
@@ -46,6 +47,14 @@ pub struct Args {
     #[arg(long)]
     pub echo: bool,
 
+    /// With --reply or --echo: answer each source address at most N times a second, in bursts
+    /// of up to N, so that two reflectors pointed at each other stop and a forged source gets
+    /// no flood; `off` for no limit. A datagram from this socket's own address and port is
+    /// never answered
+    #[arg(long, value_name = "N|off", default_value_t = ReplyLimit::default(),
+          value_parser = reflect::parse_reply_limit)]
+    pub reply_limit: ReplyLimit,
+
     /// Join this multicast group
     #[arg(long, value_name = "GROUP")]
     pub join: Option<IpAddr>,
@@ -66,8 +75,9 @@ pub struct Args {
     #[arg(long)]
     pub trace: bool,
 
-    /// Count a stream stamped by `udp-send --seq`: received, lost, duplicated, reordered and
-    /// jitter, printed at the end and on Ctrl-C (each datagram only with -v)
+    /// Count streams stamped by `udp-send --seq`, one per source: received, lost, duplicated,
+    /// reordered and jitter, printed at the end, on Ctrl-C and on SIGTERM (each datagram only
+    /// with -v)
     #[arg(long)]
     pub stats: bool,
 
@@ -79,10 +89,17 @@ pub struct Args {
 const JSON_FIELDS: &str = "JSON output (--json) is NDJSON. One object per datagram: type \
 (\"datagram\"), time (RFC 3339, UTC), from (\"ip:port\"), size (bytes), encoding (\"text\" or \
 \"base64\"), payload, seq (for stamped datagrams). Last, one summary: type (\"summary\"), \
-datagrams, bytes, elapsed_ms, and with --stats stats {received, unique, lost, duplicated, \
-reordered, highest_seq, jitter_ms, unstamped, loss_pct}. With --trace, one object per socket \
-call: type (\"trace\"), call. Exit status: 0 when a datagram \
-arrived; 1 when none did (--idle, Ctrl-C); 2 on an error such as a port in use.";
+datagrams, bytes, elapsed_ms; with --reply or --echo, replies and replies_withheld (over the \
+reply limit, or from this socket's own address); with --stats, stats {received, unique, lost, \
+duplicated, reordered, highest_seq, jitter_ms, unstamped, loss_pct: the totals of every \
+stream, highest_seq and jitter_ms the largest; streams [{from, and the same fields for the \
+stream of that source address and port}]; untracked (datagrams from sources past the first \
+1,024)}. With --trace, one object per socket call: type (\"trace\"), call. Replies: a UDP \
+source address is whatever the sender wrote, so --reply and --echo never answer this socket's \
+own address and port, answer each source address at most --reply-limit times a second \
+(default 100), and warn once per source when a reply is larger than its request. Exit status: \
+0 when a datagram arrived; 1 when none did (--idle, Ctrl-C, SIGTERM); 2 on an error such as a \
+port in use. Ctrl-C (SIGINT) and SIGTERM end the run with the same summary as -c or --idle.";
 
 /// Validated arguments.
 #[derive(Debug, Clone)]
@@ -95,6 +112,8 @@ pub struct Config {
     pub idle: Option<Duration>,
     /// What to answer each sender with.
     pub reply: Reply,
+    /// Replies a second to one source address, if limited.
+    pub reply_limit: Option<u32>,
     /// The multicast group to join, and on which interface.
     pub join: Option<(IpAddr, Option<String>)>,
     /// Whether to set SO_BROADCAST.
@@ -163,6 +182,7 @@ impl TryFrom<Args> for Config {
             count: args.count,
             idle: args.idle,
             reply,
+            reply_limit: args.reply_limit.0,
             join: args.join.map(|g| (g, args.iface)),
             broadcast: args.broadcast,
             hex: args.hex,
@@ -219,19 +239,77 @@ pub struct RecvSummary {
     pub bytes: u64,
     /// From the bind to the end, in milliseconds.
     pub elapsed_ms: f64,
+    /// Replies sent and withheld (with --reply or --echo).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub replies: Option<ReplyCounts>,
     /// The stream's statistics (with --stats).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<StatsRecord>,
 }
 
-/// Stream statistics with the loss percentage.
+/// What `--reply` / `--echo` did.
+#[derive(Debug, Default, Serialize)]
+pub struct ReplyCounts {
+    /// Replies sent.
+    pub replies: u64,
+    /// Datagrams not answered: over the reply limit, or from this socket's own address.
+    pub replies_withheld: u64,
+}
+
+/// Stream statistics: the totals over every source, then each source's stream.
 #[derive(Debug, Serialize)]
 pub struct StatsRecord {
-    /// The counters.
+    /// The counts of every stream added up (`highest_seq` and `jitter_ms`: the largest).
+    #[serde(flatten)]
+    pub totals: StreamStats,
+    /// Lost datagrams as a share of those expected.
+    pub loss_pct: f64,
+    /// One stream per source address and port, in the order first heard.
+    pub streams: Vec<SourceStream>,
+    /// Datagrams from sources past the first 1,024, counted in no stream.
+    pub untracked: u64,
+}
+
+impl StatsRecord {
+    /// The record of what `streams` counted.
+    #[must_use]
+    pub fn new(streams: &SourceStreams) -> Self {
+        let totals = streams.totals();
+        Self {
+            loss_pct: totals.loss_pct(),
+            totals,
+            streams: streams
+                .streams()
+                .iter()
+                .map(|(from, stats)| SourceStream {
+                    from: *from,
+                    loss_pct: stats.loss_pct(),
+                    stats: stats.clone(),
+                })
+                .collect(),
+            untracked: streams.untracked,
+        }
+    }
+}
+
+/// One source's stream.
+#[derive(Debug, Serialize)]
+pub struct SourceStream {
+    /// The source address and port.
+    pub from: SocketAddr,
+    /// Its counts.
     #[serde(flatten)]
     pub stats: StreamStats,
     /// Lost datagrams as a share of those expected.
     pub loss_pct: f64,
+}
+
+/// `received, lost (pct), duplicated, reordered`, the figures every stream line has.
+fn stream_counts(st: &StreamStats, loss_pct: f64) -> String {
+    format!(
+        "{} received, {} lost ({loss_pct:.2}%), {} duplicated, {} reordered",
+        st.received, st.lost, st.duplicated, st.reordered
+    )
 }
 
 impl fmt::Display for RecvSummary {
@@ -239,21 +317,112 @@ impl fmt::Display for RecvSummary {
         let secs = self.elapsed_ms / 1000.0;
         write!(
             f,
-            "{} datagrams, {} bytes in {secs:.3} s",
-            self.datagrams, self.bytes
+            "{}, {} in {secs:.3} s",
+            counted(self.datagrams, "datagram", "datagrams"),
+            counted(self.bytes, "byte", "bytes")
         )?;
-        if let Some(s) = &self.stats {
-            let st = &s.stats;
+        if let Some(r) = &self.replies {
+            write!(f, "; {}", counted(r.replies, "reply", "replies"))?;
+            if r.replies_withheld > 0 {
+                write!(f, ", {} withheld", r.replies_withheld)?;
+            }
+        }
+        let Some(s) = &self.stats else {
+            return Ok(());
+        };
+        for stream in &s.streams {
+            let st = &stream.stats;
             write!(
                 f,
-                "\nstream: {} received, {} lost ({:.2}%), {} duplicated, {} reordered, jitter {:.3} ms",
-                st.received, st.lost, s.loss_pct, st.duplicated, st.reordered, st.jitter_ms
+                "\nstream from {}: {}, jitter {:.3} ms",
+                stream.from,
+                stream_counts(st, stream.loss_pct),
+                st.jitter_ms
             )?;
             if st.unstamped > 0 {
                 write!(f, ", {} without a stamp", st.unstamped)?;
             }
         }
+        if s.streams.len() > 1 {
+            write!(
+                f,
+                "\nall {} streams: {}",
+                s.streams.len(),
+                stream_counts(&s.totals, s.loss_pct)
+            )?;
+        }
+        if s.untracked > 0 {
+            write!(
+                f,
+                "\n{} from further sources, counted in no stream",
+                counted(s.untracked, "datagram", "datagrams")
+            )?;
+        }
         Ok(())
+    }
+}
+
+/// Decides, datagram by datagram, whether a reply may go, and says why not once per source.
+struct ReplyGuard {
+    limiter: Option<ReplyLimiter>,
+    limit: Option<u32>,
+    told_own: OncePerSource,
+    told_limited: OncePerSource,
+    told_larger: OncePerSource,
+}
+
+impl ReplyGuard {
+    fn new(limit: Option<u32>) -> Self {
+        Self {
+            limiter: limit.map(ReplyLimiter::new),
+            limit,
+            told_own: OncePerSource::default(),
+            told_limited: OncePerSource::default(),
+            told_larger: OncePerSource::default(),
+        }
+    }
+
+    /// Whether a reply of `reply_len` bytes to `from` (a request of `request_len` bytes to this
+    /// socket's port `own_port`) may go.
+    fn allow(
+        &mut self,
+        from: SocketAddr,
+        own_port: u16,
+        reply_len: usize,
+        request_len: usize,
+        out: &mut Output,
+    ) -> bool {
+        let ip = from.ip();
+        if from.port() == own_port && udp::is_own_address(from) {
+            if self.told_own.first(ip) {
+                out.warn(format_args!(
+                    "not answering {from}: it is this socket's own address and port (a forged \
+                     source; an answer would come back to this socket, forever)"
+                ));
+            }
+            return false;
+        }
+        if let Some(limiter) = &mut self.limiter
+            && !limiter.allow(ip, std::time::Instant::now())
+        {
+            if self.told_limited.first(ip) {
+                out.warn(format_args!(
+                    "{ip} sends more than the reply limit ({}/s, --reply-limit): the datagrams \
+                     over it are not answered",
+                    self.limit.unwrap_or_default()
+                ));
+            }
+            return false;
+        }
+        if reply_len > request_len && self.told_larger.first(ip) {
+            out.warn(format_args!(
+                "the reply to {from} is larger than its request ({} for {}): a sender that \
+                 forges its source address can use this to amplify a flood",
+                counted(reply_len as u64, "byte", "bytes"),
+                counted(request_len as u64, "byte", "bytes"),
+            ));
+        }
+        true
     }
 }
 
@@ -292,11 +461,10 @@ async fn receive(
     socket: std::net::UdpSocket,
     out: &mut Output,
 ) -> Result<Outcome> {
-    use tokio::signal::unix::{SignalKind, signal};
-    // The handler is in place before "listening" is announced, so a Ctrl-C right after that
-    // line still gets the summary.
-    let mut interrupt =
-        signal(SignalKind::interrupt()).map_err(|e| Error::io("install the SIGINT handler", e))?;
+    // The handlers are in place before "listening" is announced, so a Ctrl-C (or SIGTERM) right
+    // after that line still gets the summary.
+    let stop = crate::runtime::termination()?;
+    tokio::pin!(stop);
     let socket =
         tokio::net::UdpSocket::from_std(socket).map_err(|e| Error::io("register socket", e))?;
     let local = crate::net::host::endpoint(
@@ -310,9 +478,11 @@ async fn receive(
     }
     let started = std::time::Instant::now();
     let mut buf = vec![0u8; 65_536];
-    let mut stats = StreamStats::default();
+    let mut stats = SourceStreams::default();
     let (mut datagrams, mut bytes) = (0u64, 0u64);
     let show_each = !config.stats || out.verbose() > 0;
+    let mut guard = ReplyGuard::new(config.reply_limit);
+    let mut replies = ReplyCounts::default();
     loop {
         if config.count.is_some_and(|c| datagrams >= c) {
             break;
@@ -331,7 +501,7 @@ async fn receive(
                 Err(e) => return Err(Error::io(format!("recvfrom on {}", config.bind), e)),
             },
             () = idle => break,
-            _ = interrupt.recv() => break,
+            () = &mut stop => break,
         };
         let at = SystemTime::now();
         let payload = &buf[..len];
@@ -346,7 +516,7 @@ async fn receive(
         datagrams += 1;
         bytes += len as u64;
         if config.stats {
-            stats.record(payload, now_ns(at));
+            stats.record(udp::canonical(from).addr, payload, now_ns(at));
         }
         if show_each {
             let record = DatagramRecord::new(from, payload, at, config.hex);
@@ -358,17 +528,19 @@ async fn receive(
             Reply::Echo => Some(payload),
         };
         if let Some(answer) = answer {
-            match socket.send_to(answer, from).await {
-                Ok(n) if config.trace => {
-                    let call = format!(
-                        "sendto({}, {} bytes) = {n}",
-                        udp::canonical(from),
-                        answer.len()
-                    );
-                    render(&RecvEvent::Trace(SocketCall::new(call)), config.stats, out)?;
+            let from = udp::canonical(from);
+            if guard.allow(from.addr, local.port(), answer.len(), len, out) {
+                replies.replies += 1;
+                match socket.send_to(answer, from.addr).await {
+                    Ok(n) if config.trace => {
+                        let call = format!("sendto({from}, {} bytes) = {n}", answer.len());
+                        render(&RecvEvent::Trace(SocketCall::new(call)), config.stats, out)?;
+                    }
+                    Ok(_) => {}
+                    Err(e) => out.warn(format_args!("reply to {from}: {e}")),
                 }
-                Ok(_) => {}
-                Err(e) => out.warn(format_args!("reply to {}: {e}", udp::canonical(from))),
+            } else {
+                replies.replies_withheld += 1;
             }
         }
     }
@@ -376,10 +548,8 @@ async fn receive(
         datagrams,
         bytes,
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
-        stats: config.stats.then(|| {
-            let loss_pct = stats.loss_pct();
-            StatsRecord { stats, loss_pct }
-        }),
+        replies: (config.reply != Reply::None).then_some(replies),
+        stats: config.stats.then(|| StatsRecord::new(&stats)),
     };
     render(&RecvEvent::Summary(summary), config.stats, out)?;
     Ok(Outcome::from_bool(datagrams > 0))

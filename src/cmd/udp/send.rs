@@ -3,17 +3,18 @@
 //! the replies, as a request/response client such as a DNS resolver does. A reader starts at
 //! [`run`]; what happens is a stream of [`SendEvent`]s printed by [`render`].
 
-use std::io::{self, BufRead, IsTerminal, Read};
+use std::io::{self, IsTerminal};
 use std::net::{IpAddr, UdpSocket};
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
-use super::DatagramRecord;
+use super::{DatagramRecord, counted};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
+use crate::input::{Line, read_line};
 use crate::model::address::Endpoint;
 use crate::model::chat::{is_quit, quit_hint};
 use crate::model::services::Proto;
@@ -89,10 +90,10 @@ const JSON_FIELDS: &str = "JSON output (--json) is NDJSON: with --wait one objec
 (type \"reply\", time, from, size, encoding, payload, seq), and with -v one per datagram sent \
 (type \"sent\", seq, bytes); last a summary: type (\"summary\"), to, sent, bytes, replies, \
 elapsed_ms, rate_per_s; with --trace, one object per socket call: type (\"trace\"), call. \
-Exit status: 0 when every datagram was sent (with --wait: when a reply \
-came); 1 when the destination port is unreachable (no listener) or, with --wait, nothing \
-replied; 2 for invalid input, such as a datagram over the protocol's limit (65,507 bytes on \
-IPv4, 65,527 on IPv6).";
+Exit status: 0 when every datagram was sent (with --wait: when a reply came); 1 when the \
+destination port is unreachable (no listener) or, with --wait, nothing replied within the wait \
+(said on stderr: `no reply from HOST:PORT within 1s`); 2 for invalid input, such as a datagram \
+over the protocol's limit (65,507 bytes on IPv4, 65,527 on IPv6).";
 
 /// The lines that end a session typed at a terminal (as in TCP chat).
 const QUIT_WORDS: [&str; 2] = ["##", "q"];
@@ -131,16 +132,21 @@ pub struct Config {
     pub trace: bool,
 }
 
-fn limit_error(input: &str, len: usize, addr: IpAddr) -> Error {
+/// A datagram over the protocol's limit: `len` is its size when known (a file or message), `None`
+/// when only the bound was read (stdin, a device, a pipe).
+fn limit_error(input: &str, len: Option<usize>, addr: IpAddr) -> Error {
     let (limit, family) = if addr.is_ipv4() {
         ("65,507", "IPv4")
     } else {
         ("65,527", "IPv6")
     };
-    Error::invalid(
-        input,
-        format!("a datagram of {len} bytes is over the {family} limit of {limit} bytes"),
-    )
+    let reason = match len {
+        Some(len) => {
+            format!("a datagram of {len} bytes is over the {family} limit of {limit} bytes")
+        }
+        None => format!("over the {family} limit of {limit} bytes for one datagram"),
+    };
+    Error::invalid(input, reason)
 }
 
 impl TryFrom<Args> for Config {
@@ -150,30 +156,33 @@ impl TryFrom<Args> for Config {
         let port = parse_port(&args.port, Proto::Udp)?;
         let host = crate::net::host::resolve(&args.host, args.family.family())?.remove(0);
         let (ip, target) = (host.ip, host.endpoint(port));
+        let max = udp::max_payload(ip);
+        let stamp = if args.seq { STAMP_LEN } else { 0 };
         let payload = match (args.message, &args.file) {
             (Some(m), _) => Payload::Message(m.into_bytes()),
-            (None, Some(path)) => Payload::Message(
-                std::fs::read(path)
-                    .map_err(|e| Error::io(format!("read {}", path.display()), e))?,
-            ),
+            (None, Some(path)) => {
+                let room = max.saturating_sub(stamp);
+                match crate::input::read_file(path, room)? {
+                    Some(bytes) => Payload::Message(bytes),
+                    None => {
+                        // A regular file has a size to show; a device or a pipe only went on.
+                        let len = std::fs::metadata(path)
+                            .ok()
+                            .filter(std::fs::Metadata::is_file)
+                            .and_then(|m| usize::try_from(m.len()).ok())
+                            .map(|len| len + stamp);
+                        return Err(limit_error(&path.display().to_string(), len, ip));
+                    }
+                }
+            }
             // A stamped stream needs no body: the stamp (and --size padding) is the datagram.
             (None, None) if args.seq => Payload::Message(Vec::new()),
             (None, None) => Payload::Stdin,
         };
-        let max = udp::max_payload(ip);
-        if let Payload::Message(m) = &payload {
-            let len = if args.seq {
-                m.len() + STAMP_LEN
-            } else {
-                m.len()
-            };
-            if len > max {
-                let input = args
-                    .file
-                    .as_ref()
-                    .map_or("message".to_string(), |p| p.display().to_string());
-                return Err(limit_error(&input, len, ip));
-            }
+        if let Payload::Message(m) = &payload
+            && m.len() + stamp > max
+        {
+            return Err(limit_error("message", Some(m.len() + stamp), ip));
         }
         if let Some(size) = args.size {
             if size < STAMP_LEN {
@@ -183,7 +192,7 @@ impl TryFrom<Args> for Config {
                 ));
             }
             if size > max {
-                return Err(limit_error(&size.to_string(), size, ip));
+                return Err(limit_error(&size.to_string(), Some(size), ip));
             }
         }
         let interval = match (args.interval, args.rate) {
@@ -269,7 +278,12 @@ pub struct SentRecord {
 
 impl std::fmt::Display for SentRecord {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "sent #{} ({} bytes)", self.seq, self.bytes)
+        write!(
+            f,
+            "sent #{} ({})",
+            self.seq,
+            counted(self.bytes as u64, "byte", "bytes")
+        )
     }
 }
 
@@ -294,15 +308,15 @@ impl std::fmt::Display for SendSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "sent {} datagrams ({} bytes) to {} in {:.3} s ({:.0}/s)",
-            self.sent,
-            self.bytes,
+            "sent {} ({}) to {} in {:.3} s ({:.0}/s)",
+            counted(self.sent, "datagram", "datagrams"),
+            counted(self.bytes, "byte", "bytes"),
             self.to,
             self.elapsed_ms / 1000.0,
             self.rate_per_s
         )?;
         if self.replies > 0 {
-            write!(f, ", {} replies", self.replies)?;
+            write!(f, ", {}", counted(self.replies, "reply", "replies"))?;
         }
         Ok(())
     }
@@ -354,14 +368,6 @@ impl Sender<'_> {
         } else {
             message
         };
-        let max = udp::max_payload(self.config.target.ip());
-        if datagram.len() > max {
-            return Err(limit_error(
-                "stdin line",
-                datagram.len(),
-                self.config.target.ip(),
-            ));
-        }
         let len = datagram.len();
         match self.socket.send(datagram) {
             Ok(n) if self.config.trace => {
@@ -413,9 +419,9 @@ impl Sender<'_> {
                     io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
                 ) =>
             {
-                out.note(format_args!(
-                    "no reply from {} within {}",
-                    self.config.target,
+                out.debug(format_args!(
+                    "no reply to #{} within {}",
+                    self.sent - 1,
                     humantime::format_duration(wait)
                 ));
                 Ok(())
@@ -484,18 +490,25 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
                     quit_hint(&quit_words)
                 ));
             }
-            let mut reader = stdin.lock().take(u64::MAX);
+            // A line is at most one datagram: a longer one (or endless input, `< /dev/zero`)
+            // ends the run when the bound is reached, before memory is.
+            let max = udp::max_payload(target.ip());
+            let mut reader = stdin.lock();
             let mut line = Vec::new();
-            loop {
-                line.clear();
-                let n = reader
-                    .read_until(b'\n', &mut line)
-                    .map_err(|e| Error::io("read stdin", e))?;
-                if n == 0 {
-                    break;
-                }
-                let body = line.strip_suffix(b"\n").unwrap_or(&line);
-                let body = body.strip_suffix(b"\r").unwrap_or(body).to_vec();
+            for number in 1u64.. {
+                let body = match read_line(&mut reader, max, &mut line)
+                    .map_err(|e| Error::io("read stdin", e))?
+                {
+                    Line::End => break,
+                    Line::TooLong => {
+                        return Err(limit_error(
+                            &format!("stdin line {number}"),
+                            None,
+                            target.ip(),
+                        ));
+                    }
+                    Line::Text(body) => body,
+                };
                 if !quit_words.is_empty() && is_quit(&body, &quit_words) {
                     break;
                 }
@@ -517,7 +530,20 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         },
     };
     render(&SendEvent::Summary(summary), out)?;
-    Ok(Outcome::from_bool(
-        config.wait.is_none() || sender.replies > 0,
-    ))
+    match config.wait {
+        Some(wait) if sender.replies == 0 => {
+            Err(Error::negative(no_reply(target, sender.sent, wait)))
+        }
+        _ => Ok(Outcome::Yes),
+    }
+}
+
+/// Why `--wait` ends with exit 1: nothing answered the `sent` datagrams.
+fn no_reply(target: &Endpoint, sent: u64, wait: Duration) -> String {
+    let wait = humantime::format_duration(wait);
+    match sent {
+        0 => format!("no datagram was sent, so no reply from {target}"),
+        1 => format!("no reply from {target} within {wait}"),
+        n => format!("no reply from {target} to any of {n} datagrams (waited {wait} after each)"),
+    }
 }
