@@ -14,7 +14,7 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use serde::Serialize;
 
 /// The coarse kind of an address: one word a script can switch on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AddressType {
     /// 0.0.0.0/32 or ::/128.
@@ -66,9 +66,10 @@ pub enum AddressType {
 }
 
 /// One entry of an IANA special-purpose address registry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SpecialRange {
     /// The address block.
+    #[schemars(with = "String")]
     pub block: IpNet,
     /// The registry's name for it.
     pub name: &'static str,
@@ -254,7 +255,7 @@ pub fn is_reserved(addr: IpAddr) -> bool {
 }
 
 /// What an address is: its kind, the registry entry that decides it and the entries around it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Classification {
     /// The coarse kind.
     pub kind: AddressType,

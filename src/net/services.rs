@@ -14,7 +14,7 @@ use crate::model::services::{self, BUILTIN, Proto, ServiceEntry};
 pub const SYSTEM_FILE: &str = "/etc/services";
 
 /// Where an entry came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// The system services database.
@@ -35,7 +35,7 @@ impl Source {
 }
 
 /// One known service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Known {
     /// The entry: name, port, protocol, aliases.
     #[serde(flatten)]

@@ -5,6 +5,7 @@
 //! stream is NDJSON, one compact object a line, flushed as it is written so that a reader sees
 //! each record when it happens. Writers are trait objects so a test can render into a buffer.
 
+pub mod schema;
 mod table;
 
 use std::fmt::Display;
@@ -122,7 +123,8 @@ impl Output {
         self.verbose
     }
 
-    /// Print a one-shot report: its text rendering, or one JSON document.
+    /// Print a one-shot report: its text rendering, or one JSON document with its
+    /// `schema_version`.
     pub fn report<R: Serialize + Display + ?Sized>(&mut self, report: &R) -> Result<()> {
         match self.format {
             Format::Text => {
@@ -133,7 +135,8 @@ impl Output {
                 }
             }
             Format::Json => {
-                serde_json::to_writer_pretty(&mut self.out, report).map_err(json_error)?;
+                let document = schema::Versioned::new(report);
+                serde_json::to_writer_pretty(&mut self.out, &document).map_err(json_error)?;
                 self.write_text("\n")?;
             }
         }

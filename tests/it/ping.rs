@@ -10,11 +10,9 @@ use std::time::{Duration, Instant};
 use crate::common::{ChildGuard, Netns, nettool, raw_icmpv4_socket_in, root_or_skip, veth};
 use serde_json::Value;
 
+/// The NDJSON records, each checked against schemas/ping.json.
 fn ndjson(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
-        .collect()
+    crate::common::schema::check("ping", stdout)
 }
 
 fn of_type<'a>(records: &'a [Value], kind: &str) -> Vec<&'a Value> {

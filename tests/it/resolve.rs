@@ -45,6 +45,7 @@ fn json_doc(args: &[&str]) -> (i32, Value) {
     let r = run(&full);
     let value = serde_json::from_str(&r.stdout)
         .unwrap_or_else(|e| panic!("not one JSON document ({e}): {}\n{}", r.stdout, r.stderr));
+    crate::common::schema::check("resolve", r.stdout.as_bytes());
     (r.code, value)
 }
 

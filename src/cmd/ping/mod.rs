@@ -345,3 +345,10 @@ async fn drive<S: ProbeSocket>(
         never = ctrl_c => match never {},
     }
 }
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![crate::output::schema::record::<crate::probe::Event>(
+        generator,
+    )]
+}

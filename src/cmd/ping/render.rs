@@ -776,7 +776,7 @@ mod tests {
             r#"{"type":"timeout","target":"10.0.0.2","seq":2}"#
         );
         assert!(
-            lines[2].starts_with(r#"{"type":"summary","target":"10.0.0.2","address":"10.0.0.2","transmitted":2,"received":1,"#),
+            lines[2].starts_with(r#"{"type":"summary","schema_version":1,"target":"10.0.0.2","address":"10.0.0.2","transmitted":2,"received":1,"#),
             "{}",
             lines[2]
         );

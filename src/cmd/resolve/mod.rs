@@ -384,3 +384,12 @@ impl Inputs {
         }
     }
 }
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![
+        crate::output::schema::document::<report::NameReport>(generator),
+        crate::output::schema::record::<report::NameReport>(generator),
+        crate::output::schema::record::<report::Summary>(generator),
+    ]
+}

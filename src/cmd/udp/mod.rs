@@ -39,7 +39,7 @@ pub fn opening_calls(socket: &std::net::UdpSocket, asked: SocketAddr) -> Vec<Soc
 }
 
 /// One received datagram, as printed.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct DatagramRecord {
     /// When it arrived.
     pub time: String,

@@ -173,7 +173,7 @@ impl TryFrom<Args> for Config {
 }
 
 /// The stream `udp-recv` prints: one record a datagram, then a summary; tagged by `type`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RecvEvent {
     /// A datagram arrived.
@@ -211,8 +211,10 @@ fn render(event: &RecvEvent, stats: bool, out: &mut Output) -> Result<()> {
 }
 
 /// The end of a receive.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RecvSummary {
+    /// The version of this JSON shape.
+    pub schema_version: crate::output::schema::SchemaVersion,
     /// Datagrams received.
     pub datagrams: u64,
     /// Payload bytes received.
@@ -225,7 +227,7 @@ pub struct RecvSummary {
 }
 
 /// Stream statistics with the loss percentage.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct StatsRecord {
     /// The counters.
     #[serde(flatten)]
@@ -371,6 +373,7 @@ async fn receive(
         }
     }
     let summary = RecvSummary {
+        schema_version: crate::output::schema::SchemaVersion,
         datagrams,
         bytes,
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
@@ -381,4 +384,9 @@ async fn receive(
     };
     render(&RecvEvent::Summary(summary), config.stats, out)?;
     Ok(Outcome::from_bool(datagrams > 0))
+}
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![crate::output::schema::record::<RecvEvent>(generator)]
 }
