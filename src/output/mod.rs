@@ -5,6 +5,7 @@
 //! stream is NDJSON, one compact object a line, flushed as it is written so that a reader sees
 //! each record when it happens. Writers are trait objects so a test can render into a buffer.
 
+pub mod progress;
 pub mod schema;
 mod table;
 
@@ -49,6 +50,8 @@ pub struct Output {
     color: bool,
     quiet: bool,
     verbose: u8,
+    /// Whether stdout is a terminal (live views redraw in place there).
+    terminal: bool,
     out: Box<dyn Write + Send>,
     err: Box<dyn Write + Send>,
 }
@@ -62,15 +65,18 @@ impl Output {
         } else {
             Format::Text
         };
-        let color = use_color(global.color, format, io::stdout().is_terminal());
-        Self::new(
+        let terminal = io::stdout().is_terminal();
+        let color = use_color(global.color, format, terminal);
+        let mut output = Self::new(
             format,
             color,
             global.quiet,
             global.verbose,
             Box::new(io::stdout()),
             Box::new(io::stderr()),
-        )
+        );
+        output.terminal = terminal;
+        output
     }
 
     /// An output on any writers (tests render into a [`SharedBuf`]).
@@ -88,9 +94,25 @@ impl Output {
             color,
             quiet,
             verbose,
+            terminal: false,
             out,
             err,
         }
+    }
+
+    /// Whether stdout is a terminal.
+    #[must_use]
+    pub fn is_terminal(&self) -> bool {
+        self.terminal
+    }
+
+    /// The height of the terminal on stdout, or `None` when stdout is not a terminal.
+    #[must_use]
+    pub fn terminal_rows(&self) -> Option<u16> {
+        if !self.terminal {
+            return None;
+        }
+        console::Term::stdout().size_checked().map(|(rows, _)| rows)
     }
 
     /// The chosen format.

@@ -1416,3 +1416,30 @@ fn dns_over_tls_bulk_uses_one_connection() {
     // Every answer came over the connection set up once.
     assert_eq!(setups.len(), 1, "{setups:?}");
 }
+
+#[test]
+fn a_file_of_names_shows_progress_on_a_terminal_only() {
+    if !crate::common::tool_or_skip("resolve_progress", "script") {
+        return;
+    }
+    let server = DnsServer::start();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), "www.test\nnope.test\nv4only.test\n").unwrap();
+    let path = file.path().to_str().unwrap();
+    // Results into a file, stderr on the terminal: the progress line counts the names.
+    let tty = crate::common::on_a_terminal(&format!(
+        "resolve {} -t A -f {path} >/dev/null",
+        server.at()
+    ));
+    assert!(tty.contains(" names, "), "{tty:?}");
+    assert!(tty.contains("error: nope.test"), "{tty:?}");
+    // Never with --json, never into a pipe.
+    let tty = crate::common::on_a_terminal(&format!(
+        "--json resolve {} -t A -f {path} >/dev/null",
+        server.at()
+    ));
+    assert!(!tty.contains(" names, "), "{tty:?}");
+    let r = run(&[&server.at(), "-t", "A", "-f", path]);
+    assert!(!r.stderr.contains(" names, "), "{}", r.stderr);
+    assert!(r.stderr.contains("error: nope.test"), "{}", r.stderr);
+}

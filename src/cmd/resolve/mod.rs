@@ -33,7 +33,7 @@ use crate::model::dns_name::Rtype;
 use crate::model::duration;
 use crate::net::dns::{Client, ClientOptions};
 use crate::net::host::Family;
-use crate::output::Output;
+use crate::output::{Output, progress};
 use report::millis;
 
 const JSON_FIELDS: &str = "\
@@ -249,6 +249,11 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
     let mut last_problem = None;
     let mut set: JoinSet<NameReport> = JoinSet::new();
     let mut exhausted = false;
+    // A file of names whose results go to a file or a pipe: a progress line on the terminal.
+    let progress = match config.file {
+        Some(_) if !out.is_terminal() => progress::line(out, None, "names"),
+        _ => None,
+    };
     loop {
         while !exhausted && set.len() < config.concurrency {
             match input.next().await? {
@@ -272,13 +277,23 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
         let report = joined.map_err(|e| Error::other(format!("lookup task failed: {e}")))?;
         summary.add(&report);
         render::name(out, &report, many)?;
+        if let Some(bar) = &progress {
+            bar.inc(1);
+            bar.set_message(format!(", {} failed", summary.failed + summary.not_found));
+        }
         if let Some(problem) = report.problem() {
             if many {
                 out.flush()?;
-                out.error_line(&problem);
+                match &progress {
+                    Some(bar) => bar.suspend(|| out.error_line(&problem)),
+                    None => out.error_line(&problem),
+                }
             }
             last_problem = Some(problem);
         }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
     }
     summary.finish(start.elapsed());
     if many {
