@@ -9,8 +9,10 @@ use clap::builder::PossibleValuesParser;
 use clap_complete::Shell;
 
 use crate::cli::Cli;
+use crate::cmd;
 use crate::help::{self, EXIT_NOTE, EXIT_RULE};
 use crate::model::dns_name::Rtype;
+use crate::output::schema::{self, Kinds};
 
 /// The shells completions are generated for, with the file name each is committed under.
 pub const SHELLS: [(Shell, &str); 5] = [
@@ -93,6 +95,41 @@ pub fn completions(shell: Shell) -> Vec<u8> {
     }
 }
 
+/// The commands whose `--json` output has a schema, with what each writes; `version` is
+/// `nettool --version --json`.
+pub const SCHEMAS: [(&str, Kinds); 16] = [
+    ("arping", cmd::arping::json_kinds),
+    ("connect", cmd::tcp::connect::json_kinds),
+    ("hostname", cmd::hostname::json_kinds),
+    ("ifconfig", cmd::ifconfig::json_kinds),
+    ("listen", cmd::tcp::listen::json_kinds),
+    ("ping", cmd::ping::json_kinds),
+    ("portinfo", cmd::portinfo::json_kinds),
+    ("resolve", cmd::resolve::json_kinds),
+    ("scan", cmd::scan::render::json_kinds),
+    ("sniff", cmd::sniff::json_kinds),
+    ("sockets", cmd::sockets::json_kinds),
+    ("subnet", cmd::subnet::json_kinds),
+    ("trace", cmd::trace::render::json_kinds),
+    ("udp-recv", cmd::udp::recv::json_kinds),
+    ("udp-send", cmd::udp::send::json_kinds),
+    ("version", crate::version::json_kinds),
+];
+
+/// Every JSON Schema, as (file name under `schemas/`, pretty JSON).
+#[must_use]
+pub fn schemas() -> Vec<(String, Vec<u8>)> {
+    SCHEMAS
+        .iter()
+        .map(|(command, kinds)| {
+            let value = schema::command_schema(command, *kinds);
+            let mut text = serde_json::to_string_pretty(&value).expect("a schema is plain JSON");
+            text.push('\n');
+            (format!("{command}.json"), text.into_bytes())
+        })
+        .collect()
+}
+
 /// The names `nettool man PAGE` takes: `nettool` and every subcommand.
 #[must_use]
 pub fn page_names() -> Vec<String> {
@@ -148,15 +185,19 @@ fn man_page(
     }
     let own = own.map(ToString::to_string).unwrap_or_default();
     let (json, own_exit) = help::split_exit_status(&own);
-    if !json.is_empty() {
-        let title = if json.contains("JSON") || json.contains("--json") {
+    let schema = schema_note(key);
+    if !json.is_empty() || schema.is_some() {
+        let title = if schema.is_some() || json.contains("JSON") || json.contains("--json") {
             "JSON OUTPUT"
         } else {
             "NOTES"
         };
         writeln!(buf, ".SH \"{title}\"")?;
-        for paragraph in json.split("\n\n") {
+        for paragraph in json.split("\n\n").filter(|p| !p.is_empty()) {
             write_paragraph(&mut buf, paragraph)?;
+        }
+        if let Some(note) = schema {
+            writeln!(buf, ".PP\n{}", roff_text(&note))?;
         }
     }
     writeln!(buf, ".SH \"EXIT STATUS\"")?;
@@ -188,6 +229,25 @@ fn man_page(
     }
     man.render_version_section(&mut buf)?;
     Ok(buf)
+}
+
+/// What a man page says about `schema_version` and the JSON Schema of its command's output.
+fn schema_note(key: &str) -> Option<String> {
+    let version = schema::SCHEMA_VERSION;
+    if key == "nettool" {
+        return Some(format!(
+            "Every JSON document and every summary record has \"schema_version\": {version}, \
+             which changes only when a field is removed or changes meaning. The JSON Schema of \
+             each command's output is schemas/COMMAND.json in the source tree."
+        ));
+    }
+    SCHEMAS.iter().any(|(name, _)| *name == key).then(|| {
+        format!(
+            "Every document and summary record has \"schema_version\": {version}. The JSON \
+             Schema of this output (each record matches exactly one of its kinds) is \
+             schemas/{key}.json in the source tree."
+        )
+    })
 }
 
 /// One paragraph of a command's JSON text: after a first line that ends with a colon, each line

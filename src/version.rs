@@ -10,7 +10,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use crate::exit;
 
 /// The facts `--version -v` prints.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct VersionReport {
     /// The package version.
     pub version: &'static str,
@@ -25,7 +25,7 @@ pub struct VersionReport {
 }
 
 /// The ICMP socket kind this user can open, per family: `raw`, `datagram` or `none`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct IcmpAccess {
     /// IPv4.
     pub ipv4: IcmpMethod,
@@ -34,7 +34,7 @@ pub struct IcmpAccess {
 }
 
 /// Which ICMP socket opened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IcmpMethod {
     /// A raw socket (root or CAP_NET_RAW).
@@ -115,6 +115,20 @@ impl std::fmt::Display for VersionReport {
     }
 }
 
+/// What `--version --json` prints without `-v`.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct VersionOnly {
+    /// The package version.
+    pub version: &'static str,
+}
+
+/// `document` as one line of JSON with its `schema_version`.
+fn json_line<T: Serialize>(document: &T) -> String {
+    let document = crate::output::schema::Versioned::new(document);
+    // Plain structs of strings and numbers always encode.
+    format!("{}\n", serde_json::to_string(&document).unwrap_or_default())
+}
+
 /// Print the version for `--version`: one line, or with `-v` every fact (`--json`: a document).
 pub fn print(args: impl Iterator<Item = OsString>) -> u8 {
     let (mut verbose, mut json) = (false, false);
@@ -130,19 +144,26 @@ pub fn print(args: impl Iterator<Item = OsString>) -> u8 {
     let text = if verbose {
         let report = VersionReport::collect();
         if json {
-            format!("{}\n", serde_json::json!(report))
+            json_line(&report)
         } else {
             report.to_string()
         }
     } else if json {
-        format!(
-            "{}\n",
-            serde_json::json!({ "version": env!("CARGO_PKG_VERSION") })
-        )
+        json_line(&VersionOnly {
+            version: env!("CARGO_PKG_VERSION"),
+        })
     } else {
         format!("nettool {}\n", env!("CARGO_PKG_VERSION"))
     };
     // A closed stdout while printing the version is not worth reporting.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     exit::SUCCESS
+}
+
+/// Every kind of document `--version --json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![
+        crate::output::schema::document::<VersionReport>(generator),
+        crate::output::schema::document::<VersionOnly>(generator),
+    ]
 }

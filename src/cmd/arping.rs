@@ -60,7 +60,7 @@ broadcasts, received, mode (request|dad|unsolicited)}. Exit status: 0 when a hos
 address, no interface reaches it, no privilege).";
 
 /// What arping is asked to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Ask who has IP.
@@ -128,7 +128,7 @@ impl TryFrom<Args> for Config {
 }
 
 /// One answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Reply {
     #[serde(rename = "type")]
     kind: &'static str,
@@ -158,10 +158,12 @@ impl fmt::Display for Reply {
 }
 
 /// The closing counts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     #[serde(rename = "type")]
     kind: &'static str,
+    /// The version of this JSON shape.
+    pub schema_version: crate::output::schema::SchemaVersion,
     target: Ipv4Addr,
     interface: String,
     source: Ipv4Addr,
@@ -261,6 +263,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     let start = Instant::now();
     let deadline = config.deadline.map(|d| start + d);
     let mut summary = Summary {
+        schema_version: crate::output::schema::SchemaVersion,
         kind: "summary",
         target: config.target,
         interface,
@@ -344,6 +347,14 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         Mode::Dad => Outcome::from_bool(summary.received == 0),
         Mode::Unsolicited => Outcome::Yes,
     })
+}
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![
+        crate::output::schema::record::<Reply>(generator),
+        crate::output::schema::record::<Summary>(generator),
+    ]
 }
 
 #[cfg(test)]

@@ -63,7 +63,7 @@ addresses, a list; -A: fqdns, a list) and exit 1 when -f, -d or -i cannot resolv
 host name that is not UTF-8 has its bytes escaped (\\xff).";
 
 /// What `nettool hostname` reports.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct HostnameReport {
     /// gethostname().
     pub hostname: String,
@@ -78,7 +78,7 @@ pub struct HostnameReport {
 }
 
 /// One interface address (`-I`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct InterfaceAddress {
     /// The interface's name.
     pub interface: String,
@@ -89,7 +89,7 @@ pub struct InterfaceAddress {
 }
 
 /// What `nettool hostname -I` reports.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct AllAddressesReport {
     /// Every address, in getifaddrs order.
     pub all_addresses: Vec<InterfaceAddress>,
@@ -195,7 +195,7 @@ pub fn all_addresses() -> Result<AllAddressesReport> {
 
 /// One value, as hostname(1) prints it with `-f`, `-s`, `-d` (`value`), `-i` (`addresses`)
 /// or `-A` (`fqdns`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum ValueReport {
     /// `-f`, `-s`, `-d`.
@@ -294,6 +294,15 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let report = lookup()?;
     out.report(&report)?;
     Ok(Outcome::from_bool(report.resolve_error.is_none()))
+}
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![
+        crate::output::schema::document::<HostnameReport>(generator),
+        crate::output::schema::document::<AllAddressesReport>(generator),
+        crate::output::schema::document::<ValueReport>(generator),
+    ]
 }
 
 #[cfg(test)]

@@ -124,7 +124,7 @@ impl TryFrom<Args> for Config {
 }
 
 /// One socket as reported.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Row {
     #[serde(flatten)]
     socket: SocketRow,
@@ -132,7 +132,7 @@ pub struct Row {
 }
 
 /// What `nettool sockets` reports.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SocketsReport {
     /// The sockets, TCP before UDP, v4 before v6.
     pub sockets: Vec<Row>,
@@ -283,6 +283,11 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     };
     out.report(&report)?;
     Ok(Outcome::from_bool(report.total > 0))
+}
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![crate::output::schema::document::<SocketsReport>(generator)]
 }
 
 #[cfg(test)]

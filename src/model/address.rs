@@ -20,7 +20,7 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use serde::Serialize;
 
 /// The coarse kind of an address: one word a script can switch on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AddressType {
     /// 0.0.0.0/32 or ::/128.
@@ -72,9 +72,10 @@ pub enum AddressType {
 }
 
 /// One entry of an IANA special-purpose address registry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SpecialRange {
     /// The address block.
+    #[schemars(with = "String")]
     pub block: IpNet,
     /// The registry's name for it.
     pub name: &'static str,
@@ -260,7 +261,7 @@ pub fn is_reserved(addr: IpAddr) -> bool {
 }
 
 /// What an address is: its kind, the registry entry that decides it and the entries around it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Classification {
     /// The coarse kind.
     pub kind: AddressType,
@@ -660,6 +661,39 @@ impl std::str::FromStr for ScopedAddr {
 }
 
 /// In JSON, the address as it prints (`"fe80::1%eth0"`).
+/// A string schema, for the types that serialize as their text.
+fn text_schema(description: &str) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "description": description })
+}
+
+impl schemars::JsonSchema for Endpoint {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Endpoint".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        text_schema("A socket address: `127.0.0.1:53`, `[::1]:53`, `[fe80::1%eth0]:8001`.")
+    }
+}
+
+impl schemars::JsonSchema for ScopedAddr {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ScopedAddr".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        text_schema("An address, with its zone when link-local: `10.0.0.1`, `fe80::1%eth0`.")
+    }
+}
+
 impl Serialize for ScopedAddr {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)

@@ -12,7 +12,7 @@ use mac_address::MacAddress;
 use serde::Serialize;
 
 /// Who chose the address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Administration {
     /// Assigned by the maker under an IEEE OUI (U/L bit clear).
@@ -22,7 +22,7 @@ pub enum Administration {
 }
 
 /// Whether frames to the address go to one station or a group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Cast {
     /// One station (I/G bit clear).
@@ -32,7 +32,7 @@ pub enum Cast {
 }
 
 /// A MAC address and what it says about itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MacInfo {
     /// `aa:bb:cc:dd:ee:ff`, lower case.
     pub address: String,

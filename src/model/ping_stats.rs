@@ -259,11 +259,13 @@ impl RttSeries {
 /// The mark a sparkline uses for a probe that got no reply.
 pub const LOST_MARK: char = '×';
 
+/// The eight heights of a sparkline's bars, lowest first.
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
 /// A sparkline of round trips in probe order: `▁` for the fastest up to `█` for the slowest of
 /// this series, [`LOST_MARK`] for a probe without a reply.
 #[must_use]
 pub fn sparkline(rtts_us: &[Option<u64>]) -> String {
-    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let answered = rtts_us.iter().flatten();
     let (Some(lo), Some(hi)) = (answered.clone().min(), answered.max()) else {
         return rtts_us.iter().map(|_| LOST_MARK).collect();
@@ -282,9 +284,38 @@ pub fn sparkline(rtts_us: &[Option<u64>]) -> String {
         .collect()
 }
 
+/// A sparkline of round trips on a scale from 0 to `top_us` shared with other series, so that
+/// rows of a table compare: `█` is `top_us`, each lower bar an eighth less; [`LOST_MARK`] for
+/// a probe without a reply.
+#[must_use]
+pub fn sparkline_to(rtts_us: &[Option<u64>], top_us: u64) -> String {
+    rtts_us
+        .iter()
+        .map(|rtt| match rtt {
+            None => LOST_MARK,
+            Some(_) if top_us == 0 => BARS[0],
+            Some(v) => {
+                // The eighth of the scale the round trip falls in, counted from 1.
+                let eighths = (u128::from(*v) * 8).div_ceil(u128::from(top_us));
+                BARS[usize::try_from(eighths.saturating_sub(1))
+                    .unwrap_or(7)
+                    .min(7)]
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_scale_starts_at_zero() {
+        // 40 and 52 µs on a 0-52 µs scale: a 12 µs spread is two eighths, not the full height.
+        assert_eq!(sparkline_to(&[Some(40), Some(52), None], 52), "▇█×");
+        assert_eq!(sparkline_to(&[Some(1), Some(800)], 800), "▁█");
+        assert_eq!(sparkline_to(&[Some(0)], 0), "▁");
+    }
 
     fn stats(rtts: &[u64]) -> RttStats {
         let mut s = RttStats::default();

@@ -10,7 +10,9 @@
 use serde::Serialize;
 
 /// The state of one port.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 pub enum PortState {
     /// Something accepts connections or answers datagrams.
     #[serde(rename = "open")]
@@ -52,7 +54,7 @@ impl std::fmt::Display for PortState {
 }
 
 /// Why a port got its state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Evidence {
     /// A TCP connection was established (connect scan).
@@ -88,7 +90,7 @@ impl Evidence {
 }
 
 /// An ICMP or ICMPv6 error about a probe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct IcmpError {
     /// Whether it is ICMPv6.
     #[serde(skip)]

@@ -5,7 +5,9 @@
 use serde::Serialize;
 
 /// A transport protocol as the services database names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Proto {
     /// TCP.
@@ -38,7 +40,7 @@ impl std::fmt::Display for Proto {
 }
 
 /// One line of the services database: `mysql 3306/tcp # MySQL`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ServiceEntry {
     /// The official name.
     pub name: String,
@@ -120,7 +122,7 @@ pub const BUILTIN: &[(&str, u16, &[&str], &str)] = &[
 ];
 
 /// The IANA range a port belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PortRange {
     /// 0-1023: system ports; binding needs privilege on Linux.

@@ -12,7 +12,9 @@ use crate::model::services::Proto;
 
 /// A socket's state. TCP sockets go through the RFC 793 states; a UDP socket is `Unconn`
 /// (bound, no peer) or `Established` (connected to one peer).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SockState {
     /// Data flows both ways (a connected UDP socket too).
@@ -134,7 +136,7 @@ pub const ALL: [SockState; 11] = [
 ];
 
 /// Which of a TCP socket's timers runs, and when it fires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TimerKind {
     /// Retransmission of unacknowledged data or of a SYN.
@@ -148,7 +150,7 @@ pub enum TimerKind {
 }
 
 /// A running timer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Timer {
     /// Which timer.
     pub kind: TimerKind,
@@ -200,7 +202,7 @@ impl Timer {
 }
 
 /// One socket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SocketRow {
     /// tcp or udp.
     pub proto: Proto,

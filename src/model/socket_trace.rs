@@ -75,8 +75,13 @@ impl Serialize for TcpState {
     }
 }
 
+crate::string_schema!(
+    TcpState,
+    "A TCP state as ss names it: `ESTABLISHED`, `TIME_WAIT`, ..."
+);
+
 /// One socket call as narrated: `recv(65536) = 12 bytes`, and the state right after it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SocketCall {
     /// The call and its result, in the course's words.
     pub call: String,

@@ -24,7 +24,7 @@ pub struct Interface {
 }
 
 /// Where a prefix came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PrefixSource {
     /// `/24` after the address.
@@ -224,7 +224,7 @@ fn parse_suffix(text: &str, suffix: &str, addr: IpAddr) -> Result<(u8, PrefixSou
 }
 
 /// The historical address class (before CIDR).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum Class {
     /// 0-127: /8 networks.
     A,
@@ -264,7 +264,7 @@ pub fn class_of(addr: Ipv4Addr) -> Class {
 }
 
 /// Every fact about an address and its network.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Facts {
     /// The address as given.
     pub address: IpAddr,
@@ -281,6 +281,7 @@ pub struct Facts {
     /// address AND netmask.
     pub network: IpAddr,
     /// The network in CIDR form.
+    #[schemars(with = "String")]
     pub cidr: IpNet,
     /// The broadcast address (IPv4 only; IPv6 has none).
     pub broadcast: Option<IpAddr>,

@@ -59,7 +59,7 @@ impl Stamp {
 }
 
 /// What a receiver has counted so far.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StreamStats {
     /// Datagrams received with a stamp, duplicates included.
     pub received: u64,

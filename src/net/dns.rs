@@ -29,7 +29,7 @@ pub use crate::net::dns_tls::Trust;
 use crate::net::dns_udp::{UdpFailure, UdpMux};
 
 /// How a query travelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Transport {
     /// One UDP exchange.
@@ -56,7 +56,7 @@ impl Transport {
 }
 
 /// One resource record of an answer, in presentation form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DnsRecord {
     /// The owner name, fully qualified, as the server sent it (case kept, dig's escapes).
     pub name: String,
@@ -344,7 +344,7 @@ fn rand_byte() -> u8 {
 }
 
 /// What the server's OPT record said.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct EdnsReport {
     /// The UDP payload size the server offers.
     pub udp: u16,

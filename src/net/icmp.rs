@@ -101,7 +101,7 @@ pub enum EchoData {
 }
 
 /// The first byte of a reply's payload that is not what was sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct WrongData {
     /// Its offset in the payload.
     pub offset: usize,
@@ -144,6 +144,31 @@ impl Serialize for EchoData {
             Self::Wrong(wrong) => map.serialize_entry("wrong_data", wrong)?,
         }
         map.end()
+    }
+}
+
+/// The keys [`EchoData`] adds to its reply: none, `truncated`, or `wrong_data`.
+impl schemars::JsonSchema for EchoData {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EchoData".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let wrong = generator.subschema_for::<WrongData>();
+        schemars::json_schema!({
+            "type": "object",
+            "properties": {
+                "truncated": {
+                    "description": "The reply was shorter than the request.",
+                    "const": true
+                },
+                "wrong_data": wrong
+            }
+        })
     }
 }
 

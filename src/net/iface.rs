@@ -14,7 +14,7 @@ use super::os;
 use crate::error::{Error, Result};
 
 /// Traffic counters since the interface was created.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Counters {
     /// Bytes received.
     pub rx_bytes: u64,

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::model::mac::MacInfo;
 
 /// One neighbour: an address on a local link and the MAC it resolved to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Neighbour {
     /// `inet` (ARP) or `inet6` (NDP).
     pub family: &'static str,

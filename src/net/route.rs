@@ -25,11 +25,12 @@ pub enum Tables {
 }
 
 /// One route of a routing table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Route {
     /// `inet` or `inet6`.
     pub family: &'static str,
     /// The destination network (`0.0.0.0/0` and `::/0` for a default route).
+    #[schemars(with = "String")]
     pub destination: IpNet,
     /// Whether this is a default route.
     pub default: bool,
@@ -59,7 +60,7 @@ pub struct Route {
 }
 
 /// One path of a multipath route.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NextHop {
     /// Its gateway, when it has one.
     pub gateway: Option<IpAddr>,

@@ -18,7 +18,7 @@ pub const SYSTEM_FILE: &str = "/etc/services";
 pub const MAX_FILE: usize = 4 << 20;
 
 /// Where an entry came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// The system services database.
@@ -39,7 +39,7 @@ impl Source {
 }
 
 /// One known service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Known {
     /// The entry: name, port, protocol, aliases.
     #[serde(flatten)]

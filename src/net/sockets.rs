@@ -11,7 +11,7 @@ use crate::model::services::Proto;
 use crate::model::socket::{SockState, SocketRow};
 
 /// One bound socket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct BoundSocket {
     /// tcp or udp.
     pub proto: Proto,

@@ -6,6 +6,8 @@
 //! each record when it happens. Writers are trait objects so a test can render into a buffer.
 
 pub mod palette;
+pub mod progress;
+pub mod schema;
 mod table;
 pub mod words;
 
@@ -37,6 +39,8 @@ pub struct Output {
     err_color: bool,
     quiet: bool,
     verbose: u8,
+    /// Whether stdout is a terminal (live views redraw in place there).
+    terminal: bool,
     out: Box<dyn Write + Send>,
     err: Box<dyn Write + Send>,
 }
@@ -51,7 +55,8 @@ impl Output {
             Format::Text
         };
         let env = palette::ColorEnv::from_process();
-        let color = palette::decide(global.color, format, io::stdout().is_terminal(), env);
+        let terminal = io::stdout().is_terminal();
+        let color = palette::decide(global.color, format, terminal, env);
         let mut output = Self::new(
             format,
             color,
@@ -63,6 +68,7 @@ impl Output {
         // Diagnostics follow the same rule for stderr: `--json` keeps stdout plain, not them.
         output.err_color =
             palette::decide(global.color, Format::Text, io::stderr().is_terminal(), env);
+        output.terminal = terminal;
         output
     }
 
@@ -82,9 +88,25 @@ impl Output {
             err_color: color,
             quiet,
             verbose,
+            terminal: false,
             out,
             err,
         }
+    }
+
+    /// Whether stdout is a terminal.
+    #[must_use]
+    pub fn is_terminal(&self) -> bool {
+        self.terminal
+    }
+
+    /// The height of the terminal on stdout, or `None` when stdout is not a terminal.
+    #[must_use]
+    pub fn terminal_rows(&self) -> Option<u16> {
+        if !self.terminal {
+            return None;
+        }
+        console::Term::stdout().size_checked().map(|(rows, _)| rows)
     }
 
     /// The chosen format.
@@ -117,7 +139,8 @@ impl Output {
         self.verbose
     }
 
-    /// Print a one-shot report: its text rendering, or one JSON document.
+    /// Print a one-shot report: its text rendering, or one JSON document with its
+    /// `schema_version`.
     pub fn report<R: Serialize + Display + ?Sized>(&mut self, report: &R) -> Result<()> {
         match self.format {
             Format::Text => {
@@ -128,7 +151,8 @@ impl Output {
                 }
             }
             Format::Json => {
-                serde_json::to_writer_pretty(&mut self.out, report).map_err(json_error)?;
+                let document = schema::Versioned::new(report);
+                serde_json::to_writer_pretty(&mut self.out, &document).map_err(json_error)?;
                 self.write_text("\n")?;
             }
         }

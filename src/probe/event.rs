@@ -18,12 +18,14 @@ use crate::net::privilege::Method;
 use super::Quoted;
 
 /// One thing that happened to a probe, or the closing figures of a target.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// A probe left.
+    #[schemars(skip)]
     Sent(Sent),
     /// A probe could not be sent; it is counted as sent and will time out.
+    #[schemars(skip)]
     SendFailed(SendFailed),
     /// A probe was answered (or answered again: `dup`).
     Reply(Reply),
@@ -36,13 +38,14 @@ pub enum Event {
     #[serde(rename = "error")]
     Failed(Failed),
     /// An answer with a bad checksum, ignored.
+    #[schemars(skip)]
     Corrupt(Corrupt),
     /// The figures of one target, once, at the end.
     Summary(Summary),
 }
 
 /// A probe left.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Sent {
     /// The target as the user named it.
     #[serde(serialize_with = "shared_str")]
@@ -54,7 +57,7 @@ pub struct Sent {
 }
 
 /// A probe could not be sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SendFailed {
     /// The target as the user named it.
     #[serde(serialize_with = "shared_str")]
@@ -68,7 +71,7 @@ pub struct SendFailed {
 }
 
 /// An answer to a probe.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Reply {
     /// The target as the user named it.
     #[serde(serialize_with = "shared_str")]
@@ -87,6 +90,7 @@ pub struct Reply {
     pub data: EchoData,
     /// Round trip in microseconds, timed around our own send and receive.
     #[serde(rename = "rtt_ms", serialize_with = "us_as_ms")]
+    #[schemars(with = "f64")]
     pub rtt_us: u64,
     /// A second (or later) answer to the same probe.
     pub dup: bool,
@@ -96,7 +100,7 @@ pub struct Reply {
 }
 
 /// What a TCP handshake probe found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TcpState {
     /// The handshake completed.
@@ -117,7 +121,7 @@ impl TcpState {
 }
 
 /// A probe without an answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Timeout {
     /// The target as the user named it.
     #[serde(serialize_with = "shared_str")]
@@ -127,7 +131,7 @@ pub struct Timeout {
 }
 
 /// An ICMP error about a probe.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct IcmpError {
     /// The target as the user named it.
     #[serde(serialize_with = "shared_str")]
@@ -153,7 +157,7 @@ pub struct IcmpError {
 
 /// A probe that failed without an ICMP error. Its `from`, `icmp_type` and `icmp_code` are
 /// null, so that every `error` record of the stream has the same fields.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Failed {
     /// The target as the user named it.
     #[serde(serialize_with = "shared_str")]
@@ -180,16 +184,32 @@ impl Serialize for Absent {
     }
 }
 
+impl schemars::JsonSchema for Absent {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Absent".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "null" })
+    }
+}
+
 /// An answer with a bad checksum.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Corrupt {
     /// Who sent it.
     pub from: IpAddr,
 }
 
 /// The closing figures of one target, ICMP or TCP alike.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Summary {
+    /// The version of this JSON shape.
+    pub schema_version: crate::output::schema::SchemaVersion,
     /// The target as the user named it.
     #[serde(serialize_with = "shared_str")]
     pub target: Arc<str>,
@@ -219,6 +239,7 @@ pub struct Summary {
     pub method: Method,
     /// Round trip of every probe in order (microseconds), `None` when it got no answer.
     #[serde(rename = "rtts_ms", serialize_with = "us_list_as_ms")]
+    #[schemars(with = "Vec<Option<f64>>")]
     pub rtts_us: Vec<Option<u64>>,
     /// The running figures the summary was made from (ping's text needs the moving average).
     #[serde(skip)]
@@ -245,6 +266,7 @@ impl Summary {
             |f: fn(&ping_stats::RttSummary) -> u64| s.as_ref().map(|s| ping_stats::us_to_ms(f(s)));
         Self {
             target,
+            schema_version: crate::output::schema::SchemaVersion,
             address,
             transmitted: stats.transmitted,
             received: stats.received,

@@ -406,7 +406,7 @@ fn events_are_the_json_stream() {
     let summary = lab.events.last().unwrap();
     assert_eq!(
         serde_json::to_string(summary).unwrap(),
-        r#"{"type":"summary","target":"10.0.0.1","address":"10.0.0.1","transmitted":1,"received":1,"duplicates":0,"errors":0,"loss_pct":0.0,"min_ms":1.0,"avg_ms":1.0,"max_ms":1.0,"mdev_ms":0.0,"time_ms":1,"method":"raw","rtts_ms":[1.0]}"#
+        r#"{"type":"summary","schema_version":1,"target":"10.0.0.1","address":"10.0.0.1","transmitted":1,"received":1,"duplicates":0,"errors":0,"loss_pct":0.0,"min_ms":1.0,"avg_ms":1.0,"max_ms":1.0,"mdev_ms":0.0,"time_ms":1,"method":"raw","rtts_ms":[1.0]}"#
     );
     let failed = Event::Failed(super::event::Failed {
         target: "h".into(),

@@ -2,8 +2,6 @@
 //! host (its MAC equal to its link's), no reply for a free address, `-D` against an address in
 //! use; the same lines (times aside) and the same exit codes.
 
-use serde_json::Value;
-
 use crate::common::{self, Netns, linked_pair, mac_of, root_or_skip};
 
 /// The lines and exit code of a run, with each reply's time replaced by `T`.
@@ -80,10 +78,7 @@ fn json_names_the_mac_and_the_interface_is_found_by_route() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let records: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = crate::common::schema::check("arping", &out.stdout);
     assert_eq!(records[0]["type"], "reply");
     assert_eq!(records[0]["mac"], mac.as_str());
     assert!(records[0]["rtt_ms"].as_f64().unwrap() >= 0.0);

@@ -1,5 +1,5 @@
 //! The committed completions (completions/) and man pages (man/) must equal what the clap tree
-//! generates. Run `NETTOOL_REGENERATE=1 cargo test --test it docs::` to rewrite them after a
+//! generates, and the JSON Schemas (schemas/) what the output types generate. Run `NETTOOL_REGENERATE=1 cargo test --test it docs::` to rewrite them after a
 //! CLI change.
 
 use std::path::Path;
@@ -26,6 +26,16 @@ fn generated_files_are_current() {
     let pages = nettool::docs::man_pages().unwrap();
     for (name, roff) in &pages {
         check_or_write(&root.join("man").join(name), roff, &mut stale);
+    }
+    let schemas = nettool::docs::schemas();
+    for (name, text) in &schemas {
+        check_or_write(&root.join("schemas").join(name), text, &mut stale);
+    }
+    for entry in std::fs::read_dir(root.join("schemas")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !schemas.iter().any(|(n, _)| *n == name) {
+            stale.push(format!("schemas/{name} (no such command)"));
+        }
     }
     // A page whose subcommand is gone is stale too.
     for entry in std::fs::read_dir(root.join("man")).unwrap() {

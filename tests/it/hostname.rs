@@ -15,7 +15,7 @@ fn agrees_with_hostname_and_hostname_f() {
         .trim()
         .to_string();
     let out = nettool().args(["hostname", "--json"]).output().unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = crate::common::schema::check("hostname", &out.stdout).remove(0);
     assert_eq!(v["hostname"], name);
     let fqdn = std::process::Command::new("hostname")
         .arg("-f")
@@ -67,7 +67,7 @@ fn all_addresses_agree_with_hostname_i() {
         .args(["hostname", "-I", "--json"])
         .output()
         .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let v = crate::common::schema::check("hostname", &json.stdout).remove(0);
     assert_eq!(
         v["all_addresses"],
         serde_json::json!([

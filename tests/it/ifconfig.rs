@@ -80,7 +80,7 @@ impl Lab {
             "nettool ifconfig {args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        serde_json::from_slice(&out.stdout).unwrap()
+        crate::common::schema::check("ifconfig", &out.stdout).remove(0)
     }
 
     fn ip_json(&self, args: &[&str]) -> Value {

@@ -17,6 +17,7 @@ mod ping_parsers;
 mod portinfo;
 mod resolve;
 mod scan;
+mod schemas;
 mod sniff;
 mod sockets;
 mod subnet;

@@ -10,11 +10,9 @@ use std::time::{Duration, Instant};
 use crate::common::{ChildGuard, Netns, nettool, raw_icmpv4_socket_in, root_or_skip, veth};
 use serde_json::Value;
 
+/// The NDJSON records, each checked against schemas/ping.json.
 fn ndjson(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
-        .collect()
+    crate::common::schema::check("ping", stdout)
 }
 
 fn of_type<'a>(records: &'a [Value], kind: &str) -> Vec<&'a Value> {
@@ -199,14 +197,27 @@ fn many_loopback_targets_all_alive() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("127.0.1.")).collect();
+    // The lines of the run, a blank line, then the table on one scale.
+    let (streamed, table) = text.split_once("\n\n").unwrap();
+    assert_eq!(streamed.lines().count(), 14, "{text}");
+    let rows: Vec<&str> = table
+        .lines()
+        .filter(|l| l.starts_with("127.0.1."))
+        .collect();
     assert_eq!(rows.len(), 14, "{text}");
-    assert!(text.lines().next().unwrap().starts_with("TARGET"));
-    for row in rows {
-        let cells: Vec<&str> = row.split_whitespace().collect();
-        assert_eq!(&cells[2..5], &["1", "1", "0%"], "{row}");
-        assert_eq!(cells[8], "▁", "{row}");
-    }
+    assert!(table.starts_with("TARGET"), "{text}");
+    assert!(table.lines().next().unwrap().contains("RTTS 0-"), "{text}");
+    let bars: Vec<&str> = rows
+        .iter()
+        .map(|row| {
+            let cells: Vec<&str> = row.split_whitespace().collect();
+            assert_eq!(&cells[2..5], &["1", "1", "0%"], "{row}");
+            cells[8]
+        })
+        .collect();
+    // The slowest reply of all is the top of the scale.
+    assert!(bars.contains(&"█"), "{text}");
+    assert!(bars.iter().all(|b| b.chars().count() == 1), "{text}");
     // -a: the alive names, one a line, as fping -a.
     let out = nettool()
         .args(["ping", "-a", "-g", "127.0.1.1", "127.0.1.3"])
@@ -276,12 +287,21 @@ fn tcp_probe_open_and_closed_ports() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
+    let (streamed, table) = text.split_once("\n\n").unwrap();
+    // Each handshake's line as it ends: 127.0.0.1 accepts, 127.0.0.2 resets.
+    let mut streamed: Vec<&str> = streamed.lines().collect();
+    streamed.sort_unstable();
+    assert!(streamed[0].starts_with("127.0.0.1 : [1], open, "), "{text}");
+    assert!(
+        streamed[1].starts_with("127.0.0.2 : [1], closed (refused), "),
+        "{text}"
+    );
+    let header: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
     assert_eq!(
         &header[..5],
         ["TARGET", "ADDRESS", "SENT", "RECV", "REFUSED"]
     );
-    let row: Vec<&str> = text.lines().nth(1).unwrap().split_whitespace().collect();
+    let row: Vec<&str> = table.lines().nth(1).unwrap().split_whitespace().collect();
     // 127.0.0.1 accepts (the listener), so none of its replies is a refusal.
     assert_eq!(&row[..5], ["127.0.0.1", "127.0.0.1", "1", "1", "0"]);
     drop(listener);
@@ -547,6 +567,20 @@ fn namespace_reachable_and_hostless_addresses() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "10.71.0.9\n");
+    // Into a pipe, each probe's end is a line as it happens: the dead one's says so.
+    let out = a
+        .nettool()
+        .args(["ping", "-W", "0.5", "10.71.0.2", "10.71.0.9"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let dead: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("10.71.0.9 : "))
+        .collect();
+    assert_eq!(dead.len(), 1, "{text}");
+    assert!(dead[0].starts_with("10.71.0.9 : [1], "), "{text}");
+    assert!(dead[0].ends_with(" (NaN avg, 100% loss)"), "{text}");
 }
 
 #[test]
@@ -1098,4 +1132,112 @@ fn changed_short_and_long_payloads_are_reported_as_ping_does() {
             ),
         }
     }
+}
+
+/// fping's line for one reply: `HOST : [SEQ], 64 bytes, RTT ms (AVG avg, 0% loss)`; the round
+/// trip, or `None` when `line` is not one.
+fn reply_line_rtt(line: &str, host: &str, seq: u16) -> Option<f64> {
+    let rest = line.strip_prefix(&format!("{host} : [{seq}], 64 bytes, "))?;
+    let (rtt, tally) = rest.split_once(" ms (")?;
+    let avg = tally.strip_suffix(" avg, 0% loss)")?;
+    avg.parse::<f64>().ok()?;
+    rtt.parse().ok()
+}
+
+#[test]
+fn many_targets_stream_a_line_per_reply_into_a_pipe() {
+    use std::io::{BufRead, BufReader, Read};
+    if !root_or_skip("many_stream") {
+        return;
+    }
+    let mut child = ChildGuard(
+        std::process::Command::new(crate::common::bin())
+            .args(["ping", "-c", "3", "-i", "0.5", "127.0.0.1", "127.0.0.2"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stdout = BufReader::new(child.0.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    // Three probes half a second apart: the first reply is read while the run goes on.
+    assert_eq!(child.0.try_wait().unwrap(), None, "{first}");
+    let first_host = if first.starts_with("127.0.0.1 ") {
+        "127.0.0.1"
+    } else {
+        "127.0.0.2"
+    };
+    assert!(
+        reply_line_rtt(first.trim_end(), first_host, 1).is_some(),
+        "{first:?}"
+    );
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert_eq!(
+        child.wait_timeout(Duration::from_secs(10)).unwrap().code(),
+        Some(0)
+    );
+    let text = format!("{first}{rest}");
+    let (streamed, table) = text.split_once("\n\n").unwrap();
+    for host in ["127.0.0.1", "127.0.0.2"] {
+        let lines: Vec<&str> = streamed
+            .lines()
+            .filter(|l| l.starts_with(&format!("{host} ")))
+            .collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        for (seq, line) in (1..).zip(&lines) {
+            assert!(reply_line_rtt(line, host, seq).is_some(), "{line:?}");
+        }
+    }
+    assert_eq!(streamed.lines().count(), 6, "{text}");
+    assert_eq!(table.lines().count(), 3, "{text}");
+    // Nothing on stderr: a pipe gets no progress line.
+    let mut err = String::new();
+    child
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(err, "");
+}
+
+#[test]
+fn many_targets_redraw_in_place_on_a_terminal() {
+    if !root_or_skip("many_screen") || !crate::common::tool_or_skip("many_screen", "script") {
+        return;
+    }
+    let screen = crate::common::on_a_terminal("ping -c 3 -i 0.3 127.0.0.1 127.0.0.2");
+    // The table is drawn before the end, then moved back over (3 lines: header and two rows).
+    let redraws = screen.matches("\x1b[3F\x1b[J").count();
+    assert!(redraws >= 1, "{screen:?}");
+    assert!(screen.matches("RTTS 0-").count() >= 2, "{screen:?}");
+    assert!(
+        !screen.contains(" : [1], "),
+        "no streamed lines on a terminal: {screen:?}"
+    );
+}
+
+#[test]
+fn a_sweep_shows_progress_on_a_terminal_only() {
+    if !root_or_skip("sweep_progress") || !crate::common::tool_or_skip("sweep_progress", "script") {
+        return;
+    }
+    let sweep = "ping -g 127.0.1.0/28 -c 2 -i 0.05";
+    // Results into a file, stderr on the terminal: the progress line counts the probes.
+    let tty = crate::common::on_a_terminal(&format!("{sweep} >/dev/null"));
+    assert!(tty.contains("/28 probes"), "{tty:?}");
+    assert!(tty.contains(" of 14 targets answered"), "{tty:?}");
+    // Never with --json.
+    let tty = crate::common::on_a_terminal(&format!("--json {sweep} >/dev/null"));
+    assert!(!tty.contains("probes"), "{tty:?}");
+    // Never into a pipe.
+    let out = nettool()
+        .args(sweep.split(' ').collect::<Vec<_>>())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }

@@ -11,6 +11,7 @@ fn json(args: &[&str]) -> (Option<i32>, Value) {
         .arg("--json")
         .output()
         .unwrap();
+    crate::common::schema::check("portinfo", &out.stdout);
     let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     (out.status.code(), value)
 }

@@ -45,6 +45,7 @@ fn json_doc(args: &[&str]) -> (i32, Value) {
     let r = run(&full);
     let value = serde_json::from_str(&r.stdout)
         .unwrap_or_else(|e| panic!("not one JSON document ({e}): {}\n{}", r.stdout, r.stderr));
+    crate::common::schema::check("resolve", r.stdout.as_bytes());
     (r.code, value)
 }
 
@@ -1591,4 +1592,31 @@ fn an_address_and_port_given_as_a_name_suggests_the_at_form() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn a_file_of_names_shows_progress_on_a_terminal_only() {
+    if !crate::common::tool_or_skip("resolve_progress", "script") {
+        return;
+    }
+    let server = DnsServer::start();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), "www.test\nnope.test\nv4only.test\n").unwrap();
+    let path = file.path().to_str().unwrap();
+    // Results into a file, stderr on the terminal: the progress line counts the names.
+    let tty = crate::common::on_a_terminal(&format!(
+        "resolve {} -t A -f {path} >/dev/null",
+        server.at()
+    ));
+    assert!(tty.contains(" names, "), "{tty:?}");
+    assert!(tty.contains("error: nope.test"), "{tty:?}");
+    // Never with --json, never into a pipe.
+    let tty = crate::common::on_a_terminal(&format!(
+        "--json resolve {} -t A -f {path} >/dev/null",
+        server.at()
+    ));
+    assert!(!tty.contains(" names, "), "{tty:?}");
+    let r = run(&[&server.at(), "-t", "A", "-f", path]);
+    assert!(!r.stderr.contains(" names, "), "{}", r.stderr);
+    assert!(r.stderr.contains("error: nope.test"), "{}", r.stderr);
 }

@@ -12,11 +12,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use crate::common::{ChildGuard, Netns, nettool, root_or_skip, tool_or_skip, veth};
 
 /// Every JSON line of a scan's stdout.
+/// The NDJSON records, each checked against schemas/scan.json.
 fn records(stdout: &[u8]) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
-        .collect()
+    crate::common::schema::check("scan", stdout)
 }
 
 /// (host, port) -> state, from `--json -v` records.

@@ -310,10 +310,7 @@ fn decoded_fields_equal_tcpdump_and_the_close_names_the_right_sides() {
         .output()
         .unwrap();
     assert_eq!(ours.status.code(), Some(0));
-    let records: Vec<Value> = String::from_utf8_lossy(&ours.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = common::schema::check("sniff", &ours.stdout);
     let (summary, packets) = records.split_last().unwrap();
     assert_eq!(summary["type"], "summary");
     assert_eq!(packets.len(), theirs.len());

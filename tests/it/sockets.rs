@@ -80,7 +80,7 @@ fn nettool_rows(ns: &Netns, with_process: bool) -> (BTreeSet<String>, Value) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = crate::common::schema::check("sockets", &out.stdout).remove(0);
     let rows = report["sockets"]
         .as_array()
         .unwrap()

@@ -15,7 +15,7 @@ fn json(args: &[&str]) -> serde_json::Value {
         .output()
         .unwrap();
     assert!(out.status.code() == Some(0) || out.status.code() == Some(1));
-    serde_json::from_slice(&out.stdout).unwrap()
+    crate::common::schema::check("subnet", &out.stdout).remove(0)
 }
 
 #[test]
@@ -163,10 +163,10 @@ fn list_modes_text_json_and_exit_codes() {
         .write_stdin("10.0.0.0/25\n10.0.0.128/25\n")
         .output()
         .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = crate::common::schema::check("subnet", &out.stdout).remove(0);
     assert_eq!(
         v,
-        serde_json::json!({"prefixes_in": 2, "networks": ["10.0.0.0/24"]})
+        serde_json::json!({"schema_version": 1, "prefixes_in": 2, "networks": ["10.0.0.0/24"]})
     );
     let out = nettool()
         .args(["subnet", "--aggregate"])

@@ -214,7 +214,7 @@ fn zero_io_open_and_closed() {
         .args(["connect", "-z", "127.0.0.1", &port.to_string(), "--json"])
         .output()
         .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = crate::common::schema::check("connect", &out.stdout).remove(0);
     assert_eq!(v["open"], true);
     assert_eq!(v["port"], port);
     assert_eq!(v["address"], "127.0.0.1");
@@ -235,7 +235,7 @@ fn zero_io_open_and_closed() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = crate::common::schema::check("connect", &out.stdout).remove(0);
     assert_eq!(v["open"], false);
     assert_eq!(v["port"], port);
     assert_eq!(v["handshake_ms"], Value::Null);
@@ -626,10 +626,7 @@ fn chat_json_records_and_escaping() {
         .unwrap();
     server.join().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let records: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = crate::common::schema::check("connect", &out.stdout);
     let events: Vec<&str> = records
         .iter()
         .map(|r| r["event"].as_str().unwrap())

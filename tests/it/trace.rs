@@ -14,11 +14,9 @@ use serde_json::Value;
 use crate::common::lab::{EchoResponder, Lab, LabOptions};
 use crate::common::{ChildGuard, nettool, root_or_skip, tool_or_skip};
 
+/// The NDJSON records, each checked against schemas/trace.json.
 fn ndjson(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
-        .collect()
+    crate::common::schema::check("trace", stdout)
 }
 
 /// Run nettool trace --json in the lab's host; the report object and every probe record.

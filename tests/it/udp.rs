@@ -379,11 +379,7 @@ fn reply_and_echo_reach_the_sender() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let records: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = crate::common::schema::check("udp-send", &out.stdout);
     assert_eq!(records[0]["type"], "reply");
     assert_eq!(records[0]["payload"], "pong");
     assert_eq!(records[0]["from"], format!("127.0.0.1:{port}"));
@@ -437,7 +433,7 @@ fn idle_and_count_end_the_receiver() {
         Some(1),
         "no datagram is a negative answer"
     );
-    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let summary = crate::common::schema::check("udp-recv", &out.stdout).remove(0);
     assert_eq!(
         (summary["type"].as_str(), summary["datagrams"].as_u64()),
         (Some("summary"), Some(0))
@@ -1004,10 +1000,7 @@ fn trace_narrates_socket_calls_both_ends() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let sender: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let sender = crate::common::schema::check("udp-send", &out.stdout);
     let calls = |records: &[Value]| -> Vec<String> {
         records
             .iter()

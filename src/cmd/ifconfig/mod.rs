@@ -224,6 +224,11 @@ fn route_to(addr: IpAddr, zone: Option<&str>, interfaces: &[Interface]) -> Resul
     })
 }
 
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![crate::output::schema::document::<report::Report>(generator)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use crate::net::neigh::Neighbour;
 use crate::net::route::Route;
 
 /// One address of an interface and the facts derived from it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AddressReport {
     /// `inet` or `inet6`.
     pub family: &'static str,
@@ -117,7 +117,7 @@ pub fn v6_scope(addr: std::net::Ipv6Addr) -> &'static str {
 }
 
 /// One interface as shown.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InterfaceReport {
     /// Its name.
     pub name: String,
@@ -140,7 +140,7 @@ pub struct InterfaceReport {
 }
 
 /// The default view: every (up) interface.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InterfacesReport {
     /// The source address the IPv4 default route uses.
     pub primary_ipv4: Option<IpAddr>,
@@ -203,7 +203,7 @@ impl InterfacesReport {
 }
 
 /// One line of `-s`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ShortLine {
     /// Interface name.
     pub name: String,
@@ -218,7 +218,7 @@ pub struct ShortLine {
 }
 
 /// `-s`: one line per interface.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ShortReport {
     /// The lines.
     pub interfaces: Vec<ShortLine>,
@@ -246,19 +246,20 @@ impl From<&InterfacesReport> for ShortReport {
 }
 
 /// `--routes`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RoutesReport {
     /// The routes of the `main` table.
     pub routes: Vec<Route>,
 }
 
 /// `--route-to ADDR`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RouteToReport {
     /// The address asked about.
     pub destination: IpAddr,
     /// The prefix of the routing table that matched (the address itself when the table has no
     /// wider entry for the kernel's answer).
+    #[schemars(with = "String")]
     pub route: IpNet,
     /// Whether that prefix is a default route.
     pub default: bool,
@@ -282,14 +283,14 @@ pub struct RouteToReport {
 }
 
 /// `--neighbours`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NeighboursReport {
     /// ARP entries, then NDP entries.
     pub neighbours: Vec<Neighbour>,
 }
 
 /// The report of whichever view was asked for; its JSON is the view's own document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Report {
     /// The default view and IFACE.

@@ -8,6 +8,7 @@
 //! trip is timed by the engine, around our own send and receive, to the microsecond.
 
 pub mod config;
+pub mod live;
 pub mod render;
 
 use std::convert::Infallible;
@@ -55,7 +56,7 @@ Privilege: a raw ICMP socket is tried first, then an unprivileged ICMP datagram 
 (net.ipv4.ping_group_range); -v says which. With neither, use --tcp PORT."
 )]
 pub struct Args {
-    /// Hosts to ping (names or addresses); more than one prints a summary row per host
+    /// Hosts to ping (names or addresses); more than one shows a row per host, live on a terminal
     #[arg(value_name = "HOST")]
     pub hosts: Vec<String>,
 
@@ -229,9 +230,12 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
         config::source_family_matches(source, &named)?;
     }
     let (first_name, first_addr) = (resolved[0].0.name.as_str(), resolved[0].1.ip);
+    let shown: Vec<_> = targets.iter().map(|t| (t.name.clone(), t.addr)).collect();
+    let probes = config.count.map(|c| c * targets.len() as u64);
     if let Some(port) = config.tcp_port {
         let mut renderer = Renderer::new(config, first_addr, out);
         renderer.header(first_name, config.size, config.source.as_ref())?;
+        renderer.live(&shown, probes);
         privilege::drop_all();
         let socket = TcpProber::new(port, source_addr, config.wait);
         let engine = Engine::new(targets, schedule, Vec::new(), SystemClock);
@@ -263,6 +267,7 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
     }
     let mut renderer = Renderer::new(config, first_addr, out);
     renderer.header(first_name, config.size, config.source.as_ref())?;
+    renderer.live(&shown, probes);
     let payload = (0..config.size).map(|i| (i % 256) as u8).collect();
     let engine = Engine::new(targets, schedule, payload, SystemClock);
     drive(engine, socket, renderer)
@@ -350,4 +355,11 @@ async fn drive<S: ProbeSocket>(
         done = async { tokio::try_join!(probing, rendering) } => done.map(|((), outcome)| outcome),
         never = ctrl_c => match never {},
     }
+}
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![crate::output::schema::record::<crate::probe::Event>(
+        generator,
+    )]
 }

@@ -19,10 +19,11 @@ use crate::error::Result;
 use crate::exit::Outcome;
 use crate::model::ping_stats::{self, RttStats};
 use crate::net::icmp::{EchoData, WrongData};
-use crate::output::{Output, Paint};
+use crate::output::{Output, Paint, progress};
 use crate::probe::{Event, Summary, TcpState};
 
 use super::config::{Config, Filter, Source};
+use super::live::{self, Board, Mode};
 
 /// Turns the events of one run into output.
 pub struct Renderer<'o> {
@@ -48,6 +49,8 @@ pub struct Renderer<'o> {
     summaries: Vec<Summary>,
     /// TCP: replies per target that were a reset (host up, port closed), for the table.
     refused: HashMap<Arc<str>, u64>,
+    /// Many targets in text: the view while probing.
+    board: Option<Board>,
 }
 
 /// How long a flood's dots may wait before they are written.
@@ -76,7 +79,23 @@ impl<'o> Renderer<'o> {
             written_at: Instant::now(),
             summaries: Vec::new(),
             refused: HashMap::new(),
+            board: None,
         }
+    }
+
+    /// Show a many-target text run while it probes: `targets` (name, address) in order, and
+    /// how many probes it sends in all (`None`: until stopped), for the progress line.
+    pub fn live(&mut self, targets: &[(Arc<str>, IpAddr)], probes: Option<u64>) {
+        if !self.many || self.out.is_json() {
+            return;
+        }
+        let streams = !self.out.quiet() && self.filter == Filter::All;
+        let mode = live::mode_for(targets.len(), self.out.terminal_rows(), streams);
+        let progress = match mode {
+            Mode::Screen => None,
+            Mode::Lines | Mode::Quiet => progress::line(self.out, probes, "probes"),
+        };
+        self.board = Some(Board::new(mode, targets, progress));
     }
 
     /// The output, for messages before the run.
@@ -110,9 +129,14 @@ impl<'o> Renderer<'o> {
     #[must_use]
     pub fn wants(&self, event: &Event) -> bool {
         match event {
-            Event::Sent(_) => self.dots() || (self.outstanding && self.lines()),
+            Event::Sent(_) => {
+                self.dots() || (self.outstanding && self.lines()) || self.board.is_some()
+            }
             Event::Reply(_) | Event::IcmpError(_) => {
-                self.lines() || self.dots() || (self.out.is_json() && !self.out.quiet())
+                self.lines()
+                    || self.dots()
+                    || (self.out.is_json() && !self.out.quiet())
+                    || self.board.is_some()
             }
             _ => true,
         }
@@ -194,6 +218,16 @@ impl<'o> Renderer<'o> {
                 self.out.json_record(&event)?;
             }
             return Ok(());
+        }
+        if let Some(board) = &mut self.board {
+            if let Some(line) = board.event(&event) {
+                self.pending.push_str(&line);
+                self.pending.push('\n');
+            }
+            let refused = self.tcp_port.map(|_| &self.refused);
+            if let Some(screen) = board.redraw(refused) {
+                self.pending.push_str(&screen);
+            }
         }
         let prefix = timestamp_prefix(self.timestamps);
         let kind = if self.tcp_port.is_some() {
@@ -299,6 +333,14 @@ impl<'o> Renderer<'o> {
     /// The closing output: ping's statistics for one target, or the rows of many.
     pub fn finish(mut self) -> Result<Outcome> {
         self.write_pending()?;
+        if let Some(board) = &mut self.board {
+            let mut text = board.erase();
+            if board.mode() == Mode::Lines && self.filter == Filter::All {
+                // The closing table apart from the lines of the run.
+                text.push('\n');
+            }
+            self.out.write_text(&text)?;
+        }
         if self.many {
             let all_answered = self.summaries.iter().all(|s| s.received > 0);
             let refused = self.tcp_port.map(|_| self.refused);
@@ -488,15 +530,16 @@ fn print_many(
         out.write_text(&text)?;
         return out.flush();
     }
-    let header = row_header(refused.is_some());
+    let top_us = scale_top(&summaries);
+    let header = row_header(refused.is_some(), top_us);
     if !out.color() {
-        return write_plain_rows(out, &header, &summaries, refused);
+        return write_plain_rows(out, &header, &summaries, refused, top_us);
     }
     let mut table = crate::output::table(header.clone());
     let loss = header.iter().position(|h| *h == "LOSS").unwrap_or(4);
     for s in &summaries {
         let role = Paint::for_loss(s.loss_pct);
-        let cells = row_cells(s, refused)
+        let cells = row_cells(s, refused, top_us)
             .into_iter()
             .enumerate()
             .map(|(i, text)| {
@@ -512,18 +555,32 @@ fn print_many(
     out.flush()
 }
 
-/// The many-target table's header; a TCP run has a REFUSED column (host up, port closed).
-fn row_header(refused: bool) -> Vec<&'static str> {
+/// The top of the round-trip scale every row's sparkline shares: the slowest round trip of
+/// all rows.
+fn scale_top(summaries: &[Summary]) -> u64 {
+    summaries
+        .iter()
+        .flat_map(|s| s.rtts_us.iter().flatten())
+        .copied()
+        .max()
+        .unwrap_or(0)
+}
+
+/// The many-target table's header; a TCP run has a REFUSED column (host up, port closed). The
+/// sparkline's column names the scale its bars share (`█` is the top).
+fn row_header(refused: bool, top_us: u64) -> Vec<String> {
     let mut header = vec!["TARGET", "ADDRESS", "SENT", "RECV"];
     if refused {
         header.push("REFUSED");
     }
-    header.extend(["LOSS", "MIN ms", "AVG ms", "MAX ms", "RTTS"]);
+    header.extend(["LOSS", "MIN ms", "AVG ms", "MAX ms"]);
+    let mut header: Vec<String> = header.into_iter().map(String::from).collect();
+    header.push(format!("RTTS 0-{} ms", ping_stats::format_ms3(top_us)));
     header
 }
 
 /// The cells of one target's row, in [`row_header`]'s order.
-fn row_cells(s: &Summary, refused: Option<&HashMap<Arc<str>, u64>>) -> Vec<String> {
+fn row_cells(s: &Summary, refused: Option<&HashMap<Arc<str>, u64>>, top_us: u64) -> Vec<String> {
     let fmt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
     let mut cells = vec![
         s.target.to_string(),
@@ -539,7 +596,7 @@ fn row_cells(s: &Summary, refused: Option<&HashMap<Arc<str>, u64>>) -> Vec<Strin
         fmt(s.min_ms),
         fmt(s.avg_ms),
         fmt(s.max_ms),
-        ping_stats::sparkline(&s.rtts_us),
+        ping_stats::sparkline_to(&s.rtts_us, top_us),
     ]);
     cells
 }
@@ -549,36 +606,68 @@ fn row_cells(s: &Summary, refused: Option<&HashMap<Arc<str>, u64>>) -> Vec<Strin
 /// otherwise hold a table of half a million cells before printing a line.
 fn write_plain_rows(
     out: &mut Output,
-    header: &[&str],
+    header: &[String],
     summaries: &[Summary],
     refused: Option<&HashMap<Arc<str>, u64>>,
+    top_us: u64,
 ) -> Result<()> {
+    let widths = column_widths(header, summaries, refused, top_us);
+    let mut line = String::new();
+    push_row(&mut line, header, &widths);
+    out.write_text(&line)?;
+    for s in summaries {
+        line.clear();
+        push_row(&mut line, &row_cells(s, refused, top_us), &widths);
+        out.write_text(&line)?;
+    }
+    out.flush()
+}
+
+/// The table without colour as one text, for the live view (as many rows as the terminal
+/// holds).
+pub(super) fn plain_table(
+    summaries: &[Summary],
+    refused: Option<&HashMap<Arc<str>, u64>>,
+) -> String {
+    let top_us = scale_top(summaries);
+    let header = row_header(refused.is_some(), top_us);
+    let widths = column_widths(&header, summaries, refused, top_us);
+    let mut text = String::new();
+    push_row(&mut text, &header, &widths);
+    for s in summaries {
+        push_row(&mut text, &row_cells(s, refused, top_us), &widths);
+    }
+    text
+}
+
+/// Each column's width: its widest cell.
+fn column_widths(
+    header: &[String],
+    summaries: &[Summary],
+    refused: Option<&HashMap<Arc<str>, u64>>,
+    top_us: u64,
+) -> Vec<usize> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for s in summaries {
-        for (w, cell) in widths.iter_mut().zip(row_cells(s, refused)) {
+        for (w, cell) in widths.iter_mut().zip(row_cells(s, refused, top_us)) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let mut line = String::new();
-    let mut write_row = |out: &mut Output, cells: &[&str]| {
-        line.clear();
-        for (cell, width) in cells.iter().zip(&widths) {
-            line.push_str(cell);
-            let pad = width - cell.chars().count() + 2;
-            line.extend(std::iter::repeat_n(' ', pad));
-        }
-        // As the drawn table, no line ends in spaces.
-        line.truncate(line.trim_end().len());
-        line.push('\n');
-        out.write_text(&line)
-    };
-    write_row(out, header)?;
-    for s in summaries {
-        let cells = row_cells(s, refused);
-        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-        write_row(out, &cells)?;
+    widths
+}
+
+/// One row, each cell padded to its column's width and two spaces, and no space at the end
+/// of the line (as the drawn table).
+fn push_row(line: &mut String, cells: &[String], widths: &[usize]) {
+    let start = line.len();
+    for (cell, width) in cells.iter().zip(widths) {
+        line.push_str(cell);
+        let pad = width - cell.chars().count() + 2;
+        line.extend(std::iter::repeat_n(' ', pad));
     }
-    out.flush()
+    let end = start + line[start..].trim_end_matches(' ').len();
+    line.truncate(end);
+    line.push('\n');
 }
 
 #[cfg(test)]
@@ -871,7 +960,7 @@ mod tests {
             r#"{"type":"timeout","target":"10.0.0.2","seq":2}"#
         );
         assert!(
-            lines[2].starts_with(r#"{"type":"summary","target":"10.0.0.2","address":"10.0.0.2","transmitted":2,"received":1,"#),
+            lines[2].starts_with(r#"{"type":"summary","schema_version":1,"target":"10.0.0.2","address":"10.0.0.2","transmitted":2,"received":1,"#),
             "{}",
             lines[2]
         );
@@ -896,14 +985,48 @@ mod tests {
         // Both shapes: ICMP, and TCP with its REFUSED column.
         let refused: HashMap<Arc<str>, u64> = HashMap::from([(summaries[0].target.clone(), 1)]);
         for refused in [None, Some(&refused)] {
-            let header = row_header(refused.is_some());
+            let top = scale_top(&summaries);
+            let header = row_header(refused.is_some(), top);
             let mut table = crate::output::table(header.clone());
             for s in &summaries {
-                table.add_row(row_cells(s, refused));
+                table.add_row(row_cells(s, refused, top));
             }
             let (mut out, stdout, _) = Output::capture(Format::Text);
-            write_plain_rows(&mut out, &header, &summaries, refused).unwrap();
+            write_plain_rows(&mut out, &header, &summaries, refused, top).unwrap();
             assert_eq!(stdout.contents(), format!("{table}\n"));
+            assert_eq!(plain_table(&summaries, refused), format!("{table}\n"));
+        }
+    }
+
+    #[test]
+    fn rows_share_one_scale_named_in_the_header() {
+        // Two targets 12 µs apart: on one 0-52 µs scale neither spans the full height, as
+        // each did when every row was scaled to its own fastest and slowest.
+        let rows = [[Some(40), Some(41)], [Some(50), Some(52)]];
+        let summaries: Vec<Summary> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, rtts)| match summary(rtts) {
+                Event::Summary(mut s) => {
+                    s.target = format!("10.0.0.{}", i + 2).into();
+                    s
+                }
+                _ => unreachable!(),
+            })
+            .collect();
+        let text = plain_table(&summaries, None);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].contains("RTTS 0-0.052 ms"), "{text}");
+        let bars: Vec<&str> = lines[1..]
+            .iter()
+            .map(|l| l.split_whitespace().last().unwrap())
+            .collect();
+        assert_eq!(bars, ["▇▇", "██"], "{text}");
+        for bar in bars {
+            assert!(
+                !(bar.contains('▁') && bar.contains('█')),
+                "{bar} spans the full height"
+            );
         }
     }
 

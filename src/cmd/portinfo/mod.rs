@@ -191,3 +191,10 @@ fn tcp_free(port: u16) -> bool {
 fn udp_free(port: u16) -> bool {
     port != 0 && any_addrs(port).iter().all(|a| UdpSocket::bind(a).is_ok())
 }
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![crate::output::schema::document::<report::PortinfoReport>(
+        generator,
+    )]
+}

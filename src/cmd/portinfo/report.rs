@@ -14,7 +14,7 @@ use crate::model::socket::{SockState, SocketRow};
 use crate::net::services::{Database, Known};
 
 /// One known service, as reported.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Entry {
     /// The service and its source.
     #[serde(flatten)]
@@ -26,7 +26,7 @@ pub struct Entry {
 }
 
 /// What is on one port.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Check {
     /// The port.
     pub port: u16,
@@ -41,7 +41,7 @@ pub struct Check {
 }
 
 /// What `nettool portinfo` reports.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PortinfoReport {
     /// Known services matching the queries.
     pub entries: Vec<Entry>,

@@ -33,7 +33,7 @@ use crate::model::dns_name::Rtype;
 use crate::model::duration;
 use crate::net::dns::{Client, ClientOptions};
 use crate::net::host::Family;
-use crate::output::Output;
+use crate::output::{Output, progress};
 use report::millis;
 
 const JSON_FIELDS: &str = "\
@@ -254,6 +254,11 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
     let mut last_problem = None;
     let mut set: JoinSet<NameReport> = JoinSet::new();
     let mut exhausted = false;
+    // A file of names whose results go to a file or a pipe: a progress line on the terminal.
+    let progress = match config.file {
+        Some(_) if !out.is_terminal() => progress::line(out, None, "names"),
+        _ => None,
+    };
     // Names are read on a task of their own, so that an answer is shown while the next line of
     // a pipe is awaited (a read cut short by an answer would lose its bytes). The channel holds
     // at most `concurrency` names: the input is read as it is needed.
@@ -304,15 +309,25 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
         let report = joined.map_err(|e| Error::other(format!("lookup task failed: {e}")))?;
         summary.add(&report);
         render::name(out, &report, many)?;
+        if let Some(bar) = &progress {
+            bar.inc(1);
+            bar.set_message(format!(", {} failed", summary.failed + summary.not_found));
+        }
         if let Some(problem) = report.problem() {
             if many {
                 out.flush()?;
-                out.error_line(&problem);
+                match &progress {
+                    Some(bar) => bar.suspend(|| out.error_line(&problem)),
+                    None => out.error_line(&problem),
+                }
             }
             last_problem = Some(problem);
         }
     }
     reader.abort();
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
     summary.finish(start.elapsed());
     if many {
         render::summary(out, &summary, config.short)?;
@@ -416,4 +431,13 @@ impl Inputs {
             return Ok(Some(Target::parse(text)));
         }
     }
+}
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![
+        crate::output::schema::document::<report::NameReport>(generator),
+        crate::output::schema::record::<report::NameReport>(generator),
+        crate::output::schema::record::<report::Summary>(generator),
+    ]
 }

@@ -14,7 +14,7 @@ use crate::model::dns_name::Rtype;
 use crate::net::dns::{DnsRecord, EdnsReport, Transport};
 
 /// The outcome of one name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// At least one answer and no failure.
@@ -26,7 +26,7 @@ pub enum Status {
 }
 
 /// One DNS query of a name, as reported.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct QueryReport {
     /// The type asked for.
     #[serde(rename = "type")]
@@ -55,7 +55,7 @@ pub struct QueryReport {
 }
 
 /// The connection a query went over.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Connection {
     /// Time to open it (TCP and TLS handshakes), in milliseconds.
     pub setup_ms: f64,
@@ -69,8 +69,13 @@ impl Serialize for Rtype {
     }
 }
 
+crate::string_schema!(
+    Rtype,
+    "A record type: `A`, `MX`, or `TYPE<n>` for one without a name."
+);
+
 /// The result for one name, in text and JSON.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NameReport {
     /// Always `name`.
     pub kind: &'static str,
@@ -143,10 +148,12 @@ impl NameReport {
 }
 
 /// The counts printed after several names.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Always `summary`.
     pub kind: &'static str,
+    /// The version of this JSON shape.
+    pub schema_version: crate::output::schema::SchemaVersion,
     /// Names looked up.
     pub names: u64,
     /// Names resolved.
@@ -166,6 +173,7 @@ pub struct Summary {
 impl Summary {
     pub(super) fn new() -> Self {
         Self {
+            schema_version: crate::output::schema::SchemaVersion,
             kind: "summary",
             names: 0,
             resolved: 0,

@@ -18,7 +18,7 @@ use crate::net::services::Database;
 use crate::output::{self, Output, Paint, words};
 
 /// One port, as a JSON record.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 struct PortRecord<'a> {
     r#type: &'static str,
     host: IpAddr,
@@ -35,7 +35,7 @@ struct PortRecord<'a> {
 }
 
 /// One host's counts, as a JSON record.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 struct HostRecord<'a> {
     r#type: &'static str,
     host: IpAddr,
@@ -47,9 +47,11 @@ struct HostRecord<'a> {
 }
 
 /// The whole scan, as the closing JSON record.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 struct SummaryRecord {
     r#type: &'static str,
+    /// The version of this JSON shape.
+    pub schema_version: crate::output::schema::SchemaVersion,
     method: &'static str,
     hosts: u64,
     ports: u64,
@@ -254,6 +256,7 @@ impl Renderer {
         let c = &totals.counts;
         if out.is_json() {
             return out.json_record(&SummaryRecord {
+                schema_version: crate::output::schema::SchemaVersion,
                 r#type: "summary",
                 method: self.method.as_str(),
                 hosts: totals.hosts,
@@ -302,6 +305,15 @@ fn count_text(c: &Counts) -> String {
         let _ = write!(text, ", {of} open|filtered");
     }
     text
+}
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![
+        crate::output::schema::record::<PortRecord<'static>>(generator),
+        crate::output::schema::record::<HostRecord<'static>>(generator),
+        crate::output::schema::record::<SummaryRecord>(generator),
+    ]
 }
 
 #[cfg(test)]

@@ -433,6 +433,7 @@ fn finish(
     kernel: Option<crate::net::capture::CaptureStats>,
 ) -> Result<()> {
     let summary = Summary {
+        schema_version: crate::output::schema::SchemaVersion,
         kind: "summary",
         captured: sink.matched,
         written: sink.written,
@@ -445,6 +446,14 @@ fn finish(
         out.note(&summary);
         Ok(())
     }
+}
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![
+        crate::output::schema::record::<render::PacketRecord>(generator),
+        crate::output::schema::record::<render::Summary>(generator),
+    ]
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::model::packet::flow::{Note, Relative};
 use crate::model::packet::{Packet, Tcp};
 
 /// One packet as reported.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PacketRecord {
     #[serde(rename = "type")]
     kind: &'static str,
@@ -305,10 +305,12 @@ impl fmt::Display for PacketRecord {
 }
 
 /// The closing counts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     #[serde(rename = "type")]
     pub(super) kind: &'static str,
+    /// The version of this JSON shape.
+    pub schema_version: crate::output::schema::SchemaVersion,
     /// Packets that matched the filters.
     pub(super) captured: u64,
     /// Packets written to the file.

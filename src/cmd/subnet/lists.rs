@@ -20,7 +20,7 @@ pub const MAX_PREFIXES: usize = 1_000_000;
 const MAX_LINE: usize = 256;
 
 /// A range as CIDR blocks.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RangeReport {
     /// The range as typed.
     pub input: String,
@@ -31,6 +31,7 @@ pub struct RangeReport {
     /// How many addresses it spans (null for all of IPv6, 2^128).
     pub addresses: Option<u128>,
     /// The fewest CIDR blocks that cover it exactly, in order.
+    #[schemars(with = "Vec<String>")]
     pub blocks: Vec<IpNet>,
 }
 
@@ -51,11 +52,12 @@ pub fn range(input: &str, first: IpAddr, last: IpAddr) -> Result<RangeReport> {
 }
 
 /// Prefixes merged into the fewest networks.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct AggregateReport {
     /// How many prefixes were read.
     pub prefixes_in: usize,
     /// The merged networks, IPv4 first, then IPv6.
+    #[schemars(with = "Vec<String>")]
     pub networks: Vec<IpNet>,
 }
 
@@ -107,7 +109,7 @@ pub fn read_prefixes(mut reader: impl BufRead) -> Result<Vec<IpNet>> {
 }
 
 /// One block of a VLSM split.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct VlsmRow {
     /// The hosts asked for.
     pub requested_hosts: u128,
@@ -117,9 +119,10 @@ pub struct VlsmRow {
 }
 
 /// A network split by host counts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct VlsmReport {
     /// The network split.
+    #[schemars(with = "String")]
     pub network: IpNet,
     /// Addresses the blocks need together (null when beyond 2^128).
     pub needed_addresses: Option<u128>,
@@ -130,6 +133,7 @@ pub struct VlsmReport {
     /// The blocks, largest first (empty when they do not fit).
     pub subnets: Vec<VlsmRow>,
     /// What is left, as CIDR blocks.
+    #[schemars(with = "Vec<String>")]
     pub unused: Vec<IpNet>,
 }
 

@@ -284,7 +284,7 @@ fn looks_like_mask(text: &str) -> bool {
 }
 
 /// The three lines of the AND, in binary.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct BinaryLayout {
     /// The address in binary.
     pub address: String,
@@ -295,7 +295,7 @@ pub struct BinaryLayout {
 }
 
 /// The same-network test.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Compare {
     /// The second address.
     pub address: IpAddr,
@@ -308,9 +308,10 @@ pub struct Compare {
 }
 
 /// One row of a split.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SubnetRow {
     /// The subnet in CIDR form.
+    #[schemars(with = "String")]
     pub cidr: IpNet,
     /// Its network address.
     pub network: IpAddr,
@@ -357,7 +358,7 @@ impl SubnetRow {
 }
 
 /// What `nettool subnet` reports.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SubnetReport {
     /// The input as typed.
     pub input: String,
@@ -559,6 +560,16 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
             Ok(Outcome::from_bool(report.fits))
         }
     }
+}
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![
+        crate::output::schema::document::<SubnetReport>(generator),
+        crate::output::schema::document::<lists::RangeReport>(generator),
+        crate::output::schema::document::<lists::AggregateReport>(generator),
+        crate::output::schema::document::<lists::VlsmReport>(generator),
+    ]
 }
 
 #[cfg(test)]

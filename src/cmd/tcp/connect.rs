@@ -138,7 +138,7 @@ impl Config {
 }
 
 /// The `-z` answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ZeroReport {
     /// The host as typed.
     pub host: String,
@@ -366,6 +366,15 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     render.emit(&Event::summary(moved, started.elapsed(), None))?;
     debug_assert!(matches!(end, ChatEnd::Local | ChatEnd::Peer));
     Ok(Outcome::Yes)
+}
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![
+        crate::output::schema::document::<ZeroReport>(generator),
+        crate::output::schema::record::<ZeroReport>(generator),
+        crate::output::schema::record::<super::Event>(generator),
+    ]
 }
 
 #[cfg(test)]

@@ -413,6 +413,11 @@ async fn serve_chat(
     }
 }
 
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![crate::output::schema::record::<super::Event>(generator)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -217,7 +217,7 @@ pub fn millis(d: Duration) -> f64 {
 
 /// One thing that happened on a TCP conversation: a line for people (see [`render`]) or one
 /// NDJSON record, tagged by `event`. Every record carries its UTC time (RFC 3339, ms).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// `connect` reached its peer.
@@ -353,6 +353,8 @@ pub enum Event {
     Summary {
         /// When.
         time: String,
+        /// The version of this JSON shape.
+        schema_version: crate::output::schema::SchemaVersion,
         /// Bytes received.
         bytes_in: u64,
         /// Bytes sent.
@@ -520,6 +522,7 @@ impl Event {
     #[must_use]
     pub fn summary(moved: Moved, duration: Duration, connections: Option<u64>) -> Self {
         Self::Summary {
+            schema_version: crate::output::schema::SchemaVersion,
             time: now(),
             bytes_in: moved.bytes_in,
             bytes_out: moved.bytes_out,

@@ -27,7 +27,7 @@ pub struct View<'a> {
 }
 
 /// The NDJSON record of one probe.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ProbeRecord<'a> {
     /// Always `probe`.
     #[serde(rename = "type")]
@@ -107,7 +107,7 @@ fn reply_names(reply: Reply) -> (&'static str, Option<String>) {
 }
 
 /// One hop of the JSON report.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct HopRecord<'a> {
     /// The TTL.
     pub hop: u8,
@@ -136,11 +136,13 @@ pub struct HopRecord<'a> {
 }
 
 /// The final JSON object of one target.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ReportRecord<'a> {
     /// Always `report`.
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// The version of this JSON shape.
+    pub schema_version: crate::output::schema::SchemaVersion,
     /// The host as given.
     pub target: &'a str,
     /// Its address.
@@ -171,6 +173,7 @@ fn ms_f(us: Option<f64>) -> Option<f64> {
 pub fn report_record<'a>(view: &View<'a>) -> ReportRecord<'a> {
     let path = view.path;
     ReportRecord {
+        schema_version: crate::output::schema::SchemaVersion,
         kind: "report",
         target: view.host,
         address: path.target,
@@ -344,6 +347,14 @@ pub fn live_screen(views: &[View<'_>], round: u64) -> String {
         text.push('\n');
     }
     text
+}
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![
+        crate::output::schema::record::<ProbeRecord<'static>>(generator),
+        crate::output::schema::record::<ReportRecord<'static>>(generator),
+    ]
 }
 
 #[cfg(test)]

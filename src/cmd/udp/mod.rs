@@ -51,7 +51,7 @@ pub fn counted(n: u64, one: &str, many: &str) -> String {
 }
 
 /// One received datagram, as printed.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct DatagramRecord {
     /// When it arrived.
     pub time: String,

@@ -193,7 +193,7 @@ impl TryFrom<Args> for Config {
 }
 
 /// The stream `udp-recv` prints: one record a datagram, then a summary; tagged by `type`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RecvEvent {
     /// A datagram arrived.
@@ -231,8 +231,10 @@ fn render(event: &RecvEvent, stats: bool, out: &mut Output) -> Result<()> {
 }
 
 /// The end of a receive.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RecvSummary {
+    /// The version of this JSON shape.
+    pub schema_version: crate::output::schema::SchemaVersion,
     /// Datagrams received.
     pub datagrams: u64,
     /// Payload bytes received.
@@ -248,7 +250,7 @@ pub struct RecvSummary {
 }
 
 /// What `--reply` / `--echo` did.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, schemars::JsonSchema)]
 pub struct ReplyCounts {
     /// Replies sent.
     pub replies: u64,
@@ -257,7 +259,7 @@ pub struct ReplyCounts {
 }
 
 /// Stream statistics: the totals over every source, then each source's stream.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct StatsRecord {
     /// The counts of every stream added up (`highest_seq` and `jitter_ms`: the largest).
     #[serde(flatten)]
@@ -293,7 +295,7 @@ impl StatsRecord {
 }
 
 /// One source's stream.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SourceStream {
     /// The source address and port.
     pub from: SocketAddr,
@@ -545,6 +547,7 @@ async fn receive(
         }
     }
     let summary = RecvSummary {
+        schema_version: crate::output::schema::SchemaVersion,
         datagrams,
         bytes,
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
@@ -553,4 +556,9 @@ async fn receive(
     };
     render(&RecvEvent::Summary(summary), config.stats, out)?;
     Ok(Outcome::from_bool(datagrams > 0))
+}
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![crate::output::schema::record::<RecvEvent>(generator)]
 }

@@ -231,7 +231,7 @@ impl TryFrom<Args> for Config {
 }
 
 /// The stream `udp-send` prints, tagged by `type`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SendEvent {
     /// A datagram went out (shown with -v).
@@ -268,7 +268,7 @@ fn render(event: &SendEvent, out: &mut Output) -> Result<()> {
 }
 
 /// One datagram sent (with -v).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SentRecord {
     /// Its number, from 0.
     pub seq: u64,
@@ -288,8 +288,10 @@ impl std::fmt::Display for SentRecord {
 }
 
 /// The end of a send.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SendSummary {
+    /// The version of this JSON shape.
+    pub schema_version: crate::output::schema::SchemaVersion,
     /// The destination.
     pub to: Endpoint,
     /// Datagrams sent.
@@ -518,6 +520,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     }
     let elapsed = sender.started.elapsed().as_secs_f64();
     let summary = SendSummary {
+        schema_version: crate::output::schema::SchemaVersion,
         to: target.clone(),
         sent: sender.sent,
         bytes: sender.bytes,
@@ -546,4 +549,9 @@ fn no_reply(target: &Endpoint, sent: u64, wait: Duration) -> String {
         1 => format!("no reply from {target} within {wait}"),
         n => format!("no reply from {target} to any of {n} datagrams (waited {wait} after each)"),
     }
+}
+
+/// Every kind of document or record `--json` writes, for its JSON Schema.
+pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
+    vec![crate::output::schema::record::<SendEvent>(generator)]
 }

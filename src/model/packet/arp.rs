@@ -11,7 +11,7 @@ use crate::model::mac::{format_mac, vendor};
 pub const ARP_LEN: usize = 28;
 
 /// What an ARP packet asks or answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ArpOp {
     /// Who has the target IP?
@@ -23,7 +23,7 @@ pub enum ArpOp {
 }
 
 /// An ARP packet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Arp {
     /// Request or reply.
     pub op: ArpOp,

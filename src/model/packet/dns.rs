@@ -4,7 +4,7 @@ use hickory_resolver::proto::op::{Message, MessageType};
 use serde::Serialize;
 
 /// One DNS question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Question {
     /// The name asked for, fully qualified (`www.example.test.`).
     pub name: String,
@@ -14,7 +14,7 @@ pub struct Question {
 }
 
 /// What a DNS message says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DnsSummary {
     /// The transaction id.
     pub id: u16,

@@ -14,7 +14,7 @@ use super::Packet;
 use super::ip::flags::{ACK, FIN, RST, SYN};
 
 /// One step of a connection's story.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Note {
     /// `handshake`, `close` or `reset`.
     pub phase: &'static str,
@@ -25,7 +25,7 @@ pub struct Note {
 }
 
 /// Sequence numbers relative to each side's initial sequence number.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Relative {
     /// The relative sequence number (none for a SYN or the first packet of a flow seen).
     pub seq: Option<u32>,

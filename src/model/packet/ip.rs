@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::{Packet, dns, payload_preview};
 
 /// An IPv4 or IPv6 header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct IpHeader {
     /// 4 or 6.
     pub version: u8,
@@ -43,7 +43,7 @@ pub struct IpHeader {
 }
 
 /// One TCP option.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TcpOption {
     /// Maximum segment size.
@@ -104,7 +104,7 @@ impl std::fmt::Display for TcpOption {
 }
 
 /// A TCP header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Tcp {
     /// The source port.
     pub src_port: u16,
@@ -179,7 +179,7 @@ pub fn flag_text(bits: u8) -> String {
 }
 
 /// A UDP header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Udp {
     /// The source port.
     pub src_port: u16,
@@ -190,7 +190,7 @@ pub struct Udp {
 }
 
 /// An ICMP or ICMPv6 message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Icmp {
     /// 4 (ICMP) or 6 (ICMPv6).
     pub version: u8,

@@ -22,7 +22,7 @@ pub use ip::{Icmp, IpHeader, Tcp, TcpOption, Udp};
 use crate::model::mac::{format_mac, vendor};
 
 /// How a capture's frames begin (the pcap link types nettool reads and writes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkType {
     /// Ethernet II (pcap 1); Linux loopback frames too, with zero MACs.
@@ -66,7 +66,7 @@ impl LinkType {
 }
 
 /// The link layer of one frame.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Link {
     /// `ethernet`, `loopback` (BSD pseudo-header) or `cooked` (Linux).
     pub kind: &'static str,
@@ -89,7 +89,7 @@ pub struct Link {
 }
 
 /// Everything decoded from one frame.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Packet {
     /// Bytes on the wire.
     pub length: usize,

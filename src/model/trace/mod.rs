@@ -20,7 +20,7 @@ pub use mpls::MplsLabel;
 pub const HISTORY: usize = 40;
 
 /// The protocol of the probes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Protocol {
     /// ICMP echo requests (answered by the target with an echo reply).
@@ -84,8 +84,13 @@ impl Serialize for Annotation {
     }
 }
 
+crate::string_schema!(
+    Annotation,
+    "The mark traceroute prints: `!N`, `!H`, `!P`, `!X`, `!F`, `!S` or `!<code>`."
+);
+
 /// What a probe's answer means for the path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "reply")]
 pub enum Reply {
     /// A router on the path let the TTL run out.
@@ -152,7 +157,7 @@ pub enum Outcome {
 }
 
 /// One address that answered at a hop, with how many probes it answered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct HopAddr {
     /// The address.
     pub addr: IpAddr,

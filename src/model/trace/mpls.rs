@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 /// One MPLS label stack entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MplsLabel {
     /// The 20-bit label.
     pub label: u32,

@@ -7,6 +7,7 @@
 
 pub mod dns_server;
 pub mod lab;
+pub mod schema;
 pub mod unbound;
 
 use std::path::PathBuf;
@@ -330,4 +331,16 @@ pub fn python_until_ready(ns: &Netns, script: &str) -> ChildGuard {
     rx.recv_timeout(Duration::from_secs(10))
         .expect("the python helper did not get ready");
     guard
+}
+
+/// `nettool ARGS` (a shell command line: it may redirect) on a pseudo-terminal of 30 rows,
+/// through script(1); everything the terminal got, escapes included.
+pub fn on_a_terminal(args: &str) -> String {
+    let command = format!("stty rows 30 cols 120; {} {args}", bin().display());
+    let out = Command::new("script")
+        .args(["-qfc", &command, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
