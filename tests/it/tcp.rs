@@ -1139,3 +1139,4 @@ fn chat_quit_word_from_the_listening_side() {
 }
 
 pub(crate) mod course;
+mod room;

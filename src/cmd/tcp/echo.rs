@@ -1,6 +1,9 @@
 //! The echo service (`listen --echo`): every client at once gets back every byte it sends, until
 //! Ctrl-C. A reader starts at [`serve`]; each client is one task running [`echo`].
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -21,7 +24,9 @@ pub async fn serve(
 ) -> Result<(Moved, u64)> {
     let (acl, max_clients) = (&config.acl, config.max_clients);
     let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut active = 0usize;
+    // Clients being served. A client's task gives its slot back before its FIN goes out, so a
+    // client that saw the end of its echo finds the slot free when it connects again.
+    let active = Arc::new(AtomicUsize::new(0));
     let mut connections = 0u64;
     let mut total = Moved::default();
     let mut pause = AcceptPause::default();
@@ -46,22 +51,22 @@ pub async fn serve(
                     continue;
                 }
                 if let Some(max) = max_clients
-                    && active >= max
+                    && active.load(Ordering::SeqCst) >= max
                 {
                     out.emit(&Event::refused(peer, format!("--max-clients {max} reached")))?;
                     continue;
                 }
-                active += 1;
+                active.fetch_add(1, Ordering::SeqCst);
                 connections += 1;
                 out.emit(&Event::connection(peer))?;
                 let done = done_tx.clone();
+                let slot = Arc::clone(&active);
                 tokio::spawn(async move {
-                    let result = echo(stream).await;
+                    let result = echo(stream, &slot).await;
                     let _ = done.send((peer, result));
                 });
             }
             Some((peer, result)) = done_rx.recv() => {
-                active -= 1;
                 pause.freed();
                 match result {
                     Ok(moved) => {
@@ -78,18 +83,25 @@ pub async fn serve(
     }
 }
 
-/// Echo every byte back to the peer until it closes; returns what was moved.
-pub async fn echo(mut stream: TcpStream) -> std::io::Result<Moved> {
+/// Echo every byte back to the peer until it closes; returns what was moved. The client's
+/// place in `active` is given back as the session ends, before the last FIN.
+pub async fn echo(mut stream: TcpStream, active: &AtomicUsize) -> std::io::Result<Moved> {
     let mut buf = vec![0u8; 64 * 1024];
     let mut moved = Moved::default();
-    loop {
-        let n = stream.read(&mut buf).await?;
-        if n == 0 {
-            let _ = stream.shutdown().await;
-            return Ok(moved);
-        }
+    let result = loop {
+        let n = match stream.read(&mut buf).await {
+            Ok(0) => break Ok(()),
+            Ok(n) => n,
+            Err(e) => break Err(e),
+        };
         moved.bytes_in += n as u64;
-        stream.write_all(&buf[..n]).await?;
+        if let Err(e) = stream.write_all(&buf[..n]).await {
+            break Err(e);
+        }
         moved.bytes_out += n as u64;
-    }
+    };
+    active.fetch_sub(1, Ordering::SeqCst);
+    result?;
+    let _ = stream.shutdown().await;
+    Ok(moved)
 }

@@ -23,7 +23,7 @@ use super::render::Renderer;
 use super::{Event, Moved};
 use crate::error::{Error, Result};
 use crate::model::chat::{
-    Acl, Eol, LineSplitter, Piece, RoomInput, is_quit, peer_addr, room_input,
+    Acl, Eol, LineSplitter, Piece, RoomInput, is_quit, nick_refusal, peer_addr, room_input,
 };
 use crate::model::sanitize::{decode_escaped, encode};
 
@@ -206,9 +206,10 @@ fn on_data(
     opts: &HubOptions,
     out: &mut Renderer<'_>,
 ) -> Result<()> {
-    let Some(m) = members.get_mut(&id) else {
+    let Some(m) = members.get(&id) else {
         return Ok(());
     };
+    let (addr, nick) = (m.addr, m.nick.clone());
     if opts.raw {
         return out.raw(piece.bytes());
     }
@@ -223,23 +224,27 @@ fn on_data(
                 return broadcast(members, None, text.as_bytes(), opts, out);
             }
             RoomInput::Nick(name) => {
-                let old = std::mem::replace(&mut m.nick, name.clone());
-                out.emit(&Event::nick(m.addr, &name))?;
-                let text = format!("* {old} is now {name}\n");
+                let others = members
+                    .iter()
+                    .filter(|(other, _)| **other != id)
+                    .map(|(_, m)| m.nick.as_str());
+                if let Some(reason) = nick_refusal(&name, &opts.local_nick, others) {
+                    return tell(members, id, &format!("* {reason}\n"), opts, out);
+                }
+                if let Some(m) = members.get_mut(&id) {
+                    m.nick.clone_from(&name);
+                }
+                out.emit(&Event::nick(addr, &name))?;
+                let text = format!("* {nick} is now {name}\n");
                 return broadcast(members, None, text.as_bytes(), opts, out);
             }
             RoomInput::BadNick(reason) => {
-                let text = format!("* {reason}\n");
-                let bytes: Arc<[u8]> = Arc::from(text.as_bytes());
-                m.queued.fetch_add(bytes.len(), Ordering::SeqCst);
-                let _ = m.tx.send(bytes);
-                return Ok(());
+                return tell(members, id, &format!("* {reason}\n"), opts, out);
             }
             RoomInput::Message => {}
         }
     }
     let text = decode_escaped(piece.bytes(), opts.encoding);
-    let (addr, nick) = (m.addr, m.nick.clone());
     if opts.room {
         out.emit(&Event::message(addr, &nick, text.clone()))?;
     } else {
@@ -255,6 +260,38 @@ fn on_data(
     Ok(())
 }
 
+/// Queue `bytes` for `m` if its queue stays within `limit` bytes; false (nothing queued) if not.
+/// Every byte sent to a member goes through here, whatever produced it, so that no member,
+/// however much it asks for and however little it reads, makes the server hold more.
+fn enqueue(m: &Member, bytes: &Arc<[u8]>, limit: usize) -> bool {
+    let fits = m
+        .queued
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |queued| {
+            (queued + bytes.len() <= limit).then_some(queued + bytes.len())
+        })
+        .is_ok();
+    if fits {
+        let _ = m.tx.send(Arc::clone(bytes));
+    }
+    fits
+}
+
+/// Queue `text` for one member (a reply to its command); a member whose queue would overflow
+/// is dropped, as in [`broadcast`].
+fn tell(
+    members: &mut HashMap<u64, Member>,
+    id: u64,
+    text: &str,
+    opts: &HubOptions,
+    out: &mut Renderer<'_>,
+) -> Result<()> {
+    let bytes: Arc<[u8]> = Arc::from(encode(text.as_bytes(), opts.encoding).0);
+    match members.get(&id) {
+        Some(m) if !enqueue(m, &bytes, opts.queue_limit) => drop_slow(members, id, opts, out),
+        _ => Ok(()),
+    }
+}
+
 /// Queue `bytes` for every member but `except`; members whose queue would overflow are
 /// dropped, and the others told.
 fn broadcast(
@@ -265,33 +302,36 @@ fn broadcast(
     out: &mut Renderer<'_>,
 ) -> Result<()> {
     let shared: Arc<[u8]> = Arc::from(bytes);
-    let mut dropped = Vec::new();
-    for (&id, m) in members.iter() {
-        if Some(id) == except {
-            continue;
-        }
-        let queued = m.queued.load(Ordering::SeqCst);
-        if queued + shared.len() > opts.queue_limit {
-            dropped.push(id);
-            continue;
-        }
-        m.queued.fetch_add(shared.len(), Ordering::SeqCst);
-        let _ = m.tx.send(Arc::clone(&shared));
-    }
+    let dropped: Vec<u64> = members
+        .iter()
+        .filter(|(id, m)| Some(**id) != except && !enqueue(m, &shared, opts.queue_limit))
+        .map(|(id, _)| *id)
+        .collect();
     for id in dropped {
-        if let Some(m) = members.remove(&id) {
-            let reason = format!(
-                "too slow: more than {} bytes waiting to be sent",
-                opts.queue_limit
-            );
-            out.emit(&Event::dropped(m.addr, &m.nick, reason.clone()))?;
-            let mut total = Moved::default();
-            leave(&m, Some(reason.clone()), &mut total, opts, out)?;
-            let notice = format!("* {} was dropped: {reason}\n", m.nick);
-            broadcast(members, None, notice.as_bytes(), opts, out)?;
-        }
+        drop_slow(members, id, opts, out)?;
     }
     Ok(())
+}
+
+/// Drop a member whose queue is full, and tell the others.
+fn drop_slow(
+    members: &mut HashMap<u64, Member>,
+    id: u64,
+    opts: &HubOptions,
+    out: &mut Renderer<'_>,
+) -> Result<()> {
+    let Some(m) = members.remove(&id) else {
+        return Ok(());
+    };
+    let reason = format!(
+        "too slow: more than {} bytes waiting to be sent",
+        opts.queue_limit
+    );
+    out.emit(&Event::dropped(m.addr, &m.nick, reason.clone()))?;
+    let mut total = Moved::default();
+    leave(&m, Some(reason.clone()), &mut total, opts, out)?;
+    let notice = format!("* {} was dropped: {reason}\n", m.nick);
+    broadcast(members, None, notice.as_bytes(), opts, out)
 }
 
 fn start_member(
