@@ -3,12 +3,12 @@
 //! members that half-close (for every many-client mode).
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::{Shutdown, TcpStream};
 use std::process::Stdio;
 
 use serde_json::Value;
 
-use super::{LIMIT, connect_std, json_lines, listen};
+use super::{LIMIT, connect_small_window, connect_std, json_lines, listen};
 use crate::common::{free_tcp_port, wait_until};
 
 /// A field of /proc/PID/status in KiB (`VmRSS`, `VmHWM`).
@@ -40,13 +40,7 @@ fn room_member_flooding_bad_commands_is_dropped_and_memory_stays_bounded() {
         &["--room", "--json", "--room-queue", "65536"],
         Stdio::null(),
     );
-    let flooder = {
-        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        s.set_recv_buffer_size(4096).unwrap();
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        s.connect(&addr.into()).unwrap();
-        TcpStream::from(s)
-    };
+    let flooder = connect_small_window(port);
     let name = flooder.local_addr().unwrap().to_string();
     assert!(wait_until(LIMIT, || !records(&l.out(), "connection").is_empty()));
     let pid = l.child.pid();
