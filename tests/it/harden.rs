@@ -4,7 +4,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{self, ChildGuard};
+use crate::common::{self, ChildGuard, has_socket};
 
 /// The effective capability set of a process, from /proc/PID/status.
 fn cap_eff(pid: u32) -> Option<String> {
@@ -13,15 +13,6 @@ fn cap_eff(pid: u32) -> Option<String> {
         .lines()
         .find_map(|l| l.strip_prefix("CapEff:"))
         .map(|v| v.trim().to_string())
-}
-
-/// Whether the process has a socket open.
-fn has_socket(pid: u32) -> bool {
-    std::fs::read_dir(format!("/proc/{pid}/fd")).is_ok_and(|fds| {
-        fds.flatten().any(|fd| {
-            std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:"))
-        })
-    })
 }
 
 /// A copy of the binary given `cap_net_raw+ep` (as nettool's own error message suggests), in a

@@ -3,8 +3,9 @@
 //! The signal is sent by PID to the running nettool.
 
 use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::Stdio;
+use std::time::Duration;
 
 use super::{LIMIT, Proc, connect_std, json_lines, listen};
 use crate::common::{free_tcp_port, wait_until};
@@ -107,7 +108,19 @@ fn signals_end_pipe_mode_with_the_closing_counts() {
     }
 }
 
-/// A signal while `listen` waits for its first client ends the run at once, as a normal end.
+/// Whether a socket of this network namespace waits in SYN_SENT for `port` (/proc/net/tcp:
+/// the remote address in hex, then the state, 02 for SYN_SENT).
+fn syn_sent_to(port: u16) -> bool {
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+    let remote = format!(":{port:04X}");
+    table.lines().skip(1).any(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        fields.len() > 3 && fields[2].ends_with(&remote) && fields[3] == "02"
+    })
+}
+
+/// A signal while `listen` waits for its first client ends the run at once, as a normal end;
+/// while `connect` waits for a handshake that cannot come, with no connection made (exit 1).
 #[test]
 fn signals_while_waiting_end_the_run() {
     for signal in SIGNALS {
@@ -115,5 +128,27 @@ fn signals_while_waiting_end_the_run() {
         let mut l = listen(port, &["--pipe"], Stdio::piped());
         kill(l.child.pid(), signal);
         assert_eq!(l.exit(), Some(0), "listen, SIG{signal}: {}", l.err());
+
+        // A listener that never accepts, with its queue full: further SYNs are dropped.
+        let sock =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        sock.bind(&addr.into()).unwrap();
+        sock.listen(0).unwrap();
+        let addr = sock.local_addr().unwrap().as_socket().unwrap();
+        let fillers: Vec<TcpStream> = (0..3)
+            .filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_millis(300)).ok())
+            .collect();
+        let port = addr.port().to_string();
+        let mut c = Proc::nettool(&["connect", "127.0.0.1", &port], Stdio::piped());
+        // Its SYN is out once it waits for the handshake, after it caught the signals.
+        assert!(wait_until(LIMIT, || syn_sent_to(addr.port())));
+        kill(c.child.pid(), signal);
+        assert_eq!(c.exit(), Some(1), "connect, SIG{signal}: {}", c.err());
+        assert_eq!(
+            c.err(),
+            "error: connect 127.0.0.1: interrupted before a connection was made\n"
+        );
+        drop(fillers);
     }
 }
