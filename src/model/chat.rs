@@ -225,7 +225,9 @@ pub fn room_input(line: &[u8]) -> RoomInput {
     }
 }
 
-/// A nickname is 1 to 32 characters, none of them blank or a control character.
+/// A nickname is 1 to 32 characters, none of them blank, a control character, or one that is
+/// shown escaped (invisible and direction-changing characters, U+2028/9): a name must read the
+/// same to everyone, and no member may pass for another.
 pub fn check_nick(name: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("usage: /nick NAME".to_string());
@@ -233,10 +235,41 @@ pub fn check_nick(name: &str) -> Result<String, String> {
     if name.chars().count() > MAX_NICK {
         return Err(format!("a nickname has at most {MAX_NICK} characters"));
     }
-    if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("a nickname has no blanks or control characters".to_string());
+    if name
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || crate::model::sanitize::is_hidden(c))
+    {
+        return Err(
+            "a nickname has no blanks, control characters or invisible characters".to_string(),
+        );
+    }
+    if name.parse::<SocketAddr>().is_ok() {
+        // Members without a nickname are shown by their address.
+        return Err("a nickname cannot be an address: that is how others are shown".to_string());
     }
     Ok(name.to_string())
+}
+
+/// Whether two nicknames would read as one (compared without case).
+#[must_use]
+pub fn same_nick(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
+}
+
+/// Why a member may not take the valid nickname `name`: it is the operator's (`operator`), or
+/// one in `taken` (the other members'), without regard to case. `None` when it is free.
+#[must_use]
+pub fn nick_refusal<'a>(
+    name: &str,
+    operator: &str,
+    mut taken: impl Iterator<Item = &'a str>,
+) -> Option<String> {
+    if same_nick(name, operator) {
+        return Some(format!("{name} is the operator's nickname: choose another"));
+    }
+    taken
+        .any(|t| same_nick(name, t))
+        .then(|| format!("{name} is taken: choose another nickname"))
 }
 
 /// The address a peer is shown by: IPv4-mapped IPv6 addresses (from a dual-stack socket) as
@@ -423,6 +456,44 @@ mod tests {
         assert!(matches!(room_input(b"/nick a\x1bb"), RoomInput::BadNick(_)));
         let long = format!("/nick {}", "n".repeat(33));
         assert!(matches!(room_input(long.as_bytes()), RoomInput::BadNick(_)));
+        for hidden in [
+            "s\u{200b}erver",
+            "a\u{202e}b",
+            "a\u{2028}b",
+            "a\u{85}b",
+            "a\u{a0}b",
+        ] {
+            let line = format!("/nick {hidden}");
+            assert!(
+                matches!(room_input(line.as_bytes()), RoomInput::BadNick(_)),
+                "{hidden:?}"
+            );
+        }
+        assert_eq!(
+            room_input("/nick 李雷".as_bytes()),
+            RoomInput::Nick("李雷".into())
+        );
+    }
+
+    #[test]
+    fn nick_clashes() {
+        let taken = ["bob", "127.0.0.1:5000"];
+        let refusal = |name| nick_refusal(name, "server", taken.iter().copied());
+        assert_eq!(refusal("alice"), None);
+        assert_eq!(
+            refusal("SERVER").as_deref(),
+            Some("SERVER is the operator's nickname: choose another")
+        );
+        assert_eq!(
+            refusal("Bob").as_deref(),
+            Some("Bob is taken: choose another nickname")
+        );
+        assert!(refusal("127.0.0.1:5000").is_some());
+        assert!(check_nick("127.0.0.1:5001").is_err());
+        assert!(check_nick("[::1]:5001").is_err());
+        assert!(check_nick("host:80").is_ok());
+        assert!(same_nick("ÄRGER", "ärger"));
+        assert!(!same_nick("ann", "anne"));
     }
 
     #[test]

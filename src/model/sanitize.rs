@@ -97,8 +97,10 @@ fn push_bytes(out: &mut String, bytes: &[u8]) {
     }
 }
 
-/// Whether `c` is shown escaped (besides the C0 controls, DEL and the backslash).
-fn is_hidden(c: char) -> bool {
+/// Whether `c` is shown escaped (besides the C0 controls, DEL and the backslash): C1 controls,
+/// U+2028/9 and the format characters (Cf: invisible and direction-changing ones).
+#[must_use]
+pub fn is_hidden(c: char) -> bool {
     ('\u{80}'..='\u{9f}').contains(&c)
         || matches!(c, '\u{2028}' | '\u{2029}')
         || c.general_category() == GeneralCategory::Format

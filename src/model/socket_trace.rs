@@ -88,16 +88,16 @@ pub struct SocketCall {
     /// The TCP state after the call (TCP only; absent when it cannot be read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<TcpState>,
+    /// The client whose connection the call was on, where a server talks with many at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peer: Option<String>,
 }
 
 impl SocketCall {
     /// A call with no state (UDP, or after close()).
     #[must_use]
     pub fn new(call: impl Into<String>) -> Self {
-        Self {
-            call: call.into(),
-            state: None,
-        }
+        Self::with_state(call, None)
     }
 
     /// A call and the state after it.
@@ -106,13 +106,63 @@ impl SocketCall {
         Self {
             call: call.into(),
             state,
+            peer: None,
         }
+    }
+
+    /// `recv(SIZE) = N bytes`: a read of up to `size` bytes brought `n`.
+    #[must_use]
+    pub fn recv(size: usize, n: usize, state: Option<TcpState>) -> Self {
+        Self::with_state(format!("recv({size}) = {n} bytes"), state)
+    }
+
+    /// `send(N) = N bytes`: `n` bytes handed to the kernel.
+    #[must_use]
+    pub fn send(n: usize, state: Option<TcpState>) -> Self {
+        Self::with_state(format!("send({n}) = {n} bytes"), state)
+    }
+
+    /// `recv() = 0`: the peer's FIN; when our FIN went first, the kernel keeps the connection
+    /// in TIME_WAIT (Linux moves it to a separate entry, which `ss` shows, and reports this
+    /// socket as closed).
+    #[must_use]
+    pub fn peer_fin(we_closed_first: bool, state: Option<TcpState>) -> Self {
+        let call = if we_closed_first {
+            "recv() = 0: the peer sent FIN; we closed first, so the kernel keeps the connection \
+             in TIME_WAIT for 60 s"
+        } else {
+            "recv() = 0: the peer sent FIN"
+        };
+        Self::with_state(call, state)
+    }
+
+    /// `shutdown(SHUT_WR)`: our FIN.
+    #[must_use]
+    pub fn our_fin(state: Option<TcpState>) -> Self {
+        Self::with_state("shutdown(SHUT_WR): our FIN", state)
+    }
+
+    /// `close()`: the descriptor is given back.
+    #[must_use]
+    pub fn close() -> Self {
+        Self::new("close()")
+    }
+
+    /// The same call, said to be on the connection with `peer`.
+    #[must_use]
+    pub fn on(mut self, peer: impl std::fmt::Display) -> Self {
+        self.peer = Some(peer.to_string());
+        self
     }
 }
 
 impl std::fmt::Display for SocketCall {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "trace: {}", self.call)?;
+        f.write_str("trace: ")?;
+        if let Some(peer) = &self.peer {
+            write!(f, "{peer}: ")?;
+        }
+        f.write_str(&self.call)?;
         if let Some(state) = self.state {
             write!(f, "  [{}]", state.name())?;
         }
@@ -145,6 +195,26 @@ mod tests {
                 .unwrap()
                 .get("state")
                 .is_none()
+        );
+        let call = SocketCall::recv(65536, 12, Some(TcpState::Established)).on("127.0.0.1:5000");
+        assert_eq!(
+            call.to_string(),
+            "trace: 127.0.0.1:5000: recv(65536) = 12 bytes  [ESTABLISHED]"
+        );
+        assert_eq!(
+            serde_json::to_value(&call).unwrap()["peer"],
+            "127.0.0.1:5000"
+        );
+        assert_eq!(SocketCall::send(3, None).call, "send(3) = 3 bytes");
+        assert_eq!(SocketCall::our_fin(None).call, "shutdown(SHUT_WR): our FIN");
+        assert_eq!(
+            SocketCall::peer_fin(false, None).call,
+            "recv() = 0: the peer sent FIN"
+        );
+        assert!(
+            SocketCall::peer_fin(true, None)
+                .call
+                .ends_with("TIME_WAIT for 60 s")
         );
     }
 }

@@ -315,16 +315,25 @@ pub fn is_reset(err: &io::Error) -> bool {
 }
 
 /// The size of one copy step (and of the read/write buffer when splice cannot be used).
-const CHUNK: usize = 1 << 20;
+pub const CHUNK: usize = 1 << 20;
 
-/// Copy every byte from `from` to `to` until end of input; returns the count. Uses splice(2)
-/// where the system has it and one end is a pipe (no copy through user space), read/write with
-/// a large buffer otherwise. Both descriptors must be in blocking mode.
-pub fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> io::Result<u64> {
+/// Copy every byte from `from` to `to` until end of input; returns the count, and tells `step`
+/// the size of each step as it is done (to count, or narrate, a session still under way).
+/// With `splice`, uses splice(2) where the system has it and one end is a pipe (no copy
+/// through user space); read/write with a large buffer otherwise, one read and its write a
+/// step. Both descriptors must be in blocking mode.
+pub fn copy(
+    from: BorrowedFd<'_>,
+    to: BorrowedFd<'_>,
+    splice: bool,
+    step: &mut dyn FnMut(usize),
+) -> io::Result<u64> {
     #[cfg(target_os = "linux")]
-    if let Some(done) = super::os::splice::copy(from, to, CHUNK) {
+    if splice && let Some(done) = super::os::splice::copy(from, to, CHUNK, step) {
         return done;
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = splice;
     let mut buf = vec![0u8; CHUNK];
     let mut total = 0u64;
     loop {
@@ -343,6 +352,7 @@ pub fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> io::Result<u64> {
             }
         }
         total += n as u64;
+        step(n);
     }
 }
 
@@ -377,13 +387,17 @@ mod tests {
             std::thread::spawn(move || w.write_all(&data).unwrap())
         };
         let mut file = tempfile::tempfile().unwrap();
+        let mut steps = 0u64;
         let n = copy(
             std::os::fd::AsFd::as_fd(&r),
             std::os::fd::AsFd::as_fd(&file),
+            true,
+            &mut |n| steps += n as u64,
         )
         .unwrap();
         writer.join().unwrap();
         assert_eq!(n, data.len() as u64);
+        assert_eq!(steps, n);
         let mut back = Vec::new();
         std::io::Seek::rewind(&mut file).unwrap();
         file.read_to_end(&mut back).unwrap();

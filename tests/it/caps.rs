@@ -19,15 +19,6 @@ fn cap_eff(pid: u32) -> Option<String> {
         .map(|v| v.trim().to_string())
 }
 
-/// Whether the process has a socket open.
-pub(crate) fn has_socket(pid: u32) -> bool {
-    std::fs::read_dir(format!("/proc/{pid}/fd")).is_ok_and(|fds| {
-        fds.flatten().any(|fd| {
-            std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:"))
-        })
-    })
-}
-
 /// A copy of the binary given `cap_net_raw+ep` (as nettool's own error message suggests), in a
 /// folder an unprivileged user can read.
 fn setcap_copy() -> Option<(tempfile::TempDir, std::path::PathBuf)> {
@@ -79,7 +70,7 @@ fn spawn_unprivileged(ns: &Netns, copy: &std::path::Path, argv: &[&str]) -> Chil
 pub(crate) fn assert_started_without_capabilities(child: &mut ChildGuard, what: &str) {
     let pid = child.pid();
     assert!(
-        common::wait_until(Duration::from_secs(10), || has_socket(pid)),
+        common::wait_until(Duration::from_secs(10), || common::has_socket(pid)),
         "{what} did not start"
     );
     std::thread::sleep(Duration::from_millis(300));

@@ -130,6 +130,15 @@ fn connect_std(port: u16) -> TcpStream {
     s
 }
 
+/// A client with a 4 KiB receive buffer, so that what it does not read backs up at once.
+fn connect_small_window(port: u16) -> TcpStream {
+    let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    s.set_recv_buffer_size(4096).unwrap();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    s.connect(&addr.into()).unwrap();
+    TcpStream::from(s)
+}
+
 fn read_all(s: &mut TcpStream) -> Vec<u8> {
     let mut v = Vec::new();
     s.read_to_end(&mut v).unwrap();
@@ -953,13 +962,7 @@ fn room_drops_a_member_that_never_reads() {
         &["--room", "--json", "--room-queue", "65536"],
         Stdio::null(),
     );
-    let sleeper = {
-        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        s.set_recv_buffer_size(4096).unwrap();
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        s.connect(&addr.into()).unwrap();
-        TcpStream::from(s)
-    };
+    let sleeper = connect_small_window(port);
     let sleeper_name = sleeper.local_addr().unwrap().to_string();
     let reader = connect_std(port);
     let sender = connect_std(port);
@@ -1136,3 +1139,6 @@ fn chat_quit_word_from_the_listening_side() {
 }
 
 pub(crate) mod course;
+mod narration;
+mod room;
+mod signals;

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::pipe::{self, Source};
 use super::render::Renderer;
 use super::session::{self, ChatEnd};
+use super::stop::Stop;
 use super::{Event, Mode, ModeArgs, Moved, event_fields, millis};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
@@ -67,8 +68,10 @@ const CONNECT_JSON: &str = concat!(
 {host, address, port, open, state (open, closed, filtered, unreachable), handshake_ms (null \
 when not open), reason (why not: refused, no answer in 1s, no route; null when open)}. ",
     event_fields!(),
-    " Exit status: 0 when the session ended normally (-z: a port is open); 1 connection \
-refused, timed out, or reset mid-stream; 2 invalid input or any other error."
+    " Ctrl-C (SIGINT) and SIGTERM end the session as its own end does: the closing byte counts \
+(the summary record with --json) are printed. Exit status: 0 when the session ended normally, \
+by a signal too (-z: a port is open); 1 connection refused, timed out, reset mid-stream, or a \
+signal before the connection was made; 2 invalid input or any other error."
 );
 
 /// Validated `connect` arguments.
@@ -312,14 +315,15 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     if config.zero {
         return zero_all(&config, &addrs, &rt, out);
     }
+    let stop = Stop::catch(&rt)?;
     let started = Instant::now();
     let mut calls = Vec::new();
-    let connected = rt.block_on(tcp::connect(
-        &addrs,
-        config.port,
-        &config.connect,
-        &mut calls,
-    ));
+    let connected = rt.block_on(async {
+        tokio::select! {
+            c = tcp::connect(&addrs, config.port, &config.connect, &mut calls) => Some(c),
+            () = stop.wait() => None,
+        }
+    });
     crate::net::privilege::drop_all();
     let mode = &config.mode;
     if mode.chat.trace {
@@ -328,6 +332,12 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
             render.trace(call);
         }
     }
+    let Some(connected) = connected else {
+        return Err(Error::negative(format!(
+            "connect {}: interrupted before a connection was made",
+            config.host
+        )));
+    };
     let connected = connected?;
     let peer = connected.peer;
     let hello = Event::connected(peer, connected.handshake);
@@ -338,8 +348,15 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
             .stream
             .into_std()
             .map_err(|e| Error::io("socket", e))?;
-        drop(rt);
-        let moved = pipe::run(stream, mode.dirs, &Source::Stdin)?;
+        let ctx = pipe::Context {
+            handle: rt.handle(),
+            stop: &stop,
+            trace: mode.chat.trace,
+        };
+        let moved = pipe::run(stream, mode.dirs, &Source::Stdin, &ctx, &mut render);
+        // The stdin thread may still be blocked in read(): do not wait for it.
+        rt.shutdown_background();
+        let (moved, _) = moved?;
         render.debug(crate::output::words::bytes_in_out(
             moved.bytes_in,
             moved.bytes_out,
@@ -357,6 +374,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
         peer,
         &mut input,
         &mode.chat,
+        &stop,
         &mut render,
         &mut moved,
     ));

@@ -11,10 +11,11 @@ use std::time::Instant;
 use ipnet::IpNet;
 
 use super::accept::AcceptPause;
-use super::pipe::{self, SharedStdin, Source};
+use super::pipe::{self, PipeEnd, SharedStdin, Source};
 use super::render::Renderer;
 use super::room::{self, HubOptions};
 use super::session::{self, ChatEnd};
+use super::stop::Stop;
 use super::{Event, Mode, ModeArgs, Moved, accepted, echo, event_fields};
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
@@ -90,8 +91,9 @@ pub struct Args {
 
 const LISTEN_JSON: &str = concat!(
     event_fields!(),
-    " Exit status: 0 when the listener ended normally; 1 when its single session was reset by \
-the peer; 2 when the port is in use (the message names the process holding it, where visible), \
+    " Ctrl-C (SIGINT) and SIGTERM end the listener as its own end does: the sessions close and \
+the closing byte counts (the summary record with --json) are printed. Exit status: 0 when the \
+listener ended normally, by a signal too; 1 when its single session was reset by the peer; 2 when the port is in use (the message names the process holding it, where visible), \
 below 1024 without privilege, or on invalid input."
 );
 
@@ -224,6 +226,7 @@ impl Config {
 pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let config = Config::from_args(args, std::io::stdin().is_terminal())?;
     let rt = crate::runtime::two_workers()?;
+    let stop = Stop::catch(&rt)?;
     let Listener {
         listener,
         shown,
@@ -258,19 +261,20 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let started = Instant::now();
     let result = match config.serve {
         Serve::Sequential { keep_open } if config.mode.pipe => {
-            let listener = listener
-                .into_std()
-                .map_err(|e| Error::io("listening socket", e))?;
-            listener
-                .set_nonblocking(false)
-                .map_err(|e| Error::io("listening socket", e))?;
-            drop(rt);
-            return serve_pipe(&listener, keep_open, &config, &mut out);
+            let ctx = pipe::Context {
+                handle: rt.handle(),
+                stop: &stop,
+                trace: config.mode.chat.trace,
+            };
+            let done = serve_pipe(&listener, keep_open, &config, &ctx, &mut out);
+            // The stdin thread may still be blocked in read(): do not wait for it.
+            rt.shutdown_background();
+            return done;
         }
         Serve::Sequential { keep_open } => {
-            rt.block_on(serve_chat(listener, keep_open, &config, &mut out))
+            rt.block_on(serve_chat(listener, keep_open, &config, &stop, &mut out))
         }
-        Serve::Echo => rt.block_on(echo::serve(listener, &config, &mut out)),
+        Serve::Echo => rt.block_on(echo::serve(listener, &config, &stop, &mut out)),
         Serve::Concurrent | Serve::Room => {
             let raw = config.mode.pipe && config.serve == Serve::Concurrent;
             let opts = HubOptions {
@@ -291,7 +295,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
             } else {
                 session::stdin_lines(config.mode.chat.max_line)
             };
-            rt.block_on(room::serve(listener, &opts, input, &mut out))
+            rt.block_on(room::serve(listener, &opts, input, &stop, &mut out))
         }
     };
     rt.shutdown_background();
@@ -311,11 +315,13 @@ fn admit(config: &Config, peer: SocketAddr, out: &mut Renderer<'_>) -> Result<bo
     }
 }
 
-/// Pipe mode, one client at a time (blocking sockets, so splice can be used).
+/// Pipe mode, one client at a time (each session on blocking sockets, so splice can be used).
+/// A stop signal ends the session under way, which is reported as a normal end is, and the run.
 fn serve_pipe(
-    listener: &std::net::TcpListener,
+    listener: &tokio::net::TcpListener,
     keep_open: bool,
     config: &Config,
+    ctx: &pipe::Context<'_>,
     out: &mut Renderer<'_>,
 ) -> Result<Outcome> {
     let source = if keep_open {
@@ -325,29 +331,49 @@ fn serve_pipe(
     };
     let mut pause = AcceptPause::default();
     loop {
-        if config.mode.chat.trace {
+        if ctx.trace {
             let state = tcp::state(listener.as_fd());
             out.trace(&SocketCall::with_state("accept() blocks…", state));
         }
-        let (stream, peer) = match listener.accept() {
-            Ok(a) => a,
-            Err(e) if pause.hold(&e, out) => {
-                std::thread::sleep(std::time::Duration::from_secs(1));
+        let accepted_or_stop = ctx.handle.block_on(async {
+            tokio::select! {
+                () = ctx.stop.wait() => None,
+                a = listener.accept() => Some(a),
+            }
+        });
+        let (stream, peer) = match accepted_or_stop {
+            None => return Ok(Outcome::Yes),
+            Some(Ok(a)) => a,
+            Some(Err(e)) if pause.hold(&e, out) => {
+                ctx.handle.block_on(async {
+                    tokio::select! {
+                        () = ctx.stop.wait() => {}
+                        () = pause.retry() => {}
+                    }
+                });
                 continue;
             }
-            Err(e) => return Err(Error::io("accept", e)),
+            Some(Err(e)) => return Err(Error::io("accept", e)),
         };
         pause.freed();
         let peer = peer_addr(peer);
-        if config.mode.chat.trace {
+        if ctx.trace {
             out.trace(&accepted(&stream, peer));
         }
         if !admit(config, peer, out)? {
             continue;
         }
         out.status(&Event::connection(peer));
-        match pipe::run(stream, config.mode.dirs, &source) {
-            Ok(moved) => out.status(&Event::closed(peer, moved, None)),
+        let stream = stream
+            .into_std()
+            .map_err(|e| Error::io(format!("connection from {}", host::endpoint(peer)), e))?;
+        match pipe::run(stream, config.mode.dirs, &source, ctx, out) {
+            Ok((moved, end)) => {
+                out.status(&Event::closed(peer, moved, None));
+                if end == PipeEnd::Stopped {
+                    return Ok(Outcome::Yes);
+                }
+            }
             Err(e) if keep_open => {
                 out.note(format!("connection from {}: {e}", host::endpoint(peer)))
             }
@@ -364,6 +390,7 @@ async fn serve_chat(
     listener: tokio::net::TcpListener,
     keep_open: bool,
     config: &Config,
+    stop: &Stop,
     out: &mut Renderer<'_>,
 ) -> Result<(Moved, u64)> {
     let mut input = session::stdin_lines(config.mode.chat.max_line);
@@ -380,12 +407,14 @@ async fn serve_chat(
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
                 Err(e) if pause.hold(&e, out) => {
-                    pause.retry().await;
-                    continue;
+                    tokio::select! {
+                        () = stop.wait() => return Ok((total, connections)),
+                        () = pause.retry() => continue,
+                    }
                 }
                 Err(e) => return Err(Error::io("accept", e)),
             },
-            _ = tokio::signal::ctrl_c() => return Ok((total, connections)),
+            () = stop.wait() => return Ok((total, connections)),
         };
         pause.freed();
         let peer = peer_addr(peer);
@@ -398,7 +427,8 @@ async fn serve_chat(
         connections += 1;
         out.emit(&Event::connection(peer))?;
         let mut moved = Moved::default();
-        let end = session::chat(stream, peer, &mut input, &config.mode.chat, out, &mut moved).await;
+        let chat = &config.mode.chat;
+        let end = session::chat(stream, peer, &mut input, chat, stop, out, &mut moved).await;
         total.add(moved);
         out.emit(&Event::closed(peer, moved, None))?;
         match end {

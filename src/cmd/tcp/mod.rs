@@ -16,6 +16,7 @@ mod pipe;
 mod render;
 mod room;
 mod session;
+mod stop;
 
 use std::net::SocketAddr;
 use std::os::fd::{AsFd, AsRawFd};
@@ -203,7 +204,8 @@ shown after --partial-after or at the end), message (room: peer, nick, text), cu
 --max-line: its head was shown, the rest dropped), refused (peer, text: the rule), join, leave, \
 nick (peer, nick: the new name), dropped (a room member too slow to read), peer_closed, closed \
 (peer, bytes_in, bytes_out), trace (--trace: call, state as TCP_INFO reports it, such as \
-ESTABLISHED or TIME_WAIT), and last summary (bytes_in, bytes_out, duration_s, connections). \
+ESTABLISHED or TIME_WAIT, and peer where a server talks with many clients at once), and last \
+summary (bytes_in, bytes_out, duration_s, connections). \
 Pipe mode passes raw bytes on stdout; its events go to stderr as text."
     };
 }
@@ -348,6 +350,9 @@ pub enum Event {
         /// The TCP state after it.
         #[serde(skip_serializing_if = "Option::is_none")]
         state: Option<TcpState>,
+        /// The client whose connection it was on (a server with many clients).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        peer: Option<String>,
     },
     /// The last record: totals.
     Summary {
@@ -426,6 +431,7 @@ impl Event {
             time: now(),
             call: call.call.clone(),
             state: call.state,
+            peer: call.peer.clone(),
         }
     }
 

@@ -1,22 +1,27 @@
 //! Pipe mode: a byte-exact stream both ways between stdin/stdout and one connection, like nc.
 //! Standard input's end shuts down the write half; the session ends once the peer has closed
-//! its side too. Each direction runs on its own thread with blocking descriptors, so
-//! [`crate::net::tcp::copy`] can splice the bytes when stdin or stdout is a pipe. A reader
+//! its side too, or at a stop signal. Each direction runs on its own thread with blocking
+//! descriptors, so [`crate::net::tcp::copy`] can splice the bytes when stdin or stdout is a
+//! pipe (with `--trace`, read and write, so that each recv and send can be narrated). A reader
 //! starts at [`run`].
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::os::fd::AsFd;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::render::Renderer;
+use super::stop::Stop;
 use super::{Directions, Moved};
 use crate::error::{Error, Result};
-use crate::net::tcp::{copy, is_reset};
+use crate::model::socket_trace::SocketCall;
+use crate::net::tcp::{CHUNK, copy, is_reset, state};
 
 /// Where a session's outgoing bytes come from.
+#[derive(Clone)]
 pub enum Source {
     /// Straight from this process's stdin (one session: splice can be used).
     Stdin,
@@ -59,60 +64,157 @@ fn read_stdin_chunks(tx: &SyncSender<Vec<u8>>) {
     }
 }
 
-/// Run one pipe session on `stream`; returns the bytes moved. A reset by the peer is one line
-/// and exit 1; a closed stdout ends the session quietly.
-pub fn run(stream: TcpStream, dirs: Directions, source: &Source) -> Result<Moved> {
+/// What a pipe session needs besides its connection: a runtime to wait on (for the stop
+/// signal and the two directions at once), the run's [`Stop`], and whether to narrate.
+pub struct Context<'a> {
+    /// The run's runtime.
+    pub handle: &'a tokio::runtime::Handle,
+    /// Ends the session early (Ctrl-C, SIGTERM).
+    pub stop: &'a Stop,
+    /// `--trace`: narrate each recv and send (read/write then, so that each is one call).
+    pub trace: bool,
+}
+
+/// How a pipe session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PipeEnd {
+    /// Both directions ran to their end.
+    Done,
+    /// A stop signal ended it; the counts are what had moved by then.
+    Stopped,
+}
+
+/// What the two direction threads tell the waiting thread.
+enum Report {
+    Trace(SocketCall),
+    Received(io::Result<u64>),
+    Sent(io::Result<u64>),
+}
+
+/// Bytes moved so far, counted as they go.
+#[derive(Default)]
+struct Counts {
+    bytes_in: AtomicU64,
+    bytes_out: AtomicU64,
+}
+
+/// Run one pipe session on `stream`; returns the bytes moved and how it ended. A reset by the
+/// peer is one line and exit 1; a closed stdout ends the session quietly. Each direction runs
+/// on a thread of its own; this thread prints their narration and waits for both, or for a
+/// stop signal, which shuts the connection down and ends the session with the counts so far.
+pub fn run(
+    stream: TcpStream,
+    dirs: Directions,
+    source: &Source,
+    ctx: &Context<'_>,
+    out: &mut Renderer<'_>,
+) -> Result<(Moved, PipeEnd)> {
     stream
         .set_nonblocking(false)
         .map_err(|e| Error::io("set blocking", e))?;
     let stream = Arc::new(stream);
-    let recv_done = Arc::new(AtomicBool::new(false));
-    let receiver = dirs.recv.then(|| {
-        let stream = Arc::clone(&stream);
-        let done = Arc::clone(&recv_done);
+    let counts = Arc::new(Counts::default());
+    let recv_done = Arc::new(AtomicBool::new(!dirs.recv));
+    let fin_sent = Arc::new(AtomicBool::new(false));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let trace = ctx.trace;
+    let mut waiting = 0;
+    if dirs.recv {
+        waiting += 1;
+        let (stream, counts, tx) = (Arc::clone(&stream), Arc::clone(&counts), tx.clone());
+        let (done, fin_sent) = (Arc::clone(&recv_done), Arc::clone(&fin_sent));
         std::thread::spawn(move || {
+            let fd = stream.as_fd();
             let stdout = io::stdout();
-            let result = copy(stream.as_fd(), stdout.as_fd());
+            let result = copy(fd, stdout.as_fd(), !trace, &mut |n| {
+                counts.bytes_in.fetch_add(n as u64, Ordering::SeqCst);
+                if trace {
+                    let _ = tx.send(Report::Trace(SocketCall::recv(CHUNK, n, state(fd))));
+                }
+            });
+            if trace && result.is_ok() {
+                let first = fin_sent.load(Ordering::SeqCst);
+                let _ = tx.send(Report::Trace(SocketCall::peer_fin(first, state(fd))));
+            }
             done.store(true, Ordering::SeqCst);
-            result
-        })
-    });
-    if !dirs.recv {
-        recv_done.store(true, Ordering::SeqCst);
+            let _ = tx.send(Report::Received(result));
+        });
     }
-
-    let sent = if dirs.send {
-        let sent = match source {
-            Source::Stdin => copy(io::stdin().as_fd(), stream.as_fd()),
-            Source::Shared(shared) => forward_shared(shared, &stream, &recv_done),
-        };
-        // Our side is done: tell the peer (a reset peer makes this fail, which is fine).
-        let _ = stream.shutdown(Shutdown::Write);
-        Some(sent)
-    } else {
-        None
-    };
-
-    let received = receiver.map(|h| {
-        h.join()
-            .unwrap_or_else(|_| Err(io::Error::other("receiving thread failed")))
+    if dirs.send {
+        waiting += 1;
+        let (stream, counts, tx) = (Arc::clone(&stream), Arc::clone(&counts), tx.clone());
+        let (recv_done, source) = (Arc::clone(&recv_done), source.clone());
+        std::thread::spawn(move || {
+            let fd = stream.as_fd();
+            let mut step = |n: usize| {
+                counts.bytes_out.fetch_add(n as u64, Ordering::SeqCst);
+                if trace {
+                    let _ = tx.send(Report::Trace(SocketCall::send(n, state(fd))));
+                }
+            };
+            let sent = match &source {
+                Source::Stdin => copy(io::stdin().as_fd(), fd, !trace, &mut step),
+                Source::Shared(shared) => forward_shared(shared, &stream, &recv_done, &mut step),
+            };
+            // Our side is done: tell the peer (a reset peer makes this fail, which is fine).
+            let _ = stream.shutdown(Shutdown::Write);
+            fin_sent.store(true, Ordering::SeqCst);
+            if trace {
+                let _ = tx.send(Report::Trace(SocketCall::our_fin(state(fd))));
+            }
+            let _ = tx.send(Report::Sent(sent));
+        });
+    }
+    drop(tx);
+    let (mut received, mut sent) = (None, None);
+    let stopped = ctx.handle.block_on(async {
+        while waiting > 0 {
+            tokio::select! {
+                biased;
+                () = ctx.stop.wait() => return true,
+                report = rx.recv() => match report {
+                    Some(Report::Trace(call)) => out.trace(&call),
+                    Some(Report::Received(r)) => {
+                        received = Some(r);
+                        waiting -= 1;
+                    }
+                    Some(Report::Sent(r)) => {
+                        sent = Some(r);
+                        waiting -= 1;
+                    }
+                    None => break,
+                },
+            }
+        }
+        false
     });
-    let mut moved = Moved::default();
+    if stopped {
+        // The threads may be blocked on stdin or stdout; the connection ends here all the same.
+        let _ = stream.shutdown(Shutdown::Both);
+    }
+    if trace {
+        out.trace(&SocketCall::close());
+    }
+    let moved = Moved {
+        bytes_in: counts.bytes_in.load(Ordering::SeqCst),
+        bytes_out: counts.bytes_out.load(Ordering::SeqCst),
+    };
+    if stopped {
+        return Ok((moved, PipeEnd::Stopped));
+    }
     match received {
-        Some(Ok(n)) => moved.bytes_in = n,
         // Reading the socket fails with a reset; writing into a closed stdout with EPIPE.
         Some(Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => {}
         Some(Err(e)) if is_reset(&e) => return Err(reset()),
         Some(Err(e)) => return Err(Error::io("receive", e)),
-        None => {}
+        Some(Ok(_)) | None => {}
     }
     match sent {
-        Some(Ok(n)) => moved.bytes_out = n,
         Some(Err(e)) if is_reset(&e) => return Err(reset()),
         Some(Err(e)) => return Err(Error::io("send", e)),
-        None => {}
+        Some(Ok(_)) | None => {}
     }
-    Ok(moved)
+    Ok((moved, PipeEnd::Done))
 }
 
 /// The one line for a connection that the peer reset mid-stream (exit 1).
@@ -121,11 +223,13 @@ pub fn reset() -> Error {
     Error::negative("connection reset by peer")
 }
 
-/// Send chunks from the shared stdin until it ends, the peer leaves, or a write fails.
+/// Send chunks from the shared stdin until it ends, the peer leaves, or a write fails, telling
+/// `step` the size of each chunk sent.
 fn forward_shared(
     shared: &SharedStdin,
     stream: &TcpStream,
     recv_done: &AtomicBool,
+    step: &mut dyn FnMut(usize),
 ) -> io::Result<u64> {
     let mut total = 0u64;
     if shared.ended.load(Ordering::SeqCst) {
@@ -141,6 +245,7 @@ fn forward_shared(
             Ok(chunk) => {
                 writer.write_all(&chunk)?;
                 total += chunk.len() as u64;
+                step(chunk.len());
             }
             Err(RecvTimeoutError::Timeout) => {
                 if recv_done.load(Ordering::SeqCst) {

@@ -148,7 +148,13 @@ impl fmt::Display for Text<'_> {
             Event::Leave { nick, .. } => write!(f, "* {nick} left"),
             Event::Nick { peer, nick, .. } => write!(f, "* {peer} is now {nick}"),
             Event::Dropped { nick, text, .. } => write!(f, "* {nick} dropped: {text}"),
-            Event::Trace { call, state, .. } => SocketCall::with_state(call.clone(), *state).fmt(f),
+            Event::Trace {
+                call, state, peer, ..
+            } => {
+                let mut shown = SocketCall::with_state(call.clone(), *state);
+                shown.peer.clone_from(peer);
+                shown.fmt(f)
+            }
             Event::Summary {
                 bytes_in,
                 bytes_out,

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -20,12 +21,15 @@ use encoding_rs::Encoding;
 
 use super::accept::AcceptPause;
 use super::render::Renderer;
+use super::stop::Stop;
 use super::{Event, Moved};
 use crate::error::{Error, Result};
 use crate::model::chat::{
-    Acl, Eol, LineSplitter, Piece, RoomInput, is_quit, peer_addr, room_input,
+    Acl, Eol, LineSplitter, Piece, RoomInput, is_quit, nick_refusal, peer_addr, room_input,
 };
 use crate::model::sanitize::{decode_escaped, encode};
+use crate::model::socket_trace::SocketCall;
+use crate::net::tcp;
 
 /// How the many-client server behaves.
 #[derive(Debug, Clone)]
@@ -50,7 +54,7 @@ pub struct HubOptions {
     pub encoding: &'static Encoding,
     /// What a line typed on the listening terminal ends with (`--concurrent`).
     pub eol: Eol,
-    /// Narrate accept() (`--trace`).
+    /// Narrate each client's accept, recv, send and close (`--trace`).
     pub trace: bool,
 }
 
@@ -73,14 +77,17 @@ struct Member {
 enum HubMsg {
     Data(u64, Piece),
     Leave(u64, Option<String>),
+    /// A socket call a member's task made (`--trace`).
+    Trace(SocketCall),
 }
 
-/// Serve until the listening terminal quits or Ctrl-C; returns what was moved in total and
+/// Serve until the listening terminal quits or a stop signal; returns what was moved in total and
 /// how many connections were accepted.
 pub async fn serve(
     listener: TcpListener,
     opts: &HubOptions,
     mut input: mpsc::Receiver<Piece>,
+    stop: &Stop,
     out: &mut Renderer<'_>,
 ) -> Result<(Moved, u64)> {
     let (hub_tx, mut hub_rx) = mpsc::channel::<HubMsg>(1024);
@@ -89,11 +96,9 @@ pub async fn serve(
     let mut total = Moved::default();
     let mut input_open = true;
     let mut pause = AcceptPause::default();
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
     loop {
         tokio::select! {
-            _ = &mut ctrl_c => break,
+            () = stop.wait() => break,
             () = pause.retry(), if pause.paused() => {}
             accepted = listener.accept(), if !pause.paused() => {
                 let (stream, addr) = match accepted {
@@ -133,6 +138,7 @@ pub async fn serve(
                 let Some(msg) = msg else { break };
                 match msg {
                     HubMsg::Data(id, piece) => on_data(&mut members, id, &piece, opts, out)?,
+                    HubMsg::Trace(call) => out.trace(&call),
                     HubMsg::Leave(id, reason) => {
                         pause.freed();
                         if let Some(m) = members.remove(&id) {
@@ -184,9 +190,13 @@ fn leave(
     out: &mut Renderer<'_>,
 ) -> Result<()> {
     m.reader.abort();
-    // A member that left on its own gets what was queued for it; one dropped or failed does not.
+    // A member that left on its own gets what was queued for it (its writer closes the
+    // connection then); one dropped or failed does not.
     if reason.is_some() {
         m.writer.abort();
+        if opts.trace {
+            out.trace(&SocketCall::close().on(m.addr));
+        }
     }
     let moved = Moved {
         bytes_in: m.counters.bytes_in.load(Ordering::Relaxed),
@@ -206,9 +216,10 @@ fn on_data(
     opts: &HubOptions,
     out: &mut Renderer<'_>,
 ) -> Result<()> {
-    let Some(m) = members.get_mut(&id) else {
+    let Some(m) = members.get(&id) else {
         return Ok(());
     };
+    let (addr, nick) = (m.addr, m.nick.clone());
     if opts.raw {
         return out.raw(piece.bytes());
     }
@@ -223,23 +234,27 @@ fn on_data(
                 return broadcast(members, None, text.as_bytes(), opts, out);
             }
             RoomInput::Nick(name) => {
-                let old = std::mem::replace(&mut m.nick, name.clone());
-                out.emit(&Event::nick(m.addr, &name))?;
-                let text = format!("* {old} is now {name}\n");
+                let others = members
+                    .iter()
+                    .filter(|(other, _)| **other != id)
+                    .map(|(_, m)| m.nick.as_str());
+                if let Some(reason) = nick_refusal(&name, &opts.local_nick, others) {
+                    return tell(members, id, &format!("* {reason}\n"), opts, out);
+                }
+                if let Some(m) = members.get_mut(&id) {
+                    m.nick.clone_from(&name);
+                }
+                out.emit(&Event::nick(addr, &name))?;
+                let text = format!("* {nick} is now {name}\n");
                 return broadcast(members, None, text.as_bytes(), opts, out);
             }
             RoomInput::BadNick(reason) => {
-                let text = format!("* {reason}\n");
-                let bytes: Arc<[u8]> = Arc::from(text.as_bytes());
-                m.queued.fetch_add(bytes.len(), Ordering::SeqCst);
-                let _ = m.tx.send(bytes);
-                return Ok(());
+                return tell(members, id, &format!("* {reason}\n"), opts, out);
             }
             RoomInput::Message => {}
         }
     }
     let text = decode_escaped(piece.bytes(), opts.encoding);
-    let (addr, nick) = (m.addr, m.nick.clone());
     if opts.room {
         out.emit(&Event::message(addr, &nick, text.clone()))?;
     } else {
@@ -255,6 +270,38 @@ fn on_data(
     Ok(())
 }
 
+/// Queue `bytes` for `m` if its queue stays within `limit` bytes; false (nothing queued) if not.
+/// Every byte sent to a member goes through here, whatever produced it, so that no member,
+/// however much it asks for and however little it reads, makes the server hold more.
+fn enqueue(m: &Member, bytes: &Arc<[u8]>, limit: usize) -> bool {
+    let fits = m
+        .queued
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |queued| {
+            (queued + bytes.len() <= limit).then_some(queued + bytes.len())
+        })
+        .is_ok();
+    if fits {
+        let _ = m.tx.send(Arc::clone(bytes));
+    }
+    fits
+}
+
+/// Queue `text` for one member (a reply to its command); a member whose queue would overflow
+/// is dropped, as in [`broadcast`].
+fn tell(
+    members: &mut HashMap<u64, Member>,
+    id: u64,
+    text: &str,
+    opts: &HubOptions,
+    out: &mut Renderer<'_>,
+) -> Result<()> {
+    let bytes: Arc<[u8]> = Arc::from(encode(text.as_bytes(), opts.encoding).0);
+    match members.get(&id) {
+        Some(m) if !enqueue(m, &bytes, opts.queue_limit) => drop_slow(members, id, opts, out),
+        _ => Ok(()),
+    }
+}
+
 /// Queue `bytes` for every member but `except`; members whose queue would overflow are
 /// dropped, and the others told.
 fn broadcast(
@@ -265,33 +312,36 @@ fn broadcast(
     out: &mut Renderer<'_>,
 ) -> Result<()> {
     let shared: Arc<[u8]> = Arc::from(bytes);
-    let mut dropped = Vec::new();
-    for (&id, m) in members.iter() {
-        if Some(id) == except {
-            continue;
-        }
-        let queued = m.queued.load(Ordering::SeqCst);
-        if queued + shared.len() > opts.queue_limit {
-            dropped.push(id);
-            continue;
-        }
-        m.queued.fetch_add(shared.len(), Ordering::SeqCst);
-        let _ = m.tx.send(Arc::clone(&shared));
-    }
+    let dropped: Vec<u64> = members
+        .iter()
+        .filter(|(id, m)| Some(**id) != except && !enqueue(m, &shared, opts.queue_limit))
+        .map(|(id, _)| *id)
+        .collect();
     for id in dropped {
-        if let Some(m) = members.remove(&id) {
-            let reason = format!(
-                "too slow: more than {} bytes waiting to be sent",
-                opts.queue_limit
-            );
-            out.emit(&Event::dropped(m.addr, &m.nick, reason.clone()))?;
-            let mut total = Moved::default();
-            leave(&m, Some(reason.clone()), &mut total, opts, out)?;
-            let notice = format!("* {} was dropped: {reason}\n", m.nick);
-            broadcast(members, None, notice.as_bytes(), opts, out)?;
-        }
+        drop_slow(members, id, opts, out)?;
     }
     Ok(())
+}
+
+/// Drop a member whose queue is full, and tell the others.
+fn drop_slow(
+    members: &mut HashMap<u64, Member>,
+    id: u64,
+    opts: &HubOptions,
+    out: &mut Renderer<'_>,
+) -> Result<()> {
+    let Some(m) = members.remove(&id) else {
+        return Ok(());
+    };
+    let reason = format!(
+        "too slow: more than {} bytes waiting to be sent",
+        opts.queue_limit
+    );
+    out.emit(&Event::dropped(m.addr, &m.nick, reason.clone()))?;
+    let mut total = Moved::default();
+    leave(&m, Some(reason.clone()), &mut total, opts, out)?;
+    let notice = format!("* {} was dropped: {reason}\n", m.nick);
+    broadcast(members, None, notice.as_bytes(), opts, out)
 }
 
 fn start_member(
@@ -307,7 +357,7 @@ fn start_member(
     let queued = Arc::new(AtomicUsize::new(0));
     let counters = Arc::new(Counters::default());
 
-    let (raw, max_line) = (opts.raw, opts.max_line);
+    let (raw, max_line, trace) = (opts.raw, opts.max_line, opts.trace);
     let reader_counters = Arc::clone(&counters);
     let reader_hub = hub.clone();
     let reader_task = tokio::spawn(async move {
@@ -316,11 +366,23 @@ fn start_member(
         let mut pieces = Vec::new();
         let reason = loop {
             match reader.read(&mut buf).await {
-                Ok(0) => break None,
+                Ok(0) => {
+                    if trace {
+                        let state = tcp::state(reader.as_ref().as_fd());
+                        let call = SocketCall::peer_fin(false, state).on(addr);
+                        let _ = reader_hub.send(HubMsg::Trace(call)).await;
+                    }
+                    break None;
+                }
                 Ok(n) => {
                     reader_counters
                         .bytes_in
                         .fetch_add(n as u64, Ordering::Relaxed);
+                    if trace {
+                        let state = tcp::state(reader.as_ref().as_fd());
+                        let call = SocketCall::recv(buf.len(), n, state).on(addr);
+                        let _ = reader_hub.send(HubMsg::Trace(call)).await;
+                    }
                     if raw {
                         pieces.push(Piece::Line(buf[..n].to_vec()));
                     } else {
@@ -360,12 +422,24 @@ fn start_member(
                     .await;
                 return;
             }
+            if trace {
+                let state = tcp::state(writer.as_ref().as_fd());
+                let call = SocketCall::send(batch.len(), state).on(addr);
+                let _ = hub.send(HubMsg::Trace(call)).await;
+            }
             writer_queued.fetch_sub(batch.len(), Ordering::SeqCst);
             writer_counters
                 .bytes_out
                 .fetch_add(batch.len() as u64, Ordering::Relaxed);
         }
         let _ = writer.shutdown().await;
+        if trace {
+            // The member has left: this half is the last, so dropping it closes the socket.
+            let fin = SocketCall::our_fin(tcp::state(writer.as_ref().as_fd())).on(addr);
+            let _ = hub.send(HubMsg::Trace(fin)).await;
+            drop(writer);
+            let _ = hub.send(HubMsg::Trace(SocketCall::close().on(addr))).await;
+        }
     });
 
     Member {

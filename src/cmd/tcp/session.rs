@@ -14,11 +14,12 @@ use tokio::time::Instant;
 
 use super::pipe::reset;
 use super::render::Renderer;
+use super::stop::Stop;
 use super::{ChatOptions, Event, Moved};
 use crate::error::{Error, Result};
 use crate::model::chat::{LineSplitter, Piece, is_quit};
 use crate::model::sanitize::{decode_escaped, encode};
-use crate::model::socket_trace::SocketCall;
+use crate::model::socket_trace::{SocketCall, TcpState};
 use crate::net::tcp::{self, is_reset};
 
 /// Lines typed on stdin, read by one thread for the whole run (so consecutive sessions share
@@ -76,13 +77,14 @@ pub enum ChatEnd {
     Peer,
 }
 
-/// Run one chat session until the user or the peer ends it (or Ctrl-C). Whatever ends it,
+/// Run one chat session until the user or the peer ends it (or a stop signal). Whatever ends it,
 /// everything the peer sent is shown first: unfinished lines as partial lines.
 pub async fn chat(
     stream: TcpStream,
     peer: SocketAddr,
     input: &mut mpsc::Receiver<Piece>,
     opts: &ChatOptions,
+    stop: &Stop,
     out: &mut Renderer<'_>,
     moved: &mut Moved,
 ) -> Result<ChatEnd> {
@@ -97,10 +99,10 @@ pub async fn chat(
         moved,
         closed_first: false,
     };
-    let end = talk.run(input, out).await;
+    let end = talk.run(input, stop, out).await;
     drop(talk);
     if opts.trace {
-        out.trace(&SocketCall::new("close()"));
+        out.trace(&SocketCall::close());
     }
     end
 }
@@ -122,11 +124,10 @@ impl Talk<'_> {
     async fn run(
         &mut self,
         input: &mut mpsc::Receiver<Piece>,
+        stop: &Stop,
         out: &mut Renderer<'_>,
     ) -> Result<ChatEnd> {
         let input_open = self.opts.send;
-        let ctrl_c = tokio::signal::ctrl_c();
-        tokio::pin!(ctrl_c);
         // When the peer's unfinished line is shown if nothing more comes.
         let mut flush_at: Option<Instant> = None;
         loop {
@@ -137,7 +138,7 @@ impl Talk<'_> {
                 }
             };
             tokio::select! {
-                _ = &mut ctrl_c => return self.close_local(out).await,
+                () = stop.wait() => return self.close_local(out).await,
                 piece = input.recv(), if input_open => {
                     let Some(piece) = piece else {
                         // Ctrl-D: close our side; the peer reports it.
@@ -161,7 +162,7 @@ impl Talk<'_> {
                         out.emit(&Event::peer_closed(self.peer))?;
                         // Our FIN in answer: the kernel then waits for the last ACK.
                         let _ = self.writer.shutdown().await;
-                        self.trace("shutdown(SHUT_WR): our FIN".into(), out);
+                        self.trace(SocketCall::our_fin, out);
                         return Ok(ChatEnd::Peer);
                     }
                     flush_at = (self.splitter.pending() > 0)
@@ -192,7 +193,7 @@ impl Talk<'_> {
             Err(e) if is_reset(&e) => return Err(reset()),
             Err(e) => return Err(Error::io(format!("send to {}", self.peer), e)),
         }
-        self.trace(format!("send({0}) = {0} bytes", line.len()), out);
+        self.trace(|state| SocketCall::send(line.len(), state), out);
         Ok(())
     }
 
@@ -204,18 +205,12 @@ impl Talk<'_> {
             Err(e) => return Err(Error::io(format!("receive from {}", self.peer), e)),
         };
         if n == 0 {
-            let call = if self.closed_first {
-                // Linux moves the connection to a separate TIME_WAIT entry (what ss shows)
-                // and reports this socket as closed.
-                "recv() = 0: the peer sent FIN; we closed first, so the kernel keeps the \
-                 connection in TIME_WAIT for 60 s"
-            } else {
-                "recv() = 0: the peer sent FIN"
-            };
-            self.trace(call.into(), out);
+            let closed_first = self.closed_first;
+            self.trace(|state| SocketCall::peer_fin(closed_first, state), out);
             return Ok(0);
         }
-        self.trace(format!("recv({}) = {n} bytes", self.buf.len()), out);
+        let size = self.buf.len();
+        self.trace(|state| SocketCall::recv(size, n, state), out);
         self.moved.bytes_in += n as u64;
         if self.opts.recv {
             let mut pieces = Vec::new();
@@ -233,7 +228,7 @@ impl Talk<'_> {
     async fn close_local(&mut self, out: &mut Renderer<'_>) -> Result<ChatEnd> {
         let _ = self.writer.shutdown().await;
         self.closed_first = true;
-        self.trace("shutdown(SHUT_WR): our FIN".into(), out);
+        self.trace(SocketCall::our_fin, out);
         let deadline = Instant::now() + Duration::from_secs(2);
         while let Ok(read) =
             tokio::time::timeout_at(deadline, self.reader.read(&mut self.buf)).await
@@ -264,10 +259,9 @@ impl Talk<'_> {
     }
 
     /// Narrate a call with the connection's state after it (`--trace`).
-    fn trace(&self, call: String, out: &mut Renderer<'_>) {
+    fn trace(&self, call: impl FnOnce(Option<TcpState>) -> SocketCall, out: &mut Renderer<'_>) {
         if self.opts.trace {
-            let state = tcp::state(self.reader.as_ref().as_fd());
-            out.trace(&SocketCall::with_state(call, state));
+            out.trace(&call(tcp::state(self.reader.as_ref().as_fd())));
         }
     }
 }

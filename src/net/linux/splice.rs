@@ -10,10 +10,16 @@ fn is_pipe(fd: BorrowedFd<'_>) -> bool {
     nix::sys::stat::fstat(fd).is_ok_and(|st| (st.st_mode & libc::S_IFMT) == libc::S_IFIFO)
 }
 
-/// Move every byte from `from` to `to` with splice(2), `chunk` bytes a step, until end of input.
-/// `None` when splice cannot be used between these two descriptors (neither is a pipe, or the
-/// kernel refused before the first byte); then nothing was moved.
-pub fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>, chunk: usize) -> Option<io::Result<u64>> {
+/// Move every byte from `from` to `to` with splice(2), `chunk` bytes a step, until end of input,
+/// telling `step` the size of each step. `None` when splice cannot be used between these two
+/// descriptors (neither is a pipe, or the kernel refused before the first byte); then nothing
+/// was moved.
+pub fn copy(
+    from: BorrowedFd<'_>,
+    to: BorrowedFd<'_>,
+    chunk: usize,
+    step: &mut dyn FnMut(usize),
+) -> Option<io::Result<u64>> {
     if !is_pipe(from) && !is_pipe(to) {
         return None;
     }
@@ -24,7 +30,7 @@ pub fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>, chunk: usize) -> Option<io
             widen_pipe(fd, chunk);
         }
     }
-    match splice_all(from, to, chunk) {
+    match splice_all(from, to, chunk, step) {
         Err(e) if e.raw_os_error() == Some(libc::EINVAL) => None,
         other => Some(other),
     }
@@ -38,17 +44,42 @@ fn widen_pipe(fd: BorrowedFd<'_>, size: usize) {
 
 /// splice(2) until end of input. An `EINVAL` before the first byte means splice cannot be used
 /// between these two descriptors.
-fn splice_all(from: BorrowedFd<'_>, to: BorrowedFd<'_>, chunk: usize) -> io::Result<u64> {
+fn splice_all(
+    from: BorrowedFd<'_>,
+    to: BorrowedFd<'_>,
+    chunk: usize,
+    step: &mut dyn FnMut(usize),
+) -> io::Result<u64> {
     let mut total = 0u64;
     loop {
+        // splice(2) into a pipe holds the pipe's lock while it waits for its source: the
+        // program reading that pipe (the other end of `nettool connect ... | cat`) could not
+        // read what was already moved until more came. Wait for the source first, unlocked.
+        wait_readable(from)?;
         match splice_once(from, to, chunk) {
             Ok(0) => return Ok(total),
-            Ok(n) => total += n as u64,
+            Ok(n) => {
+                total += n as u64;
+                step(n);
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) if e.raw_os_error() == Some(libc::EINVAL) && total > 0 => {
                 return Err(io::Error::other("splice failed after data was moved"));
             }
             Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Block until `fd` has data or its end to read.
+fn wait_readable(fd: BorrowedFd<'_>) -> io::Result<()> {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    loop {
+        let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+        match poll(&mut fds, PollTimeout::NONE) {
+            Ok(_) => return Ok(()),
+            Err(nix::errno::Errno::EINTR) => {}
+            Err(e) => return Err(e.into()),
         }
     }
 }
