@@ -493,12 +493,13 @@ impl Tracer<'_> {
                 let failed = step.servers.len();
                 let reason = if step.servers.is_empty() {
                     format!(
-                        "no address for {} (no glue came with the referral{})",
+                        "no address for {}: the referral came without glue, and {}",
                         unaddressed.join(", "),
                         if depth < MAX_GLUE_DEPTH {
-                            ", and a name inside the zone it serves cannot be looked up without it"
+                            "looking it up from the root found none (a name inside the zone \
+                             it serves cannot be found that way)"
                         } else {
-                            ", and glue lookups nest too deep"
+                            "glue lookups already nest as deep as they may"
                         }
                     )
                 } else {
@@ -552,6 +553,8 @@ impl Tracer<'_> {
                     self.steps.push(step);
                     zone = cut;
                     servers = ns;
+                    // Servers with glue first: one without costs a lookup from the root.
+                    servers.sort_by_key(|s| s.addrs.is_empty());
                 }
                 Verdict::Unusable(..) => unreachable!("unusable responses are skipped"),
             }
