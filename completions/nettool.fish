@@ -72,6 +72,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tls-name -d 
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l ca -d 'Trust only the CA certificates in FILE (PEM) instead of the system\'s roots' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l bufsize -d 'The EDNS UDP payload size offered, 512-65535 (DNS mode)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l subnet -d 'Send an EDNS client subnet, 192.0.2.0/24 or 2001:db8::/56 (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l root-hints -d 'Root hints for --trace, in the named.root format (the IANA root servers are built in)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s f -l file -d 'Read names from FILE, one a line (`-` for stdin; blank lines and # comments skipped)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l concurrency -d 'How many lookups may be in flight at once' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s t -l type -d 'Record types to ask DNS for, comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, SRV, PTR, CAA, HTTPS, SVCB, DNSKEY, DS, TLSA, SSHFP, NAPTR, HINFO, any other type\'s name, or TYPEnnn (DNS mode)' -r -f -a "A\t''
@@ -98,6 +99,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l cd -d 'Set t
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l norecurse -d 'Ask without recursion desired (RD clear), as dig +norecurse (DNS mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l nsid -d 'Ask for the server\'s identifier (EDNS NSID), shown in the footer (DNS mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l cookie -d 'Send an EDNS client cookie; the cookie the server returns is shown (DNS mode)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l trace -d 'Resolve iteratively from the root servers, printing each referral (the zone cut, its name servers, the server asked), as dig +trace; one name, one type (DNS mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l short -d 'Print only the data, one item a line (as dig +short)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s 6 -d 'Use IPv6 only'

@@ -70,7 +70,7 @@ pub struct DnsRecord {
 }
 
 impl DnsRecord {
-    fn from_record(record: &Record) -> Self {
+    pub(crate) fn from_record(record: &Record) -> Self {
         Self {
             name: dns_name::name_text(&record.name),
             rtype: dns_name::type_name(record.record_type()),
@@ -94,7 +94,7 @@ pub struct Answer {
 }
 
 impl Answer {
-    fn from_message(message: &Message) -> Self {
+    pub(crate) fn from_message(message: &Message) -> Self {
         let m = &message.metadata;
         let flags = [
             (m.message_type == MessageType::Response, "qr"),
@@ -312,7 +312,7 @@ pub const EDNS_PAYLOAD: u16 = 1232;
 const COOKIE: u16 = 10;
 
 /// The query message: the question, the header bits and EDNS options of `flags`.
-fn request(query: Query, flags: &QueryFlags) -> Message {
+pub(crate) fn request(query: Query, flags: &QueryFlags) -> Message {
     let mut message = Message::query();
     message.metadata.recursion_desired = flags.recurse;
     message.metadata.checking_disabled = flags.checking_disabled;

@@ -51,7 +51,8 @@ pub enum UdpFailure {
 
 /// What the reader hands to a waiting query.
 enum Delivery {
-    Answer(Message),
+    /// The answer, and its size in bytes as received.
+    Answer(Message, usize),
     Error(io::ErrorKind),
 }
 
@@ -123,7 +124,12 @@ impl UdpMux {
     }
 
     /// Send `message` (its ID is set here) and wait for its answer, as the server sent it.
-    pub async fn ask(&self, mut message: Message) -> Result<Message, UdpFailure> {
+    pub async fn ask(&self, message: Message) -> Result<Message, UdpFailure> {
+        self.ask_sized(message).await.map(|(answer, _)| answer)
+    }
+
+    /// [`Self::ask`], with the answer's size in bytes as it came off the wire.
+    pub async fn ask_sized(&self, mut message: Message) -> Result<(Message, usize), UdpFailure> {
         let Some(query) = message.queries.first().cloned() else {
             return Err(UdpFailure::Io(io::Error::other(
                 "a query without a question",
@@ -143,7 +149,7 @@ impl UdpMux {
                 }
             }
             match result {
-                Ok(Some(Delivery::Answer(message))) => return Ok(message),
+                Ok(Some(Delivery::Answer(message, size))) => return Ok((message, size)),
                 Ok(Some(Delivery::Error(kind))) => return Err(UdpFailure::Refused(kind.into())),
                 Ok(None) => {}
                 Err(e) => return Err(UdpFailure::Io(e)),
@@ -248,9 +254,9 @@ async fn read_answers(socket: Arc<UdpSocket>, server: SocketAddr, waiters: Waite
         };
         let mut map = waiters.lock().unwrap_or_else(PoisonError::into_inner);
         match judge(&buf[..len], from, server, &map) {
-            Verdict::Answer(id, message) => {
+            Verdict::Answer(id, message, size) => {
                 if let Some(tx) = map.get_mut(&id).and_then(|w| w.tx.take()) {
-                    let _ = tx.send(Delivery::Answer(message));
+                    let _ = tx.send(Delivery::Answer(message, size));
                 }
             }
             Verdict::NoteFor(id, note) => {
@@ -270,7 +276,7 @@ async fn read_answers(socket: Arc<UdpSocket>, server: SocketAddr, waiters: Waite
 /// What one received datagram is.
 enum Verdict {
     /// The answer to the query with this ID.
-    Answer(u16, Message),
+    Answer(u16, Message, usize),
     /// Not an answer, but about the query with this ID.
     NoteFor(u16, String),
     /// Not an answer, about no query in particular.
@@ -336,7 +342,7 @@ fn judge(
             format!("an answer from {from} to another question ({asked})"),
         );
     }
-    Verdict::Answer(id, message)
+    Verdict::Answer(id, message, bytes.len())
 }
 
 /// Whether `answer` repeats `query` as its question (names compared without regard to case).

@@ -9,6 +9,7 @@ pub mod capture;
 pub mod dns;
 pub mod dns_stream;
 pub mod dns_tls;
+pub mod dns_trace;
 pub mod dns_udp;
 pub mod host;
 pub mod icmp;

@@ -16,6 +16,7 @@ mod ping;
 mod ping_parsers;
 mod portinfo;
 mod resolve;
+mod resolve_trace;
 mod scan;
 mod schemas;
 mod sniff;

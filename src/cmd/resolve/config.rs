@@ -110,6 +110,8 @@ pub struct Config {
     pub short: bool,
     /// Lookups in flight at once.
     pub concurrency: usize,
+    /// `--trace`: iterative resolution from the root.
+    pub trace: Option<super::TraceConfig>,
 }
 
 impl TryFrom<Args> for Config {
@@ -173,7 +175,7 @@ impl TryFrom<Args> for Config {
                 "the timeout must be above zero",
             ));
         }
-        let dns_mode = args.dns || server.is_some() || !types.is_empty() || tls;
+        let dns_mode = args.dns || server.is_some() || !types.is_empty() || tls || args.trace;
         if !tls {
             let tls_only = [
                 (args.tls_name.is_some(), "--tls-name"),
@@ -224,6 +226,20 @@ impl TryFrom<Args> for Config {
             dnssec: args.dnssec,
             checking_disabled: args.cd,
         };
+        let trace = if args.trace {
+            let conflicts = super::trace::Conflicts {
+                file: args.file.is_some(),
+                tcp: args.tcp,
+                tls: tls.is_some(),
+                short: args.short,
+            };
+            let hints = args.root_hints.clone();
+            Some(super::TraceConfig::check(
+                &targets, &types, server, hints, &conflicts,
+            )?)
+        } else {
+            None
+        };
         let mode = if dns_mode {
             let types = if types.is_empty() {
                 match family {
@@ -253,6 +269,7 @@ impl TryFrom<Args> for Config {
             family,
             short: args.short,
             concurrency: args.concurrency as usize,
+            trace,
         })
     }
 }

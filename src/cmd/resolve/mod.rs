@@ -15,6 +15,7 @@ mod dns;
 mod render;
 mod report;
 mod system;
+mod trace;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -25,6 +26,7 @@ use tokio::task::JoinSet;
 
 pub use config::{Config, Mode, Target};
 pub use report::{NameReport, QueryReport, Status, Summary};
+pub use trace::{TraceConfig, TraceReport};
 
 use crate::cli::FamilyArgs;
 use crate::error::{Error, Result};
@@ -61,11 +63,23 @@ it)}.
 Summary object: kind (\"summary\"), names, resolved, not_found, failed, queries, elapsed_ms, \
 queries_per_second (numbers).
 
+With --trace, one document: kind (\"trace\"), name, query, type, roots_from (\"built-in\", the \
+--root-hints file, or @SERVER), status (\"answer\", \"nxdomain\", \"nodata\" or \"failed\"), \
+error, time_ms, and steps: one object per zone asked, in order: query and type (the name asked: \
+the traced name, or a name server's name when its address came without glue, which glue_for \
+then names), zone (whose servers were asked, \".\" for the root), kind (\"root\" for the \
+root's NS set, \"referral\", \"answer\", \"nxdomain\", \"nodata\", \"failed\"), servers (every \
+server asked: name, address, rcode, error, time_ms; the last one's response is used), rcode, \
+flags, bytes, time_ms, records (what dig +trace shows for the step: the referral's NS records, \
+or the answer), delegation ({zone, ns: [names]} or null) and glue ([{name, address}]).
+
 Exit status: 0 every name resolved; 1 a name does not exist (NXDOMAIN, no such host, or no \
 record of the type asked for); 2 a timeout, an unreachable server, a refused or failed query, or \
 an invalid name (label over 63 bytes, name over 253, empty label, bad character). Ctrl-C \
 (SIGINT) or SIGTERM stops reading and asking: the names answered so far get the summary of a \
-normal end, and the exit status follows the same rule over them.";
+normal end, and the exit status follows the same rule over them. A trace exits 0 at an answer, \
+1 at NXDOMAIN or no data, 2 when every server of a zone fails (a lame delegation, a referral \
+loop) or a bound is reached.";
 
 /// Arguments of `nettool resolve`.
 #[derive(Debug, clap::Args)]
@@ -153,6 +167,15 @@ pub struct Args {
     #[arg(long)]
     pub cookie: bool,
 
+    /// Resolve iteratively from the root servers, printing each referral (the zone cut, its
+    /// name servers, the server asked), as dig +trace; one name, one type (DNS mode)
+    #[arg(long)]
+    pub trace: bool,
+
+    /// Root hints for --trace, in the named.root format (the IANA root servers are built in)
+    #[arg(long, value_name = "FILE", requires = "trace")]
+    pub root_hints: Option<PathBuf>,
+
     /// Print only the data, one item a line (as dig +short)
     #[arg(long)]
     pub short: bool,
@@ -209,6 +232,9 @@ pub fn run(config: &Config, out: &mut Output) -> Result<Outcome> {
     // threads cost more than the queries in bulk runs. Lookups through the system resolver
     // block, so they run on tokio's blocking pool either way.
     let runtime = crate::runtime::current_thread()?;
+    if let Some(trace) = &config.trace {
+        return runtime.block_on(trace::run(config, trace, out));
+    }
     let result = runtime.block_on(run_async(config, out));
     // A read of stdin stopped by a signal is still blocked on its thread: do not wait for it.
     runtime.shutdown_background();

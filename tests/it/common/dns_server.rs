@@ -126,7 +126,19 @@ impl DnsServer {
 
     /// Start the server on the loopback address `ip`.
     pub fn start_on(ip: &str) -> Self {
-        let (udp, tcp) = bind_pair(ip);
+        let zones = vec![test_zone(), REVERSE_V4.to_string(), REVERSE_V6.to_string()];
+        Self::serve(bind_pair(ip), zones)
+    }
+
+    /// Serve `zones` (zone-file text, each with its `$ORIGIN`) on `addr`, UDP and TCP; the
+    /// port may be a fixed one such as 53 (a name server named in a referral is asked there).
+    pub fn start_zones(addr: SocketAddr, zones: Vec<String>) -> Self {
+        let udp = std::net::UdpSocket::bind(addr).unwrap_or_else(|e| panic!("bind {addr}: {e}"));
+        let tcp = std::net::TcpListener::bind(addr).unwrap_or_else(|e| panic!("bind {addr}: {e}"));
+        Self::serve((udp, tcp), zones)
+    }
+
+    fn serve((udp, tcp): (std::net::UdpSocket, std::net::TcpListener), zones: Vec<String>) -> Self {
         let addr = udp.local_addr().unwrap();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -138,7 +150,7 @@ impl DnsServer {
                 .unwrap();
             runtime.block_on(async move {
                 let mut catalog = Catalog::new();
-                for text in [test_zone().as_str(), REVERSE_V4, REVERSE_V6] {
+                for text in &zones {
                     let (origin, handler) = zone_handler(text);
                     catalog.upsert(LowerName::from(origin), vec![Arc::new(handler)]);
                 }

@@ -5,6 +5,7 @@
 //! they created here. Every namespace has a unique name and is deleted on drop, even when the
 //! test fails.
 
+pub mod auth_server;
 pub mod dns_server;
 pub mod lab;
 pub mod schema;

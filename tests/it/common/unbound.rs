@@ -34,6 +34,17 @@ fn run(dir: &Path, args: &[&str]) {
     );
 }
 
+/// unbound in the foreground with the configuration `conf`, its output dropped.
+pub fn spawn(conf: &Path) -> Child {
+    Command::new("unbound")
+        .args(["-d", "-c"])
+        .arg(conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
@@ -130,13 +141,7 @@ impl Unbound {
         }
         conf.push_str("remote-control:\n  control-enable: no\n");
         std::fs::write(d.join("unbound.conf"), conf).unwrap();
-        let child = Command::new("unbound")
-            .args(["-d", "-c"])
-            .arg(d.join("unbound.conf"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let child = spawn(&d.join("unbound.conf"));
         let tls: SocketAddr = format!("127.0.0.1:{tls_port}").parse().unwrap();
         let plain: SocketAddr = format!("127.0.0.1:{plain_port}").parse().unwrap();
         let started = Instant::now();
