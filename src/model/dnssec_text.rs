@@ -16,10 +16,8 @@ use hickory_resolver::proto::rr::RecordType;
 
 use crate::model::dns_name::{name_text, type_name};
 
-/// How many base64 characters dig prints between spaces.
-const BASE64_CHUNK: usize = 56;
-/// How many hex digits of a DS digest dig prints between spaces.
-const HEX_CHUNK: usize = 64;
+/// How many base64 characters or hex digits dig prints between spaces.
+const CHUNK: usize = 56;
 
 /// The data of a DNSSEC record as dig prints it.
 #[must_use]
@@ -133,7 +131,7 @@ pub fn timestamp(seconds: u32) -> String {
 fn base64_chunks(bytes: &[u8]) -> String {
     chunks(
         &base64::engine::general_purpose::STANDARD.encode(bytes),
-        BASE64_CHUNK,
+        CHUNK,
     )
 }
 
@@ -142,7 +140,7 @@ fn hex_chunks(bytes: &[u8]) -> String {
         let _ = write!(out, "{b:02X}");
         out
     });
-    chunks(&hex, HEX_CHUNK)
+    chunks(&hex, CHUNK)
 }
 
 /// The base32 "extended hex" alphabet of NSEC3 hashed names (RFC 4648 section 7), upper case
@@ -200,6 +198,23 @@ mod tests {
     }
 
     #[test]
+    fn nsec3_as_dig_prints_it() {
+        use hickory_resolver::proto::dnssec::Nsec3HashAlgorithm;
+        let nsec3 = NSEC3::new(
+            Nsec3HashAlgorithm::SHA1,
+            false,
+            1,
+            vec![0xab, 0xcd],
+            b"foobar".to_vec(),
+            [RecordType::RRSIG, RecordType::A],
+        );
+        assert_eq!(
+            format(&DNSSECRData::NSEC3(nsec3)),
+            "1 0 1 ABCD CPNMUOJ1E8 A RRSIG"
+        );
+    }
+
+    #[test]
     fn long_runs_are_cut_where_dig_cuts_them() {
         let key = [0xabu8; 64];
         let text = base64_chunks(&key);
@@ -207,5 +222,13 @@ mod tests {
         assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [56, 32]);
         assert_eq!(salt(&[]), "-");
         assert_eq!(salt(&[0xaa, 0xbb]), "AABB");
+        // A SHA-256 digest: 64 hex digits, cut after 56 as dig cuts it.
+        assert_eq!(
+            hex_chunks(&[0x2b; 32])
+                .split(' ')
+                .map(str::len)
+                .collect::<Vec<_>>(),
+            [56, 8]
+        );
     }
 }

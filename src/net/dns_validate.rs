@@ -223,7 +223,7 @@ impl Anchors {
 }
 
 /// The entries of a zone file, one a string: comments dropped, lines inside parentheses
-/// joined, directives (`$TTL`) kept as they are.
+/// joined (the parentheses dropped), directives (`$TTL`) kept as they are.
 fn entries(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
@@ -234,8 +234,14 @@ fn entries(text: &str) -> Vec<String> {
             match c {
                 '"' => in_quote = !in_quote,
                 ';' if !in_quote => break,
-                '(' if !in_quote => depth += 1,
-                ')' if !in_quote => depth = depth.saturating_sub(1),
+                '(' if !in_quote => {
+                    depth += 1;
+                    continue;
+                }
+                ')' if !in_quote => {
+                    depth = depth.saturating_sub(1);
+                    continue;
+                }
                 _ => {}
             }
             current.push(c);
@@ -648,6 +654,12 @@ mod tests {
         assert_eq!(anchors.zones[0].1.describe(), "DS key tag 62116");
         let key = "signed.test. 300 IN DNSKEY 257 3 13 GfCCmFBhD8FpN2PELvxaFRamSxU72OjOzDhq6DuB9YVGSjLxFhpqj1RR IbH7zz/CpT+eGHkKD9zdgyjBtPV6YA==\n";
         let anchors = Anchors::parse(key, None).unwrap();
+        assert_eq!(anchors.zones[0].1.describe(), "DNSKEY key tag 62116");
+        // dig +multi's form: a comment, and the key over several lines in parentheses.
+        let multi = "; the zone's KSK\nsigned.test. 300 IN DNSKEY 257 3 13 (\n\
+                     GfCCmFBhD8FpN2PELvxaFRamSxU72OjOzDhq6DuB9YVGSjLxFhpqj1RR\n\
+                     IbH7zz/CpT+eGHkKD9zdgyjBtPV6YA== ) ; KSK; alg = ECDSAP256SHA256\n";
+        let anchors = Anchors::parse(multi, None).unwrap();
         assert_eq!(anchors.zones[0].1.describe(), "DNSKEY key tag 62116");
         assert_eq!(
             Anchors::parse("www.test. IN A 192.0.2.1\n", None).unwrap_err(),

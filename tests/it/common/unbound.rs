@@ -34,7 +34,28 @@ fn run(dir: &Path, args: &[&str]) {
     );
 }
 
-fn free_port() -> u16 {
+/// Start unbound with `conf` and wait until it accepts TCP connections on `addr`.
+pub fn spawn(conf: &Path, addr: SocketAddr) -> Child {
+    let child = Command::new("unbound")
+        .args(["-d", "-c"])
+        .arg(conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "unbound did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+/// A TCP port free on 127.0.0.1 at the moment.
+pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
@@ -130,23 +151,9 @@ impl Unbound {
         }
         conf.push_str("remote-control:\n  control-enable: no\n");
         std::fs::write(d.join("unbound.conf"), conf).unwrap();
-        let child = Command::new("unbound")
-            .args(["-d", "-c"])
-            .arg(d.join("unbound.conf"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let tls: SocketAddr = format!("127.0.0.1:{tls_port}").parse().unwrap();
+        let tls = SocketAddr::from(([127, 0, 0, 1], tls_port));
+        let child = spawn(&d.join("unbound.conf"), tls);
         let plain: SocketAddr = format!("127.0.0.1:{plain_port}").parse().unwrap();
-        let started = Instant::now();
-        while std::net::TcpStream::connect(tls).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(15),
-                "unbound did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
         Some(Self {
             tls,
             plain,
