@@ -70,6 +70,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l timeout -d '
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tries -d 'How many tries a query gets before it fails (DNS mode)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tls-name -d 'The name the server\'s certificate must hold (and the SNI sent); the address otherwise' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l ca -d 'Trust only the CA certificates in FILE (PEM) instead of the system\'s roots' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l trust-anchor -d 'Trust anchors for --validate: DS or DNSKEY records in zone-file form, as unbound\'s trust-anchor-file (implies --validate)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l bufsize -d 'The EDNS UDP payload size offered, 512-65535 (DNS mode)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l subnet -d 'Send an EDNS client subnet, 192.0.2.0/24 or 2001:db8::/56 (DNS mode)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l root-hints -d 'Root hints for --trace, in the named.root format (the IANA root servers are built in)' -r -F
@@ -95,6 +96,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tcp -d 'Quer
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tls -d 'DNS over TLS (RFC 7858), port 853 unless one is named; `@tls://ADDR[:PORT]` says the same'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l insecure -d 'Accept any server certificate (a lab with a throw-away one); the traffic is still encrypted'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l dnssec -d 'Set the DO bit: ask for DNSSEC signatures (RRSIG records are shown), as dig +dnssec; the AD flag of the answer shows in the footer (DNS mode)'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l validate -d 'Validate the answer\'s DNSSEC chain of trust from a trust anchor (the root\'s keys unless --trust-anchor names others) and say secure, insecure or bogus, and why (DNS mode; sets DO)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l cd -d 'Set the CD bit: ask a validating server not to validate, as dig +cd (DNS mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l norecurse -d 'Ask without recursion desired (RD clear), as dig +norecurse (DNS mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l nsid -d 'Ask for the server\'s identifier (EDNS NSID), shown in the footer (DNS mode)'

@@ -317,6 +317,7 @@ pub fn format_rdata(data: &RData) -> String {
         ),
         RData::SVCB(svcb) => svcb_text(svcb),
         RData::HTTPS(https) => svcb_text(&https.0),
+        RData::DNSSEC(data) => crate::model::dnssec_text::format(data),
         RData::Unknown { rdata, .. } => unknown_rdata(&rdata.anything),
         RData::NULL(null) => unknown_rdata(&null.anything),
         other => sanitize::escape(&other.to_string()),

@@ -5,6 +5,7 @@
 pub mod address;
 pub mod chat;
 pub mod dns_name;
+pub mod dnssec_text;
 pub mod duration;
 pub mod hexdump;
 pub mod mac;

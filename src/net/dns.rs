@@ -234,19 +234,8 @@ impl Client {
             }
         };
         let message = request(Query::query(name, rtype), &self.flags);
-        let (result, transport) = match &self.udp {
-            Some(udp) => match udp.ask(message.clone()).await {
-                Ok(answer) if answer.metadata.truncation => (
-                    self.over_stream(message).await,
-                    Transport::TcpAfterTruncation,
-                ),
-                Ok(answer) => (Ok(Answer::from_message(&answer)), transport),
-                Err(UdpFailure::Timeout(notes)) => (Err(Failure::Timeout(notes)), transport),
-                Err(UdpFailure::Refused(e)) => (Err(icmp_failure(&e)), transport),
-                Err(UdpFailure::Io(e)) => (Err(Failure::Unreachable(io_reason(&e))), transport),
-            },
-            None => (self.over_stream(message).await, transport),
-        };
+        let (result, transport) = self.exchange(message).await;
+        let result = result.map(|message| Answer::from_message(&message));
         let setup = match transport {
             Transport::Udp => None,
             _ => self.stream.setup(),
@@ -259,9 +248,41 @@ impl Client {
         }
     }
 
-    async fn over_stream(&self, message: Message) -> std::result::Result<Answer, Failure> {
+    /// Send `message` as it is (UDP first unless TCP or TLS was asked for, TCP after a
+    /// truncated answer) and return the response message, and the transport that carried it.
+    pub async fn exchange(
+        &self,
+        message: Message,
+    ) -> (std::result::Result<Message, Failure>, Transport) {
+        let transport = if self.tls {
+            Transport::Tls
+        } else {
+            Transport::Tcp
+        };
+        let Some(udp) = &self.udp else {
+            return (self.over_stream(message).await, transport);
+        };
+        match udp.ask(message.clone()).await {
+            Ok(answer) if answer.metadata.truncation => (
+                self.over_stream(message).await,
+                Transport::TcpAfterTruncation,
+            ),
+            Ok(answer) => (Ok(answer), Transport::Udp),
+            Err(UdpFailure::Timeout(notes)) => (Err(Failure::Timeout(notes)), Transport::Udp),
+            Err(UdpFailure::Refused(e)) => (Err(icmp_failure(&e)), Transport::Udp),
+            Err(UdpFailure::Io(e)) => (Err(Failure::Unreachable(io_reason(&e))), Transport::Udp),
+        }
+    }
+
+    /// The header bits and EDNS options every query of this client carries.
+    #[must_use]
+    pub fn flags(&self) -> &QueryFlags {
+        &self.flags
+    }
+
+    async fn over_stream(&self, message: Message) -> std::result::Result<Message, Failure> {
         match self.stream.ask(message).await {
-            Ok(answer) => Ok(Answer::from_message(&answer)),
+            Ok(answer) => Ok(answer),
             Err(StreamFailure::Timeout) => Err(Failure::Timeout(Vec::new())),
             Err(StreamFailure::Refused(_)) => Err(Failure::Refused),
             Err(StreamFailure::Io(e)) if e.get_ref().is_some() => {
@@ -312,7 +333,7 @@ pub const EDNS_PAYLOAD: u16 = 1232;
 const COOKIE: u16 = 10;
 
 /// The query message: the question, the header bits and EDNS options of `flags`.
-pub(crate) fn request(query: Query, flags: &QueryFlags) -> Message {
+pub fn request(query: Query, flags: &QueryFlags) -> Message {
     let mut message = Message::query();
     message.metadata.recursion_desired = flags.recurse;
     message.metadata.checking_disabled = flags.checking_disabled;

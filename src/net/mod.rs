@@ -11,6 +11,7 @@ pub mod dns_stream;
 pub mod dns_tls;
 pub mod dns_trace;
 pub mod dns_udp;
+pub mod dns_validate;
 pub mod host;
 pub mod icmp;
 pub mod iface;

@@ -7,6 +7,7 @@ mod common;
 mod arping;
 mod caps;
 mod cli;
+mod dnssec;
 mod docs;
 mod harden;
 mod hostname;

@@ -92,6 +92,9 @@ pub enum Mode {
         flags: dns::QueryFlags,
         /// DNS over TLS.
         tls: Option<dns::TlsOptions>,
+        /// DNSSEC validation: `Some(None)` from the root's keys, `Some(Some(file))` from the
+        /// trust anchors of a file.
+        validate: Option<Option<PathBuf>>,
     },
 }
 
@@ -209,6 +212,8 @@ impl TryFrom<Args> for Config {
                 (args.subnet.is_some(), "--subnet"),
                 (args.dnssec, "--dnssec"),
                 (args.cd, "--cd"),
+                (args.validate, "--validate"),
+                (args.trust_anchor.is_some(), "--trust-anchor"),
             ];
             if let Some((_, flag)) = dns_only.iter().find(|(given, _)| *given) {
                 return Err(Error::invalid(
@@ -223,7 +228,8 @@ impl TryFrom<Args> for Config {
             nsid: args.nsid,
             subnet: args.subnet.map(|net| (net.network(), net.prefix_len())),
             cookie: args.cookie,
-            dnssec: args.dnssec,
+            // Validation shows the signatures it checked, as delv does.
+            dnssec: args.dnssec || args.validate || args.trust_anchor.is_some(),
             checking_disabled: args.cd,
         };
         let trace = if args.trace {
@@ -258,6 +264,8 @@ impl TryFrom<Args> for Config {
                 tries: args.tries,
                 flags,
                 tls,
+                validate: (args.validate || args.trust_anchor.is_some())
+                    .then(|| args.trust_anchor.clone()),
             }
         } else {
             Mode::System

@@ -7,6 +7,7 @@ use super::config::Target;
 use super::report::{Connection, NameReport, QueryReport, Status, millis};
 use crate::model::dns_name::{self, Rtype};
 use crate::net::dns::{self, Client, Failure};
+use crate::net::dns_validate::{self, Anchors, Security};
 
 /// Ask `client`'s server about `target`, for `types` when it is a name.
 pub(super) async fn lookup(
@@ -14,6 +15,7 @@ pub(super) async fn lookup(
     target: &Target,
     types: &[Rtype],
     short: bool,
+    anchors: Option<&Anchors>,
 ) -> NameReport {
     let server = crate::net::host::endpoint(client.server()).to_string();
     let (query_name, types) = match target {
@@ -38,14 +40,36 @@ pub(super) async fn lookup(
     for (index, rtype) in types.iter().copied().enumerate() {
         let client = client.clone();
         let name = query_name.clone();
-        set.spawn(async move { (index, rtype, client.query(&name, rtype.record_type()).await) });
+        let anchors = anchors.cloned();
+        set.spawn(async move {
+            let exchange = client.query(&name, rtype.record_type()).await;
+            let validation = match (&anchors, &exchange.result) {
+                (Some(anchors), Ok(_)) => {
+                    Some(dns_validate::validate(&client, anchors, &name, rtype.record_type()).await)
+                }
+                _ => None,
+            };
+            (index, rtype, exchange, validation)
+        });
     }
     let mut queries: Vec<(usize, QueryReport)> = Vec::with_capacity(types.len());
     while let Some(joined) = set.join_next().await {
-        let Ok((index, rtype, exchange)) = joined else {
+        let Ok((index, rtype, exchange, validation)) = joined else {
             continue;
         };
-        queries.push((index, query_report(rtype, exchange, &server)));
+        let mut query = query_report(rtype, exchange, &server);
+        if let Some(validation) = validation {
+            // A bogus answer is no answer: the question was asked and the data cannot be trusted.
+            if validation.status == Security::Bogus {
+                query.status = Status::NotFound;
+                query.error = Some(format!(
+                    "bogus answer: {}",
+                    validation.reason.as_deref().unwrap_or("validation failed")
+                ));
+            }
+            query.dnssec = Some(validation);
+        }
+        queries.push((index, query));
     }
     queries.sort_by_key(|(index, _)| *index);
     let queries: Vec<QueryReport> = queries.into_iter().map(|(_, q)| q).collect();
@@ -59,7 +83,17 @@ pub(super) async fn lookup(
     report.error = match report.status {
         Status::Resolved => None,
         Status::Failed => failed.and_then(|q| q.error.clone()),
-        Status::NotFound => Some(not_found_reason(&query_name, &queries, &server)),
+        Status::NotFound => Some(
+            queries
+                .iter()
+                .find(|q| {
+                    q.dnssec
+                        .as_ref()
+                        .is_some_and(|v| v.status == Security::Bogus)
+                })
+                .and_then(|q| q.error.clone())
+                .unwrap_or_else(|| not_found_reason(&query_name, &queries, &server)),
+        ),
     };
     report.queries = Some(queries);
     report
@@ -81,6 +115,7 @@ fn query_report(rtype: Rtype, exchange: dns::Exchange, server: &str) -> QueryRep
         answer_count: 0,
         answers: Vec::new(),
         error: None,
+        dnssec: None,
     };
     match exchange.result {
         Ok(answer) => {

@@ -34,6 +34,7 @@ use crate::exit::Outcome;
 use crate::model::dns_name::Rtype;
 use crate::model::duration;
 use crate::net::dns::{Client, ClientOptions};
+use crate::net::dns_validate::Anchors;
 use crate::net::host::Family;
 use crate::output::{Output, progress};
 use report::millis;
@@ -58,7 +59,8 @@ open the connection, handshakes included; time_ms includes it for the query that
 tls_version (\"TLSv1.3\", or null)}), time_ms, error, answer_count (records of the type asked), \
 and answers: the whole answer section, records of other types (a CNAME chain) included, each \
 {name (case as sent, dig's \\DDD escapes), type, ttl (number, seconds), data (as dig prints \
-it)}.
+it)}, and with --validate dnssec: {status (\"secure\", \"insecure\", \"bogus\" or \
+\"indeterminate\"), reason (why, when not secure; null otherwise)}.
 
 Summary object: kind (\"summary\"), names, resolved, not_found, failed, queries, elapsed_ms, \
 queries_per_second (numbers).
@@ -74,12 +76,12 @@ flags, bytes, time_ms, records (what dig +trace shows for the step: the referral
 or the answer), delegation ({zone, ns: [names]} or null) and glue ([{name, address}]).
 
 Exit status: 0 every name resolved; 1 a name does not exist (NXDOMAIN, no such host, or no \
-record of the type asked for); 2 a timeout, an unreachable server, a refused or failed query, or \
-an invalid name (label over 63 bytes, name over 253, empty label, bad character). Ctrl-C \
-(SIGINT) or SIGTERM stops reading and asking: the names answered so far get the summary of a \
-normal end, and the exit status follows the same rule over them. A trace exits 0 at an answer, \
-1 at NXDOMAIN or no data, 2 when every server of a zone fails (a lame delegation, a referral \
-loop) or a bound is reached.";
+record of the type asked for, or --validate finds the answer bogus); 2 a timeout, an unreachable \
+server, a refused or failed query, or an invalid name (label over 63 bytes, name over 253, empty \
+label, bad character). Ctrl-C (SIGINT) or SIGTERM stops reading and asking: the names answered so \
+far get the summary of a normal end, and the exit status follows the same rule over them. A \
+trace exits 0 at an answer, 1 at NXDOMAIN or no data, 2 when every server of a zone fails (a lame \
+delegation, a referral loop) or a bound is reached.";
 
 /// Arguments of `nettool resolve`.
 #[derive(Debug, clap::Args)]
@@ -142,6 +144,16 @@ pub struct Args {
     #[arg(long)]
     pub dnssec: bool,
 
+    /// Validate the answer's DNSSEC chain of trust from a trust anchor (the root's keys unless
+    /// --trust-anchor names others) and say secure, insecure or bogus, and why (DNS mode; sets DO)
+    #[arg(long)]
+    pub validate: bool,
+
+    /// Trust anchors for --validate: DS or DNSKEY records in zone-file form, as unbound's
+    /// trust-anchor-file (implies --validate)
+    #[arg(long, value_name = "FILE")]
+    pub trust_anchor: Option<PathBuf>,
+
     /// Set the CD bit: ask a validating server not to validate, as dig +cd (DNS mode)
     #[arg(long)]
     pub cd: bool,
@@ -198,6 +210,7 @@ pub struct Args {
 struct Resolver {
     client: Option<Client>,
     types: Vec<Rtype>,
+    anchors: Option<Anchors>,
     family: Family,
     short: bool,
 }
@@ -207,7 +220,16 @@ impl Resolver {
     async fn resolve(self: Arc<Self>, target: Target) -> NameReport {
         let start = Instant::now();
         let mut report = match &self.client {
-            Some(client) => dns::lookup(client, &target, &self.types, self.short).await,
+            Some(client) => {
+                dns::lookup(
+                    client,
+                    &target,
+                    &self.types,
+                    self.short,
+                    self.anchors.as_ref(),
+                )
+                .await
+            }
             None => {
                 let (family, short) = (self.family, self.short);
                 let t = target.clone();
@@ -242,8 +264,8 @@ pub fn run(config: &Config, out: &mut Output) -> Result<Outcome> {
 }
 
 async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
-    let (client, types) = match &config.mode {
-        Mode::System => (None, Vec::new()),
+    let (client, types, anchors) = match &config.mode {
+        Mode::System => (None, Vec::new(), None),
         Mode::Dns {
             server,
             types,
@@ -252,6 +274,7 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
             tries,
             flags,
             tls,
+            validate,
         } => {
             let server = match server {
                 Some(server) => *server,
@@ -264,12 +287,20 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
                 flags: *flags,
                 tls: tls.clone(),
             };
-            (Some(Client::new(server, options)?), types.clone())
+            let anchors = match validate {
+                None => None,
+                Some(None) => Some(Anchors::root()),
+                Some(Some(path)) => Some(Anchors::from_file(path).map_err(|reason| {
+                    Error::invalid(format!("--trust-anchor {}", path.display()), reason)
+                })?),
+            };
+            (Some(Client::new(server, options)?), types.clone(), anchors)
         }
     };
     let resolver = Arc::new(Resolver {
         client,
         types,
+        anchors,
         family: config.family,
         short: config.short,
     });

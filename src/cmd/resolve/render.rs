@@ -94,6 +94,9 @@ impl NameReport {
             {
                 let _ = write!(flags, "; EDNS {}", edns.describe());
             }
+            if let Some(validation) = &query.dnssec {
+                let _ = write!(flags, "; {}", validation.describe());
+            }
             let asked = match &self.query_unicode {
                 Some(unicode) => format!("{} ({unicode})", self.query),
                 None => self.query.clone(),

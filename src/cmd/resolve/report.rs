@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::model::dns_name::Rtype;
 use crate::net::dns::{DnsRecord, EdnsReport, Transport};
+use crate::net::dns_validate::Validation;
 
 /// The outcome of one name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -52,6 +53,9 @@ pub struct QueryReport {
     pub answers: Vec<DnsRecord>,
     /// What went wrong, when the query has no answer.
     pub error: Option<String>,
+    /// With --validate: the DNSSEC verdict on the answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dnssec: Option<Validation>,
 }
 
 /// The connection a query went over.
@@ -255,6 +259,7 @@ pub(super) mod tests {
             answer_count: answers.len(),
             answers,
             error: None,
+            dnssec: None,
         }]);
         report.time_ms = 0.3;
         report

@@ -9,6 +9,7 @@ pub mod auth_server;
 pub mod dns_server;
 pub mod lab;
 pub mod schema;
+pub mod signed_zone;
 pub mod unbound;
 
 use std::path::PathBuf;

@@ -45,7 +45,22 @@ pub fn spawn(conf: &Path) -> Child {
         .unwrap()
 }
 
-fn free_port() -> u16 {
+/// [`spawn`], then wait until it accepts TCP connections on `addr`.
+pub fn spawn_ready(conf: &Path, addr: SocketAddr) -> Child {
+    let child = spawn(conf);
+    let started = Instant::now();
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "unbound did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+/// A TCP port free on 127.0.0.1 at the moment.
+pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
@@ -141,17 +156,9 @@ impl Unbound {
         }
         conf.push_str("remote-control:\n  control-enable: no\n");
         std::fs::write(d.join("unbound.conf"), conf).unwrap();
-        let child = spawn(&d.join("unbound.conf"));
-        let tls: SocketAddr = format!("127.0.0.1:{tls_port}").parse().unwrap();
+        let tls = SocketAddr::from(([127, 0, 0, 1], tls_port));
+        let child = spawn_ready(&d.join("unbound.conf"), tls);
         let plain: SocketAddr = format!("127.0.0.1:{plain_port}").parse().unwrap();
-        let started = Instant::now();
-        while std::net::TcpStream::connect(tls).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(15),
-                "unbound did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
         Some(Self {
             tls,
             plain,
