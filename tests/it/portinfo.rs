@@ -293,13 +293,15 @@ fn check_lists_time_wait_and_says_what_it_means() {
     let lo = port.saturating_sub(3);
     let (code, v) = json(&["--check", &format!("{lo}-{port}")]);
     assert_eq!(code, Some(0));
-    let ports: Vec<u64> = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["port"].as_u64().unwrap())
-        .collect();
-    assert_eq!(ports, [u64::from(port)]);
+    // (Other tests' sockets may sit on the ports below it: each port listed has one.)
+    let checks = v["checks"].as_array().unwrap();
+    assert!(checks.iter().any(|c| c["port"] == u64::from(port)), "{v}");
+    for c in checks {
+        assert!(
+            !c["sockets"].as_array().unwrap().is_empty(),
+            "a port with nothing on it is listed: {c}"
+        );
+    }
 }
 
 #[test]

@@ -275,7 +275,15 @@ fn icmp_trace_and_dns_reach_a_link_local_peer_by_zone() {
         &["ping", "-c", "2", "-i", "0.2", "-W", "2", "fe80::b%za"],
     );
     let stdout = &out.stdout;
-    assert!(stdout.starts_with("PING fe80::b%za("), "{stdout}");
+    // As ping shows a link-local peer: the header and each reply name the zone.
+    assert!(
+        stdout.starts_with("PING fe80::b%za(fe80::b%za) 56 data bytes\n"),
+        "{stdout}"
+    );
+    for seq in 1..=2 {
+        let reply = format!("\n64 bytes from fe80::b%za: icmp_seq={seq} ttl=64 time=");
+        assert!(stdout.contains(&reply), "{stdout}");
+    }
     assert!(
         stdout.contains("2 packets transmitted, 2 received, 0% packet loss"),
         "{stdout}"

@@ -230,10 +230,12 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
         config::source_family_matches(source, &named)?;
     }
     let (first_name, first_addr) = (resolved[0].0.name.as_str(), resolved[0].1.ip);
+    let first_zone = resolved[0].1.zone.clone();
     let shown: Vec<_> = targets.iter().map(|t| (t.name.clone(), t.addr)).collect();
     let probes = config.count.map(|c| c * targets.len() as u64);
     if let Some(port) = config.tcp_port {
         let mut renderer = Renderer::new(config, first_addr, out);
+        renderer.set_zone(first_zone.clone());
         renderer.header(first_name, config.size, config.source.as_ref())?;
         renderer.live(&shown, probes);
         privilege::drop_all();
@@ -266,6 +268,7 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
         ));
     }
     let mut renderer = Renderer::new(config, first_addr, out);
+    renderer.set_zone(first_zone);
     renderer.header(first_name, config.size, config.source.as_ref())?;
     renderer.live(&shown, probes);
     let payload = (0..config.size).map(|i| (i % 256) as u8).collect();

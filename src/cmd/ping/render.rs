@@ -42,6 +42,8 @@ pub struct Renderer<'o> {
     names: Namer,
     /// The first target's address (the only one whose lines are printed).
     first_addr: IpAddr,
+    /// The first target's IPv6 zone (`fe80::1%eth0`), shown with its link-local addresses.
+    zone: Option<String>,
     /// Text waiting to be written: written whenever no event is waiting.
     pending: String,
     /// When `pending` was last written (a flood's dots are written in batches).
@@ -75,11 +77,26 @@ impl<'o> Renderer<'o> {
                 cache: HashMap::new(),
             },
             first_addr,
+            zone: None,
             pending: String::new(),
             written_at: Instant::now(),
             summaries: Vec::new(),
             refused: HashMap::new(),
             board: None,
+        }
+    }
+
+    /// The zone the first target was given with: its link-local addresses are shown with it,
+    /// as ping shows them (`64 bytes from fe80::1%eth0: ...`).
+    pub fn set_zone(&mut self, zone: Option<String>) {
+        self.zone = zone;
+    }
+
+    /// An address as the lines show it: a link-local IPv6 address with the target's zone.
+    fn addr_text(&self, ip: IpAddr) -> String {
+        match (&self.zone, ip) {
+            (Some(zone), IpAddr::V6(v6)) if v6.is_unicast_link_local() => format!("{v6}%{zone}"),
+            _ => ip.to_string(),
         }
     }
 
@@ -159,8 +176,17 @@ impl<'o> Renderer<'o> {
             return Ok(());
         }
         let text = match self.tcp_port {
-            Some(port) => format!("TCP PING {name} ({}) port {port}.\n", self.first_addr),
-            None => header(name, self.first_addr, size, source),
+            Some(port) => format!(
+                "TCP PING {name} ({}) port {port}.\n",
+                self.addr_text(self.first_addr)
+            ),
+            None => header(
+                name,
+                &self.addr_text(self.first_addr),
+                self.first_addr.is_ipv4(),
+                size,
+                source,
+            ),
         };
         self.out.write_text(&text)?;
         self.out.flush()
@@ -280,7 +306,7 @@ impl<'o> Renderer<'o> {
                         self.pending.push('\u{8}');
                     }
                 } else if self.lines() {
-                    let shown = shown.unwrap_or_else(|| r.from.to_string());
+                    let shown = shown.unwrap_or_else(|| self.addr_text(r.from));
                     let ttl = r.ttl.map_or_else(String::new, |t| format!(" ttl={t}"));
                     let marked = r.dup && (!self.many_answer || self.out.verbose() > 0);
                     let dup = if marked { " (DUP!)" } else { "" };
@@ -307,7 +333,7 @@ impl<'o> Renderer<'o> {
                 if self.dots() {
                     self.pending.push('E');
                 } else if self.lines() {
-                    let shown = shown.unwrap_or_else(|| e.from.to_string());
+                    let shown = shown.unwrap_or_else(|| self.addr_text(e.from));
                     let error = self.out.paint(&e.error, Paint::Bad);
                     let _ = writeln!(
                         self.pending,
@@ -418,18 +444,19 @@ fn timestamp_prefix(enabled: bool) -> String {
 }
 
 /// The header line ping prints before the first probe.
-fn header(name: &str, addr: IpAddr, size: u16, source: Option<&Source>) -> String {
+fn header(name: &str, addr: &str, v4: bool, size: u16, source: Option<&Source>) -> String {
     let from = match source {
         None => String::new(),
         Some(Source::Address(a)) => format!("from {a} : "),
         Some(Source::Device(d)) => format!("from {d}: "),
     };
-    match addr {
-        IpAddr::V4(_) => format!(
+    if v4 {
+        format!(
             "PING {name} ({addr}) {from}{size}({}) bytes of data.\n",
             u32::from(size) + 28
-        ),
-        IpAddr::V6(_) => format!("PING {name}({addr}) {from}{size} data bytes\n"),
+        )
+    } else {
+        format!("PING {name}({addr}) {from}{size} data bytes\n")
     }
 }
 
@@ -678,15 +705,25 @@ mod tests {
     fn header_lines_like_ping() {
         let v4: IpAddr = "127.0.0.1".parse().unwrap();
         assert_eq!(
-            header("localhost", v4, 56, None),
+            header("localhost", "127.0.0.1", true, 56, None),
             "PING localhost (127.0.0.1) 56(84) bytes of data.\n"
         );
         assert_eq!(
-            header("::1", "::1".parse().unwrap(), 56, None),
+            header("::1", "::1", false, 56, None),
             "PING ::1(::1) 56 data bytes\n"
         );
         assert_eq!(
-            header("127.0.0.1", v4, 10, Some(&Source::Address(v4))),
+            header("fe80::b%eth0", "fe80::b%eth0", false, 56, None),
+            "PING fe80::b%eth0(fe80::b%eth0) 56 data bytes\n"
+        );
+        assert_eq!(
+            header(
+                "127.0.0.1",
+                "127.0.0.1",
+                true,
+                10,
+                Some(&Source::Address(v4))
+            ),
             "PING 127.0.0.1 (127.0.0.1) from 127.0.0.1 : 10(38) bytes of data.\n"
         );
     }
