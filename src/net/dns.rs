@@ -1,5 +1,6 @@
-//! Asking one DNS server directly, over UDP ([`crate::net::dns_udp`]: one long-lived socket)
-//! or TCP ([`crate::net::dns_stream`]: one connection, queries pipelined). A query goes over
+//! Asking one DNS server directly, over UDP ([`crate::net::dns_udp`]: one long-lived socket),
+//! TCP or TLS ([`crate::net::dns_stream`]: one connection, queries pipelined) or HTTPS
+//! ([`crate::net::dns_https`]: one connection, a stream a query). A query goes over
 //! UDP first; when the answer is truncated it is repeated over TCP, and the report says which
 //! transport carried the answer.
 //!
@@ -22,6 +23,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::dns_name;
 use crate::model::sanitize;
+use crate::net::dns_https::{Endpoint, HttpsMux};
 use crate::net::dns_stream::{Setup, StreamFailure, StreamMux};
 use crate::net::dns_tls;
 pub use crate::net::dns_tls::Trust;
@@ -39,6 +41,8 @@ pub enum Transport {
     TcpAfterTruncation,
     /// DNS over TLS (RFC 7858).
     Tls,
+    /// DNS over HTTPS (RFC 8484).
+    Https,
 }
 
 impl Transport {
@@ -50,6 +54,7 @@ impl Transport {
             Self::Tcp => "TCP",
             Self::TcpAfterTruncation => "TCP (UDP answer truncated)",
             Self::Tls => "TLS",
+            Self::Https => "HTTPS",
         }
     }
 }
@@ -140,13 +145,15 @@ pub struct Exchange {
     pub setup: Option<Setup>,
 }
 
-/// DNS over TLS: the name to verify (and send as SNI), and what to trust.
+/// DNS over TLS or HTTPS: the name to verify (and send as SNI), and what to trust.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsOptions {
     /// The name the certificate must hold; the server's address when `None`.
     pub name: Option<String>,
     /// The certificates trusted.
     pub trust: Trust,
+    /// DNS over HTTPS, posting to this path, instead of DNS over TLS.
+    pub https_path: Option<String>,
 }
 
 /// How to ask.
@@ -160,7 +167,7 @@ pub struct ClientOptions {
     pub tcp: bool,
     /// Header bits and EDNS options of every query.
     pub flags: QueryFlags,
-    /// DNS over TLS instead of UDP and TCP.
+    /// DNS over TLS (or HTTPS) instead of UDP and TCP.
     pub tls: Option<TlsOptions>,
 }
 
@@ -172,6 +179,7 @@ pub struct Client {
     tls: bool,
     udp: Option<Arc<UdpMux>>,
     stream: Arc<StreamMux>,
+    https: Option<Arc<HttpsMux>>,
 }
 
 impl Client {
@@ -197,12 +205,35 @@ impl Client {
             options.timeout,
             options.tries,
         ));
+        let https = match &options.tls {
+            Some(TlsOptions {
+                name,
+                trust,
+                https_path: Some(path),
+            }) => {
+                let endpoint = Endpoint {
+                    addr: server,
+                    path: path.clone(),
+                };
+                let mux = HttpsMux::new(
+                    endpoint,
+                    name.as_deref(),
+                    trust,
+                    options.timeout,
+                    options.tries,
+                )
+                .map_err(Error::other)?;
+                Some(Arc::new(mux))
+            }
+            _ => None,
+        };
         Ok(Self {
             server,
             flags: options.flags,
             tls,
             udp,
             stream,
+            https,
         })
     }
 
@@ -212,11 +243,21 @@ impl Client {
         self.server
     }
 
+    /// The server as reports name it: `127.0.0.1:53`, or the URL for DNS over HTTPS.
+    #[must_use]
+    pub fn server_label(&self) -> String {
+        match &self.https {
+            Some(https) => https.endpoint().to_string(),
+            None => self.server.to_string(),
+        }
+    }
+
     /// Ask for `rtype` records of `name` (fully qualified, already validated and in its
     /// ASCII form).
     pub async fn query(&self, name: &str, rtype: RecordType) -> Exchange {
         let start = Instant::now();
         let transport = match (self.tls, self.udp.is_some()) {
+            _ if self.https.is_some() => Transport::Https,
             (true, _) => Transport::Tls,
             (false, true) => Transport::Udp,
             (false, false) => Transport::Tcp,
@@ -244,11 +285,15 @@ impl Client {
                 Err(UdpFailure::Refused(e)) => (Err(icmp_failure(&e)), transport),
                 Err(UdpFailure::Io(e)) => (Err(Failure::Unreachable(io_reason(&e))), transport),
             },
-            None => (self.over_stream(message).await, transport),
+            None => match &self.https {
+                Some(https) => (stream_result(https.ask(message).await), transport),
+                None => (self.over_stream(message).await, transport),
+            },
         };
-        let setup = match transport {
-            Transport::Udp => None,
-            _ => self.stream.setup(),
+        let setup = match (transport, &self.https) {
+            (Transport::Udp, _) => None,
+            (_, Some(https)) => https.setup(),
+            (_, None) => self.stream.setup(),
         };
         Exchange {
             result,
@@ -259,15 +304,22 @@ impl Client {
     }
 
     async fn over_stream(&self, message: Message) -> std::result::Result<Answer, Failure> {
-        match self.stream.ask(message).await {
-            Ok(answer) => Ok(Answer::from_message(&answer)),
-            Err(StreamFailure::Timeout) => Err(Failure::Timeout(Vec::new())),
-            Err(StreamFailure::Refused(_)) => Err(Failure::Refused),
-            Err(StreamFailure::Io(e)) if e.get_ref().is_some() => {
-                Err(Failure::Unreachable(sanitize::escape(&e.to_string())))
-            }
-            Err(StreamFailure::Io(e)) => Err(Failure::Unreachable(io_reason(&e))),
+        stream_result(self.stream.ask(message).await)
+    }
+}
+
+/// The answer over a connection, or why there is none.
+fn stream_result(
+    result: std::result::Result<Message, StreamFailure>,
+) -> std::result::Result<Answer, Failure> {
+    match result {
+        Ok(answer) => Ok(Answer::from_message(&answer)),
+        Err(StreamFailure::Timeout) => Err(Failure::Timeout(Vec::new())),
+        Err(StreamFailure::Refused(_)) => Err(Failure::Refused),
+        Err(StreamFailure::Io(e)) if e.get_ref().is_some() => {
+            Err(Failure::Unreachable(sanitize::escape(&e.to_string())))
         }
+        Err(StreamFailure::Io(e)) => Err(Failure::Unreachable(io_reason(&e))),
     }
 }
 

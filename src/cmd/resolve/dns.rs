@@ -15,7 +15,7 @@ pub(super) async fn lookup(
     types: &[Rtype],
     short: bool,
 ) -> NameReport {
-    let server = client.server().to_string();
+    let server = client.server_label();
     let (query_name, types) = match target {
         Target::Name {
             checked: Ok(name), ..
@@ -76,6 +76,7 @@ fn query_report(rtype: Rtype, exchange: dns::Exchange, server: &str) -> QueryRep
         connection: exchange.setup.map(|setup| Connection {
             setup_ms: millis(setup.time),
             tls_version: setup.tls_version,
+            http_version: setup.http_version,
         }),
         time_ms: millis(exchange.elapsed),
         answer_count: 0,

@@ -61,6 +61,9 @@ pub struct Connection {
     pub setup_ms: f64,
     /// `TLSv1.3`, or `None` for plain TCP.
     pub tls_version: Option<String>,
+    /// `HTTP/2` or `HTTP/1.1`, for DNS over HTTPS only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_version: Option<String>,
 }
 
 impl Serialize for Rtype {

@@ -7,6 +7,7 @@
 
 pub mod dns_server;
 pub mod lab;
+pub mod relay;
 pub mod unbound;
 
 use std::path::PathBuf;
