@@ -24,6 +24,8 @@ use crate::error::{Error, Result};
 use crate::model::dns_name;
 use crate::model::sanitize;
 use crate::net::dns_https::{Endpoint, HttpsMux};
+pub use crate::net::dns_opt::OptReport;
+use crate::net::dns_opt::option_data;
 use crate::net::dns_stream::{Setup, StreamFailure, StreamMux};
 use crate::net::dns_tls;
 pub use crate::net::dns_tls::Trust;
@@ -95,6 +97,8 @@ pub struct Answer {
     pub records: Vec<DnsRecord>,
     /// The server's OPT record, when it sent one.
     pub edns: Option<EdnsReport>,
+    /// The same OPT record in full, as dig's pseudo-section shows it.
+    pub opt: Option<OptReport>,
 }
 
 impl Answer {
@@ -117,6 +121,7 @@ impl Answer {
             flags,
             records: message.answers.iter().map(DnsRecord::from_record).collect(),
             edns: message.edns.as_ref().map(EdnsReport::from_edns),
+            opt: message.edns.as_ref().map(OptReport::from_edns),
         }
     }
 }
@@ -416,21 +421,10 @@ impl EdnsReport {
             udp: edns.max_payload(),
             ..Self::default()
         };
-        if let Some(EdnsOption::NSID(payload)) = edns.option(EdnsCode::NSID) {
-            let bytes: &[u8] = payload.as_ref();
-            report.nsid = Some(format!("{} ({})", hex(bytes, " "), dns_name::quote(bytes)));
-        }
-        if let Some(EdnsOption::Unknown(_, data)) = edns.option(EdnsCode::Cookie) {
-            report.cookie = Some(hex(data, ""));
-        }
-        if let Some(EdnsOption::Subnet(subnet)) = edns.option(EdnsCode::Subnet) {
-            report.subnet = Some(format!(
-                "{}/{}/{}",
-                subnet.addr(),
-                subnet.source_prefix(),
-                subnet.scope_prefix()
-            ));
-        }
+        let text = |code| edns.option(code).map(|o| option_data(code, o));
+        report.nsid = text(EdnsCode::NSID);
+        report.cookie = text(EdnsCode::Cookie);
+        report.subnet = text(EdnsCode::Subnet);
         report
     }
 
@@ -449,14 +443,6 @@ impl EdnsReport {
         }
         parts.join(", ")
     }
-}
-
-fn hex(bytes: &[u8], sep: &str) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(sep)
 }
 
 fn icmp_failure(e: &std::io::Error) -> Failure {

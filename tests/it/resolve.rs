@@ -16,6 +16,7 @@ use hickory_server::proto::rr::rdata::{A, CNAME, MX, TXT};
 use serde_json::{Value, json};
 
 mod doh;
+mod opt;
 
 struct Run {
     code: i32,

@@ -72,6 +72,7 @@ fn query_report(rtype: Rtype, exchange: dns::Exchange, server: &str) -> QueryRep
         rcode: None,
         flags: Vec::new(),
         edns: None,
+        opt: None,
         transport: exchange.transport,
         connection: exchange.setup.map(|setup| Connection {
             setup_ms: millis(setup.time),
@@ -101,6 +102,7 @@ fn query_report(rtype: Rtype, exchange: dns::Exchange, server: &str) -> QueryRep
             report.rcode = Some(answer.rcode);
             report.flags = answer.flags;
             report.edns = answer.edns;
+            report.opt = answer.opt;
             report.answers = answer.records;
         }
         Err(failure) => {

@@ -50,7 +50,11 @@ object per record type: type, status, rcode (\"NOERROR\", \"NXDOMAIN\", \"REFUSE
 \"RESERVED15\", ...: always the code of the response; null when no response came), flags (the \
 header flags set: \"qr\", \"aa\", \"tc\", \"rd\", \"ra\", \"ad\", \"cd\"), edns (null when \
 the response had no OPT record, else {udp (the server's payload size), nsid (hex bytes and text, \
-with --nsid), cookie (hex, with --cookie), subnet (\"ADDR/SOURCE/SCOPE\", with --subnet)}), transport (\"udp\", \
+with --nsid), cookie (hex, with --cookie), subnet (\"ADDR/SOURCE/SCOPE\", with --subnet)}), opt \
+(when the response has an OPT record, all of it as dig's OPT PSEUDOSECTION shows it: {version, \
+flags ([\"do\"] or []), mbz (the reserved flag bits), udp, options (every option in order: \
+{code, name (\"NSID\", \"COOKIE\", \"CLIENT-SUBNET\", \"EDE\", ..., \"OPT=N\"), data (as dig \
+prints it)})}; -v prints the same section above each response's records), transport (\"udp\", \
 \"tcp\", \"tcp_after_truncation\", \"tls\" or \"https\"), connection (over TCP, TLS and HTTPS: \
 {setup_ms (time to open the connection, handshakes included; time_ms includes it for the query \
 that opened it), tls_version (\"TLSv1.3\", or null), http_version (over HTTPS only: \"HTTP/2\" \
@@ -184,6 +188,7 @@ struct Resolver {
     types: Vec<Rtype>,
     family: Family,
     short: bool,
+    show_opt: bool,
 }
 
 impl Resolver {
@@ -206,6 +211,7 @@ impl Resolver {
             }
         };
         report.time_ms = millis(start.elapsed());
+        report.show_opt = self.show_opt;
         report
     }
 }
@@ -250,6 +256,7 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
         types,
         family: config.family,
         short: config.short,
+        show_opt: out.verbose() > 0,
     });
     let many = config.file.is_some() || config.targets.len() > 1;
     let mut input = Inputs::open(config).await?;

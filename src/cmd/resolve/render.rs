@@ -57,6 +57,11 @@ impl fmt::Display for NameReport {
             ));
         }
         for query in self.queries.iter().flatten() {
+            if self.show_opt
+                && let Some(opt) = &query.opt
+            {
+                lines.extend(opt.lines());
+            }
             for r in &query.answers {
                 lines.push(format!(
                     "{}\t{}\tIN\t{}\t{}",

@@ -112,7 +112,7 @@ impl Unbound {
         let mut conf = format!(
             "server:\n  interface: 127.0.0.1@{tls_port}\n  interface: 127.0.0.1@{plain_port}\n\
              \x20 interface: 127.0.0.1@{https_port}\n  https-port: {https_port}\n\
-             \x20 http-endpoint: \"/dns-query\"\n\
+             \x20 http-endpoint: \"/dns-query\"\n  nsid: \"ascii_nettool-test\"\n\
              \x20 tls-port: {tls_port}\n  port: {plain_port}\n\
              \x20 tls-service-key: \"{0}/server.key\"\n  tls-service-pem: \"{0}/server.pem\"\n\
              \x20 do-daemonize: no\n  username: \"\"\n  chroot: \"\"\n  directory: \"{0}\"\n\
