@@ -79,7 +79,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         'nettool;resolve' {
             [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Reverse lookup of an address (PTR in DNS mode, getnameinfo otherwise)')
             [CompletionResult]::new('--reverse', '--reverse', [CompletionResultType]::ParameterName, 'Reverse lookup of an address (PTR in DNS mode, getnameinfo otherwise)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353, tls://127.0.0.1 (DNS mode)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353, tls://127.0.0.1, https://127.0.0.1/dns-query (DNS mode)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for an answer to one try (DNS mode; over UDP the query is sent again every 250 ms meanwhile)')
             [CompletionResult]::new('--tries', '--tries', [CompletionResultType]::ParameterName, 'How many tries a query gets before it fails (DNS mode)')
             [CompletionResult]::new('--tls-name', '--tls-name', [CompletionResultType]::ParameterName, 'The name the server''s certificate must hold (and the SNI sent); the address otherwise')
@@ -97,6 +97,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--dns', '--dns', [CompletionResultType]::ParameterName, 'Ask DNS directly instead of the system resolver (the first server in /etc/resolv.conf unless one is named)')
             [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Query over TCP (DNS mode); over UDP a truncated answer is asked again over TCP anyway')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'DNS over TLS (RFC 7858), port 853 unless one is named; `@tls://ADDR[:PORT]` says the same')
+            [CompletionResult]::new('--https', '--https', [CompletionResultType]::ParameterName, 'DNS over HTTPS (RFC 8484): a POST to /dns-query over HTTP/2 (HTTP/1.1 when the server offers only that), port 443 unless one is named; `@https://ADDR[:PORT]/PATH` names another path. DNS over QUIC is not offered: no server here speaks it to test against (Debian''s unbound 1.17 is built without ngtcp2)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any server certificate (a lab with a throw-away one); the traffic is still encrypted')
             [CompletionResult]::new('--dnssec', '--dnssec', [CompletionResultType]::ParameterName, 'Set the DO bit: ask for DNSSEC signatures (RRSIG records are shown), as dig +dnssec; the AD flag of the answer shows in the footer (DNS mode)')
             [CompletionResult]::new('--validate', '--validate', [CompletionResultType]::ParameterName, 'Validate the answer''s DNSSEC chain of trust from a trust anchor (the root''s keys unless --trust-anchor names others) and say secure, insecure or bogus, and why (DNS mode; sets DO)')

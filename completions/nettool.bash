@@ -781,7 +781,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__resolve)
-            opts="-x -f -4 -6 -v -t -q -h -V --reverse --server --dns --tcp --timeout --tries --tls --tls-name --ca --insecure --dnssec --validate --trust-anchor --cd --norecurse --bufsize --nsid --subnet --cookie --trace --root-hints --short --file --concurrency --verbose --type --json --color --quiet --help --version"
+            opts="-x -f -4 -6 -v -t -q -h -V --reverse --server --dns --tcp --timeout --tries --tls --https --tls-name --ca --insecure --dnssec --validate --trust-anchor --cd --norecurse --bufsize --nsid --subnet --cookie --trace --root-hints --short --file --concurrency --verbose --type --json --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -65,7 +65,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s q -l quiet 
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand hostname" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -s x -l reverse -d 'Reverse lookup of an address (PTR in DNS mode, getnameinfo otherwise)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l server -d 'The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353, tls://127.0.0.1 (DNS mode)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l server -d 'The DNS server to ask: 127.0.0.1, 127.0.0.1:5353, ::1, [::1]:5353, tls://127.0.0.1, https://127.0.0.1/dns-query (DNS mode)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l timeout -d 'How long to wait for an answer to one try (DNS mode; over UDP the query is sent again every 250 ms meanwhile)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tries -d 'How many tries a query gets before it fails (DNS mode)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tls-name -d 'The name the server\'s certificate must hold (and the SNI sent); the address otherwise' -r
@@ -94,6 +94,7 @@ never\t'Never colour'"
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l dns -d 'Ask DNS directly instead of the system resolver (the first server in /etc/resolv.conf unless one is named)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tcp -d 'Query over TCP (DNS mode); over UDP a truncated answer is asked again over TCP anyway'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l tls -d 'DNS over TLS (RFC 7858), port 853 unless one is named; `@tls://ADDR[:PORT]` says the same'
+complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l https -d 'DNS over HTTPS (RFC 8484): a POST to /dns-query over HTTP/2 (HTTP/1.1 when the server offers only that), port 443 unless one is named; `@https://ADDR[:PORT]/PATH` names another path. DNS over QUIC is not offered: no server here speaks it to test against (Debian\'s unbound 1.17 is built without ngtcp2)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l insecure -d 'Accept any server certificate (a lab with a throw-away one); the traffic is still encrypted'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l dnssec -d 'Set the DO bit: ask for DNSSEC signatures (RRSIG records are shown), as dig +dnssec; the AD flag of the answer shows in the footer (DNS mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand resolve" -l validate -d 'Validate the answer\'s DNSSEC chain of trust from a trust anchor (the root\'s keys unless --trust-anchor names others) and say secure, insecure or bogus, and why (DNS mode; sets DO)'

@@ -1,5 +1,6 @@
-//! Asking one DNS server directly, over UDP ([`crate::net::dns_udp`]: one long-lived socket)
-//! or TCP ([`crate::net::dns_stream`]: one connection, queries pipelined). A query goes over
+//! Asking one DNS server directly, over UDP ([`crate::net::dns_udp`]: one long-lived socket),
+//! TCP or TLS ([`crate::net::dns_stream`]: one connection, queries pipelined) or HTTPS
+//! ([`crate::net::dns_https`]: one connection, a stream a query). A query goes over
 //! UDP first; when the answer is truncated it is repeated over TCP, and the report says which
 //! transport carried the answer.
 //!
@@ -23,6 +24,9 @@ use crate::error::{Error, Result};
 use crate::model::address::ScopedAddr;
 use crate::model::dns_name;
 use crate::model::sanitize;
+use crate::net::dns_https::{Endpoint, HttpsMux};
+pub use crate::net::dns_opt::OptReport;
+use crate::net::dns_opt::option_data;
 use crate::net::dns_stream::{Setup, StreamFailure, StreamMux};
 use crate::net::dns_tls;
 pub use crate::net::dns_tls::Trust;
@@ -40,6 +44,8 @@ pub enum Transport {
     TcpAfterTruncation,
     /// DNS over TLS (RFC 7858).
     Tls,
+    /// DNS over HTTPS (RFC 8484).
+    Https,
 }
 
 impl Transport {
@@ -51,6 +57,7 @@ impl Transport {
             Self::Tcp => "TCP",
             Self::TcpAfterTruncation => "TCP (UDP answer truncated)",
             Self::Tls => "TLS",
+            Self::Https => "HTTPS",
         }
     }
 }
@@ -91,6 +98,8 @@ pub struct Answer {
     pub records: Vec<DnsRecord>,
     /// The server's OPT record, when it sent one.
     pub edns: Option<EdnsReport>,
+    /// The same OPT record in full, as dig's pseudo-section shows it.
+    pub opt: Option<OptReport>,
 }
 
 impl Answer {
@@ -113,6 +122,7 @@ impl Answer {
             flags,
             records: message.answers.iter().map(DnsRecord::from_record).collect(),
             edns: message.edns.as_ref().map(EdnsReport::from_edns),
+            opt: message.edns.as_ref().map(OptReport::from_edns),
         }
     }
 }
@@ -141,13 +151,15 @@ pub struct Exchange {
     pub setup: Option<Setup>,
 }
 
-/// DNS over TLS: the name to verify (and send as SNI), and what to trust.
+/// DNS over TLS or HTTPS: the name to verify (and send as SNI), and what to trust.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsOptions {
     /// The name the certificate must hold; the server's address when `None`.
     pub name: Option<String>,
     /// The certificates trusted.
     pub trust: Trust,
+    /// DNS over HTTPS, posting to this path, instead of DNS over TLS.
+    pub https_path: Option<String>,
 }
 
 /// How to ask.
@@ -161,7 +173,7 @@ pub struct ClientOptions {
     pub tcp: bool,
     /// Header bits and EDNS options of every query.
     pub flags: QueryFlags,
-    /// DNS over TLS instead of UDP and TCP.
+    /// DNS over TLS (or HTTPS) instead of UDP and TCP.
     pub tls: Option<TlsOptions>,
 }
 
@@ -173,6 +185,7 @@ pub struct Client {
     tls: bool,
     udp: Option<Arc<UdpMux>>,
     stream: Arc<StreamMux>,
+    https: Option<Arc<HttpsMux>>,
 }
 
 impl Client {
@@ -198,12 +211,35 @@ impl Client {
             options.timeout,
             options.tries,
         ));
+        let https = match &options.tls {
+            Some(TlsOptions {
+                name,
+                trust,
+                https_path: Some(path),
+            }) => {
+                let endpoint = Endpoint {
+                    addr: server,
+                    path: path.clone(),
+                };
+                let mux = HttpsMux::new(
+                    endpoint,
+                    name.as_deref(),
+                    trust,
+                    options.timeout,
+                    options.tries,
+                )
+                .map_err(Error::other)?;
+                Some(Arc::new(mux))
+            }
+            _ => None,
+        };
         Ok(Self {
             server,
             flags: options.flags,
             tls,
             udp,
             stream,
+            https,
         })
     }
 
@@ -213,11 +249,21 @@ impl Client {
         self.server
     }
 
+    /// The server as reports name it: `127.0.0.1:53`, or the URL for DNS over HTTPS.
+    #[must_use]
+    pub fn server_label(&self) -> String {
+        match &self.https {
+            Some(https) => https.endpoint().to_string(),
+            None => crate::net::host::endpoint(self.server).to_string(),
+        }
+    }
+
     /// Ask for `rtype` records of `name` (fully qualified, already validated and in its
     /// ASCII form).
     pub async fn query(&self, name: &str, rtype: RecordType) -> Exchange {
         let start = Instant::now();
         let transport = match (self.tls, self.udp.is_some()) {
+            _ if self.https.is_some() => Transport::Https,
             (true, _) => Transport::Tls,
             (false, true) => Transport::Udp,
             (false, false) => Transport::Tcp,
@@ -236,9 +282,10 @@ impl Client {
         let message = request(Query::query(name, rtype), &self.flags);
         let (result, transport) = self.exchange(message).await;
         let result = result.map(|message| Answer::from_message(&message));
-        let setup = match transport {
-            Transport::Udp => None,
-            _ => self.stream.setup(),
+        let setup = match (transport, &self.https) {
+            (Transport::Udp, _) => None,
+            (_, Some(https)) => https.setup(),
+            (_, None) => self.stream.setup(),
         };
         Exchange {
             result,
@@ -248,12 +295,16 @@ impl Client {
         }
     }
 
-    /// Send `message` as it is (UDP first unless TCP or TLS was asked for, TCP after a
-    /// truncated answer) and return the response message, and the transport that carried it.
+    /// Send `message` as it is (over HTTPS when asked; otherwise UDP first unless TCP or TLS
+    /// was asked for, TCP after a truncated answer) and return the response message, and the
+    /// transport that carried it.
     pub async fn exchange(
         &self,
         message: Message,
     ) -> (std::result::Result<Message, Failure>, Transport) {
+        if let Some(https) = &self.https {
+            return (stream_result(https.ask(message).await), Transport::Https);
+        }
         let transport = if self.tls {
             Transport::Tls
         } else {
@@ -281,15 +332,22 @@ impl Client {
     }
 
     async fn over_stream(&self, message: Message) -> std::result::Result<Message, Failure> {
-        match self.stream.ask(message).await {
-            Ok(answer) => Ok(answer),
-            Err(StreamFailure::Timeout) => Err(Failure::Timeout(Vec::new())),
-            Err(StreamFailure::Refused(_)) => Err(Failure::Refused),
-            Err(StreamFailure::Io(e)) if e.get_ref().is_some() => {
-                Err(Failure::Unreachable(sanitize::escape(&e.to_string())))
-            }
-            Err(StreamFailure::Io(e)) => Err(Failure::Unreachable(io_reason(&e))),
+        stream_result(self.stream.ask(message).await)
+    }
+}
+
+/// The response over a connection, or why there is none.
+fn stream_result(
+    result: std::result::Result<Message, StreamFailure>,
+) -> std::result::Result<Message, Failure> {
+    match result {
+        Ok(answer) => Ok(answer),
+        Err(StreamFailure::Timeout) => Err(Failure::Timeout(Vec::new())),
+        Err(StreamFailure::Refused(_)) => Err(Failure::Refused),
+        Err(StreamFailure::Io(e)) if e.get_ref().is_some() => {
+            Err(Failure::Unreachable(sanitize::escape(&e.to_string())))
         }
+        Err(StreamFailure::Io(e)) => Err(Failure::Unreachable(io_reason(&e))),
     }
 }
 
@@ -386,21 +444,10 @@ impl EdnsReport {
             udp: edns.max_payload(),
             ..Self::default()
         };
-        if let Some(EdnsOption::NSID(payload)) = edns.option(EdnsCode::NSID) {
-            let bytes: &[u8] = payload.as_ref();
-            report.nsid = Some(format!("{} ({})", hex(bytes, " "), dns_name::quote(bytes)));
-        }
-        if let Some(EdnsOption::Unknown(_, data)) = edns.option(EdnsCode::Cookie) {
-            report.cookie = Some(hex(data, ""));
-        }
-        if let Some(EdnsOption::Subnet(subnet)) = edns.option(EdnsCode::Subnet) {
-            report.subnet = Some(format!(
-                "{}/{}/{}",
-                subnet.addr(),
-                subnet.source_prefix(),
-                subnet.scope_prefix()
-            ));
-        }
+        let text = |code| edns.option(code).map(|o| option_data(code, o));
+        report.nsid = text(EdnsCode::NSID);
+        report.cookie = text(EdnsCode::Cookie);
+        report.subnet = text(EdnsCode::Subnet);
         report
     }
 
@@ -419,14 +466,6 @@ impl EdnsReport {
         }
         parts.join(", ")
     }
-}
-
-fn hex(bytes: &[u8], sep: &str) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(sep)
 }
 
 fn icmp_failure(e: &std::io::Error) -> Failure {

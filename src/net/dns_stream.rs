@@ -118,6 +118,32 @@ pub struct Setup {
     pub time: Duration,
     /// The TLS version, for TLS.
     pub tls_version: Option<String>,
+    /// The HTTP version, for DNS over HTTPS (`HTTP/2`).
+    pub http_version: Option<String>,
+}
+
+/// Open a connection by `deadline`: a refusal, a failure or a timeout told apart.
+pub(crate) async fn open_by<T>(
+    deadline: tokio::time::Instant,
+    open: impl Future<Output = io::Result<T>>,
+) -> Result<T, StreamFailure> {
+    match tokio::time::timeout_at(deadline, open).await {
+        Err(_) => Err(StreamFailure::Timeout),
+        Ok(Err(e)) if e.kind() == io::ErrorKind::ConnectionRefused => {
+            Err(StreamFailure::Refused(e))
+        }
+        Ok(Err(e)) => Err(StreamFailure::Io(e)),
+        Ok(Ok(opened)) => Ok(opened),
+    }
+}
+
+/// The question of a query about to be sent (its answer must repeat it).
+pub(crate) fn question(message: &Message) -> Result<Query, StreamFailure> {
+    message
+        .queries
+        .first()
+        .cloned()
+        .ok_or_else(|| StreamFailure::Io(io::Error::other("a query without a question")))
 }
 
 /// A client that keeps one connection to one server.
@@ -175,17 +201,11 @@ impl StreamMux {
             return Ok(Arc::clone(conn));
         }
         let start = Instant::now();
-        let opened = match tokio::time::timeout_at(deadline, (self.open)()).await {
-            Err(_) => return Err(StreamFailure::Timeout),
-            Ok(Err(e)) if e.kind() == io::ErrorKind::ConnectionRefused => {
-                return Err(StreamFailure::Refused(e));
-            }
-            Ok(Err(e)) => return Err(StreamFailure::Io(e)),
-            Ok(Ok(opened)) => opened,
-        };
+        let opened = open_by(deadline, (self.open)()).await?;
         *self.setup.lock().unwrap_or_else(PoisonError::into_inner) = Some(Setup {
             time: start.elapsed(),
             tls_version: opened.tls_version,
+            http_version: None,
         });
         let conn = Arc::new(Conn::start(opened.stream));
         *slot = Some(Arc::clone(&conn));
@@ -194,11 +214,7 @@ impl StreamMux {
 
     /// Send `message` (its ID is set here) and wait for its answer.
     pub async fn ask(&self, mut message: Message) -> Result<Message, StreamFailure> {
-        let Some(query) = message.queries.first().cloned() else {
-            return Err(StreamFailure::Io(io::Error::other(
-                "a query without a question",
-            )));
-        };
+        let query = question(&message)?;
         let mut last = StreamFailure::Timeout;
         for _ in 0..self.tries {
             let deadline = tokio::time::Instant::now() + self.timeout;

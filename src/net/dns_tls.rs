@@ -8,7 +8,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
 use tokio_rustls::rustls::client::danger::{
     HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier,
 };
@@ -34,11 +36,45 @@ pub enum Trust {
 
 /// An opener of TLS connections to `server`, verifying `name` as `trust` says.
 pub fn opener(server: SocketAddr, name: Option<&str>, trust: &Trust) -> Result<Opener, String> {
+    let config = client_config(trust)?;
+    let server_name = server_name(server, name)?;
+    let connector = TlsConnector::from(Arc::new(config));
+    Ok(Arc::new(move || {
+        let connector = connector.clone();
+        let server_name = server_name.clone();
+        Box::pin(async move {
+            let (tls, version) = connect(server, &connector, server_name).await?;
+            Ok(Opened {
+                stream: Box::new(tls) as Box<dyn Stream>,
+                tls_version: version,
+            })
+        })
+    }))
+}
+
+/// A TCP connection to `server` with TLS over it, and the TLS version agreed.
+pub(crate) async fn connect(
+    server: SocketAddr,
+    connector: &TlsConnector,
+    server_name: ServerName<'static>,
+) -> io::Result<(TlsStream<TcpStream>, Option<String>)> {
+    let tcp = TcpStream::connect(server).await?;
+    tcp.set_nodelay(true)?;
+    let tls = connector
+        .connect(server_name, tcp)
+        .await
+        .map_err(|e| io::Error::new(e.kind(), format!("TLS handshake: {e}")))?;
+    let version = tls.get_ref().1.protocol_version().map(version_name);
+    Ok((tls, version))
+}
+
+/// A rustls client configuration (ring as the provider) that trusts what `trust` says.
+pub(crate) fn client_config(trust: &Trust) -> Result<ClientConfig, String> {
     let provider = Arc::new(ring::default_provider());
     let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?;
-    let config = match trust {
+    Ok(match trust {
         Trust::Insecure => builder
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
@@ -68,30 +104,19 @@ pub fn opener(server: SocketAddr, name: Option<&str>, trust: &Trust) -> Result<O
             }
             builder.with_root_certificates(roots).with_no_client_auth()
         }
-    };
-    let server_name = match name {
+    })
+}
+
+/// The name checked in the certificate and sent as SNI: `name`, else the server's address.
+pub(crate) fn server_name(
+    server: SocketAddr,
+    name: Option<&str>,
+) -> Result<ServerName<'static>, String> {
+    match name {
         Some(name) => ServerName::try_from(name.to_string())
-            .map_err(|_| format!("'{name}' is not a valid TLS server name"))?,
-        None => ServerName::IpAddress(server.ip().into()),
-    };
-    let connector = TlsConnector::from(Arc::new(config));
-    Ok(Arc::new(move || {
-        let connector = connector.clone();
-        let server_name = server_name.clone();
-        Box::pin(async move {
-            let tcp = tokio::net::TcpStream::connect(server).await?;
-            tcp.set_nodelay(true)?;
-            let tls = connector
-                .connect(server_name, tcp)
-                .await
-                .map_err(|e| io::Error::new(e.kind(), format!("TLS handshake: {e}")))?;
-            let version = tls.get_ref().1.protocol_version().map(version_name);
-            Ok(Opened {
-                stream: Box::new(tls) as Box<dyn Stream>,
-                tls_version: version,
-            })
-        })
-    }))
+            .map_err(|_| format!("'{name}' is not a valid TLS server name")),
+        None => Ok(ServerName::IpAddress(server.ip().into())),
+    }
 }
 
 /// `TLSv1.3`, as openssl and kdig name versions.

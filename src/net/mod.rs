@@ -7,6 +7,8 @@
 
 pub mod capture;
 pub mod dns;
+pub mod dns_https;
+pub mod dns_opt;
 pub mod dns_stream;
 pub mod dns_tls;
 pub mod dns_trace;

@@ -15,6 +15,9 @@ use hickory_server::proto::rr::RData;
 use hickory_server::proto::rr::rdata::{A, CNAME, MX, TXT};
 use serde_json::{Value, json};
 
+mod doh;
+mod opt;
+
 struct Run {
     code: i32,
     stdout: String,
@@ -1335,14 +1338,21 @@ fn every_type_is_shown_as_dig_shows_it() {
     assert!(differ.is_empty(), "{differ:#?}");
 }
 
-/// kdig's answer section over TLS, verified against the test CA.
-fn kdig_tls(server: &Unbound, ca: &str, rtype: &str, name: &str) -> BTreeSet<String> {
+/// kdig's answer section over TLS (`+tls`) or HTTPS (`+https`) from `addr`, verified against
+/// the test CA.
+fn kdig_over(
+    addr: std::net::SocketAddr,
+    transport: &str,
+    ca: &str,
+    rtype: &str,
+    name: &str,
+) -> BTreeSet<String> {
     let out = std::process::Command::new("kdig")
         .args([
-            &format!("@{}", server.tls.ip()),
+            &format!("@{}", addr.ip()),
             "-p",
-            &server.tls.port().to_string(),
-            "+tls",
+            &addr.port().to_string(),
+            transport,
             &format!("+tls-ca={ca}"),
             "+tls-hostname=dns.test",
             "+noall",
@@ -1354,7 +1364,7 @@ fn kdig_tls(server: &Unbound, ca: &str, rtype: &str, name: &str) -> BTreeSet<Str
         ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "kdig {rtype} {name}");
+    assert!(out.status.success(), "kdig {transport} {rtype} {name}");
     normalise(&String::from_utf8(out.stdout).unwrap())
 }
 
@@ -1374,7 +1384,7 @@ fn dns_over_tls_answers_equal_kdigs() {
         assert_eq!(ours.code, 0, "{rtype} {name}: {}", ours.stderr);
         assert_eq!(
             normalise(&ours.stdout),
-            kdig_tls(&server, ca, rtype, name),
+            kdig_over(server.tls, "+tls", ca, rtype, name),
             "{rtype} {name}"
         );
         let footer = ours.stdout.lines().last().unwrap();
@@ -1410,26 +1420,26 @@ fn dns_over_tls_answers_equal_kdigs() {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
-#[test]
-fn dns_over_tls_verifies_the_certificate() {
-    let Some(server) = Unbound::start("dns_over_tls_verifies_the_certificate") else {
-        return;
-    };
+/// Over TLS or HTTPS (`at`): the system's roots do not hold the test CA, a name the certificate
+/// does not hold is refused, `--insecure` and `--ca` are accepted.
+fn certificate_is_checked(at: &str, server: &Unbound) {
     let ca = server.ca();
     let ca = ca.to_str().unwrap();
-    let at = format!("@tls://{}", server.tls);
-    // The system's roots do not hold the test CA.
-    let r = run(&[&at, "-t", "A", "www.test"]);
-    assert_eq!(r.code, 2);
+    let label = at.trim_start_matches("@tls://").trim_start_matches('@');
+    let r = run(&[at, "-t", "A", "www.test"]);
     assert_eq!(
-        r.stderr,
-        format!(
-            "error: www.test: cannot reach {}: TLS handshake: invalid peer certificate: UnknownIssuer\n",
-            server.tls
+        (r.code, r.stderr.as_str()),
+        (
+            2,
+            format!(
+                "error: www.test: cannot reach {label}: TLS handshake: invalid peer certificate: \
+                 UnknownIssuer\n"
+            )
+            .as_str()
         )
     );
     let r = run(&[
-        &at,
+        at,
         "--ca",
         ca,
         "--tls-name",
@@ -1445,8 +1455,27 @@ fn dns_over_tls_verifies_the_certificate() {
         "{}",
         r.stderr
     );
-    let r = run(&[&at, "--insecure", "-t", "A", "--short", "www.test"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    for trust in [&["--insecure"][..], &["--ca", ca]] {
+        let mut argv = vec![at];
+        argv.extend_from_slice(trust);
+        argv.extend(["-t", "A", "--short", "www.test"]);
+        let r = run(&argv);
+        let mut lines: Vec<&str> = r.stdout.lines().collect();
+        lines.sort_unstable();
+        assert_eq!(
+            (r.code, lines),
+            (0, vec!["192.0.2.10", "192.0.2.11"]),
+            "{trust:?}"
+        );
+    }
+}
+
+#[test]
+fn dns_over_tls_verifies_the_certificate() {
+    let Some(server) = Unbound::start("dns_over_tls_verifies_the_certificate") else {
+        return;
+    };
+    certificate_is_checked(&format!("@tls://{}", server.tls), &server);
     let r = run(&[
         "--tls-name",
         "dns.test",
@@ -1459,22 +1488,21 @@ fn dns_over_tls_verifies_the_certificate() {
         (r.code, r.stderr.as_str()),
         (
             2,
-            "error: --tls-name: applies to DNS over TLS only (add --tls or @tls://ADDR)\n"
+            "error: --tls-name: applies to DNS over TLS or HTTPS only (add --tls, --https, \
+             @tls://ADDR or @https://ADDR/dns-query)\n"
         )
     );
 }
 
-#[test]
-fn dns_over_tls_bulk_uses_one_connection() {
-    let Some(server) = Unbound::start("dns_over_tls_bulk_uses_one_connection") else {
-        return;
-    };
+/// Every name of the test zone's bulk set asked with `-f` of `at` (trusting the test CA): each
+/// answer checked, and the query objects returned.
+fn bulk_over(at: &str, server: &Unbound) -> Vec<Value> {
     let mut file = tempfile::NamedTempFile::new().unwrap();
     for i in 0..crate::common::unbound::BULK {
         writeln!(file, "h{i}.bulk.test").unwrap();
     }
     let r = run(&[
-        &format!("@tls://{}", server.tls),
+        at,
         "--ca",
         server.ca().to_str().unwrap(),
         "-t",
@@ -1484,11 +1512,11 @@ fn dns_over_tls_bulk_uses_one_connection() {
         file.path().to_str().unwrap(),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let mut setups = BTreeSet::new();
-    let mut answered = 0;
+    let mut queries = Vec::new();
     for line in r.stdout.lines() {
-        let doc: Value = serde_json::from_str(line).unwrap();
+        let mut doc: Value = serde_json::from_str(line).unwrap();
         if doc["kind"] != "name" {
+            assert_eq!(doc["resolved"], crate::common::unbound::BULK);
             continue;
         }
         let i: u32 = doc["name"].as_str().unwrap()[1..]
@@ -1497,16 +1525,31 @@ fn dns_over_tls_bulk_uses_one_connection() {
             .unwrap()
             .parse()
             .unwrap();
+        let query = doc["queries"][0].take();
         assert_eq!(
-            doc["queries"][0]["answers"][0]["data"],
+            query["answers"][0]["data"],
             format!("10.0.{}.{}", i / 256, i % 256)
         );
-        setups.insert(doc["queries"][0]["connection"]["setup_ms"].to_string());
-        answered += 1;
+        queries.push(query);
     }
-    assert_eq!(answered, crate::common::unbound::BULK);
+    assert_eq!(queries.len(), crate::common::unbound::BULK as usize);
+    queries
+}
+
+#[test]
+fn dns_over_tls_bulk_uses_one_connection() {
+    let Some(server) = Unbound::start("dns_over_tls_bulk_uses_one_connection") else {
+        return;
+    };
+    let relay = crate::common::relay::Relay::start(server.tls);
+    let queries = bulk_over(&format!("@tls://{}", relay.addr), &server);
     // Every answer came over the connection set up once.
+    let setups: BTreeSet<String> = queries
+        .iter()
+        .map(|q| q["connection"]["setup_ms"].to_string())
+        .collect();
     assert_eq!(setups.len(), 1, "{setups:?}");
+    assert_eq!(relay.accepted(), 1, "connections the server saw");
 }
 
 #[test]

@@ -8,8 +8,8 @@ use std::time::Duration;
 use super::Args;
 use crate::error::{Error, Result};
 use crate::model::dns_name::{self, Rtype};
-use crate::net::dns;
 use crate::net::host::{self, Family};
+use crate::net::{dns, dns_https};
 
 /// What one input asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,19 +123,18 @@ impl TryFrom<Args> for Config {
     fn try_from(args: Args) -> Result<Self> {
         let mut server = None;
         let mut targets = Vec::new();
-        let mut tls = args.tls;
+        let mut scheme = if args.https {
+            Scheme::Https(dns_https::DEFAULT_PATH.to_string())
+        } else if args.tls {
+            Scheme::Tls
+        } else {
+            Scheme::Plain
+        };
         for name in &args.names {
             if let Some(text) = name.strip_prefix('@') {
-                let text = match text.strip_prefix("tls://") {
-                    Some(rest) => {
-                        tls = true;
-                        rest
-                    }
-                    None => text,
-                };
-                let port = if tls { 853 } else { 53 };
-                let addr = dns::parse_server_or(text, port)
-                    .map_err(|reason| Error::invalid(name, reason))?;
+                let addr;
+                (addr, scheme) =
+                    server_spec(text, &scheme).map_err(|reason| Error::invalid(name, reason))?;
                 if server.replace(addr).is_some() {
                     return Err(Error::invalid(name, "only one server may be named"));
                 }
@@ -144,10 +143,9 @@ impl TryFrom<Args> for Config {
             }
         }
         if let Some(text) = &args.server {
-            let bare = text.strip_prefix("tls://").unwrap_or(text);
-            tls |= bare.len() != text.len();
-            let addr = dns::parse_server_or(bare, if tls { 853 } else { 53 })
-                .map_err(|reason| Error::invalid(text, reason))?;
+            let addr;
+            (addr, scheme) =
+                server_spec(text, &scheme).map_err(|reason| Error::invalid(text, reason))?;
             if server.replace(addr).is_some() {
                 return Err(Error::invalid(
                     text,
@@ -178,6 +176,7 @@ impl TryFrom<Args> for Config {
                 "the timeout must be above zero",
             ));
         }
+        let tls = scheme != Scheme::Plain;
         let dns_mode = args.dns || server.is_some() || !types.is_empty() || tls || args.trace;
         if !tls {
             let tls_only = [
@@ -188,12 +187,16 @@ impl TryFrom<Args> for Config {
             if let Some((_, flag)) = tls_only.iter().find(|(given, _)| *given) {
                 return Err(Error::invalid(
                     *flag,
-                    "applies to DNS over TLS only (add --tls or @tls://ADDR)",
+                    "applies to DNS over TLS or HTTPS only (add --tls, --https, @tls://ADDR or \
+                     @https://ADDR/dns-query)",
                 ));
             }
         }
         if tls && args.tcp {
-            return Err(Error::invalid("--tcp", "cannot be combined with --tls"));
+            return Err(Error::invalid(
+                "--tcp",
+                "cannot be combined with DNS over TLS or HTTPS",
+            ));
         }
         let tls = tls.then(|| dns::TlsOptions {
             name: args.tls_name.clone(),
@@ -201,6 +204,10 @@ impl TryFrom<Args> for Config {
                 (Some(path), _) => dns::Trust::CaFile(path.clone()),
                 (None, true) => dns::Trust::Insecure,
                 (None, false) => dns::Trust::System,
+            },
+            https_path: match &scheme {
+                Scheme::Https(path) => Some(path.clone()),
+                _ => None,
             },
         });
         if !dns_mode {
@@ -282,6 +289,45 @@ impl TryFrom<Args> for Config {
     }
 }
 
+/// The transport a server's scheme (or `--tls`, `--https`) asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Scheme {
+    /// UDP, TCP when asked or truncated.
+    Plain,
+    /// DNS over TLS.
+    Tls,
+    /// DNS over HTTPS, posting to this path.
+    Https(String),
+}
+
+/// A server as the user names it, `127.0.0.1:5353`, `tls://127.0.0.1` or
+/// `https://127.0.0.1/dns-query`, with the scheme it asks for; a bare address takes `flags`'
+/// scheme and its port (53, 853, 443), and a scheme that contradicts the flag is refused.
+fn server_spec(text: &str, flags: &Scheme) -> std::result::Result<(SocketAddr, Scheme), String> {
+    let (addr, scheme) = if text.starts_with("https://") {
+        let endpoint = dns_https::Endpoint::parse(text)?;
+        (endpoint.addr, Scheme::Https(endpoint.path))
+    } else if let Some(rest) = text.strip_prefix("tls://") {
+        (dns::parse_server_or(rest, 853)?, Scheme::Tls)
+    } else if let Some((scheme, _)) = text.split_once("://") {
+        return Err(format!(
+            "unknown scheme '{scheme}://' (tls:// for DNS over TLS, https:// for DNS over HTTPS)"
+        ));
+    } else {
+        let port = match flags {
+            Scheme::Plain => 53,
+            Scheme::Tls => 853,
+            Scheme::Https(_) => 443,
+        };
+        return Ok((dns::parse_server_or(text, port)?, flags.clone()));
+    };
+    match (flags, &scheme) {
+        (Scheme::Tls, Scheme::Https(_)) => Err("an https:// server with --tls".into()),
+        (Scheme::Https(_), Scheme::Tls) => Err("a tls:// server with --https".into()),
+        _ => Ok((addr, scheme)),
+    }
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
@@ -356,6 +402,50 @@ pub(super) mod tests {
         assert!(got.2);
         assert_eq!(got.3, Duration::from_millis(250));
         assert_eq!(got.4, 3);
+    }
+
+    #[test]
+    fn server_schemes() {
+        let https = |path: &str| Scheme::Https(path.into());
+        let table = [
+            ("127.0.0.1", Scheme::Plain, "127.0.0.1:53", Scheme::Plain),
+            ("127.0.0.1", Scheme::Tls, "127.0.0.1:853", Scheme::Tls),
+            ("::1", https("/dns-query"), "[::1]:443", https("/dns-query")),
+            (
+                "tls://127.0.0.1",
+                Scheme::Plain,
+                "127.0.0.1:853",
+                Scheme::Tls,
+            ),
+            (
+                "https://127.0.0.1:8443/q",
+                Scheme::Plain,
+                "127.0.0.1:8443",
+                https("/q"),
+            ),
+            (
+                "https://[::1]",
+                https("/dns-query"),
+                "[::1]:443",
+                https("/dns-query"),
+            ),
+        ];
+        for (text, flags, addr, scheme) in table {
+            assert_eq!(
+                server_spec(text, &flags),
+                Ok((addr.parse().unwrap(), scheme)),
+                "{text}"
+            );
+        }
+        let c = config(&["--https", "@127.0.0.1:4443", "--ca", "ca.pem", "a"]).unwrap();
+        let Mode::Dns { server, tls, .. } = c.mode else {
+            panic!("DNS mode")
+        };
+        assert_eq!(server, Some("127.0.0.1:4443".parse().unwrap()));
+        let tls = tls.unwrap();
+        assert_eq!(tls.https_path.as_deref(), Some("/dns-query"));
+        assert_eq!(tls.trust, dns::Trust::CaFile("ca.pem".into()));
+        assert!(crate::cli::parse_args::<Args>("resolve", &["--https", "--tls", "a"]).is_err());
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub(super) async fn lookup(
     short: bool,
     anchors: Option<&Anchors>,
 ) -> NameReport {
-    let server = crate::net::host::endpoint(client.server()).to_string();
+    let server = client.server_label();
     let (query_name, types) = match target {
         Target::Name {
             checked: Ok(name), ..
@@ -106,10 +106,12 @@ fn query_report(rtype: Rtype, exchange: dns::Exchange, server: &str) -> QueryRep
         rcode: None,
         flags: Vec::new(),
         edns: None,
+        opt: None,
         transport: exchange.transport,
         connection: exchange.setup.map(|setup| Connection {
             setup_ms: millis(setup.time),
             tls_version: setup.tls_version,
+            http_version: setup.http_version,
         }),
         time_ms: millis(exchange.elapsed),
         answer_count: 0,
@@ -135,6 +137,7 @@ fn query_report(rtype: Rtype, exchange: dns::Exchange, server: &str) -> QueryRep
             report.rcode = Some(answer.rcode);
             report.flags = answer.flags;
             report.edns = answer.edns;
+            report.opt = answer.opt;
             report.answers = answer.records;
         }
         Err(failure) => {

@@ -65,6 +65,11 @@ impl NameReport {
             ));
         }
         for query in self.queries.iter().flatten() {
+            if self.show_opt
+                && let Some(opt) = &query.opt
+            {
+                lines.extend(opt.lines());
+            }
             for r in &query.answers {
                 lines.push(format!(
                     "{}\t{}\tIN\t{}\t{}",
@@ -123,14 +128,19 @@ impl NameReport {
     }
 }
 
-/// `UDP`, or `TLS (TLSv1.3, connection set up in 1.2 ms)`.
+/// `UDP`, `TLS (TLSv1.3, connection set up in 1.2 ms)` or
+/// `HTTPS (HTTP/2, TLSv1.3, connection set up in 1.5 ms)`.
 fn transport_words(query: &super::report::QueryReport) -> String {
     let name = query.transport.describe();
     match &query.connection {
-        Some(c) => match &c.tls_version {
-            Some(version) => format!("{name} ({version}, connection set up in {} ms)", c.setup_ms),
-            None => format!("{name} (connection set up in {} ms)", c.setup_ms),
-        },
+        Some(c) => {
+            let versions = [&c.http_version, &c.tls_version]
+                .into_iter()
+                .flatten()
+                .map(|v| format!("{v}, "))
+                .collect::<String>();
+            format!("{name} ({versions}connection set up in {} ms)", c.setup_ms)
+        }
         None => name.to_string(),
     }
 }

@@ -11,7 +11,7 @@ use super::config::Target;
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::model::dns_name::Rtype;
-use crate::net::dns::{DnsRecord, EdnsReport, Transport};
+use crate::net::dns::{DnsRecord, EdnsReport, OptReport, Transport};
 use crate::net::dns_validate::Validation;
 
 /// The outcome of one name.
@@ -40,6 +40,9 @@ pub struct QueryReport {
     pub flags: Vec<&'static str>,
     /// The server's OPT record.
     pub edns: Option<EdnsReport>,
+    /// The server's OPT record in full (version, flags, every option), when it sent one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opt: Option<OptReport>,
     /// How the query travelled.
     pub transport: Transport,
     /// Over TCP and TLS: how the connection was set up.
@@ -65,6 +68,9 @@ pub struct Connection {
     pub setup_ms: f64,
     /// `TLSv1.3`, or `None` for plain TCP.
     pub tls_version: Option<String>,
+    /// `HTTP/2` or `HTTP/1.1`, for DNS over HTTPS only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_version: Option<String>,
 }
 
 impl Serialize for Rtype {
@@ -116,6 +122,9 @@ pub struct NameReport {
     /// Print only the data.
     #[serde(skip)]
     pub short: bool,
+    /// Print each response's OPT pseudo-section (`-v`).
+    #[serde(skip)]
+    pub show_opt: bool,
 }
 
 /// A duration in milliseconds, to the microsecond.
@@ -140,6 +149,7 @@ impl NameReport {
             time_ms: 0.0,
             error: None,
             short,
+            show_opt: false,
         }
     }
 
@@ -253,6 +263,7 @@ pub(super) mod tests {
             rcode: Some("NOERROR".into()),
             flags: vec!["qr", "aa", "rd"],
             edns: None,
+            opt: None,
             transport: Transport::Udp,
             connection: None,
             time_ms: 0.25,

@@ -8,6 +8,7 @@
 pub mod auth_server;
 pub mod dns_server;
 pub mod lab;
+pub mod relay;
 pub mod schema;
 pub mod signed_zone;
 pub mod unbound;

@@ -1,4 +1,5 @@
-//! Unbound serving DNS over TLS on a loopback port with a certificate from a throw-away test CA
+//! Unbound serving DNS over TLS and over HTTPS (HTTP/2, path /dns-query) on loopback ports
+//! with a certificate from a throw-away test CA
 //! (made with openssl: SAN `DNS:dns.test` and `IP:127.0.0.1`), answering a small static zone
 //! from `local-data` lines. Started per test, in its own temporary folder; killed when dropped.
 
@@ -9,12 +10,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How many names `h<N>.bulk.test.` the zone holds (A 10.0.x.y).
-pub const BULK: u32 = 500;
+pub const BULK: u32 = 1000;
 
 /// A running unbound.
 pub struct Unbound {
     /// DNS over TLS.
     pub tls: SocketAddr,
+    /// DNS over HTTPS.
+    pub https: SocketAddr,
     /// Plain DNS (UDP and TCP).
     pub plain: SocketAddr,
     dir: tempfile::TempDir,
@@ -131,9 +134,11 @@ impl Unbound {
                 "ext",
             ],
         );
-        let (tls_port, plain_port) = (free_port(), free_port());
+        let (tls_port, plain_port, https_port) = (free_port(), free_port(), free_port());
         let mut conf = format!(
             "server:\n  interface: 127.0.0.1@{tls_port}\n  interface: 127.0.0.1@{plain_port}\n\
+             \x20 interface: 127.0.0.1@{https_port}\n  https-port: {https_port}\n\
+             \x20 http-endpoint: \"/dns-query\"\n  nsid: \"ascii_nettool-test\"\n\
              \x20 tls-port: {tls_port}\n  port: {plain_port}\n\
              \x20 tls-service-key: \"{0}/server.key\"\n  tls-service-pem: \"{0}/server.pem\"\n\
              \x20 do-daemonize: no\n  username: \"\"\n  chroot: \"\"\n  directory: \"{0}\"\n\
@@ -159,8 +164,18 @@ impl Unbound {
         let tls = SocketAddr::from(([127, 0, 0, 1], tls_port));
         let child = spawn_ready(&d.join("unbound.conf"), tls);
         let plain: SocketAddr = format!("127.0.0.1:{plain_port}").parse().unwrap();
+        let https: SocketAddr = format!("127.0.0.1:{https_port}").parse().unwrap();
+        let started = Instant::now();
+        while std::net::TcpStream::connect(https).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "unbound did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
         Some(Self {
             tls,
+            https,
             plain,
             dir,
             child,
