@@ -14,7 +14,7 @@
 use std::fmt::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Child;
 
 /// A running authoritative unbound with the signed zones.
 pub struct SignedZones {
@@ -22,20 +22,6 @@ pub struct SignedZones {
     pub server: SocketAddr,
     dir: tempfile::TempDir,
     child: Child,
-}
-
-fn output(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(args[0])
-        .args(&args[1..])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 fn zone_text(origin: &str, extra: &str) -> String {
@@ -47,8 +33,8 @@ fn zone_text(origin: &str, extra: &str) -> String {
 
 /// Keys for `zone` (KSK, ZSK), their file stems, and the KSK's DS line.
 fn keys(dir: &Path, zone: &str) -> (String, String, String) {
-    let ksk = output(dir, &["ldns-keygen", "-a", "ECDSAP256SHA256", "-k", zone]);
-    let zsk = output(dir, &["ldns-keygen", "-a", "ECDSAP256SHA256", zone]);
+    let ksk = super::unbound::run(dir, &["ldns-keygen", "-a", "ECDSAP256SHA256", "-k", zone]);
+    let zsk = super::unbound::run(dir, &["ldns-keygen", "-a", "ECDSAP256SHA256", zone]);
     let ds = std::fs::read_to_string(dir.join(format!("{ksk}.ds"))).unwrap();
     (ksk, zsk, ds.trim().to_string())
 }
@@ -62,7 +48,7 @@ fn sign(dir: &Path, zone: &str, text: &str, extra: &[&str]) -> String {
     args.extend(["-f", &signed]);
     let zone_file = format!("{zone}.zone");
     args.extend([zone_file.as_str(), ksk.as_str(), zsk.as_str()]);
-    output(dir, &args);
+    super::unbound::run(dir, &args);
     ds
 }
 

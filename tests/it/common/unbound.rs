@@ -24,7 +24,8 @@ pub struct Unbound {
     child: Child,
 }
 
-fn run(dir: &Path, args: &[&str]) {
+/// Run `args` in `dir`; it must succeed. Its standard output, trimmed.
+pub fn run(dir: &Path, args: &[&str]) -> String {
     let out = Command::new(args[0])
         .args(&args[1..])
         .current_dir(dir)
@@ -35,6 +36,7 @@ fn run(dir: &Path, args: &[&str]) {
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 /// unbound in the foreground with the configuration `conf`, its output dropped.
