@@ -3,7 +3,7 @@
 # (host -> r1 -> r2 -> r3 -> target, 10.250.k.0/24), in one run, printed as ratios.
 # Run inside the sandbox (root, only loopback up):  ../shared/sandbox benches/trace.sh
 #   1. one trace of the 4-hop chain, 3 probes per hop: nettool -q 3 against traceroute -n -q 3
-#      and mtr -n -r -c 1 (targets: ratio <= 1.0);
+#      and mtr -n -r -c 1 (targets: ratio <= 1.0), interleaved pairs against traceroute;
 #   2. 32 traces at once (trace HOST x32) against one trace (target: ratio <= 2.0).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need traceroute
@@ -39,12 +39,19 @@ TARGET=10.$N.4.2
 IN="ip netns exec ${NS}h"
 $IN "$NETTOOL" ping -c 1 "$TARGET" >/dev/null
 
-RUNS=${RUNS:-20} compare "one trace of the 4-hop chain, 3 probes per hop, wall time" \
+# Interleaved back-to-back pairs (see interleave in lib.sh): a trace here lasts a few
+# milliseconds, so a burst of load would otherwise decide the ratio. BEFORE=path adds a binary
+# kept from before a change.
+interleave "one trace of the 4-hop chain, 3 probes per hop, wall time" \
   "$IN $NETTOOL trace -n -q 3 $TARGET" \
-  "$IN traceroute -n -q 3 $TARGET" \
+  ${BEFORE:+"$IN $BEFORE trace -n -q 3 $TARGET"} \
+  "$IN traceroute -n -q 3 $TARGET"
+# mtr -r waits about a second per round whatever the path: a few runs tell.
+RUNS=${MTR_RUNS:-3} compare "one trace against mtr -n -r -c 1" \
+  "$IN $NETTOOL trace -n -q 3 $TARGET" \
   "$IN mtr -n -r -c 1 $TARGET"
 
 MANY=$(for _ in $(seq 32); do printf '%s ' "$TARGET"; done)
-RUNS=${RUNS:-20} compare "32 traces at once against one (nettool trace HOST x32 / x1)" \
+interleave "32 traces at once against one (nettool trace HOST x32 / x1)" \
   "$IN $NETTOOL trace -n -q 3 $MANY" \
   "$IN $NETTOOL trace -n -q 3 $TARGET"

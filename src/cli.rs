@@ -129,6 +129,69 @@ pub enum Command {
     Man(cmd::man::Args),
 }
 
+/// The root command with the global flags and only the subcommand `argv` names, or none when it
+/// names no known one: building all of them takes most of a one-shot command's run.
+///
+/// It parses what the whole tree parses into the same [`Cli`]; anything it rejects (help,
+/// usage errors, an unknown name) is parsed again by the whole tree, which words the messages.
+#[must_use]
+pub fn one_subcommand_tree(argv: &[std::ffi::OsString]) -> clap::Command {
+    let root = GlobalArgs::augment_args(
+        clap::Command::new("nettool")
+            .version(env!("CARGO_PKG_VERSION"))
+            .propagate_version(true)
+            .subcommand_required(true),
+    );
+    match subcommand_name(argv).and_then(subcommand) {
+        Some(sub) => root.subcommand(sub),
+        None => root,
+    }
+}
+
+/// The first word of `argv` after the program that is not a global flag or its value.
+fn subcommand_name(argv: &[std::ffi::OsString]) -> Option<&str> {
+    let mut words = argv.iter().skip(1);
+    while let Some(word) = words.next() {
+        let word = word.to_str()?;
+        if word == "--" {
+            return None;
+        }
+        if word == "--color" {
+            words.next();
+        } else if !word.starts_with('-') {
+            return Some(word);
+        }
+    }
+    None
+}
+
+/// One subcommand as the derived tree builds it (without its about line, which only help shows).
+fn subcommand(name: &str) -> Option<clap::Command> {
+    fn build<A: Args>(name: &'static str) -> Option<clap::Command> {
+        Some(A::augment_args(clap::Command::new(name)))
+    }
+    match name {
+        "hostname" => build::<cmd::hostname::Args>("hostname"),
+        "resolve" => build::<cmd::resolve::Args>("resolve"),
+        "ifconfig" => build::<cmd::ifconfig::Args>("ifconfig"),
+        "ping" => build::<cmd::ping::Args>("ping"),
+        "trace" => build::<cmd::trace::Args>("trace"),
+        "subnet" => build::<cmd::subnet::Args>("subnet"),
+        "portinfo" => build::<cmd::portinfo::Args>("portinfo"),
+        "listen" => build::<cmd::tcp::listen::Args>("listen"),
+        "connect" => build::<cmd::tcp::connect::Args>("connect"),
+        "scan" => build::<cmd::scan::Args>("scan"),
+        "udp-send" => build::<cmd::udp::send::Args>("udp-send"),
+        "udp-recv" => build::<cmd::udp::recv::Args>("udp-recv"),
+        "sockets" => build::<cmd::sockets::Args>("sockets"),
+        "sniff" => build::<cmd::sniff::Args>("sniff"),
+        "arping" => build::<cmd::arping::Args>("arping"),
+        "completions" => build::<cmd::completions::Args>("completions"),
+        "man" => build::<cmd::man::Args>("man"),
+        _ => None,
+    }
+}
+
 /// Parse `argv` (without the program or subcommand name) as the arguments `A` of subcommand
 /// `name`, as the command line would: for the commands' unit tests.
 #[cfg(test)]
@@ -143,13 +206,55 @@ pub(crate) fn parse_args<A: clap::Args + clap::FromArgMatches>(
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
+    use clap::{CommandFactory, FromArgMatches};
 
     use super::*;
 
     #[test]
     fn clap_tree_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// The one-subcommand tree knows every subcommand, with the same arguments as the whole
+    /// tree, and parses a command line into the same value.
+    #[test]
+    fn one_subcommand_tree_matches_the_whole_tree() {
+        let whole = Cli::command();
+        for sub in whole.get_subcommands() {
+            let name = sub.get_name().to_string();
+            let argv: Vec<std::ffi::OsString> =
+                vec!["nettool".into(), "-q".into(), name.clone().into()];
+            let thin = one_subcommand_tree(&argv);
+            let mine = thin
+                .find_subcommand(&name)
+                .unwrap_or_else(|| panic!("{name} missing"));
+            let ids = |c: &clap::Command| {
+                c.get_arguments()
+                    .map(|a| format!("{:?}", a))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ids(mine), ids(sub), "{name}");
+        }
+        let argv: Vec<std::ffi::OsString> = [
+            "nettool",
+            "--color",
+            "never",
+            "subnet",
+            "10.0.0.1/8",
+            "--json",
+        ]
+        .iter()
+        .map(Into::into)
+        .collect();
+        let thin = Cli::from_arg_matches(
+            &one_subcommand_tree(&argv)
+                .try_get_matches_from(&argv)
+                .unwrap(),
+        )
+        .unwrap();
+        let full = Cli::try_parse_from(&argv).unwrap();
+        assert_eq!(format!("{thin:?}"), format!("{full:?}"));
+        assert_eq!(subcommand_name(&argv[..3]), None);
     }
 
     #[test]

@@ -51,18 +51,25 @@ use output::Output;
 /// Parse the process arguments, run the command, print any error, and return the exit code.
 #[must_use]
 pub fn main_entry() -> u8 {
-    // The plain tree parses; only help and usage errors need the tree with the help attached
-    // (examples, exit status, usage lines), which takes as long again to build. `trace -q N`
-    // is spelled `--queries N` first, since `-q` alone is the global quiet flag.
+    // Three trees, each only when the one before rejects the line: the root with just the
+    // subcommand named (a one-shot command should not pay for building the others), the plain
+    // tree, and the tree with the help attached (examples, exit status, usage lines), which
+    // words help and usage errors. A version request needs no further tree. `trace -q N` is
+    // spelled `--queries N` first, since `-q` alone is the global quiet flag.
     let args = cmd::trace::spell_queries(std::env::args_os());
-    let parsed = Cli::command()
-        .try_get_matches_from(&args)
-        .and_then(|m| Cli::from_arg_matches(&m))
-        .or_else(|_| {
-            help::command()
-                .try_get_matches_from(&args)
-                .and_then(|m| Cli::from_arg_matches(&m))
-        });
+    let parse = |tree: clap::Command| {
+        tree.try_get_matches_from(&args)
+            .and_then(|m| Cli::from_arg_matches(&m))
+    };
+    let mut parsed = parse(cli::one_subcommand_tree(&args));
+    for tree in [Cli::command, help::command] {
+        match &parsed {
+            Err(err) if err.kind() != clap::error::ErrorKind::DisplayVersion => {
+                parsed = parse(tree());
+            }
+            _ => break,
+        }
+    }
     let cli = match parsed {
         Ok(cli) => cli,
         Err(err) if err.kind() == clap::error::ErrorKind::DisplayVersion => {
