@@ -1187,6 +1187,13 @@ fn replies_per_source_are_limited_by_default_and_by_flag() {
         client
             .set_read_timeout(Some(Duration::from_millis(500)))
             .unwrap();
+        // Room for every reply even when the reading thread is scheduled late: the default
+        // buffer holds about 256 small datagrams. (SO_RCVBUFFORCE passes rmem_max as root.)
+        let _ = nix::sys::socket::setsockopt(
+            &client,
+            nix::sys::socket::sockopt::RcvBufForce,
+            &(4 << 20),
+        );
         // Replies are read as they come, so that none overflows the client's buffer.
         let reader = client.try_clone().unwrap();
         let counter = std::thread::spawn(move || {
