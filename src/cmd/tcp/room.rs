@@ -130,7 +130,7 @@ pub async fn serve(
                 if opts.room {
                     out.emit(&Event::join(addr, &member.nick))?;
                     let text = format!("* {} joined\n", member.nick);
-                    broadcast(&mut members, None, text.as_bytes(), opts, out)?;
+                    announce(&mut members, &text, opts, out)?;
                 }
                 members.insert(next_id, member);
             }
@@ -145,7 +145,7 @@ pub async fn serve(
                             leave(&m, reason, &mut total, opts, out)?;
                             if opts.room {
                                 let text = format!("* {} left\n", m.nick);
-                                broadcast(&mut members, None, text.as_bytes(), opts, out)?;
+                                announce(&mut members, &text, opts, out)?;
                             }
                         }
                     }
@@ -224,14 +224,16 @@ fn on_data(
         return out.raw(piece.bytes());
     }
     if opts.room {
-        match room_input(piece.bytes()) {
+        // Commands are read in the members' encoding (`/nick 小明` typed in GBK is that name).
+        let line = opts.encoding.decode_without_bom_handling(piece.bytes()).0;
+        match room_input(line.as_bytes()) {
             RoomInput::Quit => {
                 // The reader stops; the writer closes when the member is removed.
                 let m = members.remove(&id).expect("member present");
                 let mut total = Moved::default();
                 leave(&m, None, &mut total, opts, out)?;
                 let text = format!("* {} left\n", m.nick);
-                return broadcast(members, None, text.as_bytes(), opts, out);
+                return announce(members, &text, opts, out);
             }
             RoomInput::Nick(name) => {
                 let others = members
@@ -246,7 +248,7 @@ fn on_data(
                 }
                 out.emit(&Event::nick(addr, &name))?;
                 let text = format!("* {nick} is now {name}\n");
-                return broadcast(members, None, text.as_bytes(), opts, out);
+                return announce(members, &text, opts, out);
             }
             RoomInput::BadNick(reason) => {
                 return tell(members, id, &format!("* {reason}\n"), opts, out);
@@ -302,6 +304,18 @@ fn tell(
     }
 }
 
+/// Queue a notice of the room (`* ana joined`) for every member, in the members' encoding
+/// like every other line they are sent.
+fn announce(
+    members: &mut HashMap<u64, Member>,
+    text: &str,
+    opts: &HubOptions,
+    out: &mut Renderer<'_>,
+) -> Result<()> {
+    let bytes = encode(text.as_bytes(), opts.encoding).0;
+    broadcast(members, None, &bytes, opts, out)
+}
+
 /// Queue `bytes` for every member but `except`; members whose queue would overflow are
 /// dropped, and the others told.
 fn broadcast(
@@ -341,7 +355,7 @@ fn drop_slow(
     let mut total = Moved::default();
     leave(&m, Some(reason.clone()), &mut total, opts, out)?;
     let notice = format!("* {} was dropped: {reason}\n", m.nick);
-    broadcast(members, None, notice.as_bytes(), opts, out)
+    announce(members, &notice, opts, out)
 }
 
 fn start_member(

@@ -144,6 +144,43 @@ fn room_refuses_operator_duplicate_and_invisible_nicknames() {
     assert_eq!(nicks, ["bob", "alice"]);
 }
 
+/// With `--encoding gbk` every byte the room sends is GBK: members' lines and the room's own
+/// notices (joined, a new nickname, left) alike; a nickname typed in GBK is read as such.
+#[test]
+fn room_notices_speak_the_members_encoding() {
+    let port = free_tcp_port();
+    let l = listen(
+        port,
+        &["--room", "--json", "--encoding", "gbk"],
+        Stdio::null(),
+    );
+    let a = connect_std(port);
+    let mut a_lines = BufReader::new(a.try_clone().unwrap());
+    let mut b = connect_std(port);
+    let b_name = b.local_addr().unwrap().to_string();
+    let gbk = |text: &str| encoding_rs::GBK.encode(text).0.into_owned();
+    let next = |r: &mut BufReader<TcpStream>| {
+        let mut line = Vec::new();
+        assert!(r.read_until(b'\n', &mut line).unwrap() > 0, "EOF");
+        line
+    };
+    assert_eq!(
+        next(&mut a_lines),
+        format!("* {b_name} joined\n").into_bytes()
+    );
+    b.write_all(&gbk("/nick 小明\n")).unwrap();
+    assert_eq!(
+        next(&mut a_lines),
+        gbk(&format!("* {b_name} is now 小明\n"))
+    );
+    b.write_all(&gbk("你好\n")).unwrap();
+    assert_eq!(next(&mut a_lines), gbk("[小明] 你好\n"));
+    b.shutdown(Shutdown::Both).unwrap();
+    assert_eq!(next(&mut a_lines), gbk("* 小明 left\n"));
+    assert!(wait_until(LIMIT, || !records(&l.out(), "nick").is_empty()));
+    assert_eq!(records(&l.out(), "nick")[0]["nick"], "小明");
+}
+
 /// Members that half-closed kept their slots beyond `--max-clients`. After a member's FIN the
 /// server finishes sending, closes, and the slot is free for the next client, in the room, the
 /// echo service and the concurrent server alike.
