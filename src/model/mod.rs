@@ -24,3 +24,4 @@ pub mod tcp_segment;
 pub mod trace;
 pub mod udp_payload;
 pub mod udp_stats;
+pub mod words;

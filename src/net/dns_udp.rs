@@ -293,7 +293,7 @@ fn judge(
     if bytes.len() < 12 {
         return Verdict::NoteForAll(format!(
             "{} from {from}, too short for a DNS message",
-            crate::output::words::count(bytes.len(), "byte", "bytes")
+            crate::model::words::count(bytes.len(), "byte", "bytes")
         ));
     }
     let id = u16::from_be_bytes([bytes[0], bytes[1]]);

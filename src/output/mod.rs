@@ -9,7 +9,7 @@ pub mod palette;
 pub mod progress;
 pub mod schema;
 mod table;
-pub mod words;
+pub use crate::model::words;
 
 use std::fmt::Display;
 use std::io::{self, IsTerminal, Write};
