@@ -1,8 +1,8 @@
 //! `nettool trace` on a chain of namespaces (see `common::lab`): the hops and their counts
 //! against traceroute and mtr on the same chain, a silent hop, unreachable routes, a target that
-//! never answers, a forked path (IPv4 and IPv6), loss and delay made by a user-space responder,
-//! loss at a middle hop made by nftables, the datagram method without root, the live view in a
-//! real terminal (tmux), Ctrl-C, and bad input.
+//! never answers, a forked path (IPv4 and IPv6), loss and delay made by user-space responders at
+//! the target and at a middle hop, loss at a middle hop made by nftables, the datagram method
+//! without root, the live view in a real terminal (tmux), Ctrl-C, and bad input.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::lab::{EchoResponder, Lab, LabOptions};
+use crate::common::lab::{Lab, LabOptions, Responder};
 use crate::common::{ChildGuard, nettool, root_or_skip, tool_or_skip};
 
 /// The NDJSON records, each checked against schemas/trace.json.
@@ -529,7 +529,7 @@ fn loss_and_delay_at_a_hop_equal_the_responders() {
     }
     let lab = Lab::chain("ti", 86, LabOptions::default());
     let delay = Duration::from_millis(30);
-    let responder = EchoResponder::start(lab.target_ns(), delay, 3);
+    let responder = Responder::echo(lab.target_ns(), delay, 3);
     let (code, report, probes) =
         trace_json(&lab, &["-n", "-q", "6", "-w", "1", &lab.target(false)]);
     let log = responder.finish();
@@ -575,6 +575,86 @@ fn loss_and_delay_at_a_hop_equal_the_responders() {
     assert!((hop4["loss_pct"].as_f64().unwrap() - want_loss).abs() < 1e-9);
     assert!(hop4["best_ms"].as_f64().unwrap() >= 30.0, "{hop4}");
     assert_eq!(report["hops"][2]["loss_pct"], 0.0);
+}
+
+#[test]
+fn loss_and_delay_at_a_middle_hop_equal_its_responders() {
+    if !root_or_skip("trace_hop_impaired") {
+        return;
+    }
+    let lab = Lab::chain("tr", 91, LabOptions::default());
+    let delay = Duration::from_millis(30);
+    let responder = Responder::expiring(&lab, 2, delay, 3);
+    let (code, report, probes) =
+        trace_json(&lab, &["-n", "-q", "9", "-w", "1", &lab.target(false)]);
+    let log = responder.finish();
+    assert_eq!(code, Some(0), "{report}");
+    // Every TTL-2 probe expired at r2, where the responder took it (and nothing else).
+    let at_hop: Vec<&Value> = probes.iter().filter(|p| p["ttl"] == 2).collect();
+    assert_eq!(at_hop.len(), 9, "{probes:?}");
+    let mut taken: Vec<u64> = log.iter().map(|(s, _, _)| u64::from(*s)).collect();
+    let mut sent: Vec<u64> = at_hop.iter().map(|p| p["seq"].as_u64().unwrap()).collect();
+    taken.sort_unstable();
+    sent.sort_unstable();
+    assert_eq!(taken, sent, "{log:?}");
+    assert!(log.iter().all(|(_, ttl, _)| *ttl == 1), "{log:?}");
+    let dropped = log.iter().filter(|(_, _, fate)| fate.is_none()).count() as u64;
+    assert_eq!(dropped, 3, "{log:?}");
+    let router = lab.hop(2, false).to_string();
+    // How far each round trip runs past the time the responder held its answer.
+    let mut over = Vec::new();
+    for probe in &at_hop {
+        let seq = probe["seq"].as_u64().unwrap();
+        let (_, _, fate) = log.iter().find(|(s, _, _)| u64::from(*s) == seq).unwrap();
+        match fate {
+            None => {
+                assert_eq!(probe["reply"], "timeout", "{probe}");
+                assert!(probe["from"].is_null(), "{probe}");
+            }
+            Some(held) => {
+                assert_eq!(probe["reply"], "time_exceeded", "{probe}");
+                assert_eq!(probe["from"], router.as_str(), "{probe}");
+                assert_eq!(
+                    (probe["icmp_type"].as_u64(), probe["icmp_code"].as_u64()),
+                    (Some(11), Some(0))
+                );
+                assert!(*held >= delay);
+                let rtt = probe["rtt_ms"].as_f64().unwrap();
+                let least = delay.as_secs_f64() * 1000.0;
+                assert!(
+                    rtt >= least,
+                    "rtt {rtt} ms is below the {least} ms delay: {probe}"
+                );
+                over.push(rtt - held.as_secs_f64() * 1000.0);
+            }
+        }
+    }
+    // A loaded machine may hold one answer back well past the rest: the typical round trip
+    // (the median) is the responder's hold plus tens of milliseconds at most.
+    over.sort_by(f64::total_cmp);
+    let median = over[over.len() / 2];
+    assert!(
+        median <= 50.0,
+        "round trips run {median} ms past the hold: {probes:?}"
+    );
+    // The report's hop 2: the router's address, the responder's drops as its loss, and
+    // round trips no shorter than its delay.
+    let hop2 = &report["hops"][1];
+    assert_eq!(report_hops(&report)[&2], [router.as_str()], "{report}");
+    assert_eq!(
+        (hop2["sent"].as_u64(), hop2["received"].as_u64()),
+        (Some(9), Some(9 - dropped)),
+        "{hop2}"
+    );
+    let want_loss = dropped as f64 * 100.0 / 9.0;
+    assert!(
+        (hop2["loss_pct"].as_f64().unwrap() - want_loss).abs() < 1e-9,
+        "{hop2}"
+    );
+    assert!(hop2["best_ms"].as_f64().unwrap() >= 30.0, "{hop2}");
+    for hop in [0, 2, 3] {
+        assert_eq!(report["hops"][hop]["loss_pct"], 0.0, "{report}");
+    }
 }
 
 #[test]

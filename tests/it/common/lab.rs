@@ -6,8 +6,9 @@
 //! Options make a router silent (its time-exceeded replies dropped by nftables), a router with
 //! an unreachable route (10.NET.9.0/24, fd00:NET:9::/64), a target that does not answer (the
 //! last router blackholes 10.NET.8.0/24, fd00:NET:8::/64), and a path that forks after r1
-//! (a multipath route over r2a and r2b, hashed on ports). [`EchoResponder`] answers echo
-//! requests at the target from user space, late and with losses, and records what it did.
+//! (a multipath route over r2a and r2b, hashed on ports). [`Responder`] answers echo
+//! requests at the target, or the probes that expire at a router, from user space, late and
+//! with losses, and records what it did.
 //! Everything is deleted on drop, even when the test fails.
 
 use std::net::IpAddr;
@@ -362,23 +363,75 @@ fn v6_addr(net: u8, link: u8, last: u8) -> String {
     v6(net, link, last)
 }
 
-/// What the responder did with one echo request: its sequence, TTL on arrival, and how long
-/// after receiving it the reply left (`None`: dropped on purpose).
+/// What a responder did with one probe: its sequence (the echo sequence of an echo request,
+/// or of the one a time-exceeded reply quotes), its TTL on arrival, and how long after
+/// receiving it the answer left (`None`: dropped on purpose).
 pub type ResponderLog = Arc<Mutex<Vec<(u16, u8, Option<Duration>)>>>;
 
-/// Answers IPv4 echo requests in a namespace from user space (the kernel's own replies turned
-/// off there), `delay` late, dropping every `drop_every`-th request it sees.
-pub struct EchoResponder {
+/// One probe a responder took: its sequence and TTL, the ICMP message that answers it, and
+/// where that goes.
+struct Request {
+    seq: u16,
+    ttl: u8,
+    answer: Vec<u8>,
+    to: socket2::SockAddr,
+}
+
+/// Answers probes in a namespace from user space, `delay` late, dropping every
+/// `drop_every`-th probe it sees, and records what it did: echo requests at the target
+/// ([`Responder::echo`]), or the probes that expire at a router ([`Responder::expiring`]).
+pub struct Responder {
     /// What it did.
     pub log: ResponderLog,
     stop: Arc<AtomicBool>,
     handle: Option<std::thread::JoinHandle<()>>,
 }
 
-impl EchoResponder {
-    /// Start answering in `ns`.
-    pub fn start(ns: &Netns, delay: Duration, drop_every: usize) -> Self {
+impl Responder {
+    /// Answer IPv4 echo requests in `ns`, whose kernel stops answering them.
+    pub fn echo(ns: &Netns, delay: Duration, drop_every: usize) -> Self {
         ns.sysctl("net.ipv4.icmp_echo_ignore_all", "1");
+        Self::start(ns, delay, drop_every, None, echo_reply)
+    }
+
+    /// Answer for router `router` (1-3) of `lab` the IPv4 ICMP echo probes toward the target
+    /// that expire there: its kernel never sees them (nftables drops every packet that arrives
+    /// with TTL 1 for the target, before routing), a packet socket on its side facing the host
+    /// reads them, and the time-exceeded reply leaves from that side's address, quoting the
+    /// probe as received, as the kernel's own would.
+    pub fn expiring(lab: &Lab, router: usize, delay: Duration, drop_every: usize) -> Self {
+        let ns = &lab.nodes[router - 1];
+        let target = lab.target(false);
+        let rules = format!(
+            "table ip hop {{\n\
+            chain pre {{ type filter hook prerouting priority -300; policy accept;\n\
+            iifname \"up0\" ip daddr {target} ip ttl 1 counter drop\n}}\n}}\n"
+        );
+        let file = std::env::temp_dir().join(format!("{}-hop.nft", ns.name));
+        std::fs::write(&file, rules).unwrap();
+        ns.exec(&["nft", "-f", file.to_str().unwrap()]);
+        let _ = std::fs::remove_file(file);
+        let IpAddr::V4(target) = target.parse().unwrap() else {
+            unreachable!()
+        };
+        let IpAddr::V4(own) = lab.hop(u8::try_from(router).unwrap(), false) else {
+            unreachable!()
+        };
+        Self::start(ns, delay, drop_every, Some(own), move |packet: &[u8]| {
+            time_exceeded(packet, target)
+        })
+    }
+
+    /// Run the responder's thread in `ns`. With `expiring_at`, it reads every IPv4 packet
+    /// arriving on `up0` and sends from that address; otherwise it reads ICMP from its raw
+    /// socket. `take` turns a packet read (its IPv4 header first) into a request to answer.
+    fn start(
+        ns: &Netns,
+        delay: Duration,
+        drop_every: usize,
+        expiring_at: Option<std::net::Ipv4Addr>,
+        take: impl Fn(&[u8]) -> Option<Request> + Send + 'static,
+    ) -> Self {
         let log: ResponderLog = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
         let ready = Arc::new(AtomicBool::new(false));
@@ -386,60 +439,61 @@ impl EchoResponder {
         let (record, stop_flag, ready_flag) = (log.clone(), stop.clone(), ready.clone());
         let handle = std::thread::spawn(move || {
             let socket = super::raw_icmpv4_socket_in(&name);
+            let reader = match expiring_at {
+                Some(own) => {
+                    let own = std::net::SocketAddr::from((own, 0));
+                    socket.bind(&own.into()).unwrap();
+                    packet_socket_on("up0")
+                }
+                None => socket.try_clone().unwrap(),
+            };
             ready_flag.store(true, Ordering::SeqCst);
             let started = Instant::now();
             let mut seen = 0usize;
-            // Replies wait in a queue for their time, so that a burst of requests is not
+            // Answers wait in a queue for their time, so that a burst of probes is not
             // answered one delay after another.
-            let mut due: Vec<(Instant, Instant, u16, u8, Vec<u8>, socket2::SockAddr)> = Vec::new();
+            let mut due: Vec<(Instant, Request)> = Vec::new();
             let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); 2048];
             while !stop_flag.load(Ordering::SeqCst) && started.elapsed() < Duration::from_secs(30) {
                 let now = Instant::now();
-                for (at, received, seq, ttl, reply, to) in due.iter().filter(|d| d.0 <= now) {
-                    socket.send_to(reply, to).unwrap();
-                    let _ = at;
+                for (received, request) in due.iter().filter(|d| d.0 + delay <= now) {
+                    let held = received.elapsed();
+                    socket.send_to(&request.answer, &request.to).unwrap();
                     record
                         .lock()
                         .unwrap()
-                        .push((*seq, *ttl, Some(received.elapsed())));
+                        .push((request.seq, request.ttl, Some(held)));
                 }
-                due.retain(|d| d.0 > now);
+                due.retain(|d| d.0 + delay > now);
                 let wait = due
                     .iter()
-                    .map(|d| d.0.saturating_duration_since(now))
+                    .map(|d| (d.0 + delay).saturating_duration_since(now))
                     .min()
                     .unwrap_or(Duration::from_millis(20))
                     .max(Duration::from_millis(1));
-                socket.set_read_timeout(Some(wait)).unwrap();
-                let Ok((len, from)) = socket.recv_from(&mut buf) else {
+                reader.set_read_timeout(Some(wait)).unwrap();
+                let Ok(len) = reader.recv(&mut buf) else {
                     continue;
                 };
                 let received = Instant::now();
-                // SAFETY: recv_from initialised the first `len` bytes.
+                // SAFETY: recv initialised the first `len` bytes.
                 #[allow(unsafe_code)]
                 let packet: Vec<u8> = buf[..len]
                     .iter()
                     .map(|b| unsafe { b.assume_init() })
                     .collect();
-                let header = usize::from(packet[0] & 0x0f) * 4;
-                let ttl = packet[8];
-                let icmp = &packet[header..];
-                if icmp[0] != 8 {
+                let Some(request) = take(&packet) else {
                     continue;
-                }
-                let seq = u16::from_be_bytes([icmp[6], icmp[7]]);
+                };
                 seen += 1;
                 if seen.is_multiple_of(drop_every) {
-                    record.lock().unwrap().push((seq, ttl, None));
+                    record
+                        .lock()
+                        .unwrap()
+                        .push((request.seq, request.ttl, None));
                     continue;
                 }
-                let mut reply = icmp.to_vec();
-                reply[0] = 0;
-                reply[2] = 0;
-                reply[3] = 0;
-                let sum = checksum(&reply);
-                reply[2..4].copy_from_slice(&sum.to_be_bytes());
-                due.push((received + delay, received, seq, ttl, reply, from));
+                due.push((received, request));
             }
         });
         assert!(super::wait_until(Duration::from_secs(5), || ready.load(Ordering::SeqCst)));
@@ -460,13 +514,104 @@ impl EchoResponder {
     }
 }
 
-impl Drop for EchoResponder {
+impl Drop for Responder {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         if let Some(handle) = self.handle.take() {
             let _ = handle.join();
         }
     }
+}
+
+/// An IPv4 packet's header length, TTL, source, destination and payload, when it is one.
+fn ipv4(packet: &[u8]) -> Option<(u8, std::net::Ipv4Addr, std::net::Ipv4Addr, &[u8])> {
+    let header = usize::from(*packet.first()? & 0x0f) * 4;
+    if packet[0] >> 4 != 4 || packet.len() < header.max(20) {
+        return None;
+    }
+    let addr = |at: usize| {
+        std::net::Ipv4Addr::new(packet[at], packet[at + 1], packet[at + 2], packet[at + 3])
+    };
+    Some((packet[8], addr(12), addr(16), &packet[header..]))
+}
+
+/// The sequence of an ICMP echo request.
+fn echo_seq(icmp: &[u8]) -> Option<u16> {
+    (icmp.len() >= 8 && icmp[0] == 8).then(|| u16::from_be_bytes([icmp[6], icmp[7]]))
+}
+
+/// An ICMP message with its checksum filled in.
+fn with_checksum(mut message: Vec<u8>) -> Vec<u8> {
+    message[2] = 0;
+    message[3] = 0;
+    let sum = checksum(&message);
+    message[2..4].copy_from_slice(&sum.to_be_bytes());
+    message
+}
+
+fn reply_to(addr: std::net::Ipv4Addr) -> socket2::SockAddr {
+    std::net::SocketAddr::from((addr, 0)).into()
+}
+
+/// The echo reply to an echo request.
+fn echo_reply(packet: &[u8]) -> Option<Request> {
+    let (ttl, from, _, icmp) = ipv4(packet)?;
+    let seq = echo_seq(icmp)?;
+    let mut answer = icmp.to_vec();
+    answer[0] = 0;
+    Some(Request {
+        seq,
+        ttl,
+        answer: with_checksum(answer),
+        to: reply_to(from),
+    })
+}
+
+/// The time-exceeded reply to an echo request toward `target` that arrived with TTL 1: type
+/// 11 code 0, and the probe quoted from its IP header on, at most 548 bytes as Linux does.
+fn time_exceeded(packet: &[u8], target: std::net::Ipv4Addr) -> Option<Request> {
+    let (ttl, from, to, icmp) = ipv4(packet)?;
+    if ttl != 1 || to != target || packet[9] != 1 {
+        return None;
+    }
+    let seq = echo_seq(icmp)?;
+    let total = usize::from(u16::from_be_bytes([packet[2], packet[3]])).min(packet.len());
+    let mut answer = vec![11, 0, 0, 0, 0, 0, 0, 0];
+    answer.extend_from_slice(&packet[..total.min(548)]);
+    Some(Request {
+        seq,
+        ttl,
+        answer: with_checksum(answer),
+        to: reply_to(from),
+    })
+}
+
+/// A packet socket that reads every IPv4 packet on interface `name` of the thread's namespace
+/// (from the IP header on), with a read timeout set by its user.
+fn packet_socket_on(name: &str) -> socket2::Socket {
+    let ip = (libc::ETH_P_IP as u16).to_be();
+    let socket = socket2::Socket::new(
+        socket2::Domain::PACKET,
+        socket2::Type::DGRAM,
+        Some(socket2::Protocol::from(i32::from(ip))),
+    )
+    .unwrap();
+    let index = nix::net::if_::if_nametoindex(name).unwrap();
+    let mut storage = socket2::SockAddrStorage::zeroed();
+    // SAFETY: sockaddr_ll fits in sockaddr_storage, and every field is set before the bind.
+    #[allow(unsafe_code)]
+    let link = unsafe {
+        let ll = storage.view_as::<libc::sockaddr_ll>();
+        ll.sll_family = libc::AF_PACKET as u16;
+        ll.sll_protocol = ip;
+        ll.sll_ifindex = i32::try_from(index).unwrap();
+        socket2::SockAddr::new(
+            storage,
+            libc::socklen_t::try_from(std::mem::size_of::<libc::sockaddr_ll>()).unwrap(),
+        )
+    };
+    socket.bind(&link).unwrap();
+    socket
 }
 
 fn checksum(bytes: &[u8]) -> u16 {
