@@ -7,6 +7,8 @@
 //! round trip per hop. An ICMP error is matched to its probe by the datagram it quotes; this
 //! module turns the engine's events into hop outcomes and, once the end of the path is known
 //! (where the target answered, or an unreachable error came from), retires the TTLs beyond it.
+//! The first probes go out one TTL a turn (without waiting), reading what came back before the
+//! next, so that on a fast path no probe goes past an end already known.
 //! [`socket::TraceSockets`] is the socket on the network; the tests drive a scripted fake.
 
 pub mod socket;
@@ -183,6 +185,57 @@ fn extend_reach<C: crate::probe::Clock, F: FnMut(ProbeEvent)>(
     true
 }
 
+/// The first probes of the reach go out one TTL a turn, each turn reading what has come back
+/// before the next TTL goes: where answers arrive while probes are still being sent (a short
+/// path, a fast link), the end of the path is known before any probe goes past it. Elsewhere
+/// the turns pass without waiting, and the reach leaves at once as before.
+struct Ramp {
+    /// The next TTL whose first probe is to go; `None` once every TTL of the reach (up to the
+    /// end of the path) has gone.
+    next: Option<u16>,
+}
+
+impl Ramp {
+    /// Hold every TTL until its turn.
+    fn start<C: crate::probe::Clock>(engine: &mut Engine<C>, pacing: &Pacing) -> Self {
+        for ttl in pacing.first_ttl..=pacing.max_ttl {
+            engine.retire(usize::from(ttl - pacing.first_ttl));
+        }
+        Self {
+            next: Some(u16::from(pacing.first_ttl)),
+        }
+    }
+
+    /// Before a turn: let the next TTL up to `limit` (the reach or the known end) go, holding
+    /// the TTLs gone before so that their next rounds wait for the ramp; past `limit`, let
+    /// every TTL up to it go on. Whether the ramp goes on.
+    fn turn<C: crate::probe::Clock>(
+        &mut self,
+        engine: &mut Engine<C>,
+        limit: u8,
+        pacing: &Pacing,
+    ) -> bool {
+        let Some(next) = self.next else {
+            return false;
+        };
+        let first = u16::from(pacing.first_ttl);
+        let index = |ttl: u16| usize::from(ttl - first);
+        if next > u16::from(limit) {
+            self.next = None;
+            for ttl in first..=u16::from(limit) {
+                engine.resume(index(ttl));
+            }
+            return false;
+        }
+        for ttl in first..next {
+            engine.retire(index(ttl));
+        }
+        engine.resume(index(next));
+        self.next = Some(next + 1);
+        true
+    }
+}
+
 /// Trace `target` through `socket` until every round is done, handing every probe's end to
 /// `emit`. Probes are given up after the wait; answers after that, and duplicates, are ignored.
 /// `mpls` is the table the socket files quoted labels in.
@@ -229,25 +282,24 @@ pub async fn run<S: ProbeSocket>(
     let mut reach = pacing
         .max_ttl
         .min(pacing.first_ttl.saturating_add(FIRST_REACH - 1));
-    for ttl in reach.saturating_add(1)..=pacing.max_ttl {
-        engine.retire(usize::from(ttl - pacing.first_ttl));
-    }
+    let mut ramp = Ramp::start(&mut engine, &pacing);
     loop {
         let more_queued = engine.receive(socket, 4096, &mut |e| tracker.event(e))?;
         let mut extended = extend_reach(&mut engine, &tracker, &mut reach, &pacing);
         // No probe beyond the end of the path once it is known, from this turn's sends on.
         let end = tracker.path.end().max(pacing.first_ttl);
+        let ramping = ramp.turn(&mut engine, reach.min(end), &pacing);
         for ttl in end.saturating_add(1)..=reach {
             engine.retire(usize::from(ttl - pacing.first_ttl));
         }
-        if engine.step(socket, 0, &mut |e| tracker.event(e))?.finished {
+        if engine.step(socket, 0, &mut |e| tracker.event(e))?.finished && !ramping {
             // A loss at the edge of the reach may have ended the turn: go further if it did.
             extended = extend_reach(&mut engine, &tracker, &mut reach, &pacing);
             if !extended {
                 break;
             }
         }
-        if more_queued || extended {
+        if more_queued || extended || ramping {
             continue;
         }
         tokio::select! {
@@ -271,8 +323,12 @@ mod tests {
     use crate::probe::{Answer, Probe, Quoted, Received};
 
     /// A scripted network: hop `i` (1-based) is router `10.0.i.1`, the target sits at hop
-    /// `target_hop`; some hops never answer, one answers every probe twice.
+    /// `target_hop`; some hops never answer, one answers every probe twice. Answers are there
+    /// as soon as the probe is sent (as on a path of namespaces), or, `held`, only once the
+    /// prober waits (as on a path whose round trip outlasts a burst of sends).
     struct FakeNet {
+        held: bool,
+        later: VecDeque<Answer>,
         target: IpAddr,
         target_hop: u8,
         silent: Vec<u8>,
@@ -287,6 +343,8 @@ mod tests {
     impl FakeNet {
         fn new(target_hop: u8) -> Self {
             Self {
+                held: false,
+                later: VecDeque::new(),
                 target: "10.0.9.9".parse().unwrap(),
                 target_hop,
                 silent: Vec::new(),
@@ -344,14 +402,20 @@ mod tests {
                 self.labels.borrow_mut().insert(probe.seq, labels.clone());
             }
             let answer = answer(self.target, from, probe.seq, error);
+            let queue = if self.held {
+                &mut self.later
+            } else {
+                &mut self.queue
+            };
             if self.doubled == Some(ttl) {
-                self.queue.push_back(answer.clone());
+                queue.push_back(answer.clone());
             }
-            self.queue.push_back(answer);
+            queue.push_back(answer);
             Ok(())
         }
 
         async fn readable(&mut self) -> Result<()> {
+            self.queue.append(&mut self.later);
             if self.queue.is_empty() {
                 std::future::pending::<()>().await;
             }
@@ -405,8 +469,8 @@ mod tests {
     fn every_probe_ends_once_and_the_path_stops_at_the_target() {
         let mut net = FakeNet::new(4);
         let (events, path) = trace(&mut net, pacing(3));
-        // Round 1 reached every TTL up to 8 before the end was known; rounds 2-3 stop at 4.
-        assert_eq!(net.sent.len(), 8 + 4 + 4);
+        // The target answered TTL 4 before TTL 5 was due: no probe went past it.
+        assert_eq!(net.sent.len(), 4 + 4 + 4);
         assert_eq!(events.len(), net.sent.len());
         assert!(path.reached());
         let hops = path.hops();
@@ -492,17 +556,31 @@ mod tests {
 
     #[test]
     fn the_first_probes_reach_eight_hops_and_more_join_while_the_path_goes_on() {
-        let mut net = FakeNet::new(4);
-        let (_, path) = trace(
-            &mut net,
-            Pacing {
-                max_ttl: 20,
-                ..pacing(3)
-            },
-        );
-        assert!(path.reached());
-        // Eight hops at first (not the whole window), then rounds 2 and 3 up to the target.
-        assert_eq!(net.sent.len(), 8 + 4 + 4);
+        // Answers there at once: the target's answer to TTL 4 stops the ramp. Nothing back
+        // during the burst: eight hops at first (not the whole window) and their second
+        // round with them, then the third up to the target.
+        for (held, sent, firsts) in [(false, 4 + 4 + 4, 4u8), (true, 8 + 8 + 4, 8)] {
+            let mut net = FakeNet::new(4);
+            net.held = held;
+            let (_, path) = trace(
+                &mut net,
+                Pacing {
+                    max_ttl: 20,
+                    ..pacing(3)
+                },
+            );
+            assert!(path.reached());
+            assert_eq!(net.sent.len(), sent, "held: {held}");
+            let ttls: Vec<u8> = net.sent[..usize::from(firsts)]
+                .iter()
+                .map(|s| s.1)
+                .collect();
+            assert_eq!(
+                ttls,
+                (1..=firsts).collect::<Vec<u8>>(),
+                "one TTL after the other"
+            );
+        }
         let mut net = FakeNet::new(200);
         net.silent = (12..=20).collect();
         let (events, path) = trace(
