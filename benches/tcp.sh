@@ -3,9 +3,11 @@
 #   1. 2 GiB through the same shell pipes over 127.0.0.1: MiB/s and CPU time (target: at least
 #      1.5x nc's throughput);
 #   2. a room of 200 members, each sending 50 lines at once: lines delivered per second, against
-#      ncat --broker.
+#      ncat --broker;
+#   3. chat mode fed 1,000,000 lines from a pipe (`seq`) into an `nc -l` sink, against pipe mode
+#      with the same lines: wall time (target: chat at most 10x pipe mode).
 # Run it inside a namespace with only loopback: ../shared/sandbox benches/tcp.sh
-# (SKIP_PIPE=1 runs the room part only.)
+# (SKIP_PIPE=1, SKIP_ROOM=1, SKIP_CHAT=1 leave out a part.)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need nc netcat-openbsd
 need ncat
@@ -20,4 +22,5 @@ LINES=${LINES:-50}
 ROOM_RUNS=${ROOM_RUNS:-3}
 PORT=${PORT:-47301}
 [ "${SKIP_PIPE:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" pipe "$BYTES" "$PIPE_RUNS" "$PORT" "$NETTOOL"
-python3 "$BENCH_DIR/tcp_measure.py" room "$MEMBERS" "$LINES" "$ROOM_RUNS" "$((PORT + 1))" "$NETTOOL"
+[ "${SKIP_ROOM:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" room "$MEMBERS" "$LINES" "$ROOM_RUNS" "$((PORT + 1))" "$NETTOOL"
+[ "${SKIP_CHAT:-}" ] || python3 "$BENCH_DIR/tcp_chat.py" "${CHAT_LINES:-1000000}" "${CHAT_RUNS:-5}" "$((PORT + 2))" "$NETTOOL"

@@ -47,15 +47,16 @@ def shell(command):
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
 
-def pipe_run(size, port, server, client):
-    """One transfer; (wall seconds, bytes received). Both shells are reaped here, so their CPU
-    time (and that of what they ran) shows in os.times()'s children fields."""
+def pipe_run(size, port, server, client, feed=None):
+    """One transfer of SIZE zeros (or what the command FEED writes); (wall seconds, bytes
+    received). Both shells are reaped here, so their CPU time (and that of what they ran) shows
+    in os.times()'s children fields."""
     srv = shell(f"{server} | wc -c")
     cli = None
     try:
         listening(port)
         start = time.monotonic()
-        cli = shell(f"head -c {size} /dev/zero | {client}")
+        cli = shell(f"{feed or f'head -c {size} /dev/zero'} | {client}")
         cli.wait(timeout=LIMIT)
         out, _ = srv.communicate(timeout=LIMIT)
         wall = time.monotonic() - start

@@ -148,57 +148,71 @@ pub struct SocketsReport {
 }
 
 /// The peer as `ss` prints it: `*` for the port of a socket without a peer.
-fn peer_text(row: &SocketRow) -> String {
+fn write_peer(text: &mut String, row: &SocketRow) {
     if row.peer.port() == 0 && row.peer.ip().is_unspecified() {
-        match row.peer {
-            std::net::SocketAddr::V4(_) => "0.0.0.0:*".to_string(),
-            std::net::SocketAddr::V6(_) => "[::]:*".to_string(),
-        }
+        text.push_str(match row.peer {
+            std::net::SocketAddr::V4(_) => "0.0.0.0:*",
+            std::net::SocketAddr::V6(_) => "[::]:*",
+        });
     } else {
-        row.peer.to_string()
+        let _ = write!(text, "{}", row.peer);
     }
 }
 
-fn process_text(row: &SocketRow) -> String {
-    match (&row.process, row.pid) {
-        (Some(name), Some(pid)) => format!("{name} (pid {pid})"),
-        _ => String::new(),
+fn write_process(text: &mut String, row: &SocketRow) {
+    if let (Some(name), Some(pid)) = (&row.process, row.pid) {
+        let _ = write!(text, "{name} (pid {pid})");
     }
 }
+
+/// The columns of the table.
+const COLUMNS: usize = 8;
 
 impl fmt::Display for SocketsReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cells: Vec<[String; 8]> = self
-            .sockets
-            .iter()
-            .map(|r| {
-                let s = &r.socket;
-                let mut state = s.state.as_str().to_string();
-                if r.accept_queue_full {
-                    state.push_str(" (queue full)");
-                }
-                [
-                    s.proto.to_string(),
-                    state,
-                    s.recv_q.to_string(),
-                    s.send_q.to_string(),
-                    s.local.to_string(),
-                    peer_text(s),
-                    s.timer.map(|t| t.text()).unwrap_or_default(),
-                    process_text(s),
-                ]
-            })
-            .collect();
+        // Every cell in one string, each row keeping where its cells end: tens of thousands of
+        // rows cost a few allocations, not one a cell.
+        let mut cells = String::with_capacity(self.sockets.len() * 64);
+        // Where each row's cells start and end: bounds[i]..bounds[i + 1] is cell i.
+        let mut rows: Vec<[usize; COLUMNS + 1]> = Vec::with_capacity(self.sockets.len());
+        for r in &self.sockets {
+            let s = &r.socket;
+            let mut bounds = [cells.len(); COLUMNS + 1];
+            let _ = write!(cells, "{}", s.proto);
+            bounds[1] = cells.len();
+            cells.push_str(s.state.as_str());
+            if r.accept_queue_full {
+                cells.push_str(" (queue full)");
+            }
+            bounds[2] = cells.len();
+            let _ = write!(cells, "{}", s.recv_q);
+            bounds[3] = cells.len();
+            let _ = write!(cells, "{}", s.send_q);
+            bounds[4] = cells.len();
+            let _ = write!(cells, "{}", s.local);
+            bounds[5] = cells.len();
+            write_peer(&mut cells, s);
+            bounds[6] = cells.len();
+            if let Some(timer) = s.timer {
+                let _ = write!(cells, "{timer}");
+            }
+            bounds[7] = cells.len();
+            write_process(&mut cells, s);
+            bounds[8] = cells.len();
+            rows.push(bounds);
+        }
+        let row_cells = |bounds: &[usize; COLUMNS + 1]| -> [&str; COLUMNS] {
+            std::array::from_fn(|i| &cells[bounds[i]..bounds[i + 1]])
+        };
         let header = [
             "Proto", "State", "Recv-Q", "Send-Q", "Local", "Peer", "Timer", "Process",
         ];
         let mut widths = header.map(str::len);
-        for row in &cells {
-            for (w, c) in widths.iter_mut().zip(row) {
-                *w = (*w).max(c.len());
+        for bounds in &rows {
+            for (i, w) in widths.iter_mut().enumerate() {
+                *w = (*w).max(bounds[i + 1] - bounds[i]);
             }
         }
-        let mut text = String::with_capacity(cells.len() * 100 + 200);
         // The state in colour: listening sockets are what a reader looks for, a full accept
         // queue is trouble. The padding is painted with it, so the columns stay aligned.
         let state_paint = |state: &str| {
@@ -210,9 +224,11 @@ impl fmt::Display for SocketsReport {
                 None
             }
         };
-        let mut line = |cols: [&str; 8], body: bool| {
+        let mut text = String::new();
+        let mut line = |cols: [&str; COLUMNS], body: bool, last: bool| -> fmt::Result {
+            text.clear();
             for (i, (col, w)) in cols.iter().zip(widths).enumerate() {
-                if i == 7 {
+                if i == COLUMNS - 1 {
                     text.push_str(col);
                 } else if let (1, true, Some(role)) = (i, body, state_paint(col)) {
                     let _ = write!(text, "{} ", paint(format_args!("{col:<w$}"), role));
@@ -224,16 +240,19 @@ impl fmt::Display for SocketsReport {
             }
             let trimmed = text.trim_end().len();
             text.truncate(trimmed);
-            text.push('\n');
+            if !last {
+                text.push('\n');
+            }
+            f.write_str(&text)
         };
-        line(header, false);
-        for row in &cells {
-            line(row.each_ref().map(String::as_str), true);
+        let bare = !self.show_total;
+        line(header, false, bare && rows.is_empty())?;
+        for (n, bounds) in rows.iter().enumerate() {
+            line(row_cells(bounds), true, bare && n + 1 == rows.len())?;
         }
-        if !self.show_total {
-            return f.write_str(text.trim_end_matches('\n'));
+        if bare {
+            return Ok(());
         }
-        f.write_str(&text)?;
         let counts: Vec<String> = self
             .counts
             .iter()

@@ -181,6 +181,12 @@ impl Timer {
     /// `timewait 59s`, `retransmit 200ms (2)`.
     #[must_use]
     pub fn text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl std::fmt::Display for Timer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match self.kind {
             TimerKind::Retransmit => "retransmit",
             TimerKind::Keepalive => "keepalive",
@@ -188,16 +194,15 @@ impl Timer {
             TimerKind::Probe => "probe",
         };
         let left = Duration::from_millis(self.expires_ms);
-        let left = if left >= Duration::from_secs(1) {
-            format!("{}s", left.as_secs())
+        if left >= Duration::from_secs(1) {
+            write!(f, "{kind} {}s", left.as_secs())?;
         } else {
-            format!("{}ms", left.as_millis())
-        };
-        if self.kind == TimerKind::Retransmit {
-            format!("{kind} {left} ({})", self.retransmits)
-        } else {
-            format!("{kind} {left}")
+            write!(f, "{kind} {}ms", left.as_millis())?;
         }
+        if self.kind == TimerKind::Retransmit {
+            write!(f, " ({})", self.retransmits)?;
+        }
+        Ok(())
     }
 }
 

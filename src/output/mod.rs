@@ -268,6 +268,13 @@ impl Output {
     }
 }
 
+/// Append one NDJSON line (`record` and a newline) to `buf`, for output written in bursts.
+pub fn ndjson_line<R: Serialize + ?Sized>(buf: &mut Vec<u8>, record: &R) -> Result<()> {
+    serde_json::to_writer(&mut *buf, record).map_err(json_error)?;
+    buf.push(b'\n');
+    Ok(())
+}
+
 fn json_error(err: serde_json::Error) -> Error {
     match err.io_error_kind() {
         Some(kind) => Error::io("write to stdout", io::Error::from(kind)),

@@ -695,6 +695,46 @@ fn chat_text_labels_lines_and_quits_on_a_quit_word() {
     );
 }
 
+#[test]
+fn chat_sends_the_lines_of_one_read_in_one_write() {
+    // Lines that arrive together (a paste, a pipe) leave in one send; the quit word ends them
+    // and what follows it in the same read is not sent. Under 4 KiB, stdin hands them over in
+    // one read.
+    let port = free_tcp_port();
+    let l = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = l.accept().unwrap();
+        read_all(&mut s)
+    });
+    let lines: String = (1..=100).map(|i| format!("line {i}\n")).collect();
+    let out = nettool()
+        .args([
+            "connect",
+            "127.0.0.1",
+            &port.to_string(),
+            "--chat",
+            "--trace",
+        ])
+        .args(["--eol", "crlf", "--send-quit"])
+        .write_stdin(format!("{lines}q\nnever sent\n"))
+        .timeout(LIMIT)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let want = format!("{lines}q\n").replace('\n', "\r\n");
+    assert_eq!(String::from_utf8(server.join().unwrap()).unwrap(), want);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let sends: Vec<&str> = err.lines().filter(|l| l.contains("send(")).collect();
+    assert_eq!(
+        sends,
+        [format!(
+            "trace: send({n}) = {n} bytes  [ESTABLISHED]",
+            n = want.len()
+        )],
+        "{err}"
+    );
+}
+
 // ---- several clients ----------------------------------------------------------------------
 
 #[test]

@@ -4,6 +4,7 @@
 //! else in them prints.
 
 use std::fmt;
+use std::io::Write as _;
 
 use super::Event;
 use crate::error::Result;
@@ -52,6 +53,37 @@ impl<'a> Renderer<'a> {
             }
             Ok(())
         }
+    }
+
+    /// Print many events, the lines among them in one write to stdout (a burst from the peer
+    /// costs one system call, not one a line); status lines keep their place between them.
+    pub fn emit_all(&mut self, events: &[Event]) -> Result<()> {
+        let mut lines = Vec::new();
+        for event in events {
+            if self.out.is_json() {
+                crate::output::ndjson_line(&mut lines, event)?;
+            } else if matches!(event, Event::Line { .. } | Event::Message { .. }) {
+                let text = Text {
+                    event,
+                    stamp: self.timestamps,
+                };
+                let _ = writeln!(lines, "{text}");
+            } else {
+                self.write_lines(&mut lines)?;
+                self.emit(event)?;
+            }
+        }
+        self.write_lines(&mut lines)
+    }
+
+    /// Write and flush what [`Renderer::emit_all`] gathered.
+    fn write_lines(&mut self, lines: &mut Vec<u8>) -> Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        self.out.write_bytes(lines)?;
+        lines.clear();
+        self.out.flush()
     }
 
     /// An event as a status line on stderr, whatever the format (pipe mode: stdout carries the

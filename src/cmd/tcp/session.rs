@@ -22,33 +22,100 @@ use crate::model::sanitize::{decode_escaped, encode};
 use crate::model::socket_trace::{SocketCall, TcpState};
 use crate::net::tcp::{self, is_reset};
 
+/// The most typed bytes gathered into one write (more lines wait for the next).
+const SEND_BATCH: usize = 64 * 1024;
+
 /// Lines typed on stdin, read by one thread for the whole run (so consecutive sessions share
 /// it). The channel closes at end of input (Ctrl-D).
 #[must_use]
 pub fn stdin_lines(max_line: usize) -> mpsc::Receiver<Piece> {
     let (tx, rx) = mpsc::channel(64);
     std::thread::spawn(move || {
-        use std::io::Read;
-        let mut stdin = std::io::stdin().lock();
-        let mut splitter = LineSplitter::new(max_line);
-        let mut buf = vec![0u8; 16 * 1024];
-        let mut pieces = Vec::new();
-        loop {
-            match stdin.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => splitter.push(&buf[..n], &mut pieces),
-            }
-            for piece in pieces.drain(..) {
-                if tx.blocking_send(piece).is_err() {
-                    return;
-                }
-            }
-        }
-        if let Some(last) = splitter.finish() {
-            let _ = tx.blocking_send(last);
-        }
+        read_stdin_lines(max_line, |pieces| {
+            pieces
+                .drain(..)
+                .all(|piece| tx.blocking_send(piece).is_ok())
+        });
     });
     rx
+}
+
+/// As [`stdin_lines`], the lines of each read of stdin together: a pipe's thousands of lines
+/// cross to the session in one hand-over, not one each.
+#[must_use]
+pub fn stdin_line_batches(max_line: usize) -> mpsc::Receiver<Vec<Piece>> {
+    let (tx, rx) = mpsc::channel(4);
+    std::thread::spawn(move || {
+        read_stdin_lines(max_line, |pieces| {
+            pieces.is_empty() || tx.blocking_send(std::mem::take(pieces)).is_ok()
+        });
+    });
+    rx
+}
+
+/// Read stdin to its end, split into lines; `hand` takes the lines of each read (and the
+/// unfinished last one at the end) and says whether to go on.
+fn read_stdin_lines(max_line: usize, mut hand: impl FnMut(&mut Vec<Piece>) -> bool) {
+    use std::io::Read;
+    let mut stdin = std::io::stdin().lock();
+    let mut splitter = LineSplitter::new(max_line);
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut pieces = Vec::new();
+    loop {
+        match stdin.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => splitter.push(&buf[..n], &mut pieces),
+        }
+        if !hand(&mut pieces) {
+            return;
+        }
+    }
+    pieces.extend(splitter.finish());
+    hand(&mut pieces);
+}
+
+/// Where a chat session's typed lines come from: one line at a time, or the lines of each read
+/// together.
+pub trait TypedLines {
+    /// Wait for typed lines and append them to `into` with every line already waiting behind
+    /// them, up to about `limit` bytes; `false` at end of input.
+    fn next_lines(
+        &mut self,
+        into: &mut Vec<Piece>,
+        limit: usize,
+    ) -> impl std::future::Future<Output = bool>;
+}
+
+impl TypedLines for mpsc::Receiver<Piece> {
+    async fn next_lines(&mut self, into: &mut Vec<Piece>, limit: usize) -> bool {
+        let Some(first) = self.recv().await else {
+            return false;
+        };
+        let mut held = first.bytes().len();
+        into.push(first);
+        while held < limit {
+            let Ok(next) = self.try_recv() else { break };
+            held += next.bytes().len();
+            into.push(next);
+        }
+        true
+    }
+}
+
+impl TypedLines for mpsc::Receiver<Vec<Piece>> {
+    async fn next_lines(&mut self, into: &mut Vec<Piece>, limit: usize) -> bool {
+        let Some(first) = self.recv().await else {
+            return false;
+        };
+        let mut held: usize = first.iter().map(|p| p.bytes().len()).sum();
+        into.extend(first);
+        while held < limit {
+            let Ok(next) = self.try_recv() else { break };
+            held += next.iter().map(|p| p.bytes().len()).sum::<usize>();
+            into.extend(next);
+        }
+        true
+    }
 }
 
 /// Standard input in raw chunks (pipe mode with many clients), each as one piece.
@@ -82,7 +149,7 @@ pub enum ChatEnd {
 pub async fn chat(
     stream: TcpStream,
     peer: SocketAddr,
-    input: &mut mpsc::Receiver<Piece>,
+    input: &mut impl TypedLines,
     opts: &ChatOptions,
     stop: &Stop,
     out: &mut Renderer<'_>,
@@ -123,13 +190,14 @@ struct Talk<'a> {
 impl Talk<'_> {
     async fn run(
         &mut self,
-        input: &mut mpsc::Receiver<Piece>,
+        input: &mut impl TypedLines,
         stop: &Stop,
         out: &mut Renderer<'_>,
     ) -> Result<ChatEnd> {
         let input_open = self.opts.send;
         // When the peer's unfinished line is shown if nothing more comes.
         let mut flush_at: Option<Instant> = None;
+        let mut typed = Vec::new();
         loop {
             let idle = async {
                 match flush_at {
@@ -139,21 +207,18 @@ impl Talk<'_> {
             };
             tokio::select! {
                 () = stop.wait() => return self.close_local(out).await,
-                piece = input.recv(), if input_open => {
-                    let Some(piece) = piece else {
+                more = input.next_lines(&mut typed, SEND_BATCH), if input_open => {
+                    if !more {
                         // Ctrl-D: close our side; the peer reports it.
                         return self.close_local(out).await;
-                    };
-                    if let Piece::Cut(_) = piece {
-                        out.note(format!("your line was cut at {} bytes", self.opts.max_line));
                     }
-                    if is_quit(piece.bytes(), &self.opts.quit_words) {
-                        if self.opts.send_quit {
-                            self.send(piece.bytes(), out).await?;
-                        }
+                    // Lines already waiting behind the first (a paste, a pipe) go in the same
+                    // write; a line typed alone goes at once, as it is.
+                    let sent = self.send(&typed, out).await;
+                    typed.clear();
+                    if sent? {
                         return self.close_local(out).await;
                     }
-                    self.send(piece.bytes(), out).await?;
                 }
                 read = self.reader.read(&mut self.buf) => {
                     let n = self.received(read, out)?;
@@ -171,30 +236,51 @@ impl Talk<'_> {
                 () = idle => {
                     flush_at = None;
                     if let Some(head) = self.splitter.take_partial() {
-                        self.show(&head, out)?;
+                        self.show(&[head], out)?;
                     }
                 }
             }
         }
     }
 
-    /// Send one typed line, in the chosen encoding, with the chosen line end.
-    async fn send(&mut self, typed: &[u8], out: &mut Renderer<'_>) -> Result<()> {
-        let (mut line, unmappable) = encode(typed, self.opts.encoding);
-        if unmappable {
-            out.note(format!(
-                "some characters have no {} form and were sent as &#NNNN; references",
-                self.opts.encoding.name()
-            ));
+    /// Send typed lines in one write, each in the chosen encoding with the chosen line end, up
+    /// to a quit word (sent too with `--send-quit`); returns whether a quit word came.
+    async fn send(&mut self, typed: &[Piece], out: &mut Renderer<'_>) -> Result<bool> {
+        let mut wire = Vec::new();
+        let mut lines = 0;
+        let mut quit = false;
+        for piece in typed {
+            if let Piece::Cut(_) = piece {
+                out.note(format!("your line was cut at {} bytes", self.opts.max_line));
+            }
+            quit = is_quit(piece.bytes(), &self.opts.quit_words);
+            if quit && !self.opts.send_quit {
+                break;
+            }
+            let (line, unmappable) = encode(piece.bytes(), self.opts.encoding);
+            if unmappable {
+                out.note(format!(
+                    "some characters have no {} form and were sent as &#NNNN; references",
+                    self.opts.encoding.name()
+                ));
+            }
+            wire.extend_from_slice(&line);
+            wire.extend_from_slice(self.opts.eol.bytes());
+            lines += 1;
+            if quit {
+                break;
+            }
         }
-        line.extend_from_slice(self.opts.eol.bytes());
-        match self.writer.write_all(&line).await {
-            Ok(()) => self.moved.bytes_out += line.len() as u64,
+        if lines == 0 {
+            return Ok(quit);
+        }
+        match self.writer.write_all(&wire).await {
+            Ok(()) => self.moved.bytes_out += wire.len() as u64,
             Err(e) if is_reset(&e) => return Err(reset()),
             Err(e) => return Err(Error::io(format!("send to {}", self.peer), e)),
         }
-        self.trace(|state| SocketCall::send(line.len(), state), out);
-        Ok(())
+        self.trace(|state| SocketCall::send(wire.len(), state), out);
+        Ok(quit)
     }
 
     /// Account for one read and show the complete lines it brought; returns its size.
@@ -215,9 +301,7 @@ impl Talk<'_> {
         if self.opts.recv {
             let mut pieces = Vec::new();
             self.splitter.push(&self.buf[..n], &mut pieces);
-            for piece in &pieces {
-                self.show(piece, out)?;
-            }
+            self.show(&pieces, out)?;
         }
         Ok(n)
     }
@@ -244,18 +328,22 @@ impl Talk<'_> {
     /// Show what is held of an unfinished line.
     fn finish(&mut self, out: &mut Renderer<'_>) -> Result<()> {
         match self.splitter.finish() {
-            Some(last) if self.opts.recv => self.show(&last, out),
+            Some(last) if self.opts.recv => self.show(&[last], out),
             _ => Ok(()),
         }
     }
 
-    fn show(&self, piece: &Piece, out: &mut Renderer<'_>) -> Result<()> {
-        let text = decode_escaped(piece.bytes(), self.opts.encoding);
-        out.emit(&Event::line(self.peer, text, piece.is_partial()))?;
-        if let Piece::Cut(_) = piece {
-            out.emit(&Event::cut(self.peer, self.opts.max_line))?;
+    /// Show the peer's lines of one read, all in one write to stdout.
+    fn show(&self, pieces: &[Piece], out: &mut Renderer<'_>) -> Result<()> {
+        let mut events = Vec::with_capacity(pieces.len());
+        for piece in pieces {
+            let text = decode_escaped(piece.bytes(), self.opts.encoding);
+            events.push(Event::line(self.peer, text, piece.is_partial()));
+            if let Piece::Cut(_) = piece {
+                events.push(Event::cut(self.peer, self.opts.max_line));
+            }
         }
-        Ok(())
+        out.emit_all(&events)
     }
 
     /// Narrate a call with the connection's state after it (`--trace`).
