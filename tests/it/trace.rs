@@ -550,8 +550,12 @@ fn loss_and_delay_at_a_hop_equal_the_responders() {
                 let rtt = probe["rtt_ms"].as_f64().unwrap();
                 let real_ms = real.as_secs_f64() * 1000.0;
                 assert!(*real >= delay);
+                // The responder's clock starts when the probe reaches it, which on a loaded
+                // machine can be a little after the sender took its send time or a little
+                // before (the forwarding runs inside the sender's sendto): tens of
+                // milliseconds either way, not the hold itself.
                 assert!(
-                    rtt >= real_ms - 0.001 && rtt <= real_ms + 50.0,
+                    rtt >= real_ms - 10.0 && rtt <= real_ms + 50.0,
                     "{rtt} vs {real_ms}"
                 );
             }
