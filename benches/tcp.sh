@@ -3,9 +3,13 @@
 #   1. 2 GiB through the same shell pipes over 127.0.0.1: MiB/s and CPU time (target: at least
 #      1.5x nc's throughput);
 #   2. a room of 200 members, each sending 50 lines at once: lines delivered per second, against
+#      ncat --broker;
+#   3. listen -k taking short connections one after another: connections per second, against
+#      nc -lk;
+#   4. memory per idle connection with 1,000 clients (echo, room, concurrent), against
 #      ncat --broker.
 # Run it inside a namespace with only loopback: ../shared/sandbox benches/tcp.sh
-# (SKIP_PIPE=1 runs the room part only.)
+# (SKIP_PIPE=1, SKIP_ROOM=1, SKIP_CONNS=1, SKIP_IDLE=1 leave a part out.)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need nc netcat-openbsd
 need ncat
@@ -18,6 +22,12 @@ PIPE_RUNS=${PIPE_RUNS:-3}
 MEMBERS=${MEMBERS:-200}
 LINES=${LINES:-50}
 ROOM_RUNS=${ROOM_RUNS:-3}
+CONNS=${CONNS:-3000}
+CONN_RUNS=${CONN_RUNS:-5}
+IDLE_CLIENTS=${IDLE_CLIENTS:-1000}
+IDLE_RUNS=${IDLE_RUNS:-5}
 PORT=${PORT:-47301}
 [ "${SKIP_PIPE:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" pipe "$BYTES" "$PIPE_RUNS" "$PORT" "$NETTOOL"
-python3 "$BENCH_DIR/tcp_measure.py" room "$MEMBERS" "$LINES" "$ROOM_RUNS" "$((PORT + 1))" "$NETTOOL"
+[ "${SKIP_ROOM:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" room "$MEMBERS" "$LINES" "$ROOM_RUNS" "$((PORT + 1))" "$NETTOOL"
+[ "${SKIP_CONNS:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" conns "$CONNS" "$CONN_RUNS" "$((PORT + 2))" "$NETTOOL"
+[ "${SKIP_IDLE:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" idle "$IDLE_CLIENTS" "$IDLE_RUNS" "$((PORT + 3))" "$NETTOOL"
