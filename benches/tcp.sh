@@ -4,10 +4,14 @@
 #      1.5x nc's throughput);
 #   2. a room of 200 members, each sending 50 lines at once: lines delivered per second, against
 #      ncat --broker;
-#   3. chat mode fed 1,000,000 lines from a pipe (`seq`) into an `nc -l` sink, against pipe mode
+#   3. listen -k taking short connections one after another: connections per second, against
+#      nc -lk;
+#   4. memory per idle connection with 1,000 clients (echo, room, concurrent), against
+#      ncat --broker;
+#   5. chat mode fed 1,000,000 lines from a pipe (`seq`) into an `nc -l` sink, against pipe mode
 #      with the same lines: wall time (target: chat at most 10x pipe mode).
 # Run it inside a namespace with only loopback: ../shared/sandbox benches/tcp.sh
-# (SKIP_PIPE=1, SKIP_ROOM=1, SKIP_CHAT=1 leave out a part.)
+# (SKIP_PIPE=1, SKIP_ROOM=1, SKIP_CONNS=1, SKIP_IDLE=1, SKIP_CHAT=1 leave a part out.)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need nc netcat-openbsd
 need ncat
@@ -20,7 +24,13 @@ PIPE_RUNS=${PIPE_RUNS:-3}
 MEMBERS=${MEMBERS:-200}
 LINES=${LINES:-50}
 ROOM_RUNS=${ROOM_RUNS:-3}
+CONNS=${CONNS:-3000}
+CONN_RUNS=${CONN_RUNS:-5}
+IDLE_CLIENTS=${IDLE_CLIENTS:-1000}
+IDLE_RUNS=${IDLE_RUNS:-5}
 PORT=${PORT:-47301}
 [ "${SKIP_PIPE:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" pipe "$BYTES" "$PIPE_RUNS" "$PORT" "$NETTOOL"
 [ "${SKIP_ROOM:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" room "$MEMBERS" "$LINES" "$ROOM_RUNS" "$((PORT + 1))" "$NETTOOL"
-[ "${SKIP_CHAT:-}" ] || python3 "$BENCH_DIR/tcp_chat.py" "${CHAT_LINES:-1000000}" "${CHAT_RUNS:-5}" "$((PORT + 2))" "$NETTOOL"
+[ "${SKIP_CONNS:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" conns "$CONNS" "$CONN_RUNS" "$((PORT + 2))" "$NETTOOL"
+[ "${SKIP_IDLE:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" idle "$IDLE_CLIENTS" "$IDLE_RUNS" "$((PORT + 3))" "$NETTOOL"
+[ "${SKIP_CHAT:-}" ] || python3 "$BENCH_DIR/tcp_chat.py" "${CHAT_LINES:-1000000}" "${CHAT_RUNS:-5}" "$((PORT + 4))" "$NETTOOL"

@@ -12,8 +12,21 @@ room MEMBERS LINES RUNS PORT NETTOOL
     once; the time until every member has every other member's lines gives the deliveries per
     second (MEMBERS x (MEMBERS - 1) x LINES deliveries a run), median of RUNS.
 
+conns CONNECTIONS RUNS PORT NETTOOL
+    nettool listen -k and nc -lk (both quiet, stdin at its end, stdout a pipe read here) take
+    CONNECTIONS short connections one after another from one client that connects, sends a
+    line and closes, as fast as the server lets it; the time until every line has come out of
+    the server's stdout gives the connections per second. The two servers take turns, RUNS
+    rounds; the medians and the median of the per-round ratios are printed.
+
+idle CLIENTS RUNS PORT NETTOOL
+    Memory per idle connection: CLIENTS clients connect and send nothing; the server's RSS
+    with them, less its RSS with none, over CLIENTS, for nettool listen --echo, --room and
+    --concurrent against ncat --broker, taking turns, RUNS rounds; medians and ratios.
+
 Everything talks over 127.0.0.1; every wait is bounded; only processes started here are ended."""
 import os
+import resource
 import selectors
 import signal
 import socket
@@ -23,6 +36,7 @@ import sys
 import time
 
 LIMIT = 120.0  # seconds for any one run
+WINDOW = 2  # connections under way at once in `conns`
 
 
 def listening(port):
@@ -192,8 +206,164 @@ def room(members, lines, runs, port, nettool):
     print(f"  ratio nettool/ncat deliveries per second: {ours / theirs:.2f}")
 
 
+def load():
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
+
+
+def conns_run(count, port, server):
+    """One server taking `count` connections in turn; connections per second."""
+    srv = subprocess.Popen(server, start_new_session=True, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        listening(port)
+        line = b"x" * 15 + b"\n"
+        got, sent = 0, 0
+        start = time.monotonic()
+        deadline = start + LIMIT
+        sel = selectors.DefaultSelector()
+        sel.register(srv.stdout, selectors.EVENT_READ)
+        out = srv.stdout.fileno()
+        # At most WINDOW connections whose line has not come out yet: the next one waits in
+        # the listen backlog while the server handles the current one (nc listens with a
+        # backlog of 1, which holds two), and no connection is ever dropped for a full queue.
+        while got < count * len(line):
+            if time.monotonic() > deadline:
+                sys.exit(f"{server[0]}: {got // len(line)} of {count} lines after {LIMIT} s")
+            if sent < count and sent - got // len(line) < WINDOW:
+                s = socket.create_connection(("127.0.0.1", port), timeout=10)
+                s.sendall(line)
+                s.close()
+                sent += 1
+                continue
+            for _ in sel.select(timeout=1.0):
+                data = os.read(out, 1 << 16)
+                if not data:
+                    sys.exit(f"{server[0]}: ended after {got} bytes")
+                got += len(data)
+        return count / (time.monotonic() - start)
+    finally:
+        end(srv)
+
+
+def conns(count, runs, port, nettool):
+    tools = [
+        ("nettool listen -k", [nettool, "-q", "listen", "-k", "127.0.0.1", str(port)]),
+        ("nc -lk", ["nc", "-lk", "127.0.0.1", str(port)]),
+    ]
+    rates = {name: [] for name, _ in tools}
+    for _ in range(runs):  # turns, so that a busy moment hits both
+        for name, server in tools:
+            rates[name].append(conns_run(count, port, server))
+            port_wait(port)
+    print(f"== listen -k: {count} short connections one after another (connect, a line, close), "
+          f"median of {runs} interleaved runs; {load()}")
+    for name, r in rates.items():
+        print(f"  {name:20} {statistics.median(r):8.0f} connections/s")
+    ratio = statistics.median(a / b for a, b in zip(rates["nettool listen -k"], rates["nc -lk"]))
+    print(f"  ratio nettool/nc connections per second: {ratio:.2f} (median of per-round ratios)")
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    sys.exit(f"no VmRSS for {pid}")
+
+
+def settled_rss(pid):
+    """RSS once it has stopped moving (the server has finished greeting its clients)."""
+    last, deadline = rss_kib(pid), time.monotonic() + 10
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        now = rss_kib(pid)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+def established(port):
+    out = subprocess.run(["ss", "-Htn", "state", "established", f"sport = :{port}"],
+                         capture_output=True, text=True)
+    return len(out.stdout.splitlines())
+
+
+def raise_fd_limit():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def idle_run(clients, port, server):
+    """Bytes of RSS per idle connection for one server."""
+    srv = subprocess.Popen(server, start_new_session=True, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           preexec_fn=raise_fd_limit)
+    socks = []
+    try:
+        listening(port)
+        time.sleep(0.2)
+        before = settled_rss(srv.pid)
+        for _ in range(clients):
+            socks.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+        deadline = time.monotonic() + 20
+        while established(port) < clients:
+            if time.monotonic() > deadline:
+                sys.exit(f"{server[0]}: {established(port)} of {clients} clients accepted")
+            time.sleep(0.05)
+        # Read what the server greeted the clients with (room notices), as live clients would.
+        for s in socks:
+            s.setblocking(False)
+        for _ in range(3):
+            time.sleep(0.2)
+            for s in socks:
+                try:
+                    while s.recv(1 << 16):
+                        pass
+                except BlockingIOError:
+                    pass
+        after = settled_rss(srv.pid)
+        if srv.poll() is not None:
+            sys.exit(f"{server[0]}: ended while measured")
+        return (after - before) * 1024 / clients
+    finally:
+        for s in socks:
+            s.close()
+        end(srv)
+
+
+def idle(clients, runs, port, nettool):
+    raise_fd_limit()
+    ours = [
+        ("nettool listen --echo", [nettool, "-q", "listen", "--echo", "127.0.0.1", str(port)]),
+        ("nettool listen --room", [nettool, "-q", "listen", "--room", "127.0.0.1", str(port)]),
+        ("nettool listen --concurrent",
+         [nettool, "-q", "listen", "--concurrent", "127.0.0.1", str(port)]),
+    ]
+    peer = ("ncat --broker", ["ncat", "--broker", "--max-conns", str(clients + 10), "-l",
+                              "127.0.0.1", str(port)])
+    tools = ours + [peer]
+    per = {name: [] for name, _ in tools}
+    for _ in range(runs):
+        for name, server in tools:
+            per[name].append(idle_run(clients, port, server))
+            port_wait(port)
+    print(f"== memory per idle connection: (RSS with {clients} idle clients - RSS with none) / "
+          f"{clients}, median of {runs} interleaved runs; {load()}")
+    for name, r in per.items():
+        print(f"  {name:28} {statistics.median(r) / 1024:7.2f} KiB")
+    theirs = statistics.median(per[peer[0]])
+    for name, _ in ours:
+        print(f"  ratio {name}/ncat --broker: {statistics.median(per[name]) / theirs:.1f}")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "pipe":
         pipe(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+    elif sys.argv[1] == "conns":
+        conns(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+    elif sys.argv[1] == "idle":
+        idle(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
     else:
         room(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6])

@@ -1,12 +1,14 @@
 //! The echo service (`listen --echo`): every client at once gets back every byte it sends, until
 //! Ctrl-C or SIGTERM. A reader starts at [`serve`]; each client is one task running [`echo`].
+//! An idle client costs its task and its socket only: the task waits for readability holding no
+//! buffer, and a buffer exists only while there is data to echo.
 
 use std::net::SocketAddr;
 use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
@@ -97,6 +99,9 @@ pub async fn serve(
     }
 }
 
+/// The most one read takes.
+const CHUNK: usize = 64 * 1024;
+
 /// What a client's task tells the serving loop.
 enum News {
     /// A socket call it made (`--trace`).
@@ -114,25 +119,32 @@ async fn echo(
     active: &AtomicUsize,
     trace: Option<&mpsc::Sender<News>>,
 ) -> std::io::Result<Moved> {
-    let mut buf = vec![0u8; 64 * 1024];
     let mut moved = Moved::default();
-    let result = loop {
-        let n = match stream.read(&mut buf).await {
-            Ok(0) => {
-                narrate(trace, &stream, peer, |s| SocketCall::peer_fin(false, s)).await;
-                break Ok(());
-            }
-            Ok(n) => n,
-            Err(e) => break Err(e),
-        };
-        moved.bytes_in += n as u64;
-        let size = buf.len();
-        narrate(trace, &stream, peer, |s| SocketCall::recv(size, n, s)).await;
-        if let Err(e) = stream.write_all(&buf[..n]).await {
+    let result = 'session: loop {
+        if let Err(e) = stream.readable().await {
             break Err(e);
         }
-        moved.bytes_out += n as u64;
-        narrate(trace, &stream, peer, |s| SocketCall::send(n, s)).await;
+        let mut buf = Vec::with_capacity(CHUNK);
+        loop {
+            buf.clear();
+            let n = match stream.try_read_buf(&mut buf) {
+                Ok(0) => {
+                    narrate(trace, &stream, peer, |s| SocketCall::peer_fin(false, s)).await;
+                    break 'session Ok(());
+                }
+                Ok(n) => n,
+                // Drained: the buffer goes until more comes.
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) => break 'session Err(e),
+            };
+            moved.bytes_in += n as u64;
+            narrate(trace, &stream, peer, |s| SocketCall::recv(CHUNK, n, s)).await;
+            if let Err(e) = stream.write_all(&buf).await {
+                break 'session Err(e);
+            }
+            moved.bytes_out += n as u64;
+            narrate(trace, &stream, peer, |s| SocketCall::send(n, s)).await;
+        }
     };
     active.fetch_sub(1, Ordering::SeqCst);
     if result.is_ok() {

@@ -2,15 +2,17 @@
 //! Standard input's end shuts down the write half; the session ends once the peer has closed
 //! its side too, or at a stop signal. Each direction runs on its own thread with blocking
 //! descriptors, so [`crate::net::tcp::copy`] can splice the bytes when stdin or stdout is a
-//! pipe (with `--trace`, read and write, so that each recv and send can be narrated). A reader
-//! starts at [`run`].
+//! pipe (with `--trace`, read and write, so that each recv and send can be narrated). The two
+//! threads live as long as the process and serve one session after another: `listen -k` taking
+//! thousands of short connections would otherwise start two threads (and map their stacks) for
+//! each. A reader starts at [`run`].
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use super::render::Renderer;
@@ -31,37 +33,105 @@ pub enum Source {
 
 /// Standard input read by one thread in chunks, handed to whichever session is running.
 pub struct SharedStdin {
-    rx: Mutex<Receiver<Vec<u8>>>,
+    rx: Mutex<Receiver<Feed>>,
+    /// Lets a session whose peer has left wake its forwarder, which waits on `rx`.
+    waker: SyncSender<Feed>,
     ended: AtomicBool,
+}
+
+/// What the forwarder of the running session is handed.
+enum Feed {
+    /// Bytes read from stdin.
+    Chunk(Vec<u8>),
+    /// Stdin ended (or failed).
+    End,
+    /// Look again whether the peer has left (sent by a session as its receiving side ends).
+    Wake,
 }
 
 impl SharedStdin {
     /// Start the reader thread.
     #[must_use]
     pub fn start() -> Arc<Self> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Feed>(4);
+        let waker = tx.clone();
         std::thread::spawn(move || read_stdin_chunks(&tx));
         Arc::new(Self {
             rx: Mutex::new(rx),
+            waker,
             ended: AtomicBool::new(false),
         })
     }
+
+    /// Wake the forwarder waiting for stdin, so that it sees at once that its session's peer
+    /// left. A full queue needs no wake: the forwarder is busy and looks again when idle.
+    fn wake(&self) {
+        match self.waker.try_send(Feed::Wake) {
+            Ok(()) | Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {}
+        }
+    }
 }
 
-fn read_stdin_chunks(tx: &SyncSender<Vec<u8>>) {
+fn read_stdin_chunks(tx: &SyncSender<Feed>) {
     let mut stdin = io::stdin().lock();
     loop {
         let mut buf = vec![0u8; 64 * 1024];
         match stdin.read(&mut buf) {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => {
+                let _ = tx.send(Feed::End);
+                return;
+            }
             Ok(n) => {
                 buf.truncate(n);
-                if tx.send(buf).is_err() {
+                if tx.send(Feed::Chunk(buf)).is_err() {
                     return;
                 }
             }
         }
     }
+}
+
+/// A job for one of the direction threads.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A thread that runs jobs one after another. A session returns only once both its jobs have
+/// reported their end (or when a stop signal ends the run), so a new session's job never waits
+/// behind an old one for longer than the old one takes to return.
+struct Worker {
+    jobs: Sender<Job>,
+}
+
+impl Worker {
+    fn start() -> Self {
+        let (jobs, rx) = std::sync::mpsc::channel::<Job>();
+        std::thread::spawn(move || {
+            for job in rx {
+                job();
+            }
+        });
+        Self { jobs }
+    }
+
+    /// Run `job` on this thread (on a thread of its own if this one has gone).
+    fn run(&self, job: Job) {
+        if let Err(returned) = self.jobs.send(job) {
+            std::thread::spawn(returned.0);
+        }
+    }
+}
+
+/// The receiving and the sending thread, started by the first session.
+struct Workers {
+    recv: Worker,
+    send: Worker,
+}
+
+fn workers() -> &'static Workers {
+    static WORKERS: OnceLock<Workers> = OnceLock::new();
+    WORKERS.get_or_init(|| Workers {
+        recv: Worker::start(),
+        send: Worker::start(),
+    })
 }
 
 /// What a pipe session needs besides its connection: a runtime to wait on (for the stop
@@ -119,11 +189,16 @@ pub fn run(
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let trace = ctx.trace;
     let mut waiting = 0;
+    let workers = workers();
     if dirs.recv {
         waiting += 1;
         let (stream, counts, tx) = (Arc::clone(&stream), Arc::clone(&counts), tx.clone());
         let (done, fin_sent) = (Arc::clone(&recv_done), Arc::clone(&fin_sent));
-        std::thread::spawn(move || {
+        let shared = match source {
+            Source::Shared(shared) => Some(Arc::clone(shared)),
+            Source::Stdin => None,
+        };
+        workers.recv.run(Box::new(move || {
             let fd = stream.as_fd();
             let stdout = io::stdout();
             let result = copy(fd, stdout.as_fd(), !trace, &mut |n| {
@@ -137,14 +212,17 @@ pub fn run(
                 let _ = tx.send(Report::Trace(SocketCall::peer_fin(first, state(fd))));
             }
             done.store(true, Ordering::SeqCst);
+            if let Some(shared) = shared {
+                shared.wake();
+            }
             let _ = tx.send(Report::Received(result));
-        });
+        }));
     }
     if dirs.send {
         waiting += 1;
         let (stream, counts, tx) = (Arc::clone(&stream), Arc::clone(&counts), tx.clone());
         let (recv_done, source) = (Arc::clone(&recv_done), source.clone());
-        std::thread::spawn(move || {
+        workers.send.run(Box::new(move || {
             let fd = stream.as_fd();
             let mut step = |n: usize| {
                 counts.bytes_out.fetch_add(n as u64, Ordering::SeqCst);
@@ -163,7 +241,7 @@ pub fn run(
                 let _ = tx.send(Report::Trace(SocketCall::our_fin(state(fd))));
             }
             let _ = tx.send(Report::Sent(sent));
-        });
+        }));
     }
     drop(tx);
     let (mut received, mut sent) = (None, None);
@@ -242,17 +320,17 @@ fn forward_shared(
     let mut writer = stream;
     loop {
         match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok(chunk) => {
+            Ok(Feed::Chunk(chunk)) => {
                 writer.write_all(&chunk)?;
                 total += chunk.len() as u64;
                 step(chunk.len());
             }
-            Err(RecvTimeoutError::Timeout) => {
+            Ok(Feed::Wake) | Err(RecvTimeoutError::Timeout) => {
                 if recv_done.load(Ordering::SeqCst) {
                     return Ok(total);
                 }
             }
-            Err(RecvTimeoutError::Disconnected) => {
+            Ok(Feed::End) | Err(RecvTimeoutError::Disconnected) => {
                 shared.ended.store(true, Ordering::SeqCst);
                 return Ok(total);
             }

@@ -5,16 +5,23 @@
 //! task. A member's outgoing queue is bounded in bytes: a member that does not read is dropped
 //! with a notice when its queue overflows, so it cannot stall the others. A reader starts at
 //! [`serve`]; what the listening terminal sees goes to the [`Renderer`] as [`Event`]s.
+//!
+//! An idle member costs little: its tasks wait for readiness holding no buffer (a read buffer
+//! exists only while there is data to read), and its queue allocates only when something is
+//! queued. A line for many members is encoded once and shared by every queue; a writer sends
+//! all that is queued for its member with one writev(2).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::io::IoSlice;
 use std::net::SocketAddr;
 use std::os::fd::AsFd;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio::task::AbortHandle;
 
 use encoding_rs::Encoding;
@@ -64,14 +71,47 @@ struct Counters {
     bytes_out: AtomicU64,
 }
 
+/// What waits to be sent to one member, shared by the hub (which queues) and the member's
+/// writer (which sends). The queue holds no allocation while it is empty.
+#[derive(Default)]
+struct Outbox {
+    lines: Mutex<VecDeque<Arc<[u8]>>>,
+    /// Bytes queued and not yet sent: the bound `--room-queue` is checked against.
+    queued: AtomicUsize,
+    /// The member has left: its writer sends what is queued, then closes.
+    closed: AtomicBool,
+    /// Wakes the writer: something was queued, or the member left.
+    ready: Notify,
+    counters: Counters,
+}
+
+impl Outbox {
+    fn lines(&self) -> std::sync::MutexGuard<'_, VecDeque<Arc<[u8]>>> {
+        self.lines
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        self.ready.notify_one();
+    }
+}
+
 struct Member {
     addr: SocketAddr,
     nick: String,
-    tx: mpsc::UnboundedSender<Arc<[u8]>>,
-    queued: Arc<AtomicUsize>,
-    counters: Arc<Counters>,
+    outbox: Arc<Outbox>,
     reader: AbortHandle,
     writer: AbortHandle,
+}
+
+impl Drop for Member {
+    /// A member gone from the room gets no more lines; its writer sends what it has, then
+    /// closes (unless it was aborted).
+    fn drop(&mut self) {
+        self.outbox.close();
+    }
 }
 
 enum HubMsg {
@@ -176,8 +216,7 @@ pub async fn serve(
     for (_, m) in members.drain() {
         m.reader.abort();
         m.writer.abort();
-        total.bytes_in += m.counters.bytes_in.load(Ordering::Relaxed);
-        total.bytes_out += m.counters.bytes_out.load(Ordering::Relaxed);
+        total.add(m.moved());
     }
     Ok((total, next_id))
 }
@@ -198,10 +237,7 @@ fn leave(
             out.trace(&SocketCall::close().on(m.addr));
         }
     }
-    let moved = Moved {
-        bytes_in: m.counters.bytes_in.load(Ordering::Relaxed),
-        bytes_out: m.counters.bytes_out.load(Ordering::Relaxed),
-    };
+    let moved = m.moved();
     total.add(moved);
     if opts.room {
         out.emit(&Event::leave(m.addr, &m.nick, reason.clone()))?;
@@ -272,18 +308,38 @@ fn on_data(
     Ok(())
 }
 
+impl Member {
+    /// What this member's connection has moved so far.
+    fn moved(&self) -> Moved {
+        let c = &self.outbox.counters;
+        Moved {
+            bytes_in: c.bytes_in.load(Ordering::Relaxed),
+            bytes_out: c.bytes_out.load(Ordering::Relaxed),
+        }
+    }
+}
+
 /// Queue `bytes` for `m` if its queue stays within `limit` bytes; false (nothing queued) if not.
 /// Every byte sent to a member goes through here, whatever produced it, so that no member,
 /// however much it asks for and however little it reads, makes the server hold more.
 fn enqueue(m: &Member, bytes: &Arc<[u8]>, limit: usize) -> bool {
-    let fits = m
+    let outbox = &m.outbox;
+    let fits = outbox
         .queued
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |queued| {
             (queued + bytes.len() <= limit).then_some(queued + bytes.len())
         })
         .is_ok();
     if fits {
-        let _ = m.tx.send(Arc::clone(bytes));
+        let mut lines = outbox.lines();
+        let was_empty = lines.is_empty();
+        lines.push_back(Arc::clone(bytes));
+        drop(lines);
+        // A writer that found its queue empty waits to be woken; one with lines still queued
+        // finds the new one when it looks again.
+        if was_empty {
+            outbox.ready.notify_one();
+        }
     }
     fits
 }
@@ -366,103 +422,201 @@ fn start_member(
     hub: mpsc::Sender<HubMsg>,
 ) -> Member {
     let _ = stream.set_nodelay(true);
-    let (mut reader, mut writer) = stream.into_split();
-    let (tx, mut rx) = mpsc::unbounded_channel::<Arc<[u8]>>();
-    let queued = Arc::new(AtomicUsize::new(0));
-    let counters = Arc::new(Counters::default());
+    let (reader, writer) = stream.into_split();
+    let outbox = Arc::new(Outbox::default());
+    let line = LineOptions {
+        raw: opts.raw,
+        max_line: opts.max_line,
+        trace: opts.trace,
+    };
+    let reader_task = tokio::spawn(read_member(
+        id,
+        reader,
+        addr,
+        line,
+        Arc::clone(&outbox),
+        hub.clone(),
+    ));
+    let writer_task = tokio::spawn(write_member(
+        id,
+        writer,
+        addr,
+        opts.trace,
+        Arc::clone(&outbox),
+        hub,
+    ));
+    Member {
+        addr,
+        nick: addr.to_string(),
+        outbox,
+        reader: reader_task.abort_handle(),
+        writer: writer_task.abort_handle(),
+    }
+}
 
-    let (raw, max_line, trace) = (opts.raw, opts.max_line, opts.trace);
-    let reader_counters = Arc::clone(&counters);
-    let reader_hub = hub.clone();
-    let reader_task = tokio::spawn(async move {
-        let mut splitter = LineSplitter::new(max_line);
-        let mut buf = vec![0u8; 64 * 1024];
+/// How a member's reader cuts what it receives.
+#[derive(Clone, Copy)]
+struct LineOptions {
+    raw: bool,
+    max_line: usize,
+    trace: bool,
+}
+
+/// The most a member's reader takes in one read.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// Read a member's lines (or raw chunks) and hand them to the hub until the member closes or
+/// fails; then tell the hub it left. Between bursts of data it waits holding no buffer.
+async fn read_member(
+    id: u64,
+    reader: OwnedReadHalf,
+    addr: SocketAddr,
+    opts: LineOptions,
+    outbox: Arc<Outbox>,
+    hub: mpsc::Sender<HubMsg>,
+) {
+    let mut splitter = LineSplitter::new(opts.max_line);
+    // Narration (`--trace` only) is sent through a boxed future, so that the task does not
+    // carry room for it while it waits.
+    let narrate = |call: SocketCall| Box::pin(hub.send(HubMsg::Trace(call.on(addr))));
+    let reason = 'session: loop {
+        if let Err(e) = reader.readable().await {
+            break Some(Error::io("receive", e).to_string());
+        }
+        let mut buf = Vec::with_capacity(READ_CHUNK);
         let mut pieces = Vec::new();
-        let reason = loop {
-            match reader.read(&mut buf).await {
+        loop {
+            buf.clear();
+            match reader.try_read_buf(&mut buf) {
                 Ok(0) => {
-                    if trace {
+                    if opts.trace {
                         let state = tcp::state(reader.as_ref().as_fd());
-                        let call = SocketCall::peer_fin(false, state).on(addr);
-                        let _ = reader_hub.send(HubMsg::Trace(call)).await;
+                        let _ = narrate(SocketCall::peer_fin(false, state)).await;
                     }
-                    break None;
+                    break 'session None;
                 }
                 Ok(n) => {
-                    reader_counters
+                    outbox
+                        .counters
                         .bytes_in
                         .fetch_add(n as u64, Ordering::Relaxed);
-                    if trace {
+                    if opts.trace {
                         let state = tcp::state(reader.as_ref().as_fd());
-                        let call = SocketCall::recv(buf.len(), n, state).on(addr);
-                        let _ = reader_hub.send(HubMsg::Trace(call)).await;
+                        let _ = narrate(SocketCall::recv(READ_CHUNK, n, state)).await;
                     }
-                    if raw {
-                        pieces.push(Piece::Line(buf[..n].to_vec()));
+                    if opts.raw {
+                        pieces.push(Piece::Line(buf.clone()));
                     } else {
-                        splitter.push(&buf[..n], &mut pieces);
+                        splitter.push(&buf, &mut pieces);
                     }
                     for piece in pieces.drain(..) {
-                        if reader_hub.send(HubMsg::Data(id, piece)).await.is_err() {
+                        if hub.send(HubMsg::Data(id, piece)).await.is_err() {
                             return;
                         }
                     }
                 }
-                Err(e) => break Some(Error::io("receive", e).to_string()),
+                // Drained: the buffer goes until more comes.
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) => break 'session Some(Error::io("receive", e).to_string()),
             }
-        };
-        if let Some(last) = splitter.finish() {
-            let _ = reader_hub.send(HubMsg::Data(id, last)).await;
         }
-        let _ = reader_hub.send(HubMsg::Leave(id, reason)).await;
-    });
+    };
+    if let Some(last) = splitter.finish() {
+        let _ = hub.send(HubMsg::Data(id, last)).await;
+    }
+    let _ = hub.send(HubMsg::Leave(id, reason)).await;
+}
 
-    let writer_queued = Arc::clone(&queued);
-    let writer_counters = Arc::clone(&counters);
-    let writer_task = tokio::spawn(async move {
-        let mut batch = Vec::with_capacity(64 * 1024);
-        while let Some(first) = rx.recv().await {
-            batch.clear();
-            batch.extend_from_slice(&first);
-            while batch.len() < 256 * 1024 {
-                match rx.try_recv() {
-                    Ok(more) => batch.extend_from_slice(&more),
-                    Err(_) => break,
+/// One writev(2) of the first [`WRITE_SLICES`] lines of `pending`, the first from
+/// `sent_of_first` on. The slices live on this function's stack, not in the writer's task,
+/// which idles at the size of its other state.
+fn write_queued(
+    writer: &OwnedWriteHalf,
+    pending: &VecDeque<Arc<[u8]>>,
+    sent_of_first: usize,
+) -> std::io::Result<usize> {
+    let mut slices = [IoSlice::new(&[]); WRITE_SLICES];
+    let mut count = 0;
+    for (i, line) in pending.iter().take(WRITE_SLICES).enumerate() {
+        slices[i] = IoSlice::new(if i == 0 { &line[sent_of_first..] } else { line });
+        count = i + 1;
+    }
+    writer.try_write_vectored(&slices[..count])
+}
+
+/// The most queued lines handed to one writev(2).
+const WRITE_SLICES: usize = 64;
+
+/// Send what is queued for a member, all of it in one writev(2) where the socket takes it,
+/// until the member has left and its queue is empty; then close its side. A failed send tells
+/// the hub, which drops the member.
+async fn write_member(
+    id: u64,
+    writer: OwnedWriteHalf,
+    addr: SocketAddr,
+    trace: bool,
+    outbox: Arc<Outbox>,
+    hub: mpsc::Sender<HubMsg>,
+) {
+    let mut writer = writer;
+    // Lines taken from the queue, and how much of the first is already sent.
+    let mut pending: VecDeque<Arc<[u8]>> = VecDeque::new();
+    let mut sent_of_first = 0;
+    let failed = loop {
+        if pending.is_empty() {
+            // Take the whole queue at once: the hub's lock is held for a swap, not a send.
+            pending = std::mem::take(&mut *outbox.lines());
+            sent_of_first = 0;
+            if pending.is_empty() {
+                if outbox.closed.load(Ordering::SeqCst) && outbox.lines().is_empty() {
+                    break None;
                 }
+                outbox.ready.notified().await;
+                continue;
             }
-            if let Err(e) = writer.write_all(&batch).await {
-                let _ = hub
-                    .send(HubMsg::Leave(id, Some(Error::io("send", e).to_string())))
-                    .await;
-                return;
-            }
-            if trace {
-                let state = tcp::state(writer.as_ref().as_fd());
-                let call = SocketCall::send(batch.len(), state).on(addr);
-                let _ = hub.send(HubMsg::Trace(call)).await;
-            }
-            writer_queued.fetch_sub(batch.len(), Ordering::SeqCst);
-            writer_counters
-                .bytes_out
-                .fetch_add(batch.len() as u64, Ordering::Relaxed);
         }
-        let _ = writer.shutdown().await;
+        let n = match write_queued(&writer, &pending, sent_of_first) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => match writer.writable().await {
+                Ok(()) => continue,
+                Err(e) => break Some(e),
+            },
+            Err(e) => break Some(e),
+        };
         if trace {
-            // The member has left: this half is the last, so dropping it closes the socket.
-            let fin = SocketCall::our_fin(tcp::state(writer.as_ref().as_fd())).on(addr);
-            let _ = hub.send(HubMsg::Trace(fin)).await;
-            drop(writer);
-            let _ = hub.send(HubMsg::Trace(SocketCall::close().on(addr))).await;
+            let state = tcp::state(writer.as_ref().as_fd());
+            let call = SocketCall::send(n, state).on(addr);
+            let _ = Box::pin(hub.send(HubMsg::Trace(call))).await;
         }
-    });
-
-    Member {
-        addr,
-        nick: addr.to_string(),
-        tx,
-        queued,
-        counters,
-        reader: reader_task.abort_handle(),
-        writer: writer_task.abort_handle(),
+        outbox.queued.fetch_sub(n, Ordering::SeqCst);
+        outbox
+            .counters
+            .bytes_out
+            .fetch_add(n as u64, Ordering::Relaxed);
+        let mut left = n;
+        while let Some(first) = pending.front() {
+            let rest = first.len() - sent_of_first;
+            if left < rest {
+                sent_of_first += left;
+                break;
+            }
+            left -= rest;
+            sent_of_first = 0;
+            pending.pop_front();
+        }
+    };
+    if let Some(e) = failed {
+        let reason = Error::io("send", e).to_string();
+        let _ = Box::pin(hub.send(HubMsg::Leave(id, Some(reason)))).await;
+        return;
+    }
+    drop(pending);
+    let _ = writer.shutdown().await;
+    if trace {
+        // The member has left: this half is the last, so dropping it closes the socket.
+        let fin = SocketCall::our_fin(tcp::state(writer.as_ref().as_fd())).on(addr);
+        let _ = hub.send(HubMsg::Trace(fin)).await;
+        drop(writer);
+        let _ = hub.send(HubMsg::Trace(SocketCall::close().on(addr))).await;
     }
 }
