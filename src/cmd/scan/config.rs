@@ -9,6 +9,7 @@ use crate::model::port_spec;
 use crate::model::services::Proto;
 use crate::model::target_spec::TargetSpec;
 use crate::net::host::Family;
+pub use crate::probe::scan::Method;
 
 /// The ports scanned when neither -p nor --top is given.
 pub const DEFAULT_TOP: u32 = 1000;
@@ -98,39 +99,6 @@ pub enum Layout {
     Table,
     /// Only the open ports, one `HOST PORT` line each, for scripts.
     Open,
-}
-
-/// How ports are probed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// A full TCP handshake per port.
-    Connect,
-    /// A raw SYN per port.
-    Syn,
-    /// A UDP datagram per port.
-    Udp,
-}
-
-impl Method {
-    /// Its name in JSON and text.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Connect => "connect",
-            Self::Syn => "syn",
-            Self::Udp => "udp",
-        }
-    }
-
-    /// The transport it probes.
-    #[must_use]
-    pub fn proto(self) -> Proto {
-        if self == Self::Udp {
-            Proto::Udp
-        } else {
-            Proto::Tcp
-        }
-    }
 }
 
 /// A validated scan.
