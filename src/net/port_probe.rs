@@ -3,8 +3,10 @@
 //! fake. Each prober sends one probe per call, never waits inside `send`, and reports answers
 //! by the id the scheduler gave the probe.
 //!
-//! * [`ConnectProber`]: a non-blocking `connect()` per probe; no privilege. The kernel's
-//!   socket error queue tells a RST from an ICMP error.
+//! * [`ConnectProber`]: a non-blocking `connect()` per probe; no privilege. It reads the
+//!   answer from the connect's error alone (`SO_ERROR`), as nmap -sT does: refused (a RST or
+//!   an ICMP port unreachable) is closed, any other unreachable filtered. Four system calls a
+//!   closed port: socket, connect, getsockopt, close.
 //! * [`UdpProber`]: a connected UDP socket per probe, so the kernel routes the ICMP error
 //!   about it back to that socket; no privilege.
 //! * [`SynProber`]: hand-built SYNs on a raw socket, half-open (see [`crate::net::linux::raw_tcp`]).
@@ -94,11 +96,9 @@ fn try_later(err: io::Error) -> io::Error {
     }
 }
 
+/// A non-blocking socket (one call: `SOCK_NONBLOCK | SOCK_CLOEXEC`).
 fn new_socket(target: SocketAddr, ty: Type, proto: Protocol) -> io::Result<Socket> {
-    let socket = Socket::new(Domain::for_address(target), ty.nonblocking(), Some(proto))
-        .map_err(try_later)?;
-    errqueue::queue_errors(&socket, target.is_ipv6());
-    Ok(socket)
+    Socket::new(Domain::for_address(target), ty.nonblocking(), Some(proto)).map_err(try_later)
 }
 
 /// The sockets of the probes in flight, indexed by probe id, each registered with one epoll
@@ -182,12 +182,23 @@ impl ConnectProber {
     /// The answer of a socket whose connect has finished, or `None` while it has not.
     fn outcome(socket: &Socket) -> io::Result<Option<Answer>> {
         if let Some(err) = socket.take_error()? {
-            if err.raw_os_error() == Some(libc::ECONNRESET) {
+            return match err.raw_os_error() {
                 // A SYN answered by a RST fails with "refused"; a reset is only possible once
                 // the handshake completed, so something listens there.
-                return Ok(Some(Answer::Connected));
-            }
-            return answer_for_error(&err, socket).map(Some).ok_or(err);
+                Some(libc::ECONNRESET) => Ok(Some(Answer::Connected)),
+                Some(libc::ECONNREFUSED) => Ok(Some(Answer::Refused)),
+                // An error after the SYN left is an ICMP error about it (an unanswered
+                // neighbour lookup comes back as one too).
+                Some(
+                    libc::EHOSTUNREACH
+                    | libc::ENETUNREACH
+                    | libc::EHOSTDOWN
+                    | libc::ENONET
+                    | libc::ENOPROTOOPT,
+                ) => Ok(Some(Answer::Unreachable)),
+                _ if refused_locally(&err) => Ok(Some(Answer::NoRoute)),
+                _ => Err(err),
+            };
         }
         match (socket.peer_addr(), socket.local_addr()) {
             (Ok(peer), Ok(local)) => {
@@ -218,10 +229,9 @@ impl Prober for ConnectProber {
                 }
                 Ok(now)
             }
-            Err(e) => match answer_for_error(&e, &socket) {
-                Some(answer) => Ok(Some(answer)),
-                None => Err(try_later(e)),
-            },
+            // Failed before anything left: this host has no route or its firewall said no.
+            Err(e) if refused_locally(&e) => Ok(Some(Answer::NoRoute)),
+            Err(e) => Err(try_later(e)),
         }
     }
 
@@ -262,6 +272,9 @@ impl UdpProber {
 impl Prober for UdpProber {
     fn send(&mut self, id: usize, target: SocketAddr) -> io::Result<Option<Answer>> {
         let socket = new_socket(target, Type::DGRAM, Protocol::UDP)?;
+        // The error queue keeps the ICMP error's type and code: port unreachable is closed,
+        // the other codes filtered.
+        errqueue::queue_errors(&socket, target.is_ipv6());
         let sent = socket
             .connect(&target.into())
             .and_then(|()| socket.send(&udp_payload::for_port(target.port())));

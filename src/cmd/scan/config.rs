@@ -22,14 +22,14 @@ nettool scan 10.0.0.0/24 --top 100 -o open\n  \
 sudo nettool scan --syn -p- 127.0.0.1\n  \
 nettool scan -u -p domain,ntp 10.0.0.1\n\n\
 States, with their evidence: open (TCP handshake completed or SYN-ACK; UDP: an answer), \
-closed (RST; UDP: ICMP port unreachable), filtered (no answer after every try, or ICMP \
-unreachable: host, network, protocol or port unreachable, prohibited, filtered; or no route \
-from here), open|filtered (UDP: nothing came back). The text table lists open ports per host \
+closed (RST; connect scan: refused, which is a RST or an ICMP port unreachable, as nmap -sT \
+says; UDP: ICMP port unreachable), filtered (no answer after every try, or ICMP unreachable: \
+host, network, protocol or port unreachable, prohibited, filtered; or no route from here), open|filtered (UDP: nothing came back). The text table lists open ports per host \
 and counts the others; -v lists them all.\n\n\
 JSON (--json) is NDJSON, one object a line, each with \"type\":\n  \
 port: host (address), name (as given, or null), port, proto (\"tcp\" or \"udp\"), state \
 (\"open\", \"closed\", \"filtered\", \"open|filtered\"), reason (\"handshake\", \"syn-ack\", \"rst\", \
-\"udp-reply\", \"icmp-unreachable\", \"no-answer\", \"no-route\"), icmp_type and icmp_code (numbers, \
+\"refused\", \"udp-reply\", \"icmp-unreachable\", \"no-answer\", \"no-route\"), icmp_type and icmp_code (numbers, \
 or null), service (the services database's name for the port, or null), rtt_ms (the answer's \
 round trip in milliseconds, null without an answer), tries (probes sent to the port). Open \
 ports only, every port with -v.\n  \
