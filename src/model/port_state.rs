@@ -63,6 +63,9 @@ pub enum Evidence {
     SynAck,
     /// A RST answered.
     Rst,
+    /// The connection was refused (connect scan): a RST, or an ICMP port unreachable, which
+    /// the kernel reports alike.
+    Refused,
     /// A UDP datagram answered.
     UdpReply,
     /// An ICMP destination unreachable answered (type and code in [`Verdict`]).
@@ -81,6 +84,7 @@ impl Evidence {
             Self::Handshake => "handshake",
             Self::SynAck => "syn-ack",
             Self::Rst => "rst",
+            Self::Refused => "refused",
             Self::UdpReply => "udp-reply",
             Self::IcmpUnreachable => "icmp-unreachable",
             Self::NoAnswer => "no-answer",
@@ -133,6 +137,11 @@ pub enum Answer {
     SynAck,
     /// A RST.
     Reset,
+    /// A connect refused: a RST or an ICMP port unreachable (the kernel does not say which).
+    Refused,
+    /// A connect failed on an ICMP unreachable whose type and code the kernel kept to itself
+    /// (host or network unreachable, prohibited).
+    Unreachable,
     /// A UDP datagram came back.
     Datagram,
     /// An ICMP error quoting the probe.
@@ -163,9 +172,11 @@ pub fn judge_tcp(answer: Answer) -> Option<Verdict> {
         Answer::Connected => (PortState::Open, Evidence::Handshake, None),
         Answer::SynAck => (PortState::Open, Evidence::SynAck, None),
         Answer::Reset => (PortState::Closed, Evidence::Rst, None),
+        Answer::Refused => (PortState::Closed, Evidence::Refused, None),
         Answer::Icmp(e) if e.means_filtered() => {
             (PortState::Filtered, Evidence::IcmpUnreachable, Some(e))
         }
+        Answer::Unreachable => (PortState::Filtered, Evidence::IcmpUnreachable, None),
         Answer::Silence => (PortState::Filtered, Evidence::NoAnswer, None),
         Answer::NoRoute => (PortState::Filtered, Evidence::NoRoute, None),
         Answer::Icmp(_) | Answer::Datagram => return None,
@@ -190,7 +201,12 @@ pub fn judge_udp(answer: Answer) -> Option<Verdict> {
         }
         Answer::Silence => (PortState::OpenFiltered, Evidence::NoAnswer, None),
         Answer::NoRoute => (PortState::Filtered, Evidence::NoRoute, None),
-        Answer::Icmp(_) | Answer::Connected | Answer::SynAck | Answer::Reset => return None,
+        Answer::Icmp(_)
+        | Answer::Connected
+        | Answer::SynAck
+        | Answer::Reset
+        | Answer::Refused
+        | Answer::Unreachable => return None,
     };
     Some(Verdict {
         state,
@@ -216,6 +232,14 @@ mod tests {
             ),
             (Answer::SynAck, Some((PortState::Open, Evidence::SynAck))),
             (Answer::Reset, Some((PortState::Closed, Evidence::Rst))),
+            (
+                Answer::Refused,
+                Some((PortState::Closed, Evidence::Refused)),
+            ),
+            (
+                Answer::Unreachable,
+                Some((PortState::Filtered, Evidence::IcmpUnreachable)),
+            ),
             (
                 Answer::Silence,
                 Some((PortState::Filtered, Evidence::NoAnswer)),
@@ -283,6 +307,8 @@ mod tests {
             ),
             (icmp(false, 3, 5), None),
             (Answer::Reset, None),
+            (Answer::Refused, None),
+            (Answer::Unreachable, None),
         ];
         for (answer, want) in cases {
             let got = judge_udp(*answer).map(|v| (v.state, v.evidence));

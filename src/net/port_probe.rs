@@ -3,8 +3,10 @@
 //! fake. Each prober sends one probe per call, never waits inside `send`, and reports answers
 //! by the id the scheduler gave the probe.
 //!
-//! * [`ConnectProber`]: a non-blocking `connect()` per probe; no privilege. The kernel's
-//!   socket error queue tells a RST from an ICMP error.
+//! * [`ConnectProber`]: a non-blocking `connect()` per probe; no privilege. It reads the
+//!   answer from the connect's error alone (`SO_ERROR`), as nmap -sT does: refused (a RST or
+//!   an ICMP port unreachable) is closed, any other unreachable filtered. Four system calls a
+//!   closed port: socket, connect, getsockopt, close.
 //! * [`UdpProber`]: a connected UDP socket per probe, so the kernel routes the ICMP error
 //!   about it back to that socket; no privilege.
 //! * [`SynProber`]: hand-built SYNs on a raw socket, half-open (see [`crate::net::linux::raw_tcp`]).
@@ -94,11 +96,9 @@ fn try_later(err: io::Error) -> io::Error {
     }
 }
 
+/// A non-blocking socket (one call: `SOCK_NONBLOCK | SOCK_CLOEXEC`).
 fn new_socket(target: SocketAddr, ty: Type, proto: Protocol) -> io::Result<Socket> {
-    let socket = Socket::new(Domain::for_address(target), ty.nonblocking(), Some(proto))
-        .map_err(try_later)?;
-    errqueue::queue_errors(&socket, target.is_ipv6());
-    Ok(socket)
+    Socket::new(Domain::for_address(target), ty.nonblocking(), Some(proto)).map_err(try_later)
 }
 
 /// The sockets of the probes in flight, indexed by probe id, each registered with one epoll
@@ -168,6 +168,29 @@ impl Slots {
 pub struct ConnectProber {
     slots: Slots,
     ready: Vec<usize>,
+    /// Sockets whose connect was refused or unreachable, unconnected again and ready for the
+    /// next probe of their family (IPv4, IPv6): a closed port then costs two connects and no
+    /// socket or close of its own.
+    spare: [Vec<Socket>; 2],
+}
+
+/// What an errno ending a connect means; `None`: none of these (the caller decides).
+fn connect_answer(err: &io::Error) -> Option<Answer> {
+    match err.raw_os_error()? {
+        // A SYN answered by a RST fails with "refused"; a reset is only possible once the
+        // handshake completed, so something listens there.
+        libc::ECONNRESET => Some(Answer::Connected),
+        libc::ECONNREFUSED => Some(Answer::Refused),
+        // An error after the SYN left is an ICMP error about it (an unanswered neighbour
+        // lookup comes back as one too).
+        libc::EHOSTUNREACH
+        | libc::ENETUNREACH
+        | libc::EHOSTDOWN
+        | libc::ENONET
+        | libc::ENOPROTOOPT => Some(Answer::Unreachable),
+        _ if refused_locally(err) => Some(Answer::NoRoute),
+        _ => None,
+    }
 }
 
 impl ConnectProber {
@@ -176,52 +199,80 @@ impl ConnectProber {
         Ok(Self {
             slots: Slots::new(mio::Interest::WRITABLE)?,
             ready: Vec::new(),
+            spare: [Vec::new(), Vec::new()],
         })
     }
 
     /// The answer of a socket whose connect has finished, or `None` while it has not.
     fn outcome(socket: &Socket) -> io::Result<Option<Answer>> {
         if let Some(err) = socket.take_error()? {
-            if err.raw_os_error() == Some(libc::ECONNRESET) {
-                // A SYN answered by a RST fails with "refused"; a reset is only possible once
-                // the handshake completed, so something listens there.
-                return Ok(Some(Answer::Connected));
-            }
-            return answer_for_error(&err, socket).map(Some).ok_or(err);
+            return connect_answer(&err).map(Some).ok_or(err);
         }
+        match socket.peer_addr() {
+            Ok(_) => Ok(Some(Self::connected(socket))),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// The answer of a socket whose handshake completed.
+    fn connected(socket: &Socket) -> Answer {
+        // Resetting on close leaves no TIME_WAIT behind for each open port.
+        let _ = socket.set_linger(Some(Duration::ZERO));
         match (socket.peer_addr(), socket.local_addr()) {
-            (Ok(peer), Ok(local)) => {
-                // Resetting on close leaves no TIME_WAIT behind for each open port.
-                let _ = socket.set_linger(Some(Duration::ZERO));
-                if peer.as_socket() == local.as_socket() {
-                    // A loopback connect to a port in the ephemeral range can be given that same
-                    // port as its source and "connect" to itself; no program listens there.
-                    return Ok(Some(Answer::Reset));
+            // A loopback connect to a port in the ephemeral range can be given that same port
+            // as its source and "connect" to itself; no program listens there.
+            (Ok(peer), Ok(local)) if peer.as_socket() == local.as_socket() => Answer::Refused,
+            _ => Answer::Connected,
+        }
+    }
+
+    /// Ask a socket whose connect is under way how it went, by connecting again: the kernel
+    /// answers "already" while the SYN waits, success once the handshake is done, and the
+    /// error otherwise, which also leaves the socket unconnected and reusable.
+    fn settle(
+        &mut self,
+        id: usize,
+        socket: Socket,
+        target: SocketAddr,
+    ) -> io::Result<Option<Answer>> {
+        match socket.connect(&target.into()) {
+            Ok(()) => Ok(Some(Self::connected(&socket))),
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EALREADY | libc::EINPROGRESS)) => {
+                // An ICMP error that came while connect held the socket is kept as a soft
+                // error, which only SO_ERROR reports.
+                if let Some(err) = socket.take_error()? {
+                    return connect_answer(&err).map(Some).ok_or(err);
                 }
-                Ok(Some(Answer::Connected))
+                self.slots.put(id, socket)?;
+                Ok(None)
             }
-            _ => Ok(None),
+            Err(e) if e.raw_os_error() == Some(libc::EISCONN) => Ok(Some(Self::connected(&socket))),
+            Err(e) => {
+                let answer = connect_answer(&e).ok_or(e)?;
+                if answer != Answer::Connected {
+                    self.spare[usize::from(target.is_ipv6())].push(socket);
+                }
+                Ok(Some(answer))
+            }
         }
     }
 }
 
 impl Prober for ConnectProber {
     fn send(&mut self, id: usize, target: SocketAddr) -> io::Result<Option<Answer>> {
-        let socket = new_socket(target, Type::STREAM, Protocol::TCP)?;
+        let socket = match self.spare[usize::from(target.is_ipv6())].pop() {
+            Some(socket) => socket,
+            None => new_socket(target, Type::STREAM, Protocol::TCP)?,
+        };
         match socket.connect(&target.into()) {
-            Ok(()) => Self::outcome(&socket),
+            Ok(()) => Ok(Some(Self::connected(&socket))),
+            // On loopback the handshake (or the RST) is usually over before connect returns.
             Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {
-                // On loopback the handshake (or the RST) is usually over before connect returns.
-                let now = Self::outcome(&socket)?;
-                if now.is_none() {
-                    self.slots.put(id, socket)?;
-                }
-                Ok(now)
+                self.settle(id, socket, target)
             }
-            Err(e) => match answer_for_error(&e, &socket) {
-                Some(answer) => Ok(Some(answer)),
-                None => Err(try_later(e)),
-            },
+            // Failed before anything left: this host has no route or its firewall said no.
+            Err(e) if refused_locally(&e) => Ok(Some(Answer::NoRoute)),
+            Err(e) => Err(try_later(e)),
         }
     }
 
@@ -262,6 +313,9 @@ impl UdpProber {
 impl Prober for UdpProber {
     fn send(&mut self, id: usize, target: SocketAddr) -> io::Result<Option<Answer>> {
         let socket = new_socket(target, Type::DGRAM, Protocol::UDP)?;
+        // The error queue keeps the ICMP error's type and code: port unreachable is closed,
+        // the other codes filtered.
+        errqueue::queue_errors(&socket, target.is_ipv6());
         let sent = socket
             .connect(&target.into())
             .and_then(|()| socket.send(&udp_payload::for_port(target.port())));

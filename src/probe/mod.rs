@@ -13,6 +13,7 @@ pub mod driver;
 pub mod engine;
 pub mod event;
 pub mod icmp;
+pub mod scan;
 pub mod tcp;
 pub mod trace;
 

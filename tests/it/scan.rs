@@ -91,7 +91,7 @@ fn loopback_listeners_are_open_and_other_ports_closed() {
         .map(|r| (r["port"].as_u64().unwrap(), r))
         .collect();
     assert_eq!(by_port[&u64::from(open[0])]["reason"], "handshake");
-    assert_eq!(by_port[&u64::from(closed)]["reason"], "rst");
+    assert_eq!(by_port[&u64::from(closed)]["reason"], "refused");
     assert_eq!(by_port[&u64::from(closed)]["proto"], "tcp");
     let summary = recs.last().unwrap();
     assert_eq!(summary["type"], "summary");
@@ -259,7 +259,8 @@ fn nmap_states(lab: &Lab, args: &[&str]) -> BTreeMap<u16, String> {
         .collect()
 }
 
-fn our_states(lab: &Lab, args: &[&str]) -> BTreeMap<u16, String> {
+/// The JSON records of `scan --json -v ARGS` run in the scanner's namespace, and its exit code.
+fn our_records(lab: &Lab, args: &[&str]) -> (Vec<serde_json::Value>, Option<i32>) {
     let out = lab
         .scanner
         .nettool()
@@ -272,7 +273,11 @@ fn our_states(lab: &Lab, args: &[&str]) -> BTreeMap<u16, String> {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    states(&records(&out.stdout))
+    (records(&out.stdout), out.status.code())
+}
+
+fn our_states(lab: &Lab, args: &[&str]) -> BTreeMap<u16, String> {
+    states(&our_records(lab, args).0)
         .into_iter()
         .map(|((_, port), state)| (port, state))
         .collect()
@@ -306,15 +311,16 @@ fn tcp_states_equal_nmap_connect_and_syn_scans() {
         &[
             "tcp dport 81 drop",
             "tcp dport 82 reject with icmp type admin-prohibited",
+            "tcp dport 83 reject with icmp type port-unreachable",
             "tcp dport 8080 drop",
         ],
     ) else {
         return;
     };
     let _served = lab.serve(&[22, 80, 8080], &[]);
-    let ports = "22,23,80,81,82,443,8080";
+    let ports = "22,23,80,81,82,83,443,8080";
     let ip = lab.target_ip();
-    let want = expect(&[
+    let mut want = expect(&[
         (22, "open"),
         (23, "closed"),
         (80, "open"),
@@ -323,6 +329,9 @@ fn tcp_states_equal_nmap_connect_and_syn_scans() {
         (443, "closed"),
         (8080, "filtered"),
     ]);
+    // An ICMP port unreachable refuses a connect as a RST does (nmap -sT: closed,
+    // conn-refused); to a SYN scan it is an ICMP error like any other (filtered).
+    want.insert(83, "closed".into());
     let fast = ["--timeout", "300ms", "--retries", "1"];
     let connect = our_states(
         &lab,
@@ -330,6 +339,7 @@ fn tcp_states_equal_nmap_connect_and_syn_scans() {
     );
     assert_eq!(connect, want);
     assert_eq!(nmap_states(&lab, &["-sT", "-p", ports, &ip]), want);
+    want.insert(83, "filtered".into());
     let syn = our_states(
         &lab,
         &[
@@ -340,23 +350,7 @@ fn tcp_states_equal_nmap_connect_and_syn_scans() {
     assert_eq!(nmap_states(&lab, &["-sS", "-p", ports, &ip]), want);
 
     // The evidence: a dropped SYN went unanswered twice, a rejected one got ICMP 3/13.
-    let out = lab
-        .scanner
-        .nettool()
-        .args([
-            "scan",
-            "--json",
-            "-v",
-            "--syn",
-            &ip,
-            "-p",
-            "81,82",
-            "--timeout",
-            "300ms",
-        ])
-        .output()
-        .unwrap();
-    let recs = records(&out.stdout);
+    let (recs, code) = our_records(&lab, &["--syn", &ip, "-p", "81,82", "--timeout", "300ms"]);
     let r81 = recs.iter().find(|r| r["port"] == 81).unwrap();
     assert_eq!(
         (r81["reason"].as_str(), r81["tries"].as_u64()),
@@ -368,7 +362,32 @@ fn tcp_states_equal_nmap_connect_and_syn_scans() {
         (r82["icmp_type"].as_u64(), r82["icmp_code"].as_u64()),
         (Some(3), Some(13))
     );
-    assert_eq!(out.status.code(), Some(1), "no port open among 81, 82");
+    assert_eq!(code, Some(1), "no port open among 81, 82");
+
+    // A connect scan reads the kernel's error alone: refused for 83, and an unreachable whose
+    // type and code the kernel does not pass on for 82.
+    let (recs, _) = our_records(&lab, &[&ip, "-p", "82,83", "--timeout", "300ms"]);
+    let reasons: Vec<(u64, &str, &str, bool)> = recs
+        .iter()
+        .filter(|r| r["type"] == "port")
+        .map(|r| {
+            (
+                r["port"].as_u64().unwrap(),
+                r["state"].as_str().unwrap(),
+                r["reason"].as_str().unwrap(),
+                r["icmp_type"].is_null(),
+            )
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (82, "filtered", "icmp-unreachable", true),
+            (83, "closed", "refused", true)
+        ]
+    );
 }
 
 #[test]

@@ -9,6 +9,7 @@ use crate::model::port_spec;
 use crate::model::services::Proto;
 use crate::model::target_spec::TargetSpec;
 use crate::net::host::Family;
+pub use crate::probe::scan::Method;
 
 /// The ports scanned when neither -p nor --top is given.
 pub const DEFAULT_TOP: u32 = 1000;
@@ -21,14 +22,14 @@ nettool scan 10.0.0.0/24 --top 100 -o open\n  \
 sudo nettool scan --syn -p- 127.0.0.1\n  \
 nettool scan -u -p domain,ntp 10.0.0.1\n\n\
 States, with their evidence: open (TCP handshake completed or SYN-ACK; UDP: an answer), \
-closed (RST; UDP: ICMP port unreachable), filtered (no answer after every try, or ICMP \
-unreachable: host, network, protocol or port unreachable, prohibited, filtered; or no route \
-from here), open|filtered (UDP: nothing came back). The text table lists open ports per host \
+closed (RST; connect scan: refused, which is a RST or an ICMP port unreachable, as nmap -sT \
+says; UDP: ICMP port unreachable), filtered (no answer after every try, or ICMP unreachable: \
+host, network, protocol or port unreachable, prohibited, filtered; or no route from here), open|filtered (UDP: nothing came back). The text table lists open ports per host \
 and counts the others; -v lists them all.\n\n\
 JSON (--json) is NDJSON, one object a line, each with \"type\":\n  \
 port: host (address), name (as given, or null), port, proto (\"tcp\" or \"udp\"), state \
 (\"open\", \"closed\", \"filtered\", \"open|filtered\"), reason (\"handshake\", \"syn-ack\", \"rst\", \
-\"udp-reply\", \"icmp-unreachable\", \"no-answer\", \"no-route\"), icmp_type and icmp_code (numbers, \
+\"refused\", \"udp-reply\", \"icmp-unreachable\", \"no-answer\", \"no-route\"), icmp_type and icmp_code (numbers, \
 or null), service (the services database's name for the port, or null), rtt_ms (the answer's \
 round trip in milliseconds, null without an answer), tries (probes sent to the port). Open \
 ports only, every port with -v.\n  \
@@ -98,39 +99,6 @@ pub enum Layout {
     Table,
     /// Only the open ports, one `HOST PORT` line each, for scripts.
     Open,
-}
-
-/// How ports are probed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// A full TCP handshake per port.
-    Connect,
-    /// A raw SYN per port.
-    Syn,
-    /// A UDP datagram per port.
-    Udp,
-}
-
-impl Method {
-    /// Its name in JSON and text.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Connect => "connect",
-            Self::Syn => "syn",
-            Self::Udp => "udp",
-        }
-    }
-
-    /// The transport it probes.
-    #[must_use]
-    pub fn proto(self) -> Proto {
-        if self == Self::Udp {
-            Proto::Udp
-        } else {
-            Proto::Tcp
-        }
-    }
 }
 
 /// A validated scan.

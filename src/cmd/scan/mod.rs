@@ -2,11 +2,10 @@
 //! (half-open, raw sockets) or UDP, with each port's evidence.
 //!
 //! Start at [`run`]: the arguments become a [`config::Config`], names are resolved, the hosts
-//! are walked lazily into the [`engine`] with the chosen prober from
-//! [`crate::net::port_probe`], and the [`render::Renderer`] prints what the engine reports.
+//! are walked lazily into the port prober ([`crate::probe::scan`]), and the
+//! [`render::Renderer`] prints what it reports.
 
 pub mod config;
-pub mod engine;
 pub mod render;
 
 use std::net::IpAddr;
@@ -14,23 +13,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use config::Args;
-use config::{Config, Method};
-use engine::{Event, Host, Settings};
+use config::Config;
 use render::Renderer;
 
 use crate::error::{Error, Result};
 use crate::exit::Outcome;
 use crate::model::address::ScopedAddr;
-use crate::model::port_state::{judge_tcp, judge_udp};
+use crate::model::port_state::PortState;
 use crate::model::target_spec::{Addresses, TargetSpec};
 use crate::net::host;
-use crate::net::port_probe::{self, ConnectProber, Prober, SynProber, UdpProber};
-use crate::net::privilege;
 use crate::net::services;
 use crate::output::{Output, words};
-
-/// Sockets kept free for everything else while a connect or UDP scan holds one per probe.
-const SPARE_FILES: u64 = 64;
+use crate::probe::SystemClock;
+use crate::probe::scan::{self, Event, Host, Settings};
 
 /// Run a scan.
 pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
@@ -41,40 +36,15 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         v4 |= span.first.is_ipv4();
         v6 |= span.first.is_ipv6();
     }
+    let (mut prober, room) = scan::open(config.method, v4, v6)?;
     let mut window = config.concurrency;
-    let mut prober: Box<dyn Prober> = match config.method {
-        Method::Connect => {
-            Box::new(ConnectProber::new().map_err(|e| Error::io("open an epoll instance", e))?)
-        }
-        Method::Udp => {
-            Box::new(UdpProber::new().map_err(|e| Error::io("open an epoll instance", e))?)
-        }
-        Method::Syn => Box::new(privilege::with_raised(|| SynProber::open(v4, v6)).map_err(
-            |e| {
-                if e.kind() == std::io::ErrorKind::PermissionDenied {
-                    Error::Permission(
-                        "--syn needs raw sockets: run as root or `setcap cap_net_raw+ep \
-                     $(which nettool)`; the default connect scan needs no privilege"
-                            .into(),
-                    )
-                } else {
-                    Error::io("open raw sockets for --syn", e)
-                }
-            },
-        )?),
-    };
-    // The raw sockets of --syn are open; no other probe needs a capability.
-    privilege::drop_all();
-    if config.method != Method::Syn {
-        let files = port_probe::raise_open_files();
-        let room = usize::try_from(files.saturating_sub(SPARE_FILES).max(1)).unwrap_or(usize::MAX);
-        if room < window {
-            out.debug(format_args!(
-                "at most {} in flight: the open-files limit is {files}",
-                words::count(room, "probe", "probes")
-            ));
-            window = room;
-        }
+    if let Some(room) = room.filter(|room| room.probes < window) {
+        out.debug(format_args!(
+            "at most {} in flight: the open-files limit is {}",
+            words::count(room.probes, "probe", "probes"),
+            room.open_files
+        ));
+        window = room.probes;
     }
     out.debug(format_args!(
         "{} scan of {}, up to {} in flight",
@@ -87,11 +57,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         rate: config.rate,
         retries: config.retries,
         timeout: config.timeout,
-        judge: if config.method == Method::Udp {
-            judge_udp
-        } else {
-            judge_tcp
-        },
+        judge: config.method.judge(),
     };
     let progress = !out.quiet() && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let all_ports = out.verbose() > 0;
@@ -105,14 +71,17 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
     let stop = Arc::new(AtomicBool::new(false));
     watch_interrupt(Arc::clone(&stop));
     let mut walk = hosts.into_iter().flat_map(|span| {
-        Addresses::new(&[(span.first, span.last)]).map(move |addr| Host {
-            addr,
-            scope_id: span.scope_id,
+        Addresses::new(&[(span.first, span.last)]).map(move |ip| Host {
+            addr: ScopedAddr {
+                scope_id: span.scope_id,
+                ..ip.into()
+            },
             name: span.name.clone(),
         })
     });
-    let totals = engine::run(
+    let totals = scan::run(
         prober.as_mut(),
+        &SystemClock,
         &mut walk,
         &config.ports,
         &settings,
@@ -124,9 +93,7 @@ pub fn run(args: Args, out: &mut Output) -> Result<Outcome> {
         },
     )?;
     renderer.finish(out, &totals)?;
-    Ok(Outcome::from_bool(
-        totals.counts.of(crate::model::port_state::PortState::Open) > 0,
-    ))
+    Ok(Outcome::from_bool(totals.counts.of(PortState::Open) > 0))
 }
 
 /// The addresses of one target, resolved.

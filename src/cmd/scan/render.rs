@@ -9,13 +9,13 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use super::config::{Layout, Method};
-use super::engine::{Counts, Host, PortResult, Totals};
 use crate::error::Result;
 use crate::model::port_state::{Evidence, IcmpError, PortState};
 use crate::model::services::Proto;
 use crate::net::icmp;
 use crate::net::services::Database;
 use crate::output::{self, Output, Paint, words};
+use crate::probe::scan::{Counts, Host, PortResult, Totals};
 
 /// One port, as a JSON record.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -145,7 +145,7 @@ impl Renderer {
         if out.is_json() {
             return out.json_record(&PortRecord {
                 r#type: "port",
-                host: host.addr,
+                host: host.addr.ip,
                 name: host.name.as_deref(),
                 port: result.port,
                 proto,
@@ -160,7 +160,7 @@ impl Renderer {
         }
         if self.layout == Layout::Open {
             self.clear_progress();
-            return out.write_text(&format!("{} {}\n", host.addr, result.port));
+            return out.write_text(&format!("{} {}\n", host.addr.ip, result.port));
         }
         self.rows.push(Row {
             port: result.port,
@@ -177,7 +177,7 @@ impl Renderer {
         if out.is_json() {
             return out.json_record(&HostRecord {
                 r#type: "host",
-                host: host.addr,
+                host: host.addr.ip,
                 name: host.name.as_deref(),
                 open: counts.of(PortState::Open),
                 closed: counts.of(PortState::Closed),
@@ -193,8 +193,8 @@ impl Renderer {
         let proto = self.method.proto();
         let mut text = String::new();
         let label = match &host.name {
-            Some(name) => format!("{name} ({})", host.addr),
-            None => host.addr.to_string(),
+            Some(name) => format!("{name} ({})", host.addr.ip),
+            None => host.addr.ip.to_string(),
         };
         let _ = writeln!(
             text,
@@ -340,8 +340,7 @@ mod tests {
 
     fn host() -> Host {
         Host {
-            addr: "127.0.0.1".parse().unwrap(),
-            scope_id: 0,
+            addr: "127.0.0.1".parse::<IpAddr>().unwrap().into(),
             name: Some("localhost".into()),
         }
     }

@@ -1,7 +1,15 @@
-//! The scan scheduler: walks targets × ports lazily, keeps at most a window of probes in flight,
+//! The port prober: walks targets × ports lazily, keeps at most a window of probes in flight,
 //! paces them to `--rate`, expires the unanswered after the adaptive timeout, retries them, and
-//! judges each port once. It works through any [`Prober`] (connect, SYN, UDP, or a fake in the
-//! tests) and reports through a callback; it never prints.
+//! judges each port once. It reports through a callback and never prints; `scan` configures it
+//! and renders what it reports.
+//!
+//! A reader starts at [`run`]. The sockets are a [`Prober`] ([`open`] picks connect, SYN or
+//! UDP from [`crate::net::port_probe`]) and time is read from the engine's [`Clock`], so the
+//! state machine runs in unit tests against a fake network and a clock set by hand
+//! (`tests.rs`). It keeps its own socket trait rather than [`crate::probe::ProbeSocket`]: a
+//! scan has millions of probes where that trait numbers them in 16 bits, an answer is often
+//! known inside the send itself (a loopback connect), and a probe holds a socket that must be
+//! released when it is judged.
 //!
 //! Memory is bounded whatever the number of targets: hosts are taken from their iterator a
 //! group at a time (enough to keep the window full), probes go port by port across the group
@@ -16,9 +24,12 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::model::address::ScopedAddr;
-use crate::model::port_state::{Answer, PortState, Verdict};
+use crate::model::port_state::{Answer, PortState, Verdict, judge_tcp, judge_udp};
 use crate::model::scan_pacing::{RttEstimate, TokenBucket, Window};
-use crate::net::port_probe::Prober;
+use crate::model::services::Proto;
+use crate::net::port_probe::{self, ConnectProber, Prober, SynProber, UdpProber};
+use crate::net::privilege;
+use crate::probe::Clock;
 
 /// The longest single wait, so that an interrupt and the progress line are seen promptly.
 const MAX_WAIT: Duration = Duration::from_millis(100);
@@ -28,13 +39,100 @@ const BATCH: usize = 256;
 /// How often a progress tick is reported.
 const TICK: Duration = Duration::from_millis(250);
 
+/// Sockets kept free for everything else while a connect or UDP scan holds one per probe.
+const SPARE_FILES: u64 = 64;
+
+/// How ports are probed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// A full TCP handshake per port.
+    Connect,
+    /// A raw SYN per port.
+    Syn,
+    /// A UDP datagram per port.
+    Udp,
+}
+
+impl Method {
+    /// Its name in JSON and text.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connect => "connect",
+            Self::Syn => "syn",
+            Self::Udp => "udp",
+        }
+    }
+
+    /// The transport it probes.
+    #[must_use]
+    pub fn proto(self) -> Proto {
+        if self == Self::Udp {
+            Proto::Udp
+        } else {
+            Proto::Tcp
+        }
+    }
+
+    /// How an answer becomes a verdict under this method.
+    #[must_use]
+    pub fn judge(self) -> fn(Answer) -> Option<Verdict> {
+        if self == Self::Udp {
+            judge_udp
+        } else {
+            judge_tcp
+        }
+    }
+}
+
+/// How many probes a connect or UDP prober can hold at once: it holds a file per probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Room {
+    /// Probes in flight at most.
+    pub probes: usize,
+    /// The open-files limit in force, which sets it.
+    pub open_files: u64,
+}
+
+/// The prober for `method`, for targets of the families asked for, and the room it has when
+/// it holds a file per probe. Every capability is dropped once its sockets are open.
+pub fn open(method: Method, v4: bool, v6: bool) -> Result<(Box<dyn Prober>, Option<Room>)> {
+    let epoll = |e| Error::io("open an epoll instance", e);
+    let prober: Box<dyn Prober> = match method {
+        Method::Connect => Box::new(ConnectProber::new().map_err(epoll)?),
+        Method::Udp => Box::new(UdpProber::new().map_err(epoll)?),
+        Method::Syn => Box::new(privilege::with_raised(|| SynProber::open(v4, v6)).map_err(
+            |e| {
+                if e.kind() == io::ErrorKind::PermissionDenied {
+                    Error::Permission(
+                        "--syn needs raw sockets: run as root or `setcap cap_net_raw+ep \
+                         $(which nettool)`; the default connect scan needs no privilege"
+                            .into(),
+                    )
+                } else {
+                    Error::io("open raw sockets for --syn", e)
+                }
+            },
+        )?),
+    };
+    // The raw sockets of --syn are open; no other probe needs a capability.
+    privilege::drop_all();
+    let room = (method != Method::Syn).then(|| {
+        let files = port_probe::raise_open_files();
+        let room = files.saturating_sub(SPARE_FILES).max(1);
+        Room {
+            probes: usize::try_from(room).unwrap_or(usize::MAX),
+            open_files: files,
+        }
+    });
+    Ok((prober, room))
+}
+
 /// One host to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Host {
-    /// Its address.
-    pub addr: IpAddr,
-    /// The interface index of its IPv6 zone; 0: none.
-    pub scope_id: u32,
+    /// Its address, with the interface of its IPv6 zone.
+    pub addr: ScopedAddr,
     /// The name it was given by, if any.
     pub name: Option<String>,
 }
@@ -188,7 +286,8 @@ impl Jobs<'_> {
             self.group.clear();
             (self.port_at, self.host_at) = (0, 0);
             for host in (&mut *hosts).take(self.group_size) {
-                self.group.push((self.next_id, host.addr, host.scope_id));
+                self.group
+                    .push((self.next_id, host.addr.ip, host.addr.scope_id));
                 book.entries.push_back(HostEntry {
                     host,
                     remaining: self.ports.len(),
@@ -210,8 +309,9 @@ fn group_size(window: usize, ports: usize) -> usize {
 }
 
 /// The scheduler's state for one scan.
-struct Scan<'s> {
+struct Scan<'s, C: Clock> {
     settings: &'s Settings,
+    clock: &'s C,
     window: Window,
     rtt: RttEstimate,
     flights: Vec<Option<Flight>>,
@@ -225,10 +325,10 @@ struct Scan<'s> {
     sent: u64,
 }
 
-impl Scan<'_> {
+impl<C: Clock> Scan<'_, C> {
     /// Send `job`'s probe. An answer that came at once is judged at once.
     fn start(&mut self, prober: &mut dyn Prober, job: Job) -> io::Result<()> {
-        let now = Instant::now();
+        let now = self.clock.now();
         let id = self.free.pop().unwrap_or_else(|| {
             self.flights.push(None);
             self.flights.len() - 1
@@ -255,7 +355,7 @@ impl Scan<'_> {
         self.expiry
             .push(Reverse((now + self.rtt.timeout(), id, self.generation)));
         if let Some(answer) = answer {
-            self.answer(prober, id, answer, Instant::now());
+            self.answer(prober, id, answer, self.clock.now());
         }
         Ok(())
     }
@@ -332,18 +432,20 @@ impl Scan<'_> {
 }
 
 /// Scan `ports` of every host from `hosts` through `prober`, reporting to `sink` as ports are
-/// judged, until done or `stop` is set.
-pub fn run(
+/// judged, until done or `stop` is set. Time is read from `clock`.
+pub fn run<C: Clock>(
     prober: &mut dyn Prober,
+    clock: &C,
     hosts: &mut dyn Iterator<Item = Host>,
     ports: &[u16],
     settings: &Settings,
     stop: &AtomicBool,
     sink: &mut dyn FnMut(Event<'_>) -> Result<()>,
 ) -> Result<Totals> {
-    let started = Instant::now();
+    let started = clock.now();
     let mut scan = Scan {
         settings,
+        clock,
         window: Window::new(settings.window),
         rtt: RttEstimate::new(settings.timeout),
         flights: Vec::new(),
@@ -375,7 +477,7 @@ pub fn run(
             totals.interrupted = true;
             break;
         }
-        let now = Instant::now();
+        let now = clock.now();
         scan.expire(prober, now);
         let mut pause: Option<Duration> = None;
         let mut batch = 0;
@@ -433,7 +535,7 @@ pub fn run(
         prober
             .wait(wait, &mut answers)
             .map_err(|e| Error::io("wait for answers", e))?;
-        let now = Instant::now();
+        let now = clock.now();
         for (id, answer) in answers.drain(..) {
             scan.answer(prober, id, answer, now);
         }
@@ -444,7 +546,7 @@ pub fn run(
         }
     }
     totals.sent = scan.sent;
-    totals.elapsed = started.elapsed();
+    totals.elapsed = clock.now().saturating_duration_since(started);
     Ok(totals)
 }
 
@@ -475,231 +577,4 @@ fn report(
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::HashMap;
-
-    use super::*;
-    use crate::model::port_state::{Evidence, judge_tcp};
-
-    /// What the fake network does with a probe to a port, by try number.
-    #[derive(Clone, Copy)]
-    enum Behaviour {
-        /// Answers inside `send`.
-        AtOnce(Answer),
-        /// Answers at the next wait.
-        Later(Answer),
-        /// Drops the first try, answers the others at the next wait.
-        DropFirst(Answer),
-        /// Never answers.
-        Silent,
-        /// Out of sockets on the first try.
-        BusyFirst(Answer),
-    }
-
-    #[derive(Default)]
-    struct Fake {
-        ports: HashMap<u16, Behaviour>,
-        tries: HashMap<SocketAddr, u8>,
-        queued: Vec<(usize, Answer)>,
-        live: std::collections::HashSet<usize>,
-        max_live: usize,
-        sent: Vec<SocketAddr>,
-    }
-
-    impl Prober for Fake {
-        fn send(&mut self, id: usize, target: SocketAddr) -> io::Result<Option<Answer>> {
-            let tries = self.tries.entry(target).or_default();
-            *tries += 1;
-            let first = *tries == 1;
-            let behaviour = self.ports[&target.port()];
-            if let (Behaviour::BusyFirst(_), true) = (behaviour, first) {
-                return Err(io::Error::new(io::ErrorKind::WouldBlock, "busy"));
-            }
-            assert!(self.live.insert(id), "id {id} handed out twice");
-            self.max_live = self.max_live.max(self.live.len());
-            self.sent.push(target);
-            Ok(match behaviour {
-                Behaviour::AtOnce(a) => Some(a),
-                Behaviour::Later(a) | Behaviour::BusyFirst(a) => {
-                    self.queued.push((id, a));
-                    None
-                }
-                Behaviour::DropFirst(a) => {
-                    if !first {
-                        self.queued.push((id, a));
-                    }
-                    None
-                }
-                Behaviour::Silent => None,
-            })
-        }
-
-        fn wait(&mut self, wait: Duration, out: &mut Vec<(usize, Answer)>) -> io::Result<()> {
-            if self.queued.is_empty() {
-                std::thread::sleep(wait);
-            }
-            out.append(&mut self.queued);
-            Ok(())
-        }
-
-        fn finish(&mut self, id: usize) {
-            assert!(self.live.remove(&id), "id {id} finished twice");
-        }
-    }
-
-    fn settings(window: usize, retries: u8) -> Settings {
-        Settings {
-            window,
-            rate: None,
-            retries,
-            timeout: Duration::from_millis(30),
-            judge: judge_tcp,
-        }
-    }
-
-    fn host(addr: &str) -> Host {
-        Host {
-            addr: addr.parse().unwrap(),
-            scope_id: 0,
-            name: None,
-        }
-    }
-
-    type Seen = Vec<(IpAddr, u16, PortState, Evidence, u8)>;
-
-    fn scan(
-        fake: &mut Fake,
-        hosts: Vec<Host>,
-        ports: &[u16],
-        s: &Settings,
-    ) -> (Seen, Vec<IpAddr>, Totals) {
-        let (mut seen, mut done) = (Vec::new(), Vec::new());
-        let stop = AtomicBool::new(false);
-        let totals = run(fake, &mut hosts.into_iter(), ports, s, &stop, &mut |e| {
-            match e {
-                Event::Port(h, r) => {
-                    seen.push((h.addr, r.port, r.verdict.state, r.verdict.evidence, r.tries));
-                }
-                Event::HostDone(h, c) => {
-                    assert_eq!(c.total(), ports.len() as u64);
-                    done.push(h.addr);
-                }
-                Event::Tick(_) => {}
-            }
-            Ok(())
-        })
-        .unwrap();
-        seen.sort_by_key(|s| (s.0, s.1));
-        (seen, done, totals)
-    }
-
-    #[test]
-    fn every_answer_becomes_its_state() {
-        let mut fake = Fake::default();
-        fake.ports.insert(1, Behaviour::AtOnce(Answer::Connected));
-        fake.ports.insert(2, Behaviour::Later(Answer::Reset));
-        fake.ports.insert(3, Behaviour::Silent);
-        fake.ports
-            .insert(4, Behaviour::DropFirst(Answer::Connected));
-        fake.ports.insert(5, Behaviour::BusyFirst(Answer::Reset));
-        let icmp = crate::model::port_state::IcmpError {
-            v6: false,
-            kind: 3,
-            code: 13,
-        };
-        fake.ports.insert(6, Behaviour::Later(Answer::Icmp(icmp)));
-        // "Fragmentation needed" decides nothing: the probe times out and is tried again.
-        let frag = crate::model::port_state::IcmpError { code: 4, ..icmp };
-        fake.ports.insert(7, Behaviour::Later(Answer::Icmp(frag)));
-        let ip: IpAddr = "10.0.0.1".parse().unwrap();
-        let (seen, done, totals) = scan(
-            &mut fake,
-            vec![host("10.0.0.1")],
-            &[1, 2, 3, 4, 5, 6, 7],
-            &settings(8, 1),
-        );
-        assert_eq!(
-            seen,
-            [
-                (ip, 1, PortState::Open, Evidence::Handshake, 1),
-                (ip, 2, PortState::Closed, Evidence::Rst, 1),
-                (ip, 3, PortState::Filtered, Evidence::NoAnswer, 2),
-                (ip, 4, PortState::Open, Evidence::Handshake, 2),
-                (ip, 5, PortState::Closed, Evidence::Rst, 1),
-                (ip, 6, PortState::Filtered, Evidence::IcmpUnreachable, 1),
-                (ip, 7, PortState::Filtered, Evidence::NoAnswer, 2),
-            ]
-        );
-        assert_eq!(done, [ip]);
-        // Ports 3, 4 and 7 were sent twice; port 5's busy first try never left.
-        assert_eq!(totals.sent, 10);
-        assert_eq!(fake.sent.len(), 10);
-        assert_eq!(totals.counts.of(PortState::Open), 2);
-        assert_eq!(totals.counts.of(PortState::Filtered), 3);
-        assert!(fake.live.is_empty(), "every probe was finished");
-    }
-
-    #[test]
-    fn no_retries_means_one_try() {
-        let mut fake = Fake::default();
-        fake.ports.insert(9, Behaviour::Silent);
-        let (seen, _, totals) = scan(&mut fake, vec![host("::1")], &[9], &settings(4, 0));
-        assert_eq!(seen[0].2, PortState::Filtered);
-        assert_eq!((seen[0].4, totals.sent), (1, 1));
-    }
-
-    #[test]
-    fn the_window_is_never_exceeded() {
-        let mut fake = Fake::default();
-        let ports: Vec<u16> = (1..=40).collect();
-        for p in &ports {
-            fake.ports.insert(*p, Behaviour::Silent);
-        }
-        let (seen, _, _) = scan(&mut fake, vec![host("10.0.0.1")], &ports, &settings(3, 0));
-        assert_eq!(seen.len(), 40);
-        assert_eq!(fake.max_live, 3);
-    }
-
-    #[test]
-    fn hosts_finish_in_the_order_given_and_probes_interleave() {
-        let mut fake = Fake::default();
-        fake.ports.insert(22, Behaviour::Later(Answer::Connected));
-        fake.ports.insert(80, Behaviour::AtOnce(Answer::Reset));
-        let hosts: Vec<Host> = (1..=9).map(|i| host(&format!("10.0.0.{i}"))).collect();
-        let want: Vec<IpAddr> = hosts.iter().map(|h| h.addr).collect();
-        let (seen, done, totals) = scan(&mut fake, hosts, &[22, 80], &settings(2, 0));
-        assert_eq!(done, want);
-        assert_eq!(seen.len(), 18);
-        assert_eq!(totals.hosts, 9);
-        // Port-major within a group of hosts: the first host's second probe comes after
-        // the other hosts of its group had their first.
-        assert_eq!(fake.sent[1].port(), 22);
-        assert_eq!(fake.sent[1].ip(), want[1]);
-    }
-
-    #[test]
-    fn a_stop_ends_the_scan_early() {
-        let mut fake = Fake::default();
-        fake.ports.insert(1, Behaviour::Silent);
-        let stop = AtomicBool::new(true);
-        let totals = run(
-            &mut fake,
-            &mut std::iter::once(host("10.0.0.1")),
-            &[1],
-            &settings(1, 0),
-            &stop,
-            &mut |_| Ok(()),
-        )
-        .unwrap();
-        assert!(totals.interrupted);
-        assert_eq!(totals.hosts, 0);
-    }
-
-    #[test]
-    fn groups_fill_the_window() {
-        assert_eq!(group_size(512, 65_535), 4);
-        assert_eq!(group_size(512, 100), 21);
-        assert_eq!(group_size(512, 1), 2048);
-        assert_eq!(group_size(100_000, 1), 4096);
-    }
-}
+mod tests;
