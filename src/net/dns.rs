@@ -313,7 +313,7 @@ impl Client {
         let Some(udp) = &self.udp else {
             return (self.over_stream(message).await, transport);
         };
-        match udp.ask(message.clone()).await {
+        match udp.ask(&message).await {
             Ok(answer) if answer.metadata.truncation => (
                 self.over_stream(message).await,
                 Transport::TcpAfterTruncation,

@@ -124,24 +124,29 @@ impl UdpMux {
     }
 
     /// Send `message` (its ID is set here) and wait for its answer, as the server sent it.
-    pub async fn ask(&self, message: Message) -> Result<Message, UdpFailure> {
-        self.ask_sized(message).await.map(|(answer, _)| answer)
+    pub async fn ask(&self, message: &Message) -> Result<Message, UdpFailure> {
+        self.ask_message(message).await.map(|(answer, _)| answer)
     }
 
     /// [`Self::ask`], with the answer's size in bytes as it came off the wire.
-    pub async fn ask_sized(&self, mut message: Message) -> Result<(Message, usize), UdpFailure> {
-        let Some(query) = message.queries.first().cloned() else {
+    pub async fn ask_sized(&self, message: Message) -> Result<(Message, usize), UdpFailure> {
+        self.ask_message(&message).await
+    }
+
+    async fn ask_message(&self, message: &Message) -> Result<(Message, usize), UdpFailure> {
+        let Some(query) = message.queries.first() else {
             return Err(UdpFailure::Io(io::Error::other(
                 "a query without a question",
             )));
         };
+        // Encoded once; each try writes its own ID over the first two bytes.
+        let mut bytes = message
+            .to_vec()
+            .map_err(|e| UdpFailure::Io(io::Error::other(e.to_string())))?;
         let mut notes: Vec<String> = Vec::new();
         for _ in 0..self.tries {
-            let (id, answer) = self.register(&query);
-            message.metadata.id = id;
-            let bytes = message
-                .to_vec()
-                .map_err(|e| UdpFailure::Io(io::Error::other(e.to_string())))?;
+            let (id, answer) = self.register(query);
+            bytes[..2].copy_from_slice(&id.to_be_bytes());
             let result = self.exchange(&bytes, answer).await;
             for note in self.forget(id) {
                 if !notes.contains(&note) {

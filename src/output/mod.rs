@@ -213,6 +213,14 @@ impl Output {
             .map_err(|e| Error::io("write to stdout", e))
     }
 
+    /// Gather stdout into blocks of `capacity` bytes rather than a write a line: for a stream
+    /// of many short records whose command flushes where a reader waits (before it waits for
+    /// input, and at the end). Everything written before is kept in order.
+    pub fn buffer_blocks(&mut self, capacity: usize) {
+        let lines = std::mem::replace(&mut self.out, Box::new(io::sink()));
+        self.out = Box::new(io::BufWriter::with_capacity(capacity, lines));
+    }
+
     /// Flush stdout.
     pub fn flush(&mut self) -> Result<()> {
         self.out
