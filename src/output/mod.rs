@@ -422,6 +422,31 @@ mod tests {
     }
 
     #[test]
+    fn block_buffer_keeps_order_and_writes_at_flush_or_when_full() {
+        let (mut out, stdout, _) = Output::capture(Format::Text);
+        let sample = |name| Sample { name, rtt_ms: 1.5 };
+        out.record(&sample("before")).unwrap();
+        out.buffer_blocks(64);
+        out.record_unflushed(&sample("held")).unwrap();
+        assert_eq!(stdout.contents(), "before 1.5\n");
+        out.flush().unwrap();
+        assert_eq!(stdout.contents(), "before 1.5\nheld 1.5\n");
+        // A record larger than the block pushes out what was held, then goes out itself.
+        let long: &'static str = "x".repeat(80).leak();
+        out.record_unflushed(&sample("held")).unwrap();
+        out.record_unflushed(&sample(long)).unwrap();
+        assert_eq!(
+            stdout.contents(),
+            format!("before 1.5\nheld 1.5\nheld 1.5\n{long} 1.5")
+        );
+        out.flush().unwrap();
+        assert_eq!(
+            stdout.contents(),
+            format!("before 1.5\nheld 1.5\nheld 1.5\n{long} 1.5\n")
+        );
+    }
+
+    #[test]
     fn quiet_suppresses_notes_not_warnings() {
         let (out, err) = (SharedBuf::default(), SharedBuf::default());
         let mut output = Output::new(

@@ -42,9 +42,16 @@ pub(super) async fn lookup(
         async move {
             let exchange = client.query(name, rtype.record_type()).await;
             let validation = match (anchors, &exchange.result) {
-                (Some(anchors), Ok(_)) => {
-                    Some(dns_validate::validate(client, anchors, name, rtype.record_type()).await)
-                }
+                // Boxed: a chain walk's future is large, and most queries have none.
+                (Some(anchors), Ok(_)) => Some(
+                    Box::pin(dns_validate::validate(
+                        client,
+                        anchors,
+                        name,
+                        rtype.record_type(),
+                    ))
+                    .await,
+                ),
                 _ => None,
             };
             (rtype, exchange, validation)
