@@ -302,8 +302,13 @@ impl Client {
         &self,
         message: Message,
     ) -> (std::result::Result<Message, Failure>, Transport) {
+        // The paths other than UDP are boxed: their futures are large, and inline they would
+        // make every UDP query's future as large, moved whole at each step of a bulk run.
         if let Some(https) = &self.https {
-            return (stream_result(https.ask(message).await), Transport::Https);
+            return (
+                stream_result(Box::pin(https.ask(message)).await),
+                Transport::Https,
+            );
         }
         let transport = if self.tls {
             Transport::Tls
@@ -311,11 +316,11 @@ impl Client {
             Transport::Tcp
         };
         let Some(udp) = &self.udp else {
-            return (self.over_stream(message).await, transport);
+            return (Box::pin(self.over_stream(message)).await, transport);
         };
-        match udp.ask(message.clone()).await {
+        match udp.ask(&message).await {
             Ok(answer) if answer.metadata.truncation => (
-                self.over_stream(message).await,
+                Box::pin(self.over_stream(message)).await,
                 Transport::TcpAfterTruncation,
             ),
             Ok(answer) => (Ok(answer), Transport::Udp),

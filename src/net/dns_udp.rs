@@ -10,8 +10,9 @@
 //! answer (too short, an ID no query has, another question, malformed, from another address) is
 //! noted against the queries it could concern and the wait goes on; the notes are returned if
 //! the wait ends without an answer. The socket stays unconnected (so another source can be
-//! named) and asks for ICMP errors, so a closed port ends the wait at once. Messages are built
-//! and parsed by hickory-proto.
+//! named) and asks for ICMP errors, so a closed port ends the wait at once. Answers are read in
+//! batches (recvmmsg), as many as are waiting at once. Messages are built and parsed by
+//! hickory-proto.
 
 use std::collections::HashMap;
 use std::io;
@@ -19,9 +20,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use std::os::fd::AsFd;
+use std::io::IoSliceMut;
+use std::os::fd::{AsFd, AsRawFd};
 
 use hickory_resolver::proto::op::{Message, Query};
+use nix::sys::socket::{MsgFlags, MultiHeaders, SockaddrStorage, recvmmsg};
+use tokio::io::Interest;
 use tokio::net::UdpSocket;
 use tokio::sync::oneshot;
 
@@ -124,24 +128,29 @@ impl UdpMux {
     }
 
     /// Send `message` (its ID is set here) and wait for its answer, as the server sent it.
-    pub async fn ask(&self, message: Message) -> Result<Message, UdpFailure> {
-        self.ask_sized(message).await.map(|(answer, _)| answer)
+    pub async fn ask(&self, message: &Message) -> Result<Message, UdpFailure> {
+        self.ask_message(message).await.map(|(answer, _)| answer)
     }
 
     /// [`Self::ask`], with the answer's size in bytes as it came off the wire.
-    pub async fn ask_sized(&self, mut message: Message) -> Result<(Message, usize), UdpFailure> {
-        let Some(query) = message.queries.first().cloned() else {
+    pub async fn ask_sized(&self, message: Message) -> Result<(Message, usize), UdpFailure> {
+        self.ask_message(&message).await
+    }
+
+    async fn ask_message(&self, message: &Message) -> Result<(Message, usize), UdpFailure> {
+        let Some(query) = message.queries.first() else {
             return Err(UdpFailure::Io(io::Error::other(
                 "a query without a question",
             )));
         };
+        // Encoded once; each try writes its own ID over the first two bytes.
+        let mut bytes = message
+            .to_vec()
+            .map_err(|e| UdpFailure::Io(io::Error::other(e.to_string())))?;
         let mut notes: Vec<String> = Vec::new();
         for _ in 0..self.tries {
-            let (id, answer) = self.register(&query);
-            message.metadata.id = id;
-            let bytes = message
-                .to_vec()
-                .map_err(|e| UdpFailure::Io(io::Error::other(e.to_string())))?;
+            let (id, answer) = self.register(query);
+            bytes[..2].copy_from_slice(&id.to_be_bytes());
             let result = self.exchange(&bytes, answer).await;
             for note in self.forget(id) {
                 if !notes.contains(&note) {
@@ -233,10 +242,13 @@ fn is_icmp_error(e: &io::Error) -> bool {
 /// Hand each answer to the query it answers; name anything else to the queries it could
 /// concern (by ID when it has one that is in flight, else every query waiting).
 async fn read_answers(socket: Arc<UdpSocket>, server: SocketAddr, waiters: Waiters) {
-    let mut buf = vec![0u8; 65_535];
+    let mut batch = Batch::new();
     loop {
-        let (len, from) = match socket.recv_from(&mut buf).await {
-            Ok(got) => got,
+        let received = socket
+            .async_io(Interest::READABLE, || batch.receive(&socket))
+            .await;
+        match received {
+            Ok(()) => {}
             Err(e) if is_icmp_error(&e) => {
                 os::udp_errors::drain_errors(socket.as_fd());
                 let mut map = waiters.lock().unwrap_or_else(PoisonError::into_inner);
@@ -251,25 +263,88 @@ async fn read_answers(socket: Arc<UdpSocket>, server: SocketAddr, waiters: Waite
                 tokio::time::sleep(Duration::from_millis(10)).await;
                 continue;
             }
-        };
+        }
         let mut map = waiters.lock().unwrap_or_else(PoisonError::into_inner);
-        match judge(&buf[..len], from, server, &map) {
-            Verdict::Answer(id, message, size) => {
-                if let Some(tx) = map.get_mut(&id).and_then(|w| w.tx.take()) {
-                    let _ = tx.send(Delivery::Answer(message, size));
+        for (bytes, from) in batch.datagrams() {
+            match judge(bytes, from, server, &map) {
+                Verdict::Answer(id, message, size) => {
+                    if let Some(tx) = map.get_mut(&id).and_then(|w| w.tx.take()) {
+                        let _ = tx.send(Delivery::Answer(message, size));
+                    }
                 }
-            }
-            Verdict::NoteFor(id, note) => {
-                if let Some(waiter) = map.get_mut(&id) {
-                    waiter.note(note);
+                Verdict::NoteFor(id, note) => {
+                    if let Some(waiter) = map.get_mut(&id) {
+                        waiter.note(note);
+                    }
                 }
-            }
-            Verdict::NoteForAll(note) => {
-                for waiter in map.values_mut() {
-                    waiter.note(note.clone());
+                Verdict::NoteForAll(note) => {
+                    for waiter in map.values_mut() {
+                        waiter.note(note.clone());
+                    }
                 }
             }
         }
+    }
+}
+
+/// How many datagrams one receive call takes at most: a burst of answers costs one system
+/// call, not one each.
+const BATCH: usize = 32;
+
+/// Room for one datagram: the largest UDP payload, so that none is cut short. The pages of a
+/// slot are only touched as far as its datagrams reach.
+const DATAGRAM: usize = 65_535;
+
+/// Buffers for one recvmmsg(2) call, and what the last call received.
+struct Batch {
+    buffers: Vec<u8>,
+    received: Vec<(usize, Option<SocketAddr>)>,
+}
+
+impl Batch {
+    fn new() -> Self {
+        Self {
+            buffers: vec![0; BATCH * DATAGRAM],
+            received: Vec::with_capacity(BATCH),
+        }
+    }
+
+    /// Take every datagram waiting on `socket`, up to [`BATCH`], without blocking.
+    fn receive(&mut self, socket: &UdpSocket) -> io::Result<()> {
+        // The headers hold raw pointers (not Send): made for each call, as the reader is a task.
+        let mut headers = MultiHeaders::<SockaddrStorage>::preallocate(BATCH, None);
+        let mut slices: Vec<[IoSliceMut<'_>; 1]> = self
+            .buffers
+            .chunks_mut(DATAGRAM)
+            .map(|slot| [IoSliceMut::new(slot)])
+            .collect();
+        let results = recvmmsg(
+            socket.as_raw_fd(),
+            &mut headers,
+            slices.iter_mut(),
+            MsgFlags::MSG_DONTWAIT,
+            None,
+        )
+        .map_err(io::Error::from)?;
+        self.received.clear();
+        for message in results {
+            let from = message.address.and_then(|a: SockaddrStorage| {
+                a.as_sockaddr_in()
+                    .map(|v4| SocketAddr::from(*v4))
+                    .or_else(|| a.as_sockaddr_in6().map(|v6| SocketAddr::from(*v6)))
+            });
+            self.received.push((message.bytes, from));
+        }
+        Ok(())
+    }
+
+    /// The datagrams of the last call with their sources (those of an unknown kind of
+    /// address are left out: the socket is IPv4 or IPv6).
+    fn datagrams(&self) -> impl Iterator<Item = (&[u8], SocketAddr)> {
+        self.buffers
+            .chunks(DATAGRAM)
+            .zip(&self.received)
+            .filter_map(|(slot, (len, from))| Some((&slot[..*len], (*from)?)))
     }
 }
 

@@ -213,6 +213,14 @@ impl Output {
             .map_err(|e| Error::io("write to stdout", e))
     }
 
+    /// Gather stdout into blocks of `capacity` bytes rather than a write a line: for a stream
+    /// of many short records whose command flushes where a reader waits (before it waits for
+    /// input, and at the end). Everything written before is kept in order.
+    pub fn buffer_blocks(&mut self, capacity: usize) {
+        let lines = std::mem::replace(&mut self.out, Box::new(io::sink()));
+        self.out = Box::new(io::BufWriter::with_capacity(capacity, lines));
+    }
+
     /// Flush stdout.
     pub fn flush(&mut self) -> Result<()> {
         self.out
@@ -418,6 +426,31 @@ mod tests {
         );
         coloured.report(&Up).unwrap();
         assert_eq!(out.contents(), "\u{1b}[32mup\u{1b}[0m\n");
+    }
+
+    #[test]
+    fn block_buffer_keeps_order_and_writes_at_flush_or_when_full() {
+        let (mut out, stdout, _) = Output::capture(Format::Text);
+        let sample = |name| Sample { name, rtt_ms: 1.5 };
+        out.record(&sample("before")).unwrap();
+        out.buffer_blocks(64);
+        out.record_unflushed(&sample("held")).unwrap();
+        assert_eq!(stdout.contents(), "before 1.5\n");
+        out.flush().unwrap();
+        assert_eq!(stdout.contents(), "before 1.5\nheld 1.5\n");
+        // A record larger than the block pushes out what was held, then goes out itself.
+        let long: &'static str = "x".repeat(80).leak();
+        out.record_unflushed(&sample("held")).unwrap();
+        out.record_unflushed(&sample(long)).unwrap();
+        assert_eq!(
+            stdout.contents(),
+            format!("before 1.5\nheld 1.5\nheld 1.5\n{long} 1.5")
+        );
+        out.flush().unwrap();
+        assert_eq!(
+            stdout.contents(),
+            format!("before 1.5\nheld 1.5\nheld 1.5\n{long} 1.5\n")
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! DNS mode of `nettool resolve`: every type asked of one server at once for a name (PTR for
 //! an address), each query's outcome judged, and the name's status and reason from them.
 
-use tokio::task::JoinSet;
+use futures_util::future::join_all;
 
 use super::config::Target;
 use super::report::{Connection, NameReport, QueryReport, Status, millis};
@@ -36,27 +36,29 @@ pub(super) async fn lookup(
     };
     let mut report = NameReport::new(target, query_name.clone(), "dns", short);
     report.server = Some(server.clone());
-    let mut set = JoinSet::new();
-    for (index, rtype) in types.iter().copied().enumerate() {
-        let client = client.clone();
-        let name = query_name.clone();
-        let anchors = anchors.cloned();
-        set.spawn(async move {
-            let exchange = client.query(&name, rtype.record_type()).await;
-            let validation = match (&anchors, &exchange.result) {
-                (Some(anchors), Ok(_)) => {
-                    Some(dns_validate::validate(&client, anchors, &name, rtype.record_type()).await)
-                }
+    // Every type at once, polled together in this future: no task of their own.
+    let asked = types.iter().copied().map(|rtype| {
+        let name = &query_name;
+        async move {
+            let exchange = client.query(name, rtype.record_type()).await;
+            let validation = match (anchors, &exchange.result) {
+                // Boxed: a chain walk's future is large, and most queries have none.
+                (Some(anchors), Ok(_)) => Some(
+                    Box::pin(dns_validate::validate(
+                        client,
+                        anchors,
+                        name,
+                        rtype.record_type(),
+                    ))
+                    .await,
+                ),
                 _ => None,
             };
-            (index, rtype, exchange, validation)
-        });
-    }
-    let mut queries: Vec<(usize, QueryReport)> = Vec::with_capacity(types.len());
-    while let Some(joined) = set.join_next().await {
-        let Ok((index, rtype, exchange, validation)) = joined else {
-            continue;
-        };
+            (rtype, exchange, validation)
+        }
+    });
+    let mut queries: Vec<QueryReport> = Vec::with_capacity(types.len());
+    for (rtype, exchange, validation) in join_all(asked).await {
         let mut query = query_report(rtype, exchange, &server);
         if let Some(validation) = validation {
             // A bogus answer is no answer: the question was asked and the data cannot be trusted.
@@ -69,10 +71,8 @@ pub(super) async fn lookup(
             }
             query.dnssec = Some(validation);
         }
-        queries.push((index, query));
+        queries.push(query);
     }
-    queries.sort_by_key(|(index, _)| *index);
-    let queries: Vec<QueryReport> = queries.into_iter().map(|(_, q)| q).collect();
     let failed = queries.iter().find(|q| q.status == Status::Failed);
     let any_answer = queries.iter().any(|q| q.status == Status::Resolved);
     report.status = match (failed, any_answer) {

@@ -5,7 +5,10 @@
 //! System mode is the default. DNS mode starts when a record type (`-t`), a server (`@ADDR`,
 //! `--server`) or `--dns` is given. An address is looked up in reverse (getnameinfo, or PTR in
 //! DNS mode). Names are resolved concurrently, at most `--concurrency` at once, and every result
-//! is printed the moment it arrives; with more than one name a summary follows.
+//! is printed as it arrives (to a terminal at once; to a file or a pipe in blocks, written before
+//! any wait for more input and within about 100 ms of an answer); with more than one name a
+//! summary follows. The lookups in flight are futures polled by the one loop that prints them,
+//! not tasks: in bulk runs a task a name cost more than the query.
 //!
 //! The work is split by mode: `config` checks the arguments, `system` and `dns` look one
 //! name up, `report` holds what is found, and `render` prints it.
@@ -18,11 +21,12 @@ mod system;
 mod trace;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures_util::FutureExt;
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt};
-use tokio::task::JoinSet;
+use tokio::sync::mpsc::error::TryRecvError;
 
 pub use config::{Config, Mode, Target};
 pub use report::{NameReport, QueryReport, Status, Summary};
@@ -231,7 +235,7 @@ struct Resolver {
 
 impl Resolver {
     /// One name's report, timed. System lookups block, so they run on tokio's blocking pool.
-    async fn resolve(self: Arc<Self>, target: Target) -> NameReport {
+    async fn resolve(&self, target: Target) -> NameReport {
         let start = Instant::now();
         let mut report = match &self.client {
             Some(client) => {
@@ -312,26 +316,33 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
             (Some(Client::new(server, options)?), types.clone(), anchors)
         }
     };
-    let resolver = Arc::new(Resolver {
+    let resolver = Resolver {
         client,
         types,
         anchors,
         family: config.family,
         short: config.short,
         show_opt: out.verbose() > 0,
-    });
+    };
     let many = config.file.is_some() || config.targets.len() > 1;
     let mut input = Inputs::open(config).await?;
     let start = Instant::now();
     let mut summary = Summary::new();
     let mut last_problem = None;
-    let mut set: JoinSet<NameReport> = JoinSet::new();
+    // The lookups in flight, polled here on the one thread: no task of their own.
+    let mut pending = FuturesUnordered::new();
     let mut exhausted = false;
     // A file of names whose results go to a file or a pipe: a progress line on the terminal.
     let progress = match config.file {
         Some(_) if !out.is_terminal() => progress::line(out, None, "names"),
         _ => None,
     };
+    // Many results into a file or a pipe go out in blocks, not a write a line; a terminal
+    // still sees each burst of answers as it comes.
+    if many && !out.is_terminal() {
+        out.buffer_blocks(OUTPUT_BLOCK);
+    }
+    let mut flushed = Instant::now();
     // Names are read on a task of their own, so that an answer is shown while the next line of
     // a pipe is awaited (a read cut short by an answer would lose its bytes). The channel holds
     // at most `concurrency` names: the input is read as it is needed.
@@ -355,23 +366,41 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
     let stop = crate::runtime::termination()?;
     tokio::pin!(stop);
     loop {
-        // Results that are ready are written together; stdout is flushed before each wait.
-        let joined = match set.try_join_next() {
-            Some(joined) => joined,
-            None if exhausted && set.is_empty() => break,
-            None => {
-                out.flush()?;
-                let can_ask = !exhausted && set.len() < config.concurrency;
+        // Names that are ready fill the free places without a wait.
+        while !exhausted && pending.len() < config.concurrency {
+            match names.try_recv() {
+                Ok(Ok(target)) => pending.push(resolver.resolve(target)),
+                Ok(Err(e)) => {
+                    out.flush()?;
+                    return Err(e);
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => exhausted = true,
+            }
+        }
+        // Results that are ready are written together; the loop waits only when none is.
+        let report = match pending.next().now_or_never() {
+            Some(Some(report)) => report,
+            _ if exhausted && pending.is_empty() => break,
+            _ => {
+                let can_ask = !exhausted && pending.len() < config.concurrency;
+                // stdout is flushed before a wait that could keep its reader waiting: on a
+                // terminal, for input (a pipe that stalls), or once results have waited a while.
+                if out.is_terminal() || can_ask || flushed.elapsed() >= FLUSH_AFTER {
+                    out.flush()?;
+                    flushed = Instant::now();
+                }
                 tokio::select! {
                     biased;
                     () = &mut stop => break,
-                    Some(joined) = set.join_next(), if !set.is_empty() => joined,
+                    Some(report) = pending.next(), if !pending.is_empty() => report,
                     next = names.recv(), if can_ask => {
                         match next {
-                            Some(Ok(target)) => {
-                                set.spawn(Arc::clone(&resolver).resolve(target));
+                            Some(Ok(target)) => pending.push(resolver.resolve(target)),
+                            Some(Err(e)) => {
+                                out.flush()?;
+                                return Err(e);
                             }
-                            Some(Err(e)) => return Err(e),
                             None => exhausted = true,
                         }
                         continue;
@@ -379,7 +408,6 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
                 }
             }
         };
-        let report = joined.map_err(|e| Error::other(format!("lookup task failed: {e}")))?;
         summary.add(&report);
         render::name(out, &report, many)?;
         if let Some(bar) = &progress {
@@ -389,6 +417,7 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
         if let Some(problem) = report.problem() {
             if many {
                 out.flush()?;
+                flushed = Instant::now();
                 match &progress {
                     Some(bar) => bar.suspend(|| out.error_line(&problem)),
                     None => out.error_line(&problem),
@@ -407,6 +436,12 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
     }
     report::verdict(&summary, many, last_problem)
 }
+
+/// The block stdout is gathered in when many results go to a file or a pipe.
+const OUTPUT_BLOCK: usize = 64 * 1024;
+
+/// How long results may wait in that block while answers are awaited.
+const FLUSH_AFTER: Duration = Duration::from_millis(100);
 
 /// The longest line `-f` accepts (a name is at most 253 bytes, with its dot 254).
 const MAX_LINE: usize = 255;
