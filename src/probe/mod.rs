@@ -13,6 +13,7 @@ pub mod driver;
 pub mod engine;
 pub mod event;
 pub mod icmp;
+pub mod sweep;
 pub mod tcp;
 pub mod trace;
 

@@ -10,6 +10,7 @@
 pub mod config;
 pub mod live;
 pub mod render;
+pub mod sweep;
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -189,10 +190,15 @@ fn resolve_all(
 
 async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
     let (hosts, family, source) = (config.hosts.clone(), config.family, config.source.clone());
-    let resolved =
+    let resolved = if hosts.iter().all(|h| h.literal.is_some()) {
+        // Addresses need no lookup: no thread for it (a flood's memory is mostly its threads
+        // and pages touched).
+        resolve_all(&hosts, source.as_ref(), family)?
+    } else {
         tokio::task::spawn_blocking(move || resolve_all(&hosts, source.as_ref(), family))
             .await
-            .map_err(|e| Error::other(format!("name lookup: {e}")))??;
+            .map_err(|e| Error::other(format!("name lookup: {e}")))??
+    };
     let ttl = config.ttl.and_then(|t| u8::try_from(t).ok());
     let targets: Vec<Target> = resolved
         .iter()
@@ -266,6 +272,9 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
                 "net.ipv4.ping_group_range"
             }
         ));
+    }
+    if let Some(range) = &config.sweep {
+        return sweep::run(config, range, socket, out).await;
     }
     let mut renderer = Renderer::new(config, first_addr, out);
     renderer.set_zone(first_zone);
@@ -362,7 +371,8 @@ async fn drive<S: ProbeSocket>(
 
 /// Every kind of document or record `--json` writes, for its JSON Schema.
 pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
-    vec![crate::output::schema::record::<crate::probe::Event>(
-        generator,
-    )]
+    vec![
+        crate::output::schema::record::<crate::probe::Event>(generator),
+        crate::output::schema::record::<sweep::SweepRecord>(generator),
+    ]
 }
