@@ -45,6 +45,10 @@ pub struct SweepSchedule {
     pub deadline: Option<Duration>,
     /// The most targets open at once.
     pub window: usize,
+    /// The most probes waiting for an answer at once: on loopback every answer is queued on
+    /// our socket as soon as its probe leaves, and a burst larger than the socket's receive
+    /// queue would be dropped (and each lost answer would hold the window for a wait).
+    pub in_flight: usize,
 }
 
 /// One open target: its running figures and its last probes.
@@ -166,6 +170,8 @@ pub struct Sweep<C: Clock> {
     payload: Vec<u8>,
     /// When the last probe left or the last answer came (the end of the run's `time`).
     last_activity: Option<Instant>,
+    /// Probes sent and not yet answered, failed or lost.
+    outstanding: usize,
 }
 
 /// An address as a number, for arithmetic on ranges.
@@ -205,6 +211,7 @@ impl<C: Clock> Sweep<C> {
             again: VecDeque::new(),
             payload,
             last_activity: None,
+            outstanding: 0,
         }
     }
 
@@ -263,7 +270,7 @@ impl<C: Clock> Sweep<C> {
         let now_us = micros(now.saturating_duration_since(self.start));
         self.settle_front(now_us, emit);
         let mut sent = 0;
-        while sent < BATCH {
+        while sent < BATCH && self.outstanding < self.schedule.in_flight {
             match self.again.front() {
                 Some(&(due, index)) if due <= now_us => {
                     if !self.send(index, socket, emit) {
@@ -276,6 +283,7 @@ impl<C: Clock> Sweep<C> {
             }
         }
         while sent < BATCH
+            && self.outstanding < self.schedule.in_flight
             && self.window.len() < self.schedule.window
             && self.next_index() < self.total
         {
@@ -330,6 +338,7 @@ impl<C: Clock> Sweep<C> {
         }
         let now = self.clock.now();
         self.last_activity = Some(now);
+        self.outstanding += 1;
         let now_us = micros(now.saturating_duration_since(self.start));
         let at = usize::try_from(index - self.front).unwrap_or(usize::MAX);
         let slot = &mut self.window[at];
@@ -337,6 +346,7 @@ impl<C: Clock> Sweep<C> {
         if number > RING as u64 && slot.settled & (1 << ring) == 0 {
             // The probe that held this place in the ring is forgotten unanswered: lost.
             slot.ended += 1;
+            self.outstanding -= 1;
             let old = number - RING as u64;
             emit(SweepEvent::Lost {
                 addr,
@@ -393,6 +403,7 @@ impl<C: Clock> Sweep<C> {
         let lost: Vec<(u64, usize)> = Self::unsettled(&slot).collect();
         for (number, _) in lost {
             slot.ended += 1;
+            self.outstanding -= 1;
             emit(SweepEvent::Lost {
                 addr,
                 number,
@@ -456,6 +467,7 @@ impl<C: Clock> Sweep<C> {
                 if !dup {
                     slot.settled |= 1 << ring;
                     slot.ended += 1;
+                    self.outstanding -= 1;
                 }
                 slot.stats.reply(rtt_us, dup);
                 slot.stats
@@ -500,6 +512,7 @@ impl<C: Clock> Sweep<C> {
                 }
                 slot.settled |= 1 << ring;
                 slot.ended += 1;
+                self.outstanding -= 1;
                 slot.stats.error();
                 let addr = self.addr(index);
                 let slot = &self.window[at];

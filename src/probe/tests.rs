@@ -671,6 +671,7 @@ mod sweep {
                 wait: Duration::from_secs(1),
                 deadline: None,
                 window,
+                in_flight: 64,
             };
             Self {
                 sweep: Sweep::new(

@@ -33,6 +33,9 @@ use super::live;
 /// The most targets open at once: enough to keep the loopback's echo rate busy while a dead
 /// target waits out its `-W`, and about 200 bytes each.
 const WINDOW: usize = 16_384;
+/// The most probes waiting for an answer at once: their answers fit the socket's 1 MiB
+/// receive queue.
+const IN_FLIGHT: usize = 512;
 /// Round trips per target kept for the closing table's sparkline.
 const RTTS_PER_ROW: u64 = 32;
 /// Output waits at most this long before it is written (it is written in batches).
@@ -313,6 +316,7 @@ pub async fn run(
         wait: config.wait,
         deadline: config.deadline,
         window: WINDOW,
+        in_flight: IN_FLIGHT,
     };
     let payload = (0..config.size).map(|i| (i % 256) as u8).collect();
     let mut sweep = Sweep::new(range.first, range.last, schedule, payload, SystemClock);
