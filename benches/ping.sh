@@ -7,11 +7,15 @@
 #   3. peak RSS of a 10-second ping against iputils ping (target: within 2x);
 #   4. peak RSS of ping -f -c N for two N (target: <= 1.5x iputils, flat in N);
 #   5. when ping -f -w 15 ends, against iputils (target: within +0.05 s);
-#   6. peak RSS of a /16 sweep against fping -i 0 (target: <= 1.0x).
+#   6. peak RSS of a /16 sweep against fping -i 0 (target: <= 1.0x);
+#   7. sweep rate of a /12 (1,048,574 loopback targets) against hping3 --icmp --flood for
+#      SECONDS (target: >= 0.7x), and peak RSS of the /12 and, with SWEEP_8=1, of the whole /8
+#      (16.7 M targets, about two minutes; target: <= 30 MB whatever the size).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need ping iputils-ping
 need fping
 need python3
+need hping3
 build_release
 MEASURE="python3 $BENCH_DIR/ping_measure.py"
 FLOOD=${FLOOD:-20000}
@@ -87,4 +91,26 @@ ours, peer = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 for r in (ours, peer):
     print(f"  {r['label']:8} {r['max_rss_kib']:8d} KiB peak RSS, {r['wall_s']:6.2f} s")
 print(f"  ratio nettool/fping peak RSS: {ours['max_rss_kib']/peer['max_rss_kib']:.2f} (target <= 1.0)")
+PY
+
+SECONDS_HPING=${SECONDS_HPING:-5}
+echo "== sweep rate: -g 127.16.0.0/12 (1,048,574 targets) against hping3 --icmp --flood for ${SECONDS_HPING} s"
+hping=$(timeout -s INT "$SECONDS_HPING" hping3 --icmp --flood -q 127.0.0.1 2>&1 | grep "packets transmitted" || true)
+ours=$($MEASURE 1 nettool -- "$NETTOOL" -q ping -g 127.16.0.0/12)
+big='{}'
+if [ -n "${SWEEP_8:-}" ]; then
+  big=$(timeout 600 $MEASURE 1 nettool -- "$NETTOOL" -q ping -g 127.0.0.0/8)
+fi
+python3 - "$SECONDS_HPING" "$hping" "$ours" "$big" <<'PY'
+import json, sys
+seconds, hping = float(sys.argv[1]), sys.argv[2]
+ours, big = json.loads(sys.argv[3]), json.loads(sys.argv[4])
+peer = int(hping.split()[0]) / seconds if hping else float("nan")
+rate = 1048574 / ours["wall_s"]
+print(f"  nettool  {rate:10.0f} targets/s  {ours['wall_s']:6.2f} s  {ours['max_rss_kib']:7d} KiB peak RSS")
+print(f"  hping3   {peer:10.0f} echo requests/s")
+print(f"  ratio nettool/hping3 rate: {rate/peer:.2f} (target >= 0.7)")
+if big:
+    print(f"  -g 127.0.0.0/8: {16777214/big['wall_s']:.0f} targets/s, {big['wall_s']:.1f} s,"
+          f" {big['max_rss_kib']} KiB peak RSS (target <= 30720)")
 PY

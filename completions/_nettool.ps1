@@ -145,8 +145,8 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;ping' {
-            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Ping a range: -g CIDR (network and broadcast left out) or -g START END')
-            [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Ping a range: -g CIDR (network and broadcast left out) or -g START END')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Ping a range: -g CIDR (network and broadcast left out) or -g START END; beyond 1,024 addresses the sweep is streamed (see below)')
+            [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Ping a range: -g CIDR (network and broadcast left out) or -g START END; beyond 1,024 addresses the sweep is streamed (see below)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Stop after COUNT probes per host (default: until Ctrl-C for one host, 1 for many)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after COUNT probes per host (default: until Ctrl-C for one host, 1 for many)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Time between probes to a host (default 1s; below 2ms needs root)')

@@ -138,8 +138,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --version 'Print version'
         }
         &'nettool;ping'= {
-            cand -g 'Ping a range: -g CIDR (network and broadcast left out) or -g START END'
-            cand --generate 'Ping a range: -g CIDR (network and broadcast left out) or -g START END'
+            cand -g 'Ping a range: -g CIDR (network and broadcast left out) or -g START END; beyond 1,024 addresses the sweep is streamed (see below)'
+            cand --generate 'Ping a range: -g CIDR (network and broadcast left out) or -g START END; beyond 1,024 addresses the sweep is streamed (see below)'
             cand -c 'Stop after COUNT probes per host (default: until Ctrl-C for one host, 1 for many)'
             cand --count 'Stop after COUNT probes per host (default: until Ctrl-C for one host, 1 for many)'
             cand -i 'Time between probes to a host (default 1s; below 2ms needs root)'

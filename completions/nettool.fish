@@ -129,7 +129,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -l json -d 'Pr
 complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s q -l quiet -d 'Print less: results only, no progress lines'
 complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand ifconfig" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand ping" -s g -l generate -d 'Ping a range: -g CIDR (network and broadcast left out) or -g START END' -r
+complete -c nettool -n "__fish_nettool_using_subcommand ping" -s g -l generate -d 'Ping a range: -g CIDR (network and broadcast left out) or -g START END; beyond 1,024 addresses the sweep is streamed (see below)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s c -l count -d 'Stop after COUNT probes per host (default: until Ctrl-C for one host, 1 for many)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s i -l interval -d 'Time between probes to a host (default 1s; below 2ms needs root)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand ping" -s W -l wait -d 'How long to wait for each reply (default 10s for one host, 1s for many or --tcp)' -r

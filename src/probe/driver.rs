@@ -19,6 +19,25 @@ pub async fn until_wake(wake: Option<Instant>) {
     }
 }
 
+/// Count one busy turn (work done without waiting); every 64th gives the runtime a turn (a
+/// signal, and whoever reads the events, get one only through it) and looks at `stop`
+/// without waiting for anything. Whether `stop` has completed.
+pub async fn busy_turn(
+    turns: &mut u32,
+    stop: std::pin::Pin<&mut impl Future<Output = ()>>,
+) -> bool {
+    *turns = turns.wrapping_add(1);
+    if !turns.is_multiple_of(64) {
+        return false;
+    }
+    tokio::task::yield_now().await;
+    tokio::select! {
+        biased;
+        () = stop => true,
+        () = std::future::ready(()) => false,
+    }
+}
+
 /// Drive `engine` until every probe is settled, the deadline passes or `stop` completes, then
 /// emit the lost probes and the summaries.
 pub async fn run<S: ProbeSocket, C: Clock>(
@@ -58,17 +77,8 @@ pub async fn run<S: ProbeSocket, C: Clock>(
         if flood && (step.sent || step.more_queued) {
             // Every 64 probes the runtime gets a turn (a signal, and whoever reads the events,
             // get one only through it) and `stop` is looked at, without waiting for anything.
-            busy_turns = busy_turns.wrapping_add(1);
-            if busy_turns.is_multiple_of(64) {
-                tokio::task::yield_now().await;
-                let stopped = tokio::select! {
-                    biased;
-                    () = &mut stop => true,
-                    () = std::future::ready(()) => false,
-                };
-                if stopped {
-                    break;
-                }
+            if busy_turn(&mut busy_turns, stop.as_mut()).await {
+                break;
             }
             continue;
         }

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod event;
 pub mod icmp;
 pub mod scan;
+pub mod sweep;
 pub mod tcp;
 pub mod trace;
 

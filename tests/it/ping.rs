@@ -230,6 +230,110 @@ fn many_loopback_targets_all_alive() {
     );
 }
 
+/// The distinct targets of `records` of type `kind`, and how many records there were.
+fn targets_of(records: &[Value], kind: &str) -> (std::collections::BTreeSet<String>, usize) {
+    let of_kind = of_type(records, kind);
+    let targets = of_kind
+        .iter()
+        .map(|r| r["target"].as_str().unwrap().to_string())
+        .collect();
+    (targets, of_kind.len())
+}
+
+#[test]
+fn a_streamed_sweep_answers_every_address_once_and_keeps_its_table() {
+    if !root_or_skip("streamed_sweep") {
+        return;
+    }
+    // A /20 (4,094 targets) goes through the streaming sweep, and still ends with a summary
+    // per target, in address order.
+    let out = nettool()
+        .args(["--json", "ping", "-g", "127.7.0.0/20"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let records = ndjson(&out.stdout);
+    let (replied, replies) = targets_of(&records, "reply");
+    assert_eq!((replied.len(), replies), (4094, 4094));
+    assert!(of_type(&records, "timeout").is_empty());
+    let summaries = of_type(&records, "summary");
+    assert_eq!(summaries.len(), 4094);
+    for (i, s) in summaries.iter().enumerate() {
+        let want = std::net::Ipv4Addr::from(u32::from_be_bytes([127, 7, 0, 0]) + 1 + i as u32);
+        assert_eq!(s["target"], want.to_string());
+        assert_eq!(s["address"], want.to_string());
+        assert_eq!((&s["transmitted"], &s["received"]), (&1.into(), &1.into()));
+        assert_eq!(s["rtts_ms"].as_array().unwrap().len(), 1);
+    }
+    // Text: a line per answer, then the table's header and a row per target.
+    let out = nettool()
+        .args(["ping", "-g", "127.7.0.0/20"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (streamed, table) = text.split_once("\n\n").unwrap();
+    assert_eq!(streamed.lines().count(), 4094);
+    assert!(streamed.lines().all(|l| l.contains(" : [1], 64 bytes, ")));
+    assert!(table.starts_with("TARGET"));
+    assert_eq!(table.lines().count(), 4095);
+    // -u: nobody is unreachable.
+    let out = nettool()
+        .args(["ping", "-u", "-g", "127.7.0.0/20"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, b"");
+}
+
+#[test]
+fn a_sweep_beyond_a_table_ends_with_its_totals() {
+    if !root_or_skip("sweep_totals") {
+        return;
+    }
+    // 65,552 targets: more than a table keeps, so the sweep ends with its totals.
+    let out = nettool()
+        .args(["--json", "ping", "-g", "127.8.0.1", "127.9.0.16"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let records = ndjson(&out.stdout);
+    let (replied, replies) = targets_of(&records, "reply");
+    assert_eq!((replied.len(), replies), (65_552, 65_552));
+    assert!(of_type(&records, "summary").is_empty());
+    let totals = records.last().unwrap();
+    assert_eq!(totals["type"], "sweep");
+    assert_eq!(totals["range"], "127.8.0.1 127.9.0.16");
+    for field in ["targets", "probed", "alive", "transmitted", "received"] {
+        assert_eq!(totals[field], 65_552, "{field}");
+    }
+    for field in ["unreachable", "duplicates", "errors"] {
+        assert_eq!(totals[field], 0, "{field}");
+    }
+    assert_eq!(totals["loss_pct"], 0.0);
+    // Text with -q: the totals in ping's words.
+    let out = nettool()
+        .args(["ping", "-q", "-g", "127.8.0.1", "127.9.0.16"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "",
+            "--- 127.8.0.1 127.9.0.16 sweep ---",
+            "65552 targets, 65552 alive, 0 unreachable"
+        ],
+        "{text}"
+    );
+    assert!(
+        lines[3].starts_with("65552 packets transmitted, 65552 received, 0% packet loss, time "),
+        "{text}"
+    );
+    assert!(lines[4].starts_with("rtt min/avg/max/mdev = "), "{text}");
+}
+
 #[test]
 fn tcp_probe_open_and_closed_ports() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

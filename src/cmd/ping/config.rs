@@ -10,13 +10,22 @@ use ipnet::IpNet;
 use crate::error::{Error, Result};
 use crate::model::address::{ScopedAddr, is_link_local};
 use crate::net::host::{self, Family};
+use crate::probe::sweep::number;
 
 use super::Args;
 
 /// The largest payload an IPv4 echo request can carry (65535 - 20 - 8).
 const MAX_PAYLOAD: u16 = 65_507;
-/// The most addresses `-g` may expand to.
-const MAX_TARGETS: usize = 65_536;
+/// The most addresses a `--tcp` range may name (it keeps a row per target).
+const MAX_TARGETS: u128 = 65_536;
+/// A range of more addresses than this is swept by the streaming engine
+/// ([`crate::probe::sweep`]), whose memory does not grow with the range.
+pub const SWEEP_ABOVE: u128 = 1_024;
+/// The largest range `-g` takes: 2^32 addresses (all of IPv4).
+const MAX_SWEEP_BITS: u32 = 32;
+/// The most targets whose rows a sweep keeps for its closing table (a /16); a larger sweep
+/// ends with totals instead.
+pub const TABLE_ROWS: u64 = 65_536;
 
 /// A host to ping: as the user named it, or a literal address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +82,34 @@ pub struct Config {
     pub tcp_port: Option<u16>,
     /// `-4` / `-6`.
     pub family: Family,
+    /// A `-g` range of more than [`SWEEP_ABOVE`] addresses, swept in streaming mode (`hosts`
+    /// then holds its first address only).
+    pub sweep: Option<SweepRange>,
+}
+
+/// A `-g` range: its first and last address (one family).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepRange {
+    /// The range as the user wrote it (`127.0.0.0/8`, `10.0.0.1 10.0.0.9`).
+    pub text: String,
+    /// The first address.
+    pub first: IpAddr,
+    /// The last address.
+    pub last: IpAddr,
+}
+
+impl SweepRange {
+    /// How many addresses it names.
+    #[must_use]
+    pub fn len(&self) -> u128 {
+        number(self.last) - number(self.first) + 1
+    }
+
+    /// Never: a range names one address at least.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        false
+    }
 }
 
 /// Which targets a many-target run prints.
@@ -92,10 +129,26 @@ impl TryFrom<Args> for Config {
     fn try_from(args: Args) -> Result<Self> {
         let family = args.family.family();
         let mut hosts: Vec<HostSpec> = Vec::new();
+        let mut sweep = None;
         if let Some(range) = &args.generate {
             let mut all = range.clone();
             all.extend(args.hosts.iter().cloned());
-            hosts = expand_range(&all)?;
+            let range = parse_range(&all)?;
+            let size = range.len();
+            if size > SWEEP_ABOVE && args.tcp.is_none() {
+                hosts.push(HostSpec {
+                    name: range.first.to_string(),
+                    literal: Some(range.first),
+                });
+                sweep = Some(range);
+            } else if size > MAX_TARGETS {
+                return Err(Error::invalid(
+                    &range.text,
+                    format!("more than {MAX_TARGETS} addresses for --tcp"),
+                ));
+            } else {
+                hosts = expand(&range);
+            }
         } else {
             for name in &args.hosts {
                 // As ping: the unspecified address means this host.
@@ -224,6 +277,7 @@ impl TryFrom<Args> for Config {
             filter,
             tcp_port,
             family,
+            sweep,
         })
     }
 }
@@ -271,9 +325,10 @@ pub fn source_family_matches(source: IpAddr, hosts: &[HostSpec]) -> Result<()> {
     }
 }
 
-/// `-g CIDR` (without the network and broadcast addresses, as fping) or `-g START END`.
-pub fn expand_range(args: &[String]) -> Result<Vec<HostSpec>> {
-    let addrs: Vec<IpAddr> = match args {
+/// `-g CIDR` (without the network and broadcast addresses, as fping) or `-g START END`: the
+/// first and last address, and the text as the user gave it.
+pub fn parse_range(args: &[String]) -> Result<SweepRange> {
+    let (first, last) = match args {
         [cidr] => {
             let net: IpNet = cidr.parse().map_err(|_| {
                 let reason = match cidr.split_once('/') {
@@ -285,75 +340,74 @@ pub fn expand_range(args: &[String]) -> Result<Vec<HostSpec>> {
                 };
                 Error::invalid(cidr, reason)
             })?;
-            if host_count(&net) > MAX_TARGETS as u128 {
+            let bits = u32::from(net.max_prefix_len() - net.prefix_len());
+            if u128::from(bits) > u128::from(MAX_SWEEP_BITS) {
                 return Err(Error::invalid(
                     cidr,
-                    format!("more than {MAX_TARGETS} addresses"),
+                    format!("more than 2^{MAX_SWEEP_BITS} addresses"),
                 ));
             }
-            net.hosts().collect()
+            let mut hosts = net.hosts();
+            let first = hosts.next();
+            let last = hosts.next_back().or(first);
+            match (first, last) {
+                (Some(first), Some(last)) => (first, last),
+                _ => return Err(Error::invalid(cidr, "names no host address")),
+            }
         }
         [start, end] => {
             let parse = |t: &String| {
                 host::parse_literal(t).ok_or_else(|| Error::invalid(t, "not an IP address"))
             };
-            match (parse(start)?, parse(end)?) {
-                (IpAddr::V4(a), IpAddr::V4(b)) => {
-                    let (a, b) = (u32::from(a), u32::from(b));
-                    if b < a {
-                        return Err(Error::invalid(end, "the range ends before it starts"));
-                    }
-                    if (b - a) as usize >= MAX_TARGETS {
-                        return Err(Error::invalid(
-                            format!("{start} {end}"),
-                            format!("more than {MAX_TARGETS} addresses"),
-                        ));
-                    }
-                    (a..=b).map(|n| IpAddr::V4(Ipv4Addr::from(n))).collect()
-                }
-                (IpAddr::V6(a), IpAddr::V6(b)) => {
-                    let (a, b) = (u128::from(a), u128::from(b));
-                    if b < a {
-                        return Err(Error::invalid(end, "the range ends before it starts"));
-                    }
-                    if b - a >= MAX_TARGETS as u128 {
-                        return Err(Error::invalid(
-                            format!("{start} {end}"),
-                            format!("more than {MAX_TARGETS} addresses"),
-                        ));
-                    }
-                    (a..=b)
-                        .map(|n| IpAddr::V6(std::net::Ipv6Addr::from(n)))
-                        .collect()
-                }
-                _ => {
-                    return Err(Error::invalid(
-                        format!("{start} {end}"),
-                        "both ends must be of the same family",
-                    ));
-                }
+            let (a, b) = (parse(start)?, parse(end)?);
+            if a.is_ipv6() != b.is_ipv6() {
+                return Err(Error::invalid(
+                    format!("{start} {end}"),
+                    "both ends must be of the same family",
+                ));
             }
+            if number(b) < number(a) {
+                return Err(Error::invalid(end, "the range ends before it starts"));
+            }
+            if number(b) - number(a) >= 1u128 << MAX_SWEEP_BITS {
+                return Err(Error::invalid(
+                    format!("{start} {end}"),
+                    format!("more than 2^{MAX_SWEEP_BITS} addresses"),
+                ));
+            }
+            (a, b)
         }
         _ => {
             return Err(Error::invalid(args.join(" "), "-g takes CIDR or START END"));
         }
     };
-    Ok(addrs
-        .into_iter()
-        .map(|a| HostSpec {
-            name: a.to_string(),
-            literal: Some(a),
-        })
-        .collect())
+    Ok(SweepRange {
+        text: args.join(" "),
+        first,
+        last,
+    })
 }
 
-fn host_count(net: &IpNet) -> u128 {
-    let bits = u32::from(net.max_prefix_len() - net.prefix_len());
-    if bits >= 128 {
-        u128::MAX
-    } else {
-        1u128 << bits
-    }
+/// Every address of `range`, as hosts (a range small enough for a row per target).
+fn expand(range: &SweepRange) -> Vec<HostSpec> {
+    let (a, b, v6) = (
+        number(range.first),
+        number(range.last),
+        range.first.is_ipv6(),
+    );
+    (a..=b)
+        .map(|n| {
+            let ip = if v6 {
+                IpAddr::V6(n.into())
+            } else {
+                IpAddr::V4(Ipv4Addr::from(u32::try_from(n).unwrap_or(u32::MAX)))
+            };
+            HostSpec {
+                name: ip.to_string(),
+                literal: Some(ip),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -368,6 +422,30 @@ mod tests {
 
     fn err(argv: &[&str]) -> String {
         config(argv).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn large_ranges_are_swept_small_ones_expanded() {
+        let c = config(&["-g", "10.0.0.0/22"]).unwrap();
+        assert_eq!(c.hosts.len(), 1022);
+        assert_eq!(c.sweep, None);
+        let c = config(&["-g", "10.0.0.0/21"]).unwrap();
+        let range = c.sweep.unwrap();
+        assert_eq!(
+            (range.first, range.last, range.len()),
+            (
+                "10.0.0.1".parse().unwrap(),
+                "10.0.7.254".parse().unwrap(),
+                2046
+            )
+        );
+        assert_eq!(c.hosts[0].name, "10.0.0.1");
+        let c = config(&["-g", "10.0.0.0", "10.255.255.255"]).unwrap();
+        assert_eq!(c.sweep.unwrap().len(), 1 << 24);
+        assert_eq!(
+            config(&["-g", "0.0.0.0/0"]).unwrap().sweep.unwrap().len(),
+            (1 << 32) - 2
+        );
     }
 
     #[test]
@@ -460,7 +538,7 @@ mod tests {
 
     #[test]
     fn bad_inputs_name_the_input() {
-        let table: [(&[&str], &str); 17] = [
+        let table: [(&[&str], &str); 18] = [
             (
                 &["-I", "", "h"],
                 "-I '': name a source address or an interface",
@@ -494,9 +572,10 @@ mod tests {
                 "10.0.0.1: the range ends before it starts",
             ),
             (
-                &["-g", "10.0.0.0/8"],
-                "10.0.0.0/8: more than 65536 addresses",
+                &["-g", "10.0.0.0/8", "--tcp", "80"],
+                "10.0.0.0/8: more than 65536 addresses for --tcp",
             ),
+            (&["-g", "::/64"], "::/64: more than 2^32 addresses"),
             (
                 &["-g", "10.0.0.1", "::1"],
                 "10.0.0.1 ::1: both ends must be of the same family",

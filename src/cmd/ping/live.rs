@@ -50,16 +50,8 @@ impl Row {
         ping_stats::loss_pct(self.ended, self.stats.received)
     }
 
-    /// `(0.045 avg, 0% loss)`, as fping ends a line.
     fn tally(&self) -> String {
-        let avg = self
-            .stats
-            .summary()
-            .map_or_else(|| "NaN".to_string(), |s| ping_stats::format_rtt(s.avg_us));
-        format!(
-            "({avg} avg, {}% loss)",
-            ping_stats::format_g(self.loss_pct())
-        )
+        tally(&self.stats, self.ended)
     }
 
     /// Settle the outcome of probe `seq`.
@@ -172,36 +164,18 @@ impl Board {
                     Some(TcpState::Closed) => "closed (refused)".to_string(),
                     None => format!("{} bytes", r.bytes),
                 };
-                Some(format!(
-                    "{} : [{}], {what}, {} ms {}",
-                    r.target,
-                    r.seq,
-                    ping_stats::format_rtt(r.rtt_us),
-                    row.tally()
-                ))
+                Some(reply_line(&r.target, r.seq, &what, r.rtt_us, &row.tally()))
             }
             Event::Timeout(t) => {
                 let row = self.row(&t.target);
                 row.ended(t.seq, None);
-                Some(format!(
-                    "{} : [{}], timed out {}",
-                    t.target,
-                    t.seq,
-                    row.tally()
-                ))
+                Some(timeout_line(&t.target, t.seq, &row.tally()))
             }
             Event::IcmpError(e) => {
                 let row = self.row(&e.target);
                 row.stats.error();
                 row.ended(e.seq, None);
-                Some(format!(
-                    "{} : [{}], {} from {} {}",
-                    e.target,
-                    e.seq,
-                    e.error,
-                    e.from,
-                    row.tally()
-                ))
+                Some(error_line(&e.target, e.seq, &e.error, e.from, &row.tally()))
             }
             Event::Failed(f) => {
                 let row = self.row(&f.target);
@@ -261,6 +235,40 @@ impl Board {
         }
         text
     }
+}
+
+/// `(0.045 avg, 0% loss)`, as fping ends a line: the mean round trip so far and the loss
+/// among the `ended` probes (answered, lost or failed).
+#[must_use]
+pub fn tally(stats: &RttStats, ended: u64) -> String {
+    let avg = stats
+        .summary()
+        .map_or_else(|| "NaN".to_string(), |s| ping_stats::format_rtt(s.avg_us));
+    format!(
+        "({avg} avg, {}% loss)",
+        ping_stats::format_g(ping_stats::loss_pct(ended, stats.received))
+    )
+}
+
+/// fping's line for an answer: `127.0.0.1 : [1], 64 bytes, 0.045 ms (0.045 avg, 0% loss)`.
+#[must_use]
+pub fn reply_line(target: &str, seq: u16, what: &str, rtt_us: u64, tally: &str) -> String {
+    format!(
+        "{target} : [{seq}], {what}, {} ms {tally}",
+        ping_stats::format_rtt(rtt_us)
+    )
+}
+
+/// fping's line for a probe without an answer.
+#[must_use]
+pub fn timeout_line(target: &str, seq: u16, tally: &str) -> String {
+    format!("{target} : [{seq}], timed out {tally}")
+}
+
+/// fping's line for an ICMP error about a probe.
+#[must_use]
+pub fn error_line(target: &str, seq: u16, error: &str, from: IpAddr, tally: &str) -> String {
+    format!("{target} : [{seq}], {error} from {from} {tally}")
 }
 
 /// How a many-target run shows itself while it probes: `stdout_terminal_rows` is the height of

@@ -10,6 +10,7 @@
 pub mod config;
 pub mod live;
 pub mod render;
+pub mod sweep;
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -51,7 +52,15 @@ differs: offset, expected, got)\n\
   summary (one per target, last): address, transmitted, received, duplicates, errors, \
 loss_pct, min_ms, avg_ms, max_ms, mdev_ms (null without replies; mdev as ping computes it), \
 time_ms, method (\"raw\", \"dgram\" or \"tcp\"), rtts_ms (one entry per probe, the last 1,024 at most, null for a \
-lost one)\n\n\
+lost one)\n\
+  sweep (last, only for a -g range of more than 65,536 addresses, instead of a summary per \
+target): range, targets, probed, alive, unreachable, transmitted, received, duplicates, errors, \
+loss_pct, min_ms, avg_ms, max_ms, mdev_ms, time_ms, method\n\n\
+Sweeps: a -g range of more than 1,024 addresses (up to all of IPv4) is probed in address \
+order with a bounded number of targets open at once, and its answers, losses and errors are \
+printed as they come; -a and -u print each address as it settles. Up to 65,536 addresses it \
+ends with the table (or the summaries) of every target; a larger range ends with the sweep's \
+totals, so its memory stays flat whatever its size.\n\n\
 Privilege: a raw ICMP socket is tried first, then an unprivileged ICMP datagram socket \
 (net.ipv4.ping_group_range); -v says which. With neither, use --tcp PORT."
 )]
@@ -60,7 +69,8 @@ pub struct Args {
     #[arg(value_name = "HOST")]
     pub hosts: Vec<String>,
 
-    /// Ping a range: -g CIDR (network and broadcast left out) or -g START END
+    /// Ping a range: -g CIDR (network and broadcast left out) or -g START END; beyond 1,024
+    /// addresses the sweep is streamed (see below)
     #[arg(short = 'g', long = "generate", num_args = 1..=2, value_names = ["CIDR|START", "END"])]
     pub generate: Option<Vec<String>>,
 
@@ -189,10 +199,15 @@ fn resolve_all(
 
 async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
     let (hosts, family, source) = (config.hosts.clone(), config.family, config.source.clone());
-    let resolved =
+    let resolved = if hosts.iter().all(|h| h.literal.is_some()) {
+        // Addresses need no lookup: no thread for it (a flood's memory is mostly its threads
+        // and pages touched).
+        resolve_all(&hosts, source.as_ref(), family)?
+    } else {
         tokio::task::spawn_blocking(move || resolve_all(&hosts, source.as_ref(), family))
             .await
-            .map_err(|e| Error::other(format!("name lookup: {e}")))??;
+            .map_err(|e| Error::other(format!("name lookup: {e}")))??
+    };
     let ttl = config.ttl.and_then(|t| u8::try_from(t).ok());
     let targets: Vec<Target> = resolved
         .iter()
@@ -266,6 +281,9 @@ async fn ping(config: &Config, out: &mut Output) -> Result<Outcome> {
                 "net.ipv4.ping_group_range"
             }
         ));
+    }
+    if let Some(range) = &config.sweep {
+        return sweep::run(config, range, socket, out).await;
     }
     let mut renderer = Renderer::new(config, first_addr, out);
     renderer.set_zone(first_zone);
@@ -362,7 +380,8 @@ async fn drive<S: ProbeSocket>(
 
 /// Every kind of document or record `--json` writes, for its JSON Schema.
 pub fn json_kinds(generator: &mut schemars::SchemaGenerator) -> Vec<schemars::Schema> {
-    vec![crate::output::schema::record::<crate::probe::Event>(
-        generator,
-    )]
+    vec![
+        crate::output::schema::record::<crate::probe::Event>(generator),
+        crate::output::schema::record::<sweep::SweepRecord>(generator),
+    ]
 }

@@ -638,7 +638,10 @@ fn write_plain_rows(
     refused: Option<&HashMap<Arc<str>, u64>>,
     top_us: u64,
 ) -> Result<()> {
-    let widths = column_widths(header, summaries, refused, top_us);
+    let widths = column_widths(
+        header,
+        summaries.iter().map(|s| row_cells(s, refused, top_us)),
+    );
     let mut line = String::new();
     push_row(&mut line, header, &widths);
     out.write_text(&line)?;
@@ -658,7 +661,10 @@ pub(super) fn plain_table(
 ) -> String {
     let top_us = scale_top(summaries);
     let header = row_header(refused.is_some(), top_us);
-    let widths = column_widths(&header, summaries, refused, top_us);
+    let widths = column_widths(
+        &header,
+        summaries.iter().map(|s| row_cells(s, refused, top_us)),
+    );
     let mut text = String::new();
     push_row(&mut text, &header, &widths);
     for s in summaries {
@@ -668,19 +674,44 @@ pub(super) fn plain_table(
 }
 
 /// Each column's width: its widest cell.
-fn column_widths(
-    header: &[String],
-    summaries: &[Summary],
-    refused: Option<&HashMap<Arc<str>, u64>>,
-    top_us: u64,
-) -> Vec<usize> {
+fn column_widths(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Vec<usize> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for s in summaries {
-        for (w, cell) in widths.iter_mut().zip(row_cells(s, refused, top_us)) {
+    for cells in rows {
+        for (w, cell) in widths.iter_mut().zip(cells) {
             *w = (*w).max(cell.chars().count());
         }
     }
     widths
+}
+
+/// The table of `count` targets without colour, each row made by `summary` when it is
+/// written (three passes: the scale, the widths, the rows), so that a sweep keeps its compact
+/// rows and never a summary per target.
+pub(super) fn write_rows_of(
+    out: &mut Output,
+    count: usize,
+    summary: &dyn Fn(usize) -> Summary,
+) -> Result<()> {
+    let top_us = (0..count)
+        .filter_map(|i| summary(i).rtts_us.iter().flatten().copied().max())
+        .max()
+        .unwrap_or(0);
+    let header = row_header(false, top_us);
+    let widths = column_widths(
+        &header,
+        (0..count).map(|i| row_cells(&summary(i), None, top_us)),
+    );
+    let mut line = String::new();
+    push_row(&mut line, &header, &widths);
+    for i in 0..count {
+        push_row(&mut line, &row_cells(&summary(i), None, top_us), &widths);
+        if line.len() > 64 * 1024 {
+            out.write_text(&line)?;
+            line.clear();
+        }
+    }
+    out.write_text(&line)?;
+    out.flush()
 }
 
 /// One row, each cell padded to its column's width and two spaces, and no space at the end
