@@ -8,6 +8,9 @@
 //! machine runs in unit tests with a fake socket and a fake [`Clock`], without root. The real
 //! sockets are [`icmp::IcmpProber`] (echo requests) and [`tcp::TcpProber`] (handshakes).
 //! [`event`] holds the events, which are also the JSON stream, field for field.
+//! Beside it, three engines with their own state: [`trace`] (a TTL per probe, hop by hop),
+//! [`scan`] (a handshake per port, millions of probes) and [`sweep`] (one address range in
+//! address order, in flat memory).
 
 pub mod driver;
 pub mod engine;
