@@ -24,7 +24,7 @@ use crate::exit::Outcome;
 use crate::model::trace::{Outcome as ProbeOutcome, Path};
 use crate::net::privilege::Method;
 use crate::output::Output;
-use crate::probe::trace::socket::{ProbeKind, TraceSockets};
+use crate::probe::trace::socket::{IcmpHub, ProbeKind, TraceSockets};
 use crate::probe::trace::{self as prober, Pacing, ProbeEvent};
 
 pub use config::{Config, Mode};
@@ -202,18 +202,28 @@ async fn trace_all(config: &Config, targets: &[Target], out: &mut Output) -> Res
         looked_up: HashSet::new(),
         pending_lookups: 0,
     };
+    // Every trace's sockets, opened with the capabilities raised once; the traces share one
+    // raw ICMP socket per family.
+    let hub = IcmpHub::default();
+    let opened = crate::net::privilege::with_raised(|| {
+        targets
+            .iter()
+            .enumerate()
+            .map(|(index, target)| {
+                let kind = ProbeKind {
+                    protocol: config.protocol,
+                    port: config.port,
+                    flow: config.flow,
+                    instance: u16::try_from(index).unwrap_or(u16::MAX),
+                };
+                let mpls = prober::MplsTable::default();
+                TraceSockets::open(&target.scoped, kind, &config.source, &hub, mpls.clone())
+                    .map(|sockets| (sockets, mpls))
+            })
+            .collect::<Result<Vec<_>>>()
+    })?;
     let mut tasks = Vec::new();
-    for (index, target) in targets.iter().enumerate() {
-        let kind = ProbeKind {
-            protocol: config.protocol,
-            port: config.port,
-            flow: config.flow,
-            instance: u16::try_from(index).unwrap_or(u16::MAX),
-        };
-        let mpls = prober::MplsTable::default();
-        let mut sockets = crate::net::privilege::with_raised(|| {
-            TraceSockets::open(&target.scoped, kind, &config.source, mpls.clone())
-        })?;
+    for ((index, target), (mut sockets, mpls)) in targets.iter().enumerate().zip(opened) {
         out.debug(format!(
             "trace to {} ({}) from {}: {} probes, {} sockets",
             target.host,

@@ -95,6 +95,39 @@ fn program(v6: bool, keep: Keep) -> Vec<Insn> {
     p
 }
 
+impl Keep {
+    /// Whether the filter keeps `packet` (as the raw socket of the family `v6` says reads it):
+    /// the same test in user space, for a socket that several traces share.
+    #[must_use]
+    pub fn keeps(self, v6: bool, packet: &[u8]) -> bool {
+        let start = if v6 {
+            0
+        } else {
+            match packet.first() {
+                Some(b) => 4 * usize::from(b & 0xf),
+                None => return false,
+            }
+        };
+        let byte = |at: usize| packet.get(start + at).copied();
+        let half = |at: usize| Some(u16::from_be_bytes([byte(at)?, byte(at + 1)?]));
+        let quoted = if v6 { 8 + 40 } else { 8 + 20 };
+        let (echo_reply, time_exceeded, unreachable) = if v6 { (129, 3, 1) } else { (0, 11, 3) };
+        let is_error = |t: u8| t == time_exceeded || t == unreachable;
+        match self {
+            Keep::Echo(ident) => match byte(0) {
+                Some(t) if t == echo_reply => half(4) == Some(ident),
+                Some(t) if is_error(t) => half(quoted + 4) == Some(ident),
+                _ => false,
+            },
+            Keep::QuotedSourcePorts(low, high) => {
+                byte(0).is_some_and(is_error)
+                    && half(quoted).is_some_and(|port| (low..=high).contains(&port))
+            }
+            Keep::TcpToPorts(low, high) => half(2).is_some_and(|port| (low..=high).contains(&port)),
+        }
+    }
+}
+
 /// Let `socket` (raw ICMP or TCP, of the family `v6` says) queue only what `keep` describes.
 pub fn keep_only(socket: &Socket, v6: bool, keep: Keep) -> io::Result<()> {
     let filter: Vec<SockFilter> = program(v6, keep)
@@ -140,6 +173,20 @@ mod tests {
         }
     }
 
+    /// The kernel's verdict on a packet, checked against the same test in user space.
+    fn both(v6: bool, keep: Keep) -> impl Fn(&[u8]) -> u32 {
+        let program = program(v6, keep);
+        move |packet| {
+            let kept = run(&program, packet);
+            assert_eq!(
+                keep.keeps(v6, packet),
+                kept == ACCEPT,
+                "{keep:?} {packet:?}"
+            );
+            kept
+        }
+    }
+
     /// An IPv4 header (20 bytes) in front of `rest`.
     fn v4(rest: &[u8]) -> Vec<u8> {
         let mut p = vec![
@@ -169,47 +216,43 @@ mod tests {
 
     #[test]
     fn echo_filter_keeps_this_identifier_only() {
-        let p4 = program(false, Keep::Echo(0x1234));
-        assert_eq!(run(&p4, &v4(&echo(0, 0x1234))), ACCEPT);
-        assert_eq!(run(&p4, &v4(&echo(0, 0x1235))), 0);
-        assert_eq!(
-            run(&p4, &v4(&echo(8, 0x1234))),
-            0,
-            "a request is not an answer"
-        );
-        assert_eq!(run(&p4, &error(false, 11, echo(8, 0x1234))), ACCEPT);
-        assert_eq!(run(&p4, &error(false, 3, echo(8, 0x1234))), ACCEPT);
-        assert_eq!(run(&p4, &error(false, 11, echo(8, 0x4321))), 0);
-        assert_eq!(run(&p4, &error(false, 5, echo(8, 0x1234))), 0, "a redirect");
-        let p6 = program(true, Keep::Echo(0x1234));
-        assert_eq!(run(&p6, &echo(129, 0x1234)), ACCEPT);
-        assert_eq!(run(&p6, &echo(129, 0x1200)), 0);
-        assert_eq!(run(&p6, &error(true, 3, echo(128, 0x1234))), ACCEPT);
-        assert_eq!(run(&p6, &error(true, 1, echo(128, 0x1234))), ACCEPT);
-        assert_eq!(run(&p6, &error(true, 3, echo(128, 0x1999))), 0);
-        assert_eq!(run(&p6, &[129, 0]), 0, "too short");
+        let p4 = both(false, Keep::Echo(0x1234));
+        assert_eq!(p4(&v4(&echo(0, 0x1234))), ACCEPT);
+        assert_eq!(p4(&v4(&echo(0, 0x1235))), 0);
+        assert_eq!(p4(&v4(&echo(8, 0x1234))), 0, "a request is not an answer");
+        assert_eq!(p4(&error(false, 11, echo(8, 0x1234))), ACCEPT);
+        assert_eq!(p4(&error(false, 3, echo(8, 0x1234))), ACCEPT);
+        assert_eq!(p4(&error(false, 11, echo(8, 0x4321))), 0);
+        assert_eq!(p4(&error(false, 5, echo(8, 0x1234))), 0, "a redirect");
+        let p6 = both(true, Keep::Echo(0x1234));
+        assert_eq!(p6(&echo(129, 0x1234)), ACCEPT);
+        assert_eq!(p6(&echo(129, 0x1200)), 0);
+        assert_eq!(p6(&error(true, 3, echo(128, 0x1234))), ACCEPT);
+        assert_eq!(p6(&error(true, 1, echo(128, 0x1234))), ACCEPT);
+        assert_eq!(p6(&error(true, 3, echo(128, 0x1999))), 0);
+        assert_eq!(p6(&[129, 0]), 0, "too short");
     }
 
     #[test]
     fn port_filters_keep_the_range_only() {
-        let p4 = program(false, Keep::QuotedSourcePorts(40000, 40002));
+        let p4 = both(false, Keep::QuotedSourcePorts(40000, 40002));
         for (port, kept) in [(39999, 0), (40000, ACCEPT), (40002, ACCEPT), (40003, 0)] {
-            assert_eq!(run(&p4, &error(false, 11, ports(port))), kept, "{port}");
+            assert_eq!(p4(&error(false, 11, ports(port))), kept, "{port}");
         }
-        assert_eq!(run(&p4, &v4(&echo(0, 40000))), 0);
-        let p6 = program(true, Keep::QuotedSourcePorts(40000, 40000));
-        assert_eq!(run(&p6, &error(true, 1, ports(40000))), ACCEPT);
-        assert_eq!(run(&p6, &error(true, 3, ports(40001))), 0);
+        assert_eq!(p4(&v4(&echo(0, 40000))), 0);
+        let p6 = both(true, Keep::QuotedSourcePorts(40000, 40000));
+        assert_eq!(p6(&error(true, 1, ports(40000))), ACCEPT);
+        assert_eq!(p6(&error(true, 3, ports(40001))), 0);
         // TCP segments: the destination port (bytes 2-3) is ours.
         let tcp = |dst: u16| {
             let [h, l] = dst.to_be_bytes();
             [0, 80, h, l, 0, 0, 0, 0]
         };
-        let t4 = program(false, Keep::TcpToPorts(50000, 51023));
-        assert_eq!(run(&t4, &v4(&tcp(50500))), ACCEPT);
-        assert_eq!(run(&t4, &v4(&tcp(51024))), 0);
-        let t6 = program(true, Keep::TcpToPorts(50000, 51023));
-        assert_eq!(run(&t6, &tcp(50000)), ACCEPT);
-        assert_eq!(run(&t6, &tcp(49999)), 0);
+        let t4 = both(false, Keep::TcpToPorts(50000, 51023));
+        assert_eq!(t4(&v4(&tcp(50500))), ACCEPT);
+        assert_eq!(t4(&v4(&tcp(51024))), 0);
+        let t6 = both(true, Keep::TcpToPorts(50000, 51023));
+        assert_eq!(t6(&tcp(50000)), ACCEPT);
+        assert_eq!(t6(&tcp(49999)), 0);
     }
 }

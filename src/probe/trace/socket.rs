@@ -7,15 +7,19 @@
 //! an unprivileged ping socket read their errors from the socket's error queue
 //! ([`crate::net::linux::recverr`]), as tracepath does; TCP needs a raw socket.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::io;
+use std::io::IoSlice;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-
 use std::os::fd::AsRawFd;
+use std::rc::Rc;
 
-use nix::sys::socket::{SockaddrStorage, recvfrom};
+use nix::sys::socket::{ControlMessage, MsgFlags, SockaddrStorage, recvfrom, sendmsg};
 use socket2::{Domain, Protocol as SockProtocol, SockAddr, Socket, Type};
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
+use tokio::sync::Notify;
 
 use super::MplsTable;
 use crate::error::{Error, Result};
@@ -69,9 +73,12 @@ pub struct TraceSockets {
     source: IpAddr,
     encoding: Encoding,
     method: Method,
-    send: AsyncFd<Socket>,
-    /// The raw ICMP socket that reads errors when the send socket does not.
-    icmp: Option<AsyncFd<Socket>>,
+    /// The socket probes go out through (for raw ICMP probes, the run's shared ICMP socket).
+    send: Rc<AsyncFd<Socket>>,
+    /// Whether answers are read from `send` too (not when it is the shared ICMP socket).
+    send_reads: bool,
+    /// This trace's share of the raw ICMP socket that reads errors (and echo replies).
+    icmp: Option<Slot>,
     buf: Vec<u8>,
     /// MPLS labels quoted by the errors read, by probe number, for the caller to take.
     mpls: MplsTable,
@@ -80,6 +87,169 @@ pub struct TraceSockets {
 fn io_err(what: impl Into<String>) -> impl FnOnce(io::Error) -> Error {
     let what = what.into();
     move |e| Error::io(what, e)
+}
+
+/// The raw ICMP sockets of a run, one per address family, shared by all its traces. The kernel
+/// hands every ICMP packet to every raw ICMP socket: with a socket per trace, each answer would
+/// be copied and filtered once per trace. Here each packet is read once and queued for the
+/// traces whose [`Keep`] it matches (the test their own socket's filter would make), which are
+/// woken; whichever trace reads the socket sorts what it finds.
+#[derive(Clone, Default)]
+pub struct IcmpHub {
+    families: Rc<RefCell<[Option<Rc<Family>>; 2]>>,
+}
+
+/// One family's shared socket and the traces reading it.
+struct Family {
+    v6: bool,
+    socket: Rc<AsyncFd<Socket>>,
+    slots: RefCell<Vec<SlotState>>,
+}
+
+/// What one trace keeps of the shared socket, and what is queued for it; `None` once the trace
+/// is over.
+struct SlotState {
+    keep: Option<Keep>,
+    queue: VecDeque<(Vec<u8>, IpAddr)>,
+    wake: Rc<Notify>,
+}
+
+/// One trace's share of an [`IcmpHub`] socket.
+struct Slot {
+    family: Rc<Family>,
+    index: usize,
+    wake: Rc<Notify>,
+}
+
+impl IcmpHub {
+    /// This family's shared socket, opened on first use (with `-I` applied); the inner error
+    /// when a raw socket is refused.
+    fn family(&self, v6: bool, source: &Source) -> Result<io::Result<Rc<Family>>> {
+        let mut families = self.families.borrow_mut();
+        let entry = &mut families[usize::from(v6)];
+        if let Some(family) = entry {
+            return Ok(Ok(family.clone()));
+        }
+        let raw = match Socket::new(domain(v6), Type::RAW, Some(icmp_protocol(v6))) {
+            Ok(raw) => raw,
+            Err(e) => return Ok(Err(e)),
+        };
+        apply_source(&raw, source, 0, v6)?;
+        // Every trace's answers wait here.
+        let _ = raw.set_recv_buffer_size(1 << 20);
+        let family = Rc::new(Family {
+            v6,
+            socket: Rc::new(register(raw).map_err(io_err("register the ICMP socket"))?),
+            slots: RefCell::new(Vec::new()),
+        });
+        *entry = Some(family.clone());
+        Ok(Ok(family))
+    }
+
+    /// A share of this family's socket for the answers `keep` describes.
+    fn slot(&self, v6: bool, source: &Source, keep: Keep) -> Result<io::Result<Slot>> {
+        let family = match self.family(v6, source)? {
+            Ok(family) => family,
+            Err(e) => return Ok(Err(e)),
+        };
+        let wake = Rc::new(Notify::new());
+        let index = {
+            let mut slots = family.slots.borrow_mut();
+            slots.push(SlotState {
+                keep: Some(keep),
+                queue: VecDeque::new(),
+                wake: wake.clone(),
+            });
+            slots.len() - 1
+        };
+        Ok(Ok(Slot {
+            family,
+            index,
+            wake,
+        }))
+    }
+}
+
+impl Slot {
+    /// The next packet for this trace, into `buf`, without waiting: from its queue, else from
+    /// the socket, queueing for the other traces what is theirs.
+    fn next(&self, buf: &mut [u8]) -> io::Result<Option<(usize, IpAddr)>> {
+        if let Some((packet, from)) = self.family.slots.borrow_mut()[self.index].queue.pop_front() {
+            let len = packet.len().min(buf.len());
+            buf[..len].copy_from_slice(&packet[..len]);
+            return Ok(Some((len, from)));
+        }
+        while let Some((len, from)) = TraceSockets::read_one(&self.family.socket, buf)? {
+            let packet = &buf[..len];
+            let mut mine = false;
+            for (index, slot) in self.family.slots.borrow_mut().iter_mut().enumerate() {
+                if !slot.keep.is_some_and(|k| k.keeps(self.family.v6, packet)) {
+                    continue;
+                }
+                if index == self.index {
+                    mine = true;
+                } else {
+                    slot.queue.push_back((packet.to_vec(), from));
+                    slot.wake.notify_one();
+                }
+            }
+            if mine {
+                return Ok(Some((len, from)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Until the socket has something to read or another trace queued a packet for this one.
+    async fn ready(&self) -> io::Result<()> {
+        if !self.family.slots.borrow()[self.index].queue.is_empty() {
+            return Ok(());
+        }
+        tokio::select! {
+            guard = self.family.socket.ready(Interest::READABLE) => guard.map(|mut g| g.clear_ready()),
+            () = self.wake.notified() => Ok(()),
+        }
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut slots = self.family.slots.borrow_mut();
+        let slot = &mut slots[self.index];
+        slot.keep = None;
+        slot.queue.clear();
+    }
+}
+
+/// Send `bytes` to `dest`, with this TTL (hop limit) as ancillary data rather than a socket
+/// option set before each probe.
+fn send_with_ttl(
+    socket: &Socket,
+    bytes: &[u8],
+    dest: SocketAddr,
+    ttl: Option<u8>,
+) -> io::Result<()> {
+    let hops = libc::c_int::from(ttl.unwrap_or(0));
+    let cmsg = if dest.is_ipv6() {
+        ControlMessage::Ipv6HopLimit(&hops)
+    } else {
+        ControlMessage::Ipv4Ttl(&hops)
+    };
+    let cmsgs = if ttl.is_some() {
+        std::slice::from_ref(&cmsg)
+    } else {
+        &[]
+    };
+    let addr = SockaddrStorage::from(dest);
+    sendmsg(
+        socket.as_raw_fd(),
+        &[IoSlice::new(bytes)],
+        cmsgs,
+        MsgFlags::empty(),
+        Some(&addr),
+    )
+    .map(|_| ())
+    .map_err(io::Error::from)
 }
 
 #[allow(unsafe_code)]
@@ -181,15 +351,16 @@ fn raw_refused(what: &str, err: &io::Error) -> Error {
 }
 
 impl TraceSockets {
-    /// Open the sockets of a trace to `target`. Must be called inside a tokio runtime.
+    /// Open the sockets of a trace to `target`, its raw ICMP socket a share of `hub`'s. Must be
+    /// called inside a tokio runtime, with the capabilities raised.
     pub fn open(
         scoped: &ScopedAddr,
         kind: ProbeKind,
         source: &Source,
+        hub: &IcmpHub,
         mpls: MplsTable,
     ) -> Result<Self> {
-        let (target, scope_id) = (scoped.ip, scoped.scope_id);
-        let v6 = target.is_ipv6();
+        let v6 = scoped.ip.is_ipv6();
         let source_addr = source_for(scoped, source)?;
         let pid = u16::try_from(std::process::id() & 0xffff).unwrap_or(0);
         let mut encoding = Encoding {
@@ -200,15 +371,32 @@ impl TraceSockets {
             dst_port: kind.port,
             isn: u32::from(pid) << 16 | u32::from(kind.instance) << 10,
         };
-        let (send, icmp, method) = match kind.protocol {
-            Protocol::Icmp => {
-                let (socket, method) = privilege::open_icmp(v6)?;
-                if method == Method::Dgram {
-                    recverr::enable(&socket, v6).map_err(io_err("enable the error queue"))?;
+        // Each trace's share of the raw ICMP socket keeps its own answers only.
+        let (send, icmp) = match kind.protocol {
+            Protocol::Icmp => match hub.slot(v6, source, keep_filter(&encoding, kind))? {
+                // Echo probes go out through the shared socket, which reads their answers.
+                Ok(slot) => {
+                    let send = slot.family.socket.clone();
+                    return Ok(Self::new(
+                        kind,
+                        v6,
+                        scoped,
+                        source_addr,
+                        encoding,
+                        send,
+                        false,
+                        Some(slot),
+                        mpls,
+                    ));
                 }
-                apply_source(&socket, source, 0, v6)?;
-                (socket, None, method)
-            }
+                Err(raw_err) => {
+                    let socket = Socket::new(domain(v6), Type::DGRAM, Some(icmp_protocol(v6)))
+                        .map_err(|e| privilege::both_refused(&raw_err, &e))?;
+                    recverr::enable(&socket, v6).map_err(io_err("enable the error queue"))?;
+                    apply_source(&socket, source, 0, v6)?;
+                    (socket, None)
+                }
+            },
             Protocol::Udp => {
                 let socket = Socket::new(domain(v6), Type::DGRAM, Some(SockProtocol::UDP))
                     .map_err(io_err("open a UDP socket"))?;
@@ -223,11 +411,11 @@ impl TraceSockets {
                     .ok()
                     .and_then(|a| a.as_socket())
                     .map_or(0, |a| a.port());
-                match Socket::new(domain(v6), Type::RAW, Some(icmp_protocol(v6))) {
-                    Ok(raw) => (socket, Some(raw), Method::Raw),
+                match hub.slot(v6, source, keep_filter(&encoding, kind))? {
+                    Ok(slot) => (socket, Some(slot)),
                     Err(_) => {
                         recverr::enable(&socket, v6).map_err(io_err("enable the error queue"))?;
-                        (socket, None, Method::Dgram)
+                        (socket, None)
                     }
                 }
             }
@@ -235,49 +423,67 @@ impl TraceSockets {
                 let socket = Socket::new(domain(v6), Type::RAW, Some(SockProtocol::TCP))
                     .map_err(|e| raw_refused("TCP", &e))?;
                 apply_source(&socket, source, 0, v6)?;
-                let raw = Socket::new(domain(v6), Type::RAW, Some(icmp_protocol(v6)))
-                    .map_err(|e| raw_refused("ICMP", &e))?;
                 // A base port per trace; without --flow each probe takes the next.
                 encoding.src_port = 33000u16
                     .wrapping_add(pid % 16 * 2048)
                     .wrapping_add(kind.instance.wrapping_mul(1024) % 2048);
-                (socket, Some(raw), Method::Raw)
-            }
-        };
-        // Many traces at once: each raw socket queues its own answers only.
-        if method == Method::Raw {
-            let keep = keep_filter(&encoding, kind);
-            let _ = filter::keep_only(icmp.as_ref().unwrap_or(&send), v6, keep);
-            if kind.protocol == Protocol::Tcp
-                && let Keep::QuotedSourcePorts(low, high) = keep
-            {
-                let _ = filter::keep_only(&send, v6, Keep::TcpToPorts(low, high));
-            }
-        }
-        let icmp = match icmp {
-            Some(raw) => {
-                if let Some(name) = &source.device {
-                    icmp::bind_to_interface(&raw, name)
-                        .map_err(io_err(format!("bind to interface {name}")))?;
+                let keep = keep_filter(&encoding, kind);
+                let slot = hub
+                    .slot(v6, source, keep)?
+                    .map_err(|e| raw_refused("ICMP", &e))?;
+                // The raw TCP socket sees every TCP segment: it keeps the target's answers only.
+                if let Keep::QuotedSourcePorts(low, high) = keep {
+                    let _ = filter::keep_only(&socket, v6, Keep::TcpToPorts(low, high));
                 }
-                Some(register(raw).map_err(io_err("register the ICMP socket"))?)
+                (socket, Some(slot))
             }
-            None => None,
         };
         let _ = send.set_recv_buffer_size(1 << 18);
-        Ok(Self {
+        let send = Rc::new(register(send).map_err(io_err("register the probe socket"))?);
+        Ok(Self::new(
             kind,
             v6,
-            target,
-            scope_id,
-            source: source_addr,
+            scoped,
+            source_addr,
+            encoding,
+            send,
+            true,
+            icmp,
+            mpls,
+        ))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        kind: ProbeKind,
+        v6: bool,
+        scoped: &ScopedAddr,
+        source: IpAddr,
+        encoding: Encoding,
+        send: Rc<AsyncFd<Socket>>,
+        send_reads: bool,
+        icmp: Option<Slot>,
+        mpls: MplsTable,
+    ) -> Self {
+        let method = if icmp.is_some() {
+            Method::Raw
+        } else {
+            Method::Dgram
+        };
+        Self {
+            kind,
+            v6,
+            target: scoped.ip,
+            scope_id: scoped.scope_id,
+            source,
             encoding,
             method,
-            send: register(send).map_err(io_err("register the probe socket"))?,
+            send,
+            send_reads,
             icmp,
             buf: vec![0; 4096],
             mpls,
-        })
+        }
     }
 
     /// Raw or datagram.
@@ -290,15 +496,6 @@ impl TraceSockets {
     #[must_use]
     pub fn source(&self) -> IpAddr {
         self.source
-    }
-
-    fn set_ttl(&self, ttl: u8) -> io::Result<()> {
-        let socket = self.send.get_ref();
-        if self.v6 {
-            socket.set_unicast_hops_v6(u32::from(ttl))
-        } else {
-            socket.set_ttl_v4(u32::from(ttl))
-        }
     }
 
     /// An answer from a raw ICMP socket's packet (`from` its sender).
@@ -392,9 +589,6 @@ fn unmapped(addr: IpAddr) -> IpAddr {
 impl ProbeSocket for TraceSockets {
     fn send(&mut self, probe: &Probe<'_>) -> io::Result<()> {
         let seq = probe.seq;
-        if let Some(ttl) = probe.ttl {
-            self.set_ttl(ttl)?;
-        }
         let (bytes, port) = match self.kind.protocol {
             Protocol::Icmp => (self.encoding.echo_request(self.v6, seq), 0),
             Protocol::Udp => (
@@ -407,14 +601,12 @@ impl ProbeSocket for TraceSockets {
             scope_id: self.scope_id,
             ..self.target.into()
         };
-        let dest = SockAddr::from(dest.socket_addr(port));
-        let result = self.send.get_ref().send_to(&bytes, &dest).map(|_| ());
-        match result {
+        let dest = dest.socket_addr(port);
+        let send = || send_with_ttl(self.send.get_ref(), &bytes, dest, probe.ttl);
+        match send() {
             // With the error queue enabled the kernel also reports the last ICMP error on the socket's next
             // call, which fails with it; the error itself stays on the queue. Send again.
-            Err(e) if self.method == Method::Dgram && is_reported_icmp(&e) => {
-                self.send.get_ref().send_to(&bytes, &dest).map(|_| ())
-            }
+            Err(e) if self.method == Method::Dgram && is_reported_icmp(&e) => send(),
             other => other,
         }
     }
@@ -422,10 +614,11 @@ impl ProbeSocket for TraceSockets {
     async fn readable(&mut self) -> Result<()> {
         let interest = Interest::READABLE | Interest::ERROR;
         let ready = match &self.icmp {
+            Some(icmp) if !self.send_reads => icmp.ready().await,
             Some(icmp) => {
                 tokio::select! {
                     guard = self.send.ready(interest) => guard.map(|mut g| g.clear_ready()),
-                    guard = icmp.ready(Interest::READABLE) => guard.map(|mut g| g.clear_ready()),
+                    ready = icmp.ready() => ready,
                 }
             }
             None => self.send.ready(interest).await.map(|mut g| g.clear_ready()),
@@ -496,7 +689,7 @@ fn is_echo_reply(v6: bool, icmp_type: u8) -> bool {
 impl TraceSockets {
     fn try_recv_into(&self, buf: &mut [u8]) -> io::Result<Option<Option<Decoded>>> {
         if let Some(icmp) = &self.icmp
-            && let Some((len, from)) = Self::read_one(icmp, buf)?
+            && let Some((len, from)) = icmp.next(buf)?
         {
             return Ok(Some(self.answer_from_icmp(&buf[..len], from)));
         }
@@ -504,6 +697,9 @@ impl TraceSockets {
             && let Some(queued) = recverr::try_read(self.send.get_ref(), buf)?
         {
             return Ok(Some(self.answer_from_queue(&queued, &buf[..queued.len])));
+        }
+        if !self.send_reads {
+            return Ok(None);
         }
         let (len, from) = match Self::read_one(&self.send, buf) {
             Ok(Some(got)) => got,
