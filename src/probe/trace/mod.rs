@@ -11,6 +11,7 @@
 //! next, so that on a fast path no probe goes past an end already known.
 //! [`socket::TraceSockets`] is the socket on the network; the tests drive a scripted fake.
 
+mod hub;
 pub mod socket;
 
 use std::cell::RefCell;
