@@ -30,12 +30,20 @@ pub fn open(path: &Path) -> Result<std::fs::File> {
 /// are read to find out).
 pub fn read_file(path: &Path, limit: usize) -> Result<Option<Vec<u8>>> {
     let file = open(path)?;
-    read_all(file, limit).map_err(|e| Error::io(format!("read {}", path.display()), e))
+    // Room for all of a regular file and the byte that finds its end, in one allocation.
+    let size = file
+        .metadata()
+        .map_or(0, |m| usize::try_from(m.len()).unwrap_or(limit));
+    read_into(file, limit, Vec::with_capacity(size.min(limit) + 1))
+        .map_err(|e| Error::io(format!("read {}", path.display()), e))
 }
 
 /// Everything `reader` gives, or `None` when that is more than `limit` bytes.
 pub fn read_all(reader: impl Read, limit: usize) -> io::Result<Option<Vec<u8>>> {
-    let mut bytes = Vec::new();
+    read_into(reader, limit, Vec::new())
+}
+
+fn read_into(reader: impl Read, limit: usize, mut bytes: Vec<u8>) -> io::Result<Option<Vec<u8>>> {
     reader.take(limit as u64 + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() <= limit).then_some(bytes))
 }

@@ -56,7 +56,10 @@ pub struct ServiceEntry {
 /// tcp, udp, sctp and ddp, are skipped.
 #[must_use]
 pub fn parse(text: &str) -> Vec<ServiceEntry> {
-    text.lines().filter_map(parse_line).collect()
+    // One allocation for the table (a line holds at most one entry), not a doubling series.
+    let mut entries = Vec::with_capacity(text.lines().count());
+    entries.extend(text.lines().filter_map(parse_line));
+    entries
 }
 
 fn parse_line(line: &str) -> Option<ServiceEntry> {

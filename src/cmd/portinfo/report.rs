@@ -237,7 +237,7 @@ pub(super) mod tests {
 
     pub(crate) fn db() -> Database {
         Database::from_system(
-            &services::parse(
+            services::parse(
                 "ftp 21/tcp\nssh 22/tcp\nsmtp 25/tcp mail\nmysql 3306/tcp\nmysql 3306/udp\n",
             ),
             true,
