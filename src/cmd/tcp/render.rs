@@ -17,7 +17,14 @@ pub struct Renderer<'a> {
     timestamps: bool,
     /// Stdout carries the peer's bytes (pipe mode): trace records go to stderr as text.
     bytes_on_stdout: bool,
+    /// Lines and records for stdout are gathered here and written by [`Renderer::release`]
+    /// (a busy server writes a burst at once, not a line at a time); else written at once.
+    hold: bool,
+    held: Vec<u8>,
 }
+
+/// The most bytes a held renderer gathers before it writes them anyway.
+const HELD_MAX: usize = 64 * 1024;
 
 impl<'a> Renderer<'a> {
     /// A renderer on `out`; `timestamps` (`-D`) puts the time before lines and messages.
@@ -26,7 +33,47 @@ impl<'a> Renderer<'a> {
             out,
             timestamps,
             bytes_on_stdout: false,
+            hold: false,
+            held: Vec::new(),
         }
+    }
+
+    /// Hold stdout's lines (`on`) until [`Renderer::release`] (or until [`HELD_MAX`] bytes wait):
+    /// for a loop that releases before it waits. Status lines on stderr release first, so
+    /// the two streams keep their order.
+    pub fn hold(&mut self, on: bool) -> Result<()> {
+        self.hold = on;
+        if on { Ok(()) } else { self.release() }
+    }
+
+    /// Write and flush what is held.
+    pub fn release(&mut self) -> Result<()> {
+        if self.held.is_empty() {
+            return Ok(());
+        }
+        let written = self.out.write_bytes(&self.held);
+        self.held.clear();
+        written?;
+        self.out.flush()
+    }
+
+    /// Bytes for stdout: held, or written and flushed.
+    fn put(&mut self, bytes: &[u8]) -> Result<()> {
+        if self.hold {
+            self.held.extend_from_slice(bytes);
+            if self.held.len() < HELD_MAX {
+                return Ok(());
+            }
+            return self.release();
+        }
+        self.out.write_bytes(bytes)?;
+        self.out.flush()
+    }
+
+    /// Before a line on stderr: what is held for stdout goes first. A failing stdout shows at
+    /// the next line for it.
+    fn before_stderr(&mut self) {
+        let _ = self.release();
     }
 
     /// Whether stdout carries the peer's bytes (pipe mode), so that nothing else may go there.
@@ -43,12 +90,14 @@ impl<'a> Renderer<'a> {
             stamp: self.timestamps,
         };
         if self.out.is_json() {
-            self.out.json_record(event)
+            let mut line = Vec::new();
+            crate::output::ndjson_line(&mut line, event)?;
+            self.put(&line)
         } else if matches!(event, Event::Line { .. } | Event::Message { .. }) {
-            self.out.write_text(&format!("{text}\n"))?;
-            self.out.flush()
+            self.put(format!("{text}\n").as_bytes())
         } else {
             if !matches!(event, Event::Summary { .. }) {
+                self.before_stderr();
                 self.out.note(text);
             }
             Ok(())
@@ -76,19 +125,20 @@ impl<'a> Renderer<'a> {
         self.write_lines(&mut lines)
     }
 
-    /// Write and flush what [`Renderer::emit_all`] gathered.
+    /// Write and flush (or hold) what [`Renderer::emit_all`] gathered.
     fn write_lines(&mut self, lines: &mut Vec<u8>) -> Result<()> {
         if lines.is_empty() {
             return Ok(());
         }
-        self.out.write_bytes(lines)?;
+        let put = self.put(lines);
         lines.clear();
-        self.out.flush()
+        put
     }
 
     /// An event as a status line on stderr, whatever the format (pipe mode: stdout carries the
     /// peer's bytes).
     pub fn status(&mut self, event: &Event) {
+        self.before_stderr();
         self.out.note(Text {
             event,
             stamp: false,
@@ -100,31 +150,44 @@ impl<'a> Renderer<'a> {
     pub fn trace(&mut self, call: &SocketCall) {
         if self.out.is_json() && !self.bytes_on_stdout {
             // A closed stdout ends the run at the next event; a trace line is not worth it.
-            let _ = self.out.json_record(&Event::trace(call));
+            let mut line = Vec::new();
+            if crate::output::ndjson_line(&mut line, &Event::trace(call)).is_ok() {
+                let _ = self.put(&line);
+            }
         } else {
+            self.before_stderr();
             self.out.note(call);
         }
     }
 
     /// A status line on stderr (unless `-q`).
     pub fn note(&mut self, message: impl fmt::Display) {
+        self.before_stderr();
         self.out.note(message);
     }
 
     /// A detail on stderr with `-v`.
     pub fn debug(&mut self, message: impl fmt::Display) {
+        self.before_stderr();
         self.out.debug(message);
     }
 
     /// A warning on stderr.
     pub fn warn(&mut self, message: impl fmt::Display) {
+        self.before_stderr();
         self.out.warn(message);
     }
 
     /// Bytes to stdout as they are, flushed (`--concurrent` in pipe mode).
     pub fn raw(&mut self, bytes: &[u8]) -> Result<()> {
-        self.out.write_bytes(bytes)?;
-        self.out.flush()
+        self.put(bytes)
+    }
+}
+
+impl Drop for Renderer<'_> {
+    /// Nothing held is lost when a run ends early (an error, a signal).
+    fn drop(&mut self) {
+        let _ = self.release();
     }
 }
 
@@ -258,5 +321,40 @@ mod tests {
                 .get("partial")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn held_lines_wait_for_release_and_stderr_keeps_its_order() {
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let (mut output, stdout, stderr) = Output::capture(crate::output::Format::Text);
+        {
+            let mut out = Renderer::new(&mut output, false);
+            out.hold(true).unwrap();
+            out.emit(&Event::line(peer, "a".into(), false)).unwrap();
+            out.emit(&Event::line(peer, "b".into(), false)).unwrap();
+            assert_eq!(stdout.contents(), "");
+            out.release().unwrap();
+            assert_eq!(
+                stdout.contents(),
+                "[127.0.0.1:5000] a\n[127.0.0.1:5000] b\n"
+            );
+            out.emit(&Event::line(peer, "c".into(), false)).unwrap();
+            // A status line releases what is held first.
+            out.emit(&Event::connection(peer)).unwrap();
+            assert!(
+                stdout.contents().ends_with("] c\n"),
+                "{}",
+                stdout.contents()
+            );
+            assert_eq!(stderr.contents(), "connection from 127.0.0.1:5000\n");
+            out.emit(&Event::line(peer, "d".into(), false)).unwrap();
+            let big = "x".repeat(HELD_MAX);
+            out.emit(&Event::line(peer, big, false)).unwrap();
+            // Past the bound, what is held is written without waiting.
+            assert!(stdout.contents().contains("] d\n"));
+            out.emit(&Event::line(peer, "e".into(), false)).unwrap();
+        }
+        // Dropping the renderer writes what was still held.
+        assert!(stdout.contents().ends_with("] e\n"));
     }
 }

@@ -136,7 +136,13 @@ pub async fn serve(
     let mut total = Moved::default();
     let mut input_open = true;
     let mut pause = AcceptPause::default();
+    // What the hub prints is written when it has nothing more to handle: a burst of lines
+    // from the members takes one write, not one a line.
+    out.hold(true)?;
     loop {
+        if hub_rx.is_empty() {
+            out.release()?;
+        }
         tokio::select! {
             () = stop.wait() => break,
             () = pause.retry(), if pause.paused() => {}
@@ -218,6 +224,7 @@ pub async fn serve(
         m.writer.abort();
         total.add(m.moved());
     }
+    out.hold(false)?;
     Ok((total, next_id))
 }
 
