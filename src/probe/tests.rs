@@ -500,6 +500,35 @@ fn the_round_trip_series_is_bounded() {
     assert_eq!(s.rtts_us.len(), super::engine::RTTS_KEPT);
 }
 
+#[test]
+fn a_long_run_remembers_the_last_answers_in_constant_memory() {
+    let kept = super::engine::ANSWERED_KEPT as u64;
+    let n = 20_000;
+    let schedule = Schedule {
+        count: Some(n),
+        interval: Duration::from_millis(1),
+        wait: Duration::from_secs(10),
+        ..Schedule::default()
+    };
+    let mut lab = Lab::new(&["10.0.0.1"], schedule);
+    for i in 0..n {
+        lab.step_at(i);
+        lab.reply("10.0.0.1", Some(IDENT), (i + 1) as u16, i);
+    }
+    lab.step_at(n);
+    // A map of 4,096 buckets holds 3,584 entries.
+    assert!(lab.engine.remembered_capacity() <= 3584);
+    // The oldest answer still remembered is told as a duplicate; the one before it is not.
+    let oldest = (n - kept + 1) as u16;
+    lab.reply("10.0.0.1", Some(IDENT), oldest, n);
+    lab.reply("10.0.0.1", Some(IDENT), oldest - 1, n);
+    lab.step_at(n);
+    let story = lab.story();
+    assert_eq!(story[story.len() - 1], format!("dup {oldest}"));
+    let s = &lab.finish()[0];
+    assert_eq!((s.transmitted, s.received, s.duplicates), (n, n, 1));
+}
+
 /// Targets that share an address, one per TTL, each with its own range of sequence numbers.
 fn hops(addr: &str, ttls: &[u8], span: u16) -> Vec<Target> {
     ttls.iter()
