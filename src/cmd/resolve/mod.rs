@@ -6,9 +6,9 @@
 //! `--server`) or `--dns` is given. An address is looked up in reverse (getnameinfo, or PTR in
 //! DNS mode). Names are resolved concurrently, at most `--concurrency` at once, and every result
 //! is printed as it arrives (to a terminal at once; to a file or a pipe in blocks, written before
-//! any wait for input from a pipe or a terminal and within about 100 ms of an answer); with more
-//! than one name a summary follows. The lookups in flight are futures polled by the one loop
-//! that prints them, not tasks: in bulk runs a task a name cost more than the query.
+//! any wait for more input and within about 100 ms of an answer); with more than one name a
+//! summary follows. The lookups in flight are futures polled by the one loop that prints them,
+//! not tasks: in bulk runs a task a name cost more than the query.
 //!
 //! The work is split by mode: `config` checks the arguments, `system` and `dns` look one
 //! name up, `report` holds what is found, and `render` prints it.
@@ -326,7 +326,6 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
     };
     let many = config.file.is_some() || config.targets.len() > 1;
     let mut input = Inputs::open(config).await?;
-    let input_can_stall = input.can_stall;
     let start = Instant::now();
     let mut summary = Summary::new();
     let mut last_problem = None;
@@ -386,12 +385,8 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
             _ => {
                 let can_ask = !exhausted && pending.len() < config.concurrency;
                 // stdout is flushed before a wait that could keep its reader waiting: on a
-                // terminal, for input that can stall (a pipe; a regular file's next block is
-                // only a disk read away), or once results have waited a while.
-                if out.is_terminal()
-                    || (can_ask && input_can_stall)
-                    || flushed.elapsed() >= FLUSH_AFTER
-                {
+                // terminal, for input (a pipe that stalls), or once results have waited a while.
+                if out.is_terminal() || can_ask || flushed.elapsed() >= FLUSH_AFTER {
                     out.flush()?;
                     flushed = Instant::now();
                 }
@@ -463,9 +458,6 @@ struct Inputs {
     reader: Option<Box<dyn tokio::io::AsyncBufRead + Unpin + Send>>,
     source: String,
     line: u64,
-    /// Whether a read can wait on another program (a pipe, a terminal, a socket): not so for
-    /// a regular file, whose reads only wait for the disk.
-    can_stall: bool,
 }
 
 impl Inputs {
@@ -486,17 +478,11 @@ impl Inputs {
                 (Some(reader), path.display().to_string())
             }
         };
-        let can_stall = match &config.file {
-            None => false,
-            Some(path) if path.as_os_str() == "-" => !stdin_is_file(),
-            Some(path) => !std::fs::metadata(path).is_ok_and(|m| m.is_file()),
-        };
         Ok(Self {
             queued: config.targets.clone().into_iter(),
             reader,
             source,
             line: 0,
-            can_stall,
         })
     }
 
@@ -553,12 +539,6 @@ impl Inputs {
             return Ok(Some(Target::parse(text)));
         }
     }
-}
-
-/// Whether standard input is a regular file (`< names.txt`).
-fn stdin_is_file() -> bool {
-    nix::sys::stat::fstat(std::io::stdin())
-        .is_ok_and(|st| (st.st_mode & libc::S_IFMT) == libc::S_IFREG)
 }
 
 /// Every kind of document or record `--json` writes, for its JSON Schema.
