@@ -63,19 +63,43 @@ resolved=$("$NETTOOL" resolve -q --json "@127.0.0.1:$PORT" -t A -f "$work/names"
 # Rates in back-to-back pairs, so that a burst of load on the shared machine hits both alike.
 # nettool's own count, into a file: the whole-process runs write to /dev/null, and a slow
 # reader on a pipe would hold nettool up and measure the reader. dnsperf keeps as many queries
-# in flight as nettool's --concurrency, over the same names, once each.
+# in flight as nettool's --concurrency, over the same names, once each. Beside each rate: the CPU
+# time the tool used, the CPU time dnsmasq used serving it, and the CPU time every other process
+# on the machine used meanwhile (on a shared machine a rate says as much about the others as
+# about the tool: one thread gets its share of the cores, and dnsperf runs several).
+# dnsperf's run time stops at its last answer: the queries it lost wait out its timeout after
+# that, uncounted, where nettool asks again (after 250 ms) and counts the wait.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+# timed OUT COMMAND...: run COMMAND, its stdout into OUT; print its CPU seconds (user + system)
+# and its wall time, then dnsmasq's CPU ticks and the whole machine's over the run.
+timed() {
+  local out=$1 server_before machine_before used
+  shift
+  server_before=$(cpu_ticks "$dnsmasq_pid")
+  machine_before=$(busy_ticks)
+  used=$(python3 -c 'import os, sys, time
+out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+start = time.monotonic()
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, out, 1)])
+_, _, usage = os.wait4(pid, 0)
+print(f"{usage.ru_utime + usage.ru_stime:.3f} {time.monotonic() - start:.3f}")' "$out" "$@")
+  echo "$used $(( $(cpu_ticks "$dnsmasq_pid") - server_before )) $(( $(busy_ticks) - machine_before ))"
+}
+tick=$(getconf CLK_TCK)
 for _ in $(seq "$PAIRS"); do
-  "$NETTOOL" resolve -q --json "@127.0.0.1:$PORT" -t A --concurrency "$CONCURRENCY" -f "$work/names" \
-    > "$work/out.json"
+  ours_cpu=$(timed "$work/out.json" "$NETTOOL" resolve -q --json "@127.0.0.1:$PORT" -t A \
+    --concurrency "$CONCURRENCY" -f "$work/names")
   ours=$(tail -n 1 "$work/out.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["queries_per_second"])')
-  perf=$(dnsperf -s 127.0.0.1 -p "$PORT" -d "$work/dnsperf" -n 1 -c 1 -q "$CONCURRENCY" 2>&1 \
-    | awk '/Queries per second/ {print $4}')
-  echo "$ours $perf"
+  perf_cpu=$(timed "$work/perf.out" dnsperf -s 127.0.0.1 -p "$PORT" -d "$work/dnsperf" -n 1 -c 1 \
+    -q "$CONCURRENCY")
+  perf=$(awk '/Queries per second/ {print $4}' "$work/perf.out")
+  echo "$ours $perf $ours_cpu $perf_cpu"
 done > "$work/pairs"
-python3 - "$work/pairs" "$NAMES" "$CONCURRENCY" <<'PY'
+python3 - "$work/pairs" "$NAMES" "$CONCURRENCY" "$tick" <<'PY'
 import statistics, sys
 pairs = [tuple(map(float, line.split())) for line in open(sys.argv[1])]
-names, concurrency = int(sys.argv[2]), sys.argv[3]
+names, concurrency, tick = int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
 ours = statistics.median(p[0] for p in pairs)
 perf = statistics.median(p[1] for p in pairs)
 ratio = statistics.median(p[0] / p[1] for p in pairs)
@@ -85,6 +109,15 @@ print(f"  {ours:9.0f} queries/s  nettool resolve -q --json -t A -f (--concurrenc
 print(f"  {perf:9.0f} queries/s  dnsperf -c 1 -q {concurrency}")
 print(f"  ratio nettool/dnsperf: {ratio:.2f} (median of the pairs; each: "
       + ", ".join(f"{p[0] / p[1]:.2f}" for p in pairs) + ")")
+def per_query(values):
+    return statistics.median(values) * 1e6 / names
+for name, at in (("nettool", 2), ("dnsperf", 6)):
+    own = per_query([p[at] for p in pairs])
+    server = per_query([p[at + 2] / tick for p in pairs])
+    others = statistics.median(
+        max(p[at + 3] / tick - p[at] - p[at + 2] / tick, 0) / p[at + 1] for p in pairs)
+    print(f"  CPU per query: {name} {own:.1f} us, dnsmasq serving it {server:.1f} us; "
+          f"other processes kept {others:.2f} cores busy meanwhile")
 PY
 
 RUNS=${BULK_RUNS:-5} compare "bulk: $DIG_NAMES names, whole process (nettool --concurrency $CONCURRENCY vs dig -f, sequential)" \

@@ -11,8 +11,9 @@
 //! noted against the queries it could concern and the wait goes on; the notes are returned if
 //! the wait ends without an answer. The socket stays unconnected (so another source can be
 //! named) and asks for ICMP errors, so a closed port ends the wait at once. Answers are read in
-//! batches (recvmmsg), as many as are waiting at once. Messages are built and parsed by
-//! hickory-proto.
+//! batches (recvmmsg), as many as are waiting at once, and the queries asked meanwhile leave
+//! together (sendmmsg): a burst of answers costs the server one wake-up for the queries that
+//! follow, not one each. Messages are built and parsed by hickory-proto.
 
 use std::collections::HashMap;
 use std::io;
@@ -24,10 +25,12 @@ use std::io::IoSliceMut;
 use std::os::fd::{AsFd, AsRawFd};
 
 use hickory_resolver::proto::op::{Message, Query};
-use nix::sys::socket::{MsgFlags, MultiHeaders, SockaddrStorage, recvmmsg};
+use std::io::IoSlice;
+
+use nix::sys::socket::{MsgFlags, MultiHeaders, SockaddrStorage, recvmmsg, sendmmsg};
 use tokio::io::Interest;
 use tokio::net::UdpSocket;
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, oneshot};
 
 use super::os;
 
@@ -57,7 +60,10 @@ pub enum UdpFailure {
 enum Delivery {
     /// The answer, and its size in bytes as received.
     Answer(Message, usize),
+    /// An ICMP error reported on the socket (port or host unreachable).
     Error(io::ErrorKind),
+    /// The query could not be sent.
+    SendFailed(io::Error),
 }
 
 /// A query in flight: its question, where its answer goes, and what was received that was
@@ -80,10 +86,10 @@ type Waiters = Arc<Mutex<HashMap<u16, Waiter>>>;
 
 /// One socket, many queries in flight.
 pub struct UdpMux {
-    socket: Arc<UdpSocket>,
-    server: SocketAddr,
     waiters: Waiters,
+    outbox: Arc<Outbox>,
     reader: tokio::task::JoinHandle<()>,
+    sender: tokio::task::JoinHandle<()>,
     timeout: Duration,
     tries: usize,
 }
@@ -91,6 +97,7 @@ pub struct UdpMux {
 impl Drop for UdpMux {
     fn drop(&mut self) {
         self.reader.abort();
+        self.sender.abort();
     }
 }
 
@@ -117,11 +124,18 @@ impl UdpMux {
             server,
             Arc::clone(&waiters),
         ));
-        Ok(Self {
-            socket,
+        let outbox: Arc<Outbox> = Arc::default();
+        let sender = tokio::spawn(send_queued(
+            Arc::clone(&socket),
             server,
+            Arc::clone(&waiters),
+            Arc::clone(&outbox),
+        ));
+        Ok(Self {
             waiters,
+            outbox,
             reader,
+            sender,
             timeout,
             tries: tries.max(1),
         })
@@ -151,47 +165,40 @@ impl UdpMux {
         for _ in 0..self.tries {
             let (id, answer) = self.register(query);
             bytes[..2].copy_from_slice(&id.to_be_bytes());
-            let result = self.exchange(&bytes, answer).await;
+            let result = self.exchange(id, &bytes, answer).await;
             for note in self.forget(id) {
                 if !notes.contains(&note) {
                     notes.push(note);
                 }
             }
             match result {
-                Ok(Some(Delivery::Answer(message, size))) => return Ok((message, size)),
-                Ok(Some(Delivery::Error(kind))) => return Err(UdpFailure::Refused(kind.into())),
-                Ok(None) => {}
-                Err(e) => return Err(UdpFailure::Io(e)),
+                Some(Delivery::Answer(message, size)) => return Ok((message, size)),
+                Some(Delivery::Error(kind)) => return Err(UdpFailure::Refused(kind.into())),
+                Some(Delivery::SendFailed(e)) => return Err(UdpFailure::Io(e)),
+                None => {}
             }
         }
         Err(UdpFailure::Timeout(notes))
     }
 
-    /// Send `bytes` and wait up to the timeout for the answer, sending them again every
-    /// [`RESEND`] meanwhile (a datagram lost at a busy server then costs that, not the whole
-    /// timeout); `None` when no answer came.
+    /// Send `bytes` (the query with ID `id`) and wait up to the timeout for the answer, sending
+    /// them again every [`RESEND`] meanwhile (a datagram lost at a busy server then costs that,
+    /// not the whole timeout); `None` when no answer came.
     async fn exchange(
         &self,
+        id: u16,
         bytes: &[u8],
         mut answer: oneshot::Receiver<Delivery>,
-    ) -> io::Result<Option<Delivery>> {
+    ) -> Option<Delivery> {
         let deadline = tokio::time::Instant::now() + self.timeout;
         loop {
-            match self.socket.send_to(bytes, self.server).await {
-                Ok(_) => {}
-                // An ICMP error about an earlier datagram, reported on this send.
-                Err(e) if is_icmp_error(&e) => {
-                    os::udp_errors::drain_errors(self.socket.as_fd());
-                    return Ok(Some(Delivery::Error(e.kind())));
-                }
-                Err(e) => return Err(e),
-            }
+            self.outbox.post(id, bytes);
             let next = (tokio::time::Instant::now() + RESEND).min(deadline);
             match tokio::time::timeout_at(next, &mut answer).await {
-                Ok(Ok(delivery)) => return Ok(Some(delivery)),
+                Ok(Ok(delivery)) => return Some(delivery),
                 // The reader stopped: it never does while the socket works.
-                Ok(Err(_)) => return Ok(None),
-                Err(_) if next >= deadline => return Ok(None),
+                Ok(Err(_)) => return None,
+                Err(_) if next >= deadline => return None,
                 Err(_) => {}
             }
         }
@@ -227,6 +234,125 @@ impl UdpMux {
             .map(|w| w.notes)
             .unwrap_or_default()
     }
+}
+
+/// The queries waiting to be sent, one after another in one buffer, with the task that sends
+/// them woken when the first is posted.
+#[derive(Default)]
+struct Outbox {
+    queued: Mutex<Queued>,
+    posted: Notify,
+}
+
+/// Datagrams end to end in `bytes`; `ends[i]` is where datagram `i` ends, `ids[i]` its ID.
+#[derive(Default)]
+struct Queued {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    ids: Vec<u16>,
+}
+
+impl Queued {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+        self.ids.clear();
+    }
+
+    fn datagram(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
+}
+
+impl Outbox {
+    /// Queue `bytes` (the query with ID `id`) to be sent when the running task next waits.
+    fn post(&self, id: u16, bytes: &[u8]) {
+        let mut queued = self.queued.lock().unwrap_or_else(PoisonError::into_inner);
+        if queued.ids.is_empty() {
+            self.posted.notify_one();
+        }
+        queued.bytes.extend_from_slice(bytes);
+        let end = queued.bytes.len();
+        queued.ends.push(end);
+        queued.ids.push(id);
+    }
+}
+
+/// How many datagrams one send call takes at most.
+const SEND_BATCH: usize = 64;
+
+/// Send what is posted to the outbox, as many datagrams a call as are queued (up to
+/// [`SEND_BATCH`]). A datagram whose send fails fails its query: an ICMP error reported on the
+/// send (about an earlier datagram) as the server being unreachable, any other error as is.
+async fn send_queued(
+    socket: Arc<UdpSocket>,
+    server: SocketAddr,
+    waiters: Waiters,
+    outbox: Arc<Outbox>,
+) {
+    let mut sending = Queued::default();
+    let address = SockaddrStorage::from(server);
+    let addresses = vec![Some(address); SEND_BATCH];
+    loop {
+        outbox.posted.notified().await;
+        {
+            let mut queued = outbox.queued.lock().unwrap_or_else(PoisonError::into_inner);
+            std::mem::swap(&mut *queued, &mut sending);
+        }
+        let mut next = 0;
+        while next < sending.ids.len() {
+            let count = (sending.ids.len() - next).min(SEND_BATCH);
+            let sent = socket
+                .async_io(Interest::WRITABLE, || {
+                    send_batch(&socket, &sending, next, count, &addresses)
+                })
+                .await;
+            match sent {
+                Ok(sent) => next += sent.max(1),
+                Err(e) => {
+                    let delivery = if is_icmp_error(&e) {
+                        os::udp_errors::drain_errors(socket.as_fd());
+                        Delivery::Error(e.kind())
+                    } else {
+                        Delivery::SendFailed(e)
+                    };
+                    let id = sending.ids[next];
+                    let mut map = waiters.lock().unwrap_or_else(PoisonError::into_inner);
+                    if let Some(tx) = map.get_mut(&id).and_then(|w| w.tx.take()) {
+                        let _ = tx.send(delivery);
+                    }
+                    next += 1;
+                }
+            }
+        }
+        sending.clear();
+    }
+}
+
+/// One sendmmsg(2) call for `count` queued datagrams from `first`; how many left.
+fn send_batch(
+    socket: &UdpSocket,
+    queued: &Queued,
+    first: usize,
+    count: usize,
+    addresses: &[Option<SockaddrStorage>],
+) -> io::Result<usize> {
+    // The headers hold raw pointers (not Send): made for each call, as the sender is a task.
+    let mut headers = MultiHeaders::<SockaddrStorage>::preallocate(count, None);
+    let slices: Vec<[IoSlice<'_>; 1]> = (first..first + count)
+        .map(|i| [IoSlice::new(queued.datagram(i))])
+        .collect();
+    let results = sendmmsg(
+        socket.as_raw_fd(),
+        &mut headers,
+        &slices,
+        &addresses[..count],
+        [],
+        MsgFlags::MSG_DONTWAIT,
+    )
+    .map_err(io::Error::from)?;
+    Ok(results.count())
 }
 
 /// Whether a socket error is the kernel passing on an ICMP error (port or host unreachable).

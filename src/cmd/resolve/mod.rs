@@ -505,7 +505,7 @@ impl Inputs {
                 return Ok(None);
             }
             self.line += 1;
-            let at = format!("{} line {}", self.source, self.line);
+            let at = || format!("{} line {}", self.source, self.line);
             if buf.last() == Some(&b'\n') {
                 buf.pop();
             } else if buf.len() > MAX_LINE {
@@ -527,10 +527,10 @@ impl Inputs {
                         self.source
                     )
                 };
-                return Ok(Some(Target::invalid(at, reason)));
+                return Ok(Some(Target::invalid(at(), reason)));
             }
             let Ok(text) = std::str::from_utf8(&buf) else {
-                return Ok(Some(Target::invalid(at, "line is not UTF-8 text".into())));
+                return Ok(Some(Target::invalid(at(), "line is not UTF-8 text".into())));
             };
             let text = text.trim();
             if text.is_empty() || text.starts_with('#') {
