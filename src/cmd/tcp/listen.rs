@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use ipnet::IpNet;
 
-use super::accept::AcceptPause;
+use super::accept::{self, AcceptPause};
 use super::pipe::{self, PipeEnd, SharedStdin, Source};
 use super::render::Renderer;
 use super::room::{self, HubOptions};
@@ -266,6 +266,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
                 stop: &stop,
                 trace: config.mode.chat.trace,
             };
+            let listener = listener.into_std().map_err(|e| Error::io("listen", e))?;
             let done = serve_pipe(&listener, keep_open, &config, &ctx, &mut out);
             // The stdin thread may still be blocked in read(): do not wait for it.
             rt.shutdown_background();
@@ -317,8 +318,9 @@ fn admit(config: &Config, peer: SocketAddr, out: &mut Renderer<'_>) -> Result<bo
 
 /// Pipe mode, one client at a time (each session on blocking sockets, so splice can be used).
 /// A stop signal ends the session under way, which is reported as a normal end is, and the run.
+/// Accepting, and with `-k` every session with nothing left to send, run on this thread.
 fn serve_pipe(
-    listener: &tokio::net::TcpListener,
+    listener: &std::net::TcpListener,
     keep_open: bool,
     config: &Config,
     ctx: &pipe::Context<'_>,
@@ -329,31 +331,16 @@ fn serve_pipe(
     } else {
         Source::Stdin
     };
+    let mut here = (keep_open && !ctx.trace).then(pipe::Here::new);
     let mut pause = AcceptPause::default();
     loop {
         if ctx.trace {
             let state = tcp::state(listener.as_fd());
             out.trace(&SocketCall::with_state("accept() blocks…", state));
         }
-        let accepted_or_stop = ctx.handle.block_on(async {
-            tokio::select! {
-                () = ctx.stop.wait() => None,
-                a = listener.accept() => Some(a),
-            }
-        });
-        let (stream, peer) = match accepted_or_stop {
-            None => return Ok(Outcome::Yes),
-            Some(Ok(a)) => a,
-            Some(Err(e)) if pause.hold(&e, out) => {
-                ctx.handle.block_on(async {
-                    tokio::select! {
-                        () = ctx.stop.wait() => {}
-                        () = pause.retry() => {}
-                    }
-                });
-                continue;
-            }
-            Some(Err(e)) => return Err(Error::io("accept", e)),
+        let Some((stream, peer)) = accept::next_or_stop(listener, &mut pause, ctx.stop, out)?
+        else {
+            return Ok(Outcome::Yes);
         };
         pause.freed();
         let peer = peer_addr(peer);
@@ -364,10 +351,14 @@ fn serve_pipe(
             continue;
         }
         out.status(&Event::connection(peer));
-        let stream = stream
-            .into_std()
-            .map_err(|e| Error::io(format!("connection from {}", host::endpoint(peer)), e))?;
-        match pipe::run(stream, config.mode.dirs, &source, ctx, out) {
+        let dirs = config.mode.dirs;
+        let session = match (&mut here, &source) {
+            (Some(here), Source::Shared(shared)) if here.fits(dirs, shared) => {
+                here.run(&stream, dirs, ctx.stop)
+            }
+            _ => pipe::run(stream, dirs, &source, ctx, out),
+        };
+        match session {
             Ok((moved, end)) => {
                 out.status(&Event::closed(peer, moved, None));
                 if end == PipeEnd::Stopped {
