@@ -225,6 +225,8 @@ impl Config {
 /// Run `nettool listen`.
 pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let config = Config::from_args(args, std::io::stdin().is_terminal())?;
+    // With -q the per-connection status lines are not even built (listen -k, many clients).
+    let statuses = !out.quiet();
     let rt = crate::runtime::two_workers()?;
     let stop = Stop::catch(&rt)?;
     let Listener {
@@ -267,7 +269,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
                 trace: config.mode.chat.trace,
             };
             let listener = listener.into_std().map_err(|e| Error::io("listen", e))?;
-            let done = serve_pipe(&listener, keep_open, &config, &ctx, &mut out);
+            let done = serve_pipe(&listener, keep_open, statuses, &config, &ctx, &mut out);
             // The stdin thread may still be blocked in read(): do not wait for it.
             rt.shutdown_background();
             return done;
@@ -322,6 +324,7 @@ fn admit(config: &Config, peer: SocketAddr, out: &mut Renderer<'_>) -> Result<bo
 fn serve_pipe(
     listener: &std::net::TcpListener,
     keep_open: bool,
+    statuses: bool,
     config: &Config,
     ctx: &pipe::Context<'_>,
     out: &mut Renderer<'_>,
@@ -350,7 +353,9 @@ fn serve_pipe(
         if !admit(config, peer, out)? {
             continue;
         }
-        out.status(&Event::connection(peer));
+        if statuses {
+            out.status(&Event::connection(peer));
+        }
         let dirs = config.mode.dirs;
         let session = match (&mut here, &source) {
             (Some(here), Source::Shared(shared)) if here.fits(dirs, shared) => {
@@ -360,7 +365,9 @@ fn serve_pipe(
         };
         match session {
             Ok((moved, end)) => {
-                out.status(&Event::closed(peer, moved, None));
+                if statuses {
+                    out.status(&Event::closed(peer, moved, None));
+                }
                 if end == PipeEnd::Stopped {
                     return Ok(Outcome::Yes);
                 }
