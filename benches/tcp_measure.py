@@ -16,8 +16,10 @@ conns CONNECTIONS RUNS PORT NETTOOL
     nettool listen -k and nc -lk (both quiet, stdin at its end, stdout a pipe read here) take
     CONNECTIONS short connections one after another from one client that connects, sends a
     line and closes, as fast as the server lets it; the time until every line has come out of
-    the server's stdout gives the connections per second. The two servers take turns, RUNS
-    rounds; the medians and the median of the per-round ratios are printed.
+    the server's stdout gives the connections per second, and wait4 the server's CPU time and
+    context switches. The two servers take turns, RUNS rounds; the medians and the median of the
+    per-round ratios are printed (on a loaded machine the rate moves with the load; the CPU
+    time per connection much less).
 
 idle CLIENTS RUNS PORT NETTOOL
     Memory per idle connection: CLIENTS clients connect and send nothing; the server's RSS
@@ -211,8 +213,20 @@ def load():
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
 
 
+def end_measured(proc):
+    """End `proc` (SIGTERM to its group) and reap it; its CPU seconds (user + system, every
+    thread) and its context switches (voluntary + involuntary), from wait4."""
+    if proc.poll() is not None:
+        sys.exit("the server ended before it was measured")
+    os.killpg(proc.pid, signal.SIGTERM)
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0
+    return usage.ru_utime + usage.ru_stime, usage.ru_nvcsw + usage.ru_nivcsw
+
+
 def conns_run(count, port, server):
-    """One server taking `count` connections in turn; connections per second."""
+    """One server taking `count` connections in turn: (connections per second, its CPU seconds
+    and context switches per connection)."""
     srv = subprocess.Popen(server, start_new_session=True, stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
@@ -241,7 +255,9 @@ def conns_run(count, port, server):
                 if not data:
                     sys.exit(f"{server[0]}: ended after {got} bytes")
                 got += len(data)
-        return count / (time.monotonic() - start)
+        rate = count / (time.monotonic() - start)
+        cpu, switches = end_measured(srv)
+        return rate, cpu / count, switches / count
     finally:
         end(srv)
 
@@ -251,17 +267,24 @@ def conns(count, runs, port, nettool):
         ("nettool listen -k", [nettool, "-q", "listen", "-k", "127.0.0.1", str(port)]),
         ("nc -lk", ["nc", "-lk", "127.0.0.1", str(port)]),
     ]
-    rates = {name: [] for name, _ in tools}
+    runs_of = {name: [] for name, _ in tools}
     for _ in range(runs):  # turns, so that a busy moment hits both
         for name, server in tools:
-            rates[name].append(conns_run(count, port, server))
+            runs_of[name].append(conns_run(count, port, server))
             port_wait(port)
     print(f"== listen -k: {count} short connections one after another (connect, a line, close), "
           f"median of {runs} interleaved runs; {load()}")
-    for name, r in rates.items():
-        print(f"  {name:20} {statistics.median(r):8.0f} connections/s")
-    ratio = statistics.median(a / b for a, b in zip(rates["nettool listen -k"], rates["nc -lk"]))
-    print(f"  ratio nettool/nc connections per second: {ratio:.2f} (median of per-round ratios)")
+    for name, r in runs_of.items():
+        rate = statistics.median(x[0] for x in r)
+        cpu = statistics.median(x[1] for x in r) * 1e6
+        switches = statistics.median(x[2] for x in r)
+        print(f"  {name:20} {rate:8.0f} connections/s  {cpu:6.1f} us CPU and {switches:5.2f} "
+              "context switches per connection (the server's)")
+    ours, theirs = runs_of["nettool listen -k"], runs_of["nc -lk"]
+    ratio = statistics.median(a[0] / b[0] for a, b in zip(ours, theirs))
+    cpu = statistics.median(x[1] for x in ours) / statistics.median(x[1] for x in theirs)
+    print(f"  ratio nettool listen -k / nc -lk connections per second: {ratio:.2f}x "
+          f"(median of per-round ratios; goal >= 1.0x); CPU per connection: {cpu:.2f}x")
 
 
 def rss_kib(pid):

@@ -6,6 +6,7 @@
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
@@ -343,16 +344,238 @@ pub fn copy(
             Err(nix::errno::Errno::EINTR) => continue,
             Err(e) => return Err(e.into()),
         };
-        let mut done = 0;
-        while done < n {
-            match nix::unistd::write(to, &buf[done..n]) {
-                Ok(w) => done += w,
+        write_all(to, &buf[..n])?;
+        total += n as u64;
+        step(n);
+    }
+}
+
+/// Write all of `bytes` to the blocking descriptor `to`.
+fn write_all(to: BorrowedFd<'_>, bytes: &[u8]) -> io::Result<()> {
+    let mut done = 0;
+    while done < bytes.len() {
+        match nix::unistd::write(to, &bytes[done..]) {
+            Ok(w) => done += w,
+            Err(nix::errno::Errno::EINTR) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// A stop that a thread blocking in poll(2) watches: `flag` is looked at between steps, and
+/// `fd` turns readable at the stop, so that every wait also ends on it.
+#[derive(Debug, Clone, Copy)]
+pub struct StopSignal<'a> {
+    /// Readable from the stop on.
+    pub fd: BorrowedFd<'a>,
+    /// True from the stop on.
+    pub flag: &'a AtomicBool,
+}
+
+/// What a wait in [`StopSignal::wait`] waits for on its descriptor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    /// Something to read (or its end, or an error).
+    Read,
+    /// Room to write.
+    Write,
+}
+
+impl StopSignal<'_> {
+    /// Whether the stop has come.
+    #[must_use]
+    pub fn stopped(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+
+    /// Block until `fd` is ready as wanted (without one, until `timeout` has passed) or the
+    /// stop comes; true at the stop.
+    pub fn wait(
+        &self,
+        fd: Option<(BorrowedFd<'_>, Want)>,
+        timeout: Option<Duration>,
+    ) -> io::Result<bool> {
+        use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+        let timeout = timeout.map_or(PollTimeout::NONE, |t| {
+            PollTimeout::try_from(t).unwrap_or(PollTimeout::MAX)
+        });
+        let mut fds = vec![PollFd::new(self.fd, PollFlags::POLLIN)];
+        if let Some((fd, want)) = fd {
+            let events = match want {
+                Want::Read => PollFlags::POLLIN,
+                Want::Write => PollFlags::POLLOUT,
+            };
+            fds.push(PollFd::new(fd, events));
+        }
+        loop {
+            match poll(&mut fds, timeout) {
+                Ok(_) => return Ok(fds[0].any().unwrap_or(false) || self.stopped()),
                 Err(nix::errno::Errno::EINTR) => {}
                 Err(e) => return Err(e.into()),
             }
         }
-        total += n as u64;
-        step(n);
+    }
+}
+
+/// How a [`copy_or_stop`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyEnd {
+    /// The input ended.
+    Eof,
+    /// The stop came first.
+    Stopped,
+}
+
+/// How [`copy_or_stop`] writes to its output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sink {
+    /// Not a pipe (a file): plain writes.
+    File,
+    /// A pipe that takes writes that never wait for room (pwritev2 with RWF_NOWAIT): the
+    /// cheapest way for a line or two, and it stays so for bulk too.
+    Pipe,
+    /// A pipe that refuses such writes: the kernel refuses them for good once anything was
+    /// spliced into the pipe (and older kernels always). Spliced into, with splice(2) calls
+    /// that never wait.
+    SplicedPipe,
+}
+
+/// How [`copy_or_stop`] should write to `fd`; a pipe is widened (as far as the system lets)
+/// so that each step moves more.
+#[must_use]
+pub fn sink(fd: BorrowedFd<'_>) -> Sink {
+    #[cfg(target_os = "linux")]
+    if super::os::splice::is_pipe(fd) {
+        super::os::splice::widen_pipe(fd, CHUNK);
+        return Sink::Pipe;
+    }
+    let _ = fd;
+    Sink::File
+}
+
+/// Copy every byte from the non-blocking socket `from` to `to` until end of input or the stop,
+/// telling `step` the size of each step; returns the count and which came first. Each wait,
+/// for the socket or for room in a pipe, is a poll(2) that the stop ends too, all on the
+/// calling thread. `sink` (from [`sink`]) says how to write, and turns to
+/// [`Sink::SplicedPipe`] when the pipe refuses writes that do not wait. Bytes are read into
+/// `buf` (sized at first use) unless they are spliced.
+pub fn copy_or_stop(
+    from: BorrowedFd<'_>,
+    to: BorrowedFd<'_>,
+    sink: &mut Sink,
+    buf: &mut Vec<u8>,
+    stop: StopSignal<'_>,
+    step: &mut dyn FnMut(usize),
+) -> io::Result<(u64, CopyEnd)> {
+    if buf.len() < CHUNK {
+        buf.resize(CHUNK, 0);
+    }
+    let mut total = 0u64;
+    // What the last wait was for: a splice that would block right after a wait for the socket
+    // means that the pipe is full.
+    let mut waited = None;
+    loop {
+        if stop.stopped() {
+            return Ok((total, CopyEnd::Stopped));
+        }
+        let got = if *sink == Sink::SplicedPipe {
+            splice_some(from, to)
+        } else {
+            nix::unistd::read(from, buf).map_err(io::Error::from)
+        };
+        match got {
+            Ok(0) => return Ok((total, CopyEnd::Eof)),
+            Ok(n) if *sink == Sink::SplicedPipe => {
+                total += n as u64;
+                step(n);
+                waited = None;
+            }
+            Ok(n) => {
+                let written = if *sink == Sink::Pipe {
+                    write_or_stop(to, &buf[..n], sink, stop)?
+                } else {
+                    write_all(to, &buf[..n]).map(|()| n)?
+                };
+                total += written as u64;
+                step(written);
+                if written < n {
+                    return Ok((total, CopyEnd::Stopped));
+                }
+                waited = None;
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                let (fd, want) = match waited {
+                    Some(Want::Read) if *sink == Sink::SplicedPipe => (to, Want::Write),
+                    _ => (from, Want::Read),
+                };
+                if stop.wait(Some((fd, want)), None)? {
+                    return Ok((total, CopyEnd::Stopped));
+                }
+                waited = Some(want);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Write all of `bytes` into the pipe `to`, each wait for room a poll(2) that the stop ends
+/// too; the count written, short only at the stop. A pipe that refuses writes that do not
+/// wait turns `sink` to [`Sink::SplicedPipe`], and the rest goes in pieces no larger than
+/// the pipe takes at once when poll(2) says it has room.
+fn write_or_stop(
+    to: BorrowedFd<'_>,
+    bytes: &[u8],
+    sink: &mut Sink,
+    stop: StopSignal<'_>,
+) -> io::Result<usize> {
+    let mut done = 0;
+    while done < bytes.len() {
+        let wrote = if *sink == Sink::Pipe {
+            write_nowait(to, &bytes[done..])
+        } else if stop.wait(Some((to, Want::Write)), None)? {
+            return Ok(done);
+        } else {
+            let piece = (bytes.len() - done).min(libc::PIPE_BUF);
+            nix::unistd::write(to, &bytes[done..done + piece]).map_err(io::Error::from)
+        };
+        match wrote {
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                if stop.wait(Some((to, Want::Write)), None)? {
+                    return Ok(done);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EOPNOTSUPP | libc::ENOSYS)) => {
+                *sink = Sink::SplicedPipe;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+/// One write into the pipe `to` that never waits for room.
+fn write_nowait(to: BorrowedFd<'_>, bytes: &[u8]) -> io::Result<usize> {
+    #[cfg(target_os = "linux")]
+    return super::os::splice::write_nowait(to, bytes);
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (to, bytes);
+        Err(io::Error::from_raw_os_error(libc::ENOSYS))
+    }
+}
+
+/// One splice from the socket into the pipe that never waits.
+fn splice_some(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> io::Result<usize> {
+    #[cfg(target_os = "linux")]
+    return super::os::splice::splice_nonblocking(from, to, CHUNK);
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (from, to);
+        Err(io::Error::from_raw_os_error(libc::EINVAL))
     }
 }
 
@@ -402,5 +625,136 @@ mod tests {
         std::io::Seek::rewind(&mut file).unwrap();
         file.read_to_end(&mut back).unwrap();
         assert_eq!(back, data);
+    }
+
+    /// A stop: its descriptor (readable once the writer has written), the writer, the flag.
+    fn stop_pair() -> (std::io::PipeReader, std::io::PipeWriter, AtomicBool) {
+        let (r, w) = std::io::pipe().unwrap();
+        (r, w, AtomicBool::new(false))
+    }
+
+    /// A pipe to copy into: fresh, or one that something was spliced into before (the kernel
+    /// then refuses writes that do not wait). The byte spliced in is read off here.
+    fn pipe_for(spliced_before: bool) -> (std::io::PipeReader, std::io::PipeWriter) {
+        use std::io::{Read, Write};
+        let (mut r, w) = std::io::pipe().unwrap();
+        assert_eq!(sink(w.as_fd()), Sink::Pipe);
+        if spliced_before {
+            let (a, mut b) = std::os::unix::net::UnixStream::pair().unwrap();
+            b.write_all(b"!").unwrap();
+            drop(b);
+            assert_eq!(copy(a.as_fd(), w.as_fd(), true, &mut |_| {}).unwrap(), 1);
+            let mut one = [0u8];
+            r.read_exact(&mut one).unwrap();
+        }
+        (r, w)
+    }
+
+    /// (spliced into before, how the copy is told to write, how it writes in the end): a
+    /// told "pipe" learns from the kernel's refusal.
+    const CASES: [(bool, Sink, Sink); 3] = [
+        (false, Sink::Pipe, Sink::Pipe),
+        (true, Sink::Pipe, Sink::SplicedPipe),
+        (true, Sink::SplicedPipe, Sink::SplicedPipe),
+    ];
+
+    #[test]
+    fn copy_or_stop_moves_lines_and_bulk_exactly() {
+        use std::io::{Read, Write};
+        use std::os::unix::net::UnixStream;
+        for (i, (spliced_before, told, after)) in CASES.into_iter().enumerate() {
+            let (a, mut b) = UnixStream::pair().unwrap();
+            a.set_nonblocking(true).unwrap();
+            let (mut r, w) = pipe_for(spliced_before);
+            let mut sink = told;
+            let bulk: Vec<u8> = (0..700_000u32).map(|i| (i % 253) as u8).collect();
+            let mut want = b"one line\n".to_vec();
+            want.extend_from_slice(&bulk);
+            want.extend_from_slice(b"last\n");
+            let sent = want.clone();
+            let writer = std::thread::spawn(move || {
+                b.write_all(&sent[..9]).unwrap();
+                std::thread::sleep(Duration::from_millis(20));
+                b.write_all(&sent[9..]).unwrap();
+            });
+            let reader = std::thread::spawn(move || {
+                let mut got = Vec::new();
+                r.read_to_end(&mut got).unwrap();
+                got
+            });
+            let (stop_r, _stop_w, flag) = stop_pair();
+            let stop = StopSignal {
+                fd: stop_r.as_fd(),
+                flag: &flag,
+            };
+            let mut steps = 0u64;
+            let mut buf = Vec::new();
+            let (n, end) =
+                copy_or_stop(a.as_fd(), w.as_fd(), &mut sink, &mut buf, stop, &mut |n| {
+                    steps += n as u64;
+                })
+                .unwrap();
+            writer.join().unwrap();
+            drop(w);
+            assert_eq!((n, end, steps), (want.len() as u64, CopyEnd::Eof, n), "{i}");
+            assert_eq!(reader.join().unwrap(), want, "{i}");
+            assert_eq!(sink, after, "{i}");
+        }
+    }
+
+    #[test]
+    fn copy_or_stop_ends_at_the_stop_while_the_pipe_is_full() {
+        use std::io::{Read, Write};
+        use std::os::unix::net::UnixStream;
+        use std::sync::atomic::AtomicUsize;
+        for (i, (spliced_before, told, _)) in CASES.into_iter().enumerate() {
+            let (a, mut b) = UnixStream::pair().unwrap();
+            a.set_nonblocking(true).unwrap();
+            let (mut r, w) = pipe_for(spliced_before);
+            let mut sink = told;
+            let written = std::sync::Arc::new(AtomicUsize::new(0));
+            let counted = std::sync::Arc::clone(&written);
+            // Small writes, at most 8 MiB, until the reading side goes away.
+            let writer = std::thread::spawn(move || {
+                for _ in 0..8192 {
+                    if b.write_all(&[b'x'; 1024]).is_err() {
+                        return;
+                    }
+                    counted.fetch_add(1024, Ordering::SeqCst);
+                }
+            });
+            let (stop_r, mut stop_w, flag) = stop_pair();
+            let (n, end) = std::thread::scope(|scope| {
+                let copier = scope.spawn(|| {
+                    let stop = StopSignal {
+                        fd: stop_r.as_fd(),
+                        flag: &flag,
+                    };
+                    let mut buf = Vec::new();
+                    copy_or_stop(a.as_fd(), w.as_fd(), &mut sink, &mut buf, stop, &mut |_| {})
+                        .unwrap()
+                });
+                // Until the writer stops making progress: the pipe, then the socket, are full.
+                let mut last = usize::MAX;
+                for _ in 0..300 {
+                    std::thread::sleep(Duration::from_millis(100));
+                    let now = written.load(Ordering::SeqCst);
+                    if now == last {
+                        break;
+                    }
+                    last = now;
+                }
+                flag.store(true, Ordering::SeqCst);
+                stop_w.write_all(b"!").unwrap();
+                copier.join().unwrap()
+            });
+            assert_eq!(end, CopyEnd::Stopped, "{i}");
+            drop((a, w));
+            writer.join().unwrap();
+            let mut got = Vec::new();
+            r.read_to_end(&mut got).unwrap();
+            assert_eq!(got.len() as u64, n, "{i}");
+            assert!(n > 0, "{i}: {n}");
+        }
     }
 }

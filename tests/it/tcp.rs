@@ -1179,6 +1179,7 @@ fn chat_quit_word_from_the_listening_side() {
 }
 
 pub(crate) mod course;
+mod keep_open;
 mod narration;
 mod room;
 mod signals;

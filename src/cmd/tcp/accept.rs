@@ -6,9 +6,16 @@
 //! pauses again with every client it takes, and saying so each time would flood the terminal.
 
 use std::io;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::fd::AsFd;
 use std::time::Duration;
 
+use socket2::SockRef;
+
 use super::render::Renderer;
+use super::stop::Stop;
+use crate::error::{Error, Result};
+use crate::net::tcp::Want;
 
 /// How long a pause lasts when no client leaves to end it sooner.
 const RETRY: Duration = Duration::from_secs(1);
@@ -60,5 +67,46 @@ impl AcceptPause {
     pub async fn retry(&mut self) {
         tokio::time::sleep(RETRY).await;
         self.paused = false;
+    }
+}
+
+/// The next connection on the non-blocking `listener`, taken on the calling thread: accept(2)
+/// first, and a wait in poll(2) that the stop signal also ends only when none is queued (a
+/// busy server takes the next one without sleeping). `None` at the stop. Running out of file
+/// descriptors pauses as [`AcceptPause`] says. The connection comes non-blocking.
+pub fn next_or_stop(
+    listener: &TcpListener,
+    pause: &mut AcceptPause,
+    stop: &Stop,
+    out: &mut Renderer<'_>,
+) -> Result<Option<(TcpStream, SocketAddr)>> {
+    let stop = stop.signal();
+    let poll_error = |e| Error::io("poll", e);
+    loop {
+        if stop.stopped() {
+            return Ok(None);
+        }
+        match SockRef::from(listener).accept4(libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK) {
+            Ok((socket, addr)) => {
+                let peer = addr
+                    .as_socket()
+                    .ok_or_else(|| Error::other("accept: the peer has no IP address"))?;
+                return Ok(Some((socket.into(), peer)));
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                let ready = Some((listener.as_fd(), Want::Read));
+                if stop.wait(ready, None).map_err(poll_error)? {
+                    return Ok(None);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if pause.hold(&e, out) => {
+                if stop.wait(None, Some(RETRY)).map_err(poll_error)? {
+                    return Ok(None);
+                }
+                pause.paused = false;
+            }
+            Err(e) => return Err(Error::io("accept", e)),
+        }
     }
 }

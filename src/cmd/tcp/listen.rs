@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use ipnet::IpNet;
 
-use super::accept::AcceptPause;
+use super::accept::{self, AcceptPause};
 use super::pipe::{self, PipeEnd, SharedStdin, Source};
 use super::render::Renderer;
 use super::room::{self, HubOptions};
@@ -225,6 +225,8 @@ impl Config {
 /// Run `nettool listen`.
 pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     let config = Config::from_args(args, std::io::stdin().is_terminal())?;
+    // With -q the per-connection status lines are not even built (listen -k, many clients).
+    let statuses = !out.quiet();
     let rt = crate::runtime::two_workers()?;
     let stop = Stop::catch(&rt)?;
     let Listener {
@@ -266,7 +268,8 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
                 stop: &stop,
                 trace: config.mode.chat.trace,
             };
-            let done = serve_pipe(&listener, keep_open, &config, &ctx, &mut out);
+            let listener = listener.into_std().map_err(|e| Error::io("listen", e))?;
+            let done = serve_pipe(&listener, keep_open, statuses, &config, &ctx, &mut out);
             // The stdin thread may still be blocked in read(): do not wait for it.
             rt.shutdown_background();
             return done;
@@ -317,9 +320,11 @@ fn admit(config: &Config, peer: SocketAddr, out: &mut Renderer<'_>) -> Result<bo
 
 /// Pipe mode, one client at a time (each session on blocking sockets, so splice can be used).
 /// A stop signal ends the session under way, which is reported as a normal end is, and the run.
+/// Accepting, and with `-k` every session with nothing left to send, run on this thread.
 fn serve_pipe(
-    listener: &tokio::net::TcpListener,
+    listener: &std::net::TcpListener,
     keep_open: bool,
+    statuses: bool,
     config: &Config,
     ctx: &pipe::Context<'_>,
     out: &mut Renderer<'_>,
@@ -329,31 +334,16 @@ fn serve_pipe(
     } else {
         Source::Stdin
     };
+    let mut here = (keep_open && !ctx.trace).then(pipe::Here::new);
     let mut pause = AcceptPause::default();
     loop {
         if ctx.trace {
             let state = tcp::state(listener.as_fd());
             out.trace(&SocketCall::with_state("accept() blocks…", state));
         }
-        let accepted_or_stop = ctx.handle.block_on(async {
-            tokio::select! {
-                () = ctx.stop.wait() => None,
-                a = listener.accept() => Some(a),
-            }
-        });
-        let (stream, peer) = match accepted_or_stop {
-            None => return Ok(Outcome::Yes),
-            Some(Ok(a)) => a,
-            Some(Err(e)) if pause.hold(&e, out) => {
-                ctx.handle.block_on(async {
-                    tokio::select! {
-                        () = ctx.stop.wait() => {}
-                        () = pause.retry() => {}
-                    }
-                });
-                continue;
-            }
-            Some(Err(e)) => return Err(Error::io("accept", e)),
+        let Some((stream, peer)) = accept::next_or_stop(listener, &mut pause, ctx.stop, out)?
+        else {
+            return Ok(Outcome::Yes);
         };
         pause.freed();
         let peer = peer_addr(peer);
@@ -363,13 +353,21 @@ fn serve_pipe(
         if !admit(config, peer, out)? {
             continue;
         }
-        out.status(&Event::connection(peer));
-        let stream = stream
-            .into_std()
-            .map_err(|e| Error::io(format!("connection from {}", host::endpoint(peer)), e))?;
-        match pipe::run(stream, config.mode.dirs, &source, ctx, out) {
+        if statuses {
+            out.status(&Event::connection(peer));
+        }
+        let dirs = config.mode.dirs;
+        let session = match (&mut here, &source) {
+            (Some(here), Source::Shared(shared)) if here.fits(dirs, shared) => {
+                here.run(&stream, dirs, ctx.stop)
+            }
+            _ => pipe::run(stream, dirs, &source, ctx, out),
+        };
+        match session {
             Ok((moved, end)) => {
-                out.status(&Event::closed(peer, moved, None));
+                if statuses {
+                    out.status(&Event::closed(peer, moved, None));
+                }
                 if end == PipeEnd::Stopped {
                     return Ok(Outcome::Yes);
                 }

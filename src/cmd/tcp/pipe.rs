@@ -5,7 +5,9 @@
 //! pipe (with `--trace`, read and write, so that each recv and send can be narrated). The two
 //! threads live as long as the process and serve one session after another: `listen -k` taking
 //! thousands of short connections would otherwise start two threads (and map their stacks) for
-//! each. A reader starts at [`run`].
+//! each. A session with nothing to send (stdin has ended, or `--recv-only`) needs no second
+//! direction at all: [`Here`] runs it on the calling thread, so that a stream of short
+//! connections costs no hand-off between threads. A reader starts at [`run`].
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -20,7 +22,7 @@ use super::stop::Stop;
 use super::{Directions, Moved};
 use crate::error::{Error, Result};
 use crate::model::socket_trace::SocketCall;
-use crate::net::tcp::{CHUNK, copy, is_reset, state};
+use crate::net::tcp::{self, CHUNK, CopyEnd, Sink, copy, copy_or_stop, is_reset, state};
 
 /// Where a session's outgoing bytes come from.
 #[derive(Clone)]
@@ -37,6 +39,8 @@ pub struct SharedStdin {
     /// Lets a session whose peer has left wake its forwarder, which waits on `rx`.
     waker: SyncSender<Feed>,
     ended: AtomicBool,
+    /// Stdin ended before it gave a byte (`< /dev/null`): nothing is queued but its end.
+    empty: Arc<AtomicBool>,
 }
 
 /// What the forwarder of the running session is handed.
@@ -55,12 +59,22 @@ impl SharedStdin {
     pub fn start() -> Arc<Self> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Feed>(4);
         let waker = tx.clone();
-        std::thread::spawn(move || read_stdin_chunks(&tx));
+        let empty = Arc::new(AtomicBool::new(false));
+        let seen = Arc::clone(&empty);
+        std::thread::spawn(move || read_stdin_chunks(&tx, &seen));
         Arc::new(Self {
             rx: Mutex::new(rx),
             waker,
             ended: AtomicBool::new(false),
+            empty,
         })
+    }
+
+    /// Whether stdin has ended with nothing left to send: seen by the forwarder of an earlier
+    /// session, or by the reader before it read a byte.
+    #[must_use]
+    pub fn ended(&self) -> bool {
+        self.ended.load(Ordering::SeqCst) || self.empty.load(Ordering::SeqCst)
     }
 
     /// Wake the forwarder waiting for stdin, so that it sees at once that its session's peer
@@ -72,16 +86,20 @@ impl SharedStdin {
     }
 }
 
-fn read_stdin_chunks(tx: &SyncSender<Feed>) {
+/// Read stdin in chunks into `tx` until it ends; `empty` is set when it ends before a byte.
+fn read_stdin_chunks(tx: &SyncSender<Feed>, empty: &AtomicBool) {
     let mut stdin = io::stdin().lock();
+    let mut first = true;
     loop {
         let mut buf = vec![0u8; 64 * 1024];
         match stdin.read(&mut buf) {
             Ok(0) | Err(_) => {
+                empty.store(first, Ordering::SeqCst);
                 let _ = tx.send(Feed::End);
                 return;
             }
             Ok(n) => {
+                first = false;
                 buf.truncate(n);
                 if tx.send(Feed::Chunk(buf)).is_err() {
                     return;
@@ -280,6 +298,12 @@ pub fn run(
     if stopped {
         return Ok((moved, PipeEnd::Stopped));
     }
+    verdict(received, sent)?;
+    Ok((moved, PipeEnd::Done))
+}
+
+/// The session's error, if either direction failed.
+fn verdict(received: Option<io::Result<u64>>, sent: Option<io::Result<u64>>) -> Result<()> {
     match received {
         // Reading the socket fails with a reset; writing into a closed stdout with EPIPE.
         Some(Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => {}
@@ -288,11 +312,82 @@ pub fn run(
         Some(Ok(_)) | None => {}
     }
     match sent {
-        Some(Err(e)) if is_reset(&e) => return Err(reset()),
-        Some(Err(e)) => return Err(Error::io("send", e)),
-        Some(Ok(_)) | None => {}
+        Some(Err(e)) if is_reset(&e) => Err(reset()),
+        Some(Err(e)) => Err(Error::io("send", e)),
+        Some(Ok(_)) | None => Ok(()),
     }
-    Ok((moved, PipeEnd::Done))
+}
+
+/// Pipe sessions with nothing to send, run one after another on the calling thread: the
+/// connection's bytes go to stdout, our side is shut down at once, and every wait is a poll(2)
+/// that the stop signal also ends. What is kept from one session to the next: how stdout is
+/// written, looked at once, and the copy buffer.
+pub struct Here {
+    /// How stdout is written (a pipe is widened once).
+    stdout: Sink,
+    /// stdout takes bytes without a wait that a stop could not end: a pipe (written or
+    /// spliced without blocking), a file, or a device that is not a terminal.
+    stdout_fits: bool,
+    buf: Vec<u8>,
+}
+
+impl Here {
+    /// Look at stdout.
+    #[must_use]
+    pub fn new() -> Self {
+        use std::io::IsTerminal;
+        let stdout = io::stdout();
+        let sink = tcp::sink(stdout.as_fd());
+        let kind = nix::sys::stat::fstat(stdout.as_fd()).map(|st| st.st_mode & libc::S_IFMT);
+        let stdout_fits = sink != Sink::File
+            || matches!(kind, Ok(libc::S_IFREG))
+            || (matches!(kind, Ok(libc::S_IFCHR)) && !stdout.is_terminal());
+        Self {
+            stdout: sink,
+            stdout_fits,
+            buf: Vec::new(),
+        }
+    }
+
+    /// Whether a session moving `dirs`, its outgoing bytes from `shared`, can run here.
+    #[must_use]
+    pub fn fits(&self, dirs: Directions, shared: &SharedStdin) -> bool {
+        (!dirs.send || shared.ended()) && (!dirs.recv || self.stdout_fits)
+    }
+
+    /// Run one session on `stream` (non-blocking), which [`Here::fits`]; returns the bytes
+    /// moved and how it ended, with the errors of [`run`].
+    pub fn run(
+        &mut self,
+        stream: &TcpStream,
+        dirs: Directions,
+        stop: &Stop,
+    ) -> Result<(Moved, PipeEnd)> {
+        if dirs.send {
+            // Standard input has ended: our side is done (a reset peer makes this fail).
+            let _ = stream.shutdown(Shutdown::Write);
+        }
+        let mut moved = Moved::default();
+        let mut received = None;
+        if dirs.recv {
+            let stdout = io::stdout();
+            let copied = copy_or_stop(
+                stream.as_fd(),
+                stdout.as_fd(),
+                &mut self.stdout,
+                &mut self.buf,
+                stop.signal(),
+                &mut |n| moved.bytes_in += n as u64,
+            );
+            if let Ok((_, CopyEnd::Stopped)) = copied {
+                let _ = stream.shutdown(Shutdown::Both);
+                return Ok((moved, PipeEnd::Stopped));
+            }
+            received = Some(copied.map(|(n, _)| n));
+        }
+        verdict(received, None)?;
+        Ok((moved, PipeEnd::Done))
+    }
 }
 
 /// The one line for a connection that the peer reset mid-stream (exit 1).

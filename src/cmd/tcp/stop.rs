@@ -2,17 +2,27 @@
 //! sessions close, and the closing counts (the summary record with `--json`) are printed, so a
 //! script that stops a server still learns what moved. Both signals are caught from the start
 //! of a run (a signal that came while nothing waited for it is not lost: every wait sees it);
-//! every wait of a run, async or blocking, ends on [`Stop::wait`].
+//! every async wait of a run ends on [`Stop::wait`]; a thread that blocks in poll(2) instead
+//! (the sequential pipe service) watches [`Stop::signal`], a descriptor that turns readable.
+
+use std::io::{PipeReader, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
 
 use crate::error::{Error, Result};
+use crate::net::tcp::StopSignal;
 
 /// Whether a stop signal came, shared by every wait of one run.
 #[derive(Debug, Clone)]
 pub struct Stop {
     stopped: watch::Receiver<bool>,
+    /// Set at the stop, for loops that look between steps.
+    flag: Arc<AtomicBool>,
+    /// Readable from the stop on (a byte is written and never read), for poll(2).
+    readable: Arc<PipeReader>,
 }
 
 impl Stop {
@@ -24,16 +34,34 @@ impl Stop {
         let mut terminate =
             signal(SignalKind::terminate()).map_err(|e| Error::io("catch SIGTERM", e))?;
         let (tx, stopped) = watch::channel(false);
+        let (readable, mut writer) = std::io::pipe().map_err(|e| Error::io("catch Ctrl-C", e))?;
+        let flag = Arc::new(AtomicBool::new(false));
+        let set = Arc::clone(&flag);
         rt.spawn(async move {
             tokio::select! {
                 _ = interrupt.recv() => {}
                 _ = terminate.recv() => {}
             }
+            set.store(true, Ordering::SeqCst);
+            let _ = writer.write_all(b"!");
             let _ = tx.send(true);
             // Keep the sender, so that waits see a stop rather than a closed channel.
             std::future::pending::<()>().await;
         });
-        Ok(Self { stopped })
+        Ok(Self {
+            stopped,
+            flag,
+            readable: Arc::new(readable),
+        })
+    }
+
+    /// The stop as a blocking loop sees it: a flag and a descriptor to poll.
+    #[must_use]
+    pub fn signal(&self) -> StopSignal<'_> {
+        StopSignal {
+            fd: std::os::fd::AsFd::as_fd(&*self.readable),
+            flag: &self.flag,
+        }
     }
 
     /// Resolves once a stop signal has come (at once if it already has).

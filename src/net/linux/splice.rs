@@ -6,7 +6,7 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
 /// Whether `fd` is a pipe (or FIFO).
-fn is_pipe(fd: BorrowedFd<'_>) -> bool {
+pub fn is_pipe(fd: BorrowedFd<'_>) -> bool {
     nix::sys::stat::fstat(fd).is_ok_and(|st| (st.st_mode & libc::S_IFMT) == libc::S_IFIFO)
 }
 
@@ -37,7 +37,7 @@ pub fn copy(
 }
 
 /// Ask for a pipe buffer of `size` bytes; a refusal leaves the pipe as it was.
-fn widen_pipe(fd: BorrowedFd<'_>, size: usize) {
+pub fn widen_pipe(fd: BorrowedFd<'_>, size: usize) {
     let size = i32::try_from(size).unwrap_or(i32::MAX);
     let _ = nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETPIPE_SZ(size));
 }
@@ -84,8 +84,46 @@ fn wait_readable(fd: BorrowedFd<'_>) -> io::Result<()> {
     }
 }
 
-#[allow(unsafe_code)]
 fn splice_once(from: BorrowedFd<'_>, to: BorrowedFd<'_>, len: usize) -> io::Result<usize> {
+    splice_with(from, to, len, libc::SPLICE_F_MOVE | libc::SPLICE_F_MORE)
+}
+
+/// One splice(2) of up to `len` bytes from the non-blocking socket `from` into the pipe `to`
+/// that never waits: `WouldBlock` when the socket has nothing to read or the pipe no room.
+pub fn splice_nonblocking(
+    from: BorrowedFd<'_>,
+    to: BorrowedFd<'_>,
+    len: usize,
+) -> io::Result<usize> {
+    splice_with(from, to, len, libc::SPLICE_F_MOVE | libc::SPLICE_F_NONBLOCK)
+}
+
+/// One write of `bytes` into the pipe `to` that never waits for room: `WouldBlock` when the
+/// pipe is full (pwritev2 with RWF_NOWAIT; older kernels refuse it for pipes with EOPNOTSUPP,
+/// or have no pwritev2: ENOSYS).
+#[allow(unsafe_code)]
+pub fn write_nowait(to: BorrowedFd<'_>, bytes: &[u8]) -> io::Result<usize> {
+    let iov = libc::iovec {
+        iov_base: bytes.as_ptr().cast_mut().cast(),
+        iov_len: bytes.len(),
+    };
+    // SAFETY: `to` is a borrowed open descriptor; the one iovec points at `bytes`, which the
+    // kernel only reads, and lives across the call; offset -1 means the file's own position.
+    let n = unsafe { libc::pwritev2(to.as_raw_fd(), &raw const iov, 1, -1, libc::RWF_NOWAIT) };
+    if n < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(n as usize)
+    }
+}
+
+#[allow(unsafe_code)]
+fn splice_with(
+    from: BorrowedFd<'_>,
+    to: BorrowedFd<'_>,
+    len: usize,
+    flags: libc::c_uint,
+) -> io::Result<usize> {
     // SAFETY: both descriptors are borrowed open files for the duration of the call; null
     // offsets make the kernel use (and advance) the files' own positions, as pipes and sockets
     // require; no user memory is passed.
@@ -96,7 +134,7 @@ fn splice_once(from: BorrowedFd<'_>, to: BorrowedFd<'_>, len: usize) -> io::Resu
             to.as_raw_fd(),
             std::ptr::null_mut(),
             len,
-            libc::SPLICE_F_MOVE | libc::SPLICE_F_MORE,
+            flags,
         )
     };
     if n < 0 {
