@@ -37,9 +37,38 @@ fn main() {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
         if std::env::var("PROFILE").as_deref() == Ok("release") {
             static_unwinder();
+            symbol_order();
         }
     }
     println!("cargo:rerun-if-changed=build.rs");
+}
+
+/// Lay out the functions a start-up and a ping run execute next to each other (the list is
+/// data/symbol-order.txt, written by scripts/symbol-order.sh): the kernel maps 64 KiB of the
+/// binary around each page touched, so scattered code costs page faults at every start and
+/// resident memory for as long as the program runs. The option is lld's, the linker Rust uses
+/// on x86_64 Linux; `NETTOOL_SYMBOL_ORDER=none` leaves it out (for another linker).
+fn symbol_order() {
+    println!("cargo:rerun-if-env-changed=NETTOOL_SYMBOL_ORDER");
+    let target = std::env::var("TARGET").unwrap_or_default();
+    if std::env::var("NETTOOL_SYMBOL_ORDER").as_deref() == Ok("none")
+        || target != "x86_64-unknown-linux-gnu"
+    {
+        return;
+    }
+    let Ok(root) = std::env::var("CARGO_MANIFEST_DIR") else {
+        return;
+    };
+    let list = std::path::Path::new(&root).join("data/symbol-order.txt");
+    println!("cargo:rerun-if-changed={}", list.display());
+    if list.is_file() {
+        println!(
+            "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
+            list.display()
+        );
+        // Names of functions changed since the list was made are skipped quietly.
+        println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+    }
 }
 
 /// Link the unwinder from libgcc_eh.a into the release binary instead of loading libgcc_s.so

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Writes data/symbol-order.txt: the functions that the one-shot commands and a ping run execute,
+# in the order the release link lays them out (build.rs hands the file to the linker).
+#
+# Why: a command touches a few hundred functions scattered over 5 MB of code, and the kernel
+# maps the binary 64 KiB around each page touched, so a start-up costs some 30 code page faults
+# and a ping run keeps 2.4 MB of code resident. Laid out together, the same code fits a few
+# dozen pages. A name missing from a later build (code changed since this list was made) is
+# only left where the linker would put it anyway; run this again when the list has aged.
+#
+# Needs valgrind. Run as root, inside a namespace with only loopback (ping uses a raw socket):
+#   ../shared/sandbox scripts/symbol-order.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v valgrind >/dev/null || { echo "symbol-order: valgrind is not installed" >&2; exit 2; }
+
+# The names must be those of the release profile as it is (the profile's settings enter the
+# symbols' hashes), which keeps its symbol table for this. BIN=path profiles a binary built so.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --locked -q
+  BIN=${CARGO_TARGET_DIR:-target}/release/nettool
+fi
+bin=$BIN
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+n=0
+while read -r args; do
+  [ -n "$args" ] || continue
+  n=$((n + 1))
+  # shellcheck disable=SC2086 # the words of the line are the arguments
+  timeout 120 valgrind -q --tool=callgrind --demangle=no --compress-strings=no --compress-pos=no \
+    --callgrind-out-file="$work/$n.out" "$bin" $args >/dev/null 2>&1 || true
+done <<'EOF'
+--version
+--help
+hostname -s
+hostname
+subnet 192.168.21.36/24
+subnet 10.0.0.0/8 --json
+portinfo mysql
+portinfo 8080/udp --json
+ifconfig
+ping -c 2 -i 0.2 127.0.0.1
+ping -q -f -c 3000 127.0.0.1
+ping -c 1 --json ::1
+ping -q -g 127.1.0.0/28
+trace -n -q 1 -w 1 127.0.0.1
+EOF
+
+# Each profile names every function it ran, with the object it belongs to. A function used by
+# more commands goes first, so that what every command runs sits together.
+python3 - "$bin" "$work"/*.out >data/symbol-order.txt <<'PY'
+import collections, os, re, sys
+binary = os.path.realpath(sys.argv[1])
+runs = collections.Counter()
+for path in sys.argv[2:]:
+    names, obj = set(), None
+    for line in open(path, errors="replace"):
+        if line.startswith("ob="):
+            obj = os.path.realpath(line[3:].strip())
+        elif line.startswith("fn=") and obj == binary:
+            # valgrind marks a recursive call's level with 'N; addresses and "(below main)"
+            # are not symbols.
+            name = re.sub(r"'[0-9]+$", "", line[3:].strip())
+            if not name.startswith(("0x", "(")):
+                names.add(name)
+    runs.update(names)
+for name, _ in sorted(runs.items(), key=lambda kv: (-kv[1], kv[0])):
+    print(name)
+PY
+echo "symbol-order: $(wc -l <data/symbol-order.txt) functions from $n runs" >&2
