@@ -22,14 +22,35 @@ if [ -z "${BIN:-}" ]; then
 fi
 bin=$BIN
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+
+# A path of one router for trace (host -> router -> target, 10.249.k.0/24), so that the
+# time-exceeded answers are part of the profile.
+ns=nt-order$$
+cleanup() {
+  for n in h r t; do ip netns del "$ns$n" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+for n in h r t; do ip netns add "$ns$n"; ip -n "$ns$n" link set lo up; done
+ip link add h0 netns "${ns}h" type veth peer name r0 netns "${ns}r"
+ip link add r1 netns "${ns}r" type veth peer name t0 netns "${ns}t"
+ip -n "${ns}h" addr add 10.249.1.2/24 dev h0
+ip -n "${ns}r" addr add 10.249.1.1/24 dev r0
+ip -n "${ns}r" addr add 10.249.2.1/24 dev r1
+ip -n "${ns}t" addr add 10.249.2.2/24 dev t0
+for l in "h h0" "r r0" "r r1" "t t0"; do set -- $l; ip -n "$ns$1" link set "$2" up; done
+ip netns exec "${ns}r" sysctl -qw net.ipv4.ip_forward=1
+ip -n "${ns}h" route add default via 10.249.1.1
+ip -n "${ns}t" route add default via 10.249.2.1
 
 n=0
 while read -r args; do
   [ -n "$args" ] || continue
   n=$((n + 1))
+  in=()
+  case $args in *10.249.*) in=(ip netns exec "${ns}h") ;; esac
   # shellcheck disable=SC2086 # the words of the line are the arguments
-  timeout 120 valgrind -q --tool=callgrind --demangle=no --compress-strings=no --compress-pos=no \
+  timeout 120 "${in[@]}" valgrind -q --tool=callgrind --demangle=no --compress-strings=no --compress-pos=no \
     --callgrind-out-file="$work/$n.out" "$bin" $args >/dev/null 2>&1 || true
 done <<'EOF'
 --version
@@ -46,6 +67,8 @@ ping -q -f -c 3000 127.0.0.1
 ping -c 1 --json ::1
 ping -q -g 127.1.0.0/28
 trace -n -q 1 -w 1 127.0.0.1
+trace -n -q 3 10.249.2.2
+trace -n -q 3 10.249.2.2 10.249.2.2 10.249.2.2
 EOF
 
 # Each profile names every function it ran, with the object it belongs to. A function used by
