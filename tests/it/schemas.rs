@@ -44,6 +44,14 @@ fn listen_chat_records_match_their_schema() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let mut stream = stream.expect("listen accepts within 5 s");
+    // Its stdin is empty, so listen closes its side first: wait for that end of stream, so that
+    // our close is seen after it (otherwise a `peer_closed` record comes between, by timing).
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut from_listen = Vec::new();
+    stream.read_to_end(&mut from_listen).unwrap();
+    assert!(from_listen.is_empty());
     stream.write_all(b"hi\n").unwrap();
     drop(stream);
     assert!(child.wait_timeout(Duration::from_secs(10)).is_some());
