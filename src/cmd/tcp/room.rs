@@ -7,11 +7,12 @@
 //! it cannot stall the others. A reader starts at [`serve`]; what the listening terminal sees
 //! goes to the [`Renderer`] as [`Event`]s.
 //!
-//! The hub sends a line straight to a member's socket when nothing waits before it, so a
-//! member that keeps up is never woken to write; only what the socket does not take is queued
-//! for the member's task, which sends it when the socket is writable. A member's task hands the
-//! hub all the lines of one read at once, and the lines a member sent in one read go to each
-//! other member as one buffer, encoded once and shared, in one send.
+//! The hub sends what it queued for the members itself once it has handled every event that
+//! waits (and every so many events under a flood): a member gets the lines of many other
+//! members in one writev(2), and a member that keeps up is never woken to write; only what its
+//! socket does not take is left to the member's task, which sends it when the socket is
+//! writable. A member's task hands the hub all the lines of one read at once, and those lines
+//! go to the other members as one buffer, encoded once and shared by every queue.
 //!
 //! An idle member costs its task, its socket and a few words: the task waits for readiness
 //! holding no buffer (a read buffer exists only while there is data to read), its queue
@@ -94,6 +95,8 @@ struct Outbox {
     closed: bool,
     /// A send of the hub's failed: the task reports it.
     failed: Option<std::io::Error>,
+    /// Lines were queued that the hub has yet to try to send.
+    unsent: bool,
     /// The member's task, waiting with nothing to send: woken when something is queued or the
     /// member leaves.
     waker: Option<Waker>,
@@ -120,6 +123,39 @@ impl Link {
     fn sent(&self, n: usize) {
         self.queued.fetch_sub(n, Ordering::SeqCst);
         self.bytes_out.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// The hub's send of what is queued, as far as the socket takes it; what it does not take,
+    /// or a failure, is left to the member's task, which is woken for it. A member that left
+    /// is left to its task alone (which is gone if the member was dropped).
+    fn send_queued(&self, addr: SocketAddr, trace: bool, out: &mut Renderer<'_>) {
+        let mut outbox = self.outbox();
+        outbox.unsent = false;
+        while !outbox.closed && outbox.failed.is_none() && !outbox.lines.is_empty() {
+            match write_queued(&self.stream, &outbox.lines, outbox.sent_of_first) {
+                Ok(n) => {
+                    outbox.consume(n);
+                    self.sent(n);
+                    if trace {
+                        let state = tcp::state(self.stream.as_fd());
+                        out.trace(&SocketCall::send(n, state).on(addr));
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) => outbox.failed = Some(e),
+            }
+        }
+        // A task that found nothing to send waits to be woken; one with lines still queued
+        // waits for its socket, and finds the new ones then.
+        let waker = if outbox.lines.is_empty() && outbox.failed.is_none() {
+            None
+        } else {
+            outbox.waker.take()
+        };
+        drop(outbox);
+        if let Some(w) = waker {
+            w.wake();
+        }
     }
 
     /// What this member's connection has moved so far.
@@ -209,6 +245,36 @@ enum Wake {
     Failed(std::io::Error),
 }
 
+/// The members, and those the hub queued lines for and has not sent them yet.
+#[derive(Default)]
+struct Members {
+    map: HashMap<u64, Member>,
+    unsent: Vec<(Arc<Link>, SocketAddr)>,
+}
+
+impl std::ops::Deref for Members {
+    type Target = HashMap<u64, Member>;
+    fn deref(&self) -> &Self::Target {
+        &self.map
+    }
+}
+
+impl std::ops::DerefMut for Members {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.map
+    }
+}
+
+impl Members {
+    /// Send what the hub queued since it last sent, each member's lines in one writev(2)
+    /// where its socket takes them.
+    fn send_unsent(&mut self, opts: &HubOptions, out: &mut Renderer<'_>) {
+        for (link, addr) in self.unsent.drain(..) {
+            link.send_queued(addr, opts.trace, out);
+        }
+    }
+}
+
 struct Member {
     addr: SocketAddr,
     nick: String,
@@ -248,7 +314,9 @@ pub async fn serve(
     out: &mut Renderer<'_>,
 ) -> Result<(Moved, u64)> {
     let (hub_tx, mut hub_rx) = mpsc::channel::<HubMsg>(1024);
-    let mut members: HashMap<u64, Member> = HashMap::new();
+    let mut members = Members::default();
+    // Events handled since the queued lines were last sent.
+    let mut since_sent = 0;
     let mut next_id = 0u64;
     let mut total = Moved::default();
     let mut input_open = true;
@@ -257,8 +325,16 @@ pub async fn serve(
     // from the members takes one write, not one a line.
     out.hold(true)?;
     loop {
-        if hub_rx.is_empty() {
+        // Lines queued while handling events are sent when there are no more to handle (and
+        // every so many events under a flood): a member gets one writev(2) for the lines of
+        // many other members. The listening terminal is shown what is held for it first, so
+        // that it never shows a line later than the members get it.
+        since_sent += 1;
+        if hub_rx.is_empty() || since_sent >= SEND_EVERY {
             out.release()?;
+            members.send_unsent(opts, out);
+            out.release()?;
+            since_sent = 0;
         }
         tokio::select! {
             () = stop.wait() => break,
@@ -367,13 +443,16 @@ fn leave(
     out.emit(&Event::closed(m.addr, moved, reason))
 }
 
+/// The most events the hub handles before it sends what it queued.
+const SEND_EVERY: usize = 64;
+
 /// The most bytes of one member's lines relayed to the others as one buffer: at most the
 /// queue bound, so that a line that fits an empty queue alone still fits it.
 const RELAY_CHUNK: usize = 16 * 1024;
 
 /// The pieces of one read of member `id`: shown, obeyed (room commands) and relayed.
 fn on_data(
-    members: &mut HashMap<u64, Member>,
+    members: &mut Members,
     id: u64,
     pieces: Vec<Piece>,
     opts: &HubOptions,
@@ -425,7 +504,7 @@ fn on_data(
 /// Obey `piece` if it is a room command (`/quit`, `/nick`), after relaying the lines before it;
 /// true if it is a message to relay.
 fn on_command(
-    members: &mut HashMap<u64, Member>,
+    members: &mut Members,
     id: u64,
     piece: &Piece,
     relay: &mut Vec<u8>,
@@ -477,12 +556,18 @@ fn on_command(
     Ok(false)
 }
 
-/// Send or queue `bytes` for `m` if its queue stays within `limit` bytes; false (nothing sent
-/// or queued) if not. Every byte sent to a member goes through here or through its task,
-/// whatever produced it, so that no member, however much it asks for and however little it
-/// reads, makes the server hold more. With nothing queued before them, the bytes go straight
-/// to the socket and only what it does not take is queued for the member's task.
-fn enqueue(m: &Member, bytes: &Arc<[u8]>, opts: &HubOptions, out: &mut Renderer<'_>) -> bool {
+/// Queue `bytes` for `m` if its queue stays within `limit` bytes; false (nothing queued) if
+/// not. Every byte sent to a member goes through here, whatever produced it, so that no member,
+/// however much it asks for and however little it reads, makes the server hold more. The hub
+/// sends the queue when it has handled what is waiting ([`Members::send_unsent`]), or at once
+/// when it is half full.
+fn enqueue(
+    m: &Member,
+    bytes: &Arc<[u8]>,
+    unsent: &mut Vec<(Arc<Link>, SocketAddr)>,
+    opts: &HubOptions,
+    out: &mut Renderer<'_>,
+) -> bool {
     let link = &m.link;
     let fits = link
         .queued
@@ -494,38 +579,14 @@ fn enqueue(m: &Member, bytes: &Arc<[u8]>, opts: &HubOptions, out: &mut Renderer<
         return false;
     }
     let mut outbox = link.outbox();
-    let mut sent = 0;
-    if outbox.lines.is_empty() && outbox.failed.is_none() && !outbox.closed {
-        match link.stream.try_write(bytes) {
-            Ok(n) => {
-                sent = n;
-                link.sent(n);
-                if opts.trace {
-                    let state = tcp::state(link.stream.as_fd());
-                    out.trace(&SocketCall::send(n, state).on(m.addr));
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-            // The member's task reports it, as it does a failure of its own sends.
-            Err(e) => outbox.failed = Some(e),
-        }
+    outbox.lines.push_back(Arc::clone(bytes));
+    if !outbox.unsent {
+        outbox.unsent = true;
+        unsent.push((Arc::clone(link), m.addr));
     }
-    if sent < bytes.len() {
-        if outbox.lines.is_empty() {
-            outbox.sent_of_first = sent;
-        }
-        outbox.lines.push_back(Arc::clone(bytes));
-    }
-    // A task that found nothing to send waits to be woken; one with lines still queued waits
-    // for its socket, and finds the new ones then.
-    let waker = if outbox.lines.is_empty() && outbox.failed.is_none() {
-        None
-    } else {
-        outbox.waker.take()
-    };
     drop(outbox);
-    if let Some(w) = waker {
-        w.wake();
+    if link.queued.load(Ordering::SeqCst) > opts.queue_limit / 2 {
+        link.send_queued(m.addr, opts.trace, out);
     }
     true
 }
@@ -533,15 +594,17 @@ fn enqueue(m: &Member, bytes: &Arc<[u8]>, opts: &HubOptions, out: &mut Renderer<
 /// Queue `text` for one member (a reply to its command); a member whose queue would overflow
 /// is dropped, as in [`broadcast`].
 fn tell(
-    members: &mut HashMap<u64, Member>,
+    members: &mut Members,
     id: u64,
     text: &str,
     opts: &HubOptions,
     out: &mut Renderer<'_>,
 ) -> Result<()> {
     let bytes: Arc<[u8]> = Arc::from(encode(text.as_bytes(), opts.encoding).0);
-    match members.get(&id) {
-        Some(m) if !enqueue(m, &bytes, opts, out) => drop_slow(members, id, opts, out),
+    match members.map.get(&id) {
+        Some(m) if !enqueue(m, &bytes, &mut members.unsent, opts, out) => {
+            drop_slow(members, id, opts, out)
+        }
         _ => Ok(()),
     }
 }
@@ -549,7 +612,7 @@ fn tell(
 /// Queue a notice of the room (`* ana joined`) for every member, in the members' encoding
 /// like every other line they are sent.
 fn announce(
-    members: &mut HashMap<u64, Member>,
+    members: &mut Members,
     text: &str,
     opts: &HubOptions,
     out: &mut Renderer<'_>,
@@ -561,7 +624,7 @@ fn announce(
 /// Send or queue `bytes` for every member but `except`; members whose queue would overflow
 /// are dropped, and the others told.
 fn broadcast(
-    members: &mut HashMap<u64, Member>,
+    members: &mut Members,
     except: Option<u64>,
     bytes: &[u8],
     opts: &HubOptions,
@@ -569,8 +632,8 @@ fn broadcast(
 ) -> Result<()> {
     let shared: Arc<[u8]> = Arc::from(bytes);
     let mut dropped = Vec::new();
-    for (id, m) in members.iter() {
-        if Some(*id) != except && !enqueue(m, &shared, opts, out) {
+    for (id, m) in &members.map {
+        if Some(*id) != except && !enqueue(m, &shared, &mut members.unsent, opts, out) {
             dropped.push(*id);
         }
     }
@@ -582,7 +645,7 @@ fn broadcast(
 
 /// Drop a member whose queue is full, and tell the others.
 fn drop_slow(
-    members: &mut HashMap<u64, Member>,
+    members: &mut Members,
     id: u64,
     opts: &HubOptions,
     out: &mut Renderer<'_>,
