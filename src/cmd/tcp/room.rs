@@ -325,21 +325,39 @@ pub async fn serve(
     // from the members takes one write, not one a line.
     out.hold(true)?;
     loop {
-        // Lines queued while handling events are sent when there are no more to handle (and
-        // every so many events under a flood): a member gets one writev(2) for the lines of
-        // many other members. The listening terminal is shown what is held for it first, so
-        // that it never shows a line later than the members get it.
-        since_sent += 1;
-        if hub_rx.is_empty() || since_sent >= SEND_EVERY {
-            out.release()?;
-            members.send_unsent(opts, out);
-            out.release()?;
-            since_sent = 0;
-        }
-        tokio::select! {
-            () = stop.wait() => break,
-            () = pause.retry(), if pause.paused() => {}
-            accepted = listener.accept(), if !pause.paused() => {
+        // Lines queued while handling events are sent when no event is ready (and every so
+        // many events under a flood): a member gets one writev(2) for the lines of many other
+        // members, and the notices of a burst of joins. The listening terminal is shown what
+        // is held for it first, so that it never shows a line later than the members get it.
+        let event = {
+            let next = next_event(
+                stop,
+                &mut pause,
+                &listener,
+                &mut hub_rx,
+                &mut input,
+                input_open,
+            );
+            let mut next = std::pin::pin!(next);
+            since_sent += 1;
+            match poll_fn(|cx| Poll::Ready(next.as_mut().poll(cx))).await {
+                Poll::Ready(event) if since_sent < SEND_EVERY => event,
+                ready => {
+                    out.release()?;
+                    members.send_unsent(opts, out);
+                    out.release()?;
+                    since_sent = 0;
+                    match ready {
+                        Poll::Ready(event) => event,
+                        Poll::Pending => next.await,
+                    }
+                }
+            }
+        };
+        match event {
+            HubEvent::Stop => break,
+            HubEvent::Retry => {}
+            HubEvent::Accepted(accepted) => {
                 let (stream, addr) = match accepted {
                     Ok(a) => a,
                     Err(e) if pause.hold(&e, out) => continue,
@@ -373,7 +391,7 @@ pub async fn serve(
                 }
                 members.insert(next_id, member);
             }
-            msg = hub_rx.recv() => {
+            HubEvent::Member(msg) => {
                 let Some(msg) = msg else { break };
                 match msg {
                     HubMsg::Data(id, pieces) => on_data(&mut members, id, pieces, opts, out)?,
@@ -390,7 +408,7 @@ pub async fn serve(
                     }
                 }
             }
-            piece = input.recv(), if input_open => {
+            HubEvent::Input(piece) => {
                 let Some(piece) = piece else {
                     input_open = false;
                     continue;
@@ -402,7 +420,11 @@ pub async fn serve(
                     piece.bytes().to_vec()
                 } else if opts.room {
                     let typed = decode_escaped(piece.bytes(), encoding_rs::UTF_8);
-                    encode(format!("[{}] {typed}\n", opts.local_nick).as_bytes(), opts.encoding).0
+                    encode(
+                        format!("[{}] {typed}\n", opts.local_nick).as_bytes(),
+                        opts.encoding,
+                    )
+                    .0
                 } else {
                     let mut b = encode(piece.bytes(), opts.encoding).0;
                     b.extend_from_slice(opts.eol.bytes());
@@ -418,6 +440,36 @@ pub async fn serve(
     }
     out.hold(false)?;
     Ok((total, next_id))
+}
+
+/// What the hub handles next.
+enum HubEvent {
+    Stop,
+    /// Accepting was paused for want of descriptors: try again.
+    Retry,
+    Accepted(std::io::Result<(TcpStream, SocketAddr)>),
+    Member(Option<HubMsg>),
+    Input(Option<Piece>),
+}
+
+/// Wait for the hub's next event. Every wait in it may be dropped unfinished without losing
+/// anything.
+async fn next_event(
+    stop: &Stop,
+    pause: &mut AcceptPause,
+    listener: &TcpListener,
+    hub_rx: &mut mpsc::Receiver<HubMsg>,
+    input: &mut mpsc::Receiver<Piece>,
+    input_open: bool,
+) -> HubEvent {
+    let paused = pause.paused();
+    tokio::select! {
+        () = stop.wait() => HubEvent::Stop,
+        () = pause.retry(), if paused => HubEvent::Retry,
+        accepted = listener.accept(), if !paused => HubEvent::Accepted(accepted),
+        msg = hub_rx.recv() => HubEvent::Member(msg),
+        piece = input.recv(), if input_open => HubEvent::Input(piece),
+    }
 }
 
 fn leave(
