@@ -496,7 +496,7 @@ fn leave(
 }
 
 /// The most events the hub handles before it sends what it queued.
-const SEND_EVERY: usize = 64;
+const SEND_EVERY: usize = 16;
 
 /// The most bytes of one member's lines relayed to the others as one buffer: at most the
 /// queue bound, so that a line that fits an empty queue alone still fits it.
