@@ -1,27 +1,35 @@
 //! Many clients at once: the chat room (`listen --room`: every member's line goes to every
 //! other member, prefixed by its nickname, and the listening terminal takes part) and the
 //! concurrent server (`listen --concurrent`: every client talks with the listening terminal
-//! only). One task, the hub, owns the member list; each member has a reader task and a writer
-//! task. A member's outgoing queue is bounded in bytes: a member that does not read is dropped
-//! with a notice when its queue overflows, so it cannot stall the others. A reader starts at
-//! [`serve`]; what the listening terminal sees goes to the [`Renderer`] as [`Event`]s.
+//! only). One task, the hub, owns the member list; each member has one task that reads its
+//! socket and sends what the socket did not take at once. A member's outgoing queue is bounded
+//! in bytes: a member that does not read is dropped with a notice when its queue overflows, so
+//! it cannot stall the others. A reader starts at [`serve`]; what the listening terminal sees
+//! goes to the [`Renderer`] as [`Event`]s.
 //!
-//! An idle member costs little: its tasks wait for readiness holding no buffer (a read buffer
-//! exists only while there is data to read), and its queue allocates only when something is
-//! queued. A line for many members is encoded once and shared by every queue; a writer sends
-//! all that is queued for its member with one writev(2).
+//! The hub sends what it queued for the members itself once it has handled every event that
+//! waits (and every so many events under a flood): a member gets the lines of many other
+//! members in one writev(2), and a member that keeps up is never woken to write; only what its
+//! socket does not take is left to the member's task, which sends it when the socket is
+//! writable. A member's task hands the hub all the lines of one read at once, and those lines
+//! go to the other members as one buffer, encoded once and shared by every queue.
+//!
+//! An idle member costs its task, its socket and a few words: the task waits for readiness
+//! holding no buffer (a read buffer exists only while there is data to read), its queue
+//! allocates only when something is queued, and what is rarely used (trace narration, a hub
+//! that is busy) is boxed at the moment it is needed. A unit test bounds the task's size.
 
 use std::collections::{HashMap, VecDeque};
+use std::future::poll_fn;
 use std::io::IoSlice;
 use std::net::SocketAddr;
 use std::os::fd::AsFd;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 
-use tokio::io::AsyncWriteExt;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use encoding_rs::Encoding;
@@ -65,57 +73,232 @@ pub struct HubOptions {
     pub trace: bool,
 }
 
-#[derive(Default)]
-struct Counters {
+/// One member's connection, shared by the hub (which sends, or queues what the socket does not
+/// take) and the member's task (which reads, and sends what was queued).
+struct Link {
+    stream: TcpStream,
+    outbox: Mutex<Outbox>,
+    /// Bytes queued and not yet sent: the bound `--room-queue` is checked against.
+    queued: AtomicUsize,
     bytes_in: AtomicU64,
     bytes_out: AtomicU64,
 }
 
-/// What waits to be sent to one member, shared by the hub (which queues) and the member's
-/// writer (which sends). The queue holds no allocation while it is empty.
+/// What waits to be sent to one member. Whoever sends holds the lock, so the hub's sends and
+/// the task's never interleave. The queue holds no allocation while it is empty.
 #[derive(Default)]
 struct Outbox {
-    lines: Mutex<VecDeque<Arc<[u8]>>>,
-    /// Bytes queued and not yet sent: the bound `--room-queue` is checked against.
-    queued: AtomicUsize,
-    /// The member has left: its writer sends what is queued, then closes.
-    closed: AtomicBool,
-    /// Wakes the writer: something was queued, or the member left.
-    ready: Notify,
-    counters: Counters,
+    lines: VecDeque<Arc<[u8]>>,
+    /// How much of the first line is already sent.
+    sent_of_first: usize,
+    /// The member has left: its task sends what is queued, then closes.
+    closed: bool,
+    /// A send of the hub's failed: the task reports it.
+    failed: Option<std::io::Error>,
+    /// Lines were queued that the hub has yet to try to send.
+    unsent: bool,
+    /// The member's task, waiting with nothing to send: woken when something is queued or the
+    /// member leaves.
+    waker: Option<Waker>,
 }
 
-impl Outbox {
-    fn lines(&self) -> std::sync::MutexGuard<'_, VecDeque<Arc<[u8]>>> {
-        self.lines
+impl Link {
+    fn new(stream: TcpStream) -> Self {
+        Self {
+            stream,
+            outbox: Mutex::default(),
+            queued: AtomicUsize::new(0),
+            bytes_in: AtomicU64::new(0),
+            bytes_out: AtomicU64::new(0),
+        }
+    }
+
+    fn outbox(&self) -> std::sync::MutexGuard<'_, Outbox> {
+        self.outbox
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn close(&self) {
-        self.closed.store(true, Ordering::SeqCst);
-        self.ready.notify_one();
+    /// Count `n` bytes sent from the queue.
+    fn sent(&self, n: usize) {
+        self.queued.fetch_sub(n, Ordering::SeqCst);
+        self.bytes_out.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// The hub's send of what is queued, as far as the socket takes it; what it does not take,
+    /// or a failure, is left to the member's task, which is woken for it. A member that left
+    /// is left to its task alone (which is gone if the member was dropped).
+    fn send_queued(&self, addr: SocketAddr, trace: bool, out: &mut Renderer<'_>) {
+        let mut outbox = self.outbox();
+        outbox.unsent = false;
+        while !outbox.closed && outbox.failed.is_none() && !outbox.lines.is_empty() {
+            match write_queued(&self.stream, &outbox.lines, outbox.sent_of_first) {
+                Ok(n) => {
+                    outbox.consume(n);
+                    self.sent(n);
+                    if trace {
+                        let state = tcp::state(self.stream.as_fd());
+                        out.trace(&SocketCall::send(n, state).on(addr));
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) => outbox.failed = Some(e),
+            }
+        }
+        // A task that found nothing to send waits to be woken; one with lines still queued
+        // waits for its socket, and finds the new ones then.
+        let waker = if outbox.lines.is_empty() && outbox.failed.is_none() {
+            None
+        } else {
+            outbox.waker.take()
+        };
+        drop(outbox);
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+
+    /// What this member's connection has moved so far.
+    fn moved(&self) -> Moved {
+        Moved {
+            bytes_in: self.bytes_in.load(Ordering::Relaxed),
+            bytes_out: self.bytes_out.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Send what is queued as far as the socket takes it, then wait: for writability while
+    /// something is left, for the hub while nothing is, and for data to read while `reading`.
+    /// With `one_send`, the first send ends the wait, so that it can be narrated.
+    fn poll_wake(&self, cx: &mut Context<'_>, reading: bool, one_send: bool) -> Poll<Wake> {
+        let mut outbox = self.outbox();
+        if let Some(e) = outbox.failed.take() {
+            return Poll::Ready(Wake::Failed(e));
+        }
+        while !outbox.lines.is_empty() {
+            match write_queued(&self.stream, &outbox.lines, outbox.sent_of_first) {
+                Ok(n) => {
+                    outbox.consume(n);
+                    self.sent(n);
+                    if one_send {
+                        return Poll::Ready(Wake::Sent(n));
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    match self.stream.poll_write_ready(cx) {
+                        Poll::Ready(Ok(())) => {}
+                        Poll::Ready(Err(e)) => return Poll::Ready(Wake::Failed(e)),
+                        Poll::Pending => break,
+                    }
+                }
+                Err(e) => return Poll::Ready(Wake::Failed(e)),
+            }
+        }
+        let closed = outbox.closed;
+        if outbox.lines.is_empty() {
+            if closed {
+                return Poll::Ready(Wake::Flushed);
+            }
+            match &mut outbox.waker {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                slot => *slot = Some(cx.waker().clone()),
+            }
+        }
+        drop(outbox);
+        if reading
+            && !closed
+            && let Poll::Ready(r) = self.stream.poll_read_ready(cx)
+        {
+            return Poll::Ready(Wake::Readable(r));
+        }
+        Poll::Pending
+    }
+}
+
+impl Outbox {
+    /// Forget the first `n` bytes of the queue: they were sent.
+    fn consume(&mut self, n: usize) {
+        let mut left = n;
+        while let Some(first) = self.lines.front() {
+            let rest = first.len() - self.sent_of_first;
+            if left < rest {
+                self.sent_of_first += left;
+                return;
+            }
+            left -= rest;
+            self.sent_of_first = 0;
+            self.lines.pop_front();
+        }
+        // Empty again: let the queue's allocation go.
+        self.lines = VecDeque::new();
+    }
+}
+
+/// Why a member's task woke.
+enum Wake {
+    /// Its socket has data (or an error) to read.
+    Readable(std::io::Result<()>),
+    /// It sent this many queued bytes (told only when narrating).
+    Sent(usize),
+    /// The member has left and everything queued is sent.
+    Flushed,
+    /// A send failed.
+    Failed(std::io::Error),
+}
+
+/// The members, and those the hub queued lines for and has not sent them yet.
+#[derive(Default)]
+struct Members {
+    map: HashMap<u64, Member>,
+    unsent: Vec<(Arc<Link>, SocketAddr)>,
+}
+
+impl std::ops::Deref for Members {
+    type Target = HashMap<u64, Member>;
+    fn deref(&self) -> &Self::Target {
+        &self.map
+    }
+}
+
+impl std::ops::DerefMut for Members {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.map
+    }
+}
+
+impl Members {
+    /// Send what the hub queued since it last sent, each member's lines in one writev(2)
+    /// where its socket takes them.
+    fn send_unsent(&mut self, opts: &HubOptions, out: &mut Renderer<'_>) {
+        for (link, addr) in self.unsent.drain(..) {
+            link.send_queued(addr, opts.trace, out);
+        }
     }
 }
 
 struct Member {
     addr: SocketAddr,
     nick: String,
-    outbox: Arc<Outbox>,
-    reader: AbortHandle,
-    writer: AbortHandle,
+    link: Arc<Link>,
+    task: AbortHandle,
 }
 
 impl Drop for Member {
-    /// A member gone from the room gets no more lines; its writer sends what it has, then
+    /// A member gone from the room gets no more lines; its task sends what it has, then
     /// closes (unless it was aborted).
     fn drop(&mut self) {
-        self.outbox.close();
+        let mut outbox = self.link.outbox();
+        outbox.closed = true;
+        let waker = outbox.waker.take();
+        drop(outbox);
+        if let Some(w) = waker {
+            w.wake();
+        }
     }
 }
 
 enum HubMsg {
-    Data(u64, Piece),
+    /// The pieces of one read.
+    Data(u64, Vec<Piece>),
     Leave(u64, Option<String>),
     /// A socket call a member's task made (`--trace`).
     Trace(SocketCall),
@@ -131,7 +314,9 @@ pub async fn serve(
     out: &mut Renderer<'_>,
 ) -> Result<(Moved, u64)> {
     let (hub_tx, mut hub_rx) = mpsc::channel::<HubMsg>(1024);
-    let mut members: HashMap<u64, Member> = HashMap::new();
+    let mut members = Members::default();
+    // Events handled since the queued lines were last sent.
+    let mut since_sent = 0;
     let mut next_id = 0u64;
     let mut total = Moved::default();
     let mut input_open = true;
@@ -140,13 +325,39 @@ pub async fn serve(
     // from the members takes one write, not one a line.
     out.hold(true)?;
     loop {
-        if hub_rx.is_empty() {
-            out.release()?;
-        }
-        tokio::select! {
-            () = stop.wait() => break,
-            () = pause.retry(), if pause.paused() => {}
-            accepted = listener.accept(), if !pause.paused() => {
+        // Lines queued while handling events are sent when no event is ready (and every so
+        // many events under a flood): a member gets one writev(2) for the lines of many other
+        // members, and the notices of a burst of joins. The listening terminal is shown what
+        // is held for it first, so that it never shows a line later than the members get it.
+        let event = {
+            let next = next_event(
+                stop,
+                &mut pause,
+                &listener,
+                &mut hub_rx,
+                &mut input,
+                input_open,
+            );
+            let mut next = std::pin::pin!(next);
+            since_sent += 1;
+            match poll_fn(|cx| Poll::Ready(next.as_mut().poll(cx))).await {
+                Poll::Ready(event) if since_sent < SEND_EVERY => event,
+                ready => {
+                    out.release()?;
+                    members.send_unsent(opts, out);
+                    out.release()?;
+                    since_sent = 0;
+                    match ready {
+                        Poll::Ready(event) => event,
+                        Poll::Pending => next.await,
+                    }
+                }
+            }
+        };
+        match event {
+            HubEvent::Stop => break,
+            HubEvent::Retry => {}
+            HubEvent::Accepted(accepted) => {
                 let (stream, addr) = match accepted {
                     Ok(a) => a,
                     Err(e) if pause.hold(&e, out) => continue,
@@ -180,10 +391,10 @@ pub async fn serve(
                 }
                 members.insert(next_id, member);
             }
-            msg = hub_rx.recv() => {
+            HubEvent::Member(msg) => {
                 let Some(msg) = msg else { break };
                 match msg {
-                    HubMsg::Data(id, piece) => on_data(&mut members, id, &piece, opts, out)?,
+                    HubMsg::Data(id, pieces) => on_data(&mut members, id, pieces, opts, out)?,
                     HubMsg::Trace(call) => out.trace(&call),
                     HubMsg::Leave(id, reason) => {
                         pause.freed();
@@ -197,7 +408,7 @@ pub async fn serve(
                     }
                 }
             }
-            piece = input.recv(), if input_open => {
+            HubEvent::Input(piece) => {
                 let Some(piece) = piece else {
                     input_open = false;
                     continue;
@@ -209,7 +420,11 @@ pub async fn serve(
                     piece.bytes().to_vec()
                 } else if opts.room {
                     let typed = decode_escaped(piece.bytes(), encoding_rs::UTF_8);
-                    encode(format!("[{}] {typed}\n", opts.local_nick).as_bytes(), opts.encoding).0
+                    encode(
+                        format!("[{}] {typed}\n", opts.local_nick).as_bytes(),
+                        opts.encoding,
+                    )
+                    .0
                 } else {
                     let mut b = encode(piece.bytes(), opts.encoding).0;
                     b.extend_from_slice(opts.eol.bytes());
@@ -220,12 +435,41 @@ pub async fn serve(
         }
     }
     for (_, m) in members.drain() {
-        m.reader.abort();
-        m.writer.abort();
-        total.add(m.moved());
+        m.task.abort();
+        total.add(m.link.moved());
     }
     out.hold(false)?;
     Ok((total, next_id))
+}
+
+/// What the hub handles next.
+enum HubEvent {
+    Stop,
+    /// Accepting was paused for want of descriptors: try again.
+    Retry,
+    Accepted(std::io::Result<(TcpStream, SocketAddr)>),
+    Member(Option<HubMsg>),
+    Input(Option<Piece>),
+}
+
+/// Wait for the hub's next event. Every wait in it may be dropped unfinished without losing
+/// anything.
+async fn next_event(
+    stop: &Stop,
+    pause: &mut AcceptPause,
+    listener: &TcpListener,
+    hub_rx: &mut mpsc::Receiver<HubMsg>,
+    input: &mut mpsc::Receiver<Piece>,
+    input_open: bool,
+) -> HubEvent {
+    let paused = pause.paused();
+    tokio::select! {
+        () = stop.wait() => HubEvent::Stop,
+        () = pause.retry(), if paused => HubEvent::Retry,
+        accepted = listener.accept(), if !paused => HubEvent::Accepted(accepted),
+        msg = hub_rx.recv() => HubEvent::Member(msg),
+        piece = input.recv(), if input_open => HubEvent::Input(piece),
+    }
 }
 
 fn leave(
@@ -235,16 +479,15 @@ fn leave(
     opts: &HubOptions,
     out: &mut Renderer<'_>,
 ) -> Result<()> {
-    m.reader.abort();
-    // A member that left on its own gets what was queued for it (its writer closes the
-    // connection then); one dropped or failed does not.
+    // A member that left on its own gets what was queued for it (its task closes the
+    // connection then, and reads no more); one dropped or failed does not.
     if reason.is_some() {
-        m.writer.abort();
+        m.task.abort();
         if opts.trace {
             out.trace(&SocketCall::close().on(m.addr));
         }
     }
-    let moved = m.moved();
+    let moved = m.link.moved();
     total.add(moved);
     if opts.room {
         out.emit(&Event::leave(m.addr, &m.nick, reason.clone()))?;
@@ -252,117 +495,168 @@ fn leave(
     out.emit(&Event::closed(m.addr, moved, reason))
 }
 
+/// The most events the hub handles before it sends what it queued.
+const SEND_EVERY: usize = 16;
+
+/// The most bytes of one member's lines relayed to the others as one buffer: at most the
+/// queue bound, so that a line that fits an empty queue alone still fits it.
+const RELAY_CHUNK: usize = 16 * 1024;
+
+/// The pieces of one read of member `id`: shown, obeyed (room commands) and relayed.
 fn on_data(
-    members: &mut HashMap<u64, Member>,
+    members: &mut Members,
     id: u64,
-    piece: &Piece,
+    pieces: Vec<Piece>,
     opts: &HubOptions,
     out: &mut Renderer<'_>,
 ) -> Result<()> {
-    let Some(m) = members.get(&id) else {
-        return Ok(());
-    };
-    let (addr, nick) = (m.addr, m.nick.clone());
-    if opts.raw {
-        return out.raw(piece.bytes());
-    }
-    if opts.room {
-        // Commands are read in the members' encoding (`/nick 小明` typed in GBK is that name).
-        let line = opts.encoding.decode_without_bom_handling(piece.bytes()).0;
-        match room_input(line.as_bytes()) {
-            RoomInput::Quit => {
-                // The reader stops; the writer closes when the member is removed.
-                let m = members.remove(&id).expect("member present");
-                let mut total = Moved::default();
-                leave(&m, None, &mut total, opts, out)?;
-                let text = format!("* {} left\n", m.nick);
-                return announce(members, &text, opts, out);
+    // This member's lines for the others, sent as one buffer when a command comes between
+    // them, when it is full, and at the end of the read.
+    let mut relay = Vec::new();
+    let chunk = RELAY_CHUNK.min(opts.queue_limit);
+    for piece in pieces {
+        if !members.contains_key(&id) {
+            break;
+        }
+        if opts.raw {
+            out.raw(piece.bytes())?;
+            continue;
+        }
+        if opts.room && !on_command(members, id, &piece, &mut relay, opts, out)? {
+            continue;
+        }
+        let Some(m) = members.get(&id) else {
+            break;
+        };
+        let (addr, nick) = (m.addr, &m.nick);
+        let text = decode_escaped(piece.bytes(), opts.encoding);
+        if opts.room {
+            out.emit(&Event::message(addr, nick, text.clone()))?;
+        } else {
+            out.emit(&Event::line(addr, text.clone(), piece.is_partial()))?;
+        }
+        if let Piece::Cut(_) = piece {
+            out.emit(&Event::cut(addr, opts.max_line))?;
+        }
+        if opts.room {
+            let line = encode(format!("[{nick}] {text}\n").as_bytes(), opts.encoding).0;
+            if !relay.is_empty() && relay.len() + line.len() > chunk {
+                broadcast(members, Some(id), &relay, opts, out)?;
+                relay.clear();
             }
-            RoomInput::Nick(name) => {
-                let others = members
-                    .iter()
-                    .filter(|(other, _)| **other != id)
-                    .map(|(_, m)| m.nick.as_str());
-                if let Some(reason) = nick_refusal(&name, &opts.local_nick, others) {
-                    return tell(members, id, &format!("* {reason}\n"), opts, out);
-                }
-                if let Some(m) = members.get_mut(&id) {
-                    m.nick.clone_from(&name);
-                }
-                out.emit(&Event::nick(addr, &name))?;
-                let text = format!("* {nick} is now {name}\n");
-                return announce(members, &text, opts, out);
-            }
-            RoomInput::BadNick(reason) => {
-                return tell(members, id, &format!("* {reason}\n"), opts, out);
-            }
-            RoomInput::Message => {}
+            relay.extend_from_slice(&line);
         }
     }
-    let text = decode_escaped(piece.bytes(), opts.encoding);
-    if opts.room {
-        out.emit(&Event::message(addr, &nick, text.clone()))?;
-    } else {
-        out.emit(&Event::line(addr, text.clone(), piece.is_partial()))?;
-    }
-    if let Piece::Cut(_) = piece {
-        out.emit(&Event::cut(addr, opts.max_line))?;
-    }
-    if opts.room {
-        let line = encode(format!("[{nick}] {text}\n").as_bytes(), opts.encoding).0;
-        broadcast(members, Some(id), &line, opts, out)?;
+    if !relay.is_empty() {
+        broadcast(members, Some(id), &relay, opts, out)?;
     }
     Ok(())
 }
 
-impl Member {
-    /// What this member's connection has moved so far.
-    fn moved(&self) -> Moved {
-        let c = &self.outbox.counters;
-        Moved {
-            bytes_in: c.bytes_in.load(Ordering::Relaxed),
-            bytes_out: c.bytes_out.load(Ordering::Relaxed),
-        }
+/// Obey `piece` if it is a room command (`/quit`, `/nick`), after relaying the lines before it;
+/// true if it is a message to relay.
+fn on_command(
+    members: &mut Members,
+    id: u64,
+    piece: &Piece,
+    relay: &mut Vec<u8>,
+    opts: &HubOptions,
+    out: &mut Renderer<'_>,
+) -> Result<bool> {
+    // Commands are read in the members' encoding (`/nick 小明` typed in GBK is that name).
+    let line = opts.encoding.decode_without_bom_handling(piece.bytes()).0;
+    let input = room_input(line.as_bytes());
+    if matches!(input, RoomInput::Message) {
+        return Ok(true);
     }
+    if !relay.is_empty() {
+        broadcast(members, Some(id), relay, opts, out)?;
+        relay.clear();
+    }
+    let Some(m) = members.get(&id) else {
+        return Ok(false);
+    };
+    let (addr, nick) = (m.addr, m.nick.clone());
+    match input {
+        RoomInput::Quit => {
+            // The task stops reading, and closes when it has sent what is queued.
+            let m = members.remove(&id).expect("member present");
+            let mut total = Moved::default();
+            leave(&m, None, &mut total, opts, out)?;
+            let text = format!("* {} left\n", m.nick);
+            announce(members, &text, opts, out)?;
+        }
+        RoomInput::Nick(name) => {
+            let others = members
+                .iter()
+                .filter(|(other, _)| **other != id)
+                .map(|(_, m)| m.nick.as_str());
+            if let Some(reason) = nick_refusal(&name, &opts.local_nick, others) {
+                tell(members, id, &format!("* {reason}\n"), opts, out)?;
+                return Ok(false);
+            }
+            if let Some(m) = members.get_mut(&id) {
+                m.nick.clone_from(&name);
+            }
+            out.emit(&Event::nick(addr, &name))?;
+            let text = format!("* {nick} is now {name}\n");
+            announce(members, &text, opts, out)?;
+        }
+        RoomInput::BadNick(reason) => tell(members, id, &format!("* {reason}\n"), opts, out)?,
+        RoomInput::Message => unreachable!("messages returned above"),
+    }
+    Ok(false)
 }
 
-/// Queue `bytes` for `m` if its queue stays within `limit` bytes; false (nothing queued) if not.
-/// Every byte sent to a member goes through here, whatever produced it, so that no member,
-/// however much it asks for and however little it reads, makes the server hold more.
-fn enqueue(m: &Member, bytes: &Arc<[u8]>, limit: usize) -> bool {
-    let outbox = &m.outbox;
-    let fits = outbox
+/// Queue `bytes` for `m` if its queue stays within `limit` bytes; false (nothing queued) if
+/// not. Every byte sent to a member goes through here, whatever produced it, so that no member,
+/// however much it asks for and however little it reads, makes the server hold more. The hub
+/// sends the queue when it has handled what is waiting ([`Members::send_unsent`]), or at once
+/// when it is half full.
+fn enqueue(
+    m: &Member,
+    bytes: &Arc<[u8]>,
+    unsent: &mut Vec<(Arc<Link>, SocketAddr)>,
+    opts: &HubOptions,
+    out: &mut Renderer<'_>,
+) -> bool {
+    let link = &m.link;
+    let fits = link
         .queued
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |queued| {
-            (queued + bytes.len() <= limit).then_some(queued + bytes.len())
+            (queued + bytes.len() <= opts.queue_limit).then_some(queued + bytes.len())
         })
         .is_ok();
-    if fits {
-        let mut lines = outbox.lines();
-        let was_empty = lines.is_empty();
-        lines.push_back(Arc::clone(bytes));
-        drop(lines);
-        // A writer that found its queue empty waits to be woken; one with lines still queued
-        // finds the new one when it looks again.
-        if was_empty {
-            outbox.ready.notify_one();
-        }
+    if !fits {
+        return false;
     }
-    fits
+    let mut outbox = link.outbox();
+    outbox.lines.push_back(Arc::clone(bytes));
+    if !outbox.unsent {
+        outbox.unsent = true;
+        unsent.push((Arc::clone(link), m.addr));
+    }
+    drop(outbox);
+    if link.queued.load(Ordering::SeqCst) > opts.queue_limit / 2 {
+        link.send_queued(m.addr, opts.trace, out);
+    }
+    true
 }
 
 /// Queue `text` for one member (a reply to its command); a member whose queue would overflow
 /// is dropped, as in [`broadcast`].
 fn tell(
-    members: &mut HashMap<u64, Member>,
+    members: &mut Members,
     id: u64,
     text: &str,
     opts: &HubOptions,
     out: &mut Renderer<'_>,
 ) -> Result<()> {
     let bytes: Arc<[u8]> = Arc::from(encode(text.as_bytes(), opts.encoding).0);
-    match members.get(&id) {
-        Some(m) if !enqueue(m, &bytes, opts.queue_limit) => drop_slow(members, id, opts, out),
+    match members.map.get(&id) {
+        Some(m) if !enqueue(m, &bytes, &mut members.unsent, opts, out) => {
+            drop_slow(members, id, opts, out)
+        }
         _ => Ok(()),
     }
 }
@@ -370,7 +664,7 @@ fn tell(
 /// Queue a notice of the room (`* ana joined`) for every member, in the members' encoding
 /// like every other line they are sent.
 fn announce(
-    members: &mut HashMap<u64, Member>,
+    members: &mut Members,
     text: &str,
     opts: &HubOptions,
     out: &mut Renderer<'_>,
@@ -379,21 +673,22 @@ fn announce(
     broadcast(members, None, &bytes, opts, out)
 }
 
-/// Queue `bytes` for every member but `except`; members whose queue would overflow are
-/// dropped, and the others told.
+/// Send or queue `bytes` for every member but `except`; members whose queue would overflow
+/// are dropped, and the others told.
 fn broadcast(
-    members: &mut HashMap<u64, Member>,
+    members: &mut Members,
     except: Option<u64>,
     bytes: &[u8],
     opts: &HubOptions,
     out: &mut Renderer<'_>,
 ) -> Result<()> {
     let shared: Arc<[u8]> = Arc::from(bytes);
-    let dropped: Vec<u64> = members
-        .iter()
-        .filter(|(id, m)| Some(**id) != except && !enqueue(m, &shared, opts.queue_limit))
-        .map(|(id, _)| *id)
-        .collect();
+    let mut dropped = Vec::new();
+    for (id, m) in &members.map {
+        if Some(*id) != except && !enqueue(m, &shared, &mut members.unsent, opts, out) {
+            dropped.push(*id);
+        }
+    }
     for id in dropped {
         drop_slow(members, id, opts, out)?;
     }
@@ -402,7 +697,7 @@ fn broadcast(
 
 /// Drop a member whose queue is full, and tell the others.
 fn drop_slow(
-    members: &mut HashMap<u64, Member>,
+    members: &mut Members,
     id: u64,
     opts: &HubOptions,
     out: &mut Renderer<'_>,
@@ -429,39 +724,22 @@ fn start_member(
     hub: mpsc::Sender<HubMsg>,
 ) -> Member {
     let _ = stream.set_nodelay(true);
-    let (reader, writer) = stream.into_split();
-    let outbox = Arc::new(Outbox::default());
+    let link = Arc::new(Link::new(stream));
     let line = LineOptions {
         raw: opts.raw,
         max_line: opts.max_line,
         trace: opts.trace,
     };
-    let reader_task = tokio::spawn(read_member(
-        id,
-        reader,
-        addr,
-        line,
-        Arc::clone(&outbox),
-        hub.clone(),
-    ));
-    let writer_task = tokio::spawn(write_member(
-        id,
-        writer,
-        addr,
-        opts.trace,
-        Arc::clone(&outbox),
-        hub,
-    ));
+    let task = tokio::spawn(run_member(id, Arc::clone(&link), addr, line, hub));
     Member {
         addr,
         nick: addr.to_string(),
-        outbox,
-        reader: reader_task.abort_handle(),
-        writer: writer_task.abort_handle(),
+        link,
+        task: task.abort_handle(),
     }
 }
 
-/// How a member's reader cuts what it receives.
+/// How a member's task cuts what it receives.
 #[derive(Clone, Copy)]
 struct LineOptions {
     raw: bool,
@@ -469,76 +747,142 @@ struct LineOptions {
     trace: bool,
 }
 
-/// The most a member's reader takes in one read.
+/// The most a member's task takes in one read.
 const READ_CHUNK: usize = 64 * 1024;
 
-/// Read a member's lines (or raw chunks) and hand them to the hub until the member closes or
-/// fails; then tell the hub it left. Between bursts of data it waits holding no buffer.
-async fn read_member(
+/// Tell the hub `msg`; false if the hub is gone. The wait for room in a full channel is boxed,
+/// so that the task does not carry room for it while it waits for its socket.
+async fn tell_hub(hub: &mpsc::Sender<HubMsg>, msg: HubMsg) -> bool {
+    match hub.try_send(msg) {
+        Ok(()) => true,
+        Err(mpsc::error::TrySendError::Full(msg)) => Box::pin(hub.send(msg)).await.is_ok(),
+        Err(mpsc::error::TrySendError::Closed(_)) => false,
+    }
+}
+
+/// A member's task: read the member's lines (or raw chunks) and hand them to the hub, and send
+/// what the hub queued, until the member closes or fails. A member that closes its side is
+/// told to the hub and still gets what is queued; the task closes the connection when the hub
+/// has removed the member and the queue is empty.
+async fn run_member(
     id: u64,
-    reader: OwnedReadHalf,
+    link: Arc<Link>,
     addr: SocketAddr,
     opts: LineOptions,
-    outbox: Arc<Outbox>,
     hub: mpsc::Sender<HubMsg>,
 ) {
     let mut splitter = LineSplitter::new(opts.max_line);
-    // Narration (`--trace` only) is sent through a boxed future, so that the task does not
-    // carry room for it while it waits.
-    let narrate = |call: SocketCall| Box::pin(hub.send(HubMsg::Trace(call.on(addr))));
-    let reason = 'session: loop {
-        if let Err(e) = reader.readable().await {
-            break Some(Error::io("receive", e).to_string());
-        }
-        let mut buf = Vec::with_capacity(READ_CHUNK);
-        let mut pieces = Vec::new();
-        loop {
-            buf.clear();
-            match reader.try_read_buf(&mut buf) {
-                Ok(0) => {
-                    if opts.trace {
-                        let state = tcp::state(reader.as_ref().as_fd());
-                        let _ = narrate(SocketCall::peer_fin(false, state)).await;
-                    }
-                    break 'session None;
-                }
-                Ok(n) => {
-                    outbox
-                        .counters
-                        .bytes_in
-                        .fetch_add(n as u64, Ordering::Relaxed);
-                    if opts.trace {
-                        let state = tcp::state(reader.as_ref().as_fd());
-                        let _ = narrate(SocketCall::recv(READ_CHUNK, n, state)).await;
-                    }
-                    if opts.raw {
-                        pieces.push(Piece::Line(buf.clone()));
-                    } else {
-                        splitter.push(&buf, &mut pieces);
-                    }
-                    for piece in pieces.drain(..) {
-                        if hub.send(HubMsg::Data(id, piece)).await.is_err() {
+    let mut reading = true;
+    let failed = loop {
+        match poll_fn(|cx| link.poll_wake(cx, reading, opts.trace)).await {
+            // Boxed: the burst's buffers and waits take room only while it lasts.
+            Wake::Readable(Ok(())) => {
+                match Box::pin(read_burst(id, &link, addr, opts, &mut splitter, &hub)).await {
+                    Read::More => {}
+                    Read::End(reason) => {
+                        if let Some(last) = splitter.finish() {
+                            let _ = tell_hub(&hub, HubMsg::Data(id, vec![last])).await;
+                        }
+                        let failed = reason.is_some();
+                        let _ = tell_hub(&hub, HubMsg::Leave(id, reason)).await;
+                        if failed {
+                            // The hub drops the member, and this task with it.
                             return;
                         }
+                        reading = false;
                     }
+                    Read::HubGone => return,
                 }
-                // Drained: the buffer goes until more comes.
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
-                Err(e) => break 'session Some(Error::io("receive", e).to_string()),
             }
+            Wake::Readable(Err(e)) => {
+                let reason = Error::io("receive", e).to_string();
+                let _ = tell_hub(&hub, HubMsg::Leave(id, Some(reason))).await;
+                return;
+            }
+            Wake::Sent(n) => {
+                let state = tcp::state(link.stream.as_fd());
+                let call = SocketCall::send(n, state).on(addr);
+                let _ = tell_hub(&hub, HubMsg::Trace(call)).await;
+            }
+            Wake::Flushed => break None,
+            Wake::Failed(e) => break Some(e),
         }
     };
-    if let Some(last) = splitter.finish() {
-        let _ = hub.send(HubMsg::Data(id, last)).await;
+    if let Some(e) = failed {
+        let reason = Error::io("send", e).to_string();
+        let _ = tell_hub(&hub, HubMsg::Leave(id, Some(reason))).await;
+        return;
     }
-    let _ = hub.send(HubMsg::Leave(id, reason)).await;
+    let _ = socket2::SockRef::from(&link.stream).shutdown(std::net::Shutdown::Write);
+    if opts.trace {
+        // The member has left: this task holds the last reference, so dropping it closes the
+        // socket.
+        let fin = SocketCall::our_fin(tcp::state(link.stream.as_fd())).on(addr);
+        let _ = tell_hub(&hub, HubMsg::Trace(fin)).await;
+        drop(link);
+        let _ = tell_hub(&hub, HubMsg::Trace(SocketCall::close().on(addr))).await;
+    }
+}
+
+/// How a burst of reads ended.
+enum Read {
+    /// Drained: wait for more.
+    More,
+    /// The member closed its side (`None`) or the read failed.
+    End(Option<String>),
+    /// The hub is gone.
+    HubGone,
+}
+
+/// Read what a member's socket holds, handing the hub the pieces of each read. The read buffer
+/// exists only during the burst.
+async fn read_burst(
+    id: u64,
+    link: &Link,
+    addr: SocketAddr,
+    opts: LineOptions,
+    splitter: &mut LineSplitter,
+    hub: &mpsc::Sender<HubMsg>,
+) -> Read {
+    let mut buf = Vec::with_capacity(READ_CHUNK);
+    loop {
+        buf.clear();
+        let n = match link.stream.try_read_buf(&mut buf) {
+            Ok(0) => {
+                if opts.trace {
+                    let state = tcp::state(link.stream.as_fd());
+                    let call = SocketCall::peer_fin(false, state).on(addr);
+                    let _ = tell_hub(hub, HubMsg::Trace(call)).await;
+                }
+                return Read::End(None);
+            }
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return Read::More,
+            Err(e) => return Read::End(Some(Error::io("receive", e).to_string())),
+        };
+        link.bytes_in.fetch_add(n as u64, Ordering::Relaxed);
+        if opts.trace {
+            let state = tcp::state(link.stream.as_fd());
+            let call = SocketCall::recv(READ_CHUNK, n, state).on(addr);
+            let _ = tell_hub(hub, HubMsg::Trace(call)).await;
+        }
+        let mut pieces = Vec::new();
+        if opts.raw {
+            pieces.push(Piece::Line(buf.clone()));
+        } else {
+            splitter.push(&buf, &mut pieces);
+        }
+        if !pieces.is_empty() && !tell_hub(hub, HubMsg::Data(id, pieces)).await {
+            return Read::HubGone;
+        }
+    }
 }
 
 /// One writev(2) of the first [`WRITE_SLICES`] lines of `pending`, the first from
-/// `sent_of_first` on. The slices live on this function's stack, not in the writer's task,
+/// `sent_of_first` on. The slices live on this function's stack, not in the member's task,
 /// which idles at the size of its other state.
 fn write_queued(
-    writer: &OwnedWriteHalf,
+    stream: &TcpStream,
     pending: &VecDeque<Arc<[u8]>>,
     sent_of_first: usize,
 ) -> std::io::Result<usize> {
@@ -548,82 +892,42 @@ fn write_queued(
         slices[i] = IoSlice::new(if i == 0 { &line[sent_of_first..] } else { line });
         count = i + 1;
     }
-    writer.try_write_vectored(&slices[..count])
+    stream.try_write_vectored(&slices[..count])
 }
 
 /// The most queued lines handed to one writev(2).
 const WRITE_SLICES: usize = 64;
 
-/// Send what is queued for a member, all of it in one writev(2) where the socket takes it,
-/// until the member has left and its queue is empty; then close its side. A failed send tells
-/// the hub, which drops the member.
-async fn write_member(
-    id: u64,
-    writer: OwnedWriteHalf,
-    addr: SocketAddr,
-    trace: bool,
-    outbox: Arc<Outbox>,
-    hub: mpsc::Sender<HubMsg>,
-) {
-    let mut writer = writer;
-    // Lines taken from the queue, and how much of the first is already sent.
-    let mut pending: VecDeque<Arc<[u8]>> = VecDeque::new();
-    let mut sent_of_first = 0;
-    let failed = loop {
-        if pending.is_empty() {
-            // Take the whole queue at once: the hub's lock is held for a swap, not a send.
-            pending = std::mem::take(&mut *outbox.lines());
-            sent_of_first = 0;
-            if pending.is_empty() {
-                if outbox.closed.load(Ordering::SeqCst) && outbox.lines().is_empty() {
-                    break None;
-                }
-                outbox.ready.notified().await;
-                continue;
-            }
-        }
-        let n = match write_queued(&writer, &pending, sent_of_first) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => match writer.writable().await {
-                Ok(()) => continue,
-                Err(e) => break Some(e),
-            },
-            Err(e) => break Some(e),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What an idle member holds: its task's future, the shared link and the hub's entry.
+    /// Bounded here so that it cannot grow back unnoticed (a future carries room for every
+    /// await in it, and for every value held across one).
+    #[tokio::test]
+    async fn an_idle_member_stays_small() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let _client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (stream, addr) = listener.accept().await.unwrap();
+        let link = Arc::new(Link::new(stream));
+        let (hub, _rx) = mpsc::channel(1);
+        let opts = LineOptions {
+            raw: false,
+            max_line: 1024,
+            trace: true,
         };
-        if trace {
-            let state = tcp::state(writer.as_ref().as_fd());
-            let call = SocketCall::send(n, state).on(addr);
-            let _ = Box::pin(hub.send(HubMsg::Trace(call))).await;
-        }
-        outbox.queued.fetch_sub(n, Ordering::SeqCst);
-        outbox
-            .counters
-            .bytes_out
-            .fetch_add(n as u64, Ordering::Relaxed);
-        let mut left = n;
-        while let Some(first) = pending.front() {
-            let rest = first.len() - sent_of_first;
-            if left < rest {
-                sent_of_first += left;
-                break;
-            }
-            left -= rest;
-            sent_of_first = 0;
-            pending.pop_front();
-        }
-    };
-    if let Some(e) = failed {
-        let reason = Error::io("send", e).to_string();
-        let _ = Box::pin(hub.send(HubMsg::Leave(id, Some(reason)))).await;
-        return;
-    }
-    drop(pending);
-    let _ = writer.shutdown().await;
-    if trace {
-        // The member has left: this half is the last, so dropping it closes the socket.
-        let fin = SocketCall::our_fin(tcp::state(writer.as_ref().as_fd())).on(addr);
-        let _ = hub.send(HubMsg::Trace(fin)).await;
-        drop(writer);
-        let _ = hub.send(HubMsg::Trace(SocketCall::close().on(addr))).await;
+        let task = run_member(1, link, addr, opts, hub);
+        let sizes = (
+            std::mem::size_of_val(&task),
+            std::mem::size_of::<Link>(),
+            std::mem::size_of::<Member>(),
+        );
+        eprintln!("task, link, member: {sizes:?}");
+        assert!(sizes.0 <= 512, "{sizes:?}");
+        assert!(sizes.1 <= 256, "{sizes:?}");
+        assert!(sizes.2 <= 128, "{sizes:?}");
     }
 }
