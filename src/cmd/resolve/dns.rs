@@ -9,15 +9,16 @@ use crate::model::dns_name::{self, Rtype};
 use crate::net::dns::{self, Client, Failure};
 use crate::net::dns_validate::{self, Anchors, Security};
 
-/// Ask `client`'s server about `target`, for `types` when it is a name.
+/// Ask `client`'s server (named `server` in reports) about `target`, for `types` when it is a
+/// name.
 pub(super) async fn lookup(
     client: &Client,
+    server: &str,
     target: &Target,
     types: &[Rtype],
     short: bool,
     anchors: Option<&Anchors>,
 ) -> NameReport {
-    let server = client.server_label();
     let (query_name, types) = match target {
         Target::Name {
             checked: Ok(name), ..
@@ -27,7 +28,7 @@ pub(super) async fn lookup(
             input,
         } => {
             let mut report = NameReport::new(target, input.clone(), "dns", short);
-            report.server = Some(server.clone());
+            report.server = Some(server.to_string());
             report.queries = Some(Vec::new());
             report.error = Some(format!("{reason}; not sent to {server}"));
             return report;
@@ -35,7 +36,7 @@ pub(super) async fn lookup(
         Target::Address { addr, .. } => (dns_name::reverse_name(*addr), vec![Rtype::PTR]),
     };
     let mut report = NameReport::new(target, query_name.clone(), "dns", short);
-    report.server = Some(server.clone());
+    report.server = Some(server.to_string());
     // Every type at once, polled together in this future: no task of their own.
     let asked = types.iter().copied().map(|rtype| {
         let name = &query_name;
@@ -59,7 +60,7 @@ pub(super) async fn lookup(
     });
     let mut queries: Vec<QueryReport> = Vec::with_capacity(types.len());
     for (rtype, exchange, validation) in join_all(asked).await {
-        let mut query = query_report(rtype, exchange, &server);
+        let mut query = query_report(rtype, exchange, server);
         if let Some(validation) = validation {
             // A bogus answer is no answer: the question was asked and the data cannot be trusted.
             if validation.status == Security::Bogus {
@@ -92,7 +93,7 @@ pub(super) async fn lookup(
                         .is_some_and(|v| v.status == Security::Bogus)
                 })
                 .and_then(|q| q.error.clone())
-                .unwrap_or_else(|| not_found_reason(&query_name, &queries, &server)),
+                .unwrap_or_else(|| not_found_reason(&query_name, &queries, server)),
         ),
     };
     report.queries = Some(queries);
