@@ -22,7 +22,7 @@ pub(super) async fn lookup(
     let (query_name, types) = match target {
         Target::Name {
             checked: Ok(name), ..
-        } => (name.clone(), types.to_vec()),
+        } => (name.clone(), types),
         Target::Name {
             checked: Err(reason),
             input,
@@ -33,13 +33,13 @@ pub(super) async fn lookup(
             report.error = Some(format!("{reason}; not sent to {server}"));
             return report;
         }
-        Target::Address { addr, .. } => (dns_name::reverse_name(*addr), vec![Rtype::PTR]),
+        Target::Address { addr, .. } => (dns_name::reverse_name(*addr), &[Rtype::PTR][..]),
     };
     let mut report = NameReport::new(target, query_name.clone(), "dns", short);
     report.server = Some(server.to_string());
     // Every type at once, polled together in this future: no task of their own.
-    let asked = types.iter().copied().map(|rtype| {
-        let name = &query_name;
+    let name = &query_name;
+    let ask = |rtype: Rtype| {
         async move {
             let exchange = client.query(name, rtype.record_type()).await;
             let validation = match (anchors, &exchange.result) {
@@ -57,9 +57,14 @@ pub(super) async fn lookup(
             };
             (rtype, exchange, validation)
         }
-    });
+    };
+    // One type is awaited in place: a set of futures is an allocation the size of them all.
+    let answered = match types {
+        [rtype] => vec![ask(*rtype).await],
+        _ => join_all(types.iter().copied().map(ask)).await,
+    };
     let mut queries: Vec<QueryReport> = Vec::with_capacity(types.len());
-    for (rtype, exchange, validation) in join_all(asked).await {
+    for (rtype, exchange, validation) in answered {
         let mut query = query_report(rtype, exchange, server);
         if let Some(validation) = validation {
             // A bogus answer is no answer: the question was asked and the data cannot be trusted.
