@@ -1,13 +1,15 @@
 //! DNS mode of `nettool resolve`: every type asked of one server at once for a name (PTR for
 //! an address), each query's outcome judged, and the name's status and reason from them.
 
+use std::borrow::Cow;
+
 use futures_util::future::join_all;
 
 use super::config::Target;
 use super::report::{Connection, NameReport, QueryReport, Status, millis};
 use crate::model::dns_name::{self, Rtype};
 use crate::net::dns::{self, Client, Failure};
-use crate::net::dns_validate::{self, Anchors, Security};
+use crate::net::dns_validate::{self, Anchors, Security, Validation};
 
 /// Ask `client`'s server (named `server` in reports) about `target`, for `types` when it is a
 /// name.
@@ -22,7 +24,7 @@ pub(super) async fn lookup(
     let (query_name, types) = match target {
         Target::Name {
             checked: Ok(name), ..
-        } => (name.clone(), types),
+        } => (Cow::Borrowed(name.as_str()), types),
         Target::Name {
             checked: Err(reason),
             input,
@@ -33,12 +35,14 @@ pub(super) async fn lookup(
             report.error = Some(format!("{reason}; not sent to {server}"));
             return report;
         }
-        Target::Address { addr, .. } => (dns_name::reverse_name(*addr), &[Rtype::PTR][..]),
+        Target::Address { addr, .. } => {
+            (Cow::Owned(dns_name::reverse_name(*addr)), &[Rtype::PTR][..])
+        }
     };
-    let mut report = NameReport::new(target, query_name.clone(), "dns", short);
+    let mut report = NameReport::new(target, query_name.to_string(), "dns", short);
     report.server = Some(server.to_string());
     // Every type at once, polled together in this future: no task of their own.
-    let name = &query_name;
+    let name: &str = &query_name;
     let ask = |rtype: Rtype| {
         async move {
             let exchange = client.query(name, rtype.record_type()).await;
@@ -58,13 +62,8 @@ pub(super) async fn lookup(
             (rtype, exchange, validation)
         }
     };
-    // One type is awaited in place: a set of futures is an allocation the size of them all.
-    let answered = match types {
-        [rtype] => vec![ask(*rtype).await],
-        _ => join_all(types.iter().copied().map(ask)).await,
-    };
     let mut queries: Vec<QueryReport> = Vec::with_capacity(types.len());
-    for (rtype, exchange, validation) in answered {
+    let mut take = |(rtype, exchange, validation): (Rtype, dns::Exchange, Option<Validation>)| {
         let mut query = query_report(rtype, exchange, server);
         if let Some(validation) = validation {
             // A bogus answer is no answer: the question was asked and the data cannot be trusted.
@@ -78,6 +77,14 @@ pub(super) async fn lookup(
             query.dnssec = Some(validation);
         }
         queries.push(query);
+    };
+    // One type is awaited in place: a set of futures is an allocation the size of them all.
+    match types {
+        [rtype] => take(ask(*rtype).await),
+        _ => join_all(types.iter().copied().map(ask))
+            .await
+            .into_iter()
+            .for_each(take),
     }
     let failed = queries.iter().find(|q| q.status == Status::Failed);
     let any_answer = queries.iter().any(|q| q.status == Status::Resolved);
