@@ -144,7 +144,7 @@ impl Rtype {
 pub fn type_name(rtype: RecordType) -> String {
     match rtype {
         RecordType::Unknown(code) => format!("TYPE{code}"),
-        known => known.to_string(),
+        known => <&str>::from(known).to_owned(),
     }
 }
 
@@ -233,7 +233,8 @@ pub fn reverse_name(addr: IpAddr) -> String {
 /// `\\032`). Never IDNA-decoded or lower-cased.
 #[must_use]
 pub fn name_text(name: &Name) -> String {
-    let mut out = String::new();
+    // Room for the name as given and its final dot: escapes alone grow it.
+    let mut out = String::with_capacity(name.len() + 1);
     for label in name.iter() {
         for &byte in label {
             match byte {

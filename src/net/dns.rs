@@ -12,7 +12,7 @@
 //! the server and TTLs are the server's. The caller's `timeout` and `tries` bound every wait.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use hickory_resolver::proto::op::{Edns, Message, MessageType, Query, ResponseCode};
@@ -186,6 +186,8 @@ pub struct Client {
     udp: Option<Arc<UdpMux>>,
     stream: Arc<StreamMux>,
     https: Option<Arc<HttpsMux>>,
+    /// Queries over UDP encoded so far, one a record type, for [`Client::encode`].
+    templates: Arc<Mutex<Vec<Template>>>,
 }
 
 impl Client {
@@ -240,6 +242,7 @@ impl Client {
             udp,
             stream,
             https,
+            templates: Arc::default(),
         })
     }
 
@@ -279,8 +282,15 @@ impl Client {
                 };
             }
         };
-        let message = request(Query::query(name, rtype), &self.flags);
-        let (result, transport) = self.exchange(message).await;
+        let query = Query::query(name, rtype);
+        let (result, transport) = match (&self.udp, self.encode(&query)) {
+            (Some(udp), Some(bytes)) => {
+                let answer = udp.ask_encoded(&query, bytes).await.map(|(m, _)| m);
+                self.after_udp(answer, || request(query.clone(), &self.flags))
+                    .await
+            }
+            _ => self.exchange(request(query, &self.flags)).await,
+        };
         let result = result.map(|message| Answer::from_message(&message));
         let setup = match (transport, &self.https) {
             (Transport::Udp, _) => None,
@@ -318,9 +328,20 @@ impl Client {
         let Some(udp) = &self.udp else {
             return (Box::pin(self.over_stream(message)).await, transport);
         };
-        match udp.ask(&message).await {
+        let answer = udp.ask(&message).await;
+        self.after_udp(answer, || message).await
+    }
+
+    /// The outcome of a query over UDP: the answer, or over TCP the answer to `message` (made
+    /// only then) when the UDP one was truncated, or why there is none.
+    async fn after_udp(
+        &self,
+        answer: std::result::Result<Message, UdpFailure>,
+        message: impl FnOnce() -> Message,
+    ) -> (std::result::Result<Message, Failure>, Transport) {
+        match answer {
             Ok(answer) if answer.metadata.truncation => (
-                Box::pin(self.over_stream(message)).await,
+                Box::pin(self.over_stream(message())).await,
                 Transport::TcpAfterTruncation,
             ),
             Ok(answer) => (Ok(answer), Transport::Udp),
@@ -328,6 +349,29 @@ impl Client {
             Err(UdpFailure::Refused(e)) => (Err(icmp_failure(&e)), Transport::Udp),
             Err(UdpFailure::Io(e)) => (Err(Failure::Unreachable(io_reason(&e))), Transport::Udp),
         }
+    }
+
+    /// `query` as this client sends it over UDP, the bytes [`request`] would give (its ID
+    /// aside), made from the query for the root name of the same type, encoded once: a bulk
+    /// run then builds no message a query. `None` when each query differs in more than its
+    /// question (a fresh cookie each) or the name cannot be encoded.
+    fn encode(&self, query: &Query) -> Option<Vec<u8>> {
+        if self.udp.is_none() || self.flags.cookie {
+            return None;
+        }
+        let rtype = query.query_type();
+        let mut templates = self
+            .templates
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let template = match templates.iter().position(|t| t.rtype == rtype) {
+            Some(at) => &templates[at],
+            None => {
+                templates.push(Template::new(rtype, &self.flags)?);
+                templates.last()?
+            }
+        };
+        template.with_name(query.name())
     }
 
     /// The header bits and EDNS options every query of this client carries.
@@ -338,6 +382,46 @@ impl Client {
 
     async fn over_stream(&self, message: Message) -> std::result::Result<Message, Failure> {
         stream_result(self.stream.ask(message).await)
+    }
+}
+
+/// A query message for the root name: a query for any other name of the same type and flags
+/// is its bytes with that name in the root's place.
+struct Template {
+    rtype: RecordType,
+    bytes: Vec<u8>,
+}
+
+/// Where the question's name starts: after the 12-byte header.
+const HEADER: usize = 12;
+
+impl Template {
+    fn new(rtype: RecordType, flags: &QueryFlags) -> Option<Self> {
+        let bytes = request(Query::query(Name::root(), rtype), flags)
+            .to_vec()
+            .ok()?;
+        Some(Self { rtype, bytes })
+    }
+
+    /// The query for `name`: its labels as hickory writes the first name of a message (each
+    /// after its length, uncompressed, then the root's zero), in place of the root's zero.
+    /// `None` for a name too long for a message.
+    fn with_name(&self, name: &Name) -> Option<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(self.bytes.len() + 256);
+        bytes.extend_from_slice(self.bytes.get(..HEADER)?);
+        for label in name.iter() {
+            if label.len() > 63 {
+                return None;
+            }
+            bytes.push(label.len() as u8);
+            bytes.extend_from_slice(label);
+        }
+        bytes.push(0);
+        if bytes.len() - HEADER > 255 {
+            return None;
+        }
+        bytes.extend_from_slice(self.bytes.get(HEADER + 1..)?);
+        Some(bytes)
     }
 }
 
@@ -561,6 +645,43 @@ pub fn parse_server_or(text: &str, port: u16) -> std::result::Result<SocketAddr,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_from_its_template_is_the_message_hickory_writes() {
+        let flag_sets = [
+            QueryFlags::default(),
+            QueryFlags {
+                recurse: false,
+                bufsize: 4096,
+                nsid: true,
+                subnet: Some(("192.0.2.0".parse().unwrap(), 24)),
+                dnssec: true,
+                checking_disabled: true,
+                ..QueryFlags::default()
+            },
+        ];
+        let names = [
+            "n0.bench.test.",
+            "WWW.Example.ORG.",
+            "a\\.b.c.",
+            "_sip._udp.test.",
+            "1.0.0.127.in-addr.arpa.",
+            ".",
+        ];
+        for flags in &flag_sets {
+            for rtype in [RecordType::A, RecordType::AAAA, RecordType::TXT] {
+                let template = Template::new(rtype, flags).unwrap();
+                for text in names {
+                    let name = Name::from_ascii(text).unwrap();
+                    let mut ours = template.with_name(&name).unwrap();
+                    let mut theirs = request(Query::query(name, rtype), flags).to_vec().unwrap();
+                    ours[..2].fill(0);
+                    theirs[..2].fill(0);
+                    assert_eq!(ours, theirs, "{text} {rtype} {flags:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn servers() {

@@ -157,10 +157,19 @@ impl UdpMux {
                 "a query without a question",
             )));
         };
-        // Encoded once; each try writes its own ID over the first two bytes.
-        let mut bytes = message
+        let bytes = message
             .to_vec()
             .map_err(|e| UdpFailure::Io(io::Error::other(e.to_string())))?;
+        self.ask_encoded(query, bytes).await
+    }
+
+    /// [`Self::ask_sized`] for a query already encoded: `bytes`, whose question is `query`.
+    pub async fn ask_encoded(
+        &self,
+        query: &Query,
+        mut bytes: Vec<u8>,
+    ) -> Result<(Message, usize), UdpFailure> {
+        // Encoded once; each try writes its own ID over the first two bytes.
         let mut notes: Vec<String> = Vec::new();
         for _ in 0..self.tries {
             let (id, answer) = self.register(query);

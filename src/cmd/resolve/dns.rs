@@ -1,44 +1,49 @@
 //! DNS mode of `nettool resolve`: every type asked of one server at once for a name (PTR for
 //! an address), each query's outcome judged, and the name's status and reason from them.
 
+use std::borrow::Cow;
+
 use futures_util::future::join_all;
 
 use super::config::Target;
 use super::report::{Connection, NameReport, QueryReport, Status, millis};
 use crate::model::dns_name::{self, Rtype};
 use crate::net::dns::{self, Client, Failure};
-use crate::net::dns_validate::{self, Anchors, Security};
+use crate::net::dns_validate::{self, Anchors, Security, Validation};
 
-/// Ask `client`'s server about `target`, for `types` when it is a name.
+/// Ask `client`'s server (named `server` in reports) about `target`, for `types` when it is a
+/// name.
 pub(super) async fn lookup(
     client: &Client,
+    server: &str,
     target: &Target,
     types: &[Rtype],
     short: bool,
     anchors: Option<&Anchors>,
 ) -> NameReport {
-    let server = client.server_label();
     let (query_name, types) = match target {
         Target::Name {
             checked: Ok(name), ..
-        } => (name.clone(), types.to_vec()),
+        } => (Cow::Borrowed(name.as_str()), types),
         Target::Name {
             checked: Err(reason),
             input,
         } => {
             let mut report = NameReport::new(target, input.clone(), "dns", short);
-            report.server = Some(server.clone());
+            report.server = Some(server.to_string());
             report.queries = Some(Vec::new());
             report.error = Some(format!("{reason}; not sent to {server}"));
             return report;
         }
-        Target::Address { addr, .. } => (dns_name::reverse_name(*addr), vec![Rtype::PTR]),
+        Target::Address { addr, .. } => {
+            (Cow::Owned(dns_name::reverse_name(*addr)), &[Rtype::PTR][..])
+        }
     };
-    let mut report = NameReport::new(target, query_name.clone(), "dns", short);
-    report.server = Some(server.clone());
+    let mut report = NameReport::new(target, query_name.to_string(), "dns", short);
+    report.server = Some(server.to_string());
     // Every type at once, polled together in this future: no task of their own.
-    let asked = types.iter().copied().map(|rtype| {
-        let name = &query_name;
+    let name: &str = &query_name;
+    let ask = |rtype: Rtype| {
         async move {
             let exchange = client.query(name, rtype.record_type()).await;
             let validation = match (anchors, &exchange.result) {
@@ -56,10 +61,10 @@ pub(super) async fn lookup(
             };
             (rtype, exchange, validation)
         }
-    });
+    };
     let mut queries: Vec<QueryReport> = Vec::with_capacity(types.len());
-    for (rtype, exchange, validation) in join_all(asked).await {
-        let mut query = query_report(rtype, exchange, &server);
+    let mut take = |(rtype, exchange, validation): (Rtype, dns::Exchange, Option<Validation>)| {
+        let mut query = query_report(rtype, exchange, server);
         if let Some(validation) = validation {
             // A bogus answer is no answer: the question was asked and the data cannot be trusted.
             if validation.status == Security::Bogus {
@@ -72,6 +77,14 @@ pub(super) async fn lookup(
             query.dnssec = Some(validation);
         }
         queries.push(query);
+    };
+    // One type is awaited in place: a set of futures is an allocation the size of them all.
+    match types {
+        [rtype] => take(ask(*rtype).await),
+        _ => join_all(types.iter().copied().map(ask))
+            .await
+            .into_iter()
+            .for_each(take),
     }
     let failed = queries.iter().find(|q| q.status == Status::Failed);
     let any_answer = queries.iter().any(|q| q.status == Status::Resolved);
@@ -92,7 +105,7 @@ pub(super) async fn lookup(
                         .is_some_and(|v| v.status == Security::Bogus)
                 })
                 .and_then(|q| q.error.clone())
-                .unwrap_or_else(|| not_found_reason(&query_name, &queries, &server)),
+                .unwrap_or_else(|| not_found_reason(&query_name, &queries, server)),
         ),
     };
     report.queries = Some(queries);

@@ -226,6 +226,8 @@ pub struct Args {
 /// What every lookup task shares.
 struct Resolver {
     client: Option<Client>,
+    /// The DNS server as reports name it (the client's label, made once).
+    server: String,
     types: Vec<Rtype>,
     anchors: Option<Anchors>,
     family: Family,
@@ -241,6 +243,7 @@ impl Resolver {
             Some(client) => {
                 dns::lookup(
                     client,
+                    &self.server,
                     &target,
                     &self.types,
                     self.short,
@@ -317,6 +320,10 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
         }
     };
     let resolver = Resolver {
+        server: client
+            .as_ref()
+            .map(Client::server_label)
+            .unwrap_or_default(),
         client,
         types,
         anchors,
@@ -343,6 +350,7 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
         out.buffer_blocks(OUTPUT_BLOCK);
     }
     let mut flushed = Instant::now();
+    let mut line = Vec::new();
     // Names are read on a task of their own, so that an answer is shown while the next line of
     // a pipe is awaited (a read cut short by an answer would lose its bytes). The channel holds
     // at most `concurrency` names: the input is read as it is needed.
@@ -409,7 +417,7 @@ async fn run_async(config: &Config, out: &mut Output) -> Result<Outcome> {
             }
         };
         summary.add(&report);
-        render::name(out, &report, many)?;
+        render::name(out, &report, many, &mut line)?;
         if let Some(bar) = &progress {
             bar.inc(1);
             bar.set_message(format!(", {} failed", summary.failed + summary.not_found));

@@ -198,13 +198,21 @@ fn elapsed_words(ms: f64) -> String {
 }
 
 /// Print one name's result: the JSON document or NDJSON line, or the text unless it is empty.
-pub(super) fn name(out: &mut Output, report: &NameReport, many: bool) -> Result<()> {
+/// An NDJSON line is built in `line` (kept between calls) and written whole: serde's many small
+/// writes cost more through stdout's writer than into memory.
+pub(super) fn name(
+    out: &mut Output,
+    report: &NameReport,
+    many: bool,
+    line: &mut Vec<u8>,
+) -> Result<()> {
     if out.is_json() {
-        return if many {
-            out.record_unflushed(report)
-        } else {
-            out.report(report)
-        };
+        if !many {
+            return out.report(report);
+        }
+        line.clear();
+        crate::output::ndjson_line(line, report)?;
+        return out.write_bytes(line);
     }
     if report.status == Status::Resolved || !report.short {
         let footers = !out.quiet();
