@@ -66,6 +66,11 @@ impl AcceptPause {
     /// Resolves when a paused loop should try accept() again although no client left.
     pub async fn retry(&mut self) {
         tokio::time::sleep(RETRY).await;
+        self.retried();
+    }
+
+    /// The pause's time is up (a blocking loop waited [`RETRY`] itself): accept again.
+    fn retried(&mut self) {
         self.paused = false;
     }
 }
@@ -104,7 +109,7 @@ pub fn next_or_stop(
                 if stop.wait(None, Some(RETRY)).map_err(poll_error)? {
                     return Ok(None);
                 }
-                pause.paused = false;
+                pause.retried();
             }
             Err(e) => return Err(Error::io("accept", e)),
         }
