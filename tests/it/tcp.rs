@@ -338,11 +338,14 @@ fn refused_exits_one() {
 fn connect_timeout_against_a_full_backlog() {
     // A listener that never accepts, with a backlog of 0: once its queue holds a connection,
     // the kernel drops further SYNs, so a connect can only time out.
-    let port = free_tcp_port();
+    // Bound to port 0, not to a port found free before: another test's connection could take
+    // that one in between.
     let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    sock.bind(&addr.into()).unwrap();
+    let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    sock.bind(&any.into()).unwrap();
     sock.listen(0).unwrap();
+    let addr = sock.local_addr().unwrap().as_socket().unwrap();
+    let port = addr.port();
     let mut fillers = Vec::new();
     for _ in 0..3 {
         if let Ok(s) = TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
