@@ -2,7 +2,7 @@
 //! argument groups, and one variant per subcommand. Each subcommand's own `Args` lives in its
 //! module under [`crate::cmd`].
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::cmd;
 use crate::net::host::Family;
@@ -129,22 +129,94 @@ pub enum Command {
     Man(cmd::man::Args),
 }
 
-/// The root command with the global flags and only the subcommand `argv` names, or none when it
-/// names no known one: building all of them takes most of a one-shot command's run.
+/// Parse `argv` with a tree of the root and only the subcommand it names: building all of them
+/// takes most of a one-shot command's run. It gives what the whole tree ([`Cli::command`])
+/// gives; anything it rejects (help, usage errors, an unknown name) is parsed again by the
+/// whole tree, which words the messages.
 ///
-/// It parses what the whole tree parses into the same [`Cli`]; anything it rejects (help,
-/// usage errors, an unknown name) is parsed again by the whole tree, which words the messages.
+/// The global flags are plain arguments of both the root and the subcommand here, and the two
+/// sets of values are merged as clap merges a global flag's (the subcommand's, unless only the
+/// root's was given): clap's propagation clones every level's matches, about a sixth of a
+/// one-shot command's instructions.
+pub fn parse_one_subcommand(argv: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+    let mut tree = one_subcommand_tree(argv);
+    let parsed = tree.try_get_matches_from_mut(argv).and_then(|mut matches| {
+        let global = match matches.subcommand() {
+            Some((_, sub)) => GlobalArgs::merge(&matches, sub),
+            None => GlobalArgs::read(&matches),
+        };
+        let command = Command::from_arg_matches_mut(&mut matches)?;
+        // The tree and the matches would live until the process ends anyway; freeing them node
+        // by node is a tenth of a one-shot command's instructions.
+        std::mem::forget(matches);
+        Ok(Cli { global, command })
+    });
+    std::mem::forget(tree);
+    parsed
+}
+
+/// The root command with the global flags and only the subcommand `argv` names, or none when it
+/// names no known one, the global flags added to both as plain arguments.
 #[must_use]
 pub fn one_subcommand_tree(argv: &[std::ffi::OsString]) -> clap::Command {
+    // No help flags, help subcommand or subcommand --version either: those lines are for the
+    // whole tree, which answers them, and each is a node to build and search at every start.
     let root = GlobalArgs::augment_args(
         clap::Command::new("nettool")
             .version(env!("CARGO_PKG_VERSION"))
-            .propagate_version(true)
-            .subcommand_required(true),
+            .subcommand_required(true)
+            .disable_help_flag(true)
+            .disable_help_subcommand(true),
     );
+    let local = |command: clap::Command| command.mut_args(|arg| arg.global(false));
     match subcommand_name(argv).and_then(subcommand) {
-        Some(sub) => root.subcommand(sub),
-        None => root,
+        Some(sub) => {
+            local(root).subcommand(local(GlobalArgs::augment_args(sub.disable_help_flag(true))))
+        }
+        None => local(root),
+    }
+}
+
+impl GlobalArgs {
+    /// The global flags as one level of a command line set them (or their defaults).
+    fn read(matches: &clap::ArgMatches) -> Self {
+        let flag = |id: &str| matches!(matches.try_get_one::<bool>(id), Ok(Some(true)));
+        Self {
+            json: flag("json"),
+            color: matches
+                .try_get_one::<ColorChoice>("color")
+                .ok()
+                .flatten()
+                .copied()
+                .unwrap_or(ColorChoice::Auto),
+            quiet: flag("quiet"),
+            verbose: matches
+                .try_get_one::<u8>("verbose")
+                .ok()
+                .flatten()
+                .copied()
+                .unwrap_or(0),
+        }
+    }
+
+    /// The global flags of a command line parsed with them at two levels: per flag, the
+    /// subcommand's value unless the root's source ranks higher (given against defaulted).
+    fn merge(root: &clap::ArgMatches, sub: &clap::ArgMatches) -> Self {
+        let (mut merged, from_sub) = (Self::read(root), Self::read(sub));
+        let sub_wins = |id: &str| root.value_source(id) <= sub.value_source(id);
+        if sub_wins("json") {
+            merged.json = from_sub.json;
+        }
+        if sub_wins("color") {
+            merged.color = from_sub.color;
+        }
+        if sub_wins("quiet") {
+            merged.quiet = from_sub.quiet;
+        }
+        if sub_wins("verbose") {
+            merged.verbose = from_sub.verbose;
+        }
+        merged
     }
 }
 
@@ -206,7 +278,7 @@ pub(crate) fn parse_args<A: clap::Args + clap::FromArgMatches>(
 
 #[cfg(test)]
 mod tests {
-    use clap::{CommandFactory, FromArgMatches};
+    use clap::CommandFactory;
 
     use super::*;
 
@@ -216,10 +288,12 @@ mod tests {
     }
 
     /// The one-subcommand tree knows every subcommand, with the same arguments as the whole
-    /// tree, and parses a command line into the same value.
+    /// tree (and the global flags), and parses command lines into the same values, global flags
+    /// at either level or both included.
     #[test]
     fn one_subcommand_tree_matches_the_whole_tree() {
         let whole = Cli::command();
+        let globals = ["json", "color", "quiet", "verbose"];
         for sub in whole.get_subcommands() {
             let name = sub.get_name().to_string();
             let argv: Vec<std::ffi::OsString> =
@@ -230,31 +304,74 @@ mod tests {
                 .unwrap_or_else(|| panic!("{name} missing"));
             let ids = |c: &clap::Command| {
                 c.get_arguments()
+                    .filter(|a| !globals.contains(&a.get_id().as_str()))
                     .map(|a| format!("{:?}", a))
                     .collect::<Vec<_>>()
             };
             assert_eq!(ids(mine), ids(sub), "{name}");
+            assert!(globals.iter().all(|id| {
+                mine.get_arguments()
+                    .any(|a| a.get_id() == *id && !a.is_global_set())
+            }));
         }
-        let argv: Vec<std::ffi::OsString> = [
-            "nettool",
-            "--color",
-            "never",
-            "subnet",
-            "10.0.0.1/8",
-            "--json",
-        ]
-        .iter()
-        .map(Into::into)
-        .collect();
-        let thin = Cli::from_arg_matches(
-            &one_subcommand_tree(&argv)
-                .try_get_matches_from(&argv)
-                .unwrap(),
-        )
-        .unwrap();
-        let full = Cli::try_parse_from(&argv).unwrap();
-        assert_eq!(format!("{thin:?}"), format!("{full:?}"));
+        // Lines the thin tree parses (as the whole tree does), and lines it leaves to the
+        // whole tree (help, version, usage errors), which words the answer.
+        let thin_parses: &[&[&str]] = &[
+            &["--color", "never", "subnet", "10.0.0.1/8", "--json"],
+            &["subnet", "10.0.0.1/8"],
+            &["-q", "hostname", "-s"],
+            &["hostname", "-s", "-q", "--json"],
+            &["-v", "hostname", "-vv"],
+            &["-vvv", "hostname"],
+            &["hostname", "-v"],
+            &["--color", "always", "portinfo", "mysql", "--color", "never"],
+            &["--color=always", "portinfo", "mysql"],
+            &["portinfo", "--color", "always", "mysql", "-q"],
+            &["--json", "hostname", "--json"],
+            &["ping", "-qc", "3", "127.0.0.1"],
+            &["ping", "-c", "3", "-v", "127.0.0.1", "--json"],
+            &["trace", "--queries", "2", "127.0.0.1", "-v"],
+            &["subnet", "--", "-h"],
+        ];
+        let whole_answers: &[&[&str]] = &[
+            &["subnet", "--color", "sometimes", "10.0.0.1/8"],
+            &["subnet"],
+            &["-q", "-q", "hostname"],
+            &["--help"],
+            &["-h"],
+            &["hostname", "--help"],
+            &["ping", "-h", "127.0.0.1"],
+            &["ping", "-c", "--help", "127.0.0.1"],
+            &["help", "hostname"],
+            &["help"],
+            &["hostname", "--version"],
+            &["hostname", "-V"],
+            &["nosuch"],
+            &[],
+        ];
+        let argv = |line: &[&str]| -> Vec<std::ffi::OsString> {
+            std::iter::once(&"nettool")
+                .chain(line.iter())
+                .map(Into::into)
+                .collect()
+        };
+        for line in thin_parses {
+            let thin =
+                parse_one_subcommand(&argv(line)).unwrap_or_else(|e| panic!("{line:?}: {e}"));
+            let full = Cli::try_parse_from(argv(line)).unwrap();
+            assert_eq!(format!("{thin:?}"), format!("{full:?}"), "{line:?}");
+        }
+        for line in whole_answers {
+            assert!(parse_one_subcommand(&argv(line)).is_err(), "{line:?}");
+        }
+        let version = parse_one_subcommand(&argv(&["--version"])).unwrap_err();
+        assert_eq!(version.kind(), clap::error::ErrorKind::DisplayVersion);
+        let argv: Vec<std::ffi::OsString> = ["nettool", "--color", "never", "subnet"]
+            .iter()
+            .map(Into::into)
+            .collect();
         assert_eq!(subcommand_name(&argv[..3]), None);
+        assert_eq!(subcommand_name(&argv), Some("subnet"));
     }
 
     #[test]
