@@ -18,9 +18,13 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-/// The path of the built `nettool` binary.
+/// The path of the `nettool` binary under test: the one cargo built for the tests, or another
+/// build named by `NETTOOL_TEST_BIN` (CI runs the tests again against the release binary,
+/// which is linked differently: see build.rs).
 pub fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_nettool"))
+    std::env::var_os("NETTOOL_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_nettool")))
 }
 
 /// `nettool` as an assert_cmd command, with colour and locale settings that make output stable.
