@@ -221,7 +221,15 @@ impl<C: Clock> Engine<C> {
             .collect::<Vec<_>>();
         Self {
             deadline: schedule.deadline.map(|d| now + d),
-            probes: HashMap::with_capacity(expected.saturating_mul(targets.len()).min(1 << 10)),
+            // No more than the probes allowed in flight, when they are bounded (a trace's
+            // hops): the rest of the room would be pages touched for nothing.
+            probes: HashMap::with_capacity(
+                schedule
+                    .in_flight
+                    .unwrap_or(usize::MAX)
+                    .min(expected.saturating_mul(targets.len()))
+                    .min(1 << 10),
+            ),
             schedule,
             clock,
             targets,
