@@ -142,8 +142,9 @@ pub fn parse_one_subcommand(argv: &[std::ffi::OsString]) -> Result<Cli, clap::Er
     let mut tree = one_subcommand_tree(argv);
     let parsed = tree.try_get_matches_from_mut(argv).and_then(|mut matches| {
         let global = match matches.subcommand() {
-            Some((_, sub)) => GlobalArgs::merge(&matches, sub),
-            None => GlobalArgs::read(&matches),
+            // The subcommand holds the global flags only when they were added to it.
+            Some((_, sub)) if sub.ids().any(|id| id == "json") => GlobalArgs::merge(&matches, sub),
+            _ => GlobalArgs::read(&matches),
         };
         let command = Command::from_arg_matches_mut(&mut matches)?;
         // The tree and the matches would live until the process ends anyway; freeing them node
@@ -156,25 +157,32 @@ pub fn parse_one_subcommand(argv: &[std::ffi::OsString]) -> Result<Cli, clap::Er
 }
 
 /// The root command with the global flags and only the subcommand `argv` names, or none when it
-/// names no known one, the global flags added to both as plain arguments.
+/// names no known one, the global flags plain arguments of the root and, when a word after the
+/// subcommand may be one of them, of the subcommand too.
 #[must_use]
 pub fn one_subcommand_tree(argv: &[std::ffi::OsString]) -> clap::Command {
-    // No help flags, help subcommand or subcommand --version either: those lines are for the
-    // whole tree, which answers them, and each is a node to build and search at every start.
+    // No help or version flags, nor the help subcommand: those lines are for the whole tree,
+    // which answers them (main_entry answers `--version` alone before any tree), and each is an
+    // argument to build and search at every start.
     let root = GlobalArgs::augment_args(
         clap::Command::new("nettool")
-            .version(env!("CARGO_PKG_VERSION"))
             .subcommand_required(true)
             .disable_help_flag(true)
             .disable_help_subcommand(true),
     );
     let local = |command: clap::Command| command.mut_args(|arg| arg.global(false));
-    match subcommand_name(argv).and_then(subcommand) {
-        Some(sub) => {
-            local(root).subcommand(local(GlobalArgs::augment_args(sub.disable_help_flag(true))))
-        }
-        None => local(root),
-    }
+    let Some((at, sub)) = subcommand_at(argv)
+        .and_then(|(at, name)| subcommand(name).map(|sub| (at, sub.disable_help_flag(true))))
+    else {
+        return local(root);
+    };
+    // The global flags join the subcommand only when a word after it may be one of them.
+    let sub = if global_flag_after(argv, at) {
+        local(GlobalArgs::augment_args(sub))
+    } else {
+        sub
+    };
+    local(root).subcommand(sub)
 }
 
 impl GlobalArgs {
@@ -220,10 +228,11 @@ impl GlobalArgs {
     }
 }
 
-/// The first word of `argv` after the program that is not a global flag or its value.
-fn subcommand_name(argv: &[std::ffi::OsString]) -> Option<&str> {
-    let mut words = argv.iter().skip(1);
-    while let Some(word) = words.next() {
+/// The first word of `argv` after the program that is not a global flag or its value (the
+/// subcommand's name), and its place.
+fn subcommand_at(argv: &[std::ffi::OsString]) -> Option<(usize, &str)> {
+    let mut words = argv.iter().enumerate().skip(1);
+    while let Some((at, word)) = words.next() {
         let word = word.to_str()?;
         if word == "--" {
             return None;
@@ -231,10 +240,30 @@ fn subcommand_name(argv: &[std::ffi::OsString]) -> Option<&str> {
         if word == "--color" {
             words.next();
         } else if !word.starts_with('-') {
-            return Some(word);
+            return Some((at, word));
         }
     }
     None
+}
+
+/// Whether a word after the subcommand may be a global flag: `--json`, `--color`, `--quiet`,
+/// `--verbose`, or a cluster of short flags with a `q` or a `v` in it. Erring towards yes costs
+/// only the time to add the flags to the subcommand; a flag missed would be refused there and
+/// parsed again by the whole tree.
+fn global_flag_after(argv: &[std::ffi::OsString], at: usize) -> bool {
+    argv.iter()
+        .skip(at + 1)
+        .map(|word| word.to_str())
+        .take_while(|word| *word != Some("--"))
+        .any(|word| match word {
+            None => true,
+            Some(word) => match word.strip_prefix("--") {
+                Some(long) => ["json", "color", "quiet", "verbose"]
+                    .iter()
+                    .any(|flag| long.split('=').next() == Some(flag)),
+                None => word.starts_with('-') && word.contains(['q', 'v']),
+            },
+        })
 }
 
 /// One subcommand as the derived tree builds it (without its about line, which only help shows).
@@ -297,7 +326,7 @@ mod tests {
         for sub in whole.get_subcommands() {
             let name = sub.get_name().to_string();
             let argv: Vec<std::ffi::OsString> =
-                vec!["nettool".into(), "-q".into(), name.clone().into()];
+                vec!["nettool".into(), name.clone().into(), "--json".into()];
             let thin = one_subcommand_tree(&argv);
             let mine = thin
                 .find_subcommand(&name)
@@ -313,6 +342,29 @@ mod tests {
                 mine.get_arguments()
                     .any(|a| a.get_id() == *id && !a.is_global_set())
             }));
+            // With no word after the subcommand that may be a global flag, it has none of them.
+            let argv: Vec<std::ffi::OsString> = vec!["nettool".into(), "-q".into(), name.into()];
+            let thin = one_subcommand_tree(&argv);
+            let mine = thin.find_subcommand(sub.get_name()).unwrap();
+            assert!(
+                mine.get_arguments()
+                    .all(|a| !globals.contains(&a.get_id().as_str()))
+            );
+        }
+        let words =
+            |line: &[&str]| -> Vec<std::ffi::OsString> { line.iter().map(Into::into).collect() };
+        for (line, may) in [
+            (&["nettool", "ping", "-c", "3", "h"][..], false),
+            (&["nettool", "ping", "-c", "3", "-I", "veth0", "h"], false),
+            (&["nettool", "ping", "-c", "3", "-Iveth0", "h"], true),
+            (&["nettool", "ping", "-qc", "3", "h"], true),
+            (&["nettool", "subnet", "--color=never", "h"], true),
+            (&["nettool", "subnet", "--colour", "h"], false),
+            (&["nettool", "subnet", "--", "--json"], false),
+            (&["nettool", "-v", "subnet", "h"], false),
+        ] {
+            let (at, _) = subcommand_at(&words(line)).unwrap();
+            assert_eq!(global_flag_after(&words(line), at), may, "{line:?}");
         }
         // Lines the thin tree parses (as the whole tree does), and lines it leaves to the
         // whole tree (help, version, usage errors), which words the answer.
@@ -332,6 +384,12 @@ mod tests {
             &["ping", "-c", "3", "-v", "127.0.0.1", "--json"],
             &["trace", "--queries", "2", "127.0.0.1", "-v"],
             &["subnet", "--", "-h"],
+            &["subnet", "--", "-q"],
+            &["hostname", "-s"],
+            &["-q", "--color", "never", "hostname"],
+            &["ping", "-c", "3", "-I", "lo", "127.0.0.1"],
+            &["ping", "-c", "3", "-I", "veth0", "127.0.0.1", "--json"],
+            &["portinfo", "--color=never", "mysql"],
         ];
         let whole_answers: &[&[&str]] = &[
             &["subnet", "--color", "sometimes", "10.0.0.1/8"],
@@ -364,14 +422,17 @@ mod tests {
         for line in whole_answers {
             assert!(parse_one_subcommand(&argv(line)).is_err(), "{line:?}");
         }
-        let version = parse_one_subcommand(&argv(&["--version"])).unwrap_err();
-        assert_eq!(version.kind(), clap::error::ErrorKind::DisplayVersion);
+        for line in [&["--version", "-v"][..], &["-V"], &["--version"]] {
+            assert!(parse_one_subcommand(&argv(line)).is_err(), "{line:?}");
+            let whole = Cli::try_parse_from(argv(line)).unwrap_err();
+            assert_eq!(whole.kind(), clap::error::ErrorKind::DisplayVersion);
+        }
         let argv: Vec<std::ffi::OsString> = ["nettool", "--color", "never", "subnet"]
             .iter()
             .map(Into::into)
             .collect();
-        assert_eq!(subcommand_name(&argv[..3]), None);
-        assert_eq!(subcommand_name(&argv), Some("subnet"));
+        assert_eq!(subcommand_at(&argv[..3]), None);
+        assert_eq!(subcommand_at(&argv), Some((3, "subnet")));
     }
 
     #[test]

@@ -57,6 +57,12 @@ pub fn main_entry() -> u8 {
     // words help and usage errors. A version request needs no further tree. `trace -q N` is
     // spelled `--queries N` first, since `-q` alone is the global quiet flag.
     let args = cmd::trace::spell_queries(std::env::args_os());
+    // `--version` or `-V` alone needs no tree at all.
+    if let [_, only] = args.as_slice()
+        && (only == "--version" || only == "-V")
+    {
+        return version::print(args.into_iter().skip(1));
+    }
     let parse = |tree: clap::Command| {
         tree.try_get_matches_from(&args)
             .and_then(|m| Cli::from_arg_matches(&m))
@@ -91,7 +97,18 @@ pub fn main_entry() -> u8 {
 
 /// Run one parsed command.
 pub fn run(command: Command, out: &mut Output) -> Result<Outcome> {
-    net::privilege::raise_file_limit();
+    // The commands that may hold many descriptors (clients, probes, queries, captures) may use
+    // as many as the hard limit allows; the one-shot lookups open a handful.
+    if !matches!(
+        command,
+        Command::Hostname(_)
+            | Command::Subnet(_)
+            | Command::Portinfo(_)
+            | Command::Completions(_)
+            | Command::Man(_)
+    ) {
+        net::privilege::raise_file_limit();
+    }
     // Commands that open a socket which may need privilege (a raw or packet socket, a port
     // below 1024) or name other users' processes keep their capabilities permitted but not
     // effective, raise them around that one call and drop them all once it is done; the others
