@@ -9,7 +9,7 @@ need socat
 build_release
 N=100000
 data=$(mktemp); head -c $((N * 64)) /dev/urandom > "$data"
-PORT=47001
+PORT=27001
 socat -u UDP-RECV:$PORT,bind=127.0.0.1,rcvbuf=8388608 OPEN:/dev/null & sink=$!
 sleep 0.3
 compare "send $N x 64 B" \
