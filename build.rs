@@ -104,10 +104,10 @@ fn static_pie() {
         return;
     };
     let dir = std::path::Path::new(&out).join("static");
+    // `-lgcc_s` already finds static_unwinder's script, which answers with libgcc_eh.a.
     let scripts = [
         ("libc.so", format!("GROUP({libc} {libgcc})\n")),
         ("libm.so", format!("INPUT({libm})\n")),
-        ("libgcc_s.so", "INPUT(-lgcc_eh)\n".to_string()),
     ];
     if std::fs::create_dir_all(&dir).is_ok()
         && scripts
