@@ -400,16 +400,21 @@ impl StopSignal<'_> {
         let timeout = timeout.map_or(PollTimeout::NONE, |t| {
             PollTimeout::try_from(t).unwrap_or(PollTimeout::MAX)
         });
-        let mut fds = vec![PollFd::new(self.fd, PollFlags::POLLIN)];
-        if let Some((fd, want)) = fd {
-            let events = match want {
-                Want::Read => PollFlags::POLLIN,
-                Want::Write => PollFlags::POLLOUT,
-            };
-            fds.push(PollFd::new(fd, events));
-        }
+        let stop = PollFd::new(self.fd, PollFlags::POLLIN);
+        let mut fds = [stop.clone(), stop];
+        let used = match fd {
+            Some((fd, want)) => {
+                let events = match want {
+                    Want::Read => PollFlags::POLLIN,
+                    Want::Write => PollFlags::POLLOUT,
+                };
+                fds[1] = PollFd::new(fd, events);
+                2
+            }
+            None => 1,
+        };
         loop {
-            match poll(&mut fds, timeout) {
+            match poll(&mut fds[..used], timeout) {
                 Ok(_) => return Ok(fds[0].any().unwrap_or(false) || self.stopped()),
                 Err(nix::errno::Errno::EINTR) => {}
                 Err(e) => return Err(e.into()),
@@ -459,7 +464,8 @@ pub fn sink(fd: BorrowedFd<'_>) -> Sink {
 /// for the socket or for room in a pipe, is a poll(2) that the stop ends too, all on the
 /// calling thread. `sink` (from [`sink`]) says how to write, and turns to
 /// [`Sink::SplicedPipe`] when the pipe refuses writes that do not wait. Bytes are read into
-/// `buf` (sized at first use) unless they are spliced.
+/// `buf` (sized at first use) unless they are spliced. `idle` is called before each wait: the
+/// input has nothing more ready and what came has been written.
 pub fn copy_or_stop(
     from: BorrowedFd<'_>,
     to: BorrowedFd<'_>,
@@ -467,6 +473,7 @@ pub fn copy_or_stop(
     buf: &mut Vec<u8>,
     stop: StopSignal<'_>,
     step: &mut dyn FnMut(usize),
+    idle: &mut dyn FnMut(),
 ) -> io::Result<(u64, CopyEnd)> {
     if buf.len() < CHUNK {
         buf.resize(CHUNK, 0);
@@ -475,6 +482,12 @@ pub fn copy_or_stop(
     // What the last wait was for: a splice that would block right after a wait for the socket
     // means that the pipe is full.
     let mut waited = None;
+    // Bytes read and not yet written: reading goes on while the socket has more ready at
+    // once, and they are written when it has none (or at its end, or with the buffer full).
+    // So a line followed by the peer's end is one write after both reads, and a burst is one
+    // write, with no more system calls than writing each read: the read that finds nothing is
+    // one the loop makes anyway before it waits.
+    let mut held = 0;
     loop {
         if stop.stopped() {
             return Ok((total, CopyEnd::Stopped));
@@ -482,42 +495,78 @@ pub fn copy_or_stop(
         let got = if *sink == Sink::SplicedPipe {
             splice_some(from, to)
         } else {
-            nix::unistd::read(from, buf).map_err(io::Error::from)
+            nix::unistd::read(from, &mut buf[held..]).map_err(io::Error::from)
         };
-        match got {
-            Ok(0) => return Ok((total, CopyEnd::Eof)),
-            Ok(n) if *sink == Sink::SplicedPipe => {
+        // What follows a read: write what is held, then end, wait, or read on.
+        let (ended, wait) = match got {
+            Ok(n) if *sink == Sink::SplicedPipe && n > 0 => {
                 total += n as u64;
                 step(n);
                 waited = None;
+                continue;
+            }
+            Ok(n) if n > 0 && held + n < buf.len() => {
+                held += n;
+                waited = None;
+                continue;
             }
             Ok(n) => {
-                let written = if *sink == Sink::Pipe {
-                    write_or_stop(to, &buf[..n], sink, stop)?
-                } else {
-                    write_all(to, &buf[..n]).map(|()| n)?
-                };
-                total += written as u64;
-                step(written);
-                if written < n {
-                    return Ok((total, CopyEnd::Stopped));
-                }
-                waited = None;
+                held += n;
+                (n == 0, false)
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                let (fd, want) = match waited {
-                    Some(Want::Read) if *sink == Sink::SplicedPipe => (to, Want::Write),
-                    _ => (from, Want::Read),
-                };
-                if stop.wait(Some((fd, want)), None)? {
-                    return Ok((total, CopyEnd::Stopped));
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => (false, true),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                // What was read before the error still goes out.
+                if held > 0 {
+                    let (written, _) = put(to, &buf[..held], sink, stop)?;
+                    step(written);
                 }
-                waited = Some(want);
+                return Err(e);
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+        };
+        if held > 0 {
+            let (written, whole) = put(to, &buf[..held], sink, stop)?;
+            held = 0;
+            total += written as u64;
+            step(written);
+            if !whole {
+                return Ok((total, CopyEnd::Stopped));
+            }
         }
+        if ended {
+            return Ok((total, CopyEnd::Eof));
+        }
+        if !wait {
+            waited = None;
+            continue;
+        }
+        let (fd, want) = match waited {
+            Some(Want::Read) if *sink == Sink::SplicedPipe => (to, Want::Write),
+            _ => (from, Want::Read),
+        };
+        idle();
+        if stop.wait(Some((fd, want)), None)? {
+            return Ok((total, CopyEnd::Stopped));
+        }
+        waited = Some(want);
     }
+}
+
+/// Write `bytes` read by [`copy_or_stop`] to `to` as `sink` says: the count written and
+/// whether that is all of them (short only at the stop).
+fn put(
+    to: BorrowedFd<'_>,
+    bytes: &[u8],
+    sink: &mut Sink,
+    stop: StopSignal<'_>,
+) -> io::Result<(usize, bool)> {
+    let written = if *sink == Sink::Pipe {
+        write_or_stop(to, bytes, sink, stop)?
+    } else {
+        write_all(to, bytes).map(|()| bytes.len())?
+    };
+    Ok((written, written == bytes.len()))
 }
 
 /// Write all of `bytes` into the pipe `to`, each wait for room a poll(2) that the stop ends
@@ -633,6 +682,23 @@ mod tests {
         (r, w, AtomicBool::new(false))
     }
 
+    /// [`copy_or_stop`] from `from` to `to` with a stop that never comes and a fresh buffer.
+    fn copy_unstopped(
+        from: &impl AsFd,
+        to: &impl AsFd,
+        sink: &mut Sink,
+        step: &mut dyn FnMut(usize),
+        idle: &mut dyn FnMut(),
+    ) -> (u64, CopyEnd) {
+        let (stop_r, _stop_w, flag) = stop_pair();
+        let stop = StopSignal {
+            fd: stop_r.as_fd(),
+            flag: &flag,
+        };
+        let mut buf = Vec::new();
+        copy_or_stop(from.as_fd(), to.as_fd(), sink, &mut buf, stop, step, idle).unwrap()
+    }
+
     /// A pipe to copy into: fresh, or one that something was spliced into before (the kernel
     /// then refuses writes that do not wait). The byte spliced in is read off here.
     fn pipe_for(spliced_before: bool) -> (std::io::PipeReader, std::io::PipeWriter) {
@@ -682,23 +748,53 @@ mod tests {
                 r.read_to_end(&mut got).unwrap();
                 got
             });
-            let (stop_r, _stop_w, flag) = stop_pair();
-            let stop = StopSignal {
-                fd: stop_r.as_fd(),
-                flag: &flag,
-            };
             let mut steps = 0u64;
-            let mut buf = Vec::new();
             let (n, end) =
-                copy_or_stop(a.as_fd(), w.as_fd(), &mut sink, &mut buf, stop, &mut |n| {
-                    steps += n as u64;
-                })
-                .unwrap();
+                copy_unstopped(&a, &w, &mut sink, &mut |n| steps += n as u64, &mut || {});
             writer.join().unwrap();
             drop(w);
             assert_eq!((n, end, steps), (want.len() as u64, CopyEnd::Eof, n), "{i}");
             assert_eq!(reader.join().unwrap(), want, "{i}");
             assert_eq!(sink, after, "{i}");
+        }
+    }
+
+    /// What is ready is read before it is written: lines already followed by the peer's end
+    /// are one write, with no wait. Bytes with no end after them are written before the wait,
+    /// and `idle` is called then (here it ends the peer, which ends the copy).
+    #[test]
+    fn copy_or_stop_writes_what_is_ready_at_once_and_calls_idle_before_waiting() {
+        use std::io::{Read, Write};
+        use std::os::unix::net::UnixStream;
+        for ended in [true, false] {
+            let (a, mut b) = UnixStream::pair().unwrap();
+            a.set_nonblocking(true).unwrap();
+            let (mut r, w) = pipe_for(false);
+            b.write_all(b"one\n").unwrap();
+            b.write_all(b"two\n").unwrap();
+            let mut peer = Some(b);
+            if ended {
+                peer = None;
+            }
+            let (mut writes, mut idles) = (Vec::new(), 0);
+            let mut idle = || {
+                idles += 1;
+                peer = None;
+            };
+            let (n, end) =
+                copy_unstopped(&a, &w, &mut Sink::Pipe, &mut |n| writes.push(n), &mut idle);
+            drop(w);
+            let mut got = Vec::new();
+            r.read_to_end(&mut got).unwrap();
+            assert_eq!(
+                (n, end, got.as_slice()),
+                (8, CopyEnd::Eof, &b"one\ntwo\n"[..])
+            );
+            assert_eq!(
+                (writes, idles),
+                (vec![8], usize::from(!ended)),
+                "ended: {ended}"
+            );
         }
     }
 
@@ -731,8 +827,16 @@ mod tests {
                         flag: &flag,
                     };
                     let mut buf = Vec::new();
-                    copy_or_stop(a.as_fd(), w.as_fd(), &mut sink, &mut buf, stop, &mut |_| {})
-                        .unwrap()
+                    copy_or_stop(
+                        a.as_fd(),
+                        w.as_fd(),
+                        &mut sink,
+                        &mut buf,
+                        stop,
+                        &mut |_| {},
+                        &mut || {},
+                    )
+                    .unwrap()
                 });
                 // Until the writer stops making progress: the pipe, then the socket, are full.
                 let mut last = usize::MAX;

@@ -75,10 +75,11 @@ impl AcceptPause {
     }
 }
 
-/// The next connection on the non-blocking `listener`, taken on the calling thread: accept(2)
-/// first, and a wait in poll(2) that the stop signal also ends only when none is queued (a
-/// busy server takes the next one without sleeping). `None` at the stop. Running out of file
-/// descriptors pauses as [`AcceptPause`] says. The connection comes non-blocking.
+/// The next connection on `listener`, taken on the calling thread, `None` at the stop. On a
+/// blocking listener that [`Stop::wakes_accept`] covers, accept(2) itself waits, as `nc -l`
+/// does, and the stop ends it; on a non-blocking one, a wait in poll(2) that the stop also
+/// ends comes only when none is queued. Running out of file descriptors pauses as
+/// [`AcceptPause`] says. The connection comes non-blocking.
 pub fn next_or_stop(
     listener: &TcpListener,
     pause: &mut AcceptPause,
@@ -105,6 +106,10 @@ pub fn next_or_stop(
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            // The stop shut the listening socket down to end the wait.
+            Err(e) if e.raw_os_error() == Some(libc::EINVAL) && stop.stopped() => {
+                return Ok(None);
+            }
             Err(e) if pause.hold(&e, out) => {
                 if stop.wait(None, Some(RETRY)).map_err(poll_error)? {
                     return Ok(None);

@@ -363,13 +363,22 @@ impl Here {
         dirs: Directions,
         stop: &Stop,
     ) -> Result<(Moved, PipeEnd)> {
-        if dirs.send {
-            // Standard input has ended: our side is done (a reset peer makes this fail).
-            let _ = stream.shutdown(Shutdown::Write);
-        }
+        // Standard input has ended, so our side is done (a reset peer makes the shutdown
+        // fail). The peer is told before anything here waits, which is all that one waiting
+        // for our end needs; until then, what it has sent already goes to stdout first. A peer
+        // that has ended too by then gets our end from the close instead: it ends in
+        // TIME_WAIT, as a client of `nc -l` does, and not this server.
+        let mut fin = dirs.send;
+        let mut tell = || {
+            if std::mem::take(&mut fin) {
+                let _ = stream.shutdown(Shutdown::Write);
+            }
+        };
         let mut moved = Moved::default();
         let mut received = None;
-        if dirs.recv {
+        if !dirs.recv {
+            tell();
+        } else {
             let stdout = io::stdout();
             let copied = copy_or_stop(
                 stream.as_fd(),
@@ -378,6 +387,7 @@ impl Here {
                 &mut self.buf,
                 stop.signal(),
                 &mut |n| moved.bytes_in += n as u64,
+                &mut tell,
             );
             if let Ok((_, CopyEnd::Stopped)) = copied {
                 let _ = stream.shutdown(Shutdown::Both);

@@ -3,11 +3,13 @@
 //! script that stops a server still learns what moved. Both signals are caught from the start
 //! of a run (a signal that came while nothing waited for it is not lost: every wait sees it);
 //! every async wait of a run ends on [`Stop::wait`]; a thread that blocks in poll(2) instead
-//! (the sequential pipe service) watches [`Stop::signal`], a descriptor that turns readable.
+//! (the sequential pipe service) watches [`Stop::signal`], a descriptor that turns readable,
+//! and a thread blocked in accept(2) is woken by [`Stop::wakes_accept`].
 
 use std::io::{PipeReader, Write};
-use std::sync::Arc;
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
@@ -23,6 +25,32 @@ pub struct Stop {
     flag: Arc<AtomicBool>,
     /// Readable from the stop on (a byte is written and never read), for poll(2).
     readable: Arc<PipeReader>,
+    /// A listening socket that a thread may be blocked accepting on (a second descriptor of
+    /// it): shut down at the stop.
+    accepting: Arc<Mutex<Option<TcpListener>>>,
+}
+
+/// While it lives, the stop shuts down reading on a listening socket, which ends an accept(2)
+/// blocked on it (with EINVAL, as does every later one); see [`Stop::wakes_accept`].
+#[derive(Debug)]
+pub struct AcceptWaker {
+    accepting: Arc<Mutex<Option<TcpListener>>>,
+}
+
+impl Drop for AcceptWaker {
+    fn drop(&mut self) {
+        *self
+            .accepting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}
+
+/// Shut down reading on the registered listening socket, if any: a blocked accept(2) returns.
+fn wake_accept(accepting: &Mutex<Option<TcpListener>>) {
+    if let Some(listener) = &*accepting.lock().unwrap_or_else(PoisonError::into_inner) {
+        let _ = socket2::SockRef::from(listener).shutdown(std::net::Shutdown::Read);
+    }
 }
 
 impl Stop {
@@ -37,6 +65,8 @@ impl Stop {
         let (readable, mut writer) = std::io::pipe().map_err(|e| Error::io("catch Ctrl-C", e))?;
         let flag = Arc::new(AtomicBool::new(false));
         let set = Arc::clone(&flag);
+        let accepting = Arc::new(Mutex::new(None));
+        let wake = Arc::clone(&accepting);
         rt.spawn(async move {
             tokio::select! {
                 _ = interrupt.recv() => {}
@@ -44,6 +74,7 @@ impl Stop {
             }
             set.store(true, Ordering::SeqCst);
             let _ = writer.write_all(b"!");
+            wake_accept(&wake);
             let _ = tx.send(true);
             // Keep the sender, so that waits see a stop rather than a closed channel.
             std::future::pending::<()>().await;
@@ -52,6 +83,25 @@ impl Stop {
             stopped,
             flag,
             readable: Arc::new(readable),
+            accepting,
+        })
+    }
+
+    /// Have the stop end an accept(2) blocked on `listener` (and every later one) while the
+    /// returned guard lives. A stop that came before is seen by [`StopSignal::stopped`],
+    /// which a loop looks at before it blocks; one that comes after wakes it.
+    pub fn wakes_accept(&self, listener: &TcpListener) -> Result<AcceptWaker> {
+        let second = listener.try_clone().map_err(|e| Error::io("listen", e))?;
+        *self
+            .accepting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(second);
+        if self.flag.load(Ordering::SeqCst) {
+            // The stop came while the socket was being registered: it may have missed it.
+            wake_accept(&self.accepting);
+        }
+        Ok(AcceptWaker {
+            accepting: Arc::clone(&self.accepting),
         })
     }
 

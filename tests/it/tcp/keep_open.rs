@@ -1,6 +1,7 @@
 //! `listen -k` in pipe mode once standard input has ended: each session only receives, on the
 //! listening thread itself. Its bytes reach stdout exactly, whether stdout is a file or a pipe;
-//! our side is shut down at once; and a stop signal ends the run with the closing counts even
+//! our side is shut down before the session waits (or by the close, if the peer ended first);
+//! and a stop signal ends the run with the closing counts even
 //! while the session waits for room in a stdout pipe that nobody reads.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -136,4 +137,35 @@ fn signal_ends_a_keep_open_session_stalled_on_a_full_stdout() {
     let want: String = (0..3).map(line).collect();
     assert_eq!(&out[..30], want.as_bytes());
     assert!(out[30..].iter().all(|&b| b == b'z'));
+}
+
+/// A client that sends a line and then waits for our end before it ends its own (as a client
+/// that reads a reply to the end does) gets it: our side is shut down before the session
+/// waits, though the peer has not ended. Its line still reaches stdout.
+#[test]
+fn keep_open_after_stdin_ends_tells_a_waiting_client_its_end() {
+    let port = free_tcp_port();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let (mut server, stderr) = keep_open(port, Stdio::from(file.reopen().unwrap()));
+    for i in 0..3 {
+        let mut s = connect_std(port);
+        s.set_read_timeout(Some(LIMIT)).unwrap();
+        s.write_all(line(i).as_bytes()).unwrap();
+        let mut rest = Vec::new();
+        s.read_to_end(&mut rest).unwrap();
+        assert_eq!(rest, b"", "client {i}");
+        drop(s);
+    }
+    let closed = "closed (10 bytes in, 0 bytes out)";
+    assert!(wait_until(LIMIT, || stderr
+        .lock()
+        .unwrap()
+        .matches(closed)
+        .count()
+        == 3));
+    server.interrupt();
+    let code = server.wait_timeout(LIMIT).and_then(|s| s.code());
+    assert_eq!(code, Some(0), "{}", stderr.lock().unwrap());
+    let want: String = (0..3).map(line).collect();
+    assert_eq!(std::fs::read_to_string(file.path()).unwrap(), want);
 }

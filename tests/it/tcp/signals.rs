@@ -129,6 +129,19 @@ fn signals_while_waiting_end_the_run() {
         kill(l.child.pid(), signal);
         assert_eq!(l.exit(), Some(0), "listen, SIG{signal}: {}", l.err());
 
+        // With -k, blocked in accept(2) again after a client: the stop ends that wait too.
+        let port = free_tcp_port();
+        let mut l = listen(port, &["--pipe", "-k"], Stdio::null());
+        let mut s = connect_std(port);
+        s.write_all(b"one\n").unwrap();
+        s.shutdown(std::net::Shutdown::Write).unwrap();
+        assert!(wait_until(LIMIT, || l
+            .err()
+            .contains("closed (4 bytes in, 0 bytes out)")));
+        kill(l.child.pid(), signal);
+        assert_eq!(l.exit(), Some(0), "listen -k, SIG{signal}: {}", l.err());
+        assert_eq!(l.out(), b"one\n");
+
         // A listener that never accepts, with its queue full: further SYNs are dropped.
         let sock =
             socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
