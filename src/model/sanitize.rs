@@ -9,6 +9,7 @@
 //! (`\xNN`), and the backslash itself (`\\`), so that the escaped text maps back to exactly the
 //! bytes received. Everything else, letters of every script included, is kept.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use encoding_rs::{DecoderResult, Encoding, UTF_8};
@@ -79,16 +80,17 @@ pub fn encoding(name: &str) -> Result<&'static Encoding, String> {
     })
 }
 
-/// `text` (what the user typed, UTF-8) in `encoding`, and whether some character had no
-/// mapping there (it is then sent as an HTML numeric reference, as browsers do).
+/// `text` (what the user typed, UTF-8) in `encoding` (`text` itself for UTF-8), and whether
+/// some character had no mapping there (it is then sent as an HTML numeric reference, as
+/// browsers do).
 #[must_use]
-pub fn encode(text: &[u8], encoding: &'static Encoding) -> (Vec<u8>, bool) {
+pub fn encode<'a>(text: &'a [u8], encoding: &'static Encoding) -> (Cow<'a, [u8]>, bool) {
     if encoding == UTF_8 {
-        return (text.to_vec(), false);
+        return (Cow::Borrowed(text), false);
     }
     let text = String::from_utf8_lossy(text);
     let (bytes, _, unmappable) = encoding.encode(&text);
-    (bytes.into_owned(), unmappable)
+    (Cow::Owned(bytes.into_owned()), unmappable)
 }
 
 fn push_bytes(out: &mut String, bytes: &[u8]) {
@@ -228,18 +230,14 @@ mod tests {
         let latin1 = encoding("latin1").unwrap();
         assert_eq!(decode_escaped(b"caf\xe9", latin1), "café");
         assert_eq!(decode_escaped(b"\xff", UTF_8), "\\xff");
+        let (bytes, unmappable) = encode("你好".as_bytes(), gbk);
+        assert_eq!((&*bytes, unmappable), (&b"\xc4\xe3\xba\xc3"[..], false));
         assert_eq!(
-            encode("你好".as_bytes(), gbk),
-            (b"\xc4\xe3\xba\xc3".to_vec(), false)
-        );
-        assert_eq!(
-            encode("你好".as_bytes(), encoding("gb18030").unwrap()).0,
+            &*encode("你好".as_bytes(), encoding("gb18030").unwrap()).0,
             b"\xc4\xe3\xba\xc3"
         );
-        assert_eq!(
-            encode("é".as_bytes(), UTF_8),
-            ("é".as_bytes().to_vec(), false)
-        );
+        let (bytes, unmappable) = encode("é".as_bytes(), UTF_8);
+        assert_eq!((&*bytes, unmappable), ("é".as_bytes(), false));
         assert!(encode("你".as_bytes(), latin1).1);
         assert!(encoding("klingon").is_err());
     }

@@ -41,16 +41,44 @@ pub fn stdin_lines(max_line: usize) -> mpsc::Receiver<Piece> {
 }
 
 /// As [`stdin_lines`], the lines of each read of stdin together: a pipe's thousands of lines
-/// cross to the session in one hand-over, not one each.
+/// cross to the session in one hand-over, not one each. The reading thread hands over what it
+/// reads and the session cuts the lines, so that each line's buffer is made and freed on one
+/// thread: made by the reader and freed by the session, they had the two threads take turns at
+/// the allocator's lock, for half of chat mode's time.
 #[must_use]
-pub fn stdin_line_batches(max_line: usize) -> mpsc::Receiver<Vec<Piece>> {
-    let (tx, rx) = mpsc::channel(4);
+pub fn stdin_line_batches(max_line: usize) -> StdinLines {
+    StdinLines::new(stdin_reads(16 * 1024, 4, |read| read), max_line)
+}
+
+/// What a thread reads from stdin, each read (of at most `size` bytes) wrapped by `wrap`; the
+/// channel closes at end of input.
+fn stdin_reads<T: Send + 'static>(
+    size: usize,
+    queue: usize,
+    wrap: fn(Vec<u8>) -> T,
+) -> mpsc::Receiver<T> {
+    let (tx, rx) = mpsc::channel(queue);
     std::thread::spawn(move || {
-        read_stdin_lines(max_line, |pieces| {
-            pieces.is_empty() || tx.blocking_send(std::mem::take(pieces)).is_ok()
-        });
+        use std::io::Read;
+        let mut stdin = std::io::stdin().lock();
+        let mut buf = vec![0u8; size];
+        while let Ok(n) = stdin.read(&mut buf) {
+            if n == 0 || tx.blocking_send(wrap(buf[..n].to_vec())).is_err() {
+                return;
+            }
+        }
     });
     rx
+}
+
+/// Lines typed on stdin, cut from its reads as a session asks for them (see
+/// [`stdin_line_batches`]).
+#[derive(Debug)]
+pub struct StdinLines {
+    reads: mpsc::Receiver<Vec<u8>>,
+    splitter: LineSplitter,
+    /// Input has ended and its last piece was given out.
+    ended: bool,
 }
 
 /// Read stdin to its end, split into lines; `hand` takes the lines of each read (and the
@@ -86,33 +114,48 @@ pub trait TypedLines {
     ) -> impl std::future::Future<Output = bool>;
 }
 
-impl TypedLines for mpsc::Receiver<Piece> {
-    async fn next_lines(&mut self, into: &mut Vec<Piece>, limit: usize) -> bool {
-        let Some(first) = self.recv().await else {
-            return false;
-        };
-        let mut held = first.bytes().len();
-        into.push(first);
-        while held < limit {
-            let Ok(next) = self.try_recv() else { break };
-            held += next.bytes().len();
-            into.push(next);
+impl StdinLines {
+    /// Lines cut from `reads`, none longer than `max_line` bytes.
+    fn new(reads: mpsc::Receiver<Vec<u8>>, max_line: usize) -> Self {
+        Self {
+            reads,
+            splitter: LineSplitter::new(max_line),
+            ended: false,
         }
-        true
     }
 }
 
-impl TypedLines for mpsc::Receiver<Vec<Piece>> {
+impl TypedLines for StdinLines {
     async fn next_lines(&mut self, into: &mut Vec<Piece>, limit: usize) -> bool {
-        let Some(first) = self.recv().await else {
+        if self.ended {
             return false;
-        };
-        let mut held: usize = first.iter().map(|p| p.bytes().len()).sum();
-        into.extend(first);
+        }
+        let start = into.len();
+        // Until a read brings a whole line (or input ends with part of one).
+        while into.len() == start {
+            let Some(read) = self.reads.recv().await else {
+                self.ended = true;
+                into.extend(self.splitter.finish());
+                return into.len() > start;
+            };
+            self.splitter.push(&read, into);
+        }
+        let mut held: usize = into[start..].iter().map(|p| p.bytes().len()).sum();
         while held < limit {
-            let Ok(next) = self.try_recv() else { break };
-            held += next.iter().map(|p| p.bytes().len()).sum::<usize>();
-            into.extend(next);
+            let before = into.len();
+            match self.reads.try_recv() {
+                Ok(read) => self.splitter.push(&read, into),
+                Err(mpsc::error::TryRecvError::Empty) => break,
+                Err(mpsc::error::TryRecvError::Disconnected) => {
+                    self.ended = true;
+                    into.extend(self.splitter.finish());
+                    break;
+                }
+            }
+            held += into[before..]
+                .iter()
+                .map(|p| p.bytes().len())
+                .sum::<usize>();
         }
         true
     }
@@ -121,18 +164,7 @@ impl TypedLines for mpsc::Receiver<Vec<Piece>> {
 /// Standard input in raw chunks (pipe mode with many clients), each as one piece.
 #[must_use]
 pub fn stdin_chunks() -> mpsc::Receiver<Piece> {
-    let (tx, rx) = mpsc::channel(16);
-    std::thread::spawn(move || {
-        use std::io::Read;
-        let mut stdin = std::io::stdin().lock();
-        let mut buf = vec![0u8; 64 * 1024];
-        while let Ok(n) = stdin.read(&mut buf) {
-            if n == 0 || tx.blocking_send(Piece::Line(buf[..n].to_vec())).is_err() {
-                return;
-            }
-        }
-    });
-    rx
+    stdin_reads(64 * 1024, 16, Piece::Line)
 }
 
 /// How a chat session ended.
@@ -351,5 +383,37 @@ impl Talk<'_> {
         if self.opts.trace {
             out.trace(&call(tcp::state(self.reader.as_ref().as_fd())));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads that end lines anywhere: each ask waits for a whole line, takes every read already
+    /// waiting behind it up to the limit, and the unfinished last line comes at the end.
+    #[tokio::test]
+    async fn stdin_lines_cut_reads_into_lines_on_the_session_side() {
+        let (tx, rx) = mpsc::channel(8);
+        for read in ["ab", "c\nd", "e\nf\n", "toolong\ng"] {
+            tx.send(read.as_bytes().to_vec()).await.unwrap();
+        }
+        let mut lines = StdinLines::new(rx, 4);
+        let mut got = Vec::new();
+        // "abc" is under the limit, so the read behind it is taken too, with both its lines;
+        // then the limit is reached and the last read waits for the next ask.
+        assert!(lines.next_lines(&mut got, 5).await);
+        let line = |s: &str| Piece::Line(s.as_bytes().to_vec());
+        assert_eq!(got, [line("abc"), line("de"), line("f")]);
+        got.clear();
+        assert!(lines.next_lines(&mut got, 100).await);
+        assert_eq!(got, [Piece::Cut(b"tool".to_vec())]);
+        got.clear();
+        drop(tx);
+        assert!(lines.next_lines(&mut got, 100).await);
+        assert_eq!(got, [Piece::Partial(b"g".to_vec())]);
+        got.clear();
+        assert!(!lines.next_lines(&mut got, 100).await);
+        assert!(got.is_empty());
     }
 }

@@ -252,8 +252,9 @@ pub async fn serve(
                         opts.encoding,
                     )
                     .0
+                    .into_owned()
                 } else {
-                    let mut b = encode(piece.bytes(), opts.encoding).0;
+                    let mut b = encode(piece.bytes(), opts.encoding).0.into_owned();
                     b.extend_from_slice(opts.eol.bytes());
                     b
                 };
@@ -368,7 +369,8 @@ fn on_data(
             out.emit(&Event::cut(addr, opts.max_line))?;
         }
         if opts.room {
-            let line = encode(format!("[{nick}] {text}\n").as_bytes(), opts.encoding).0;
+            let labelled = format!("[{nick}] {text}\n");
+            let line = encode(labelled.as_bytes(), opts.encoding).0;
             if !relay.is_empty() && relay.len() + line.len() > chunk {
                 broadcast(members, Some(id), &relay, opts, out)?;
                 relay.clear();
