@@ -2,6 +2,9 @@
 # Start-up of the one-shot commands against their peers, each row a ratio from interleaved
 # back-to-back runs (see `interleave` in lib.sh). Target: every ratio at or below 1.0.
 # Run: ../shared/sandbox benches/startup.sh   (BEFORE=path/to/older/nettool adds its rows)
+# 500 pairs a row by default (RUNS=N to change): with 50, the medians of runs minutes apart
+# differed by up to 5%, more than the margins measured; with 2,000 they agree to 1%.
+RUNS=${RUNS:-500}
 source "$(dirname "$0")/lib.sh"
 need sipcalc; need getent libc-bin; need hostname
 build_release
