@@ -336,12 +336,17 @@ fn serve_pipe(
     };
     let mut here = (keep_open && !ctx.trace).then(pipe::Here::new);
     let mut pause = AcceptPause::default();
-    // accept(2) waits itself, and the stop ends it: a wait in poll(2) and an accept(2) that
-    // finds nothing cost 1.6 us more a connection (`benches/tcp.sh`).
-    listener
-        .set_nonblocking(false)
-        .map_err(|e| Error::io("listen", e))?;
-    let _waker = ctx.stop.wakes_accept(listener)?;
+    // On Linux accept(2) waits itself, and the stop ends it by shutting the socket down: a
+    // wait in poll(2) and an accept(2) that finds nothing cost 1.6 us more a connection
+    // (`benches/tcp.sh`). Elsewhere a shutdown may not end a blocked accept(2), so the
+    // listener stays non-blocking and the wait is a poll(2).
+    #[cfg(target_os = "linux")]
+    let _waker = {
+        listener
+            .set_nonblocking(false)
+            .map_err(|e| Error::io("listen", e))?;
+        ctx.stop.wakes_accept(listener)?
+    };
     loop {
         if ctx.trace {
             let state = tcp::state(listener.as_fd());
