@@ -351,20 +351,24 @@ mod tests {
                     .all(|a| !globals.contains(&a.get_id().as_str()))
             );
         }
-        let words =
-            |line: &[&str]| -> Vec<std::ffi::OsString> { line.iter().map(Into::into).collect() };
+        let argv = |line: &[&str]| -> Vec<std::ffi::OsString> {
+            std::iter::once(&"nettool")
+                .chain(line.iter())
+                .map(Into::into)
+                .collect()
+        };
         for (line, may) in [
-            (&["nettool", "ping", "-c", "3", "h"][..], false),
-            (&["nettool", "ping", "-c", "3", "-I", "veth0", "h"], false),
-            (&["nettool", "ping", "-c", "3", "-Iveth0", "h"], true),
-            (&["nettool", "ping", "-qc", "3", "h"], true),
-            (&["nettool", "subnet", "--color=never", "h"], true),
-            (&["nettool", "subnet", "--colour", "h"], false),
-            (&["nettool", "subnet", "--", "--json"], false),
-            (&["nettool", "-v", "subnet", "h"], false),
+            (&["ping", "-c", "3", "h"][..], false),
+            (&["ping", "-c", "3", "-I", "veth0", "h"], false),
+            (&["ping", "-c", "3", "-Iveth0", "h"], true),
+            (&["ping", "-qc", "3", "h"], true),
+            (&["subnet", "--color=never", "h"], true),
+            (&["subnet", "--colour", "h"], false),
+            (&["subnet", "--", "--json"], false),
+            (&["-v", "subnet", "h"], false),
         ] {
-            let (at, _) = subcommand_at(&words(line)).unwrap();
-            assert_eq!(global_flag_after(&words(line), at), may, "{line:?}");
+            let (at, _) = subcommand_at(&argv(line)).unwrap();
+            assert_eq!(global_flag_after(&argv(line), at), may, "{line:?}");
         }
         // Lines the thin tree parses (as the whole tree does), and lines it leaves to the
         // whole tree (help, version, usage errors), which words the answer.
@@ -407,12 +411,6 @@ mod tests {
             &["nosuch"],
             &[],
         ];
-        let argv = |line: &[&str]| -> Vec<std::ffi::OsString> {
-            std::iter::once(&"nettool")
-                .chain(line.iter())
-                .map(Into::into)
-                .collect()
-        };
         for line in thin_parses {
             let thin =
                 parse_one_subcommand(&argv(line)).unwrap_or_else(|e| panic!("{line:?}: {e}"));

@@ -497,8 +497,8 @@ pub fn copy_or_stop(
         } else {
             nix::unistd::read(from, &mut buf[held..]).map_err(io::Error::from)
         };
-        // What follows a read: write what is held, then end, wait, or read on.
-        let (ended, wait) = match got {
+        // What follows a read, once what is held is written.
+        let after = match got {
             Ok(n) if *sink == Sink::SplicedPipe && n > 0 => {
                 total += n as u64;
                 step(n);
@@ -510,47 +510,54 @@ pub fn copy_or_stop(
                 waited = None;
                 continue;
             }
+            Ok(0) => After::End,
             Ok(n) => {
                 held += n;
-                (n == 0, false)
+                After::ReadOn
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => (false, true),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => After::Wait,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                // What was read before the error still goes out.
-                if held > 0 {
-                    let (written, _) = put(to, &buf[..held], sink, stop)?;
-                    step(written);
-                }
-                return Err(e);
-            }
+            // What was read before the error still goes out.
+            Err(e) => After::Fail(e),
         };
+        let mut whole = true;
         if held > 0 {
-            let (written, whole) = put(to, &buf[..held], sink, stop)?;
+            let written;
+            (written, whole) = put(to, &buf[..held], sink, stop)?;
             held = 0;
             total += written as u64;
             step(written);
-            if !whole {
-                return Ok((total, CopyEnd::Stopped));
+        }
+        match after {
+            After::Fail(e) => return Err(e),
+            _ if !whole => return Ok((total, CopyEnd::Stopped)),
+            After::End => return Ok((total, CopyEnd::Eof)),
+            After::ReadOn => waited = None,
+            After::Wait => {
+                let (fd, want) = match waited {
+                    Some(Want::Read) if *sink == Sink::SplicedPipe => (to, Want::Write),
+                    _ => (from, Want::Read),
+                };
+                idle();
+                if stop.wait(Some((fd, want)), None)? {
+                    return Ok((total, CopyEnd::Stopped));
+                }
+                waited = Some(want);
             }
         }
-        if ended {
-            return Ok((total, CopyEnd::Eof));
-        }
-        if !wait {
-            waited = None;
-            continue;
-        }
-        let (fd, want) = match waited {
-            Some(Want::Read) if *sink == Sink::SplicedPipe => (to, Want::Write),
-            _ => (from, Want::Read),
-        };
-        idle();
-        if stop.wait(Some((fd, want)), None)? {
-            return Ok((total, CopyEnd::Stopped));
-        }
-        waited = Some(want);
     }
+}
+
+/// What [`copy_or_stop`] does after a read, once the bytes it holds are written.
+enum After {
+    /// The buffer was full: read on.
+    ReadOn,
+    /// Nothing more is ready: wait.
+    Wait,
+    /// The input ended.
+    End,
+    /// The read failed.
+    Fail(io::Error),
 }
 
 /// Write `bytes` read by [`copy_or_stop`] to `to` as `sink` says: the count written and

@@ -31,11 +31,27 @@ const SEND_BATCH: usize = 64 * 1024;
 pub fn stdin_lines(max_line: usize) -> mpsc::Receiver<Piece> {
     let (tx, rx) = mpsc::channel(64);
     std::thread::spawn(move || {
-        read_stdin_lines(max_line, |pieces| {
+        use std::io::Read;
+        let mut stdin = std::io::stdin().lock();
+        let mut splitter = LineSplitter::new(max_line);
+        let mut buf = vec![0u8; 16 * 1024];
+        let mut pieces = Vec::new();
+        let hand = |pieces: &mut Vec<Piece>| {
             pieces
                 .drain(..)
                 .all(|piece| tx.blocking_send(piece).is_ok())
-        });
+        };
+        loop {
+            match stdin.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => splitter.push(&buf[..n], &mut pieces),
+            }
+            if !hand(&mut pieces) {
+                return;
+            }
+        }
+        pieces.extend(splitter.finish());
+        hand(&mut pieces);
     });
     rx
 }
@@ -81,27 +97,6 @@ pub struct StdinLines {
     ended: bool,
 }
 
-/// Read stdin to its end, split into lines; `hand` takes the lines of each read (and the
-/// unfinished last one at the end) and says whether to go on.
-fn read_stdin_lines(max_line: usize, mut hand: impl FnMut(&mut Vec<Piece>) -> bool) {
-    use std::io::Read;
-    let mut stdin = std::io::stdin().lock();
-    let mut splitter = LineSplitter::new(max_line);
-    let mut buf = vec![0u8; 16 * 1024];
-    let mut pieces = Vec::new();
-    loop {
-        match stdin.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => splitter.push(&buf[..n], &mut pieces),
-        }
-        if !hand(&mut pieces) {
-            return;
-        }
-    }
-    pieces.extend(splitter.finish());
-    hand(&mut pieces);
-}
-
 /// Where a chat session's typed lines come from: one line at a time, or the lines of each read
 /// together.
 pub trait TypedLines {
@@ -123,6 +118,12 @@ impl StdinLines {
             ended: false,
         }
     }
+
+    /// Input has ended: its unfinished last line, if any, goes into `into`.
+    fn end(&mut self, into: &mut Vec<Piece>) {
+        self.ended = true;
+        into.extend(self.splitter.finish());
+    }
 }
 
 impl TypedLines for StdinLines {
@@ -134,8 +135,7 @@ impl TypedLines for StdinLines {
         // Until a read brings a whole line (or input ends with part of one).
         while into.len() == start {
             let Some(read) = self.reads.recv().await else {
-                self.ended = true;
-                into.extend(self.splitter.finish());
+                self.end(into);
                 return into.len() > start;
             };
             self.splitter.push(&read, into);
@@ -147,8 +147,7 @@ impl TypedLines for StdinLines {
                 Ok(read) => self.splitter.push(&read, into),
                 Err(mpsc::error::TryRecvError::Empty) => break,
                 Err(mpsc::error::TryRecvError::Disconnected) => {
-                    self.ended = true;
-                    into.extend(self.splitter.finish());
+                    self.end(into);
                     break;
                 }
             }

@@ -1,8 +1,8 @@
 //! `listen -k` in pipe mode once standard input has ended: each session only receives, on the
 //! listening thread itself. Its bytes reach stdout exactly, whether stdout is a file or a pipe;
 //! our side is shut down before the session waits (or by the close, if the peer ended first);
-//! and a stop signal ends the run with the closing counts even
-//! while the session waits for room in a stdout pipe that nobody reads.
+//! and a stop signal ends the run with the closing counts even while the session waits for
+//! room in a stdout pipe that nobody reads.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::Shutdown;
