@@ -271,22 +271,40 @@ pub fn has_socket(pid: u32) -> bool {
     })
 }
 
-/// A TCP port on 127.0.0.1 that was free a moment ago.
+/// A TCP port on 127.0.0.1 that is free now and that no other test of this run is given.
 pub fn free_tcp_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    free_port(|p| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok())
 }
 
-/// A UDP port on 127.0.0.1 that was free a moment ago.
+/// A UDP port on 127.0.0.1 that is free now and that no other test of this run is given.
 pub fn free_udp_port() -> u16 {
-    std::net::UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    free_port(|p| std::net::UdpSocket::bind(("127.0.0.1", p)).is_ok())
+}
+
+/// The next port below the kernel's ephemeral range for which `free` holds. A port that
+/// `bind(0)` handed out could become the local port of any test's connecting socket, or stay
+/// in TIME_WAIT after one, before the test bound it again: EADDRINUSE, seen in CI. Below the
+/// range the kernel picks no port itself, and each port is given once per run.
+fn free_port(free: impl Fn(u16) -> bool) -> u16 {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static TAKEN: AtomicUsize = AtomicUsize::new(0);
+    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let first = low.saturating_sub(16384).max(1024);
+    assert!(
+        first < low,
+        "the ephemeral range starts at {low}: no port below it to give"
+    );
+    let span = usize::from(low - first);
+    for _ in 0..span {
+        let port = first + (TAKEN.fetch_add(1, Ordering::Relaxed) % span) as u16;
+        if free(port) {
+            return port;
+        }
+    }
+    panic!("no free port in {first}..{low}")
 }
 
 /// Poll `check` every 10 ms until it holds or `limit` passes; returns whether it held.

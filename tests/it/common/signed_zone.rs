@@ -109,7 +109,7 @@ impl SignedZones {
         conf.push_str("};\n");
         std::fs::write(d.join("anchors.conf"), conf).unwrap();
 
-        let port = super::unbound::free_port();
+        let port = super::free_tcp_port();
         let mut conf = format!(
             "server:\n  interface: 127.0.0.1@{port}\n  do-daemonize: no\n  username: \"\"\n\
              \x20 chroot: \"\"\n  directory: \"{0}\"\n  pidfile: \"\"\n  use-syslog: no\n\

@@ -64,12 +64,6 @@ pub fn spawn_ready(conf: &Path, addr: SocketAddr) -> Child {
     child
 }
 
-/// A TCP port free on 127.0.0.1 at the moment.
-pub fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
 impl Unbound {
     /// Start it, or `None` (with a note) when unbound or openssl is missing.
     pub fn start(test: &str) -> Option<Self> {
@@ -136,7 +130,11 @@ impl Unbound {
                 "ext",
             ],
         );
-        let (tls_port, plain_port, https_port) = (free_port(), free_port(), free_port());
+        let (tls_port, plain_port, https_port) = (
+            super::free_tcp_port(),
+            super::free_tcp_port(),
+            super::free_tcp_port(),
+        );
         let mut conf = format!(
             "server:\n  interface: 127.0.0.1@{tls_port}\n  interface: 127.0.0.1@{plain_port}\n\
              \x20 interface: 127.0.0.1@{https_port}\n  https-port: {https_port}\n\
