@@ -1000,6 +1000,49 @@ fn room_nick_join_leave_and_quit() {
 }
 
 #[test]
+fn room_sends_what_the_listening_terminal_types_until_its_quit_word() {
+    const LINES: usize = 2000;
+    let port = free_tcp_port();
+    let mut l = listen(port, &["--room"], Stdio::piped());
+    let mut stdin = l.child.0.stdin.take().unwrap();
+    let mut a = BufReader::new(connect_std(port));
+    let a_addr = a.get_ref().local_addr().unwrap();
+    l.wait_err(&format!("connection from {a_addr}"));
+    // One write of more than one read's worth: lines are cut across reads.
+    let mut typed: String = (0..LINES).map(|i| format!("line {i}\n")).collect();
+    typed.push_str("/quit\nafter the quit\n");
+    stdin.write_all(typed.as_bytes()).unwrap();
+    for i in 0..LINES {
+        let mut line = String::new();
+        a.read_line(&mut line).unwrap();
+        assert_eq!(line, format!("[server] line {i}\n"));
+    }
+    let mut rest = Vec::new();
+    a.read_to_end(&mut rest).unwrap();
+    assert_eq!(String::from_utf8_lossy(&rest), "");
+    assert_eq!(l.exit(), Some(0), "{}", l.err());
+}
+
+#[test]
+fn concurrent_pipe_sends_stdin_to_every_client() {
+    let port = free_tcp_port();
+    let mut l = listen(port, &["--concurrent"], Stdio::piped());
+    let mut stdin = l.child.0.stdin.take().unwrap();
+    let mut clients: Vec<TcpStream> = (0..2).map(|_| connect_std(port)).collect();
+    for c in &clients {
+        l.wait_err(&format!("connection from {}", c.local_addr().unwrap()));
+    }
+    // More than one read of stdin, and bytes that are no text.
+    let sent: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    stdin.write_all(&sent).unwrap();
+    for c in &mut clients {
+        let mut got = vec![0u8; sent.len()];
+        c.read_exact(&mut got).unwrap();
+        assert!(got == sent, "a client got other bytes");
+    }
+}
+
+#[test]
 fn room_drops_a_member_that_never_reads() {
     let port = free_tcp_port();
     let l = listen(

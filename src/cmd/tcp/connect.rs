@@ -367,7 +367,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
     if mode.chat.send {
         render.note(quit_hint(&mode.chat.quit_words));
     }
-    let mut input = session::stdin_line_batches(mode.chat.max_line);
+    let mut input = session::stdin_lines(mode.chat.max_line);
     let mut moved = Moved::default();
     let end = rt.block_on(session::chat(
         connected.stream,

@@ -402,7 +402,7 @@ async fn serve_chat(
     stop: &Stop,
     out: &mut Renderer<'_>,
 ) -> Result<(Moved, u64)> {
-    let mut input = session::stdin_line_batches(config.mode.chat.max_line);
+    let mut input = session::stdin_lines(config.mode.chat.max_line);
     let mut total = Moved::default();
     let mut connections = 0;
     let trace = config.mode.chat.trace;

@@ -26,60 +26,30 @@ use crate::net::tcp::{self, is_reset};
 const SEND_BATCH: usize = 64 * 1024;
 
 /// Lines typed on stdin, read by one thread for the whole run (so consecutive sessions share
-/// it). The channel closes at end of input (Ctrl-D).
+/// it). The reading thread hands over what it reads and the consumer cuts the lines, so that each
+/// line's buffer is made and freed on one thread: made by the reader and freed by a session, they
+/// had the two threads take turns at the allocator's lock, for half of chat mode's time.
 #[must_use]
-pub fn stdin_lines(max_line: usize) -> mpsc::Receiver<Piece> {
-    let (tx, rx) = mpsc::channel(64);
-    std::thread::spawn(move || {
-        use std::io::Read;
-        let mut stdin = std::io::stdin().lock();
-        let mut splitter = LineSplitter::new(max_line);
-        let mut buf = vec![0u8; 16 * 1024];
-        let mut pieces = Vec::new();
-        let hand = |pieces: &mut Vec<Piece>| {
-            pieces
-                .drain(..)
-                .all(|piece| tx.blocking_send(piece).is_ok())
-        };
-        loop {
-            match stdin.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => splitter.push(&buf[..n], &mut pieces),
-            }
-            if !hand(&mut pieces) {
-                return;
-            }
-        }
-        pieces.extend(splitter.finish());
-        hand(&mut pieces);
-    });
-    rx
+pub fn stdin_lines(max_line: usize) -> Typed {
+    Typed::new(stdin_reads(16 * 1024, 4), Some(LineSplitter::new(max_line)))
 }
 
-/// As [`stdin_lines`], the lines of each read of stdin together: a pipe's thousands of lines
-/// cross to the session in one hand-over, not one each. The reading thread hands over what it
-/// reads and the session cuts the lines, so that each line's buffer is made and freed on one
-/// thread: made by the reader and freed by the session, they had the two threads take turns at
-/// the allocator's lock, for half of chat mode's time.
+/// Standard input in raw chunks (pipe mode with many clients), each read as one piece.
 #[must_use]
-pub fn stdin_line_batches(max_line: usize) -> StdinLines {
-    StdinLines::new(stdin_reads(16 * 1024, 4, |read| read), max_line)
+pub fn stdin_chunks() -> Typed {
+    Typed::new(stdin_reads(64 * 1024, 16), None)
 }
 
-/// What a thread reads from stdin, each read (of at most `size` bytes) wrapped by `wrap`; the
-/// channel closes at end of input.
-fn stdin_reads<T: Send + 'static>(
-    size: usize,
-    queue: usize,
-    wrap: fn(Vec<u8>) -> T,
-) -> mpsc::Receiver<T> {
+/// What a thread reads from stdin, each read (of at most `size` bytes) as it came; the channel
+/// closes at end of input.
+fn stdin_reads(size: usize, queue: usize) -> mpsc::Receiver<Vec<u8>> {
     let (tx, rx) = mpsc::channel(queue);
     std::thread::spawn(move || {
         use std::io::Read;
         let mut stdin = std::io::stdin().lock();
         let mut buf = vec![0u8; size];
         while let Ok(n) = stdin.read(&mut buf) {
-            if n == 0 || tx.blocking_send(wrap(buf[..n].to_vec())).is_err() {
+            if n == 0 || tx.blocking_send(buf[..n].to_vec()).is_err() {
                 return;
             }
         }
@@ -87,64 +57,61 @@ fn stdin_reads<T: Send + 'static>(
     rx
 }
 
-/// Lines typed on stdin, cut from its reads as a session asks for them (see
-/// [`stdin_line_batches`]).
+/// What is typed (or piped) on stdin, as lines cut from its reads or as the reads themselves,
+/// handed out as a consumer asks for them.
 #[derive(Debug)]
-pub struct StdinLines {
+pub struct Typed {
     reads: mpsc::Receiver<Vec<u8>>,
-    splitter: LineSplitter,
+    /// Cuts the reads into lines; `None` gives each read whole.
+    splitter: Option<LineSplitter>,
     /// Input has ended and its last piece was given out.
     ended: bool,
 }
 
-/// Where a chat session's typed lines come from: one line at a time, or the lines of each read
-/// together.
-pub trait TypedLines {
-    /// Wait for typed lines and append them to `into` with every line already waiting behind
-    /// them, up to about `limit` bytes; `false` at end of input.
-    fn next_lines(
-        &mut self,
-        into: &mut Vec<Piece>,
-        limit: usize,
-    ) -> impl std::future::Future<Output = bool>;
-}
-
-impl StdinLines {
-    /// Lines cut from `reads`, none longer than `max_line` bytes.
-    fn new(reads: mpsc::Receiver<Vec<u8>>, max_line: usize) -> Self {
+impl Typed {
+    fn new(reads: mpsc::Receiver<Vec<u8>>, splitter: Option<LineSplitter>) -> Self {
         Self {
             reads,
-            splitter: LineSplitter::new(max_line),
+            splitter,
             ended: false,
+        }
+    }
+
+    /// The pieces of one read, appended to `into`.
+    fn push(&mut self, read: Vec<u8>, into: &mut Vec<Piece>) {
+        match &mut self.splitter {
+            Some(splitter) => splitter.push(&read, into),
+            None => into.push(Piece::Line(read)),
         }
     }
 
     /// Input has ended: its unfinished last line, if any, goes into `into`.
     fn end(&mut self, into: &mut Vec<Piece>) {
         self.ended = true;
-        into.extend(self.splitter.finish());
+        into.extend(self.splitter.as_mut().and_then(LineSplitter::finish));
     }
-}
 
-impl TypedLines for StdinLines {
-    async fn next_lines(&mut self, into: &mut Vec<Piece>, limit: usize) -> bool {
+    /// Wait for typed pieces and append them to `into` with every piece already waiting behind
+    /// them, up to about `limit` bytes; `false` at end of input. Cancel-safe: it adds nothing to
+    /// `into` before its one wait is over, and nothing read is lost when it is dropped there.
+    pub async fn next_lines(&mut self, into: &mut Vec<Piece>, limit: usize) -> bool {
         if self.ended {
             return false;
         }
         let start = into.len();
-        // Until a read brings a whole line (or input ends with part of one).
+        // Until a read brings a whole piece (or input ends with part of one).
         while into.len() == start {
             let Some(read) = self.reads.recv().await else {
                 self.end(into);
                 return into.len() > start;
             };
-            self.splitter.push(&read, into);
+            self.push(read, into);
         }
         let mut held: usize = into[start..].iter().map(|p| p.bytes().len()).sum();
         while held < limit {
             let before = into.len();
             match self.reads.try_recv() {
-                Ok(read) => self.splitter.push(&read, into),
+                Ok(read) => self.push(read, into),
                 Err(mpsc::error::TryRecvError::Empty) => break,
                 Err(mpsc::error::TryRecvError::Disconnected) => {
                     self.end(into);
@@ -158,12 +125,6 @@ impl TypedLines for StdinLines {
         }
         true
     }
-}
-
-/// Standard input in raw chunks (pipe mode with many clients), each as one piece.
-#[must_use]
-pub fn stdin_chunks() -> mpsc::Receiver<Piece> {
-    stdin_reads(64 * 1024, 16, Piece::Line)
 }
 
 /// How a chat session ended.
@@ -180,7 +141,7 @@ pub enum ChatEnd {
 pub async fn chat(
     stream: TcpStream,
     peer: SocketAddr,
-    input: &mut impl TypedLines,
+    input: &mut Typed,
     opts: &ChatOptions,
     stop: &Stop,
     out: &mut Renderer<'_>,
@@ -221,7 +182,7 @@ struct Talk<'a> {
 impl Talk<'_> {
     async fn run(
         &mut self,
-        input: &mut impl TypedLines,
+        input: &mut Typed,
         stop: &Stop,
         out: &mut Renderer<'_>,
     ) -> Result<ChatEnd> {
@@ -397,7 +358,7 @@ mod tests {
         for read in ["ab", "c\nd", "e\nf\n", "toolong\ng"] {
             tx.send(read.as_bytes().to_vec()).await.unwrap();
         }
-        let mut lines = StdinLines::new(rx, 4);
+        let mut lines = Typed::new(rx, Some(LineSplitter::new(4)));
         let mut got = Vec::new();
         // "abc" is under the limit, so the read behind it is taken too, with both its lines;
         // then the limit is reached and the last read waits for the next ask.
