@@ -9,9 +9,12 @@
 #   4. memory per idle connection with 1,000 clients (echo, room, concurrent), against
 #      ncat --broker;
 #   5. chat mode fed 1,000,000 lines from a pipe (`seq`) into an `nc -l` sink, against pipe mode
-#      with the same lines: wall time (target: chat at most 10x pipe mode).
+#      with the same lines: wall time (target: chat at most 10x pipe mode);
+#   6. the same lines piped into the listening side of a room with one member, until the member
+#      has them all: wall time, against ncat --broker.
 # Run it inside a namespace with only loopback: ../shared/sandbox benches/tcp.sh
-# (SKIP_PIPE=1, SKIP_ROOM=1, SKIP_CONNS=1, SKIP_IDLE=1, SKIP_CHAT=1 leave a part out.)
+# (SKIP_PIPE=1, SKIP_ROOM=1, SKIP_CONNS=1, SKIP_IDLE=1, SKIP_CHAT=1, SKIP_ROOM_INPUT=1 leave a part
+# out.)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need nc netcat-openbsd
 need ncat
@@ -35,4 +38,5 @@ PORT=${PORT:-27301}
 [ "${SKIP_ROOM:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" room "$MEMBERS" "$LINES" "$ROOM_RUNS" "$((PORT + 1))" "$NETTOOL"
 [ "${SKIP_CONNS:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" conns "$CONNS" "$CONN_RUNS" "$((PORT + 2))" "$NETTOOL"
 [ "${SKIP_IDLE:-}" ] || python3 "$BENCH_DIR/tcp_measure.py" idle "$IDLE_CLIENTS" "$IDLE_RUNS" "$((PORT + 3))" "$NETTOOL"
-[ "${SKIP_CHAT:-}" ] || python3 "$BENCH_DIR/tcp_chat.py" "${CHAT_LINES:-1000000}" "${CHAT_RUNS:-5}" "$((PORT + 4))" "$NETTOOL"
+[ "${SKIP_CHAT:-}" ] || python3 "$BENCH_DIR/tcp_chat.py" chat "${CHAT_LINES:-1000000}" "${CHAT_RUNS:-5}" "$((PORT + 4))" "$NETTOOL"
+[ "${SKIP_ROOM_INPUT:-}" ] || python3 "$BENCH_DIR/tcp_chat.py" room "${CHAT_LINES:-1000000}" "${CHAT_RUNS:-5}" "$((PORT + 5))" "$NETTOOL"

@@ -19,11 +19,16 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 #[must_use]
 pub fn escape_bytes(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        escape_into(&mut out, chunk.valid(), true);
-        push_bytes(&mut out, chunk.invalid());
-    }
+    escape_bytes_into(&mut out, bytes);
     out
+}
+
+/// As [`escape_bytes`], appended to `out`.
+pub fn escape_bytes_into(out: &mut String, bytes: &[u8]) {
+    for chunk in bytes.utf8_chunks() {
+        escape_into(out, chunk.valid(), true);
+        push_bytes(out, chunk.invalid());
+    }
 }
 
 /// Escape `text` (see the module comment).
@@ -108,8 +113,19 @@ pub fn is_hidden(c: char) -> bool {
         || c.general_category() == GeneralCategory::Format
 }
 
-fn escape_into(out: &mut String, text: &str, backslash: bool) {
-    for c in text.chars() {
+fn escape_into(out: &mut String, mut text: &str, backslash: bool) {
+    loop {
+        // A run of printable ASCII is kept as it is, in one copy.
+        let kept = text
+            .bytes()
+            .position(|b| !(b' '..b'\x7f').contains(&b) || (backslash && b == b'\\'))
+            .unwrap_or(text.len());
+        out.push_str(&text[..kept]);
+        text = &text[kept..];
+        let Some(c) = text.chars().next() else {
+            return;
+        };
+        text = &text[c.len_utf8()..];
         match c {
             '\\' if backslash => out.push_str("\\\\"),
             '\t' => out.push_str("\\t"),

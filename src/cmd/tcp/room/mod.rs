@@ -41,7 +41,7 @@ use crate::error::Result;
 use crate::model::chat::{
     Acl, Eol, Piece, RoomInput, is_quit, nick_refusal, peer_addr, room_input,
 };
-use crate::model::sanitize::{decode_escaped, encode};
+use crate::model::sanitize::{decode_escaped, encode, escape_bytes_into};
 use crate::model::socket_trace::SocketCall;
 mod member;
 use member::{LineOptions, Link, run_member};
@@ -259,34 +259,40 @@ pub async fn serve(
     Ok((total, next_id))
 }
 
-/// Send what the listening terminal typed to every member; `true` when it typed a quit word (the
-/// lines after it are dropped).
+/// Send what the listening terminal typed to every member, the lines of a batch in one piece;
+/// `true` when it typed a quit word (the lines before it are sent, the ones after it dropped).
 fn send_typed(
     typed: &mut Vec<Piece>,
     members: &mut Members,
     opts: &HubOptions,
     out: &mut Renderer<'_>,
 ) -> Result<bool> {
+    let mut bytes = Vec::new();
+    let mut line = String::new();
+    let mut quit = false;
     for piece in typed.drain(..) {
         if opts.raw {
-            broadcast(members, None, piece.bytes(), opts, out)?;
-            continue;
-        }
-        if is_quit(piece.bytes(), &opts.quit_words) {
-            return Ok(true);
-        }
-        let bytes = if opts.room {
-            let typed = decode_escaped(piece.bytes(), encoding_rs::UTF_8);
-            let line = format!("[{}] {typed}\n", opts.local_nick);
-            encode(line.as_bytes(), opts.encoding).0.into_owned()
+            bytes.extend_from_slice(piece.bytes());
+        } else if is_quit(piece.bytes(), &opts.quit_words) {
+            quit = true;
+            break;
+        } else if opts.room {
+            line.clear();
+            line.push('[');
+            line.push_str(&opts.local_nick);
+            line.push_str("] ");
+            escape_bytes_into(&mut line, piece.bytes());
+            line.push('\n');
+            bytes.extend_from_slice(&encode(line.as_bytes(), opts.encoding).0);
         } else {
-            let mut b = encode(piece.bytes(), opts.encoding).0.into_owned();
-            b.extend_from_slice(opts.eol.bytes());
-            b
-        };
+            bytes.extend_from_slice(&encode(piece.bytes(), opts.encoding).0);
+            bytes.extend_from_slice(opts.eol.bytes());
+        }
+    }
+    if !bytes.is_empty() {
         broadcast(members, None, &bytes, opts, out)?;
     }
-    Ok(false)
+    Ok(quit)
 }
 
 /// What the hub handles next.
