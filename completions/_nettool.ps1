@@ -269,7 +269,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--deny', '--deny', [CompletionResultType]::ParameterName, 'Refuse peers in this network (repeatable; wins over --allow)')
             [CompletionResult]::new('--nick', '--nick', [CompletionResultType]::ParameterName, 'Room: this terminal''s nickname')
             [CompletionResult]::new('--backlog', '--backlog', [CompletionResultType]::ParameterName, 'The listen backlog: how many completed connections the kernel queues for accept()')
-            [CompletionResult]::new('--room-queue', '--room-queue', [CompletionResultType]::ParameterName, 'Room: drop a member when more than this many bytes wait to be sent to it')
+            [CompletionResult]::new('--room-queue', '--room-queue', [CompletionResultType]::ParameterName, 'Room: drop a member when more than this many bytes wait to be sent to it; what this terminal types waits while a member has more than half of it waiting, for at most 5 s')
             [CompletionResult]::new('--quit-word', '--quit-word', [CompletionResultType]::ParameterName, 'Chat: a line that ends the session when typed alone (repeatable; besides /quit)')
             [CompletionResult]::new('--eol', '--eol', [CompletionResultType]::ParameterName, 'Chat: what a typed line ends with when sent (none: exactly what was typed)')
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Chat and room: the peer''s text encoding, both ways (utf-8, gbk, gb18030, big5, shift_jis, latin1)')

@@ -258,7 +258,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --deny 'Refuse peers in this network (repeatable; wins over --allow)'
             cand --nick 'Room: this terminal''s nickname'
             cand --backlog 'The listen backlog: how many completed connections the kernel queues for accept()'
-            cand --room-queue 'Room: drop a member when more than this many bytes wait to be sent to it'
+            cand --room-queue 'Room: drop a member when more than this many bytes wait to be sent to it; what this terminal types waits while a member has more than half of it waiting, for at most 5 s'
             cand --quit-word 'Chat: a line that ends the session when typed alone (repeatable; besides /quit)'
             cand --eol 'Chat: what a typed line ends with when sent (none: exactly what was typed)'
             cand --encoding 'Chat and room: the peer''s text encoding, both ways (utf-8, gbk, gb18030, big5, shift_jis, latin1)'

@@ -208,7 +208,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand listen" -l allow -d 'Ser
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l deny -d 'Refuse peers in this network (repeatable; wins over --allow)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l nick -d 'Room: this terminal\'s nickname' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l backlog -d 'The listen backlog: how many completed connections the kernel queues for accept()' -r
-complete -c nettool -n "__fish_nettool_using_subcommand listen" -l room-queue -d 'Room: drop a member when more than this many bytes wait to be sent to it' -r
+complete -c nettool -n "__fish_nettool_using_subcommand listen" -l room-queue -d 'Room: drop a member when more than this many bytes wait to be sent to it; what this terminal types waits while a member has more than half of it waiting, for at most 5 s' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l quit-word -d 'Chat: a line that ends the session when typed alone (repeatable; besides /quit)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand listen" -l eol -d 'Chat: what a typed line ends with when sent (none: exactly what was typed)' -r -f -a "lf\t'`\\n`, as most line-based programs expect'
 crlf\t'`\\r\\n`, as telnet and many Internet protocols send'

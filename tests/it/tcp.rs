@@ -1023,6 +1023,90 @@ fn room_sends_what_the_listening_terminal_types_until_its_quit_word() {
     assert_eq!(l.exit(), Some(0), "{}", l.err());
 }
 
+/// `LINES` numbered lines of 100 bytes, piped into a room on its listening terminal.
+fn typed_lines(lines: usize) -> String {
+    (0..lines).map(|i| format!("{i:099}\n")).collect()
+}
+
+/// Read the typed lines `0..lines` as a member gets them; the room's notices among them.
+fn read_typed_lines(member: &mut BufReader<TcpStream>, lines: usize) -> Vec<String> {
+    let mut notices = Vec::new();
+    let mut line = String::new();
+    let mut i = 0;
+    while i < lines {
+        line.clear();
+        assert!(
+            member.read_line(&mut line).unwrap() > 0,
+            "ended at line {i}"
+        );
+        if line.starts_with("* ") {
+            notices.push(line.clone());
+        } else {
+            assert_eq!(line, format!("[server] {i:099}\n"));
+            i += 1;
+        }
+    }
+    notices
+}
+
+#[test]
+fn room_input_from_a_pipe_waits_for_a_member_that_reads() {
+    // 20 MB against a queue bound of 64 KiB: without waiting for the member, it is dropped
+    // as too slow within the first megabytes.
+    const LINES: usize = 200_000;
+    let port = free_tcp_port();
+    let mut l = listen(port, &["--room", "--room-queue", "65536"], Stdio::piped());
+    let mut stdin = l.child.0.stdin.take().unwrap();
+    let mut a = BufReader::new(connect_std(port));
+    l.wait_err(&format!(
+        "connection from {}",
+        a.get_ref().local_addr().unwrap()
+    ));
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(typed_lines(LINES).as_bytes()).unwrap();
+        stdin.write_all(b"/quit\n").unwrap();
+    });
+    assert_eq!(read_typed_lines(&mut a, LINES), Vec::<String>::new());
+    writer.join().unwrap();
+    let mut rest = Vec::new();
+    a.read_to_end(&mut rest).unwrap();
+    assert_eq!(String::from_utf8_lossy(&rest), "");
+    assert_eq!(l.exit(), Some(0), "{}", l.err());
+}
+
+#[test]
+fn room_input_waits_five_seconds_for_a_member_that_stopped_reading() {
+    const LINES: usize = 100_000;
+    let port = free_tcp_port();
+    let mut l = listen(port, &["--room", "--room-queue", "65536"], Stdio::piped());
+    let mut stdin = l.child.0.stdin.take().unwrap();
+    let sleeper = connect_small_window(port);
+    let sleeper_name = sleeper.local_addr().unwrap().to_string();
+    l.wait_err(&format!("connection from {sleeper_name}"));
+    let mut a = BufReader::new(connect_std(port));
+    l.wait_err(&format!(
+        "connection from {}",
+        a.get_ref().local_addr().unwrap()
+    ));
+    let started = std::time::Instant::now();
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(typed_lines(LINES).as_bytes()).unwrap();
+        stdin
+    });
+    let notices = read_typed_lines(&mut a, LINES);
+    // Typed input waited for the sleeper, then the reader had the rest after it was dropped.
+    assert!(started.elapsed() >= Duration::from_secs(5));
+    let reason = "too slow: more than 32768 bytes waiting to be sent for 5 s";
+    assert_eq!(
+        notices,
+        [format!("* {sleeper_name} was dropped: {reason}\n")]
+    );
+    let mut stdin = writer.join().unwrap();
+    stdin.write_all(b"/quit\n").unwrap();
+    assert_eq!(l.exit(), Some(0), "{}", l.err());
+    drop(sleeper);
+}
+
 #[test]
 fn concurrent_pipe_sends_stdin_to_every_client() {
     let port = free_tcp_port();

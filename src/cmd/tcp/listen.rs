@@ -76,7 +76,8 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = tcp::BACKLOG)]
     pub backlog: u32,
 
-    /// Room: drop a member when more than this many bytes wait to be sent to it
+    /// Room: drop a member when more than this many bytes wait to be sent to it; what this
+    /// terminal types waits while a member has more than half of it waiting, for at most 5 s
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_ROOM_QUEUE)]
     pub room_queue: usize,
 
@@ -294,7 +295,8 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
                 trace: config.mode.chat.trace,
             };
             let input = if raw {
-                session::stdin_chunks()
+                // A read is sent whole: a quarter of the members' queue bound at most.
+                session::stdin_chunks((config.room_queue / 4).min(64 * 1024))
             } else {
                 session::stdin_lines(config.mode.chat.max_line)
             };

@@ -34,10 +34,11 @@ pub fn stdin_lines(max_line: usize) -> Typed {
     Typed::new(stdin_reads(16 * 1024, 4), Some(LineSplitter::new(max_line)))
 }
 
-/// Standard input in raw chunks (pipe mode with many clients), each read as one piece.
+/// Standard input in raw chunks (pipe mode with many clients), each read (of at most `size`
+/// bytes) as one piece.
 #[must_use]
-pub fn stdin_chunks() -> Typed {
-    Typed::new(stdin_reads(64 * 1024, 16), None)
+pub fn stdin_chunks(size: usize) -> Typed {
+    Typed::new(stdin_reads(size, 16), None)
 }
 
 /// What a thread reads from stdin, each read (of at most `size` bytes) as it came; the channel

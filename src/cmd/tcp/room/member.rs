@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
 use tokio::net::TcpStream;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 use super::super::Moved;
 use super::super::render::Renderer;
@@ -31,6 +31,8 @@ pub(super) struct Link {
     pub(super) queued: AtomicUsize,
     pub(super) bytes_in: AtomicU64,
     pub(super) bytes_out: AtomicU64,
+    /// Who is told when `queued` falls to a mark or below it.
+    drained: Option<(usize, Arc<Notify>)>,
 }
 
 /// What waits to be sent to one member. Whoever sends holds the lock, so the hub's sends and
@@ -59,7 +61,14 @@ impl Link {
             queued: AtomicUsize::new(0),
             bytes_in: AtomicU64::new(0),
             bytes_out: AtomicU64::new(0),
+            drained: None,
         }
+    }
+
+    /// Notify `hub` whenever the bytes queued fall from above `mark` to `mark` or below.
+    pub(super) fn waking_at(mut self, mark: usize, hub: Arc<Notify>) -> Self {
+        self.drained = Some((mark, hub));
+        self
     }
 
     pub(super) fn outbox(&self) -> std::sync::MutexGuard<'_, Outbox> {
@@ -70,7 +79,13 @@ impl Link {
 
     /// Count `n` bytes sent from the queue.
     pub(super) fn sent(&self, n: usize) {
-        self.queued.fetch_sub(n, Ordering::SeqCst);
+        let before = self.queued.fetch_sub(n, Ordering::SeqCst);
+        if let Some((mark, hub)) = &self.drained
+            && before > *mark
+            && before - n <= *mark
+        {
+            hub.notify_one();
+        }
         self.bytes_out.fetch_add(n as u64, Ordering::Relaxed);
     }
 

@@ -27,8 +27,9 @@ use std::sync::atomic::Ordering;
 use std::task::Poll;
 
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio::task::AbortHandle;
+use tokio::time::{Duration, Instant};
 
 use encoding_rs::Encoding;
 
@@ -94,6 +95,13 @@ impl std::ops::DerefMut for Members {
 }
 
 impl Members {
+    /// Whether some member has more than `mark` bytes waiting to be sent to it.
+    fn held_up(&self, mark: usize) -> bool {
+        self.map
+            .values()
+            .any(|m| m.link.queued.load(Ordering::SeqCst) > mark)
+    }
+
     /// Send what the hub queued since it last sent, each member's lines in one writev(2)
     /// where its socket takes them.
     fn send_unsent(&mut self, opts: &HubOptions, out: &mut Renderer<'_>) {
@@ -148,8 +156,14 @@ pub async fn serve(
     let mut next_id = 0u64;
     let mut total = Moved::default();
     let mut input_open = true;
-    // What the listening terminal typed, taken a batch at a time.
+    // What the listening terminal typed, taken a batch at a time. It waits while a member has
+    // more than half its queue's bound waiting (`held_up` says since when), and the members'
+    // tasks wake the hub when that falls; a member still held up after TYPED_PATIENCE is
+    // dropped as too slow. So piped input goes at the pace of the slowest member that reads.
+    // Members' own lines never wait: a member too slow for them is dropped at once.
     let mut typed = Vec::new();
+    let drained = Arc::new(Notify::new());
+    let mut held_up: Option<Instant> = None;
     let mut pause = AcceptPause::default();
     // What the hub prints is written when it has nothing more to handle: a burst of lines
     // from the members takes one write, not one a line.
@@ -159,15 +173,28 @@ pub async fn serve(
         // many events under a flood): a member gets one writev(2) for the lines of many other
         // members, and the notices of a burst of joins. The listening terminal is shown what
         // is held for it first, so that it never shows a line later than the members get it.
+        let typing = input_open || !typed.is_empty();
+        held_up = (typing && members.held_up(opts.queue_limit / 2))
+            .then(|| held_up.unwrap_or_else(Instant::now));
+        if held_up.is_none() && !typed.is_empty() {
+            if send_typed(&mut typed, &mut members, opts, out)? {
+                break;
+            }
+            continue;
+        }
         let event = {
             let next = next_event(
                 stop,
                 &mut pause,
                 &listener,
                 &mut hub_rx,
-                &mut input,
-                &mut typed,
-                input_open,
+                Typing {
+                    input: &mut input,
+                    typed: &mut typed,
+                    open: input_open,
+                    held_up,
+                    drained: &drained,
+                },
             );
             let mut next = std::pin::pin!(next);
             since_sent += 1;
@@ -213,7 +240,8 @@ pub async fn serve(
                     continue;
                 }
                 next_id += 1;
-                let member = start_member(next_id, stream, addr, opts, hub_tx.clone());
+                let hub = (hub_tx.clone(), Arc::clone(&drained));
+                let member = start_member(next_id, stream, addr, opts, hub);
                 out.emit(&Event::connection(addr))?;
                 if opts.room {
                     out.emit(&Event::join(addr, &member.nick))?;
@@ -239,6 +267,21 @@ pub async fn serve(
                     }
                 }
             }
+            HubEvent::Stalled => {
+                let mark = opts.queue_limit / 2;
+                let stuck: Vec<u64> = members
+                    .iter()
+                    .filter(|(_, m)| m.link.queued.load(Ordering::SeqCst) > mark)
+                    .map(|(id, _)| *id)
+                    .collect();
+                let reason = format!(
+                    "too slow: more than {mark} bytes waiting to be sent for {} s",
+                    TYPED_PATIENCE.as_secs()
+                );
+                for id in stuck {
+                    drop_slow(&mut members, id, reason.clone(), opts, out)?;
+                }
+            }
             HubEvent::Input(open) => {
                 input_open = open;
                 if send_typed(&mut typed, &mut members, opts, out)? {
@@ -259,38 +302,57 @@ pub async fn serve(
     Ok((total, next_id))
 }
 
-/// Send what the listening terminal typed to every member, the lines of a batch in one piece;
-/// `true` when it typed a quit word (the lines before it are sent, the ones after it dropped).
+/// Send what the listening terminal typed to every member, in buffers of at most about a quarter
+/// of the queue's bound, until it is all sent or a member is held up (more than half the bound
+/// waiting for it); what is not sent stays in `typed`. `true` when a quit word was typed (the
+/// lines before it are sent, the ones after it dropped).
 fn send_typed(
     typed: &mut Vec<Piece>,
     members: &mut Members,
     opts: &HubOptions,
     out: &mut Renderer<'_>,
 ) -> Result<bool> {
+    let chunk = (opts.queue_limit / 4).min(TYPED_BATCH);
     let mut bytes = Vec::new();
     let mut line = String::new();
+    let mut taken = 0;
     let mut quit = false;
-    for piece in typed.drain(..) {
-        if opts.raw {
-            bytes.extend_from_slice(piece.bytes());
-        } else if is_quit(piece.bytes(), &opts.quit_words) {
-            quit = true;
+    while taken < typed.len() && !quit {
+        for piece in &typed[taken..] {
+            taken += 1;
+            if opts.raw {
+                bytes.extend_from_slice(piece.bytes());
+            } else if is_quit(piece.bytes(), &opts.quit_words) {
+                quit = true;
+                break;
+            } else if opts.room {
+                line.clear();
+                line.push('[');
+                line.push_str(&opts.local_nick);
+                line.push_str("] ");
+                escape_bytes_into(&mut line, piece.bytes());
+                line.push('\n');
+                bytes.extend_from_slice(&encode(line.as_bytes(), opts.encoding).0);
+            } else {
+                bytes.extend_from_slice(&encode(piece.bytes(), opts.encoding).0);
+                bytes.extend_from_slice(opts.eol.bytes());
+            }
+            if bytes.len() >= chunk {
+                break;
+            }
+        }
+        if !bytes.is_empty() {
+            broadcast(members, None, &bytes, opts, out)?;
+            bytes.clear();
+        }
+        if members.held_up(opts.queue_limit / 2) {
             break;
-        } else if opts.room {
-            line.clear();
-            line.push('[');
-            line.push_str(&opts.local_nick);
-            line.push_str("] ");
-            escape_bytes_into(&mut line, piece.bytes());
-            line.push('\n');
-            bytes.extend_from_slice(&encode(line.as_bytes(), opts.encoding).0);
-        } else {
-            bytes.extend_from_slice(&encode(piece.bytes(), opts.encoding).0);
-            bytes.extend_from_slice(opts.eol.bytes());
         }
     }
-    if !bytes.is_empty() {
-        broadcast(members, None, &bytes, opts, out)?;
+    if quit {
+        typed.clear();
+    } else {
+        typed.drain(..taken);
     }
     Ok(quit)
 }
@@ -304,6 +366,19 @@ enum HubEvent {
     Member(Option<HubMsg>),
     /// Typed lines were taken (`false`: input has ended, with or without a last piece).
     Input(bool),
+    /// A member has held up typed input for TYPED_PATIENCE.
+    Stalled,
+}
+
+/// The listening terminal's side of the hub's wait.
+struct Typing<'a> {
+    input: &'a mut Typed,
+    typed: &'a mut Vec<Piece>,
+    /// Input has not ended.
+    open: bool,
+    /// Since when a member has had too much waiting for more typed lines to be sent.
+    held_up: Option<Instant>,
+    drained: &'a Notify,
 }
 
 /// Wait for the hub's next event. Every wait in it may be dropped unfinished without losing
@@ -313,17 +388,24 @@ async fn next_event(
     pause: &mut AcceptPause,
     listener: &TcpListener,
     hub_rx: &mut mpsc::Receiver<HubMsg>,
-    input: &mut Typed,
-    typed: &mut Vec<Piece>,
-    input_open: bool,
+    typing: Typing<'_>,
 ) -> HubEvent {
     let paused = pause.paused();
+    let (take, wait) = (
+        typing.open && typing.held_up.is_none(),
+        typing.held_up.is_some(),
+    );
+    let patience = typing.held_up.unwrap_or_else(Instant::now) + TYPED_PATIENCE;
     tokio::select! {
         () = stop.wait() => HubEvent::Stop,
         () = pause.retry(), if paused => HubEvent::Retry,
         accepted = listener.accept(), if !paused => HubEvent::Accepted(accepted),
         msg = hub_rx.recv() => HubEvent::Member(msg),
-        open = input.next_lines(typed, TYPED_BATCH), if input_open => HubEvent::Input(open),
+        open = typing.input.next_lines(typing.typed, TYPED_BATCH), if take => {
+            HubEvent::Input(open)
+        }
+        () = typing.drained.notified(), if wait => HubEvent::Retry,
+        () = tokio::time::sleep_until(patience), if wait => HubEvent::Stalled,
     }
 }
 
@@ -357,6 +439,9 @@ const SEND_EVERY: usize = 8;
 
 /// The most typed bytes the hub takes from the listening terminal at a time.
 const TYPED_BATCH: usize = 64 * 1024;
+
+/// How long typed input waits for a member with too much waiting before it is dropped.
+const TYPED_PATIENCE: Duration = Duration::from_secs(5);
 
 /// The most bytes of one member's lines relayed to the others as one buffer: at most the
 /// queue bound, so that a line that fits an empty queue alone still fits it.
@@ -516,7 +601,7 @@ fn tell(
     let bytes: Arc<[u8]> = Arc::from(encode(text.as_bytes(), opts.encoding).0);
     match members.map.get(&id) {
         Some(m) if !enqueue(m, &bytes, &mut members.unsent, opts, out) => {
-            drop_slow(members, id, opts, out)
+            drop_slow(members, id, overflow(opts), opts, out)
         }
         _ => Ok(()),
     }
@@ -551,25 +636,30 @@ fn broadcast(
         }
     }
     for id in dropped {
-        drop_slow(members, id, opts, out)?;
+        drop_slow(members, id, overflow(opts), opts, out)?;
     }
     Ok(())
 }
 
-/// Drop a member whose queue is full, and tell the others.
+/// Why a member whose queue would overflow is dropped.
+fn overflow(opts: &HubOptions) -> String {
+    format!(
+        "too slow: more than {} bytes waiting to be sent",
+        opts.queue_limit
+    )
+}
+
+/// Drop a member that is too slow for the room, and tell the others.
 fn drop_slow(
     members: &mut Members,
     id: u64,
+    reason: String,
     opts: &HubOptions,
     out: &mut Renderer<'_>,
 ) -> Result<()> {
     let Some(m) = members.remove(&id) else {
         return Ok(());
     };
-    let reason = format!(
-        "too slow: more than {} bytes waiting to be sent",
-        opts.queue_limit
-    );
     out.emit(&Event::dropped(m.addr, &m.nick, reason.clone()))?;
     let mut total = Moved::default();
     leave(&m, Some(reason.clone()), &mut total, opts, out)?;
@@ -582,10 +672,10 @@ fn start_member(
     stream: TcpStream,
     addr: SocketAddr,
     opts: &HubOptions,
-    hub: mpsc::Sender<HubMsg>,
+    (hub, drained): (mpsc::Sender<HubMsg>, Arc<Notify>),
 ) -> Member {
     let _ = stream.set_nodelay(true);
-    let link = Arc::new(Link::new(stream));
+    let link = Arc::new(Link::new(stream).waking_at(opts.queue_limit / 2, drained));
     let line = LineOptions {
         raw: opts.raw,
         max_line: opts.max_line,
