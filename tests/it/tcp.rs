@@ -1049,19 +1049,27 @@ fn read_typed_lines(member: &mut BufReader<TcpStream>, lines: usize) -> Vec<Stri
     notices
 }
 
+/// `listen --room` with a queue bound of 64 KiB, its stdin, and its port.
+fn small_queue_room() -> (Proc, std::process::ChildStdin, u16) {
+    let port = free_tcp_port();
+    let mut l = listen(port, &["--room", "--room-queue", "65536"], Stdio::piped());
+    let stdin = l.child.0.stdin.take().unwrap();
+    (l, stdin, port)
+}
+
+/// `member`, once the listener has said that it took it.
+fn joined(l: &Proc, member: TcpStream) -> TcpStream {
+    l.wait_err(&format!("connection from {}", member.local_addr().unwrap()));
+    member
+}
+
 #[test]
 fn room_input_from_a_pipe_waits_for_a_member_that_reads() {
     // 20 MB against a queue bound of 64 KiB: without waiting for the member, it is dropped
     // as too slow within the first megabytes.
     const LINES: usize = 200_000;
-    let port = free_tcp_port();
-    let mut l = listen(port, &["--room", "--room-queue", "65536"], Stdio::piped());
-    let mut stdin = l.child.0.stdin.take().unwrap();
-    let mut a = BufReader::new(connect_std(port));
-    l.wait_err(&format!(
-        "connection from {}",
-        a.get_ref().local_addr().unwrap()
-    ));
+    let (mut l, mut stdin, port) = small_queue_room();
+    let mut a = BufReader::new(joined(&l, connect_std(port)));
     let writer = std::thread::spawn(move || {
         stdin.write_all(typed_lines(LINES).as_bytes()).unwrap();
         stdin.write_all(b"/quit\n").unwrap();
@@ -1077,17 +1085,10 @@ fn room_input_from_a_pipe_waits_for_a_member_that_reads() {
 #[test]
 fn room_input_waits_five_seconds_for_a_member_that_stopped_reading() {
     const LINES: usize = 100_000;
-    let port = free_tcp_port();
-    let mut l = listen(port, &["--room", "--room-queue", "65536"], Stdio::piped());
-    let mut stdin = l.child.0.stdin.take().unwrap();
-    let sleeper = connect_small_window(port);
+    let (mut l, mut stdin, port) = small_queue_room();
+    let sleeper = joined(&l, connect_small_window(port));
     let sleeper_name = sleeper.local_addr().unwrap().to_string();
-    l.wait_err(&format!("connection from {sleeper_name}"));
-    let mut a = BufReader::new(connect_std(port));
-    l.wait_err(&format!(
-        "connection from {}",
-        a.get_ref().local_addr().unwrap()
-    ));
+    let mut a = BufReader::new(joined(&l, connect_std(port)));
     let started = std::time::Instant::now();
     let writer = std::thread::spawn(move || {
         stdin.write_all(typed_lines(LINES).as_bytes()).unwrap();
