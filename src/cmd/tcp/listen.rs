@@ -295,8 +295,7 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome> {
                 trace: config.mode.chat.trace,
             };
             let input = if raw {
-                // A read is sent whole: a quarter of the members' queue bound at most.
-                session::stdin_chunks((config.room_queue / 4).min(64 * 1024))
+                session::stdin_chunks(room::typed_chunk(config.room_queue))
             } else {
                 session::stdin_lines(config.mode.chat.max_line)
             };

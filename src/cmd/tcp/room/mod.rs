@@ -95,11 +95,17 @@ impl std::ops::DerefMut for Members {
 }
 
 impl Members {
-    /// Whether some member has more than `mark` bytes waiting to be sent to it.
-    fn held_up(&self, mark: usize) -> bool {
+    /// The members with more than `mark` bytes waiting to be sent to them.
+    fn behind(&self, mark: usize) -> impl Iterator<Item = u64> + '_ {
         self.map
-            .values()
-            .any(|m| m.link.queued.load(Ordering::SeqCst) > mark)
+            .iter()
+            .filter(move |(_, m)| m.link.queued.load(Ordering::SeqCst) > mark)
+            .map(|(id, _)| *id)
+    }
+
+    /// Whether a member is too far behind for more typed lines (see [`hold_mark`]).
+    fn held_up(&self, opts: &HubOptions) -> bool {
+        self.behind(hold_mark(opts)).next().is_some()
     }
 
     /// Send what the hub queued since it last sent, each member's lines in one writev(2)
@@ -173,8 +179,9 @@ pub async fn serve(
         // many events under a flood): a member gets one writev(2) for the lines of many other
         // members, and the notices of a burst of joins. The listening terminal is shown what
         // is held for it first, so that it never shows a line later than the members get it.
-        let typing = input_open || !typed.is_empty();
-        held_up = (typing && members.held_up(opts.queue_limit / 2))
+        // Only typed lines left unsent can be held up: a member behind with none waiting
+        // holds nothing up.
+        held_up = (!typed.is_empty() && members.held_up(opts))
             .then(|| held_up.unwrap_or_else(Instant::now));
         if held_up.is_none() && !typed.is_empty() {
             if send_typed(&mut typed, &mut members, opts, out)? {
@@ -268,12 +275,8 @@ pub async fn serve(
                 }
             }
             HubEvent::Stalled => {
-                let mark = opts.queue_limit / 2;
-                let stuck: Vec<u64> = members
-                    .iter()
-                    .filter(|(_, m)| m.link.queued.load(Ordering::SeqCst) > mark)
-                    .map(|(id, _)| *id)
-                    .collect();
+                let mark = hold_mark(opts);
+                let stuck: Vec<u64> = members.behind(mark).collect();
                 let reason = format!(
                     "too slow: more than {mark} bytes waiting to be sent for {} s",
                     TYPED_PATIENCE.as_secs()
@@ -302,59 +305,65 @@ pub async fn serve(
     Ok((total, next_id))
 }
 
-/// Send what the listening terminal typed to every member, in buffers of at most about a quarter
-/// of the queue's bound, until it is all sent or a member is held up (more than half the bound
-/// waiting for it); what is not sent stays in `typed`. `true` when a quit word was typed (the
-/// lines before it are sent, the ones after it dropped).
+/// Send what the listening terminal typed to every member, in buffers of at most about
+/// [`typed_chunk`] bytes, as long as no member is held up (more than [`hold_mark`] bytes waiting
+/// for it): what is not sent stays in `typed`. `true` when a quit word was typed (the lines
+/// before it are sent, the ones after it dropped).
 fn send_typed(
     typed: &mut Vec<Piece>,
     members: &mut Members,
     opts: &HubOptions,
     out: &mut Renderer<'_>,
 ) -> Result<bool> {
-    let chunk = (opts.queue_limit / 4).min(TYPED_BATCH);
+    let chunk = typed_chunk(opts.queue_limit);
     let mut bytes = Vec::new();
     let mut line = String::new();
     let mut taken = 0;
     let mut quit = false;
-    while taken < typed.len() && !quit {
-        for piece in &typed[taken..] {
-            taken += 1;
-            if opts.raw {
-                bytes.extend_from_slice(piece.bytes());
-            } else if is_quit(piece.bytes(), &opts.quit_words) {
-                quit = true;
-                break;
-            } else if opts.room {
-                line.clear();
-                line.push('[');
-                line.push_str(&opts.local_nick);
-                line.push_str("] ");
-                escape_bytes_into(&mut line, piece.bytes());
-                line.push('\n');
-                bytes.extend_from_slice(&encode(line.as_bytes(), opts.encoding).0);
-            } else {
-                bytes.extend_from_slice(&encode(piece.bytes(), opts.encoding).0);
-                bytes.extend_from_slice(opts.eol.bytes());
-            }
-            if bytes.len() >= chunk {
-                break;
-            }
+    for piece in typed.iter() {
+        if bytes.is_empty() && members.held_up(opts) {
+            break;
         }
-        if !bytes.is_empty() {
+        taken += 1;
+        if opts.raw {
+            bytes.extend_from_slice(piece.bytes());
+        } else if is_quit(piece.bytes(), &opts.quit_words) {
+            quit = true;
+            break;
+        } else if opts.room {
+            line.clear();
+            line.push('[');
+            line.push_str(&opts.local_nick);
+            line.push_str("] ");
+            escape_bytes_into(&mut line, piece.bytes());
+            line.push('\n');
+            bytes.extend_from_slice(&encode(line.as_bytes(), opts.encoding).0);
+        } else {
+            bytes.extend_from_slice(&encode(piece.bytes(), opts.encoding).0);
+            bytes.extend_from_slice(opts.eol.bytes());
+        }
+        if bytes.len() >= chunk {
             broadcast(members, None, &bytes, opts, out)?;
             bytes.clear();
         }
-        if members.held_up(opts.queue_limit / 2) {
-            break;
-        }
     }
-    if quit {
-        typed.clear();
-    } else {
-        typed.drain(..taken);
+    if !bytes.is_empty() {
+        broadcast(members, None, &bytes, opts, out)?;
     }
+    typed.drain(..taken);
     Ok(quit)
+}
+
+/// The most bytes of typed input sent to the members as one buffer (and of a raw read of
+/// stdin): a quarter of the queue's bound, so that one sent on top of [`hold_mark`] still fits.
+#[must_use]
+pub fn typed_chunk(queue_limit: usize) -> usize {
+    (queue_limit / 4).min(TYPED_BATCH)
+}
+
+/// How many bytes waiting for a member hold up typed input: half the queue's bound.
+fn hold_mark(opts: &HubOptions) -> usize {
+    opts.queue_limit / 2
 }
 
 /// What the hub handles next.
@@ -675,7 +684,7 @@ fn start_member(
     (hub, drained): (mpsc::Sender<HubMsg>, Arc<Notify>),
 ) -> Member {
     let _ = stream.set_nodelay(true);
-    let link = Arc::new(Link::new(stream).waking_at(opts.queue_limit / 2, drained));
+    let link = Arc::new(Link::new(stream).waking_at(hold_mark(opts), drained));
     let line = LineOptions {
         raw: opts.raw,
         max_line: opts.max_line,
